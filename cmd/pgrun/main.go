@@ -1,0 +1,84 @@
+// Command pgrun runs a command with a database: it starts the project's private PostgreSQL
+// cluster when DATABASE_URL is not set, passes its URL to the command in DATABASE_URL, and
+// stops the cluster when the command ends, however it ends.
+//
+//	pgrun [-dir .data/pg] [-durable] -- command [args...]
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"os/signal"
+	"syscall"
+
+	"github.com/diaspora-investor/marketplace/internal/pgcluster"
+)
+
+func main() {
+	os.Exit(run())
+}
+
+func run() int {
+	dir := flag.String("dir", ".data/pg", "folder of the private cluster")
+	durable := flag.Bool("durable", false, "keep fsync on (for data you want to keep)")
+	flag.Usage = func() {
+		fmt.Fprintln(os.Stderr, "usage: pgrun [-dir DIR] [-durable] -- command [args...]")
+		flag.PrintDefaults()
+	}
+	flag.Parse()
+	if flag.NArg() == 0 {
+		flag.Usage()
+		return 2
+	}
+
+	// Signals are forwarded to the command, which decides how to end; the cluster stops after.
+	signals := make(chan os.Signal, 1)
+	signal.Notify(signals, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
+
+	if os.Getenv("DATABASE_URL") == "" {
+		cluster, err := pgcluster.Start(context.Background(), *dir, pgcluster.Options{Durable: *durable})
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "pgrun:", err)
+			return 1
+		}
+		defer func() {
+			if err := cluster.Stop(); err != nil {
+				fmt.Fprintln(os.Stderr, "pgrun: stop the database:", err)
+			}
+		}()
+		os.Setenv("DATABASE_URL", cluster.URL())
+		fmt.Fprintf(os.Stderr, "pgrun: private PostgreSQL in %s is up\n", *dir)
+	}
+
+	cmd := exec.Command(flag.Arg(0), flag.Args()[1:]...)
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
+	if err := cmd.Start(); err != nil {
+		fmt.Fprintln(os.Stderr, "pgrun:", err)
+		return 1
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	for {
+		select {
+		case sig := <-signals:
+			_ = cmd.Process.Signal(sig)
+		case err := <-done:
+			var exit *exec.ExitError
+			if errors.As(err, &exit) {
+				if code := exit.ExitCode(); code >= 0 {
+					return code
+				}
+				return 1
+			}
+			if err != nil {
+				fmt.Fprintln(os.Stderr, "pgrun:", err)
+				return 1
+			}
+			return 0
+		}
+	}
+}

@@ -1,0 +1,201 @@
+package domain
+
+import "time"
+
+// Kind names one of the three kinds of content.
+type Kind string
+
+// The kinds of content. Their values are the resource names of the API.
+const (
+	KindOpportunity Kind = "opportunities"
+	KindIncentive   Kind = "incentives"
+	KindProgramme   Kind = "programmes"
+)
+
+// Country is an origin country with its text in one language.
+type Country struct {
+	Code       string   `db:"code"`
+	Currency   string   `db:"currency"`
+	SourceLang string   `db:"source_lang"`
+	Langs      []string `db:"-"`
+	Lang       string   `db:"lang"`
+	Name       string   `db:"name"`
+	Summary    string   `db:"summary"`
+	Counts     Counts   `db:"-"`
+}
+
+// Counts are a country's published content, per kind.
+type Counts struct {
+	Opportunities int `db:"opportunities"`
+	Incentives    int `db:"incentives"`
+	Programmes    int `db:"programmes"`
+}
+
+// Fact is a sourced number about a country's diaspora.
+type Fact struct {
+	Metric           string
+	Value            string
+	Unit             string
+	ResidenceCountry *string
+	Year             int
+	SourceTitle      string
+	SourceURL        string
+}
+
+// Region is an island, province or state of a country.
+type Region struct {
+	Country string
+	Code    string
+	Name    string
+	Kind    string
+}
+
+// OrgRef names an organization where content points to it.
+type OrgRef struct {
+	ID      string
+	Name    string
+	Acronym *string
+}
+
+// Organization is an agency, ministry, bank or promoter.
+type Organization struct {
+	OrgRef
+	Type     string
+	Website  *string
+	Verified bool
+}
+
+// Source is where a fact or an item comes from.
+type Source struct {
+	Title string
+	URL   string
+}
+
+// RegionRef is a region named inside a content item.
+type RegionRef struct {
+	Code string
+	Name string
+}
+
+// Localized is what every content item carries about its languages.
+type Localized struct {
+	Lang       string   // the language of the text returned
+	Langs      []string // every language it exists in
+	SourceLang string   // the language it was written in
+}
+
+// Content is what opportunities, incentives and programmes share.
+type Content struct {
+	Localized
+	ID           string
+	Slug         string
+	Country      string
+	Status       string
+	Illustrative bool
+	Organization OrgRef
+	Source       *Source
+	PublishedAt  time.Time
+	UpdatedAt    time.Time
+	Summary      string
+	Description  string // only in details
+}
+
+// Eligibility are the structured conditions of an incentive or programme. Empty lists and nil
+// values mean "no condition".
+type Eligibility struct {
+	InvestorTypes   []string
+	MinInvestment   *Money
+	MaxInvestment   *Money
+	Sectors         []string
+	Regions         []RegionRef
+	MinJobs         *int
+	ResidenceAbroad *bool
+}
+
+// Opportunity is a business opportunity posted by an agency.
+type Opportunity struct {
+	Content
+	Title         string
+	Region        *RegionRef
+	Sectors       []string
+	Instrument    *string
+	MinInvestment *Money
+	MaxInvestment *Money
+	Jobs          *int
+	Deadline      *time.Time
+	InvestorTypes []string
+	Contact       Contact
+	Incentives    []LinkedItem
+	Programmes    []LinkedItem
+}
+
+// Contact is whom to ask about an opportunity.
+type Contact struct {
+	Name, Email, Phone, URL *string
+}
+
+// LinkedItem is an incentive or programme named by an opportunity.
+type LinkedItem struct {
+	ID   string
+	Name string
+	Type string
+	Lang string
+}
+
+// Incentive is a tax, customs, financing or other benefit for investors.
+type Incentive struct {
+	Content
+	Name            string
+	Type            string
+	LegalInstrument string
+	LegalArticle    *string
+	LegalURL        *string
+	ValidFrom       *time.Time
+	ValidUntil      *time.Time
+	Benefits        []Benefit
+	Eligibility     Eligibility
+}
+
+// Benefit is one structured advantage an incentive gives.
+type Benefit struct {
+	Kind            string
+	Tax             *string
+	Percent         *string
+	CapPercentOfTax *string
+	DurationYears   *int
+	Amount          *Money
+}
+
+// Programme is a support programme: financing, guarantees, grants, training …
+type Programme struct {
+	Content
+	Name        string
+	Type        string
+	Operator    OrgRef
+	URL         *string
+	MaxAmount   *Money
+	ValidFrom   *time.Time
+	ValidUntil  *time.Time
+	Eligibility Eligibility
+	HowToApply  string // only in details
+}
+
+// FacetCount is how many items of the current filter carry one code.
+type FacetCount struct {
+	Code  string
+	Label string // set by the repository only for codes with no locale label (regions)
+	Count int
+}
+
+// Facets are the counts asked for with a list, by facet name (sector, region, type).
+type Facets map[string][]FacetCount
+
+// FacetNames are the facets a list can count.
+var FacetNames = []string{"sector", "region", "type"}
+
+// Page is one page of a list.
+type Page[T any] struct {
+	Items  []T
+	Next   *Cursor // nil on the last page
+	Facets Facets  // nil unless asked
+}

@@ -1,0 +1,112 @@
+package domain
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"hash/fnv"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Page sizes.
+const (
+	DefaultLimit = 20
+	MaxLimit     = 100
+	MaxQueryLen  = 200
+)
+
+// ListFilter narrows a list of content. Empty fields do not narrow.
+type ListFilter struct {
+	Country      string
+	Sectors      []string
+	Region       string
+	Type         string // instrument for opportunities, type for incentives and programmes
+	InvestorType string
+	MinAmount    string // decimal, in Currency
+	MaxAmount    string
+	Currency     string
+	Query        string
+	Facets       []string
+	Limit        int
+	After        *Cursor
+	// Langs are the languages the reader asked for, best first: each item's text is taken in
+	// the first of them it exists in, else in its source language.
+	Langs []string
+	// SearchLangs are the languages a search query is parsed in.
+	SearchLangs []string
+}
+
+// Fingerprint identifies what a filter selects and in which order (not the page or the
+// reader's languages), so that a cursor made for one list is refused by another.
+func (f ListFilter) Fingerprint(kind Kind) uint32 {
+	h := fnv.New32a()
+	for _, part := range []string{string(kind), f.Country, strings.Join(f.Sectors, ","), f.Region,
+		f.Type, f.InvestorType, f.MinAmount, f.MaxAmount, f.Currency, f.Query} {
+		h.Write([]byte(part))
+		h.Write([]byte{0})
+	}
+	return h.Sum32()
+}
+
+// Cursor is the position after the last item of a page: its sort key (relevance, when
+// searching, then publication time and id) and the fingerprint of the list it belongs to.
+type Cursor struct {
+	List        uint32    `json:"l"`
+	Rank        *float32  `json:"r,omitempty"`
+	PublishedAt time.Time `json:"p"`
+	ID          string    `json:"i"`
+}
+
+// ErrInvalidCursor is returned for a cursor this API did not make or made for another list.
+var ErrInvalidCursor = errors.New("invalid cursor")
+
+// Encode makes the opaque form clients send back.
+func (c Cursor) Encode() string {
+	b, _ := json.Marshal(c)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// DecodeCursor reads a cursor and checks that it belongs to the list of fingerprint list.
+func DecodeCursor(s string, list uint32) (*Cursor, error) {
+	if len(s) > 512 {
+		return nil, ErrInvalidCursor
+	}
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil {
+		return nil, ErrInvalidCursor
+	}
+	var c Cursor
+	dec := json.NewDecoder(strings.NewReader(string(b)))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&c); err != nil || c.List != list || c.PublishedAt.IsZero() || !isUUID(c.ID) {
+		return nil, ErrInvalidCursor
+	}
+	return &c, nil
+}
+
+// RankString renders a relevance exactly, for PostgreSQL's real type to read back.
+func RankString(r float32) string { return strconv.FormatFloat(float64(r), 'g', -1, 32) }
+
+func isUUID(s string) bool {
+	if len(s) != 36 {
+		return false
+	}
+	for i, r := range s {
+		switch i {
+		case 8, 13, 18, 23:
+			if r != '-' {
+				return false
+			}
+		default:
+			if !strings.ContainsRune("0123456789abcdef", r) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// IsID reports whether s has the shape of a content id (as opposed to a slug).
+func IsID(s string) bool { return isUUID(strings.ToLower(s)) }

@@ -1,0 +1,292 @@
+// Package pgcluster starts and stops a private PostgreSQL cluster from the server binaries
+// installed on the machine (initdb, pg_ctl), so that `make run` and `make test` need no database
+// set up by hand. The cluster lives in a folder of the project, listens on 127.0.0.1 only, on a
+// free port chosen at each start, and requires a password kept in that folder.
+//
+// PostgreSQL refuses to run as root; when this process is root, the server runs as the
+// `postgres` system user.
+package pgcluster
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"os/exec"
+	"os/user"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	_ "github.com/lib/pq" // the PostgreSQL driver, to create the application database
+)
+
+// Superuser and Database name the role and database made in a new cluster.
+const (
+	Superuser = "diaspora"
+	Database  = "diaspora"
+)
+
+// ErrNoServer says that PostgreSQL's server binaries are not installed.
+var ErrNoServer = errors.New("PostgreSQL server binaries (initdb, pg_ctl) not found: install them with `apt-get install postgresql` or set DATABASE_URL")
+
+// Options tune a cluster.
+type Options struct {
+	// Durable false turns off fsync and synchronous commit: right for throw-away test data,
+	// wrong for anything you want to keep after a power cut.
+	Durable bool
+}
+
+// Cluster is a running private PostgreSQL server.
+type Cluster struct {
+	dir      string // the cluster's folder: data/, password, postgres.log, lock
+	bin      string // folder holding initdb and pg_ctl
+	port     int
+	password string
+	owner    *syscall.Credential // nil: run the server as the current user
+	lock     *os.File
+}
+
+// FindBinaries returns the folder that holds initdb and pg_ctl: from PATH first, then the
+// newest /usr/lib/postgresql/<version>/bin.
+func FindBinaries() (string, error) {
+	if p, err := exec.LookPath("pg_ctl"); err == nil {
+		dir := filepath.Dir(p)
+		if _, err := os.Stat(filepath.Join(dir, "initdb")); err == nil {
+			return dir, nil
+		}
+	}
+	matches, _ := filepath.Glob("/usr/lib/postgresql/*/bin/pg_ctl")
+	sort.Slice(matches, func(i, j int) bool { return versionOf(matches[i]) > versionOf(matches[j]) })
+	for _, m := range matches {
+		dir := filepath.Dir(m)
+		if _, err := os.Stat(filepath.Join(dir, "initdb")); err == nil {
+			return dir, nil
+		}
+	}
+	return "", ErrNoServer
+}
+
+func versionOf(pgCtlPath string) float64 {
+	v, _ := strconv.ParseFloat(filepath.Base(filepath.Dir(filepath.Dir(pgCtlPath))), 64)
+	return v
+}
+
+// Start initialises the cluster in dir if it is new, starts it and makes sure the application
+// database exists. Only one process may use a folder at a time; a second gets an error.
+func Start(ctx context.Context, dir string, opts Options) (*Cluster, error) {
+	bin, err := FindBinaries()
+	if err != nil {
+		return nil, err
+	}
+	dir, err = filepath.Abs(dir)
+	if err != nil {
+		return nil, err
+	}
+	// The parents stay traversable so that the postgres user can reach the folder; the folder
+	// itself is private.
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("pgcluster: create %s: %w", dir, err)
+	}
+	if err := os.Chmod(dir, 0o700); err != nil {
+		return nil, err
+	}
+	c := &Cluster{dir: dir, bin: bin}
+	if os.Geteuid() == 0 {
+		if c.owner, err = postgresUser(); err != nil {
+			return nil, err
+		}
+		if err := os.Chown(dir, int(c.owner.Uid), int(c.owner.Gid)); err != nil {
+			return nil, fmt.Errorf("pgcluster: give %s to the postgres user: %w", dir, err)
+		}
+	}
+	if err := c.takeLock(); err != nil {
+		return nil, err
+	}
+	if err := c.start(ctx, opts); err != nil {
+		c.releaseLock()
+		return nil, err
+	}
+	if err := c.ensureDatabase(ctx); err != nil {
+		_ = c.Stop()
+		return nil, err
+	}
+	return c, nil
+}
+
+func postgresUser() (*syscall.Credential, error) {
+	u, err := user.Lookup("postgres")
+	if err != nil {
+		return nil, fmt.Errorf("pgcluster: running as root, and PostgreSQL refuses root: create a `postgres` user or run as another user (%w)", err)
+	}
+	uid, _ := strconv.ParseUint(u.Uid, 10, 32)
+	gid, _ := strconv.ParseUint(u.Gid, 10, 32)
+	return &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}, nil
+}
+
+// takeLock keeps two runs (say `make run` and `make test` sharing a folder by mistake) from
+// starting the same cluster twice.
+func (c *Cluster) takeLock() error {
+	f, err := os.OpenFile(filepath.Join(c.dir, "lock"), os.O_CREATE|os.O_RDWR, 0o600)
+	if err != nil {
+		return fmt.Errorf("pgcluster: %w", err)
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		f.Close()
+		return fmt.Errorf("pgcluster: %s is in use by another run; stop it first", c.dir)
+	}
+	c.lock = f
+	return nil
+}
+
+func (c *Cluster) releaseLock() {
+	if c.lock != nil {
+		_ = syscall.Flock(int(c.lock.Fd()), syscall.LOCK_UN)
+		c.lock.Close()
+		c.lock = nil
+	}
+}
+
+func (c *Cluster) dataDir() string { return filepath.Join(c.dir, "data") }
+
+func (c *Cluster) start(ctx context.Context, opts Options) error {
+	pwFile := filepath.Join(c.dir, "password")
+	if _, err := os.Stat(filepath.Join(c.dataDir(), "PG_VERSION")); errors.Is(err, os.ErrNotExist) {
+		if err := c.initdb(ctx, pwFile); err != nil {
+			return err
+		}
+	}
+	pw, err := os.ReadFile(pwFile)
+	if err != nil {
+		return fmt.Errorf("pgcluster: read the cluster password: %w", err)
+	}
+	c.password = strings.TrimSpace(string(pw))
+
+	// A server left running by a run that was killed holds the folder; stop it before starting.
+	if _, err := os.Stat(filepath.Join(c.dataDir(), "postmaster.pid")); err == nil {
+		_ = c.pgctl(ctx, "stop", "-m", "fast", "-w", "-t", "30")
+	}
+	if c.port, err = freePort(); err != nil {
+		return err
+	}
+	settings := []string{
+		"-c listen_addresses=127.0.0.1",
+		"-p " + strconv.Itoa(c.port),
+		"-c unix_socket_directories=''",
+		"-c max_connections=200",
+	}
+	if !opts.Durable {
+		settings = append(settings, "-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off")
+	}
+	if err := c.pgctl(ctx, "start", "-w", "-t", "60", "-l", filepath.Join(c.dir, "postgres.log"),
+		"-o", strings.Join(settings, " ")); err != nil {
+		log, _ := os.ReadFile(filepath.Join(c.dir, "postgres.log"))
+		return fmt.Errorf("pgcluster: start: %w\n%s", err, tail(string(log), 20))
+	}
+	return nil
+}
+
+func (c *Cluster) initdb(ctx context.Context, pwFile string) error {
+	secret := make([]byte, 24)
+	if _, err := rand.Read(secret); err != nil {
+		return err
+	}
+	if err := os.WriteFile(pwFile, []byte(hex.EncodeToString(secret)+"\n"), 0o600); err != nil {
+		return fmt.Errorf("pgcluster: write the cluster password: %w", err)
+	}
+	if err := c.chown(pwFile); err != nil {
+		return err
+	}
+	return c.run(ctx, "initdb", "-D", c.dataDir(), "-U", Superuser, "--pwfile="+pwFile,
+		"--auth=scram-sha-256", "-E", "UTF8", "--no-locale", "--no-instructions")
+}
+
+func (c *Cluster) chown(path string) error {
+	if c.owner == nil {
+		return nil
+	}
+	return os.Chown(path, int(c.owner.Uid), int(c.owner.Gid))
+}
+
+func (c *Cluster) pgctl(ctx context.Context, args ...string) error {
+	return c.run(ctx, "pg_ctl", append([]string{"-D", c.dataDir()}, args...)...)
+}
+
+// run starts one of the server's programs as the cluster's owner, in its own process group so
+// that a Ctrl-C meant for the API does not reach the database before the API has finished.
+func (c *Cluster) run(ctx context.Context, program string, args ...string) error {
+	cmd := exec.CommandContext(ctx, filepath.Join(c.bin, program), args...)
+	cmd.Dir = c.dir
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Credential: c.owner}
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		return fmt.Errorf("%s: %w: %s", program, err, strings.TrimSpace(string(out)))
+	}
+	return nil
+}
+
+func (c *Cluster) ensureDatabase(ctx context.Context) error {
+	db, err := sql.Open("postgres", c.url("postgres"))
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	var exists bool
+	if err := db.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)`, Database).Scan(&exists); err != nil {
+		return fmt.Errorf("pgcluster: connect: %w", err)
+	}
+	if !exists {
+		if _, err := db.ExecContext(ctx, `CREATE DATABASE `+Database); err != nil {
+			return fmt.Errorf("pgcluster: create database: %w", err)
+		}
+	}
+	return nil
+}
+
+// URL is the connection string of the application database.
+func (c *Cluster) URL() string { return c.url(Database) }
+
+func (c *Cluster) url(database string) string {
+	u := url.URL{
+		Scheme:   "postgres",
+		User:     url.UserPassword(Superuser, c.password),
+		Host:     net.JoinHostPort("127.0.0.1", strconv.Itoa(c.port)),
+		Path:     "/" + database,
+		RawQuery: "sslmode=disable",
+	}
+	return u.String()
+}
+
+// Stop shuts the server down (fast: open sessions are ended, nothing committed is lost) and
+// waits until it has exited.
+func (c *Cluster) Stop() error {
+	defer c.releaseLock()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	return c.pgctl(ctx, "stop", "-m", "fast", "-w", "-t", "60")
+}
+
+func freePort() (int, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, fmt.Errorf("pgcluster: find a free port: %w", err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port, nil
+}
+
+func tail(s string, lines int) string {
+	parts := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	if len(parts) > lines {
+		parts = parts[len(parts)-lines:]
+	}
+	return strings.Join(parts, "\n")
+}

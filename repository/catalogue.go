@@ -1,0 +1,162 @@
+package repository
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+
+	"github.com/lib/pq"
+
+	"github.com/diaspora-investor/marketplace/domain"
+)
+
+// pickTranslation is a lateral subquery choosing, for the row aliased c, the translation in
+// the first of the reader's languages ($langs) it exists in, else in its source language.
+// join is the condition tying a translation t to c, e.g. "t.country_code = c.code".
+func pickTranslation(table, join, langsParam string) string {
+	return `LEFT JOIN LATERAL (
+		SELECT t.* FROM ` + table + ` t WHERE ` + join + `
+		ORDER BY array_position(` + langsParam + `::text[], t.lang::text), (t.lang = c.source_lang) DESC, t.lang
+		LIMIT 1) tr ON true`
+}
+
+type countryRow struct {
+	domain.Country
+	Langs pq.StringArray `db:"langs"`
+	domain.Counts
+}
+
+const countrySelect = `
+	SELECT c.code, c.currency, c.source_lang, c.langs, tr.lang, tr.name, tr.summary,
+		(SELECT count(*) FROM opportunities o WHERE o.country_code = c.code AND o.status = 'published') AS opportunities,
+		(SELECT count(*) FROM incentives i WHERE i.country_code = c.code AND i.status = 'published') AS incentives,
+		(SELECT count(*) FROM programmes p WHERE p.country_code = c.code AND p.status = 'published') AS programmes
+	FROM countries c `
+
+func (r countryRow) country() domain.Country {
+	c := r.Country
+	c.Langs = r.Langs
+	c.Counts = r.Counts
+	return c
+}
+
+// Countries lists every origin country, in the reader's languages.
+func (s *Store) Countries(ctx context.Context, langs []string) ([]domain.Country, error) {
+	var rows []countryRow
+	err := s.db.SelectContext(ctx, &rows, countrySelect+pickTranslation("country_translations", "t.country_code = c.code", "$1")+`
+		ORDER BY c.code`, pq.Array(langs))
+	if err != nil {
+		return nil, err
+	}
+	out := make([]domain.Country, len(rows))
+	for i, r := range rows {
+		out[i] = r.country()
+	}
+	return out, nil
+}
+
+// CountryDetail is a country with its facts, regions and verified organizations.
+type CountryDetail struct {
+	domain.Country
+	Facts         []domain.Fact
+	Regions       []domain.Region
+	Organizations []domain.Organization
+}
+
+// Country reads one country; ErrNotFound when the code is unknown.
+func (s *Store) Country(ctx context.Context, code string, langs []string) (*CountryDetail, error) {
+	var row countryRow
+	err := s.db.GetContext(ctx, &row, countrySelect+pickTranslation("country_translations", "t.country_code = c.code", "$2")+`
+		WHERE c.code = $1`, code, pq.Array(langs))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	d := &CountryDetail{Country: row.country()}
+
+	var facts []struct {
+		Metric           string  `db:"metric"`
+		Value            string  `db:"value"`
+		Unit             string  `db:"unit"`
+		ResidenceCountry *string `db:"residence_country"`
+		Year             int     `db:"year"`
+		SourceTitle      string  `db:"source_title"`
+		SourceURL        string  `db:"source_url"`
+	}
+	if err := s.db.SelectContext(ctx, &facts, `
+		SELECT metric, value::text, unit, residence_country, year, source_title, source_url
+		FROM diaspora_facts WHERE country_code = $1 ORDER BY position`, code); err != nil {
+		return nil, err
+	}
+	for _, f := range facts {
+		d.Facts = append(d.Facts, domain.Fact(f))
+	}
+	if d.Regions, err = s.Regions(ctx, code); err != nil {
+		return nil, err
+	}
+	var orgs []struct {
+		ID       string  `db:"id"`
+		Name     string  `db:"name"`
+		Acronym  *string `db:"acronym"`
+		Type     string  `db:"type"`
+		Website  *string `db:"website"`
+		Verified bool    `db:"verified"`
+	}
+	if err := s.db.SelectContext(ctx, &orgs, `
+		SELECT id, name, acronym, type, website, verified FROM organizations
+		WHERE country_code = $1 AND verified ORDER BY name, id`, code); err != nil {
+		return nil, err
+	}
+	for _, o := range orgs {
+		d.Organizations = append(d.Organizations, domain.Organization{
+			OrgRef: domain.OrgRef{ID: o.ID, Name: o.Name, Acronym: o.Acronym}, Type: o.Type, Website: o.Website, Verified: o.Verified})
+	}
+	return d, nil
+}
+
+// Regions lists a country's regions in their usual order.
+func (s *Store) Regions(ctx context.Context, country string) ([]domain.Region, error) {
+	var rows []struct {
+		Country string `db:"country_code"`
+		Code    string `db:"code"`
+		Name    string `db:"name"`
+		Kind    string `db:"kind"`
+	}
+	if err := s.db.SelectContext(ctx, &rows, `
+		SELECT country_code, code, name, kind FROM regions WHERE country_code = $1 ORDER BY position, code`, country); err != nil {
+		return nil, err
+	}
+	out := make([]domain.Region, len(rows))
+	for i, r := range rows {
+		out[i] = domain.Region(r)
+	}
+	return out, nil
+}
+
+// CountryExists reports whether the catalogue has this origin country.
+func (s *Store) CountryExists(ctx context.Context, code string) (bool, error) {
+	var ok bool
+	err := s.db.GetContext(ctx, &ok, `SELECT EXISTS (SELECT 1 FROM countries WHERE code = $1)`, code)
+	return ok, err
+}
+
+// RegionExists reports whether a region code exists, in country when it is given.
+func (s *Store) RegionExists(ctx context.Context, country, code string) (bool, error) {
+	var ok bool
+	err := s.db.GetContext(ctx, &ok, `
+		SELECT EXISTS (SELECT 1 FROM regions WHERE code = $2 AND ($1 = '' OR country_code = $1))`, country, code)
+	return ok, err
+}
+
+// CurrencyConvertible reports whether amounts in currency can be compared, that is whether
+// an exchange rate to the euro is known for it.
+func (s *Store) CurrencyConvertible(ctx context.Context, currency string) (bool, error) {
+	var ok bool
+	err := s.db.GetContext(ctx, &ok, `SELECT eur_rate($1) IS NOT NULL`, currency)
+	return ok, err
+}
+
+// Ping checks that the database answers.
+func (s *Store) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }

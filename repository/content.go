@@ -1,0 +1,338 @@
+package repository
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+
+	"github.com/diaspora-investor/marketplace/domain"
+)
+
+// kindSpec tells the shared list builder how one kind of content is stored.
+type kindSpec struct {
+	kind     domain.Kind
+	table    string // opportunities
+	singular string // opportunity: prefix of its child tables and their foreign key
+	titleCol string // title or name, in the translations table
+	typeCol  string // the column the `type` filter and facet read
+	minCol   string // investment range columns
+	maxCol   string
+	curCol   string
+	// scoped: the item lists the sectors and regions it is limited to, an empty list meaning
+	// "all" (incentives, programmes); otherwise it is about exactly its sectors and its one
+	// region (opportunities).
+	scoped bool
+	// columns and joins add the kind's own fields to the shared ones.
+	columns func(detail bool) string
+	joins   string
+}
+
+var opportunitySpec = kindSpec{
+	kind: domain.KindOpportunity, table: "opportunities", singular: "opportunity", titleCol: "title",
+	typeCol: "instrument", minCol: "min_investment", maxCol: "max_investment", curCol: "currency",
+	columns: func(detail bool) string {
+		cols := `c.region_code, r.name AS region_name, c.instrument, c.min_investment::text AS min_investment,
+			c.max_investment::text AS max_investment, c.currency, c.jobs, c.deadline, c.investor_types,
+			` + sectorsColumn("opportunity")
+		if detail {
+			cols += `, c.contact_name, c.contact_email, c.contact_phone, c.contact_url`
+		}
+		return cols
+	},
+	joins: `LEFT JOIN regions r ON r.country_code = c.country_code AND r.code = c.region_code`,
+}
+
+// eligibilityColumns are the structured conditions incentives and programmes share.
+func eligibilityColumns(singular string) string {
+	return `c.investor_types, c.min_investment::text AS min_investment, c.max_investment::text AS max_investment,
+		c.investment_currency, c.min_jobs, c.residence_abroad, ` + sectorsColumn(singular) + `,
+		ARRAY(SELECT x.region_code FROM ` + singular + `_regions x JOIN regions r ON r.country_code = x.country_code AND r.code = x.region_code
+			WHERE x.` + singular + `_id = c.id ORDER BY r.position) AS region_codes,
+		ARRAY(SELECT r.name FROM ` + singular + `_regions x JOIN regions r ON r.country_code = x.country_code AND r.code = x.region_code
+			WHERE x.` + singular + `_id = c.id ORDER BY r.position) AS region_names`
+}
+
+func sectorsColumn(singular string) string {
+	return `ARRAY(SELECT s.sector_code FROM ` + singular + `_sectors s JOIN sectors x ON x.code = s.sector_code
+		WHERE s.` + singular + `_id = c.id ORDER BY x.position) AS sectors`
+}
+
+var incentiveSpec = kindSpec{
+	kind: domain.KindIncentive, table: "incentives", singular: "incentive", titleCol: "name",
+	typeCol: "type", minCol: "min_investment", maxCol: "max_investment", curCol: "investment_currency",
+	scoped: true,
+	columns: func(bool) string {
+		return `c.type, c.legal_instrument, c.legal_article, c.legal_url, c.valid_from, c.valid_until, ` +
+			eligibilityColumns("incentive")
+	},
+}
+
+var programmeSpec = kindSpec{
+	kind: domain.KindProgramme, table: "programmes", singular: "programme", titleCol: "name",
+	typeCol: "type", minCol: "min_investment", maxCol: "max_investment", curCol: "investment_currency",
+	scoped: true,
+	columns: func(detail bool) string {
+		cols := `c.type, op.id AS operator_id, op.name AS operator_name, op.acronym AS operator_acronym, c.url,
+			c.max_amount::text AS max_amount, c.max_amount_currency, c.valid_from, c.valid_until, ` +
+			eligibilityColumns("programme")
+		if detail {
+			cols += `, coalesce(tr.how_to_apply, '') AS how_to_apply`
+		}
+		return cols
+	},
+	joins: `JOIN organizations op ON op.id = c.operator_id`,
+}
+
+// query collects bound parameters while SQL text is assembled; only fixed identifiers of a
+// kindSpec are ever written into the text.
+type query struct{ args []any }
+
+func (q *query) arg(v any) string {
+	q.args = append(q.args, v)
+	return "$" + strconv.Itoa(len(q.args))
+}
+
+// scope is the FROM and WHERE of the published items that f selects (paging aside).
+func (k kindSpec) scope(q *query, f domain.ListFilter) (from string, where []string) {
+	from = k.table + " c"
+	where = []string{"c.status = 'published'"}
+	if f.Query != "" {
+		from += ", search_query(" + q.arg(f.Query) + ", " + q.arg(pq.Array(f.SearchLangs)) + ") AS sq"
+		where = append(where, "c.search_document @@ sq")
+	}
+	if f.Country != "" {
+		where = append(where, "c.country_code = "+q.arg(f.Country))
+	}
+	if len(f.Sectors) > 0 {
+		match := fmt.Sprintf("EXISTS (SELECT 1 FROM %[1]s_sectors s WHERE s.%[1]s_id = c.id AND s.sector_code = ANY(%[2]s))",
+			k.singular, q.arg(pq.Array(f.Sectors)))
+		if k.scoped {
+			match = fmt.Sprintf("(NOT EXISTS (SELECT 1 FROM %[1]s_sectors s WHERE s.%[1]s_id = c.id) OR %[2]s)", k.singular, match)
+		}
+		where = append(where, match)
+	}
+	if f.Region != "" {
+		if k.scoped {
+			where = append(where, fmt.Sprintf(`(NOT EXISTS (SELECT 1 FROM %[1]s_regions x WHERE x.%[1]s_id = c.id)
+				OR EXISTS (SELECT 1 FROM %[1]s_regions x WHERE x.%[1]s_id = c.id AND x.region_code = %[2]s))`,
+				k.singular, q.arg(f.Region)))
+		} else {
+			where = append(where, "c.region_code = "+q.arg(f.Region))
+		}
+	}
+	if f.Type != "" {
+		where = append(where, "c."+k.typeCol+" = "+q.arg(f.Type))
+	}
+	if f.InvestorType != "" {
+		where = append(where, "(cardinality(c.investor_types) = 0 OR "+q.arg(f.InvestorType)+" = ANY(c.investor_types))")
+	}
+	// The investment ranges overlap, compared in euros at the latest reference rates.
+	if f.MaxAmount != "" {
+		where = append(where, fmt.Sprintf("(c.%[1]s IS NULL OR c.%[1]s / eur_rate(c.%[2]s) <= %[3]s::numeric / eur_rate(%[4]s))",
+			k.minCol, k.curCol, q.arg(f.MaxAmount), q.arg(f.Currency)))
+	}
+	if f.MinAmount != "" {
+		where = append(where, fmt.Sprintf("(c.%[1]s IS NULL OR c.%[1]s / eur_rate(c.%[2]s) >= %[3]s::numeric / eur_rate(%[4]s))",
+			k.maxCol, k.curCol, q.arg(f.MinAmount), q.arg(f.Currency)))
+	}
+	return from, where
+}
+
+// rowKey is the sort key of a row, from which the next page's cursor is made.
+type rowKey struct {
+	ID          string    `db:"id"`
+	PublishedAt time.Time `db:"published_at"`
+	Rank        *float32  `db:"rank"`
+}
+
+func (k rowKey) key() rowKey { return k }
+
+// contentRow holds the columns every kind shares.
+type contentRow struct {
+	rowKey
+	Slug         string         `db:"slug"`
+	Country      string         `db:"country_code"`
+	Status       string         `db:"status"`
+	SourceLang   string         `db:"source_lang"`
+	Langs        pq.StringArray `db:"langs"`
+	Illustrative bool           `db:"illustrative"`
+	SourceTitle  *string        `db:"source_title"`
+	SourceURL    *string        `db:"source_url"`
+	UpdatedAt    time.Time      `db:"updated_at"`
+	OrgID        string         `db:"org_id"`
+	OrgName      string         `db:"org_name"`
+	OrgAcronym   *string        `db:"org_acronym"`
+	Lang         string         `db:"lang"`
+	TitleText    string         `db:"title_text"`
+	Summary      string         `db:"summary"`
+	Description  string         `db:"description"`
+}
+
+func (r contentRow) content() domain.Content {
+	c := domain.Content{
+		Localized:    domain.Localized{Lang: r.Lang, Langs: r.Langs, SourceLang: r.SourceLang},
+		ID:           r.ID,
+		Slug:         r.Slug,
+		Country:      r.Country,
+		Status:       r.Status,
+		Illustrative: r.Illustrative,
+		Organization: domain.OrgRef{ID: r.OrgID, Name: r.OrgName, Acronym: r.OrgAcronym},
+		PublishedAt:  r.PublishedAt,
+		UpdatedAt:    r.UpdatedAt,
+		Summary:      r.Summary,
+		Description:  r.Description,
+	}
+	if r.SourceTitle != nil && r.SourceURL != nil {
+		c.Source = &domain.Source{Title: *r.SourceTitle, URL: *r.SourceURL}
+	}
+	return c
+}
+
+// selectRows runs the list (or, with only set to an id or slug, the detail) query of a kind.
+// It reads one row more than the page to know whether another page follows.
+func selectRows[R interface{ key() rowKey }](ctx context.Context, db sqlx.QueryerContext, k kindSpec, f domain.ListFilter, only string) ([]R, *domain.Cursor, error) {
+	var q query
+	from, where := k.scope(&q, f)
+	detail := only != ""
+	if detail {
+		if domain.IsID(only) {
+			where = append(where, "c.id = "+q.arg(strings.ToLower(only))+"::uuid")
+		} else {
+			where = append(where, "c.slug = "+q.arg(only))
+		}
+	}
+	rank, order := "NULL::real AS rank", "c.published_at DESC, c.id DESC"
+	if f.Query != "" {
+		rank, order = "ts_rank_cd(c.search_document, sq) AS rank", "rank DESC, "+order
+	}
+	if a := f.After; a != nil {
+		if f.Query != "" && a.Rank != nil {
+			where = append(where, fmt.Sprintf("(ts_rank_cd(c.search_document, sq), c.published_at, c.id) < (%s::real, %s, %s::uuid)",
+				q.arg(domain.RankString(*a.Rank)), q.arg(a.PublishedAt), q.arg(a.ID)))
+		} else {
+			where = append(where, fmt.Sprintf("(c.published_at, c.id) < (%s, %s::uuid)", q.arg(a.PublishedAt), q.arg(a.ID)))
+		}
+	}
+	description := ""
+	if detail {
+		description = ", coalesce(tr.description, '') AS description"
+	}
+	limit := f.Limit
+	if detail {
+		limit = 1
+	}
+	sqlText := `SELECT c.id, c.slug, c.country_code, c.status, c.source_lang, c.langs, c.illustrative,
+			c.source_title, c.source_url, c.published_at, c.updated_at,
+			org.id AS org_id, org.name AS org_name, org.acronym AS org_acronym,
+			coalesce(tr.lang, c.source_lang) AS lang, coalesce(tr.` + k.titleCol + `, '') AS title_text,
+			coalesce(tr.summary, '') AS summary` + description + `, ` + rank + `, ` + k.columns(detail) + `
+		FROM ` + from + `
+		JOIN organizations org ON org.id = c.organization_id
+		` + k.joins + `
+		` + pickTranslation(k.singular+"_translations", "t."+k.singular+"_id = c.id", q.arg(pq.Array(f.Langs))) + `
+		WHERE ` + strings.Join(where, " AND ") + `
+		ORDER BY ` + order + `
+		LIMIT ` + q.arg(limit+1)
+	var rows []R
+	if err := sqlx.SelectContext(ctx, db, &rows, sqlText, q.args...); err != nil {
+		return nil, nil, err
+	}
+	var next *domain.Cursor
+	if len(rows) > limit {
+		rows = rows[:limit]
+		last := rows[len(rows)-1].key()
+		next = &domain.Cursor{List: f.Fingerprint(k.kind), PublishedAt: last.PublishedAt, ID: last.ID}
+		if f.Query != "" {
+			next.Rank = last.Rank
+		}
+	}
+	return rows, next, nil
+}
+
+// facets counts the items f selects per sector, region and type, for the facets f asks.
+func (s *Store) facets(ctx context.Context, k kindSpec, f domain.ListFilter) (domain.Facets, error) {
+	if len(f.Facets) == 0 {
+		return nil, nil
+	}
+	out := domain.Facets{}
+	for _, name := range f.Facets {
+		var q query
+		from, where := k.scope(&q, f)
+		var sqlText string
+		switch name {
+		case "sector":
+			sqlText = fmt.Sprintf(`SELECT s.sector_code AS code, '' AS label, count(*) AS count
+				FROM %s JOIN %[2]s_sectors s ON s.%[2]s_id = c.id JOIN sectors x ON x.code = s.sector_code
+				WHERE %[3]s GROUP BY s.sector_code, x.position ORDER BY count(*) DESC, x.position`,
+				from, k.singular, strings.Join(where, " AND "))
+		case "region":
+			join := "JOIN regions r ON r.country_code = c.country_code AND r.code = c.region_code"
+			if k.scoped {
+				join = fmt.Sprintf("JOIN %[1]s_regions x ON x.%[1]s_id = c.id JOIN regions r ON r.country_code = x.country_code AND r.code = x.region_code", k.singular)
+			}
+			sqlText = fmt.Sprintf(`SELECT r.code, min(r.name) AS label, count(*) AS count FROM %s %s
+				WHERE %s GROUP BY r.code ORDER BY count(*) DESC, r.code`, from, join, strings.Join(where, " AND "))
+		case "type":
+			sqlText = fmt.Sprintf(`SELECT c.%[1]s AS code, '' AS label, count(*) AS count FROM %[2]s
+				WHERE %[3]s AND c.%[1]s IS NOT NULL GROUP BY c.%[1]s ORDER BY count(*) DESC, c.%[1]s`,
+				k.typeCol, from, strings.Join(where, " AND "))
+		default:
+			return nil, fmt.Errorf("unknown facet %q", name)
+		}
+		var counts []struct {
+			Code  string `db:"code"`
+			Label string `db:"label"`
+			Count int    `db:"count"`
+		}
+		if err := s.db.SelectContext(ctx, &counts, sqlText, q.args...); err != nil {
+			return nil, err
+		}
+		list := make([]domain.FacetCount, len(counts))
+		for i, c := range counts {
+			list[i] = domain.FacetCount(c)
+		}
+		out[name] = list
+	}
+	return out, nil
+}
+
+func money(amount, currency *string) *domain.Money {
+	if amount == nil || currency == nil {
+		return nil
+	}
+	return &domain.Money{Amount: *amount, Currency: *currency}
+}
+
+// eligibilityRow holds the structured conditions incentives and programmes share.
+type eligibilityRow struct {
+	InvestorTypes   pq.StringArray `db:"investor_types"`
+	MinInvestment   *string        `db:"min_investment"`
+	MaxInvestment   *string        `db:"max_investment"`
+	Currency        *string        `db:"investment_currency"`
+	MinJobs         *int           `db:"min_jobs"`
+	ResidenceAbroad *bool          `db:"residence_abroad"`
+	Sectors         pq.StringArray `db:"sectors"`
+	RegionCodes     pq.StringArray `db:"region_codes"`
+	RegionNames     pq.StringArray `db:"region_names"`
+}
+
+func (e eligibilityRow) eligibility() domain.Eligibility {
+	out := domain.Eligibility{
+		InvestorTypes:   e.InvestorTypes,
+		MinInvestment:   money(e.MinInvestment, e.Currency),
+		MaxInvestment:   money(e.MaxInvestment, e.Currency),
+		Sectors:         e.Sectors,
+		MinJobs:         e.MinJobs,
+		ResidenceAbroad: e.ResidenceAbroad,
+		Regions:         make([]domain.RegionRef, len(e.RegionCodes)),
+	}
+	for i, code := range e.RegionCodes {
+		out.Regions[i] = domain.RegionRef{Code: code, Name: e.RegionNames[i]}
+	}
+	return out
+}

@@ -1,0 +1,138 @@
+// Package repository is the only place that speaks SQL. Every query uses bound parameters;
+// lists use keyset pagination over the indexes the migrations create.
+package repository
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	_ "github.com/lib/pq" // PostgreSQL driver
+	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
+
+	"github.com/diaspora-investor/marketplace/migrations"
+)
+
+// ErrNotFound is returned when a row does not exist or is not visible to the caller.
+var ErrNotFound = errors.New("not found")
+
+// Store reads and writes the catalogue.
+type Store struct {
+	db *sqlx.DB
+}
+
+// New wraps an open database.
+func New(db *sqlx.DB) *Store { return &Store{db: db} }
+
+// DB returns the underlying pool.
+func (s *Store) DB() *sqlx.DB { return s.db }
+
+// PoolOptions size the connection pool.
+type PoolOptions struct {
+	MaxOpen          int
+	StatementTimeout time.Duration // a query running longer is cancelled by PostgreSQL
+}
+
+// Open connects to PostgreSQL and checks the connection.
+func Open(ctx context.Context, databaseURL string, opts PoolOptions) (*sqlx.DB, error) {
+	dsn, err := withStatementTimeout(databaseURL, opts.StatementTimeout)
+	if err != nil {
+		return nil, err
+	}
+	db, err := sqlx.Open("postgres", dsn)
+	if err != nil {
+		return nil, err
+	}
+	if opts.MaxOpen > 0 {
+		db.SetMaxOpenConns(opts.MaxOpen)
+		db.SetMaxIdleConns(opts.MaxOpen)
+	}
+	db.SetConnMaxIdleTime(5 * time.Minute)
+	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := db.PingContext(pingCtx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("connect to the database: %w", err)
+	}
+	return db, nil
+}
+
+// withStatementTimeout adds statement_timeout as a run-time parameter of every connection
+// (lib/pq passes unknown URL parameters to the server), unless the URL already sets one.
+func withStatementTimeout(databaseURL string, timeout time.Duration) (string, error) {
+	if timeout <= 0 {
+		return databaseURL, nil
+	}
+	u, err := url.Parse(databaseURL)
+	if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
+		return "", errors.New("DATABASE_URL must be a postgres:// URL")
+	}
+	q := u.Query()
+	if q.Get("statement_timeout") == "" {
+		q.Set("statement_timeout", fmt.Sprint(timeout.Milliseconds()))
+	}
+	u.RawQuery = q.Encode()
+	return u.String(), nil
+}
+
+func migrator(db *sql.DB) (*goose.Provider, error) {
+	// The session lock makes instances that start together wait for one another instead of
+	// applying the same migration twice.
+	locker, err := lock.NewPostgresSessionLocker()
+	if err != nil {
+		return nil, err
+	}
+	return goose.NewProvider(goose.DialectPostgres, db, migrations.FS, goose.WithSessionLocker(locker))
+}
+
+// Migrate applies every pending migration.
+func Migrate(ctx context.Context, db *sql.DB) error {
+	p, err := migrator(db)
+	if err != nil {
+		return err
+	}
+	if _, err := p.Up(ctx); err != nil {
+		return fmt.Errorf("migrate up: %w", err)
+	}
+	return nil
+}
+
+// MigrateDown rolls back the last applied migration.
+func MigrateDown(ctx context.Context, db *sql.DB) error {
+	p, err := migrator(db)
+	if err != nil {
+		return err
+	}
+	if _, err := p.Down(ctx); err != nil {
+		return fmt.Errorf("migrate down: %w", err)
+	}
+	return nil
+}
+
+// MigrationsApplied reports whether the schema is at the binary's latest version.
+func MigrationsApplied(ctx context.Context, db *sql.DB) (bool, error) {
+	p, err := migrator(db)
+	if err != nil {
+		return false, err
+	}
+	pending, err := p.HasPending(ctx)
+	return !pending, err
+}
+
+// inTx runs fn in a transaction: all of it commits, or none of it does.
+func (s *Store) inTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
+	tx, err := s.db.BeginTxx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if err := fn(tx); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}

@@ -1,0 +1,254 @@
+package repository
+
+import (
+	"context"
+	"time"
+
+	"github.com/lib/pq"
+
+	"github.com/diaspora-investor/marketplace/domain"
+)
+
+type opportunityRow struct {
+	contentRow
+	RegionCode    *string        `db:"region_code"`
+	RegionName    *string        `db:"region_name"`
+	Instrument    *string        `db:"instrument"`
+	MinInvestment *string        `db:"min_investment"`
+	MaxInvestment *string        `db:"max_investment"`
+	Currency      *string        `db:"currency"`
+	Jobs          *int           `db:"jobs"`
+	Deadline      *time.Time     `db:"deadline"`
+	InvestorTypes pq.StringArray `db:"investor_types"`
+	Sectors       pq.StringArray `db:"sectors"`
+	ContactName   *string        `db:"contact_name"`
+	ContactEmail  *string        `db:"contact_email"`
+	ContactPhone  *string        `db:"contact_phone"`
+	ContactURL    *string        `db:"contact_url"`
+}
+
+func (r opportunityRow) opportunity() domain.Opportunity {
+	o := domain.Opportunity{
+		Content:       r.content(),
+		Title:         r.TitleText,
+		Sectors:       r.Sectors,
+		Instrument:    r.Instrument,
+		MinInvestment: money(r.MinInvestment, r.Currency),
+		MaxInvestment: money(r.MaxInvestment, r.Currency),
+		Jobs:          r.Jobs,
+		Deadline:      r.Deadline,
+		InvestorTypes: r.InvestorTypes,
+		Contact:       domain.Contact{Name: r.ContactName, Email: r.ContactEmail, Phone: r.ContactPhone, URL: r.ContactURL},
+	}
+	if r.RegionCode != nil && r.RegionName != nil {
+		o.Region = &domain.RegionRef{Code: *r.RegionCode, Name: *r.RegionName}
+	}
+	return o
+}
+
+// Opportunities lists published opportunities.
+func (s *Store) Opportunities(ctx context.Context, f domain.ListFilter) (*domain.Page[domain.Opportunity], error) {
+	rows, next, err := selectRows[opportunityRow](ctx, s.db, opportunitySpec, f, "")
+	if err != nil {
+		return nil, err
+	}
+	page := &domain.Page[domain.Opportunity]{Next: next, Items: make([]domain.Opportunity, len(rows))}
+	for i, r := range rows {
+		page.Items[i] = r.opportunity()
+	}
+	page.Facets, err = s.facets(ctx, opportunitySpec, f)
+	return page, err
+}
+
+// Opportunity reads one published opportunity by id or slug, with its linked incentives and
+// programmes.
+func (s *Store) Opportunity(ctx context.Context, idOrSlug string, langs []string) (*domain.Opportunity, error) {
+	rows, _, err := selectRows[opportunityRow](ctx, s.db, opportunitySpec, domain.ListFilter{Langs: langs}, idOrSlug)
+	if err != nil {
+		return nil, err
+	}
+	if len(rows) == 0 {
+		return nil, ErrNotFound
+	}
+	o := rows[0].opportunity()
+	if o.Incentives, err = s.linked(ctx, "incentive", o.ID, langs); err != nil {
+		return nil, err
+	}
+	if o.Programmes, err = s.linked(ctx, "programme", o.ID, langs); err != nil {
+		return nil, err
+	}
+	return &o, nil
+}
+
+// linked lists the published incentives or programmes (kind, never user input) an
+// opportunity points to.
+func (s *Store) linked(ctx context.Context, kind, opportunityID string, langs []string) ([]domain.LinkedItem, error) {
+	var rows []struct {
+		ID   string `db:"id"`
+		Type string `db:"type"`
+		Lang string `db:"lang"`
+		Name string `db:"name"`
+	}
+	err := s.db.SelectContext(ctx, &rows, `
+		SELECT c.id, c.type, coalesce(tr.lang, c.source_lang) AS lang, coalesce(tr.name, '') AS name
+		FROM opportunity_`+kind+`s l JOIN `+kind+`s c ON c.id = l.`+kind+`_id
+		`+pickTranslation(kind+"_translations", "t."+kind+"_id = c.id", "$2")+`
+		WHERE l.opportunity_id = $1 AND c.status = 'published'
+		ORDER BY c.published_at DESC, c.id`, opportunityID, pq.Array(langs))
+	out := make([]domain.LinkedItem, len(rows))
+	for i, r := range rows {
+		out[i] = domain.LinkedItem{ID: r.ID, Name: r.Name, Type: r.Type, Lang: r.Lang}
+	}
+	return out, err
+}
+
+type incentiveRow struct {
+	contentRow
+	eligibilityRow
+	Type            string     `db:"type"`
+	LegalInstrument string     `db:"legal_instrument"`
+	LegalArticle    *string    `db:"legal_article"`
+	LegalURL        *string    `db:"legal_url"`
+	ValidFrom       *time.Time `db:"valid_from"`
+	ValidUntil      *time.Time `db:"valid_until"`
+}
+
+func (r incentiveRow) incentive() domain.Incentive {
+	return domain.Incentive{
+		Content:         r.content(),
+		Name:            r.TitleText,
+		Type:            r.Type,
+		LegalInstrument: r.LegalInstrument,
+		LegalArticle:    r.LegalArticle,
+		LegalURL:        r.LegalURL,
+		ValidFrom:       r.ValidFrom,
+		ValidUntil:      r.ValidUntil,
+		Eligibility:     r.eligibility(),
+		Benefits:        []domain.Benefit{},
+	}
+}
+
+// Incentives lists published incentives with their benefits.
+func (s *Store) Incentives(ctx context.Context, f domain.ListFilter) (*domain.Page[domain.Incentive], error) {
+	rows, next, err := selectRows[incentiveRow](ctx, s.db, incentiveSpec, f, "")
+	if err != nil {
+		return nil, err
+	}
+	page := &domain.Page[domain.Incentive]{Next: next, Items: make([]domain.Incentive, len(rows))}
+	for i, r := range rows {
+		page.Items[i] = r.incentive()
+	}
+	if err := s.attachBenefits(ctx, page.Items); err != nil {
+		return nil, err
+	}
+	page.Facets, err = s.facets(ctx, incentiveSpec, f)
+	return page, err
+}
+
+// Incentive reads one published incentive by id or slug.
+func (s *Store) Incentive(ctx context.Context, idOrSlug string, langs []string) (*domain.Incentive, error) {
+	rows, _, err := selectRows[incentiveRow](ctx, s.db, incentiveSpec, domain.ListFilter{Langs: langs}, idOrSlug)
+	if err != nil {
+		return nil, err
+	}
+	if len(rows) == 0 {
+		return nil, ErrNotFound
+	}
+	items := []domain.Incentive{rows[0].incentive()}
+	if err := s.attachBenefits(ctx, items); err != nil {
+		return nil, err
+	}
+	return &items[0], nil
+}
+
+// attachBenefits reads the benefits of a page of incentives in one query.
+func (s *Store) attachBenefits(ctx context.Context, items []domain.Incentive) error {
+	if len(items) == 0 {
+		return nil
+	}
+	index := make(map[string]int, len(items))
+	ids := make([]string, len(items))
+	for i, it := range items {
+		index[it.ID] = i
+		ids[i] = it.ID
+	}
+	var rows []struct {
+		IncentiveID     string  `db:"incentive_id"`
+		Kind            string  `db:"kind"`
+		Tax             *string `db:"tax"`
+		Percent         *string `db:"percent"`
+		CapPercentOfTax *string `db:"cap_percent_of_tax"`
+		DurationYears   *int    `db:"duration_years"`
+		Amount          *string `db:"amount"`
+		Currency        *string `db:"currency"`
+	}
+	if err := s.db.SelectContext(ctx, &rows, `
+		SELECT incentive_id, kind, tax, trim_scale(percent)::text AS percent,
+			trim_scale(cap_percent_of_tax)::text AS cap_percent_of_tax, duration_years, amount::text AS amount, currency
+		FROM incentive_benefits WHERE incentive_id = ANY($1::uuid[]) ORDER BY incentive_id, position`, pq.Array(ids)); err != nil {
+		return err
+	}
+	for _, r := range rows {
+		it := &items[index[r.IncentiveID]]
+		it.Benefits = append(it.Benefits, domain.Benefit{Kind: r.Kind, Tax: r.Tax, Percent: r.Percent,
+			CapPercentOfTax: r.CapPercentOfTax, DurationYears: r.DurationYears, Amount: money(r.Amount, r.Currency)})
+	}
+	return nil
+}
+
+type programmeRow struct {
+	contentRow
+	eligibilityRow
+	Type              string     `db:"type"`
+	OperatorID        string     `db:"operator_id"`
+	OperatorName      string     `db:"operator_name"`
+	OperatorAcronym   *string    `db:"operator_acronym"`
+	URL               *string    `db:"url"`
+	MaxAmount         *string    `db:"max_amount"`
+	MaxAmountCurrency *string    `db:"max_amount_currency"`
+	ValidFrom         *time.Time `db:"valid_from"`
+	ValidUntil        *time.Time `db:"valid_until"`
+	HowToApply        string     `db:"how_to_apply"`
+}
+
+func (r programmeRow) programme() domain.Programme {
+	return domain.Programme{
+		Content:     r.content(),
+		Name:        r.TitleText,
+		Type:        r.Type,
+		Operator:    domain.OrgRef{ID: r.OperatorID, Name: r.OperatorName, Acronym: r.OperatorAcronym},
+		URL:         r.URL,
+		MaxAmount:   money(r.MaxAmount, r.MaxAmountCurrency),
+		ValidFrom:   r.ValidFrom,
+		ValidUntil:  r.ValidUntil,
+		Eligibility: r.eligibility(),
+		HowToApply:  r.HowToApply,
+	}
+}
+
+// Programmes lists published support programmes.
+func (s *Store) Programmes(ctx context.Context, f domain.ListFilter) (*domain.Page[domain.Programme], error) {
+	rows, next, err := selectRows[programmeRow](ctx, s.db, programmeSpec, f, "")
+	if err != nil {
+		return nil, err
+	}
+	page := &domain.Page[domain.Programme]{Next: next, Items: make([]domain.Programme, len(rows))}
+	for i, r := range rows {
+		page.Items[i] = r.programme()
+	}
+	page.Facets, err = s.facets(ctx, programmeSpec, f)
+	return page, err
+}
+
+// Programme reads one published programme by id or slug.
+func (s *Store) Programme(ctx context.Context, idOrSlug string, langs []string) (*domain.Programme, error) {
+	rows, _, err := selectRows[programmeRow](ctx, s.db, programmeSpec, domain.ListFilter{Langs: langs}, idOrSlug)
+	if err != nil {
+		return nil, err
+	}
+	if len(rows) == 0 {
+		return nil, ErrNotFound
+	}
+	p := rows[0].programme()
+	return &p, nil
+}
