@@ -102,7 +102,7 @@ func (k kindSpec) scope(q *query, f domain.ListFilter) (from string, where []str
 	from = k.table + " c"
 	where = []string{"c.status = 'published'"}
 	if f.Query != "" {
-		from += ", search_query(" + q.arg(f.Query) + ", " + q.arg(pq.Array(f.SearchLangs)) + ") AS sq"
+		from += " CROSS JOIN search_query(" + q.arg(f.Query) + ", " + q.arg(pq.Array(f.SearchLangs)) + ") AS sq"
 		where = append(where, "c.search_document @@ sq")
 	}
 	if f.Country != "" {

@@ -1,0 +1,37 @@
+# The two commands: `make run` and `make test`. Both start a private PostgreSQL cluster in
+# .data/ when DATABASE_URL is not set, and stop it when they end.
+GO ?= go
+
+.PHONY: run test build seed migrate-down vet bench clean
+
+build:
+	$(GO) build -o bin/api ./cmd/api
+	$(GO) build -o bin/pgrun ./cmd/pgrun
+
+## run: migrate, load the seed into an empty database, and serve on http://localhost:8080
+run: build
+	bin/pgrun -dir .data/pg -durable -- bin/api serve
+
+## test: vet, then every test with the race detector, against a private test cluster
+test: build vet
+	bin/pgrun -dir .data/pg-test -- $(GO) test -race -count=1 ./...
+
+vet:
+	$(GO) vet ./...
+	@test -z "$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))" || { echo "gofmt needed:"; gofmt -l .; exit 1; }
+
+## seed: load (or refresh) the seed content into the run database
+seed: build
+	bin/pgrun -dir .data/pg -durable -- bin/api seed
+
+## migrate-down: roll back the last migration of the run database
+migrate-down: build
+	bin/pgrun -dir .data/pg -durable -- bin/api migrate down
+
+## bench: Go benchmarks of the hot paths
+bench: build
+	bin/pgrun -dir .data/pg-test -- $(GO) test -run '^$$' -bench . -benchmem ./...
+
+## clean: remove binaries and the private clusters (their data too)
+clean:
+	rm -rf bin .data

@@ -1,0 +1,112 @@
+// Package api is the HTTP layer: the Fiber app, its routes, handlers and middleware. Handlers
+// parse and check input, call the repository, and turn domain values into the JSON of
+// openapi.yaml; every error becomes an RFC 9457 problem in the reader's language.
+package api
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"log/slog"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/compress"
+	"github.com/gofiber/fiber/v2/middleware/cors"
+	"github.com/gofiber/fiber/v2/middleware/etag"
+	"github.com/gofiber/fiber/v2/middleware/recover"
+
+	"github.com/diaspora-investor/marketplace/repository"
+)
+
+// Config holds what the HTTP layer needs from the environment.
+type Config struct {
+	BodyLimit      int           // bytes
+	ReadTimeout    time.Duration // whole request, headers and body
+	WriteTimeout   time.Duration
+	IdleTimeout    time.Duration
+	RequestTimeout time.Duration // a handler's database work
+	CORSOrigins    string        // comma-separated, "*" for any
+	CacheMaxAge    time.Duration // Cache-Control max-age of public catalogue reads
+}
+
+// DefaultConfig are the settings used when the environment says nothing.
+func DefaultConfig() Config {
+	return Config{
+		BodyLimit:      1 << 20,
+		ReadTimeout:    10 * time.Second,
+		WriteTimeout:   30 * time.Second,
+		IdleTimeout:    120 * time.Second,
+		RequestTimeout: 10 * time.Second,
+		CORSOrigins:    "*",
+		CacheMaxAge:    60 * time.Second,
+	}
+}
+
+type server struct {
+	cfg     Config
+	store   *repository.Store
+	langs   *Languages
+	log     *slog.Logger
+	metrics *metrics
+	ready   readiness
+}
+
+// New builds the app. migrated reports whether the schema is current, for /readyz.
+func New(cfg Config, store *repository.Store, langs *Languages, log *slog.Logger) *fiber.App {
+	s := &server{cfg: cfg, store: store, langs: langs, log: log, metrics: newMetrics(),
+		ready: readiness{check: func(ctx context.Context) (bool, error) {
+			return repository.MigrationsApplied(ctx, store.DB().DB)
+		}}}
+	app := fiber.New(fiber.Config{
+		AppName:               "diaspora-marketplace",
+		BodyLimit:             cfg.BodyLimit,
+		ReadTimeout:           cfg.ReadTimeout,
+		WriteTimeout:          cfg.WriteTimeout,
+		IdleTimeout:           cfg.IdleTimeout,
+		ErrorHandler:          s.errorHandler,
+		DisableStartupMessage: true,
+		StrictRouting:         false,
+		CaseSensitive:         true,
+		JSONEncoder:           json.Marshal,
+		JSONDecoder:           json.Unmarshal,
+	})
+	app.Use(s.requestContext)
+	app.Use(recover.New())
+	app.Use(s.metrics.middleware)
+	app.Use(s.accessLog)
+	app.Use(cors.New(cors.Config{
+		AllowOrigins:  cfg.CORSOrigins,
+		AllowMethods:  "GET,HEAD,POST,PUT,PATCH,DELETE,OPTIONS",
+		AllowHeaders:  "Accept, Accept-Language, Authorization, Content-Type, If-None-Match, If-Match, Idempotency-Key, X-Request-ID",
+		ExposeHeaders: "Content-Language, ETag, Link, Retry-After, X-Request-ID",
+		MaxAge:        600,
+	}))
+	app.Use(compress.New())
+	// Weak ETags: the same representation may be sent compressed or not.
+	app.Use(etag.New(etag.Config{Weak: true}))
+	s.routes(app)
+	return app
+}
+
+// json encodes a response body; HTML-escaping is off because the bodies are JSON for programs,
+// and names such as "Banco & Cia" should read as written.
+func (s *server) json(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimRight(buf.Bytes(), "\n"), nil
+}
+
+// sendJSON writes a 200 JSON body.
+func (s *server) sendJSON(c *fiber.Ctx, v any) error {
+	body, err := s.json(v)
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSONCharsetUTF8)
+	return c.Send(body)
+}

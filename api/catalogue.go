@@ -1,0 +1,187 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/diaspora-investor/marketplace/domain"
+	"github.com/diaspora-investor/marketplace/repository"
+)
+
+// publicRead marks a response as a public, cacheable catalogue read in the given languages.
+func (s *server) publicRead(c *fiber.Ctx, v *view) {
+	c.Set(fiber.HeaderCacheControl, "public, max-age="+strconv.Itoa(int(s.cfg.CacheMaxAge.Seconds())))
+	c.Set(fiber.HeaderContentLanguage, strings.Join(v.used, ", "))
+}
+
+// sendList writes a list body, with the Link header of the next page.
+func sendList[T any](s *server, c *fiber.Ctx, v *view, items []T, next *domain.Cursor, facets map[string][]facetRow) error {
+	body := listBody[T]{Items: items, Facets: facets}
+	if next != nil {
+		cursor := next.Encode()
+		body.NextCursor = &cursor
+		c.Set(fiber.HeaderLink, "<"+nextURL(c, cursor)+`>; rel="next"`)
+	}
+	s.publicRead(c, v)
+	return s.sendJSON(c, body)
+}
+
+// nextURL is the request's own path and query with the cursor of the next page.
+func nextURL(c *fiber.Ctx, cursor string) string {
+	q, _ := url.ParseQuery(string(c.Context().QueryArgs().QueryString()))
+	q.Set("cursor", cursor)
+	return c.Path() + "?" + q.Encode()
+}
+
+func (s *server) listCountries(c *fiber.Ctx) error {
+	countries, err := s.store.Countries(c.UserContext(), requestPrefs(c))
+	if err != nil {
+		return err
+	}
+	v := s.newView(requestPrefs(c))
+	items := make([]countryJSON, len(countries))
+	for i, country := range countries {
+		items[i] = v.country(country)
+	}
+	return sendList(s, c, v, items, nil, nil)
+}
+
+// pathCountry reads {code} and checks that the country exists (404 otherwise).
+func (s *server) pathCountry(c *fiber.Ctx) (string, error) {
+	code := strings.ToUpper(c.Params("code"))
+	if !countryPattern.MatchString(code) {
+		return "", notFound("country")
+	}
+	ok, err := s.store.CountryExists(c.UserContext(), code)
+	if err != nil {
+		return "", err
+	}
+	if !ok {
+		return "", notFound("country")
+	}
+	return code, nil
+}
+
+func (s *server) getCountry(c *fiber.Ctx) error {
+	code := strings.ToUpper(c.Params("code"))
+	if !countryPattern.MatchString(code) {
+		return notFound("country")
+	}
+	d, err := s.store.Country(c.UserContext(), code, requestPrefs(c))
+	if errors.Is(err, repository.ErrNotFound) {
+		return notFound("country")
+	}
+	if err != nil {
+		return err
+	}
+	v := s.newView(requestPrefs(c))
+	body := v.countryDetail(d)
+	s.publicRead(c, v)
+	return s.sendJSON(c, body)
+}
+
+func (s *server) listRegions(c *fiber.Ctx) error {
+	code, err := s.pathCountry(c)
+	if err != nil {
+		return err
+	}
+	regions, err := s.store.Regions(c.UserContext(), code)
+	if err != nil {
+		return err
+	}
+	v := s.newView(requestPrefs(c))
+	items := make([]regionJSON, len(regions))
+	for i, r := range regions {
+		items[i] = v.region(r)
+	}
+	return sendList(s, c, v, items, nil, nil)
+}
+
+func (s *server) listSectors(c *fiber.Ctx) error {
+	v := s.newView(requestPrefs(c))
+	return sendList(s, c, v, v.labels(domain.Sectors, domain.Sectors.Codes), nil, nil)
+}
+
+// contentRoutes describes one kind of content to the generic list and detail handlers.
+type contentRoutes[T any, J any, D any] struct {
+	kind     domain.Kind
+	resource string // the name used in "not found" messages
+	types    domain.CodeSet
+	list     func(*repository.Store, context.Context, domain.ListFilter) (*domain.Page[T], error)
+	one      func(*repository.Store, context.Context, string, []string) (*T, error)
+	item     func(*view, T) J
+	detail   func(*view, *T) D
+}
+
+func (r contentRoutes[T, J, D]) listHandler(s *server, byCountry bool) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		country := ""
+		if byCountry {
+			var err error
+			if country, err = s.pathCountry(c); err != nil {
+				return err
+			}
+		}
+		f, err := s.listFilter(c, r.kind, r.types, country)
+		if err != nil {
+			return err
+		}
+		page, err := r.list(s.store, c.UserContext(), f)
+		if err != nil {
+			return err
+		}
+		v := s.newView(f.Langs)
+		items := make([]J, len(page.Items))
+		for i, it := range page.Items {
+			items[i] = r.item(v, it)
+		}
+		return sendList(s, c, v, items, page.Next, v.facets(page.Facets, r.types))
+	}
+}
+
+// idPattern admits ids and slugs; anything else cannot name an item.
+var idPattern = regexp.MustCompile(`^[A-Za-z0-9-]{1,100}$`)
+
+func (r contentRoutes[T, J, D]) detailHandler(s *server) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		id := c.Params("id")
+		if !idPattern.MatchString(id) {
+			return notFound(r.resource)
+		}
+		it, err := r.one(s.store, c.UserContext(), id, requestPrefs(c))
+		if errors.Is(err, repository.ErrNotFound) {
+			return notFound(r.resource)
+		}
+		if err != nil {
+			return err
+		}
+		v := s.newView(requestPrefs(c))
+		body := r.detail(v, it)
+		s.publicRead(c, v)
+		return s.sendJSON(c, body)
+	}
+}
+
+var (
+	opportunityRoutes = contentRoutes[domain.Opportunity, opportunityJSON, opportunityDetailJSON]{
+		kind: domain.KindOpportunity, resource: "opportunity", types: domain.Instruments,
+		list: (*repository.Store).Opportunities, one: (*repository.Store).Opportunity,
+		item: (*view).opportunity, detail: (*view).opportunityDetail,
+	}
+	incentiveRoutes = contentRoutes[domain.Incentive, incentiveJSON, incentiveDetailJSON]{
+		kind: domain.KindIncentive, resource: "incentive", types: domain.IncentiveTypes,
+		list: (*repository.Store).Incentives, one: (*repository.Store).Incentive,
+		item: (*view).incentive, detail: (*view).incentiveDetail,
+	}
+	programmeRoutes = contentRoutes[domain.Programme, programmeJSON, programmeDetailJSON]{
+		kind: domain.KindProgramme, resource: "programme", types: domain.ProgrammeTypes,
+		list: (*repository.Store).Programmes, one: (*repository.Store).Programme,
+		item: (*view).programme, detail: (*view).programmeDetail,
+	}
+)

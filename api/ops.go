@@ -1,0 +1,66 @@
+package api
+
+import (
+	"context"
+	"net/http"
+	"sync/atomic"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/adaptor"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/swaggest/swgui"
+	"github.com/swaggest/swgui/v5emb"
+
+	marketplace "github.com/diaspora-investor/marketplace"
+)
+
+func (s *server) healthz(c *fiber.Ctx) error {
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.JSON(fiber.Map{"status": "ok"})
+}
+
+// readiness remembers that the migrations were found applied: the binary's migrations do not
+// change while it runs, so after the first success only the database's reachability is checked.
+type readiness struct {
+	check    func(context.Context) (bool, error)
+	migrated atomic.Bool
+}
+
+func (s *server) readyz(c *fiber.Ctx) error {
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	ctx := c.UserContext()
+	if err := s.store.Ping(ctx); err != nil {
+		return &apiError{status: fiber.StatusServiceUnavailable, slug: "unavailable", retry: 5, internal: err}
+	}
+	if !s.ready.migrated.Load() {
+		ok, err := s.ready.check(ctx)
+		if err != nil || !ok {
+			return &apiError{status: fiber.StatusServiceUnavailable, slug: "unavailable", retry: 5, internal: err}
+		}
+		s.ready.migrated.Store(true)
+	}
+	return c.JSON(fiber.Map{"status": "ready", "checks": fiber.Map{"database": "ok", "migrations": "ok"}})
+}
+
+func (s *server) metricsHandler() fiber.Handler {
+	return adaptor.HTTPHandler(promhttp.HandlerFor(s.metrics.registry, promhttp.HandlerOpts{}))
+}
+
+func (s *server) openAPI(c *fiber.Ctx) error {
+	c.Set(fiber.HeaderContentType, "application/yaml")
+	c.Set(fiber.HeaderCacheControl, "public, max-age=300")
+	return c.Send(marketplace.OpenAPIDocument)
+}
+
+// docs serves Swagger UI, whose assets are embedded in the binary: the page works offline.
+func (s *server) docs() fiber.Handler {
+	ui := v5emb.NewHandlerWithConfig(swgui.Config{
+		Title:       "Diaspora Investor Marketplace API",
+		SwaggerJSON: "/openapi.yaml",
+		BasePath:    "/docs/",
+		ShowTopBar:  false,
+	})
+	return adaptor.HTTPHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ui.ServeHTTP(w, r)
+	}))
+}

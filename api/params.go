@@ -1,0 +1,200 @@
+package api
+
+import (
+	"math/big"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/diaspora-investor/marketplace/domain"
+)
+
+var (
+	countryPattern = regexp.MustCompile(`^[A-Z]{2}$`)
+	codePattern    = regexp.MustCompile(`^[a-z][a-z0-9_]{0,49}$`)
+)
+
+// queryParams reads query parameters, collecting every problem instead of stopping at the
+// first, so that a client learns all it did wrong in one answer.
+type queryParams struct {
+	c *fiber.Ctx
+	invalid
+}
+
+// one returns a parameter that may be given once.
+func (q *queryParams) one(name string) string {
+	values := q.c.Context().QueryArgs().PeekMulti(name)
+	switch len(values) {
+	case 0:
+		return ""
+	case 1:
+		return string(values[0])
+	default:
+		q.add(name, "query", "repeated_parameter", nil)
+		return string(values[0])
+	}
+}
+
+// list returns a parameter given as a comma-separated list, or repeated, or both.
+func (q *queryParams) list(name string) []string {
+	var out []string
+	for _, v := range q.c.Context().QueryArgs().PeekMulti(name) {
+		for _, part := range strings.Split(string(v), ",") {
+			if part = strings.TrimSpace(part); part != "" {
+				out = append(out, part)
+			}
+		}
+	}
+	return out
+}
+
+func (q *queryParams) code(name string, set domain.CodeSet) string {
+	v := q.one(name)
+	if v != "" && !set.Has(v) {
+		q.unknownCode(name, v, set)
+		return ""
+	}
+	return v
+}
+
+func (q *queryParams) unknownCode(name, value string, set domain.CodeSet) {
+	q.add(name, "query", "unknown_code", map[string]any{"Value": truncate(value), "Allowed": strings.Join(set.Codes, ", ")})
+}
+
+func (q *queryParams) amount(name string) string {
+	v := q.one(name)
+	if v == "" {
+		return ""
+	}
+	a, err := domain.ParseAmount(v)
+	if err != nil {
+		q.add(name, "query", "invalid_amount", nil)
+		return ""
+	}
+	return a
+}
+
+func (q *queryParams) limit() int {
+	v := q.one("limit")
+	if v == "" {
+		return domain.DefaultLimit
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 || n > domain.MaxLimit {
+		q.add("limit", "query", "invalid_limit", map[string]any{"Max": domain.MaxLimit})
+		return domain.DefaultLimit
+	}
+	return n
+}
+
+// listFilter reads and checks the filters of a content list. country is the country of the
+// path (/v1/countries/{code}/…), already known to exist, or "" on the global lists.
+func (s *server) listFilter(c *fiber.Ctx, kind domain.Kind, types domain.CodeSet, country string) (domain.ListFilter, error) {
+	ctx := c.UserContext()
+	q := &queryParams{c: c}
+	f := domain.ListFilter{Country: country, Langs: requestPrefs(c), SearchLangs: s.langs.Codes()}
+
+	if f.Country == "" {
+		if v := strings.ToUpper(q.one("country")); v != "" {
+			ok := countryPattern.MatchString(v)
+			if ok {
+				var err error
+				if ok, err = s.store.CountryExists(ctx, v); err != nil {
+					return f, err
+				}
+			}
+			if ok {
+				f.Country = v
+			} else {
+				q.add("country", "query", "unknown_country", map[string]any{"Value": truncate(v)})
+			}
+		}
+	}
+	for _, sector := range q.list("sector") {
+		if !domain.Sectors.Has(sector) {
+			q.unknownCode("sector", sector, domain.Sectors)
+		} else if !slices.Contains(f.Sectors, sector) {
+			f.Sectors = append(f.Sectors, sector)
+		}
+	}
+	if v := q.one("region"); v != "" {
+		ok := codePattern.MatchString(v)
+		if ok {
+			var err error
+			if ok, err = s.store.RegionExists(ctx, f.Country, v); err != nil {
+				return f, err
+			}
+		}
+		if ok {
+			f.Region = v
+		} else {
+			q.add("region", "query", "unknown_region", map[string]any{"Value": truncate(v)})
+		}
+	}
+	f.Type = q.code("type", types)
+	f.InvestorType = q.code("investor_type", domain.InvestorTypes)
+	f.MinAmount, f.MaxAmount = q.amount("min_amount"), q.amount("max_amount")
+	if f.MinAmount != "" && f.MaxAmount != "" && decimalLess(f.MaxAmount, f.MinAmount) {
+		q.add("min_amount", "query", "min_greater_than_max", nil)
+	}
+	f.Currency = "EUR"
+	if v := q.one("currency"); v != "" {
+		cur, err := domain.ParseCurrency(v)
+		ok := err == nil
+		if ok {
+			if ok, err = s.store.CurrencyConvertible(ctx, cur); err != nil {
+				return f, err
+			}
+		}
+		if ok {
+			f.Currency = cur
+		} else {
+			q.add("currency", "query", "invalid_currency", map[string]any{"Value": truncate(v)})
+		}
+	}
+	f.Query = strings.TrimSpace(q.one("q"))
+	if !utf8.ValidString(f.Query) || utf8.RuneCountInString(f.Query) > domain.MaxQueryLen {
+		q.add("q", "query", "search_too_long", map[string]any{"Max": domain.MaxQueryLen})
+		f.Query = ""
+	}
+	for _, name := range q.list("facets") {
+		if !slices.Contains(domain.FacetNames, name) {
+			q.add("facets", "query", "invalid_facets", map[string]any{"Allowed": strings.Join(domain.FacetNames, ", ")})
+			break
+		}
+		if !slices.Contains(f.Facets, name) {
+			f.Facets = append(f.Facets, name)
+		}
+	}
+	f.Limit = q.limit()
+	if err := q.err("invalid-parameters"); err != nil {
+		return f, err
+	}
+	// The cursor is read last: it must belong to exactly this filter.
+	if v := q.one("cursor"); v != "" {
+		after, err := domain.DecodeCursor(v, f.Fingerprint(kind))
+		if err != nil {
+			q.add("cursor", "query", "invalid_cursor", nil)
+		}
+		f.After = after
+	}
+	return f, q.err("invalid-parameters")
+}
+
+func decimalLess(a, b string) bool {
+	x, _ := new(big.Rat).SetString(a)
+	y, _ := new(big.Rat).SetString(b)
+	return x != nil && y != nil && x.Cmp(y) < 0
+}
+
+// truncate shortens a client's value before it is echoed in an error message.
+func truncate(s string) string {
+	if utf8.RuneCountInString(s) > 60 {
+		return string([]rune(s)[:60]) + "…"
+	}
+	return s
+}

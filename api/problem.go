@@ -1,0 +1,212 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"net"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/lib/pq"
+)
+
+// Problem is an RFC 9457 problem details body.
+type Problem struct {
+	Type      string       `json:"type"`
+	Title     string       `json:"title"`
+	Status    int          `json:"status"`
+	Detail    string       `json:"detail"`
+	Instance  string       `json:"instance"`
+	RequestID string       `json:"request_id"`
+	Errors    []FieldError `json:"errors,omitempty"`
+}
+
+// FieldError is one invalid parameter or field.
+type FieldError struct {
+	Name   string `json:"name"`
+	In     string `json:"in"`
+	Code   string `json:"code"`
+	Detail string `json:"detail"`
+}
+
+// apiError is an error on its way to becoming a problem response. It carries message ids and
+// their data, not text: it is put in words only at the edge, in the request's language.
+type apiError struct {
+	status   int
+	slug     string // the problem type, "/problems/<slug>"
+	detail   map[string]any
+	fields   []fieldError
+	retry    int // seconds, for Retry-After
+	allowed  string
+	internal error // logged, never shown
+}
+
+type fieldError struct {
+	name, in, code string
+	data           map[string]any
+}
+
+func (e *apiError) Error() string {
+	if e.internal != nil {
+		return e.slug + ": " + e.internal.Error()
+	}
+	return e.slug
+}
+
+func problem(status int, slug string, detail map[string]any) *apiError {
+	return &apiError{status: status, slug: slug, detail: detail}
+}
+
+func notFound(resource string) *apiError {
+	return problem(fiber.StatusNotFound, "not-found", map[string]any{"Resource": resource})
+}
+
+// invalid collects field errors of query parameters or body fields.
+type invalid struct{ fields []fieldError }
+
+func (v *invalid) add(name, in, code string, data map[string]any) {
+	v.fields = append(v.fields, fieldError{name, in, code, data})
+}
+
+func (v *invalid) err(slug string) error {
+	if len(v.fields) == 0 {
+		return nil
+	}
+	return &apiError{status: fiber.StatusBadRequest, slug: slug, fields: v.fields}
+}
+
+// titles and details of each problem type, by message id.
+var problemMessages = map[string]string{
+	"not-found":              "not_found",
+	"route-not-found":        "route_not_found",
+	"method-not-allowed":     "method_not_allowed",
+	"invalid-parameters":     "invalid_parameters",
+	"invalid-body":           "invalid_body",
+	"malformed-json":         "malformed_json",
+	"unsupported-media-type": "unsupported_media_type",
+	"payload-too-large":      "payload_too_large",
+	"too-many-requests":      "too_many_requests",
+	"timeout":                "timeout",
+	"unavailable":            "unavailable",
+	"internal":               "internal",
+	"unauthorized":           "unauthorized",
+	"forbidden":              "forbidden",
+	"conflict":               "conflict",
+	"precondition-failed":    "precondition_failed",
+}
+
+// errorHandler turns every error a handler or middleware returns into a localized problem
+// response. Errors it does not know are logged with the request id and answered with a 500
+// that shows nothing of them.
+func (s *server) errorHandler(c *fiber.Ctx, err error) error {
+	var e *apiError
+	var fe *fiber.Error
+	switch {
+	case errors.As(err, &e):
+	case errors.As(err, &fe):
+		e = s.fromFiberError(c, fe)
+	case isUnavailable(err):
+		e = &apiError{status: fiber.StatusServiceUnavailable, slug: "unavailable", retry: 5, internal: err}
+	default:
+		e = &apiError{status: fiber.StatusInternalServerError, slug: "internal", internal: err}
+	}
+	if e.internal != nil || e.status >= 500 {
+		s.log.ErrorContext(c.UserContext(), "request failed", "request_id", requestID(c),
+			"method", c.Method(), "path", c.Path(), "status", e.status, "error", e.Error())
+	}
+	return s.writeProblem(c, e)
+}
+
+func (s *server) fromFiberError(c *fiber.Ctx, fe *fiber.Error) *apiError {
+	switch fe.Code {
+	case fiber.StatusNotFound:
+		return problem(fe.Code, "route-not-found", map[string]any{"Path": c.Path()})
+	case fiber.StatusMethodNotAllowed:
+		allowed := string(c.Response().Header.Peek(fiber.HeaderAllow))
+		return &apiError{status: fe.Code, slug: "method-not-allowed", allowed: allowed,
+			detail: map[string]any{"Method": c.Method(), "Allowed": allowed}}
+	case fiber.StatusRequestEntityTooLarge:
+		return problem(fe.Code, "payload-too-large", map[string]any{"Limit": s.cfg.BodyLimit})
+	case fiber.StatusRequestTimeout:
+		return problem(fe.Code, "timeout", nil)
+	case fiber.StatusUnsupportedMediaType:
+		return problem(fe.Code, "unsupported-media-type", nil)
+	case fiber.StatusTooManyRequests:
+		return &apiError{status: fe.Code, slug: "too-many-requests", retry: 1, detail: map[string]any{"Seconds": 1}}
+	}
+	if fe.Code >= 400 && fe.Code < 500 {
+		return problem(fiber.StatusBadRequest, "invalid-parameters", nil)
+	}
+	return &apiError{status: fiber.StatusInternalServerError, slug: "internal", internal: fe}
+}
+
+func (s *server) writeProblem(c *fiber.Ctx, e *apiError) error {
+	lang := s.langs.Interface(requestPrefs(c))
+	key := problemMessages[e.slug]
+	detail := e.detail
+	if key == "internal" {
+		detail = map[string]any{"RequestID": requestID(c)}
+	} else if key == "too_many_requests" && detail == nil {
+		detail = map[string]any{"Seconds": e.retry}
+	} else if key == "payload_too_large" && detail == nil {
+		detail = map[string]any{"Limit": s.cfg.BodyLimit}
+	}
+	if resource, ok := detail["Resource"].(string); ok {
+		detail = map[string]any{"Resource": s.langs.Message(lang, "resource."+resource, nil)}
+	}
+	slug := e.slug
+	if slug == "route-not-found" {
+		slug = "not-found" // one public type for "nothing here"
+	}
+	p := Problem{
+		Type:      "/problems/" + slug,
+		Title:     s.langs.Message(lang, "problem."+key+".title", nil),
+		Status:    e.status,
+		Detail:    s.langs.Message(lang, "problem."+key+".detail", detail),
+		Instance:  c.Path(),
+		RequestID: requestID(c),
+	}
+	for _, f := range e.fields {
+		p.Errors = append(p.Errors, FieldError{Name: f.name, In: f.in, Code: f.code,
+			Detail: s.langs.Message(lang, "validation."+f.code, f.data)})
+	}
+	if e.allowed != "" {
+		c.Set(fiber.HeaderAllow, e.allowed)
+	}
+	if e.retry > 0 {
+		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(e.retry))
+	}
+	// A problem is never cached as if it were the resource.
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	c.Response().Header.Del(fiber.HeaderETag)
+	c.Set(fiber.HeaderContentLanguage, lang)
+	c.Status(e.status)
+	body, err := s.json(p)
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, "application/problem+json")
+	return c.Send(body)
+}
+
+// isUnavailable reports errors that mean "the database cannot answer now": the client may
+// retry, so they are 503s, not 500s.
+func isUnavailable(err error) bool {
+	if errors.Is(err, context.DeadlineExceeded) {
+		return true
+	}
+	var pqErr *pq.Error
+	if errors.As(err, &pqErr) {
+		code := string(pqErr.Code)
+		// 08: connection exception; 57P01-57P03: shutting down, cannot connect now;
+		// 57014: statement timeout or cancel; 53: insufficient resources.
+		return strings.HasPrefix(code, "08") || strings.HasPrefix(code, "57P") || code == "57014" || strings.HasPrefix(code, "53")
+	}
+	var netErr net.Error
+	if errors.As(err, &netErr) {
+		return true
+	}
+	return errors.Is(err, net.ErrClosed) || strings.Contains(err.Error(), "driver: bad connection") ||
+		strings.Contains(err.Error(), "connection refused")
+}

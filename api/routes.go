@@ -1,0 +1,29 @@
+package api
+
+import "github.com/gofiber/fiber/v2"
+
+// routes declares every route of the API; openapi.yaml must list exactly these (a test
+// compares them).
+func (s *server) routes(app *fiber.App) {
+	app.Get("/healthz", s.healthz)
+	app.Get("/readyz", s.readyz)
+	app.Get("/metrics", s.metricsHandler())
+	app.Get("/openapi.yaml", s.openAPI)
+	app.Get("/docs", s.docs())
+	app.Get("/docs/:file", s.docs())
+
+	v1 := app.Group("/v1")
+	v1.Get("/countries", s.listCountries)
+	v1.Get("/countries/:code", s.getCountry)
+	v1.Get("/countries/:code/regions", s.listRegions)
+	v1.Get("/countries/:code/opportunities", opportunityRoutes.listHandler(s, true))
+	v1.Get("/countries/:code/incentives", incentiveRoutes.listHandler(s, true))
+	v1.Get("/countries/:code/programmes", programmeRoutes.listHandler(s, true))
+	v1.Get("/sectors", s.listSectors)
+	v1.Get("/opportunities", opportunityRoutes.listHandler(s, false))
+	v1.Get("/opportunities/:id", opportunityRoutes.detailHandler(s))
+	v1.Get("/incentives", incentiveRoutes.listHandler(s, false))
+	v1.Get("/incentives/:id", incentiveRoutes.detailHandler(s))
+	v1.Get("/programmes", programmeRoutes.listHandler(s, false))
+	v1.Get("/programmes/:id", programmeRoutes.detailHandler(s))
+}

@@ -1,0 +1,414 @@
+package api
+
+import (
+	"slices"
+	"time"
+
+	"github.com/diaspora-investor/marketplace/domain"
+	"github.com/diaspora-investor/marketplace/repository"
+)
+
+// The JSON shapes of openapi.yaml. Field order follows the document; pointers are the
+// nullable fields, which are always present (as null) so clients need not guess.
+
+type coded struct {
+	Code  string `json:"code"`
+	Label string `json:"label"`
+}
+
+type listBody[T any] struct {
+	Items      []T                   `json:"items"`
+	NextCursor *string               `json:"next_cursor"`
+	Facets     map[string][]facetRow `json:"facets,omitempty"`
+}
+
+type facetRow struct {
+	Code  string `json:"code"`
+	Label string `json:"label"`
+	Count int    `json:"count"`
+}
+
+type countJSON struct {
+	Opportunities int `json:"opportunities"`
+	Incentives    int `json:"incentives"`
+	Programmes    int `json:"programmes"`
+}
+
+type countryJSON struct {
+	Code       string    `json:"code"`
+	Name       string    `json:"name"`
+	Summary    string    `json:"summary"`
+	Lang       string    `json:"lang"`
+	Langs      []string  `json:"langs"`
+	SourceLang string    `json:"source_lang"`
+	Currency   string    `json:"currency"`
+	Counts     countJSON `json:"counts"`
+}
+
+type countryDetailJSON struct {
+	countryJSON
+	Facts         []factJSON         `json:"facts"`
+	Regions       []regionJSON       `json:"regions"`
+	Organizations []organizationJSON `json:"organizations"`
+}
+
+type sourceJSON struct {
+	Title string `json:"title"`
+	URL   string `json:"url"`
+}
+
+type factJSON struct {
+	Metric           coded      `json:"metric"`
+	Value            string     `json:"value"`
+	Unit             string     `json:"unit"`
+	ResidenceCountry *string    `json:"residence_country"`
+	Year             int        `json:"year"`
+	Source           sourceJSON `json:"source"`
+}
+
+type regionJSON struct {
+	Code    string `json:"code"`
+	Name    string `json:"name"`
+	Kind    coded  `json:"kind"`
+	Country string `json:"country"`
+}
+
+type regionRefJSON struct {
+	Code string `json:"code"`
+	Name string `json:"name"`
+}
+
+type orgRefJSON struct {
+	ID      string  `json:"id"`
+	Name    string  `json:"name"`
+	Acronym *string `json:"acronym"`
+}
+
+type organizationJSON struct {
+	orgRefJSON
+	Type     coded   `json:"type"`
+	Website  *string `json:"website"`
+	Verified bool    `json:"verified"`
+}
+
+// contentJSON are the fields every kind of content shows, in the document's order.
+type contentJSON struct {
+	ID         string   `json:"id"`
+	Slug       string   `json:"slug"`
+	Country    string   `json:"country"`
+	Lang       string   `json:"lang"`
+	Langs      []string `json:"langs"`
+	SourceLang string   `json:"source_lang"`
+}
+
+type provenanceJSON struct {
+	Status       coded      `json:"status"`
+	Illustrative bool       `json:"illustrative"`
+	Organization orgRefJSON `json:"organization"`
+	PublishedAt  time.Time  `json:"published_at"`
+	UpdatedAt    time.Time  `json:"updated_at"`
+}
+
+type opportunityJSON struct {
+	contentJSON
+	Title         string         `json:"title"`
+	Summary       string         `json:"summary"`
+	Region        *regionRefJSON `json:"region"`
+	Sectors       []coded        `json:"sectors"`
+	Instrument    *coded         `json:"instrument"`
+	MinInvestment *domain.Money  `json:"min_investment"`
+	MaxInvestment *domain.Money  `json:"max_investment"`
+	Jobs          *int           `json:"jobs"`
+	Deadline      *string        `json:"deadline"`
+	InvestorTypes []coded        `json:"investor_types"`
+	provenanceJSON
+}
+
+type opportunityDetailJSON struct {
+	opportunityJSON
+	Description string       `json:"description"`
+	Contact     contactJSON  `json:"contact"`
+	Incentives  []linkedJSON `json:"incentives"`
+	Programmes  []linkedJSON `json:"programmes"`
+	Source      *sourceJSON  `json:"source"`
+}
+
+type contactJSON struct {
+	Name  *string `json:"name"`
+	Email *string `json:"email"`
+	Phone *string `json:"phone"`
+	URL   *string `json:"url"`
+}
+
+type linkedJSON struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+	Type coded  `json:"type"`
+	Lang string `json:"lang"`
+}
+
+type eligibilityJSON struct {
+	InvestorTypes   []coded         `json:"investor_types"`
+	MinInvestment   *domain.Money   `json:"min_investment"`
+	MaxInvestment   *domain.Money   `json:"max_investment"`
+	Sectors         []coded         `json:"sectors"`
+	Regions         []regionRefJSON `json:"regions"`
+	MinJobs         *int            `json:"min_jobs"`
+	ResidenceAbroad *bool           `json:"residence_abroad"`
+}
+
+type legalBasisJSON struct {
+	Instrument string  `json:"instrument"`
+	Article    *string `json:"article"`
+	URL        *string `json:"url"`
+}
+
+type benefitJSON struct {
+	Kind            coded         `json:"kind"`
+	Tax             *coded        `json:"tax"`
+	Percent         *string       `json:"percent"`
+	CapPercentOfTax *string       `json:"cap_percent_of_tax"`
+	DurationYears   *int          `json:"duration_years"`
+	Amount          *domain.Money `json:"amount"`
+}
+
+type incentiveJSON struct {
+	contentJSON
+	Type        coded           `json:"type"`
+	Name        string          `json:"name"`
+	Summary     string          `json:"summary"`
+	LegalBasis  legalBasisJSON  `json:"legal_basis"`
+	ValidFrom   *string         `json:"valid_from"`
+	ValidUntil  *string         `json:"valid_until"`
+	Benefits    []benefitJSON   `json:"benefits"`
+	Eligibility eligibilityJSON `json:"eligibility"`
+	provenanceJSON
+}
+
+type incentiveDetailJSON struct {
+	incentiveJSON
+	Description string      `json:"description"`
+	Source      *sourceJSON `json:"source"`
+}
+
+type programmeJSON struct {
+	contentJSON
+	Type        coded           `json:"type"`
+	Name        string          `json:"name"`
+	Summary     string          `json:"summary"`
+	Operator    orgRefJSON      `json:"operator"`
+	URL         *string         `json:"url"`
+	MaxAmount   *domain.Money   `json:"max_amount"`
+	ValidFrom   *string         `json:"valid_from"`
+	ValidUntil  *string         `json:"valid_until"`
+	Eligibility eligibilityJSON `json:"eligibility"`
+	provenanceJSON
+}
+
+type programmeDetailJSON struct {
+	programmeJSON
+	Description string      `json:"description"`
+	HowToApply  string      `json:"how_to_apply"`
+	Source      *sourceJSON `json:"source"`
+}
+
+// view renders domain values for one response, in one interface language, and records the
+// languages of the content it rendered (for Content-Language).
+type view struct {
+	langs *Languages
+	lang  string   // interface language: labels
+	used  []string // languages of the text in the body
+}
+
+func (s *server) newView(prefs []string) *view {
+	lang := s.langs.Interface(prefs)
+	return &view{langs: s.langs, lang: lang, used: []string{lang}}
+}
+
+func (v *view) uses(lang string) {
+	if !slices.Contains(v.used, lang) {
+		v.used = append(v.used, lang)
+	}
+}
+
+func (v *view) label(set domain.CodeSet, code string) coded {
+	return coded{Code: code, Label: v.langs.Label(v.lang, set, code)}
+}
+
+func (v *view) labels(set domain.CodeSet, codes []string) []coded {
+	out := make([]coded, len(codes))
+	for i, c := range codes {
+		out[i] = v.label(set, c)
+	}
+	return out
+}
+
+func (v *view) optionalLabel(set domain.CodeSet, code *string) *coded {
+	if code == nil {
+		return nil
+	}
+	c := v.label(set, *code)
+	return &c
+}
+
+func date(t *time.Time) *string {
+	if t == nil {
+		return nil
+	}
+	s := t.Format(time.DateOnly)
+	return &s
+}
+
+func orgRef(o domain.OrgRef) orgRefJSON {
+	return orgRefJSON{ID: o.ID, Name: o.Name, Acronym: o.Acronym}
+}
+
+func source(s *domain.Source) *sourceJSON {
+	if s == nil {
+		return nil
+	}
+	return &sourceJSON{Title: s.Title, URL: s.URL}
+}
+
+func orEmpty[T any](list []T) []T {
+	if list == nil {
+		return []T{}
+	}
+	return list
+}
+
+func (v *view) country(c domain.Country) countryJSON {
+	v.uses(c.Lang)
+	return countryJSON{Code: c.Code, Name: c.Name, Summary: c.Summary, Lang: c.Lang, Langs: orEmpty(c.Langs),
+		SourceLang: c.SourceLang, Currency: c.Currency, Counts: countJSON(c.Counts)}
+}
+
+func (v *view) countryDetail(d *repository.CountryDetail) countryDetailJSON {
+	out := countryDetailJSON{countryJSON: v.country(d.Country), Facts: []factJSON{},
+		Regions: []regionJSON{}, Organizations: []organizationJSON{}}
+	for _, f := range d.Facts {
+		out.Facts = append(out.Facts, factJSON{Metric: v.label(domain.FactMetrics, f.Metric), Value: f.Value,
+			Unit: f.Unit, ResidenceCountry: f.ResidenceCountry, Year: f.Year,
+			Source: sourceJSON{Title: f.SourceTitle, URL: f.SourceURL}})
+	}
+	for _, r := range d.Regions {
+		out.Regions = append(out.Regions, v.region(r))
+	}
+	for _, o := range d.Organizations {
+		out.Organizations = append(out.Organizations, organizationJSON{orgRefJSON: orgRef(o.OrgRef),
+			Type: v.label(domain.OrgTypes, o.Type), Website: o.Website, Verified: o.Verified})
+	}
+	return out
+}
+
+func (v *view) region(r domain.Region) regionJSON {
+	return regionJSON{Code: r.Code, Name: r.Name, Kind: v.label(domain.RegionKinds, r.Kind), Country: r.Country}
+}
+
+func (v *view) content(c domain.Content) contentJSON {
+	v.uses(c.Lang)
+	return contentJSON{ID: c.ID, Slug: c.Slug, Country: c.Country, Lang: c.Lang, Langs: orEmpty(c.Langs), SourceLang: c.SourceLang}
+}
+
+func (v *view) provenance(c domain.Content) provenanceJSON {
+	return provenanceJSON{Status: v.label(domain.Statuses, c.Status), Illustrative: c.Illustrative,
+		Organization: orgRef(c.Organization), PublishedAt: c.PublishedAt.UTC(), UpdatedAt: c.UpdatedAt.UTC()}
+}
+
+func (v *view) opportunity(o domain.Opportunity) opportunityJSON {
+	out := opportunityJSON{
+		contentJSON: v.content(o.Content), Title: o.Title, Summary: o.Summary,
+		Sectors: v.labels(domain.Sectors, o.Sectors), Instrument: v.optionalLabel(domain.Instruments, o.Instrument),
+		MinInvestment: o.MinInvestment, MaxInvestment: o.MaxInvestment, Jobs: o.Jobs, Deadline: date(o.Deadline),
+		InvestorTypes: v.labels(domain.InvestorTypes, o.InvestorTypes), provenanceJSON: v.provenance(o.Content),
+	}
+	if o.Region != nil {
+		out.Region = &regionRefJSON{Code: o.Region.Code, Name: o.Region.Name}
+	}
+	return out
+}
+
+func (v *view) opportunityDetail(o *domain.Opportunity) opportunityDetailJSON {
+	out := opportunityDetailJSON{opportunityJSON: v.opportunity(*o), Description: o.Description,
+		Contact: contactJSON(o.Contact), Source: source(o.Source)}
+	out.Incentives = v.linked(o.Incentives, domain.IncentiveTypes)
+	out.Programmes = v.linked(o.Programmes, domain.ProgrammeTypes)
+	return out
+}
+
+func (v *view) linked(items []domain.LinkedItem, types domain.CodeSet) []linkedJSON {
+	out := make([]linkedJSON, len(items))
+	for i, it := range items {
+		v.uses(it.Lang)
+		out[i] = linkedJSON{ID: it.ID, Name: it.Name, Type: v.label(types, it.Type), Lang: it.Lang}
+	}
+	return out
+}
+
+func (v *view) eligibility(e domain.Eligibility) eligibilityJSON {
+	out := eligibilityJSON{InvestorTypes: v.labels(domain.InvestorTypes, e.InvestorTypes),
+		MinInvestment: e.MinInvestment, MaxInvestment: e.MaxInvestment,
+		Sectors: v.labels(domain.Sectors, e.Sectors), Regions: make([]regionRefJSON, len(e.Regions)),
+		MinJobs: e.MinJobs, ResidenceAbroad: e.ResidenceAbroad}
+	for i, r := range e.Regions {
+		out.Regions[i] = regionRefJSON(r)
+	}
+	return out
+}
+
+func (v *view) incentive(it domain.Incentive) incentiveJSON {
+	out := incentiveJSON{
+		contentJSON: v.content(it.Content), Type: v.label(domain.IncentiveTypes, it.Type), Name: it.Name,
+		Summary:    it.Summary,
+		LegalBasis: legalBasisJSON{Instrument: it.LegalInstrument, Article: it.LegalArticle, URL: it.LegalURL},
+		ValidFrom:  date(it.ValidFrom), ValidUntil: date(it.ValidUntil),
+		Benefits: make([]benefitJSON, len(it.Benefits)), Eligibility: v.eligibility(it.Eligibility),
+		provenanceJSON: v.provenance(it.Content),
+	}
+	for i, b := range it.Benefits {
+		out.Benefits[i] = benefitJSON{Kind: v.label(domain.BenefitKinds, b.Kind), Tax: v.optionalLabel(domain.Taxes, b.Tax),
+			Percent: b.Percent, CapPercentOfTax: b.CapPercentOfTax, DurationYears: b.DurationYears, Amount: b.Amount}
+	}
+	return out
+}
+
+func (v *view) incentiveDetail(it *domain.Incentive) incentiveDetailJSON {
+	return incentiveDetailJSON{incentiveJSON: v.incentive(*it), Description: it.Description, Source: source(it.Source)}
+}
+
+func (v *view) programme(p domain.Programme) programmeJSON {
+	return programmeJSON{
+		contentJSON: v.content(p.Content), Type: v.label(domain.ProgrammeTypes, p.Type), Name: p.Name,
+		Summary: p.Summary, Operator: orgRef(p.Operator), URL: p.URL, MaxAmount: p.MaxAmount,
+		ValidFrom: date(p.ValidFrom), ValidUntil: date(p.ValidUntil), Eligibility: v.eligibility(p.Eligibility),
+		provenanceJSON: v.provenance(p.Content),
+	}
+}
+
+func (v *view) programmeDetail(p *domain.Programme) programmeDetailJSON {
+	return programmeDetailJSON{programmeJSON: v.programme(*p), Description: p.Description,
+		HowToApply: p.HowToApply, Source: source(p.Source)}
+}
+
+// facets renders facet counts with their labels; regions carry their own names.
+func (v *view) facets(f domain.Facets, types domain.CodeSet) map[string][]facetRow {
+	if f == nil {
+		return nil
+	}
+	out := make(map[string][]facetRow, len(f))
+	for name, counts := range f {
+		rows := make([]facetRow, len(counts))
+		for i, c := range counts {
+			label := c.Label
+			switch name {
+			case "sector":
+				label = v.langs.Label(v.lang, domain.Sectors, c.Code)
+			case "type":
+				label = v.langs.Label(v.lang, types, c.Code)
+			}
+			rows[i] = facetRow{Code: c.Code, Label: label, Count: c.Count}
+		}
+		out[name] = rows
+	}
+	return out
+}

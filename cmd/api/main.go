@@ -1,0 +1,184 @@
+// Command api serves the Diaspora Investor Marketplace API.
+//
+//	api [serve]        migrate, seed an empty database, and serve (the default)
+//	api migrate up     apply pending migrations
+//	api migrate down   roll back the last migration
+//	api seed           load the seed content (idempotent)
+//
+// Configuration comes from the environment; see README.md.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/diaspora-investor/marketplace/api"
+	"github.com/diaspora-investor/marketplace/repository"
+	"github.com/diaspora-investor/marketplace/seed"
+)
+
+func main() {
+	log := slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: logLevel(os.Getenv("LOG_LEVEL"))}))
+	if err := run(log, os.Args[1:]); err != nil {
+		log.Error("exit", "error", err)
+		os.Exit(1)
+	}
+}
+
+func logLevel(s string) slog.Level {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(s)); err != nil {
+		return slog.LevelInfo
+	}
+	return l
+}
+
+func run(log *slog.Logger, args []string) error {
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+
+	cfg, err := loadConfig()
+	if err != nil {
+		return err
+	}
+	db, err := repository.Open(ctx, cfg.databaseURL, repository.PoolOptions{MaxOpen: cfg.maxConns, StatementTimeout: cfg.statementTimeout})
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+
+	command := "serve"
+	if len(args) > 0 {
+		command = args[0]
+	}
+	switch command {
+	case "serve":
+		return serve(ctx, log, cfg, db)
+	case "migrate":
+		if len(args) > 1 && args[1] == "down" {
+			return repository.MigrateDown(ctx, db.DB)
+		}
+		return repository.Migrate(ctx, db.DB)
+	case "seed":
+		if err := repository.Migrate(ctx, db.DB); err != nil {
+			return err
+		}
+		return loadSeed(ctx, log, db)
+	default:
+		return fmt.Errorf("unknown command %q (want serve, migrate [up|down] or seed)", command)
+	}
+}
+
+type config struct {
+	databaseURL      string
+	host, port       string
+	maxConns         int
+	statementTimeout time.Duration
+	defaultLang      string
+	seedOnStart      bool
+	http             api.Config
+}
+
+func loadConfig() (config, error) {
+	c := config{
+		databaseURL:      os.Getenv("DATABASE_URL"),
+		host:             env("HOST", "127.0.0.1"),
+		port:             env("PORT", "8080"),
+		defaultLang:      env("DEFAULT_LANG", "en"),
+		seedOnStart:      env("SEED_ON_START", "true") == "true",
+		statementTimeout: 5 * time.Second,
+		http:             api.DefaultConfig(),
+	}
+	if c.databaseURL == "" {
+		return c, errors.New("DATABASE_URL is not set (`make run` starts a private PostgreSQL and sets it)")
+	}
+	var err error
+	if c.maxConns, err = strconv.Atoi(env("DB_MAX_CONNS", "20")); err != nil || c.maxConns < 1 {
+		return c, errors.New("DB_MAX_CONNS must be a positive whole number")
+	}
+	if v := os.Getenv("STATEMENT_TIMEOUT"); v != "" {
+		if c.statementTimeout, err = time.ParseDuration(v); err != nil {
+			return c, fmt.Errorf("STATEMENT_TIMEOUT: %w", err)
+		}
+	}
+	if v := os.Getenv("CORS_ORIGINS"); v != "" {
+		c.http.CORSOrigins = v
+	}
+	if _, err := strconv.Atoi(c.port); err != nil {
+		return c, errors.New("PORT must be a number")
+	}
+	return c, nil
+}
+
+func env(name, fallback string) string {
+	if v := strings.TrimSpace(os.Getenv(name)); v != "" {
+		return v
+	}
+	return fallback
+}
+
+func loadSeed(ctx context.Context, log *slog.Logger, db *sqlx.DB) error {
+	content, err := seed.Load()
+	if err != nil {
+		return err
+	}
+	if err := repository.New(db).LoadSeed(ctx, content); err != nil {
+		return err
+	}
+	log.Info("seed content loaded", "countries", len(content.Countries))
+	return nil
+}
+
+func serve(ctx context.Context, log *slog.Logger, cfg config, db *sqlx.DB) error {
+	if err := repository.Migrate(ctx, db.DB); err != nil {
+		return err
+	}
+	store := repository.New(db)
+	if cfg.seedOnStart {
+		has, err := store.HasCatalogue(ctx)
+		if err != nil {
+			return err
+		}
+		if !has {
+			if err := loadSeed(ctx, log, db); err != nil {
+				return err
+			}
+		}
+	}
+	langs, err := api.LoadLanguages(cfg.defaultLang)
+	if err != nil {
+		return err
+	}
+	app := api.New(cfg.http, store, langs, log)
+
+	addr := net.JoinHostPort(cfg.host, cfg.port)
+	listener, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	log.Info("serving", "addr", "http://"+listener.Addr().String(), "docs", "http://"+listener.Addr().String()+"/docs", "languages", langs.Codes())
+	errs := make(chan error, 1)
+	go func() { errs <- app.Listener(listener) }()
+	select {
+	case err := <-errs:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down: finishing requests in flight")
+	if err := app.ShutdownWithTimeout(20 * time.Second); err != nil {
+		return err
+	}
+	log.Info("stopped")
+	return nil
+}
