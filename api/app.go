@@ -13,7 +13,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/compress"
 	"github.com/gofiber/fiber/v2/middleware/cors"
-	"github.com/gofiber/fiber/v2/middleware/etag"
 	"github.com/gofiber/fiber/v2/middleware/recover"
 
 	"github.com/diaspora-investor/marketplace/repository"
@@ -83,8 +82,7 @@ func New(cfg Config, store *repository.Store, langs *Languages, log *slog.Logger
 		MaxAge:        600,
 	}))
 	app.Use(compress.New())
-	// Weak ETags: the same representation may be sent compressed or not.
-	app.Use(etag.New(etag.Config{Weak: true}))
+	app.Use(conditional)
 	s.routes(app)
 	return app
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"hash/fnv"
 	"regexp"
 	"strconv"
 	"strings"
@@ -37,16 +38,22 @@ func (s *server) requestContext(c *fiber.Ctx) error {
 	defer cancel()
 	c.SetUserContext(ctx)
 
+	// Every answer may be in the reader's language, problems included.
+	c.Vary(fiber.HeaderAcceptLanguage)
+	langParam := ""
 	if strings.HasPrefix(c.Path(), "/v1/") {
-		c.Vary(fiber.HeaderAcceptLanguage)
-		prefs, err := s.langs.Negotiate(c.Query("lang"), c.Get(fiber.HeaderAcceptLanguage), "")
-		if err != nil {
-			var v invalid
-			v.add("lang", "query", "invalid_language", nil)
-			return v.err("invalid-parameters")
-		}
-		c.Locals(localPrefs, prefs)
+		langParam = c.Query("lang")
 	}
+	prefs, err := s.langs.Negotiate(langParam, c.Get(fiber.HeaderAcceptLanguage), "")
+	if err != nil {
+		// The problem itself is told in the language of Accept-Language.
+		prefs, _ = s.langs.Negotiate("", c.Get(fiber.HeaderAcceptLanguage), "")
+		c.Locals(localPrefs, prefs)
+		var v invalid
+		v.add("lang", "query", "invalid_language", nil)
+		return v.err("invalid-parameters")
+	}
+	c.Locals(localPrefs, prefs)
 	return c.Next()
 }
 
@@ -121,4 +128,42 @@ func (m *metrics) middleware(c *fiber.Ctx) error {
 	}
 	m.duration.WithLabelValues(c.Method(), route, strconv.Itoa(status)).Observe(time.Since(start).Seconds())
 	return err
+}
+
+// conditional gives successful GET responses a weak ETag (a hash of the body; weak because the
+// same representation may be sent compressed or not) and answers a matching If-None-Match
+// with 304 Not Modified, keeping the headers a cache needs and dropping the body.
+func conditional(c *fiber.Ctx) error {
+	if err := c.Next(); err != nil {
+		return err
+	}
+	if c.Method() != fiber.MethodGet || c.Response().StatusCode() != fiber.StatusOK {
+		return nil
+	}
+	body := c.Response().Body()
+	h := fnv.New64a()
+	h.Write(body)
+	etag := `W/"` + strconv.FormatUint(h.Sum64(), 36) + "-" + strconv.Itoa(len(body)) + `"`
+	c.Set(fiber.HeaderETag, etag)
+	if etagMatches(c.Get(fiber.HeaderIfNoneMatch), etag) {
+		c.Status(fiber.StatusNotModified)
+		c.Response().ResetBody()
+		c.Response().Header.Del(fiber.HeaderContentLength)
+	}
+	return nil
+}
+
+// etagMatches applies If-None-Match's weak comparison: a list of tags, or *.
+func etagMatches(header, etag string) bool {
+	if header == "" {
+		return false
+	}
+	want := strings.TrimPrefix(etag, "W/")
+	for _, candidate := range strings.Split(header, ",") {
+		candidate = strings.TrimSpace(candidate)
+		if candidate == "*" || strings.TrimPrefix(candidate, "W/") == want {
+			return true
+		}
+	}
+	return false
 }

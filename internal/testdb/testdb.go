@@ -61,17 +61,42 @@ func New(t testing.TB) (*sqlx.DB, string) {
 	}
 	t.Cleanup(func() {
 		db.Close()
-		admin, err := sql.Open("postgres", base)
-		if err != nil {
-			t.Error(err)
-			return
-		}
-		defer admin.Close()
-		if _, err := admin.Exec(`DROP DATABASE IF EXISTS ` + pq.QuoteIdentifier(name) + ` WITH (FORCE)`); err != nil {
-			t.Errorf("drop test database: %v", err)
-		}
+		dropDatabase(t, base, name)
 	})
 	return db, dbURL
+}
+
+// NewEmpty returns the URL of a new, empty database (no schema, no seed), dropped when t
+// ends: for tests of what the server does on first start.
+func NewEmpty(t testing.TB) string {
+	t.Helper()
+	base := os.Getenv("DATABASE_URL")
+	if base == "" {
+		t.Fatal("DATABASE_URL is not set: run the tests with `make test`, which starts a private PostgreSQL")
+	}
+	admin, err := sql.Open("postgres", base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close()
+	name := "test_" + randomHex(8)
+	if _, err := admin.Exec(`CREATE DATABASE ` + pq.QuoteIdentifier(name)); err != nil {
+		t.Fatalf("create test database: %v", err)
+	}
+	t.Cleanup(func() { dropDatabase(t, base, name) })
+	return withDatabase(base, name)
+}
+
+func dropDatabase(t testing.TB, base, name string) {
+	admin, err := sql.Open("postgres", base)
+	if err != nil {
+		t.Error(err)
+		return
+	}
+	defer admin.Close()
+	if _, err := admin.Exec(`DROP DATABASE IF EXISTS ` + pq.QuoteIdentifier(name) + ` WITH (FORCE)`); err != nil {
+		t.Errorf("drop test database: %v", err)
+	}
 }
 
 // prepareTemplate makes (once per fingerprint, across every test process running at the same
