@@ -65,7 +65,7 @@ func New(cfg Config, store *repository.Store, langs *Languages, log *slog.Logger
 		IdleTimeout:           cfg.IdleTimeout,
 		ErrorHandler:          s.errorHandler,
 		DisableStartupMessage: true,
-		StrictRouting:         false,
+		StrictRouting:         true,
 		CaseSensitive:         true,
 		JSONEncoder:           json.Marshal,
 		JSONDecoder:           json.Unmarshal,

@@ -9,20 +9,28 @@
 -- +goose Up
 CREATE EXTENSION IF NOT EXISTS unaccent;
 
--- Accent-insensitive, stemmed text search per content language. The unaccent filter runs before
--- the stemmer, so "São Vicente", "sao vicente" and "SÃO VICENTE" index and match alike.
+-- Accent-insensitive, stemmed text search per content language. A word goes through three
+-- dictionaries: the language's stop words first (their lists are accented: "não", "été"), then
+-- the unaccent filter, then the stemmer, so "São Vicente", "sao vicente" and "SÃO VICENTE" index
+-- and match alike, and "não" is ignored like "the".
+CREATE TEXT SEARCH DICTIONARY pt_stop (TEMPLATE = pg_catalog.simple, STOPWORDS = portuguese, ACCEPT = false);
 CREATE TEXT SEARCH CONFIGURATION pt_unaccent (COPY = pg_catalog.portuguese);
-ALTER TEXT SEARCH CONFIGURATION pt_unaccent ALTER MAPPING FOR hword, hword_part, word WITH unaccent, portuguese_stem;
+ALTER TEXT SEARCH CONFIGURATION pt_unaccent ALTER MAPPING FOR hword, hword_part, word WITH pt_stop, unaccent, portuguese_stem;
+CREATE TEXT SEARCH DICTIONARY en_stop (TEMPLATE = pg_catalog.simple, STOPWORDS = english, ACCEPT = false);
 CREATE TEXT SEARCH CONFIGURATION en_unaccent (COPY = pg_catalog.english);
-ALTER TEXT SEARCH CONFIGURATION en_unaccent ALTER MAPPING FOR hword, hword_part, word WITH unaccent, english_stem;
+ALTER TEXT SEARCH CONFIGURATION en_unaccent ALTER MAPPING FOR hword, hword_part, word WITH en_stop, unaccent, english_stem;
+CREATE TEXT SEARCH DICTIONARY fr_stop (TEMPLATE = pg_catalog.simple, STOPWORDS = french, ACCEPT = false);
 CREATE TEXT SEARCH CONFIGURATION fr_unaccent (COPY = pg_catalog.french);
-ALTER TEXT SEARCH CONFIGURATION fr_unaccent ALTER MAPPING FOR hword, hword_part, word WITH unaccent, french_stem;
+ALTER TEXT SEARCH CONFIGURATION fr_unaccent ALTER MAPPING FOR hword, hword_part, word WITH fr_stop, unaccent, french_stem;
+CREATE TEXT SEARCH DICTIONARY es_stop (TEMPLATE = pg_catalog.simple, STOPWORDS = spanish, ACCEPT = false);
 CREATE TEXT SEARCH CONFIGURATION es_unaccent (COPY = pg_catalog.spanish);
-ALTER TEXT SEARCH CONFIGURATION es_unaccent ALTER MAPPING FOR hword, hword_part, word WITH unaccent, spanish_stem;
+ALTER TEXT SEARCH CONFIGURATION es_unaccent ALTER MAPPING FOR hword, hword_part, word WITH es_stop, unaccent, spanish_stem;
+CREATE TEXT SEARCH DICTIONARY it_stop (TEMPLATE = pg_catalog.simple, STOPWORDS = italian, ACCEPT = false);
 CREATE TEXT SEARCH CONFIGURATION it_unaccent (COPY = pg_catalog.italian);
-ALTER TEXT SEARCH CONFIGURATION it_unaccent ALTER MAPPING FOR hword, hword_part, word WITH unaccent, italian_stem;
+ALTER TEXT SEARCH CONFIGURATION it_unaccent ALTER MAPPING FOR hword, hword_part, word WITH it_stop, unaccent, italian_stem;
+CREATE TEXT SEARCH DICTIONARY nl_stop (TEMPLATE = pg_catalog.simple, STOPWORDS = dutch, ACCEPT = false);
 CREATE TEXT SEARCH CONFIGURATION nl_unaccent (COPY = pg_catalog.dutch);
-ALTER TEXT SEARCH CONFIGURATION nl_unaccent ALTER MAPPING FOR hword, hword_part, word WITH unaccent, dutch_stem;
+ALTER TEXT SEARCH CONFIGURATION nl_unaccent ALTER MAPPING FOR hword, hword_part, word WITH nl_stop, unaccent, dutch_stem;
 CREATE TEXT SEARCH CONFIGURATION simple_unaccent (COPY = pg_catalog.simple);
 ALTER TEXT SEARCH CONFIGURATION simple_unaccent ALTER MAPPING FOR hword, hword_part, word WITH unaccent, simple;
 
@@ -423,7 +431,8 @@ BEGIN
       SELECT tsvector_concat_all(
                setweight(to_tsvector(search_config(t.lang), t.title), 'A') ||
                setweight(to_tsvector(search_config(t.lang), t.summary), 'B') ||
-               setweight(to_tsvector(search_config(t.lang), t.description), 'C'))
+               setweight(to_tsvector(search_config(t.lang), t.description), 'C')
+        ORDER BY t.lang)
       FROM opportunity_translations t WHERE t.opportunity_id = target), ''::tsvector)
   WHERE p.id = target;
   RETURN NULL;
@@ -443,7 +452,8 @@ BEGIN
       SELECT tsvector_concat_all(
                setweight(to_tsvector(search_config(t.lang), t.name), 'A') ||
                setweight(to_tsvector(search_config(t.lang), t.summary), 'B') ||
-               setweight(to_tsvector(search_config(t.lang), t.description), 'C'))
+               setweight(to_tsvector(search_config(t.lang), t.description), 'C')
+        ORDER BY t.lang)
       FROM incentive_translations t WHERE t.incentive_id = target), ''::tsvector)
   WHERE p.id = target;
   RETURN NULL;
@@ -463,7 +473,8 @@ BEGIN
       SELECT tsvector_concat_all(
                setweight(to_tsvector(search_config(t.lang), t.name), 'A') ||
                setweight(to_tsvector(search_config(t.lang), t.summary), 'B') ||
-               setweight(to_tsvector(search_config(t.lang), t.description || ' ' || t.how_to_apply), 'C'))
+               setweight(to_tsvector(search_config(t.lang), t.description || ' ' || t.how_to_apply), 'C')
+        ORDER BY t.lang)
       FROM programme_translations t WHERE t.programme_id = target), ''::tsvector)
   WHERE p.id = target;
   RETURN NULL;
@@ -473,6 +484,29 @@ $$;
 CREATE TRIGGER programme_translations_refresh AFTER INSERT OR UPDATE OR DELETE ON programme_translations
   FOR EACH ROW EXECUTE FUNCTION refresh_programme_text();
 
+-- Writers set updated_at = now() on every update; this trigger keeps the old value when nothing
+-- else changed (langs and search_document are derived), so reloading the seed or saving an
+-- unchanged form does not make content look new.
+-- +goose StatementBegin
+CREATE FUNCTION keep_updated_at_when_unchanged() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF to_jsonb(NEW) - ARRAY['updated_at', 'search_document', 'langs'] = to_jsonb(OLD) - ARRAY['updated_at', 'search_document', 'langs'] THEN
+    NEW.updated_at := OLD.updated_at;
+  END IF;
+  RETURN NEW;
+END
+$$;
+-- +goose StatementEnd
+CREATE TRIGGER countries_updated_at BEFORE UPDATE ON countries FOR EACH ROW EXECUTE FUNCTION keep_updated_at_when_unchanged();
+CREATE TRIGGER country_translations_updated_at BEFORE UPDATE ON country_translations FOR EACH ROW EXECUTE FUNCTION keep_updated_at_when_unchanged();
+CREATE TRIGGER organizations_updated_at BEFORE UPDATE ON organizations FOR EACH ROW EXECUTE FUNCTION keep_updated_at_when_unchanged();
+CREATE TRIGGER incentives_updated_at BEFORE UPDATE ON incentives FOR EACH ROW EXECUTE FUNCTION keep_updated_at_when_unchanged();
+CREATE TRIGGER incentive_translations_updated_at BEFORE UPDATE ON incentive_translations FOR EACH ROW EXECUTE FUNCTION keep_updated_at_when_unchanged();
+CREATE TRIGGER programmes_updated_at BEFORE UPDATE ON programmes FOR EACH ROW EXECUTE FUNCTION keep_updated_at_when_unchanged();
+CREATE TRIGGER programme_translations_updated_at BEFORE UPDATE ON programme_translations FOR EACH ROW EXECUTE FUNCTION keep_updated_at_when_unchanged();
+CREATE TRIGGER opportunities_updated_at BEFORE UPDATE ON opportunities FOR EACH ROW EXECUTE FUNCTION keep_updated_at_when_unchanged();
+CREATE TRIGGER opportunity_translations_updated_at BEFORE UPDATE ON opportunity_translations FOR EACH ROW EXECUTE FUNCTION keep_updated_at_when_unchanged();
+
 -- +goose Down
 DROP TABLE IF EXISTS opportunity_programmes, opportunity_incentives, opportunity_sectors,
   opportunity_translations, opportunities, programme_regions, programme_sectors,
@@ -480,8 +514,9 @@ DROP TABLE IF EXISTS opportunity_programmes, opportunity_incentives, opportunity
   incentive_translations, incentives, organizations, regions, diaspora_facts,
   country_translations, countries, sectors, exchange_rates, currencies CASCADE;
 DROP FUNCTION IF EXISTS refresh_opportunity_text(), refresh_incentive_text(), refresh_programme_text(),
-  search_query(text, text[]), search_config(text), eur_rate(char);
+  search_query(text, text[]), search_config(text), eur_rate(char), keep_updated_at_when_unchanged();
 DROP AGGREGATE IF EXISTS tsvector_concat_all(tsvector);
 DROP DOMAIN IF EXISTS lang_code, slug, code, money_amount;
 DROP TEXT SEARCH CONFIGURATION IF EXISTS pt_unaccent, en_unaccent, fr_unaccent, es_unaccent,
   it_unaccent, nl_unaccent, simple_unaccent;
+DROP TEXT SEARCH DICTIONARY IF EXISTS pt_stop, en_stop, fr_stop, es_stop, it_stop, nl_stop;

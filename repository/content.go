@@ -118,9 +118,12 @@ func (k kindSpec) scope(q *query, f domain.ListFilter) (from string, where []str
 	}
 	if f.Region != "" {
 		if k.scoped {
-			where = append(where, fmt.Sprintf(`(NOT EXISTS (SELECT 1 FROM %[1]s_regions x WHERE x.%[1]s_id = c.id)
-				OR EXISTS (SELECT 1 FROM %[1]s_regions x WHERE x.%[1]s_id = c.id AND x.region_code = %[2]s))`,
-				k.singular, q.arg(f.Region)))
+			// Items limited to no region apply to every region of their own country only.
+			region := q.arg(f.Region)
+			where = append(where, fmt.Sprintf(`c.country_code IN (SELECT r.country_code FROM regions r WHERE r.code = %[2]s)
+				AND (NOT EXISTS (SELECT 1 FROM %[1]s_regions x WHERE x.%[1]s_id = c.id)
+					OR EXISTS (SELECT 1 FROM %[1]s_regions x WHERE x.%[1]s_id = c.id AND x.region_code = %[2]s))`,
+				k.singular, region))
 		} else {
 			where = append(where, "c.region_code = "+q.arg(f.Region))
 		}
@@ -264,20 +267,33 @@ func (s *Store) facets(ctx context.Context, k kindSpec, f domain.ListFilter) (do
 		var q query
 		from, where := k.scope(&q, f)
 		var sqlText string
-		switch name {
-		case "sector":
+		switch {
+		case name == "sector" && k.scoped:
+			// An item limited to no sector applies to every one and counts under each, as the
+			// list filtered by that sector would show it.
+			sqlText = fmt.Sprintf(`SELECT x.code, '' AS label, count(*) AS count
+				FROM %s CROSS JOIN sectors x
+				WHERE %[3]s AND (NOT EXISTS (SELECT 1 FROM %[2]s_sectors s WHERE s.%[2]s_id = c.id)
+					OR EXISTS (SELECT 1 FROM %[2]s_sectors s WHERE s.%[2]s_id = c.id AND s.sector_code = x.code))
+				GROUP BY x.code, x.position ORDER BY count(*) DESC, x.position`,
+				from, k.singular, strings.Join(where, " AND "))
+		case name == "sector":
 			sqlText = fmt.Sprintf(`SELECT s.sector_code AS code, '' AS label, count(*) AS count
 				FROM %s JOIN %[2]s_sectors s ON s.%[2]s_id = c.id JOIN sectors x ON x.code = s.sector_code
 				WHERE %[3]s GROUP BY s.sector_code, x.position ORDER BY count(*) DESC, x.position`,
 				from, k.singular, strings.Join(where, " AND "))
-		case "region":
-			join := "JOIN regions r ON r.country_code = c.country_code AND r.code = c.region_code"
-			if k.scoped {
-				join = fmt.Sprintf("JOIN %[1]s_regions x ON x.%[1]s_id = c.id JOIN regions r ON r.country_code = x.country_code AND r.code = x.region_code", k.singular)
-			}
-			sqlText = fmt.Sprintf(`SELECT r.code, min(r.name) AS label, count(*) AS count FROM %s %s
-				WHERE %s GROUP BY r.code ORDER BY count(*) DESC, r.code`, from, join, strings.Join(where, " AND "))
-		case "type":
+		case name == "region" && k.scoped:
+			sqlText = fmt.Sprintf(`SELECT r.code, min(r.name) AS label, count(*) AS count
+				FROM %s JOIN regions r ON r.country_code = c.country_code
+				WHERE %[3]s AND (NOT EXISTS (SELECT 1 FROM %[2]s_regions x WHERE x.%[2]s_id = c.id)
+					OR EXISTS (SELECT 1 FROM %[2]s_regions x WHERE x.%[2]s_id = c.id AND x.region_code = r.code))
+				GROUP BY r.code ORDER BY count(*) DESC, r.code`,
+				from, k.singular, strings.Join(where, " AND "))
+		case name == "region":
+			sqlText = fmt.Sprintf(`SELECT r.code, min(r.name) AS label, count(*) AS count
+				FROM %s JOIN regions r ON r.country_code = c.country_code AND r.code = c.region_code
+				WHERE %s GROUP BY r.code ORDER BY count(*) DESC, r.code`, from, strings.Join(where, " AND "))
+		case name == "type":
 			sqlText = fmt.Sprintf(`SELECT c.%[1]s AS code, '' AS label, count(*) AS count FROM %[2]s
 				WHERE %[3]s AND c.%[1]s IS NOT NULL GROUP BY c.%[1]s ORDER BY count(*) DESC, c.%[1]s`,
 				k.typeCol, from, strings.Join(where, " AND "))

@@ -70,29 +70,35 @@ func loadCountry(ctx context.Context, tx *sqlx.Tx, f seed.CountryFile) error {
 		c.Code, c.Currency, c.SourceLang); err != nil {
 		return fmt.Errorf("country: %w", err)
 	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM country_translations WHERE country_code = $1`, c.Code); err != nil {
-		return err
-	}
 	for _, lang := range sortedKeys(c.Text) {
 		t := c.Text[lang]
-		if _, err := tx.ExecContext(ctx, `INSERT INTO country_translations (country_code, lang, name, summary) VALUES ($1, $2, $3, $4)`,
+		if _, err := tx.ExecContext(ctx, `
+			INSERT INTO country_translations (country_code, lang, name, summary) VALUES ($1, $2, $3, $4)
+			ON CONFLICT (country_code, lang) DO UPDATE SET name = EXCLUDED.name, summary = EXCLUDED.summary, updated_at = now()`,
 			c.Code, lang, t.Name, t.Summary); err != nil {
 			return fmt.Errorf("country text %s: %w", lang, err)
 		}
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE countries SET langs = $2 WHERE code = $1`, c.Code, pq.Array(sortedKeys(c.Text))); err != nil {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM country_translations WHERE country_code = $1 AND NOT lang = ANY($2::text[])`,
+		c.Code, pq.Array(sortedKeys(c.Text))); err != nil {
 		return err
 	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM diaspora_facts WHERE country_code = $1`, c.Code); err != nil {
+	if _, err := tx.ExecContext(ctx, `UPDATE countries SET langs = $2 WHERE code = $1`, c.Code, pq.Array(sortedKeys(c.Text))); err != nil {
 		return err
 	}
 	for i, fact := range c.Facts {
 		if _, err := tx.ExecContext(ctx, `
 			INSERT INTO diaspora_facts (country_code, position, metric, value, unit, residence_country, year, source_title, source_url)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+			ON CONFLICT (country_code, position) DO UPDATE SET metric = EXCLUDED.metric, value = EXCLUDED.value,
+				unit = EXCLUDED.unit, residence_country = EXCLUDED.residence_country, year = EXCLUDED.year,
+				source_title = EXCLUDED.source_title, source_url = EXCLUDED.source_url`,
 			c.Code, i+1, fact.Metric, fact.Value, fact.Unit, fact.ResidenceCountry, fact.Year, fact.Source.Title, fact.Source.URL); err != nil {
 			return fmt.Errorf("fact %d (%s): %w", i+1, fact.Metric, err)
 		}
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM diaspora_facts WHERE country_code = $1 AND position > $2`, c.Code, len(c.Facts)); err != nil {
+		return err
 	}
 	for i, r := range c.Regions {
 		if _, err := tx.ExecContext(ctx, `
@@ -332,34 +338,43 @@ func replaceCodes(ctx context.Context, tx *sqlx.Tx, kind, id, country string, e 
 	return nil
 }
 
-// replaceTexts writes an item's translations; the triggers then refresh its langs and search
-// document.
+// replaceTexts writes an item's translations (updating those that exist, so that unchanged
+// ones keep their timestamps) and removes the languages the seed no longer has; the triggers
+// then refresh the item's langs and search document.
 func replaceTexts(ctx context.Context, tx *sqlx.Tx, kind, id string, texts map[string]seed.Text) error {
 	if len(texts) == 0 {
 		return fmt.Errorf("no text")
-	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM `+kind+`_translations WHERE `+kind+`_id = $1`, id); err != nil {
-		return err
 	}
 	for _, lang := range sortedKeys(texts) {
 		t := texts[lang]
 		var err error
 		switch kind {
 		case "opportunity":
-			_, err = tx.ExecContext(ctx, `INSERT INTO opportunity_translations (opportunity_id, lang, title, summary, description) VALUES ($1, $2, $3, $4, $5)`,
+			_, err = tx.ExecContext(ctx, `
+				INSERT INTO opportunity_translations (opportunity_id, lang, title, summary, description) VALUES ($1, $2, $3, $4, $5)
+				ON CONFLICT (opportunity_id, lang) DO UPDATE SET title = EXCLUDED.title, summary = EXCLUDED.summary,
+					description = EXCLUDED.description, updated_at = now()`,
 				id, lang, t.Title, t.Summary, t.Description)
 		case "incentive":
-			_, err = tx.ExecContext(ctx, `INSERT INTO incentive_translations (incentive_id, lang, name, summary, description) VALUES ($1, $2, $3, $4, $5)`,
+			_, err = tx.ExecContext(ctx, `
+				INSERT INTO incentive_translations (incentive_id, lang, name, summary, description) VALUES ($1, $2, $3, $4, $5)
+				ON CONFLICT (incentive_id, lang) DO UPDATE SET name = EXCLUDED.name, summary = EXCLUDED.summary,
+					description = EXCLUDED.description, updated_at = now()`,
 				id, lang, t.Name, t.Summary, t.Description)
 		case "programme":
-			_, err = tx.ExecContext(ctx, `INSERT INTO programme_translations (programme_id, lang, name, summary, description, how_to_apply) VALUES ($1, $2, $3, $4, $5, $6)`,
+			_, err = tx.ExecContext(ctx, `
+				INSERT INTO programme_translations (programme_id, lang, name, summary, description, how_to_apply) VALUES ($1, $2, $3, $4, $5, $6)
+				ON CONFLICT (programme_id, lang) DO UPDATE SET name = EXCLUDED.name, summary = EXCLUDED.summary,
+					description = EXCLUDED.description, how_to_apply = EXCLUDED.how_to_apply, updated_at = now()`,
 				id, lang, t.Name, t.Summary, t.Description, t.HowToApply)
 		}
 		if err != nil {
 			return fmt.Errorf("text %s: %w", lang, err)
 		}
 	}
-	return nil
+	_, err := tx.ExecContext(ctx, `DELETE FROM `+kind+`_translations WHERE `+kind+`_id = $1 AND NOT lang = ANY($2::text[])`,
+		id, pq.Array(sortedKeys(texts)))
+	return err
 }
 
 func sortedKeys[V any](m map[string]V) []string {
