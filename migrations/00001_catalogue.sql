@@ -57,7 +57,7 @@ DECLARE
   part tsquery;
   l text;
 BEGIN
-  FOREACH l IN ARRAY langs LOOP
+  FOREACH l IN ARRAY coalesce(langs, '{}') LOOP
     part := websearch_to_tsquery(search_config(l), q);
     IF numnode(part) > 0 THEN
       result := CASE WHEN result IS NULL THEN part ELSE result || part END;

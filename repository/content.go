@@ -228,6 +228,8 @@ func selectRows[R interface{ key() rowKey }](ctx context.Context, db sqlx.Querye
 	limit := f.Limit
 	if detail {
 		limit = 1
+	} else if limit < 1 || limit > domain.MaxLimit {
+		limit = domain.DefaultLimit
 	}
 	sqlText := `SELECT c.id, c.slug, c.country_code, c.status, c.source_lang, c.langs, c.illustrative,
 			c.source_title, c.source_url, c.published_at, c.updated_at,
