@@ -8,6 +8,7 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
+	"slices"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -27,6 +28,11 @@ type Config struct {
 	RequestTimeout time.Duration // a handler's database work
 	CORSOrigins    string        // comma-separated, "*" for any
 	CacheMaxAge    time.Duration // Cache-Control max-age of public catalogue reads
+	// JWTSecret signs access tokens (HMAC-SHA256); at least 32 bytes.
+	JWTSecret []byte
+	// TrustedProxies are the addresses of load balancers whose X-Forwarded-For is believed
+	// (for rate limits per client address); empty: the peer address is the client.
+	TrustedProxies []string
 }
 
 // DefaultConfig are the settings used when the environment says nothing.
@@ -49,11 +55,17 @@ type server struct {
 	log     *slog.Logger
 	metrics *metrics
 	ready   readiness
+	tokens  tokens
+	// searchLangs are the languages a search is parsed in: every interface language, and
+	// "simple" for content in languages without a stemmer (Cabo Verdean Creole, kea).
+	searchLangs []string
 }
 
-// New builds the app. migrated reports whether the schema is current, for /readyz.
+// New builds the app over the store.
 func New(cfg Config, store *repository.Store, langs *Languages, log *slog.Logger) *fiber.App {
 	s := &server{cfg: cfg, store: store, langs: langs, log: log, metrics: newMetrics(),
+		tokens:      tokens{key: cfg.JWTSecret, now: time.Now},
+		searchLangs: append(slices.Clone(langs.Codes()), "simple"),
 		ready: readiness{check: func(ctx context.Context) (bool, error) {
 			return repository.MigrationsApplied(ctx, store.DB().DB)
 		}}}
@@ -65,15 +77,21 @@ func New(cfg Config, store *repository.Store, langs *Languages, log *slog.Logger
 		IdleTimeout:           cfg.IdleTimeout,
 		ErrorHandler:          s.errorHandler,
 		DisableStartupMessage: true,
-		StrictRouting:         true,
-		CaseSensitive:         true,
-		JSONEncoder:           json.Marshal,
-		JSONDecoder:           json.Unmarshal,
+		// Room for a bearer token beside a browser's usual headers.
+		ReadBufferSize: 16 << 10,
+		StrictRouting:  true,
+		CaseSensitive:  true,
+		JSONEncoder:    json.Marshal,
+		JSONDecoder:    json.Unmarshal,
+		// Behind a trusted load balancer the client address comes from X-Forwarded-For.
+		EnableTrustedProxyCheck: len(cfg.TrustedProxies) > 0,
+		TrustedProxies:          cfg.TrustedProxies,
+		ProxyHeader:             proxyHeader(cfg.TrustedProxies),
 	})
 	app.Use(s.requestContext)
+	app.Use(s.observe)
 	app.Use(recover.New())
-	app.Use(s.metrics.middleware)
-	app.Use(s.accessLog)
+	app.Use(s.negotiate)
 	app.Use(cors.New(cors.Config{
 		AllowOrigins:  cfg.CORSOrigins,
 		AllowMethods:  "GET,HEAD,POST,PUT,PATCH,DELETE,OPTIONS",
@@ -81,10 +99,18 @@ func New(cfg Config, store *repository.Store, langs *Languages, log *slog.Logger
 		ExposeHeaders: "Content-Language, ETag, Link, Retry-After, X-Request-ID",
 		MaxAge:        600,
 	}))
+	app.Use(s.authenticate)
 	app.Use(compress.New())
 	app.Use(conditional)
 	s.routes(app)
 	return app
+}
+
+func proxyHeader(trusted []string) string {
+	if len(trusted) == 0 {
+		return ""
+	}
+	return fiber.HeaderXForwardedFor
 }
 
 // json encodes a response body; HTML-escaping is off because the bodies are JSON for programs,

@@ -15,8 +15,13 @@ import (
 )
 
 // publicRead marks a response as a public, cacheable catalogue read in the given languages.
+// A signed-in reader may get their own language: only their browser may keep that copy.
 func (s *server) publicRead(c *fiber.Ctx, v *view) {
-	c.Set(fiber.HeaderCacheControl, "public, max-age="+strconv.Itoa(int(s.cfg.CacheMaxAge.Seconds())))
+	scope := "public"
+	if currentUser(c) != nil {
+		scope = "private"
+	}
+	c.Set(fiber.HeaderCacheControl, scope+", max-age="+strconv.Itoa(int(s.cfg.CacheMaxAge.Seconds())))
 	c.Set(fiber.HeaderContentLanguage, strings.Join(v.used, ", "))
 }
 
@@ -56,26 +61,31 @@ func (s *server) listCountries(c *fiber.Ctx) error {
 func (s *server) pathCountry(c *fiber.Ctx) (string, error) {
 	code := strings.ToUpper(c.Params("code"))
 	if !countryPattern.MatchString(code) {
-		return "", notFound("country")
+		return "", countryNotFound()
 	}
 	ok, err := s.store.CountryExists(c.UserContext(), code)
 	if err != nil {
 		return "", err
 	}
 	if !ok {
-		return "", notFound("country")
+		return "", countryNotFound()
 	}
 	return code, nil
+}
+
+// countryNotFound is the 404 of an unknown country code (countries are never unpublished).
+func countryNotFound() *apiError {
+	return &apiError{status: fiber.StatusNotFound, slug: "not-found", detailKey: "country_not_found"}
 }
 
 func (s *server) getCountry(c *fiber.Ctx) error {
 	code := strings.ToUpper(c.Params("code"))
 	if !countryPattern.MatchString(code) {
-		return notFound("country")
+		return countryNotFound()
 	}
 	d, err := s.store.Country(c.UserContext(), code, requestPrefs(c))
 	if errors.Is(err, repository.ErrNotFound) {
-		return notFound("country")
+		return countryNotFound()
 	}
 	if err != nil {
 		return err

@@ -241,6 +241,10 @@ func TestBadParametersAreLocalizedProblems(t *testing.T) {
 		{"/v1/opportunities?facets=colour", "facets", "invalid_facets"},
 		{"/v1/opportunities?q=" + strings.Repeat("a", 201), "q", "search_too_long"},
 		{"/v1/opportunities?region=sal&region=maio", "region", "repeated_parameter"},
+		{"/v1/opportunities?lang=en&lang=fr", "lang", "repeated_parameter"},
+		{"/v1/opportunities?q=%00", "q", "invalid_encoding"},
+		{"/v1/opportunities?q=caf%E9", "q", "invalid_encoding"},
+		{"/v1/countries/CV/opportunities?country=SN", "country", "unknown_country"},
 	}
 	for _, c := range cases {
 		p := problemOf(t, a.get(c.target, "Accept-Language", "pt"), http.StatusBadRequest, "/problems/invalid-parameters")
@@ -420,6 +424,13 @@ func TestConditionalRequestsAndCaching(t *testing.T) {
 			t.Errorf("%s: a stale ETag answered %d", target, other.status)
 		}
 	}
+	head := a.do(http.MethodHead, "/v1/sectors", nil)
+	if head.status != http.StatusOK || head.header.Get("ETag") == "" || len(head.body) != 0 {
+		t.Errorf("HEAD: %d, ETag %q, %d bytes", head.status, head.header.Get("ETag"), len(head.body))
+	}
+	if r := a.do(http.MethodHead, "/v1/sectors", map[string]string{"If-None-Match": head.header.Get("ETag")}); r.status != http.StatusNotModified {
+		t.Errorf("HEAD with If-None-Match: %d", r.status)
+	}
 	pt := a.get("/v1/sectors?lang=pt").header.Get("ETag")
 	en := a.get("/v1/sectors?lang=en").header.Get("ETag")
 	if pt == en {
@@ -465,8 +476,13 @@ func TestOperationsRoutes(t *testing.T) {
 		t.Errorf("readyz %s", r.body)
 	}
 	a.get("/v1/sectors")
-	if r := a.get("/metrics"); !strings.Contains(string(r.body), `http_request_duration_seconds_count{method="GET",route="/v1/sectors",status="200"}`) {
-		t.Errorf("metrics lack the request series:\n%.2000s", r.body)
+	a.get("/v1/opportunities?lang=!!") // refused by a middleware: still counted, with its status
+	metrics := string(a.get("/metrics").body)
+	for _, series := range []string{`http_request_duration_seconds_count{method="GET",route="/v1/sectors",status="200"}`,
+		`status="400"`} {
+		if !strings.Contains(metrics, series) {
+			t.Errorf("metrics lack %s:\n%.2000s", series, metrics)
+		}
 	}
 	doc := a.get("/openapi.yaml")
 	if !strings.HasPrefix(string(doc.body), "openapi: 3.1") {

@@ -18,6 +18,9 @@ import (
 	"github.com/diaspora-investor/marketplace/repository"
 )
 
+// testSecret signs the tokens of the handler tests.
+var testSecret = []byte("test-secret-of-at-least-32-bytes-for-hs256")
+
 var (
 	validatorOnce sync.Once
 	validator     *contract.Validator
@@ -44,7 +47,9 @@ func newAPI(t *testing.T) *testAPI {
 	if validatorErr != nil {
 		t.Fatalf("load openapi.yaml: %v", validatorErr)
 	}
-	return &testAPI{t: t, app: api.New(api.DefaultConfig(), repository.New(db), langs, log), db: db}
+	cfg := api.DefaultConfig()
+	cfg.JWTSecret = testSecret
+	return &testAPI{t: t, app: api.New(cfg, repository.New(db), langs, log), db: db}
 }
 
 type response struct {

@@ -26,6 +26,8 @@ type Languages struct {
 	// labels holds every label (messages without placeholders) per language, rendered once at
 	// start-up: lists show hundreds of labels and need not run templates for them.
 	labels map[string]map[string]string
+	// localizers holds one go-i18n localizer per language, made once.
+	localizers map[string]*i18n.Localizer
 }
 
 // LoadLanguages reads every message file of locales/. fallback is the interface language used
@@ -59,6 +61,10 @@ func LoadLanguages(fallback string) (*Languages, error) {
 		return nil, fmt.Errorf("the default language %q has no file in locales/ (have %v)", fallback, l.codes)
 	}
 	l.matcher = language.NewMatcher(tags)
+	l.localizers = make(map[string]*i18n.Localizer, len(l.codes))
+	for _, code := range l.codes {
+		l.localizers[code] = i18n.NewLocalizer(bundle, code, fallback)
+	}
 	return l, nil
 }
 
@@ -146,7 +152,11 @@ func (l *Languages) Label(lang string, set domain.CodeSet, code string) string {
 
 // Message renders a message with placeholders in lang.
 func (l *Languages) Message(lang, id string, data map[string]any) string {
-	s, err := i18n.NewLocalizer(l.bundle, lang, l.fallback).Localize(&i18n.LocalizeConfig{MessageID: id, TemplateData: data})
+	localizer, ok := l.localizers[lang]
+	if !ok {
+		localizer = l.localizers[l.fallback]
+	}
+	s, err := localizer.Localize(&i18n.LocalizeConfig{MessageID: id, TemplateData: data})
 	if err != nil {
 		return id
 	}

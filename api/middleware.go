@@ -22,8 +22,9 @@ const (
 
 var requestIDPattern = regexp.MustCompile(`^[A-Za-z0-9._:-]{1,64}$`)
 
-// requestContext gives the request an id (the caller's X-Request-ID when it is sane), a
-// deadline for its work, and the languages it asks for.
+// requestContext gives the request an id (the caller's X-Request-ID when it is sane) and a
+// deadline for its work. The deadline is not tied to the connection's context, which a
+// graceful shutdown cancels at once: requests in flight must be allowed to finish.
 func (s *server) requestContext(c *fiber.Ctx) error {
 	id := c.Get(fiber.HeaderXRequestID)
 	if !requestIDPattern.MatchString(id) {
@@ -34,23 +35,39 @@ func (s *server) requestContext(c *fiber.Ctx) error {
 	c.Locals(localRequestID, id)
 	c.Set(fiber.HeaderXRequestID, id)
 
-	ctx, cancel := context.WithTimeout(c.Context(), s.cfg.RequestTimeout)
+	ctx, cancel := context.WithTimeout(context.Background(), s.cfg.RequestTimeout)
 	defer cancel()
 	c.SetUserContext(ctx)
+	return c.Next()
+}
 
-	// Every answer may be in the reader's language, problems included.
-	c.Vary(fiber.HeaderAcceptLanguage)
-	langParam := ""
+// negotiate chooses the languages the request asks for (the signed-in user's preference is
+// added by authenticate). A malformed or repeated lang is a 400, told in the language of
+// Accept-Language.
+func (s *server) negotiate(c *fiber.Ctx) error {
+	// Every answer may be in the reader's language, problems included, and a signed-in
+	// reader's language may come from their account.
+	c.Vary(fiber.HeaderAcceptLanguage, fiber.HeaderAuthorization)
+	accept := c.Get(fiber.HeaderAcceptLanguage)
+	var langParam string
+	repeated := false
 	if strings.HasPrefix(c.Path(), "/v1/") {
-		langParam = c.Query("lang")
+		values := c.Context().QueryArgs().PeekMulti("lang")
+		repeated = len(values) > 1
+		if len(values) > 0 {
+			langParam = string(values[0])
+		}
 	}
-	prefs, err := s.langs.Negotiate(langParam, c.Get(fiber.HeaderAcceptLanguage), "")
-	if err != nil {
-		// The problem itself is told in the language of Accept-Language.
-		prefs, _ = s.langs.Negotiate("", c.Get(fiber.HeaderAcceptLanguage), "")
+	prefs, err := s.langs.Negotiate(langParam, accept, "")
+	if err != nil || repeated {
+		prefs, _ = s.langs.Negotiate("", accept, "")
 		c.Locals(localPrefs, prefs)
 		var v invalid
-		v.add("lang", "query", "invalid_language", nil)
+		code := "invalid_language"
+		if repeated {
+			code = "repeated_parameter"
+		}
+		v.add("lang", "query", code, nil)
 		return v.err("invalid-parameters")
 	}
 	c.Locals(localPrefs, prefs)
@@ -68,25 +85,28 @@ func requestPrefs(c *fiber.Ctx) []string {
 	return prefs
 }
 
-// accessLog writes one structured line per request.
-func (s *server) accessLog(c *fiber.Ctx) error {
+// observe answers errors (as problems) and then records every request, once its final
+// status is known: one structured log line and the latency histogram.
+func (s *server) observe(c *fiber.Ctx) error {
 	start := time.Now()
-	err := c.Next()
-	status := c.Response().StatusCode()
-	if err != nil {
-		// The error handler has not run yet; log the status it will choose.
-		if e, ok := err.(*apiError); ok {
-			status = e.status
-		} else if fe, ok := err.(*fiber.Error); ok {
-			status = fe.Code
-		} else {
-			status = fiber.StatusInternalServerError
+	if err := c.Next(); err != nil {
+		if err := s.errorHandler(c, err); err != nil {
+			return err
 		}
 	}
+	status := c.Response().StatusCode()
+	elapsed := time.Since(start)
 	s.log.Info("request", "request_id", requestID(c), "method", c.Method(), "path", c.Path(),
-		"status", status, "duration_ms", float64(time.Since(start).Microseconds())/1000,
+		"status", status, "duration_ms", float64(elapsed.Microseconds())/1000,
 		"bytes", len(c.Response().Body()))
-	return err
+	// The route template, not the path, keeps the number of series bounded. A request no route
+	// matched ends on a middleware, whose path is "/".
+	route := c.Route().Path
+	if route == "/" {
+		route = "unmatched"
+	}
+	s.metrics.duration.WithLabelValues(c.Method(), route, strconv.Itoa(status)).Observe(elapsed.Seconds())
+	return nil
 }
 
 // metrics are the Prometheus series the API exports at /metrics.
@@ -109,27 +129,6 @@ func newMetrics() *metrics {
 	return m
 }
 
-func (m *metrics) middleware(c *fiber.Ctx) error {
-	start := time.Now()
-	err := c.Next()
-	status := c.Response().StatusCode()
-	if e, ok := err.(*apiError); ok {
-		status = e.status
-	} else if fe, ok := err.(*fiber.Error); ok {
-		status = fe.Code
-	} else if err != nil {
-		status = fiber.StatusInternalServerError
-	}
-	// The route template, not the path, keeps the number of series bounded. A request no route
-	// matched ends on a middleware, whose path is "/".
-	route := c.Route().Path
-	if route == "/" {
-		route = "unmatched"
-	}
-	m.duration.WithLabelValues(c.Method(), route, strconv.Itoa(status)).Observe(time.Since(start).Seconds())
-	return err
-}
-
 // conditional gives successful GET responses a weak ETag (a hash of the body; weak because the
 // same representation may be sent compressed or not) and answers a matching If-None-Match
 // with 304 Not Modified, keeping the headers a cache needs and dropping the body.
@@ -137,7 +136,9 @@ func conditional(c *fiber.Ctx) error {
 	if err := c.Next(); err != nil {
 		return err
 	}
-	if c.Method() != fiber.MethodGet || c.Response().StatusCode() != fiber.StatusOK {
+	method := c.Method()
+	if (method != fiber.MethodGet && method != fiber.MethodHead) || c.Response().StatusCode() != fiber.StatusOK ||
+		strings.HasPrefix(c.Path(), "/docs/") { // the docs' assets carry their own validators
 		return nil
 	}
 	body := c.Response().Body()

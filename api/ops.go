@@ -2,7 +2,6 @@ package api
 
 import (
 	"context"
-	"net/http"
 	"sync/atomic"
 
 	"github.com/gofiber/fiber/v2"
@@ -60,7 +59,15 @@ func (s *server) docs() fiber.Handler {
 		BasePath:    "/docs/",
 		ShowTopBar:  false,
 	})
-	return adaptor.HTTPHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ui.ServeHTTP(w, r)
-	}))
+	serve := adaptor.HTTPHandler(ui)
+	return func(c *fiber.Ctx) error {
+		if err := serve(c); err != nil {
+			return err
+		}
+		if c.Response().StatusCode() == fiber.StatusNotFound {
+			c.Response().ResetBody()
+			return problem(fiber.StatusNotFound, "route-not-found", map[string]any{"Path": c.Path()})
+		}
+		return nil
+	}
 }

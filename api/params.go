@@ -96,10 +96,13 @@ func (q *queryParams) limit() int {
 func (s *server) listFilter(c *fiber.Ctx, kind domain.Kind, types domain.CodeSet, country string) (domain.ListFilter, error) {
 	ctx := c.UserContext()
 	q := &queryParams{c: c}
-	f := domain.ListFilter{Country: country, Langs: requestPrefs(c), SearchLangs: s.langs.Codes()}
+	f := domain.ListFilter{Country: country, Langs: requestPrefs(c), SearchLangs: s.searchLangs}
 
-	if f.Country == "" {
-		if v := strings.ToUpper(q.one("country")); v != "" {
+	if v := strings.ToUpper(q.one("country")); v != "" && f.Country != "" && v != f.Country {
+		// /v1/countries/CV/opportunities?country=SN cannot be both.
+		q.add("country", "query", "unknown_country", map[string]any{"Value": truncate(v)})
+	} else if f.Country == "" {
+		if v != "" {
 			ok := countryPattern.MatchString(v)
 			if ok {
 				var err error
@@ -157,7 +160,11 @@ func (s *server) listFilter(c *fiber.Ctx, kind domain.Kind, types domain.CodeSet
 		}
 	}
 	f.Query = strings.TrimSpace(q.one("q"))
-	if !utf8.ValidString(f.Query) || utf8.RuneCountInString(f.Query) > domain.MaxQueryLen {
+	switch {
+	case !utf8.ValidString(f.Query) || strings.ContainsRune(f.Query, 0):
+		q.add("q", "query", "invalid_encoding", nil)
+		f.Query = ""
+	case utf8.RuneCountInString(f.Query) > domain.MaxQueryLen:
 		q.add("q", "query", "search_too_long", map[string]any{"Max": domain.MaxQueryLen})
 		f.Query = ""
 	}

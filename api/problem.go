@@ -33,13 +33,15 @@ type FieldError struct {
 // apiError is an error on its way to becoming a problem response. It carries message ids and
 // their data, not text: it is put in words only at the edge, in the request's language.
 type apiError struct {
-	status   int
-	slug     string // the problem type, "/problems/<slug>"
-	detail   map[string]any
-	fields   []fieldError
-	retry    int // seconds, for Retry-After
-	allowed  string
-	internal error // logged, never shown
+	status       int
+	slug         string // the problem type, "/problems/<slug>"
+	detail       map[string]any
+	fields       []fieldError
+	retry        int // seconds, for Retry-After
+	allowed      string
+	authenticate string // WWW-Authenticate of a 401
+	detailKey    string // a more specific detail message than the type's own ("problem.<key>")
+	internal     error  // logged, never shown
 }
 
 type fieldError struct {
@@ -155,6 +157,10 @@ func (s *server) writeProblem(c *fiber.Ctx, e *apiError) error {
 	if resource, ok := detail["Resource"].(string); ok {
 		detail = map[string]any{"Resource": s.langs.Message(lang, "resource."+resource, nil)}
 	}
+	detailID := "problem." + key + ".detail"
+	if e.detailKey != "" {
+		detailID = "problem." + e.detailKey
+	}
 	slug := e.slug
 	if slug == "route-not-found" {
 		slug = "not-found" // one public type for "nothing here"
@@ -163,7 +169,7 @@ func (s *server) writeProblem(c *fiber.Ctx, e *apiError) error {
 		Type:      "/problems/" + slug,
 		Title:     s.langs.Message(lang, "problem."+key+".title", nil),
 		Status:    e.status,
-		Detail:    s.langs.Message(lang, "problem."+key+".detail", detail),
+		Detail:    s.langs.Message(lang, detailID, detail),
 		Instance:  c.Path(),
 		RequestID: requestID(c),
 	}
@@ -173,6 +179,9 @@ func (s *server) writeProblem(c *fiber.Ctx, e *apiError) error {
 	}
 	if e.allowed != "" {
 		c.Set(fiber.HeaderAllow, e.allowed)
+	}
+	if e.authenticate != "" {
+		c.Set(fiber.HeaderWWWAuthenticate, e.authenticate)
 	}
 	if e.retry > 0 {
 		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(e.retry))

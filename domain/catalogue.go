@@ -10,6 +10,8 @@ const (
 	KindOpportunity Kind = "opportunities"
 	KindIncentive   Kind = "incentives"
 	KindProgramme   Kind = "programmes"
+	// KindSaved names a user's list of saved opportunities, for its cursors.
+	KindSaved Kind = "saved"
 )
 
 // Country is an origin country with its text in one language.

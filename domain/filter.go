@@ -36,13 +36,17 @@ type ListFilter struct {
 	Langs []string
 	// SearchLangs are the languages a search query is parsed in.
 	SearchLangs []string
+	// IDs, when set, restricts the list to these items (a page of bookmarks).
+	IDs []string
+	// Owner, when set, ties a cursor to one user's list (bookmarks).
+	Owner string
 }
 
 // Fingerprint identifies what a filter selects and in which order (not the page or the
 // reader's languages), so that a cursor made for one list is refused by another.
 func (f ListFilter) Fingerprint(kind Kind) uint32 {
 	h := fnv.New32a()
-	for _, part := range []string{string(kind), f.Country, strings.Join(f.Sectors, ","), f.Region,
+	for _, part := range []string{string(kind), f.Owner, f.Country, strings.Join(f.Sectors, ","), f.Region,
 		f.Type, f.InvestorType, f.MinAmount, f.MaxAmount, f.Currency, f.Query} {
 		h.Write([]byte(part))
 		h.Write([]byte{0})

@@ -393,8 +393,6 @@ CREATE INDEX opportunities_published_country ON opportunities (country_code, pub
 CREATE INDEX opportunities_published_region ON opportunities (region_code, published_at DESC, id DESC) WHERE status = 'published';
 CREATE INDEX opportunities_published_instrument ON opportunities (instrument, published_at DESC, id DESC) WHERE status = 'published';
 CREATE INDEX opportunities_investor_types ON opportunities USING gin (investor_types) WHERE status = 'published';
-CREATE INDEX opportunities_min_investment ON opportunities (min_investment) WHERE status = 'published';
-CREATE INDEX opportunities_max_investment ON opportunities (max_investment) WHERE status = 'published';
 CREATE INDEX opportunities_search ON opportunities USING gin (search_document) WHERE status = 'published';
 CREATE INDEX opportunities_organization ON opportunities (organization_id);
 
@@ -402,7 +400,6 @@ CREATE INDEX incentives_published ON incentives (published_at DESC, id DESC) WHE
 CREATE INDEX incentives_published_country ON incentives (country_code, published_at DESC, id DESC) WHERE status = 'published';
 CREATE INDEX incentives_published_type ON incentives (type, published_at DESC, id DESC) WHERE status = 'published';
 CREATE INDEX incentives_investor_types ON incentives USING gin (investor_types) WHERE status = 'published';
-CREATE INDEX incentives_min_investment ON incentives (min_investment) WHERE status = 'published';
 CREATE INDEX incentives_search ON incentives USING gin (search_document) WHERE status = 'published';
 CREATE INDEX incentives_organization ON incentives (organization_id);
 
@@ -410,7 +407,6 @@ CREATE INDEX programmes_published ON programmes (published_at DESC, id DESC) WHE
 CREATE INDEX programmes_published_country ON programmes (country_code, published_at DESC, id DESC) WHERE status = 'published';
 CREATE INDEX programmes_published_type ON programmes (type, published_at DESC, id DESC) WHERE status = 'published';
 CREATE INDEX programmes_investor_types ON programmes USING gin (investor_types) WHERE status = 'published';
-CREATE INDEX programmes_min_investment ON programmes (min_investment) WHERE status = 'published';
 CREATE INDEX programmes_search ON programmes USING gin (search_document) WHERE status = 'published';
 CREATE INDEX programmes_organization ON programmes (organization_id);
 CREATE INDEX programmes_operator ON programmes (operator_id);
@@ -425,7 +421,11 @@ CREATE AGGREGATE tsvector_concat_all(tsvector) (SFUNC = tsvector_concat, STYPE =
 CREATE FUNCTION refresh_opportunity_text() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE target uuid := CASE WHEN TG_OP = 'DELETE' THEN OLD.opportunity_id ELSE NEW.opportunity_id END;
 BEGIN
+  IF TG_OP = 'UPDATE' AND OLD IS NOT DISTINCT FROM NEW THEN
+    RETURN NULL; -- nothing changed (a seed reload)
+  END IF;
   UPDATE opportunities p SET
+    updated_at = now(),
     langs = coalesce((SELECT array_agg(t.lang::text ORDER BY t.lang) FROM opportunity_translations t WHERE t.opportunity_id = target), '{}'),
     search_document = coalesce((
       SELECT tsvector_concat_all(
@@ -446,7 +446,11 @@ CREATE TRIGGER opportunity_translations_refresh AFTER INSERT OR UPDATE OR DELETE
 CREATE FUNCTION refresh_incentive_text() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE target uuid := CASE WHEN TG_OP = 'DELETE' THEN OLD.incentive_id ELSE NEW.incentive_id END;
 BEGIN
+  IF TG_OP = 'UPDATE' AND OLD IS NOT DISTINCT FROM NEW THEN
+    RETURN NULL; -- nothing changed (a seed reload)
+  END IF;
   UPDATE incentives p SET
+    updated_at = now(),
     langs = coalesce((SELECT array_agg(t.lang::text ORDER BY t.lang) FROM incentive_translations t WHERE t.incentive_id = target), '{}'),
     search_document = coalesce((
       SELECT tsvector_concat_all(
@@ -467,7 +471,11 @@ CREATE TRIGGER incentive_translations_refresh AFTER INSERT OR UPDATE OR DELETE O
 CREATE FUNCTION refresh_programme_text() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE target uuid := CASE WHEN TG_OP = 'DELETE' THEN OLD.programme_id ELSE NEW.programme_id END;
 BEGIN
+  IF TG_OP = 'UPDATE' AND OLD IS NOT DISTINCT FROM NEW THEN
+    RETURN NULL; -- nothing changed (a seed reload)
+  END IF;
   UPDATE programmes p SET
+    updated_at = now(),
     langs = coalesce((SELECT array_agg(t.lang::text ORDER BY t.lang) FROM programme_translations t WHERE t.programme_id = target), '{}'),
     search_document = coalesce((
       SELECT tsvector_concat_all(
@@ -485,12 +493,12 @@ CREATE TRIGGER programme_translations_refresh AFTER INSERT OR UPDATE OR DELETE O
   FOR EACH ROW EXECUTE FUNCTION refresh_programme_text();
 
 -- Writers set updated_at = now() on every update; this trigger keeps the old value when nothing
--- else changed (langs and search_document are derived), so reloading the seed or saving an
--- unchanged form does not make content look new.
+-- else changed, so reloading the seed or saving an unchanged form does not make content look
+-- new. A change of text changes the parent's search document, so it does count.
 -- +goose StatementBegin
 CREATE FUNCTION keep_updated_at_when_unchanged() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  IF to_jsonb(NEW) - ARRAY['updated_at', 'search_document', 'langs'] = to_jsonb(OLD) - ARRAY['updated_at', 'search_document', 'langs'] THEN
+  IF to_jsonb(NEW) - 'updated_at' = to_jsonb(OLD) - 'updated_at' THEN
     NEW.updated_at := OLD.updated_at;
   END IF;
   RETURN NEW;

@@ -28,10 +28,11 @@ type countryRow struct {
 
 const countrySelect = `
 	SELECT c.code, c.currency, c.source_lang, c.langs, tr.lang, tr.name, tr.summary,
-		(SELECT count(*) FROM opportunities o WHERE o.country_code = c.code AND o.status = 'published') AS opportunities,
-		(SELECT count(*) FROM incentives i WHERE i.country_code = c.code AND i.status = 'published') AS incentives,
-		(SELECT count(*) FROM programmes p WHERE p.country_code = c.code AND p.status = 'published') AS programmes
-	FROM countries c `
+		coalesce(o.n, 0) AS opportunities, coalesce(i.n, 0) AS incentives, coalesce(p.n, 0) AS programmes
+	FROM countries c
+	LEFT JOIN (SELECT country_code, count(*) AS n FROM opportunities WHERE status = 'published' GROUP BY country_code) o ON o.country_code = c.code
+	LEFT JOIN (SELECT country_code, count(*) AS n FROM incentives WHERE status = 'published' GROUP BY country_code) i ON i.country_code = c.code
+	LEFT JOIN (SELECT country_code, count(*) AS n FROM programmes WHERE status = 'published' GROUP BY country_code) p ON p.country_code = c.code `
 
 func (r countryRow) country() domain.Country {
 	c := r.Country

@@ -20,9 +20,7 @@ type kindSpec struct {
 	singular string // opportunity: prefix of its child tables and their foreign key
 	titleCol string // title or name, in the translations table
 	typeCol  string // the column the `type` filter and facet read
-	minCol   string // investment range columns
-	maxCol   string
-	curCol   string
+	curCol   string // the currency of min_investment and max_investment
 	// scoped: the item lists the sectors and regions it is limited to, an empty list meaning
 	// "all" (incentives, programmes); otherwise it is about exactly its sectors and its one
 	// region (opportunities).
@@ -34,7 +32,7 @@ type kindSpec struct {
 
 var opportunitySpec = kindSpec{
 	kind: domain.KindOpportunity, table: "opportunities", singular: "opportunity", titleCol: "title",
-	typeCol: "instrument", minCol: "min_investment", maxCol: "max_investment", curCol: "currency",
+	typeCol: "instrument", curCol: "currency",
 	columns: func(detail bool) string {
 		cols := `c.region_code, r.name AS region_name, c.instrument, c.min_investment::text AS min_investment,
 			c.max_investment::text AS max_investment, c.currency, c.jobs, c.deadline, c.investor_types,
@@ -64,7 +62,7 @@ func sectorsColumn(singular string) string {
 
 var incentiveSpec = kindSpec{
 	kind: domain.KindIncentive, table: "incentives", singular: "incentive", titleCol: "name",
-	typeCol: "type", minCol: "min_investment", maxCol: "max_investment", curCol: "investment_currency",
+	typeCol: "type", curCol: "investment_currency",
 	scoped: true,
 	columns: func(bool) string {
 		return `c.type, c.legal_instrument, c.legal_article, c.legal_url, c.valid_from, c.valid_until, ` +
@@ -74,7 +72,7 @@ var incentiveSpec = kindSpec{
 
 var programmeSpec = kindSpec{
 	kind: domain.KindProgramme, table: "programmes", singular: "programme", titleCol: "name",
-	typeCol: "type", minCol: "min_investment", maxCol: "max_investment", curCol: "investment_currency",
+	typeCol: "type", curCol: "investment_currency",
 	scoped: true,
 	columns: func(detail bool) string {
 		cols := `c.type, op.id AS operator_id, op.name AS operator_name, op.acronym AS operator_acronym, c.url,
@@ -108,6 +106,9 @@ func (k kindSpec) scope(q *query, f domain.ListFilter) (from string, where []str
 	if f.Country != "" {
 		where = append(where, "c.country_code = "+q.arg(f.Country))
 	}
+	if len(f.IDs) > 0 {
+		where = append(where, "c.id = ANY("+q.arg(pq.Array(f.IDs))+"::uuid[])")
+	}
 	if len(f.Sectors) > 0 {
 		match := fmt.Sprintf("EXISTS (SELECT 1 FROM %[1]s_sectors s WHERE s.%[1]s_id = c.id AND s.sector_code = ANY(%[2]s))",
 			k.singular, q.arg(pq.Array(f.Sectors)))
@@ -132,16 +133,20 @@ func (k kindSpec) scope(q *query, f domain.ListFilter) (from string, where []str
 		where = append(where, "c."+k.typeCol+" = "+q.arg(f.Type))
 	}
 	if f.InvestorType != "" {
-		where = append(where, "(cardinality(c.investor_types) = 0 OR "+q.arg(f.InvestorType)+" = ANY(c.investor_types))")
+		where = append(where, "(cardinality(c.investor_types) = 0 OR c.investor_types @> ARRAY["+q.arg(f.InvestorType)+"])")
 	}
-	// The investment ranges overlap, compared in euros at the latest reference rates.
+	// The investment ranges overlap, compared in euros at the latest reference rates: the
+	// items' rates are joined once, the bounds converted once.
+	if f.MinAmount != "" || f.MaxAmount != "" {
+		from += " LEFT JOIN (SELECT DISTINCT ON (currency) currency, per_eur FROM exchange_rates ORDER BY currency, as_of DESC) xr ON xr.currency = c." + k.curCol
+	}
 	if f.MaxAmount != "" {
-		where = append(where, fmt.Sprintf("(c.%[1]s IS NULL OR c.%[1]s / eur_rate(c.%[2]s) <= %[3]s::numeric / eur_rate(%[4]s))",
-			k.minCol, k.curCol, q.arg(f.MaxAmount), q.arg(f.Currency)))
+		where = append(where, fmt.Sprintf("(c.min_investment IS NULL OR c.min_investment / xr.per_eur <= (SELECT %s::numeric / eur_rate(%s)))",
+			q.arg(f.MaxAmount), q.arg(f.Currency)))
 	}
 	if f.MinAmount != "" {
-		where = append(where, fmt.Sprintf("(c.%[1]s IS NULL OR c.%[1]s / eur_rate(c.%[2]s) >= %[3]s::numeric / eur_rate(%[4]s))",
-			k.maxCol, k.curCol, q.arg(f.MinAmount), q.arg(f.Currency)))
+		where = append(where, fmt.Sprintf("(c.max_investment IS NULL OR c.max_investment / xr.per_eur >= (SELECT %s::numeric / eur_rate(%s)))",
+			q.arg(f.MinAmount), q.arg(f.Currency)))
 	}
 	return from, where
 }

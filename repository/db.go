@@ -40,7 +40,7 @@ type PoolOptions struct {
 
 // Open connects to PostgreSQL and checks the connection.
 func Open(ctx context.Context, databaseURL string, opts PoolOptions) (*sqlx.DB, error) {
-	dsn, err := withStatementTimeout(databaseURL, opts.StatementTimeout)
+	dsn, err := connectionURL(databaseURL, opts.StatementTimeout)
 	if err != nil {
 		return nil, err
 	}
@@ -62,20 +62,19 @@ func Open(ctx context.Context, databaseURL string, opts PoolOptions) (*sqlx.DB, 
 	return db, nil
 }
 
-// withStatementTimeout adds statement_timeout as a run-time parameter of every connection
-// (lib/pq passes unknown URL parameters to the server), unless the URL already sets one.
-func withStatementTimeout(databaseURL string, timeout time.Duration) (string, error) {
-	if timeout <= 0 {
-		return databaseURL, nil
-	}
+// connectionURL adds run-time parameters to every connection (lib/pq passes unknown URL
+// parameters to the server): the statement timeout, unless the URL sets one, and exact float
+// output, so that a search's relevance comes back exactly and its cursor finds its place.
+func connectionURL(databaseURL string, timeout time.Duration) (string, error) {
 	u, err := url.Parse(databaseURL)
 	if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
 		return "", errors.New("DATABASE_URL must be a postgres:// URL")
 	}
 	q := u.Query()
-	if q.Get("statement_timeout") == "" {
+	if q.Get("statement_timeout") == "" && timeout > 0 {
 		q.Set("statement_timeout", fmt.Sprint(timeout.Milliseconds()))
 	}
+	q.Set("extra_float_digits", "3")
 	u.RawQuery = q.Encode()
 	return u.String(), nil
 }
@@ -110,6 +109,18 @@ func MigrateDown(ctx context.Context, db *sql.DB) error {
 	}
 	if _, err := p.Down(ctx); err != nil {
 		return fmt.Errorf("migrate down: %w", err)
+	}
+	return nil
+}
+
+// MigrateDownTo rolls back every migration after version (0: all of them).
+func MigrateDownTo(ctx context.Context, db *sql.DB, version int64) error {
+	p, err := migrator(db)
+	if err != nil {
+		return err
+	}
+	if _, err := p.DownTo(ctx, version); err != nil {
+		return fmt.Errorf("migrate down to %d: %w", version, err)
 	}
 	return nil
 }

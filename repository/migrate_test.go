@@ -60,7 +60,13 @@ func TestMigrateDownThenUp(t *testing.T) {
 	}
 
 	for round := 1; round <= 2; round++ {
-		if err := repository.MigrateDown(ctx, db.DB); err != nil {
+		if err := repository.MigrateDown(ctx, db.DB); err != nil { // the last one first
+			t.Fatalf("round %d: down: %v", round, err)
+		}
+		if applied() {
+			t.Errorf("round %d: migrations applied after one down", round)
+		}
+		if err := repository.MigrateDownTo(ctx, db.DB, 0); err != nil {
 			t.Fatalf("round %d: down: %v", round, err)
 		}
 		if applied() {

@@ -10,6 +10,7 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -24,6 +25,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"github.com/diaspora-investor/marketplace/api"
+	"github.com/diaspora-investor/marketplace/domain"
 	"github.com/diaspora-investor/marketplace/repository"
 	"github.com/diaspora-investor/marketplace/seed"
 )
@@ -87,6 +89,8 @@ type config struct {
 	statementTimeout time.Duration
 	defaultLang      string
 	seedOnStart      bool
+	adminEmail       string
+	adminPassword    string
 	http             api.Config
 }
 
@@ -115,6 +119,21 @@ func loadConfig() (config, error) {
 	if v := os.Getenv("CORS_ORIGINS"); v != "" {
 		c.http.CORSOrigins = v
 	}
+	if v := os.Getenv("TRUSTED_PROXIES"); v != "" {
+		for _, p := range strings.Split(v, ",") {
+			c.http.TrustedProxies = append(c.http.TrustedProxies, strings.TrimSpace(p))
+		}
+	}
+	c.adminEmail, c.adminPassword = os.Getenv("ADMIN_EMAIL"), os.Getenv("ADMIN_PASSWORD")
+	if (c.adminEmail == "") != (c.adminPassword == "") {
+		return c, errors.New("set both ADMIN_EMAIL and ADMIN_PASSWORD, or neither")
+	}
+	if secret := os.Getenv("JWT_SECRET"); secret != "" {
+		if len(secret) < 32 {
+			return c, errors.New("JWT_SECRET must be at least 32 bytes")
+		}
+		c.http.JWTSecret = []byte(secret)
+	}
 	if _, err := strconv.Atoi(c.port); err != nil {
 		return c, errors.New("PORT must be a number")
 	}
@@ -140,6 +159,30 @@ func loadSeed(ctx context.Context, log *slog.Logger, db *sqlx.DB) error {
 	return nil
 }
 
+// ensureAdmin makes the account of ADMIN_EMAIL an administrator (creating it with
+// ADMIN_PASSWORD the first time); running it again changes nothing.
+func ensureAdmin(ctx context.Context, log *slog.Logger, cfg config, store *repository.Store) error {
+	if cfg.adminEmail == "" {
+		return nil
+	}
+	email := domain.NormalizeEmail(cfg.adminEmail)
+	if email == "" {
+		return errors.New("ADMIN_EMAIL is not an e-mail address")
+	}
+	if err := domain.CheckPassword(cfg.adminPassword, email); err != nil {
+		return fmt.Errorf("ADMIN_PASSWORD is refused: %v", err)
+	}
+	hash, err := domain.HashPassword(cfg.adminPassword)
+	if err != nil {
+		return err
+	}
+	if err := store.EnsureAdmin(ctx, email, hash); err != nil {
+		return err
+	}
+	log.Info("administrator account ready", "email", email)
+	return nil
+}
+
 func serve(ctx context.Context, log *slog.Logger, cfg config, db *sqlx.DB) error {
 	if err := repository.Migrate(ctx, db.DB); err != nil {
 		return err
@@ -155,6 +198,18 @@ func serve(ctx context.Context, log *slog.Logger, cfg config, db *sqlx.DB) error
 				return err
 			}
 		}
+	}
+	if err := ensureAdmin(ctx, log, cfg, store); err != nil {
+		return err
+	}
+	if cfg.http.JWTSecret == nil {
+		// Development: tokens die with the process, and instances would not accept each
+		// other's. Production sets JWT_SECRET.
+		cfg.http.JWTSecret = make([]byte, 32)
+		if _, err := rand.Read(cfg.http.JWTSecret); err != nil {
+			return err
+		}
+		log.Warn("JWT_SECRET is not set: signing tokens with a random key; set it in production")
 	}
 	langs, err := api.LoadLanguages(cfg.defaultLang)
 	if err != nil {

@@ -118,6 +118,10 @@ func TestRoutes(t *testing.T) {
 		"GET /metrics",
 		"GET /openapi.yaml",
 		"GET /readyz",
+		"POST /v1/auth/login",
+		"POST /v1/auth/logout",
+		"POST /v1/auth/refresh",
+		"POST /v1/auth/register",
 		"GET /v1/countries",
 		"GET /v1/countries/{code}",
 		"GET /v1/countries/{code}/incentives",
@@ -126,14 +130,24 @@ func TestRoutes(t *testing.T) {
 		"GET /v1/countries/{code}/regions",
 		"GET /v1/incentives",
 		"GET /v1/incentives/{id}",
+		"DELETE /v1/me",
+		"GET /v1/me",
+		"PATCH /v1/me",
+		"GET /v1/me/export",
+		"POST /v1/me/password",
+		"GET /v1/me/profile",
+		"PUT /v1/me/profile",
+		"GET /v1/me/saved",
+		"DELETE /v1/me/saved/{opportunity_id}",
+		"PUT /v1/me/saved/{opportunity_id}",
 		"GET /v1/opportunities",
 		"GET /v1/opportunities/{id}",
 		"GET /v1/programmes",
 		"GET /v1/programmes/{id}",
 		"GET /v1/sectors",
 	}
-	if len(routes) != 19 {
-		t.Errorf("Routes() has %d operations, want 19", len(routes))
+	if len(routes) != len(want) {
+		t.Errorf("Routes() has %d operations, want %d", len(routes), len(want))
 	}
 	var got []string
 	for _, r := range routes {
@@ -144,15 +158,57 @@ func TestRoutes(t *testing.T) {
 	}
 }
 
+// routeKind is the family of an operation, which decides what it must document.
+type routeKind int
+
+const (
+	kindOperations routeKind = iota // /healthz, /metrics, /docs…: no security, no /v1 conventions
+	kindCatalogue                   // /v1 public reads: token optional, public or private caching
+	kindAuth                        // /v1/auth/…: no token, no-store
+	kindMe                          // /v1/me…: token required, no-store
+)
+
+func kindOf(template string) routeKind {
+	switch {
+	case template == "/v1/me" || strings.HasPrefix(template, "/v1/me/"):
+		return kindMe
+	case strings.HasPrefix(template, "/v1/auth/"):
+		return kindAuth
+	case strings.HasPrefix(template, "/v1/"):
+		return kindCatalogue
+	}
+	return kindOperations
+}
+
 // TestOperationsAreComplete checks what every operation must have: an operationId, a tag, the
-// shared error responses, and for /v1 the language parameters and caching.
+// shared error responses; for /v1 the language parameters, declared security, and the headers
+// of each family (catalogue reads cacheable, tokens and /v1/me no-store); for a body, JSON only
+// with a closed schema and the 400/413/415 that refuse it; and the headers of 201, 204, 401 and
+// 429 wherever they are documented.
 func TestOperationsAreComplete(t *testing.T) {
-	d, err := loadDocument()
+	v, err := NewValidator()
 	if err != nil {
 		t.Fatal(err)
 	}
+	d := v.d
 	ids := map[string]bool{}
+	requiredHeader := func(r *v3.Response, name string) *v3.Header {
+		if r == nil || r.Headers == nil {
+			return nil
+		}
+		if h := r.Headers.GetOrZero(name); h != nil && h.Required {
+			return h
+		}
+		return nil
+	}
+	pattern := func(h *v3.Header) string {
+		if h == nil || h.Schema == nil || h.Schema.Schema() == nil {
+			return ""
+		}
+		return h.Schema.Schema().Pattern
+	}
 	for _, p := range d.paths {
+		kind := kindOf(p.template)
 		for _, m := range p.methods {
 			op := operationOf(p.item, m)
 			name := m + " " + p.template
@@ -163,39 +219,189 @@ func TestOperationsAreComplete(t *testing.T) {
 			if len(op.Tags) == 0 {
 				t.Errorf("%s: no tag", name)
 			}
-			codes := strings.Join(documentedCodes(op), ",")
-			if !strings.Contains(codes, "500") {
-				t.Errorf("%s: no 500 response (has %s)", name, codes)
+			codes := documentedCodes(op)
+			has := func(code string) bool { return containsString(codes, code) }
+			if !has("500") {
+				t.Errorf("%s: no 500 response (has %s)", name, strings.Join(codes, ","))
 			}
-			if !strings.HasPrefix(p.template, "/v1/") {
-				continue
-			}
-			for _, code := range []string{"200", "304", "400", "429", "500", "503"} {
-				if !strings.Contains(codes, code) {
-					t.Errorf("%s: no %s response (has %s)", name, code, codes)
+
+			// Headers of particular statuses, wherever they are documented.
+			for pair := op.Responses.Codes.First(); pair != nil; pair = pair.Next() {
+				code, r := pair.Key(), pair.Value()
+				if code[0] == '2' || code[0] == '3' || code[0] == '4' || code[0] == '5' {
+					if requiredHeader(r, "X-Request-ID") == nil {
+						t.Errorf("%s: %s has no required X-Request-ID", name, code)
+					}
+				}
+				switch code {
+				case "201":
+					if requiredHeader(r, "Location") == nil {
+						t.Errorf("%s: 201 has no required Location", name)
+					}
+				case "204", "304":
+					if orderedmap.Len(r.Content) > 0 {
+						t.Errorf("%s: %s documents a body", name, code)
+					}
+				case "401":
+					if requiredHeader(r, "WWW-Authenticate") == nil {
+						t.Errorf("%s: 401 has no required WWW-Authenticate", name)
+					}
+				case "429":
+					for _, h := range []string{"Retry-After", "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset"} {
+						if requiredHeader(r, h) == nil {
+							t.Errorf("%s: 429 has no required %s", name, h)
+						}
+					}
 				}
 			}
-			if strings.Contains(p.template, "{") && !strings.Contains(codes, "404") {
+
+			if kind == kindOperations {
+				if len(op.Security) > 0 || op.RequestBody != nil {
+					t.Errorf("%s: an operations route declares security or a body", name)
+				}
+				continue
+			}
+			for _, code := range []string{"400", "500", "503"} {
+				if !has(code) {
+					t.Errorf("%s: no %s response (has %s)", name, code, strings.Join(codes, ","))
+				}
+			}
+			if strings.Contains(p.template, "{") && !has("404") && m != "DELETE" {
 				t.Errorf("%s: has a path parameter but no 404 response", name)
 			}
 			params := map[string]bool{}
 			for _, prm := range op.Parameters {
 				params[prm.In+":"+prm.Name] = true
 			}
-			for _, want := range []string{"query:lang", "header:Accept-Language", "header:If-None-Match"} {
+			for _, want := range []string{"query:lang", "header:Accept-Language"} {
 				if !params[want] {
 					t.Errorf("%s: no %s parameter", name, want)
 				}
 			}
-			ok := op.Responses.Codes.GetOrZero("200")
-			for _, h := range []string{"Content-Language", "Vary", "X-Request-ID", "ETag", "Cache-Control"} {
-				if hd := ok.Headers.GetOrZero(h); hd == nil || !hd.Required {
-					t.Errorf("%s: 200 has no required %s header", name, h)
+
+			// Security, declared on every /v1 operation.
+			if op.Security == nil {
+				t.Errorf("%s: declares no security (every /v1 operation says whether it takes a token)", name)
+			}
+			mode := securityOf(op)
+			wantMode := map[routeKind]authMode{kindCatalogue: authOptional, kindAuth: authNone, kindMe: authRequired}[kind]
+			if mode != wantMode {
+				t.Errorf("%s: security is %s, want %s", name, mode, wantMode)
+			}
+			if mode != authNone && !has("401") {
+				t.Errorf("%s: takes a token but documents no 401", name)
+			}
+			if kind == kindCatalogue && !has("429") {
+				t.Errorf("%s: no 429 response", name)
+			}
+
+			// Successes: the headers of the family.
+			for pair := op.Responses.Codes.First(); pair != nil; pair = pair.Next() {
+				code, r := pair.Key(), pair.Value()
+				if code[0] != '2' && code != "304" {
+					continue
+				}
+				cc := pattern(requiredHeader(r, "Cache-Control"))
+				switch {
+				case kind == kindCatalogue && cc != "^(public|private), max-age=60(, .+)?$":
+					t.Errorf("%s: %s has Cache-Control pattern %q, want the public/private one", name, code, cc)
+				case kind != kindCatalogue && !strings.Contains(cc, "no-store"):
+					t.Errorf("%s: %s has Cache-Control pattern %q, want no-store", name, code, cc)
+				}
+				if orderedmap.Len(r.Content) > 0 {
+					for _, h := range []string{"Content-Language", "Vary"} {
+						if requiredHeader(r, h) == nil {
+							t.Errorf("%s: %s has no required %s", name, code, h)
+						}
+					}
+					for mt := r.Content.First(); mt != nil; mt = mt.Next() {
+						if mt.Key() != "application/json" {
+							t.Errorf("%s: %s is %s, want application/json", name, code, mt.Key())
+						}
+					}
 				}
 			}
-			if params["query:limit"] {
-				if ok.Headers.GetOrZero("Link") == nil {
+
+			// Reads: conditional, with the language and caching headers.
+			if m == "GET" {
+				if !has("200") || !has("304") {
+					t.Errorf("%s: a read without 200 and 304 (has %s)", name, strings.Join(codes, ","))
+				}
+				if !params["header:If-None-Match"] {
+					t.Errorf("%s: no If-None-Match parameter", name)
+				}
+				ok := op.Responses.Codes.GetOrZero("200")
+				for _, h := range []string{"Content-Language", "Vary", "X-Request-ID", "ETag", "Cache-Control"} {
+					if requiredHeader(ok, h) == nil {
+						t.Errorf("%s: 200 has no required %s header", name, h)
+					}
+				}
+				if params["query:limit"] && ok.Headers.GetOrZero("Link") == nil {
 					t.Errorf("%s: paginated, but 200 documents no Link header", name)
+				}
+			} else if params["header:If-None-Match"] {
+				t.Errorf("%s: a write with If-None-Match", name)
+			}
+
+			// Bodies: JSON only, closed objects, and the responses that refuse them.
+			if op.RequestBody == nil {
+				continue
+			}
+			if op.RequestBody.Required == nil || !*op.RequestBody.Required {
+				t.Errorf("%s: the request body is not required", name)
+			}
+			for mt := op.RequestBody.Content.First(); mt != nil; mt = mt.Next() {
+				if mt.Key() != "application/json" {
+					t.Errorf("%s: accepts %s; bodies are application/json only", name, mt.Key())
+					continue
+				}
+				s := mt.Value().Schema.Schema()
+				if s == nil || !containsString(s.Type, "object") || s.AdditionalProperties == nil ||
+					!s.AdditionalProperties.IsB() || s.AdditionalProperties.B {
+					t.Errorf("%s: the request schema is not an object with additionalProperties: false", name)
+				}
+			}
+			for _, code := range []string{"400", "413", "415"} {
+				if !has(code) {
+					t.Errorf("%s: takes a body but documents no %s", name, code)
+				}
+			}
+			// The 400 admits a malformed-json problem without errors, and refuses an invalid-body
+			// problem without them or with a field error that is not in the body.
+			bad := op.Responses.Codes.GetOrZero("400")
+			schema := bad.Content.GetOrZero("application/problem+json").Schema.Schema()
+			base := map[string]any{"title": "t", "status": 400, "detail": "d", "instance": p.template, "request_id": "r"}
+			sample := func(typ string, errs ...any) any {
+				o := map[string]any{"type": typ}
+				for k, x := range base {
+					o[k] = x
+				}
+				if errs != nil {
+					o["errors"] = errs
+				}
+				return normalize(o)
+			}
+			for what, value := range map[string]any{
+				"malformed-json without errors": sample("/problems/malformed-json"),
+				"invalid-body with an unknown field": sample("/problems/invalid-body",
+					map[string]any{"name": "role", "in": "body", "code": "unknown_field", "detail": "d"}),
+				"invalid-parameters for lang": sample("/problems/invalid-parameters",
+					map[string]any{"name": "lang", "in": "query", "code": "invalid_language", "detail": "d"}),
+				"invalid-parameters for a repeated lang": sample("/problems/invalid-parameters",
+					map[string]any{"name": "lang", "in": "query", "code": "repeated_parameter", "detail": "d"}),
+			} {
+				if ok, errs := v.schemas.ValidateSchemaObjectWithVersion(schema, value, openAPIVersion); !ok {
+					t.Errorf("%s: the 400 refuses %s: %v", name, what, errs)
+				}
+			}
+			for what, value := range map[string]any{
+				"invalid-body without errors": sample("/problems/invalid-body"),
+				"invalid-body with a query error": sample("/problems/invalid-body",
+					map[string]any{"name": "lang", "in": "query", "code": "invalid_language", "detail": "d"}),
+				"a 422-style type": sample("/problems/unprocessable-entity"),
+			} {
+				if ok, _ := v.schemas.ValidateSchemaObjectWithVersion(schema, value, openAPIVersion); ok {
+					t.Errorf("%s: the 400 accepts %s", name, what)
 				}
 			}
 		}
@@ -253,6 +459,13 @@ func TestResponseObjectsAreClosed(t *testing.T) {
 		"Facets.sector": true, "Facets.region": true, "Facets.type": true,
 		"OpportunityList.facets": true, "IncentiveList.facets": true, "ProgrammeList.facets": true,
 		"Problem.errors": true,
+		// Request bodies: optional fields.
+		"RegisterInput.display_name": true, "RegisterInput.lang": true,
+		"MeUpdate.display_name": true, "MeUpdate.lang": true,
+		"ProfileInput.display_name": true, "ProfileInput.origin_country": true, "ProfileInput.residence_country": true,
+		"ProfileInput.languages": true, "ProfileInput.sectors": true, "ProfileInput.regions": true,
+		"ProfileInput.ticket_min": true, "ProfileInput.ticket_max": true, "ProfileInput.investor_type": true,
+		"ProfileInput.legal_form": true,
 	}
 	for pair := d.model.Components.Schemas.First(); pair != nil; pair = pair.Next() {
 		s := pair.Value().Schema()

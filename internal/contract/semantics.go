@@ -16,11 +16,18 @@ import (
 // checkSemantics checks what the document says in words and a schema cannot say.
 func (c *check) checkSemantics() {
 	c.checkConditional()
+	c.checkAuth()
+	c.checkRateLimit()
 	if c.path != nil && c.path.template == "/openapi.yaml" && c.status == http.StatusOK && !c.head &&
 		!bytes.Equal(c.body, marketplace.OpenAPIDocument) {
 		c.addf("GET /openapi.yaml must serve openapi.yaml unchanged (marketplace.OpenAPIDocument), but the body differs")
 	}
 	obj, ok := c.decoded.(map[string]any)
+	problemType := ""
+	if ok && c.mediaType == "application/problem+json" {
+		problemType, _ = obj["type"].(string)
+	}
+	c.checkRefusedBody(problemType)
 	if !ok {
 		return
 	}
@@ -28,7 +35,9 @@ func (c *check) checkSemantics() {
 		c.checkProblem(obj)
 		return
 	}
-	c.checkContentLanguage(obj)
+	if !c.langIsPreference() {
+		c.checkContentLanguage(obj)
+	}
 	if _, isList := obj["next_cursor"]; isList {
 		c.checkList(obj)
 	}

@@ -129,9 +129,22 @@ func (v *Validator) CheckHTTPResponse(req *http.Request, resp *http.Response) er
 //     formats asserted);
 //   - every required header is present, and every documented header matches its schema;
 //   - a success (2xx or 304) was given to a request the document allows (path, query and header
-//     parameters valid, no query parameter repeated);
+//     parameters valid, no query parameter repeated), and a 2xx to a request whose body the
+//     document accepts (a documented media type, JSON, valid against the request schema, so that
+//     unknown fields such as "role" are refused). The request body is read from req.GetBody when
+//     set, otherwise from req.Body, which is put back (fiber's App.Test leaves a readable copy
+//     there); a body that was already consumed is not checked;
+//   - security: an operation that requires a bearer token (bearerAuth) never succeeds without an
+//     Authorization header, and no operation succeeds with one that is not a bearer token; a
+//     catalogue read (token optional) is Cache-Control: private when a token was sent and public
+//     when not, and answers 401 only to a token; a 401's WWW-Authenticate has
+//     error="invalid_token" (or "invalid_request") exactly when a token was sent (RFC 6750 §3.1);
+//   - rate limits: RateLimit-Remaining is at most RateLimit-Limit, and 0 on a 429;
+//   - refusals of a body: a 415 does not refuse a documented media type, and a
+//     /problems/malformed-json 400 does not refuse well-formed JSON;
 //   - what the document says in words: a problem's status, instance and request_id agree with the
-//     response; Content-Language lists the lang of every resource in the body; a list sends
+//     response; Content-Language lists the lang of every resource in the body (except on responses
+//     marked x-lang-is-preference, whose "lang" is a user's preferred language); a list sends
 //     Link rel="next" exactly when next_cursor is not null, pointing at the same path and filter
 //     with cursor=next_cursor, has at most limit items, and has facets exactly when facets= was
 //     asked, one entry per facet asked; 304 only answers an If-None-Match that matches the ETag,
@@ -170,6 +183,10 @@ type check struct {
 	response  *v3.Response
 	mediaType string // of the documented content the response matched
 	decoded   any    // the JSON body, when there is one
+
+	reqBody     []byte // the request body, once read (see requestBody)
+	reqBodyOK   bool   // whether reqBody is what was sent
+	reqBodyRead bool   // whether requestBody was called
 
 	problems []string
 }
@@ -222,6 +239,9 @@ func (c *check) run() {
 	c.checkAgainst(resp, code, p.template)
 	if (c.status >= 200 && c.status < 300) || c.status == http.StatusNotModified {
 		c.checkRequest()
+	}
+	if c.status >= 200 && c.status < 300 {
+		c.checkRequestBody()
 	}
 	c.checkSemantics()
 }

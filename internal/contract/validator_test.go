@@ -3,6 +3,7 @@ package contract
 import (
 	"encoding/json"
 	"errors"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -95,14 +96,15 @@ func mustJSON(t *testing.T, v any) []byte {
 }
 
 type responseCase struct {
-	name   string
-	method string
-	target string
-	reqHdr http.Header
-	status int
-	header http.Header
-	body   any // marshalled as JSON unless []byte or nil
-	want   string
+	name    string
+	method  string
+	target  string
+	reqHdr  http.Header
+	reqBody string // the request body, sent as is
+	status  int
+	header  http.Header
+	body    any // marshalled as JSON unless []byte or nil
+	want    string
 }
 
 func (c responseCase) check(t *testing.T, v *Validator) error {
@@ -111,7 +113,11 @@ func (c responseCase) check(t *testing.T, v *Validator) error {
 	if method == "" {
 		method = http.MethodGet
 	}
-	req := httptest.NewRequest(method, c.target, nil)
+	var reqBody io.Reader
+	if c.reqBody != "" {
+		reqBody = strings.NewReader(c.reqBody)
+	}
+	req := httptest.NewRequest(method, c.target, reqBody)
 	for k, vs := range c.reqHdr {
 		req.Header[k] = vs
 	}
@@ -198,8 +204,9 @@ func TestCheckResponseAccepts(t *testing.T) {
 				p["errors"] = []any{map[string]any{"name": "limit", "in": "query", "code": "invalid_limit", "detail": "1 to 100."}}
 				return p
 			}()},
-		{name: "too many requests", target: "/v1/sectors", status: 429, header: with(problemHeader(), "Retry-After", "30"),
-			body: problem("/problems/too-many-requests", 429, "/v1/sectors")},
+		{name: "too many requests", target: "/v1/sectors", status: 429,
+			header: with(problemHeader(), "Retry-After", "30", "RateLimit-Limit", "100", "RateLimit-Remaining", "0", "RateLimit-Reset", "30"),
+			body:   problem("/problems/too-many-requests", 429, "/v1/sectors")},
 		{name: "timeout", target: "/v1/opportunities", status: 503, header: problemHeader(),
 			body: problem("/problems/timeout", 503, "/v1/opportunities")},
 		{name: "CORS preflight", method: http.MethodOptions, target: "/v1/opportunities",

@@ -1,0 +1,373 @@
+package api
+
+import (
+	"encoding/json"
+	"errors"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/diaspora-investor/marketplace/domain"
+	"github.com/diaspora-investor/marketplace/repository"
+)
+
+const maxDisplayName = 100
+
+type tokensJSON struct {
+	AccessToken  string `json:"access_token"`
+	RefreshToken string `json:"refresh_token"`
+	TokenType    string `json:"token_type"`
+	ExpiresIn    int    `json:"expires_in"`
+}
+
+type meJSON struct {
+	ID          string    `json:"id"`
+	Email       string    `json:"email"`
+	DisplayName string    `json:"display_name"`
+	Lang        *string   `json:"lang"`
+	Role        coded     `json:"role"`
+	CreatedAt   time.Time `json:"created_at"`
+	UpdatedAt   time.Time `json:"updated_at"`
+}
+
+func (v *view) me(u *domain.User) meJSON {
+	return meJSON{ID: u.ID, Email: u.Email, DisplayName: u.DisplayName, Lang: u.Lang,
+		Role: v.label(domain.Roles, u.Role), CreatedAt: u.CreatedAt.UTC(), UpdatedAt: u.UpdatedAt.UTC()}
+}
+
+// private marks a response about the signed-in user: never stored by a cache.
+func (s *server) private(c *fiber.Ctx, v *view) {
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	c.Set(fiber.HeaderContentLanguage, strings.Join(v.used, ", "))
+}
+
+// supportedLanguage checks a preferred language and returns the supported one it stands for.
+func (s *server) supportedLanguage(tag string) (string, bool) {
+	t, err := parseTag(tag)
+	if err != nil {
+		return "", false
+	}
+	code := s.langs.match(t)
+	return code, code != ""
+}
+
+func checkDisplayName(v *invalid, name string) string {
+	name = strings.TrimSpace(name)
+	if utf8.RuneCountInString(name) > maxDisplayName || strings.ContainsAny(name, "\x00\r\n") {
+		v.add("display_name", "body", "too_long", map[string]any{"Max": maxDisplayName})
+	}
+	return name
+}
+
+func (s *server) register(c *fiber.Ctx) error {
+	if err := s.hit(c, registrationsPerIP, c.IP()); err != nil {
+		return err
+	}
+	var in struct {
+		Email       string  `json:"email"`
+		Password    string  `json:"password"`
+		DisplayName string  `json:"display_name"`
+		Lang        *string `json:"lang"`
+	}
+	if err := decodeBody(c, &in); err != nil {
+		return err
+	}
+	var v invalid
+	email := domain.NormalizeEmail(in.Email)
+	switch {
+	case in.Email == "":
+		v.add("email", "body", "required", nil)
+	case email == "":
+		v.add("email", "body", "invalid_email", nil)
+	}
+	if in.Password == "" {
+		v.add("password", "body", "required", nil)
+	} else if err := domain.CheckPassword(in.Password, email); err != nil {
+		v.add("password", "body", err.Error(), passwordRuleData)
+	}
+	name := checkDisplayName(&v, in.DisplayName)
+	var lang *string
+	if in.Lang != nil {
+		if code, ok := s.supportedLanguage(*in.Lang); ok {
+			lang = &code
+		} else {
+			v.add("lang", "body", "invalid_language", nil)
+		}
+	}
+	if err := v.err("invalid-body"); err != nil {
+		return err
+	}
+	hash, err := domain.HashPassword(in.Password)
+	if err != nil {
+		return err
+	}
+	user, err := s.store.CreateUser(c.UserContext(), email, hash, name, lang)
+	if errors.Is(err, repository.ErrConflict) {
+		return &apiError{status: fiber.StatusConflict, slug: "conflict", detailKey: "email_taken"}
+	}
+	if err != nil {
+		return err
+	}
+	c.Status(fiber.StatusCreated)
+	c.Set(fiber.HeaderLocation, "/v1/me")
+	v2 := s.newView(prefsWith(requestPrefs(c), user.Lang))
+	s.private(c, v2)
+	return s.sendJSON(c, v2.me(user))
+}
+
+var passwordRuleData = map[string]any{"Min": domain.MinPasswordLen, "Max": domain.MaxPasswordLen}
+
+// prefsWith adds a user's language after the request's own preferences.
+func prefsWith(prefs []string, lang *string) []string {
+	if lang == nil || slices.Contains(prefs, *lang) {
+		return prefs
+	}
+	return append(slices.Clone(prefs), *lang)
+}
+
+func (s *server) login(c *fiber.Ctx) error {
+	var in struct {
+		Email    string `json:"email"`
+		Password string `json:"password"`
+	}
+	if err := decodeBody(c, &in); err != nil {
+		return err
+	}
+	var v invalid
+	if in.Email == "" {
+		v.add("email", "body", "required", nil)
+	}
+	if in.Password == "" {
+		v.add("password", "body", "required", nil)
+	}
+	if err := v.err("invalid-body"); err != nil {
+		return err
+	}
+	account := strings.ToLower(strings.TrimSpace(in.Email))
+	if err := s.peek(c, failedLoginsPerIP, c.IP()); err != nil {
+		return err
+	}
+	if err := s.peek(c, failedLoginsPerAccount, account); err != nil {
+		return err
+	}
+	user, err := s.store.UserByEmail(c.UserContext(), account)
+	switch {
+	case errors.Is(err, repository.ErrNotFound):
+		domain.VerifyNothing(in.Password) // as slow as a real check: no hint that the account is unknown
+	case err != nil:
+		return err
+	}
+	if user == nil || !domain.VerifyPassword(in.Password, user.PasswordHash) {
+		if err := s.hit(c, failedLoginsPerIP, c.IP()); err != nil {
+			return err
+		}
+		if err := s.hit(c, failedLoginsPerAccount, account); err != nil {
+			return err
+		}
+		return unauthorized(false)
+	}
+	return s.issueTokens(c, user.ID, "")
+}
+
+// issueTokens answers with a new access token and a refresh token of a new family.
+func (s *server) issueTokens(c *fiber.Ctx, userID, refreshToken string) error {
+	access, err := s.tokens.access(userID)
+	if err != nil {
+		return err
+	}
+	if refreshToken == "" {
+		token, hash, err := newRefreshToken()
+		if err != nil {
+			return err
+		}
+		if err := s.store.CreateRefreshToken(c.UserContext(), userID, "", hash, time.Now().Add(refreshTTL)); err != nil {
+			return err
+		}
+		refreshToken = token
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	c.Set(fiber.HeaderContentLanguage, s.langs.Interface(requestPrefs(c)))
+	return s.sendJSON(c, tokensJSON{AccessToken: access, RefreshToken: refreshToken, TokenType: "Bearer",
+		ExpiresIn: int(accessTTL.Seconds())})
+}
+
+type refreshInput struct {
+	RefreshToken string `json:"refresh_token"`
+}
+
+func (in refreshInput) check() error {
+	if in.RefreshToken == "" || len(in.RefreshToken) > 200 {
+		var v invalid
+		v.add("refresh_token", "body", "required", nil)
+		return v.err("invalid-body")
+	}
+	return nil
+}
+
+func (s *server) refresh(c *fiber.Ctx) error {
+	if err := s.hit(c, refreshesPerIP, c.IP()); err != nil {
+		return err
+	}
+	var in refreshInput
+	if err := decodeBody(c, &in); err != nil {
+		return err
+	}
+	if err := in.check(); err != nil {
+		return err
+	}
+	next, nextHash, err := newRefreshToken()
+	if err != nil {
+		return err
+	}
+	userID, err := s.store.RotateRefreshToken(c.UserContext(), hashRefreshToken(in.RefreshToken), nextHash, time.Now().Add(refreshTTL))
+	if errors.Is(err, repository.ErrTokenInvalid) || errors.Is(err, repository.ErrTokenReused) {
+		return unauthorized(true)
+	}
+	if err != nil {
+		return err
+	}
+	return s.issueTokens(c, userID, next)
+}
+
+func (s *server) logout(c *fiber.Ctx) error {
+	var in refreshInput
+	if err := decodeBody(c, &in); err != nil {
+		return err
+	}
+	if err := in.check(); err != nil {
+		return err
+	}
+	if err := s.store.RevokeRefreshFamily(c.UserContext(), hashRefreshToken(in.RefreshToken)); err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+func (s *server) getMe(c *fiber.Ctx) error {
+	user, err := requireUser(c)
+	if err != nil {
+		return err
+	}
+	v := s.newView(requestPrefs(c))
+	s.private(c, v)
+	return s.sendJSON(c, v.me(user))
+}
+
+// writer returns the signed-in user of a write, counting it against their write budget.
+func (s *server) writer(c *fiber.Ctx) (*domain.User, error) {
+	user, err := requireUser(c)
+	if err != nil {
+		return nil, err
+	}
+	return user, s.hit(c, writesPerUser, user.ID)
+}
+
+func (s *server) patchMe(c *fiber.Ctx) error {
+	user, err := s.writer(c)
+	if err != nil {
+		return err
+	}
+	var in struct {
+		DisplayName *string         `json:"display_name"`
+		Lang        json.RawMessage `json:"lang"`
+	}
+	if err := decodeBody(c, &in); err != nil {
+		return err
+	}
+	var v invalid
+	up := repository.UserUpdate{}
+	if in.DisplayName != nil {
+		name := checkDisplayName(&v, *in.DisplayName)
+		up.DisplayName = &name
+	}
+	if in.Lang != nil {
+		up.SetLang = true
+		if string(in.Lang) != "null" {
+			var tag string
+			if json.Unmarshal(in.Lang, &tag) != nil {
+				v.add("lang", "body", "invalid_type", map[string]any{"Expected": "string"})
+			} else if code, ok := s.supportedLanguage(tag); ok {
+				up.Lang = &code
+			} else {
+				v.add("lang", "body", "invalid_language", nil)
+			}
+		}
+	}
+	if err := v.err("invalid-body"); err != nil {
+		return err
+	}
+	updated, err := s.store.UpdateUser(c.UserContext(), user.ID, up)
+	if err != nil {
+		return err
+	}
+	prefs, _ := s.langs.Negotiate(c.Query("lang"), c.Get(fiber.HeaderAcceptLanguage), deref(updated.Lang))
+	vw := s.newView(prefs)
+	s.private(c, vw)
+	return s.sendJSON(c, vw.me(updated))
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+func (s *server) changePassword(c *fiber.Ctx) error {
+	user, err := s.writer(c)
+	if err != nil {
+		return err
+	}
+	var in struct {
+		CurrentPassword string `json:"current_password"`
+		NewPassword     string `json:"new_password"`
+	}
+	if err := decodeBody(c, &in); err != nil {
+		return err
+	}
+	var v invalid
+	switch {
+	case in.CurrentPassword == "":
+		v.add("current_password", "body", "required", nil)
+	case !domain.VerifyPassword(in.CurrentPassword, user.PasswordHash):
+		v.add("current_password", "body", "wrong_password", nil)
+	}
+	switch {
+	case in.NewPassword == "":
+		v.add("new_password", "body", "required", nil)
+	case in.NewPassword == in.CurrentPassword:
+		v.add("new_password", "body", "same_password", nil)
+	default:
+		if err := domain.CheckPassword(in.NewPassword, user.Email); err != nil {
+			v.add("new_password", "body", err.Error(), passwordRuleData)
+		}
+	}
+	if err := v.err("invalid-body"); err != nil {
+		return err
+	}
+	hash, err := domain.HashPassword(in.NewPassword)
+	if err != nil {
+		return err
+	}
+	if err := s.store.ChangePassword(c.UserContext(), user.ID, hash); err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+func (s *server) deleteMe(c *fiber.Ctx) error {
+	user, err := s.writer(c)
+	if err != nil {
+		return err
+	}
+	if err := s.store.DeleteUser(c.UserContext(), user.ID); err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.SendStatus(fiber.StatusNoContent)
+}

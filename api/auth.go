@@ -1,0 +1,142 @@
+package api
+
+import (
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/golang-jwt/jwt/v5"
+	"github.com/google/uuid"
+
+	"github.com/diaspora-investor/marketplace/domain"
+	"github.com/diaspora-investor/marketplace/repository"
+)
+
+// Token settings. The issuer and audience are checked on every token, so that a token made
+// for another service with the same key is refused.
+const (
+	tokenIssuer   = "diaspora-marketplace"
+	tokenAudience = "diaspora-marketplace-api"
+	accessTTL     = 15 * time.Minute
+	refreshTTL    = 30 * 24 * time.Hour
+)
+
+// tokens issues and checks access tokens: JWTs signed with HMAC-SHA256, the only algorithm
+// accepted when parsing.
+type tokens struct {
+	key []byte
+	now func() time.Time
+}
+
+func (t tokens) access(userID string) (string, error) {
+	now := t.now()
+	claims := jwt.RegisteredClaims{
+		Issuer:    tokenIssuer,
+		Subject:   userID,
+		Audience:  jwt.ClaimStrings{tokenAudience},
+		ExpiresAt: jwt.NewNumericDate(now.Add(accessTTL)),
+		IssuedAt:  jwt.NewNumericDate(now),
+		ID:        uuid.NewString(),
+	}
+	return jwt.NewWithClaims(jwt.SigningMethodHS256, claims).SignedString(t.key)
+}
+
+// parse checks a token's signature, algorithm, issuer, audience, expiry and issue time.
+func (t tokens) parse(s string) (*jwt.RegisteredClaims, error) {
+	var claims jwt.RegisteredClaims
+	_, err := jwt.ParseWithClaims(s, &claims, func(*jwt.Token) (any, error) { return t.key, nil },
+		jwt.WithValidMethods([]string{jwt.SigningMethodHS256.Alg()}),
+		jwt.WithIssuer(tokenIssuer),
+		jwt.WithAudience(tokenAudience),
+		jwt.WithExpirationRequired(),
+		jwt.WithIssuedAt(),
+		jwt.WithTimeFunc(t.now),
+	)
+	if err != nil {
+		return nil, err
+	}
+	if claims.IssuedAt == nil || claims.Subject == "" {
+		return nil, errors.New("token without iat or sub")
+	}
+	return &claims, nil
+}
+
+// newRefreshToken makes an opaque refresh token and the hash that is stored in its place.
+func newRefreshToken() (token string, hash []byte, err error) {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		return "", nil, err
+	}
+	token = base64.RawURLEncoding.EncodeToString(b)
+	return token, hashRefreshToken(token), nil
+}
+
+func hashRefreshToken(token string) []byte {
+	sum := sha256.Sum256([]byte(token))
+	return sum[:]
+}
+
+const localUser = "user"
+
+// currentUser is the signed-in user of the request, or nil.
+func currentUser(c *fiber.Ctx) *domain.User {
+	u, _ := c.Locals(localUser).(*domain.User)
+	return u
+}
+
+func unauthorized(tokenSent bool) *apiError {
+	e := problem(fiber.StatusUnauthorized, "unauthorized", nil)
+	e.authenticate = `Bearer realm="` + tokenIssuer + `"`
+	if tokenSent {
+		e.authenticate += `, error="invalid_token"`
+	}
+	return e
+}
+
+// authenticate reads a bearer token when one is sent. A valid token makes its user the
+// request's user (and their preferred language part of the negotiation); an invalid one is a
+// 401 on every route, so that a client with a broken token learns it at once.
+func (s *server) authenticate(c *fiber.Ctx) error {
+	header := c.Get(fiber.HeaderAuthorization)
+	if header == "" {
+		return c.Next()
+	}
+	scheme, token, ok := strings.Cut(header, " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") || token == "" {
+		return unauthorized(true)
+	}
+	claims, err := s.tokens.parse(strings.TrimSpace(token))
+	if err != nil {
+		return unauthorized(true)
+	}
+	user, err := s.store.UserByID(c.UserContext(), claims.Subject)
+	if errors.Is(err, repository.ErrNotFound) {
+		return unauthorized(true) // the account was deleted
+	}
+	if err != nil {
+		return err
+	}
+	if claims.IssuedAt.Time.Before(user.PasswordChangedAt) {
+		return unauthorized(true) // issued before a password change
+	}
+	c.Locals(localUser, user)
+	if user.Lang != nil {
+		prefs, err := s.langs.Negotiate(c.Query("lang"), c.Get(fiber.HeaderAcceptLanguage), *user.Lang)
+		if err == nil {
+			c.Locals(localPrefs, prefs)
+		}
+	}
+	return c.Next()
+}
+
+// requireUser returns the signed-in user or a 401.
+func requireUser(c *fiber.Ctx) (*domain.User, error) {
+	if u := currentUser(c); u != nil {
+		return u, nil
+	}
+	return nil, unauthorized(false)
+}

@@ -1,0 +1,398 @@
+package repository
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+
+	"github.com/diaspora-investor/marketplace/domain"
+)
+
+// Errors of the account store.
+var (
+	ErrConflict     = errors.New("conflict")
+	ErrTokenInvalid = errors.New("refresh token unknown, expired or revoked")
+	ErrTokenReused  = errors.New("refresh token reused")
+)
+
+func isUniqueViolation(err error) bool {
+	var pqErr *pq.Error
+	return errors.As(err, &pqErr) && pqErr.Code == "23505"
+}
+
+const userColumns = `id, email, password_hash, role, display_name, lang, password_changed_at, created_at, updated_at`
+
+// CreateUser makes an investor account; ErrConflict when the e-mail is taken in any case.
+func (s *Store) CreateUser(ctx context.Context, email, passwordHash, displayName string, lang *string) (*domain.User, error) {
+	var u domain.User
+	err := s.db.GetContext(ctx, &u, `
+		INSERT INTO users (email, password_hash, display_name, lang) VALUES ($1, $2, $3, $4)
+		RETURNING `+userColumns, email, passwordHash, displayName, lang)
+	if isUniqueViolation(err) {
+		return nil, ErrConflict
+	}
+	return &u, err
+}
+
+// EnsureAdmin makes the account with this e-mail an administrator, creating it with the
+// password hash when it does not exist. An existing account keeps its password.
+func (s *Store) EnsureAdmin(ctx context.Context, email, passwordHash string) error {
+	_, err := s.db.ExecContext(ctx, `
+		INSERT INTO users (email, password_hash, role, display_name) VALUES ($1, $2, 'admin', 'Administrator')
+		ON CONFLICT (lower(email)) DO UPDATE SET role = 'admin', updated_at = now()`, email, passwordHash)
+	return err
+}
+
+// UserByEmail finds an account whatever the case of the e-mail.
+func (s *Store) UserByEmail(ctx context.Context, email string) (*domain.User, error) {
+	return s.user(ctx, `lower(email) = lower($1)`, email)
+}
+
+// UserByID finds an account by id.
+func (s *Store) UserByID(ctx context.Context, id string) (*domain.User, error) {
+	if !domain.IsID(id) {
+		return nil, ErrNotFound
+	}
+	return s.user(ctx, `id = $1`, id)
+}
+
+func (s *Store) user(ctx context.Context, where string, arg any) (*domain.User, error) {
+	var u domain.User
+	err := s.db.GetContext(ctx, &u, `SELECT `+userColumns+` FROM users WHERE `+where, arg)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	return &u, err
+}
+
+// UserUpdate is a partial update of an account: nil fields stay as they are.
+type UserUpdate struct {
+	DisplayName *string
+	SetLang     bool
+	Lang        *string // with SetLang: the new preferred language, nil to clear it
+}
+
+// UpdateUser applies a partial update and returns the account.
+func (s *Store) UpdateUser(ctx context.Context, id string, up UserUpdate) (*domain.User, error) {
+	var u domain.User
+	err := s.db.GetContext(ctx, &u, `
+		UPDATE users SET display_name = coalesce($2, display_name),
+			lang = CASE WHEN $3 THEN $4 ELSE lang END, updated_at = now()
+		WHERE id = $1 RETURNING `+userColumns, id, up.DisplayName, up.SetLang, up.Lang)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	return &u, err
+}
+
+// ChangePassword stores a new hash, refuses access tokens issued before now and revokes every
+// refresh token of the user, in one transaction.
+func (s *Store) ChangePassword(ctx context.Context, id, passwordHash string) error {
+	return s.inTx(ctx, func(tx *sqlx.Tx) error {
+		if _, err := tx.ExecContext(ctx, `
+			UPDATE users SET password_hash = $2, password_changed_at = date_trunc('second', now()), updated_at = now()
+			WHERE id = $1`, id, passwordHash); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `UPDATE refresh_tokens SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL`, id)
+		return err
+	})
+}
+
+// DeleteUser erases an account and everything personal with it (profile, saved
+// opportunities, refresh tokens go by cascade).
+func (s *Store) DeleteUser(ctx context.Context, id string) error {
+	_, err := s.db.ExecContext(ctx, `DELETE FROM users WHERE id = $1`, id)
+	return err
+}
+
+// CreateRefreshToken stores the hash of a new token, opening a family when familyID is "".
+func (s *Store) CreateRefreshToken(ctx context.Context, userID, familyID string, hash []byte, expires time.Time) error {
+	_, err := s.db.ExecContext(ctx, `
+		INSERT INTO refresh_tokens (user_id, family_id, token_hash, expires_at)
+		VALUES ($1, coalesce(nullif($2, '')::uuid, gen_random_uuid()), $3, $4)`, userID, familyID, hash, expires)
+	return err
+}
+
+// RotateRefreshToken spends the token of oldHash and stores newHash as its successor, returning
+// the user. A token used a second time revokes its whole family (ErrTokenReused): one of the
+// two users of that token is a thief.
+func (s *Store) RotateRefreshToken(ctx context.Context, oldHash, newHash []byte, expires time.Time) (string, error) {
+	var userID string
+	var reused bool
+	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+		var t struct {
+			ID        string     `db:"id"`
+			UserID    string     `db:"user_id"`
+			FamilyID  string     `db:"family_id"`
+			ExpiresAt time.Time  `db:"expires_at"`
+			UsedAt    *time.Time `db:"used_at"`
+			RevokedAt *time.Time `db:"revoked_at"`
+		}
+		err := tx.GetContext(ctx, &t, `
+			SELECT id, user_id, family_id, expires_at, used_at, revoked_at FROM refresh_tokens
+			WHERE token_hash = $1 FOR UPDATE`, oldHash)
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrTokenInvalid
+		}
+		if err != nil {
+			return err
+		}
+		if t.UsedAt != nil {
+			reused = true
+			_, err := tx.ExecContext(ctx, `UPDATE refresh_tokens SET revoked_at = now() WHERE family_id = $1 AND revoked_at IS NULL`, t.FamilyID)
+			return err
+		}
+		if t.RevokedAt != nil || time.Now().After(t.ExpiresAt) {
+			return ErrTokenInvalid
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE refresh_tokens SET used_at = now() WHERE id = $1`, t.ID); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `
+			INSERT INTO refresh_tokens (user_id, family_id, token_hash, expires_at) VALUES ($1, $2, $3, $4)`,
+			t.UserID, t.FamilyID, newHash, expires); err != nil {
+			return err
+		}
+		userID = t.UserID
+		return nil
+	})
+	if err == nil && reused {
+		// The revocation above is committed; only then is the reuse reported.
+		return "", ErrTokenReused
+	}
+	return userID, err
+}
+
+// RevokeRefreshFamily revokes the family of a token (logout). Unknown tokens are ignored.
+func (s *Store) RevokeRefreshFamily(ctx context.Context, hash []byte) error {
+	_, err := s.db.ExecContext(ctx, `
+		UPDATE refresh_tokens SET revoked_at = now()
+		WHERE family_id = (SELECT family_id FROM refresh_tokens WHERE token_hash = $1) AND revoked_at IS NULL`, hash)
+	return err
+}
+
+// Sessions lists a user's refresh-token families.
+func (s *Store) Sessions(ctx context.Context, userID string) ([]domain.Session, error) {
+	var rows []struct {
+		CreatedAt time.Time  `db:"created_at"`
+		ExpiresAt time.Time  `db:"expires_at"`
+		RevokedAt *time.Time `db:"revoked_at"`
+	}
+	err := s.db.SelectContext(ctx, &rows, `
+		SELECT min(created_at) AS created_at, max(expires_at) AS expires_at,
+			CASE WHEN bool_and(revoked_at IS NOT NULL) THEN max(revoked_at) END AS revoked_at
+		FROM refresh_tokens WHERE user_id = $1 GROUP BY family_id ORDER BY min(created_at)`, userID)
+	out := make([]domain.Session, len(rows))
+	for i, r := range rows {
+		out[i] = domain.Session(r)
+	}
+	return out, err
+}
+
+type profileRow struct {
+	DisplayName      string         `db:"display_name"`
+	OriginCountry    *string        `db:"origin_country"`
+	ResidenceCountry *string        `db:"residence_country"`
+	Languages        pq.StringArray `db:"languages"`
+	Sectors          pq.StringArray `db:"sectors"`
+	RegionCodes      pq.StringArray `db:"region_codes"`
+	RegionNames      pq.StringArray `db:"region_names"`
+	TicketMin        *string        `db:"ticket_min"`
+	TicketMax        *string        `db:"ticket_max"`
+	TicketCurrency   *string        `db:"ticket_currency"`
+	InvestorType     *string        `db:"investor_type"`
+	LegalForm        *string        `db:"legal_form"`
+	UpdatedAt        *time.Time     `db:"updated_at"`
+}
+
+// Profile reads a user's investor profile; an empty one before the first save.
+func (s *Store) Profile(ctx context.Context, userID string) (*domain.Profile, error) {
+	var r profileRow
+	err := s.db.GetContext(ctx, &r, `
+		SELECT u.display_name, p.origin_country, p.residence_country, coalesce(p.languages, '{}') AS languages,
+			coalesce(p.sectors, '{}') AS sectors,
+			ARRAY(SELECT x.code FROM unnest(p.regions) WITH ORDINALITY AS pr(code, n)
+				JOIN regions x ON x.country_code = p.origin_country AND x.code = pr.code ORDER BY pr.n) AS region_codes,
+			ARRAY(SELECT x.name FROM unnest(p.regions) WITH ORDINALITY AS pr(code, n)
+				JOIN regions x ON x.country_code = p.origin_country AND x.code = pr.code ORDER BY pr.n) AS region_names,
+			p.ticket_min::text AS ticket_min, p.ticket_max::text AS ticket_max, p.ticket_currency,
+			p.investor_type, p.legal_form, p.updated_at
+		FROM users u LEFT JOIN investor_profiles p ON p.user_id = u.id WHERE u.id = $1`, userID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	p := &domain.Profile{DisplayName: r.DisplayName, OriginCountry: r.OriginCountry, ResidenceCountry: r.ResidenceCountry,
+		Languages: r.Languages, Sectors: r.Sectors, TicketMin: money(r.TicketMin, r.TicketCurrency),
+		TicketMax: money(r.TicketMax, r.TicketCurrency), InvestorType: r.InvestorType, LegalForm: r.LegalForm,
+		UpdatedAt: r.UpdatedAt, Regions: make([]domain.RegionRef, len(r.RegionCodes))}
+	for i, code := range r.RegionCodes {
+		p.Regions[i] = domain.RegionRef{Code: code, Name: r.RegionNames[i]}
+	}
+	return p, nil
+}
+
+// ProfileInput is a whole profile to store; its codes are already checked.
+type ProfileInput struct {
+	DisplayName      string
+	OriginCountry    *string
+	ResidenceCountry *string
+	Languages        []string
+	Sectors          []string
+	Regions          []string
+	TicketMin        *string
+	TicketMax        *string
+	TicketCurrency   *string
+	InvestorType     *string
+	LegalForm        *string
+}
+
+// PutProfile replaces a user's profile (and display name) in one transaction.
+func (s *Store) PutProfile(ctx context.Context, userID string, p ProfileInput) error {
+	return s.inTx(ctx, func(tx *sqlx.Tx) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET display_name = $2, updated_at = now() WHERE id = $1`, userID, p.DisplayName); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `
+			INSERT INTO investor_profiles (user_id, origin_country, residence_country, languages, sectors, regions,
+				ticket_min, ticket_max, ticket_currency, investor_type, legal_form, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, now())
+			ON CONFLICT (user_id) DO UPDATE SET origin_country = EXCLUDED.origin_country,
+				residence_country = EXCLUDED.residence_country, languages = EXCLUDED.languages,
+				sectors = EXCLUDED.sectors, regions = EXCLUDED.regions, ticket_min = EXCLUDED.ticket_min,
+				ticket_max = EXCLUDED.ticket_max, ticket_currency = EXCLUDED.ticket_currency,
+				investor_type = EXCLUDED.investor_type, legal_form = EXCLUDED.legal_form, updated_at = now()`,
+			userID, p.OriginCountry, p.ResidenceCountry, strs(p.Languages), strs(p.Sectors), strs(p.Regions),
+			p.TicketMin, p.TicketMax, p.TicketCurrency, p.InvestorType, p.LegalForm)
+		return err
+	})
+}
+
+// SaveOpportunity bookmarks a published opportunity (by id or slug); saving twice is harmless.
+func (s *Store) SaveOpportunity(ctx context.Context, userID, idOrSlug string) error {
+	res, err := s.db.ExecContext(ctx, `
+		INSERT INTO saved_opportunities (user_id, opportunity_id)
+		SELECT $1, o.id FROM opportunities o
+		WHERE o.status = 'published' AND (o.slug = $2 OR o.id::text = lower($2))
+		ON CONFLICT (user_id, opportunity_id) DO UPDATE SET saved_at = saved_opportunities.saved_at`, userID, idOrSlug)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return ErrNotFound
+	}
+	return nil
+}
+
+// UnsaveOpportunity removes a bookmark; removing one that is not there is harmless.
+func (s *Store) UnsaveOpportunity(ctx context.Context, userID, idOrSlug string) error {
+	_, err := s.db.ExecContext(ctx, `
+		DELETE FROM saved_opportunities s USING opportunities o
+		WHERE s.user_id = $1 AND s.opportunity_id = o.id AND (o.slug = $2 OR o.id::text = lower($2))`, userID, idOrSlug)
+	return err
+}
+
+// SavedOpportunities lists a user's bookmarks of published opportunities, newest first, in
+// pages: one query for the page of bookmarks, one for their opportunities.
+func (s *Store) SavedOpportunities(ctx context.Context, userID string, f domain.ListFilter) (*domain.Page[domain.SavedOpportunity], error) {
+	limit := f.Limit
+	if limit < 1 || limit > domain.MaxLimit {
+		limit = domain.DefaultLimit
+	}
+	var q query
+	where := "s.user_id = " + q.arg(userID) + " AND o.status = 'published'"
+	if a := f.After; a != nil {
+		where += " AND (s.saved_at, s.opportunity_id) < (" + q.arg(a.PublishedAt) + ", " + q.arg(a.ID) + "::uuid)"
+	}
+	var marks []struct {
+		ID      string    `db:"opportunity_id"`
+		SavedAt time.Time `db:"saved_at"`
+	}
+	if err := s.db.SelectContext(ctx, &marks, `
+		SELECT s.opportunity_id, s.saved_at FROM saved_opportunities s JOIN opportunities o ON o.id = s.opportunity_id
+		WHERE `+where+` ORDER BY s.saved_at DESC, s.opportunity_id DESC LIMIT `+q.arg(limit+1), q.args...); err != nil {
+		return nil, err
+	}
+	page := &domain.Page[domain.SavedOpportunity]{Items: []domain.SavedOpportunity{}}
+	if len(marks) > limit {
+		marks = marks[:limit]
+		last := marks[len(marks)-1]
+		page.Next = &domain.Cursor{List: f.Fingerprint(domain.KindSaved), PublishedAt: last.SavedAt, ID: last.ID}
+	}
+	if len(marks) == 0 {
+		return page, nil
+	}
+	ids := make([]string, len(marks))
+	for i, m := range marks {
+		ids[i] = m.ID
+	}
+	rows, _, err := selectRows[opportunityRow](ctx, s.db, opportunitySpec,
+		domain.ListFilter{IDs: ids, Limit: len(ids), Langs: f.Langs}, "")
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[string]domain.Opportunity, len(rows))
+	for _, r := range rows {
+		byID[r.ID] = r.opportunity()
+	}
+	for _, m := range marks {
+		if o, ok := byID[m.ID]; ok {
+			page.Items = append(page.Items, domain.SavedOpportunity{SavedAt: m.SavedAt, Opportunity: o})
+		}
+	}
+	return page, nil
+}
+
+// SavedIDs lists every bookmark of a user, for the export.
+func (s *Store) SavedIDs(ctx context.Context, userID string) ([]struct {
+	ID      string    `db:"opportunity_id"`
+	SavedAt time.Time `db:"saved_at"`
+}, error) {
+	var rows []struct {
+		ID      string    `db:"opportunity_id"`
+		SavedAt time.Time `db:"saved_at"`
+	}
+	err := s.db.SelectContext(ctx, &rows, `
+		SELECT opportunity_id, saved_at FROM saved_opportunities WHERE user_id = $1 ORDER BY saved_at DESC, opportunity_id DESC`, userID)
+	return rows, err
+}
+
+// HitRateLimit counts one more event in the current window of bucket and returns the count
+// and when the window ends. Every instance shares the counters through the database.
+func (s *Store) HitRateLimit(ctx context.Context, bucket string, window time.Duration) (int, time.Time, error) {
+	var row struct {
+		Hits  int       `db:"hits"`
+		Start time.Time `db:"window_start"`
+	}
+	err := s.db.GetContext(ctx, &row, `
+		INSERT INTO rate_limits (bucket, window_start, hits)
+		VALUES ($1, to_timestamp(floor(extract(epoch FROM now()) / $2) * $2), 1)
+		ON CONFLICT (bucket, window_start) DO UPDATE SET hits = rate_limits.hits + 1
+		RETURNING hits, window_start`, bucket, window.Seconds())
+	return row.Hits, row.Start.Add(window), err
+}
+
+// PeekRateLimit returns the count of the current window of bucket without adding to it.
+func (s *Store) PeekRateLimit(ctx context.Context, bucket string, window time.Duration) (int, time.Time, error) {
+	var row struct {
+		Hits  int       `db:"hits"`
+		Start time.Time `db:"window_start"`
+	}
+	err := s.db.GetContext(ctx, &row, `
+		SELECT coalesce((SELECT hits FROM rate_limits WHERE bucket = $1 AND window_start = w.start), 0) AS hits, w.start AS window_start
+		FROM (SELECT to_timestamp(floor(extract(epoch FROM now()) / $2) * $2) AS start) w`, bucket, window.Seconds())
+	return row.Hits, row.Start.Add(window), err
+}
+
+// PruneRateLimits forgets windows that ended before the given time.
+func (s *Store) PruneRateLimits(ctx context.Context, before time.Time) error {
+	_, err := s.db.ExecContext(ctx, `DELETE FROM rate_limits WHERE window_start < $1`, before)
+	return err
+}
