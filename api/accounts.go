@@ -54,12 +54,14 @@ func (s *server) supportedLanguage(tag string) (string, bool) {
 	return code, code != ""
 }
 
+// checkDisplayName counts the name as sent, then keeps it without surrounding spaces.
 func checkDisplayName(v *invalid, name string) string {
-	name = strings.TrimSpace(name)
-	if utf8.RuneCountInString(name) > maxDisplayName || strings.ContainsAny(name, "\x00\r\n") {
+	if utf8.RuneCountInString(name) > maxDisplayName {
 		v.add("display_name", "body", "too_long", map[string]any{"Max": maxDisplayName})
+	} else if strings.ContainsAny(name, "\x00\r\n") {
+		v.add("display_name", "body", "invalid_encoding", nil)
 	}
-	return name
+	return strings.TrimSpace(name)
 }
 
 func (s *server) register(c *fiber.Ctx) error {
@@ -167,7 +169,9 @@ func (s *server) login(c *fiber.Ctx) error {
 		if err := s.hit(c, failedLoginsPerAccount, account); err != nil {
 			return err
 		}
-		return unauthorized(false)
+		e := unauthorized(false)
+		e.detailKey = "invalid_credentials"
+		return e
 	}
 	return s.issueTokens(c, user.ID, "")
 }
@@ -224,7 +228,9 @@ func (s *server) refresh(c *fiber.Ctx) error {
 	}
 	userID, err := s.store.RotateRefreshToken(c.UserContext(), hashRefreshToken(in.RefreshToken), nextHash, time.Now().Add(refreshTTL))
 	if errors.Is(err, repository.ErrTokenInvalid) || errors.Is(err, repository.ErrTokenReused) {
-		return unauthorized(true)
+		e := unauthorized(true)
+		e.detailKey = "invalid_refresh_token"
+		return e
 	}
 	if err != nil {
 		return err
@@ -275,7 +281,7 @@ func (s *server) patchMe(c *fiber.Ctx) error {
 		DisplayName *string         `json:"display_name"`
 		Lang        json.RawMessage `json:"lang"`
 	}
-	if err := decodeBody(c, &in); err != nil {
+	if err := decodeBody(c, &in, "lang"); err != nil {
 		return err
 	}
 	var v invalid

@@ -483,3 +483,38 @@ func TestUnknownEmailAndWrongPasswordLookAlike(t *testing.T) {
 		t.Errorf("unknown e-mail and wrong password answer differently: %v / %v", pu, pw)
 	}
 }
+
+func TestBodyEdgesAndAuthScope(t *testing.T) {
+	a := newAPI(t)
+	acc := a.signUp("vera@example.org")
+	// A null where a value is due is a type error, not a silent "".
+	p := problemOf(t, a.send(http.MethodPatch, "/v1/me", `{"display_name": null}`, bearer(acc.access)...), 400, "/problems/invalid-body")
+	if fieldErrors(p)["display_name"] != "invalid_type" {
+		t.Errorf("errors %v", p["errors"])
+	}
+	expect(t, a.send(http.MethodPatch, "/v1/me", `{"lang": null}`, bearer(acc.access)...), http.StatusOK)
+	many := make([]string, 14)
+	for i := range many {
+		many[i] = "tourism"
+	}
+	p = problemOf(t, a.send(http.MethodPut, "/v1/me/profile", map[string]any{"sectors": many}, bearer(acc.access)...), 400, "/problems/invalid-body")
+	if fieldErrors(p)["sectors"] != "too_long" {
+		t.Errorf("errors %v", p["errors"])
+	}
+	req := httptest.NewRequest(http.MethodPatch, "/v1/me", strings.NewReader(`{"display_name":"x"}`))
+	req.Header.Set("Content-Type", "application/merge-patch+json")
+	req.Header.Set("Authorization", "Bearer "+acc.access)
+	if resp, err := a.app.Test(req, -1); err != nil || resp.StatusCode != http.StatusUnsupportedMediaType {
+		t.Errorf("merge-patch: %v %v", resp.StatusCode, err)
+	}
+	// A stale access token sent along does not stop a refresh, a login or a health check.
+	stale := append([]string{}, bearer("expired.or.broken")...)
+	expect(t, a.send(http.MethodPost, "/v1/auth/refresh", map[string]any{"refresh_token": acc.refresh}, stale...), http.StatusOK)
+	expect(t, a.send(http.MethodPost, "/v1/auth/login", map[string]any{"email": acc.email, "password": acc.password}, stale...), http.StatusOK)
+	expect(t, a.get("/healthz", stale...), http.StatusOK)
+	// Wrong credentials say so, in the reader's language.
+	p = problemOf(t, a.send(http.MethodPost, "/v1/auth/login", map[string]any{"email": acc.email, "password": "not the password"}, "Accept-Language", "pt"), 401, "/problems/unauthorized")
+	if !strings.Contains(p["detail"].(string), "palavra-passe") {
+		t.Errorf("detail %v", p["detail"])
+	}
+}

@@ -93,11 +93,12 @@ func New(cfg Config, store *repository.Store, langs *Languages, log *slog.Logger
 	app.Use(recover.New())
 	app.Use(s.negotiate)
 	app.Use(cors.New(cors.Config{
-		AllowOrigins:  cfg.CORSOrigins,
-		AllowMethods:  "GET,HEAD,POST,PUT,PATCH,DELETE,OPTIONS",
-		AllowHeaders:  "Accept, Accept-Language, Authorization, Content-Type, If-None-Match, If-Match, Idempotency-Key, X-Request-ID",
-		ExposeHeaders: "Content-Language, ETag, Link, Retry-After, X-Request-ID",
-		MaxAge:        600,
+		AllowOrigins: cfg.CORSOrigins,
+		AllowMethods: "GET,HEAD,POST,PUT,PATCH,DELETE,OPTIONS",
+		AllowHeaders: "Accept, Accept-Language, Authorization, Content-Type, If-None-Match, If-Match, Idempotency-Key, X-Request-ID",
+		ExposeHeaders: "Content-Disposition, Content-Language, ETag, Link, Location, Retry-After, " +
+			"RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset, WWW-Authenticate, X-Request-ID",
+		MaxAge: 600,
 	}))
 	app.Use(s.authenticate)
 	app.Use(compress.New())

@@ -100,9 +100,13 @@ func unauthorized(tokenSent bool) *apiError {
 // authenticate reads a bearer token when one is sent. A valid token makes its user the
 // request's user (and their preferred language part of the negotiation); an invalid one is a
 // 401 on every route, so that a client with a broken token learns it at once.
+//
+// The auth routes and the operations routes ignore the header: a client that attaches its
+// expired access token to every call must still be able to refresh it.
 func (s *server) authenticate(c *fiber.Ctx) error {
 	header := c.Get(fiber.HeaderAuthorization)
-	if header == "" {
+	path := c.Path()
+	if header == "" || !strings.HasPrefix(path, "/v1/") || strings.HasPrefix(path, "/v1/auth/") {
 		return c.Next()
 	}
 	scheme, token, ok := strings.Cut(header, " ")

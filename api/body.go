@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"mime"
+	"slices"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -14,10 +15,25 @@ import (
 // decodeBody reads a JSON request body into dst strictly: the media type must be JSON, unknown
 // fields are refused (a client cannot slip in "role" or "id"), and a value of the wrong type
 // names its field.
-func decodeBody(c *fiber.Ctx, dst any) error {
+//
+// Go would read a JSON null into a string as "" without a word; fields that may not be null
+// are therefore checked first, and only those named in nullable may be.
+func decodeBody(c *fiber.Ctx, dst any, nullable ...string) error {
 	mediaType, _, err := mime.ParseMediaType(c.Get(fiber.HeaderContentType))
-	if err != nil || (mediaType != fiber.MIMEApplicationJSON && !strings.HasSuffix(mediaType, "+json")) {
+	if err != nil || mediaType != fiber.MIMEApplicationJSON {
 		return problem(fiber.StatusUnsupportedMediaType, "unsupported-media-type", nil)
+	}
+	var fields map[string]json.RawMessage
+	if json.Unmarshal(c.Body(), &fields) == nil {
+		var v invalid
+		for _, name := range sortedFieldNames(fields) {
+			if string(bytes.TrimSpace(fields[name])) == "null" && !slices.Contains(nullable, name) {
+				v.add(name, "body", "invalid_type", map[string]any{"Expected": "a value, not null"})
+			}
+		}
+		if err := v.err("invalid-body"); err != nil {
+			return err
+		}
 	}
 	dec := json.NewDecoder(bytes.NewReader(c.Body()))
 	dec.DisallowUnknownFields()
@@ -48,4 +64,13 @@ func decodeBody(c *fiber.Ctx, dst any) error {
 		reason = "the body is empty"
 	}
 	return problem(fiber.StatusBadRequest, "malformed-json", map[string]any{"Reason": strings.TrimPrefix(reason, "json: ")})
+}
+
+func sortedFieldNames(m map[string]json.RawMessage) []string {
+	names := make([]string, 0, len(m))
+	for k := range m {
+		names = append(names, k)
+	}
+	slices.Sort(names)
+	return names
 }

@@ -144,6 +144,11 @@ func (s *server) fromFiberError(c *fiber.Ctx, fe *fiber.Error) *apiError {
 }
 
 func (s *server) writeProblem(c *fiber.Ctx, e *apiError) error {
+	if requestID(c) == "" {
+		// Refused before any middleware ran (a body over the limit): still traceable.
+		c.Locals(localRequestID, newRequestID())
+		c.Set(fiber.HeaderXRequestID, requestID(c))
+	}
 	lang := s.langs.Interface(requestPrefs(c))
 	key := problemMessages[e.slug]
 	detail := e.detail

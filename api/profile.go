@@ -84,7 +84,7 @@ func (s *server) putProfile(c *fiber.Ctx) error {
 		InvestorType     *string     `json:"investor_type"`
 		LegalForm        *string     `json:"legal_form"`
 	}
-	if err := decodeBody(c, &in); err != nil {
+	if err := decodeBody(c, &in, "origin_country", "residence_country", "ticket_min", "ticket_max", "investor_type", "legal_form"); err != nil {
 		return err
 	}
 	ctx := c.UserContext()
@@ -128,6 +128,9 @@ func (s *server) putProfile(c *fiber.Ctx) error {
 		if s := tag.String(); !slices.Contains(out.Languages, s) {
 			out.Languages = append(out.Languages, s)
 		}
+	}
+	if len(in.Sectors) > len(domain.Sectors.Codes) {
+		v.add("sectors", "body", "too_long", map[string]any{"Max": len(domain.Sectors.Codes)})
 	}
 	for _, sector := range in.Sectors {
 		if !domain.Sectors.Has(sector) {
