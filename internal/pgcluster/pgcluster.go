@@ -26,12 +26,15 @@ import (
 	"syscall"
 	"time"
 
-	_ "github.com/lib/pq" // the PostgreSQL driver, to create the application database
+	"github.com/lib/pq" // the PostgreSQL driver, to create the application role and database
 )
 
-// Superuser and Database name the role and database made in a new cluster.
+// The roles and database of a new cluster. The superuser only sets the cluster up; the API and
+// the tests connect as AppRole, which owns Database and may create databases (the tests clone
+// one per test) but is no superuser.
 const (
-	Superuser = "diaspora"
+	Superuser = "diaspora_admin"
+	AppRole   = "diaspora"
 	Database  = "diaspora"
 )
 
@@ -234,30 +237,39 @@ func (c *Cluster) run(ctx context.Context, program string, args ...string) error
 }
 
 func (c *Cluster) ensureDatabase(ctx context.Context) error {
-	db, err := sql.Open("postgres", c.url("postgres"))
+	db, err := sql.Open("postgres", c.url(Superuser, "postgres"))
 	if err != nil {
 		return err
 	}
 	defer db.Close()
 	var exists bool
-	if err := db.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)`, Database).Scan(&exists); err != nil {
-		return fmt.Errorf("pgcluster: connect: %w", err)
+	if err := db.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $1)`, AppRole).Scan(&exists); err != nil {
+		return fmt.Errorf("pgcluster: connect: %w (a cluster made by an older version: remove %s)", err, c.dir)
 	}
 	if !exists {
-		if _, err := db.ExecContext(ctx, `CREATE DATABASE `+Database); err != nil {
+		// DDL takes no bound parameters; the password is hex, quoted all the same.
+		if _, err := db.ExecContext(ctx, `CREATE ROLE `+AppRole+` LOGIN CREATEDB PASSWORD `+pq.QuoteLiteral(c.password)); err != nil {
+			return fmt.Errorf("pgcluster: create role: %w", err)
+		}
+	}
+	if err := db.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)`, Database).Scan(&exists); err != nil {
+		return err
+	}
+	if !exists {
+		if _, err := db.ExecContext(ctx, `CREATE DATABASE `+Database+` OWNER `+AppRole); err != nil {
 			return fmt.Errorf("pgcluster: create database: %w", err)
 		}
 	}
 	return nil
 }
 
-// URL is the connection string of the application database.
-func (c *Cluster) URL() string { return c.url(Database) }
+// URL is the connection string of the application database, as the application role.
+func (c *Cluster) URL() string { return c.url(AppRole, Database) }
 
-func (c *Cluster) url(database string) string {
+func (c *Cluster) url(role, database string) string {
 	u := url.URL{
 		Scheme:   "postgres",
-		User:     url.UserPassword(Superuser, c.password),
+		User:     url.UserPassword(role, c.password),
 		Host:     net.JoinHostPort("127.0.0.1", strconv.Itoa(c.port)),
 		Path:     "/" + database,
 		RawQuery: "sslmode=disable",

@@ -41,6 +41,10 @@ func TestStartServeStopLeavesNothingRunning(t *testing.T) {
 	if err := db.QueryRow(`SHOW listen_addresses`).Scan(&listen); err != nil {
 		t.Fatal(err)
 	}
+	var super bool
+	if err := db.QueryRow(`SELECT rolsuper FROM pg_roles WHERE rolname = current_user`).Scan(&super); err != nil || super {
+		t.Errorf("the application connects as a superuser (%v)", err)
+	}
 	db.Close()
 	if listen != "127.0.0.1" {
 		t.Errorf("listen_addresses = %q", listen)
