@@ -78,26 +78,6 @@ func (v *invalid) err(slug string) error {
 	return &apiError{status: fiber.StatusBadRequest, slug: slug, fields: v.fields}
 }
 
-// titles and details of each problem type, by message id.
-var problemMessages = map[string]string{
-	"not-found":              "not_found",
-	"route-not-found":        "route_not_found",
-	"method-not-allowed":     "method_not_allowed",
-	"invalid-parameters":     "invalid_parameters",
-	"invalid-body":           "invalid_body",
-	"malformed-json":         "malformed_json",
-	"unsupported-media-type": "unsupported_media_type",
-	"payload-too-large":      "payload_too_large",
-	"too-many-requests":      "too_many_requests",
-	"timeout":                "timeout",
-	"unavailable":            "unavailable",
-	"internal":               "internal",
-	"unauthorized":           "unauthorized",
-	"forbidden":              "forbidden",
-	"conflict":               "conflict",
-	"precondition-failed":    "precondition_failed",
-}
-
 // errorHandler turns every error a handler or middleware returns into a localized problem
 // response. Errors it does not know are logged with the request id and answered with a 500
 // that shows nothing of them.
@@ -150,7 +130,8 @@ func (s *server) writeProblem(c *fiber.Ctx, e *apiError) error {
 		c.Set(fiber.HeaderXRequestID, requestID(c))
 	}
 	lang := s.langs.Interface(requestPrefs(c))
-	key := problemMessages[e.slug]
+	// Messages are named after the problem type: "/problems/not-found" → problem.not_found.*.
+	key := strings.ReplaceAll(e.slug, "-", "_")
 	detail := e.detail
 	if key == "internal" {
 		detail = map[string]any{"RequestID": requestID(c)}

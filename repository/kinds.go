@@ -95,11 +95,14 @@ func (s *Store) linked(ctx context.Context, kind, opportunityID string, langs []
 		`+pickTranslation(kind+"_translations", "t."+kind+"_id = c.id", "$2")+`
 		WHERE l.opportunity_id = $1 AND c.status = 'published'
 		ORDER BY c.published_at DESC, c.id`, opportunityID, pq.Array(langs))
+	if err != nil {
+		return nil, err
+	}
 	out := make([]domain.LinkedItem, len(rows))
 	for i, r := range rows {
 		out[i] = domain.LinkedItem{ID: r.ID, Name: r.Name, Type: r.Type, Lang: r.Lang}
 	}
-	return out, err
+	return out, nil
 }
 
 type incentiveRow struct {
