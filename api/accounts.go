@@ -65,7 +65,7 @@ func checkDisplayName(v *invalid, name string) string {
 }
 
 func (s *server) register(c *fiber.Ctx) error {
-	if err := s.hit(c, registrationsPerIP, c.IP()); err != nil {
+	if err := s.hit(c, registrationsPerIP, s.clientIP(c)); err != nil {
 		return err
 	}
 	var in struct {
@@ -102,7 +102,7 @@ func (s *server) register(c *fiber.Ctx) error {
 	if err := v.err("invalid-body"); err != nil {
 		return err
 	}
-	hash, err := domain.HashPassword(in.Password)
+	hash, err := domain.HashPassword(c.UserContext(), in.Password)
 	if err != nil {
 		return err
 	}
@@ -148,37 +148,56 @@ func (s *server) login(c *fiber.Ctx) error {
 	if err := v.err("invalid-body"); err != nil {
 		return err
 	}
-	account := strings.ToLower(strings.TrimSpace(in.Email))
-	if err := s.peek(c, failedLoginsPerIP, c.IP()); err != nil {
+	ctx := c.UserContext()
+	ip := s.clientIP(c)
+	// Every attempt is counted before the password is checked, so that concurrent guesses
+	// cannot all slip under the limit; a success gives its count back.
+	account := strings.ToLower(domain.NormalizeEmail(in.Email))
+	if err := s.hit(c, failedLoginsPerIP, ip); err != nil {
 		return err
 	}
-	if err := s.peek(c, failedLoginsPerAccount, account); err != nil {
-		return err
-	}
-	user, err := s.store.UserByEmail(c.UserContext(), account)
-	switch {
-	case errors.Is(err, repository.ErrNotFound):
-		domain.VerifyNothing(in.Password) // as slow as a real check: no hint that the account is unknown
-	case err != nil:
-		return err
-	}
-	if user == nil || !domain.VerifyPassword(in.Password, user.PasswordHash) {
-		if err := s.hit(c, failedLoginsPerIP, c.IP()); err != nil {
-			return err
-		}
+	if account != "" {
 		if err := s.hit(c, failedLoginsPerAccount, account); err != nil {
 			return err
 		}
+	}
+	var user *domain.User
+	if account != "" {
+		u, err := s.store.UserByEmail(ctx, account)
+		if err != nil && !errors.Is(err, repository.ErrNotFound) {
+			return err
+		}
+		user = u
+	}
+	ok := false
+	if user == nil {
+		// As slow as a real check: no hint that the account is unknown.
+		if err := domain.VerifyNothing(ctx, in.Password); err != nil {
+			return err
+		}
+	} else {
+		var err error
+		if ok, err = domain.VerifyPassword(ctx, in.Password, user.PasswordHash); err != nil {
+			return err
+		}
+	}
+	if !ok {
 		e := unauthorized(false)
 		e.detailKey = "invalid_credentials"
 		return e
 	}
-	return s.issueTokens(c, user.ID, "")
+	if err := s.store.RefundRateLimit(ctx, s.bucket(failedLoginsPerAccount, account), failedLoginsPerAccount.window); err != nil {
+		return err
+	}
+	if err := s.store.RefundRateLimit(ctx, s.bucket(failedLoginsPerIP, ip), failedLoginsPerIP.window); err != nil {
+		return err
+	}
+	return s.issueTokens(c, user, "")
 }
 
 // issueTokens answers with a new access token and a refresh token of a new family.
-func (s *server) issueTokens(c *fiber.Ctx, userID, refreshToken string) error {
-	access, err := s.tokens.access(userID)
+func (s *server) issueTokens(c *fiber.Ctx, user *domain.User, refreshToken string) error {
+	access, err := s.tokens.access(user)
 	if err != nil {
 		return err
 	}
@@ -187,7 +206,7 @@ func (s *server) issueTokens(c *fiber.Ctx, userID, refreshToken string) error {
 		if err != nil {
 			return err
 		}
-		if err := s.store.CreateRefreshToken(c.UserContext(), userID, "", hash, time.Now().Add(refreshTTL)); err != nil {
+		if err := s.store.CreateRefreshToken(c.UserContext(), user.ID, "", hash, time.Now().Add(refreshTTL)); err != nil {
 			return err
 		}
 		refreshToken = token
@@ -212,7 +231,7 @@ func (in refreshInput) check() error {
 }
 
 func (s *server) refresh(c *fiber.Ctx) error {
-	if err := s.hit(c, refreshesPerIP, c.IP()); err != nil {
+	if err := s.hit(c, refreshesPerIP, s.clientIP(c)); err != nil {
 		return err
 	}
 	var in refreshInput
@@ -235,7 +254,11 @@ func (s *server) refresh(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return s.issueTokens(c, userID, next)
+	user, err := s.store.UserByID(c.UserContext(), userID)
+	if err != nil {
+		return err
+	}
+	return s.issueTokens(c, user, next)
 }
 
 func (s *server) logout(c *fiber.Ctx) error {
@@ -336,11 +359,24 @@ func (s *server) changePassword(c *fiber.Ctx) error {
 		return err
 	}
 	var v invalid
-	switch {
-	case in.CurrentPassword == "":
+	if in.CurrentPassword == "" {
 		v.add("current_password", "body", "required", nil)
-	case !domain.VerifyPassword(in.CurrentPassword, user.PasswordHash):
-		v.add("current_password", "body", "wrong_password", nil)
+	} else {
+		// Guessing the current password with a stolen token is a failed login like any other.
+		account := strings.ToLower(user.Email)
+		if err := s.peek(c, failedLoginsPerAccount, account); err != nil {
+			return err
+		}
+		ok, err := domain.VerifyPassword(c.UserContext(), in.CurrentPassword, user.PasswordHash)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			if err := s.hit(c, failedLoginsPerAccount, account); err != nil {
+				return err
+			}
+			v.add("current_password", "body", "wrong_password", nil)
+		}
 	}
 	switch {
 	case in.NewPassword == "":
@@ -355,7 +391,7 @@ func (s *server) changePassword(c *fiber.Ctx) error {
 	if err := v.err("invalid-body"); err != nil {
 		return err
 	}
-	hash, err := domain.HashPassword(in.NewPassword)
+	hash, err := domain.HashPassword(c.UserContext(), in.NewPassword)
 	if err != nil {
 		return err
 	}
@@ -372,6 +408,11 @@ func (s *server) deleteMe(c *fiber.Ctx) error {
 		return err
 	}
 	if err := s.store.DeleteUser(c.UserContext(), user.ID); err != nil {
+		return err
+	}
+	// The counters keyed by the account go too.
+	if err := s.store.DeleteRateLimits(c.UserContext(), []string{
+		s.bucket(writesPerUser, user.ID), s.bucket(failedLoginsPerAccount, strings.ToLower(user.Email))}); err != nil {
 		return err
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")

@@ -2,6 +2,13 @@ package api_test
 
 import (
 	"encoding/base64"
+	"io"
+	"log/slog"
+	"sync"
+
+	"github.com/diaspora-investor/marketplace/api"
+	"github.com/diaspora-investor/marketplace/repository"
+
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -114,6 +121,7 @@ func TestRegisterRules(t *testing.T) {
 		{map[string]any{"email": 5, "password": "another long passphrase"}, "email", "invalid_type"},
 		{map[string]any{"email": "b@example.org", "password": "another long passphrase", "lang": "!!"}, "lang", "invalid_language"},
 		{map[string]any{"email": "b@example.org", "password": "another long passphrase", "display_name": strings.Repeat("n", 101)}, "display_name", "too_long"},
+		{map[string]any{"email": "Élodie@example.org", "password": "another long passphrase"}, "email", "invalid_email"},
 	}
 	for _, c := range cases {
 		r := a.send(http.MethodPost, "/v1/auth/register", c.body, "Accept-Language", "fr")
@@ -320,6 +328,11 @@ func TestMeProfileAndLanguage(t *testing.T) {
 		{map[string]any{"ticket_max": map[string]string{"amount": "900000", "currency": "CVE"}}, "ticket_max", "currency_mismatch"},
 		{map[string]any{"ticket_min": map[string]any{"amount": 5, "currency": "EUR"}}, "ticket_min.amount", "invalid_type"},
 		{map[string]any{"user_id": "someone"}, "user_id", "unknown_field"},
+		{map[string]any{"DISPLAY_NAME": "x"}, "DISPLAY_NAME", "unknown_field"},
+		{map[string]any{"languages": []string{"x-klingon"}}, "languages", "invalid_language"},
+		{map[string]any{"languages": []string{"qaa"}}, "languages", "invalid_language"},
+		{map[string]any{"languages": []string{"en-ZZ"}}, "languages", "invalid_language"},
+		{map[string]any{"regions": make([]string, 140000)}, "regions", "too_long"},
 	}
 	for _, b := range bad {
 		body := map[string]any{}
@@ -413,7 +426,7 @@ func TestPasswordChangeExportAndErasure(t *testing.T) {
 	if fieldErrors(p)["current_password"] != "wrong_password" {
 		t.Errorf("errors %v", p["errors"])
 	}
-	time.Sleep(1100 * time.Millisecond) // tokens issued in an earlier second than the change
+	// Tokens issued in the very same second as the change are refused too.
 	expect(t, a.send(http.MethodPost, "/v1/me/password", map[string]any{"current_password": acc.password, "new_password": "a brand new passphrase"}, bearer(acc.access)...), http.StatusNoContent)
 	problemOf(t, a.get("/v1/me", bearer(acc.access)...), 401, "/problems/unauthorized")
 	problemOf(t, a.send(http.MethodPost, "/v1/auth/refresh", map[string]any{"refresh_token": acc.refresh}), 401, "/problems/unauthorized")
@@ -435,10 +448,11 @@ func TestPasswordChangeExportAndErasure(t *testing.T) {
 	expect(t, a.send(http.MethodDelete, "/v1/me", nil, bearer(access)...), http.StatusNoContent)
 	problemOf(t, a.get("/v1/me", bearer(access)...), 401, "/problems/unauthorized")
 	problemOf(t, a.send(http.MethodPost, "/v1/auth/refresh", map[string]any{"refresh_token": refresh}), 401, "/problems/unauthorized")
-	for _, table := range []string{"users", "investor_profiles", "saved_opportunities", "refresh_tokens"} {
+	for table, where := range map[string]string{"users": "true", "investor_profiles": "true", "saved_opportunities": "true",
+		"refresh_tokens": "true", "rate_limits": "bucket LIKE 'write-user:%' OR bucket LIKE 'login-account:%'"} {
 		var n int
-		if err := a.db.Get(&n, `SELECT count(*) FROM `+table); err != nil || n != 0 {
-			t.Errorf("%s keeps %d rows after erasure (%v)", table, n, err)
+		if err := a.db.Get(&n, `SELECT count(*) FROM `+table+` WHERE `+where); err != nil || n != 0 {
+			t.Errorf("%s keeps %d rows of the account after erasure (%v)", table, n, err)
 		}
 	}
 	// The e-mail is free again.
@@ -517,4 +531,67 @@ func TestBodyEdgesAndAuthScope(t *testing.T) {
 	if !strings.Contains(p["detail"].(string), "palavra-passe") {
 		t.Errorf("detail %v", p["detail"])
 	}
+}
+
+func TestConcurrentGuessesMeetTheLimit(t *testing.T) {
+	a := newAPI(t)
+	acc := a.signUp("nuno@example.org")
+	statuses := make(chan int, 30)
+	var wg sync.WaitGroup
+	for i := range 30 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			req := httptest.NewRequest(http.MethodPost, "/v1/auth/login",
+				strings.NewReader(fmt.Sprintf(`{"email":"nuno@example.org","password":"wrong guess %d"}`, i)))
+			req.Header.Set("Content-Type", "application/json")
+			resp, err := a.app.Test(req, -1)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			resp.Body.Close()
+			statuses <- resp.StatusCode
+		}()
+	}
+	wg.Wait()
+	close(statuses)
+	checked := 0
+	for s := range statuses {
+		if s == http.StatusUnauthorized {
+			checked++
+		}
+	}
+	if checked > 10 {
+		t.Errorf("%d of 30 concurrent guesses were checked; the limit is 10", checked)
+	}
+	// The right password now waits too.
+	problemOf(t, a.send(http.MethodPost, "/v1/auth/login", map[string]any{"email": acc.email, "password": acc.password}), 429, "/problems/too-many-requests")
+	// Hostile e-mails are refused, not 500s.
+	for _, email := range []string{`a\u0000b@example.org`, strings.Repeat("x", 5000) + "@example.org"} {
+		problemOf(t, a.send(http.MethodPost, "/v1/auth/login", `{"email":"`+email+`","password":"whatever long one"}`), 401, "/problems/unauthorized")
+	}
+}
+
+func TestForwardedForCountsOnlyBehindTrustedProxies(t *testing.T) {
+	a := newAPI(t)
+	cfg := api.DefaultConfig()
+	cfg.JWTSecret = testSecret
+	cfg.TrustedProxies = []string{"0.0.0.0"} // app.Test's peer address: the load balancer
+	langs, _ := api.LoadLanguages("en")
+	a.app = api.New(cfg, repository.New(a.db), langs, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	// The client is the last hop the balancer saw; what the client wrote before it does not
+	// make it a new client.
+	for i := 1; i <= 21; i++ {
+		r := a.send(http.MethodPost, "/v1/auth/register", map[string]any{"email": fmt.Sprintf("p%d@example.org", i), "password": "another long passphrase"},
+			"X-Forwarded-For", fmt.Sprintf("invented-%d, 203.0.113.7", i))
+		if i <= 20 {
+			expect(t, r, http.StatusCreated)
+		} else {
+			problemOf(t, r, http.StatusTooManyRequests, "/problems/too-many-requests")
+		}
+	}
+	// Another client behind the same balancer has its own budget.
+	expect(t, a.send(http.MethodPost, "/v1/auth/register", map[string]any{"email": "q@example.org", "password": "another long passphrase"},
+		"X-Forwarded-For", "198.51.100.9"), http.StatusCreated)
 }

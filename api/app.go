@@ -8,6 +8,7 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
+	"net"
 	"slices"
 	"time"
 
@@ -59,6 +60,7 @@ type server struct {
 	// searchLangs are the languages a search is parsed in: every interface language, and
 	// "simple" for content in languages without a stemmer (Cabo Verdean Creole, kea).
 	searchLangs []string
+	trusted     []*net.IPNet // proxies whose X-Forwarded-For is believed
 }
 
 // New builds the app over the store.
@@ -66,6 +68,7 @@ func New(cfg Config, store *repository.Store, langs *Languages, log *slog.Logger
 	s := &server{cfg: cfg, store: store, langs: langs, log: log, metrics: newMetrics(),
 		tokens:      tokens{key: cfg.JWTSecret, now: time.Now},
 		searchLangs: append(slices.Clone(langs.Codes()), "simple"),
+		trusted:     parseTrusted(cfg.TrustedProxies),
 		ready: readiness{check: func(ctx context.Context) (bool, error) {
 			return repository.MigrationsApplied(ctx, store.DB().DB)
 		}}}
@@ -83,10 +86,6 @@ func New(cfg Config, store *repository.Store, langs *Languages, log *slog.Logger
 		CaseSensitive:  true,
 		JSONEncoder:    json.Marshal,
 		JSONDecoder:    json.Unmarshal,
-		// Behind a trusted load balancer the client address comes from X-Forwarded-For.
-		EnableTrustedProxyCheck: len(cfg.TrustedProxies) > 0,
-		TrustedProxies:          cfg.TrustedProxies,
-		ProxyHeader:             proxyHeader(cfg.TrustedProxies),
 	})
 	app.Use(s.requestContext)
 	app.Use(s.observe)
@@ -105,13 +104,6 @@ func New(cfg Config, store *repository.Store, langs *Languages, log *slog.Logger
 	app.Use(conditional)
 	s.routes(app)
 	return app
-}
-
-func proxyHeader(trusted []string) string {
-	if len(trusted) == 0 {
-		return ""
-	}
-	return fiber.HeaderXForwardedFor
 }
 
 // json encodes a response body; HTML-escaping is off because the bodies are JSON for programs,

@@ -32,37 +32,49 @@ type tokens struct {
 	now func() time.Time
 }
 
-func (t tokens) access(userID string) (string, error) {
-	now := t.now()
-	claims := jwt.RegisteredClaims{
-		Issuer:    tokenIssuer,
-		Subject:   userID,
-		Audience:  jwt.ClaimStrings{tokenAudience},
-		ExpiresAt: jwt.NewNumericDate(now.Add(accessTTL)),
-		IssuedAt:  jwt.NewNumericDate(now),
-		ID:        uuid.NewString(),
-	}
-	return jwt.NewWithClaims(jwt.SigningMethodHS256, claims).SignedString(t.key)
+// claims are an access token's: the registered ones and the user's token version, which a
+// password change bumps to void every token issued before it.
+type claims struct {
+	jwt.RegisteredClaims
+	Version int `json:"ver"`
 }
 
-// parse checks a token's signature, algorithm, issuer, audience, expiry and issue time.
-func (t tokens) parse(s string) (*jwt.RegisteredClaims, error) {
-	var claims jwt.RegisteredClaims
-	_, err := jwt.ParseWithClaims(s, &claims, func(*jwt.Token) (any, error) { return t.key, nil },
+func (t tokens) access(user *domain.User) (string, error) {
+	now := t.now()
+	c := claims{
+		RegisteredClaims: jwt.RegisteredClaims{
+			Issuer:    tokenIssuer,
+			Subject:   user.ID,
+			Audience:  jwt.ClaimStrings{tokenAudience},
+			ExpiresAt: jwt.NewNumericDate(now.Add(accessTTL)),
+			IssuedAt:  jwt.NewNumericDate(now),
+			ID:        uuid.NewString(),
+		},
+		Version: user.TokenVersion,
+	}
+	return jwt.NewWithClaims(jwt.SigningMethodHS256, c).SignedString(t.key)
+}
+
+// parse checks a token's signature, algorithm, issuer, audience, expiry and issue time, with
+// 30 seconds of leeway for clocks of different instances.
+func (t tokens) parse(s string) (*claims, error) {
+	var c claims
+	_, err := jwt.ParseWithClaims(s, &c, func(*jwt.Token) (any, error) { return t.key, nil },
 		jwt.WithValidMethods([]string{jwt.SigningMethodHS256.Alg()}),
 		jwt.WithIssuer(tokenIssuer),
 		jwt.WithAudience(tokenAudience),
 		jwt.WithExpirationRequired(),
 		jwt.WithIssuedAt(),
+		jwt.WithLeeway(30*time.Second),
 		jwt.WithTimeFunc(t.now),
 	)
 	if err != nil {
 		return nil, err
 	}
-	if claims.IssuedAt == nil || claims.Subject == "" {
+	if c.IssuedAt == nil || c.Subject == "" {
 		return nil, errors.New("token without iat or sub")
 	}
-	return &claims, nil
+	return &c, nil
 }
 
 // newRefreshToken makes an opaque refresh token and the hash that is stored in its place.
@@ -124,7 +136,7 @@ func (s *server) authenticate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if claims.IssuedAt.Time.Before(user.PasswordChangedAt) {
+	if claims.Version != user.TokenVersion {
 		return unauthorized(true) // issued before a password change
 	}
 	c.Locals(localUser, user)

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"mime"
+	"reflect"
 	"slices"
 	"strings"
 
@@ -25,9 +26,14 @@ func decodeBody(c *fiber.Ctx, dst any, nullable ...string) error {
 	}
 	var fields map[string]json.RawMessage
 	if json.Unmarshal(c.Body(), &fields) == nil {
+		// encoding/json matches names without regard to case; the API does not.
+		known := jsonNames(dst)
 		var v invalid
 		for _, name := range sortedFieldNames(fields) {
-			if string(bytes.TrimSpace(fields[name])) == "null" && !slices.Contains(nullable, name) {
+			switch {
+			case !slices.Contains(known, name):
+				v.add(name, "body", "unknown_field", nil)
+			case string(bytes.TrimSpace(fields[name])) == "null" && !slices.Contains(nullable, name):
 				v.add(name, "body", "invalid_type", map[string]any{"Expected": "a value, not null"})
 			}
 		}
@@ -72,5 +78,24 @@ func sortedFieldNames(m map[string]json.RawMessage) []string {
 		names = append(names, k)
 	}
 	slices.Sort(names)
+	return names
+}
+
+// jsonNames lists the JSON names of a struct's fields (dst is a pointer to a struct).
+func jsonNames(dst any) []string {
+	t := reflect.TypeOf(dst)
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t.Kind() != reflect.Struct {
+		return nil
+	}
+	names := make([]string, 0, t.NumField())
+	for i := range t.NumField() {
+		name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
+		if name != "" && name != "-" {
+			names = append(names, name)
+		}
+	}
 	return names
 }

@@ -118,46 +118,50 @@ func (s *server) putProfile(c *fiber.Ctx) error {
 	}
 	if len(in.Languages) > maxProfileLanguages {
 		v.add("languages", "body", "too_long", map[string]any{"Max": maxProfileLanguages})
-	}
-	for _, l := range in.Languages {
-		tag, err := parseTag(l)
-		if err != nil {
-			v.add("languages", "body", "invalid_language", nil)
-			break
-		}
-		if s := tag.String(); !slices.Contains(out.Languages, s) {
-			out.Languages = append(out.Languages, s)
+	} else {
+		for _, l := range in.Languages {
+			tag, ok := knownLanguage(l)
+			if !ok {
+				v.add("languages", "body", "invalid_language", nil)
+				break
+			}
+			if !slices.Contains(out.Languages, tag) {
+				out.Languages = append(out.Languages, tag)
+			}
 		}
 	}
 	if len(in.Sectors) > len(domain.Sectors.Codes) {
 		v.add("sectors", "body", "too_long", map[string]any{"Max": len(domain.Sectors.Codes)})
-	}
-	for _, sector := range in.Sectors {
-		if !domain.Sectors.Has(sector) {
-			v.add("sectors", "body", "unknown_code", map[string]any{"Value": truncate(sector), "Allowed": strings.Join(domain.Sectors.Codes, ", ")})
-			break
-		}
-		if !slices.Contains(out.Sectors, sector) {
-			out.Sectors = append(out.Sectors, sector)
+	} else {
+		for _, sector := range in.Sectors {
+			if !domain.Sectors.Has(sector) {
+				v.add("sectors", "body", "unknown_code", map[string]any{"Value": truncate(sector), "Allowed": strings.Join(domain.Sectors.Codes, ", ")})
+				break
+			}
+			if !slices.Contains(out.Sectors, sector) {
+				out.Sectors = append(out.Sectors, sector)
+			}
 		}
 	}
 	if len(in.Regions) > maxProfileRegions {
 		v.add("regions", "body", "too_long", map[string]any{"Max": maxProfileRegions})
-	}
-	for _, region := range in.Regions {
-		// Regions of interest are regions of the origin country.
-		ok := out.OriginCountry != nil && codePattern.MatchString(region)
-		if ok {
-			if ok, err = s.store.RegionExists(ctx, *out.OriginCountry, region); err != nil {
-				return err
+	} else if len(in.Regions) > 0 {
+		// Regions of interest are regions of the origin country, checked in one query.
+		for _, region := range in.Regions {
+			if !slices.Contains(out.Regions, region) {
+				out.Regions = append(out.Regions, region)
 			}
 		}
-		if !ok {
-			v.add("regions", "body", "unknown_region", map[string]any{"Value": truncate(region)})
-			break
-		}
-		if !slices.Contains(out.Regions, region) {
-			out.Regions = append(out.Regions, region)
+		if out.OriginCountry == nil {
+			v.add("regions", "body", "unknown_region", map[string]any{"Value": truncate(out.Regions[0])})
+		} else {
+			unknown, err := s.store.UnknownRegions(ctx, *out.OriginCountry, out.Regions)
+			if err != nil {
+				return err
+			}
+			if len(unknown) > 0 {
+				v.add("regions", "body", "unknown_region", map[string]any{"Value": truncate(unknown[0])})
+			}
 		}
 	}
 	if err := s.ticket(c, &v, in.TicketMin, in.TicketMax, &out); err != nil {
@@ -368,4 +372,26 @@ func utc(t *time.Time) *time.Time {
 	}
 	u := t.UTC()
 	return &u
+}
+
+// knownLanguage accepts a language a person can read: a well-formed tag of a real language
+// (no private-use or reserved codes), with a real country when it names one. It returns the
+// tag in its canonical form.
+func knownLanguage(s string) (string, bool) {
+	tag, err := parseTag(s)
+	if err != nil || strings.Contains(strings.ToLower(s), "x-") {
+		return "", false
+	}
+	base, confidence := tag.Base()
+	if confidence == language.No {
+		return "", false
+	}
+	iso3 := base.ISO3()
+	if iso3 == "" || (iso3 >= "qaa" && iso3 <= "qtz") {
+		return "", false
+	}
+	if region, c := tag.Region(); c == language.Exact && !region.IsCountry() {
+		return "", false
+	}
+	return tag.String(), true
 }

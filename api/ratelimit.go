@@ -2,7 +2,11 @@ package api
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
 	"math/rand/v2"
+	"net"
 	"strconv"
 	"strings"
 	"time"
@@ -26,11 +30,66 @@ var (
 	writesPerUser          = rateLimit{"write-user", 120, time.Minute}
 )
 
-func (l rateLimit) bucket(key string) string { return l.name + ":" + strings.ToLower(key) }
+// bucket names the counter of one key (an address, an e-mail, a user id) by an HMAC of it:
+// fixed in size whatever a client sends, and no e-mail address kept in clear.
+func (s *server) bucket(l rateLimit, key string) string {
+	mac := hmac.New(sha256.New, s.cfg.JWTSecret)
+	mac.Write([]byte(l.name + "\x00" + strings.ToLower(key)))
+	return l.name + ":" + hex.EncodeToString(mac.Sum(nil))
+}
+
+// clientIP is the address a request comes from. Behind trusted proxies it is the last address
+// of X-Forwarded-For that is not one of theirs (earlier entries are the client's to invent);
+// otherwise the peer's address.
+func (s *server) clientIP(c *fiber.Ctx) string {
+	peer := c.Context().RemoteIP()
+	if len(s.trusted) == 0 || !s.isTrusted(peer) {
+		return peer.String()
+	}
+	hops := strings.Split(c.Get(fiber.HeaderXForwardedFor), ",")
+	for i := len(hops) - 1; i >= 0; i-- {
+		ip := net.ParseIP(strings.TrimSpace(hops[i]))
+		if ip == nil {
+			break
+		}
+		if !s.isTrusted(ip) {
+			return ip.String()
+		}
+	}
+	return peer.String()
+}
+
+func (s *server) isTrusted(ip net.IP) bool {
+	for _, n := range s.trusted {
+		if n.Contains(ip) {
+			return true
+		}
+	}
+	return false
+}
+
+// parseTrusted reads addresses and CIDR ranges of trusted proxies.
+func parseTrusted(list []string) []*net.IPNet {
+	var out []*net.IPNet
+	for _, p := range list {
+		p = strings.TrimSpace(p)
+		if !strings.Contains(p, "/") {
+			if strings.Contains(p, ":") {
+				p += "/128"
+			} else {
+				p += "/32"
+			}
+		}
+		if _, n, err := net.ParseCIDR(p); err == nil {
+			out = append(out, n)
+		}
+	}
+	return out
+}
 
 // hit counts an event and answers 429 once the window's budget is spent.
 func (s *server) hit(c *fiber.Ctx, l rateLimit, key string) error {
-	count, reset, err := s.store.HitRateLimit(c.UserContext(), l.bucket(key), l.window)
+	count, reset, err := s.store.HitRateLimit(c.UserContext(), s.bucket(l, key), l.window)
 	if err != nil {
 		return err
 	}
@@ -43,7 +102,7 @@ func (s *server) hit(c *fiber.Ctx, l rateLimit, key string) error {
 // peek answers 429 when the budget is already spent, without counting (failed logins are
 // counted only once they have failed).
 func (s *server) peek(c *fiber.Ctx, l rateLimit, key string) error {
-	count, reset, err := s.store.PeekRateLimit(c.UserContext(), l.bucket(key), l.window)
+	count, reset, err := s.store.PeekRateLimit(c.UserContext(), s.bucket(l, key), l.window)
 	if err != nil {
 		return err
 	}

@@ -21,6 +21,7 @@ type User struct {
 	DisplayName       string    `db:"display_name"`
 	Lang              *string   `db:"lang"`
 	PasswordChangedAt time.Time `db:"password_changed_at"`
+	TokenVersion      int       `db:"token_version"`
 	CreatedAt         time.Time `db:"created_at"`
 	UpdatedAt         time.Time `db:"updated_at"`
 }
@@ -41,10 +42,17 @@ type Profile struct {
 }
 
 // NormalizeEmail trims an e-mail and checks its shape; "" when it is not an address.
+// Addresses are ASCII only: PostgreSQL (and most mail systems) fold only ASCII case, and an
+// address that two spellings could claim must not exist twice.
 func NormalizeEmail(s string) string {
 	s = strings.TrimSpace(s)
 	if len(s) > 254 || strings.ContainsAny(s, " \t\r\n<>") {
 		return ""
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x21 || s[i] > 0x7e {
+			return ""
+		}
 	}
 	a, err := mail.ParseAddress(s)
 	if err != nil || a.Address != s || !strings.Contains(s[strings.LastIndex(s, "@"):], ".") {

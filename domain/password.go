@@ -2,6 +2,7 @@ package domain
 
 import (
 	"bufio"
+	"context"
 	"crypto/rand"
 	"crypto/subtle"
 	_ "embed"
@@ -58,7 +59,8 @@ func CheckPassword(password, email string) error {
 	if email != "" && (lower == strings.ToLower(email) || lower == strings.ToLower(strings.SplitN(email, "@", 2)[0])) {
 		return ErrPasswordIsEmail
 	}
-	if _, common := commonPasswords()[lower]; common || strings.Count(lower, lower[:1]) == len(lower) {
+	first, _ := utf8.DecodeRuneInString(lower)
+	if _, common := commonPasswords()[lower]; common || strings.Count(lower, string(first)) == utf8.RuneCountInString(lower) {
 		return ErrPasswordCommon
 	}
 	return nil
@@ -74,17 +76,28 @@ const (
 )
 
 // hashSlots bounds the hashes computed at once, so that a burst of logins cannot take more
-// than a few times 19 MiB of memory.
+// than a few times 19 MiB of memory. Waiting for a slot gives up with the request.
 var hashSlots = make(chan struct{}, 4)
+
+func takeSlot(ctx context.Context) error {
+	select {
+	case hashSlots <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
 
 // HashPassword returns the password's argon2id hash in the PHC string format, which records
 // its parameters so that they can be raised later without breaking existing hashes.
-func HashPassword(password string) (string, error) {
+func HashPassword(ctx context.Context, password string) (string, error) {
 	salt := make([]byte, 16)
 	if _, err := rand.Read(salt); err != nil {
 		return "", err
 	}
-	hashSlots <- struct{}{}
+	if err := takeSlot(ctx); err != nil {
+		return "", err
+	}
 	key := argon2.IDKey([]byte(password), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
 	<-hashSlots
 	b64 := base64.RawStdEncoding
@@ -92,40 +105,46 @@ func HashPassword(password string) (string, error) {
 		b64.EncodeToString(salt), b64.EncodeToString(key)), nil
 }
 
-// VerifyPassword reports whether password matches hash, in constant time.
-func VerifyPassword(password, hash string) bool {
+// VerifyPassword reports whether password matches hash, in constant time. It fails only when
+// ctx ends while it waits for a hashing slot.
+func VerifyPassword(ctx context.Context, password, hash string) (bool, error) {
 	parts := strings.Split(hash, "$")
 	if len(parts) != 6 || parts[1] != "argon2id" {
-		return false
+		return false, nil
 	}
 	var version int
 	var memory uint32
 	var time uint32
 	var threads uint8
 	if _, err := fmt.Sscanf(parts[2], "v=%d", &version); err != nil || version != argon2.Version {
-		return false
+		return false, nil
 	}
 	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &memory, &time, &threads); err != nil {
-		return false
+		return false, nil
 	}
 	b64 := base64.RawStdEncoding
 	salt, err1 := b64.DecodeString(parts[4])
 	want, err2 := b64.DecodeString(parts[5])
 	if err1 != nil || err2 != nil || len(want) == 0 || memory > 256*1024 || time > 10 || threads == 0 {
-		return false
+		return false, nil
 	}
-	hashSlots <- struct{}{}
+	if err := takeSlot(ctx); err != nil {
+		return false, err
+	}
 	got := argon2.IDKey([]byte(password), salt, time, memory, threads, uint32(len(want)))
 	<-hashSlots
-	return subtle.ConstantTimeCompare(got, want) == 1
+	return subtle.ConstantTimeCompare(got, want) == 1, nil
 }
 
 // dummyHash is verified against when an e-mail is unknown, so that a login takes as long
 // whether or not the account exists.
 var dummyHash = sync.OnceValue(func() string {
-	h, _ := HashPassword("not a password of anyone")
+	h, _ := HashPassword(context.Background(), "not a password of anyone")
 	return h
 })
 
 // VerifyNothing spends the time of one verification.
-func VerifyNothing(password string) { VerifyPassword(password, dummyHash()) }
+func VerifyNothing(ctx context.Context, password string) error {
+	_, err := VerifyPassword(ctx, password, dummyHash())
+	return err
+}

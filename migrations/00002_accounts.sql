@@ -11,8 +11,10 @@ CREATE TABLE users (
   role                text NOT NULL DEFAULT 'investor' CHECK (role IN ('investor', 'admin')),
   display_name        text NOT NULL DEFAULT '' CHECK (length(display_name) <= 100),
   lang                lang_code,
-  -- Access tokens issued before this instant are refused (a password change signs out everywhere).
-  password_changed_at timestamptz NOT NULL DEFAULT date_trunc('second', now()),
+  password_changed_at timestamptz NOT NULL DEFAULT now(),
+  -- Access tokens carry the version they were issued under; a password change bumps it, so every
+  -- token issued before is refused at once (timestamps of one-second precision could not).
+  token_version       integer NOT NULL DEFAULT 0,
   created_at          timestamptz NOT NULL DEFAULT now(),
   updated_at          timestamptz NOT NULL DEFAULT now()
 );

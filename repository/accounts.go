@@ -24,7 +24,7 @@ func isUniqueViolation(err error) bool {
 	return errors.As(err, &pqErr) && pqErr.Code == "23505"
 }
 
-const userColumns = `id, email, password_hash, role, display_name, lang, password_changed_at, created_at, updated_at`
+const userColumns = `id, email, password_hash, role, display_name, lang, password_changed_at, token_version, created_at, updated_at`
 
 // CreateUser makes an investor account; ErrConflict when the e-mail is taken in any case.
 func (s *Store) CreateUser(ctx context.Context, email, passwordHash, displayName string, lang *string) (*domain.User, error) {
@@ -38,12 +38,19 @@ func (s *Store) CreateUser(ctx context.Context, email, passwordHash, displayName
 	return &u, err
 }
 
-// EnsureAdmin makes the account with this e-mail an administrator, creating it with the
-// password hash when it does not exist. An existing account keeps its password.
-func (s *Store) EnsureAdmin(ctx context.Context, email, passwordHash string) error {
+// CreateAdmin makes an administrator account; ErrConflict when the e-mail is taken.
+func (s *Store) CreateAdmin(ctx context.Context, email, passwordHash string) error {
 	_, err := s.db.ExecContext(ctx, `
-		INSERT INTO users (email, password_hash, role, display_name) VALUES ($1, $2, 'admin', 'Administrator')
-		ON CONFLICT (lower(email)) DO UPDATE SET role = 'admin', updated_at = now()`, email, passwordHash)
+		INSERT INTO users (email, password_hash, role, display_name) VALUES ($1, $2, 'admin', 'Administrator')`, email, passwordHash)
+	if isUniqueViolation(err) {
+		return ErrConflict
+	}
+	return err
+}
+
+// MakeAdmin gives an existing account the admin role.
+func (s *Store) MakeAdmin(ctx context.Context, id string) error {
+	_, err := s.db.ExecContext(ctx, `UPDATE users SET role = 'admin', updated_at = now() WHERE id = $1`, id)
 	return err
 }
 
@@ -89,12 +96,15 @@ func (s *Store) UpdateUser(ctx context.Context, id string, up UserUpdate) (*doma
 	return &u, err
 }
 
-// ChangePassword stores a new hash, refuses access tokens issued before now and revokes every
-// refresh token of the user, in one transaction.
+// ChangePassword stores a new hash, invalidates every access token issued so far and revokes
+// every refresh token of the user, in one transaction. Updating the user's row first locks it,
+// so a refresh running at the same time either finishes before (and its new token is revoked
+// here) or starts after (and finds its token revoked).
 func (s *Store) ChangePassword(ctx context.Context, id, passwordHash string) error {
 	return s.inTx(ctx, func(tx *sqlx.Tx) error {
 		if _, err := tx.ExecContext(ctx, `
-			UPDATE users SET password_hash = $2, password_changed_at = date_trunc('second', now()), updated_at = now()
+			UPDATE users SET password_hash = $2, password_changed_at = now(), token_version = token_version + 1,
+				updated_at = now()
 			WHERE id = $1`, id, passwordHash); err != nil {
 			return err
 		}
@@ -125,6 +135,11 @@ func (s *Store) RotateRefreshToken(ctx context.Context, oldHash, newHash []byte,
 	var userID string
 	var reused bool
 	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+		// Lock the user first, as logout, password change and erasure do, so that none of them
+		// can miss the token this rotation is about to create.
+		if err := lockTokenOwner(ctx, tx, oldHash); err != nil {
+			return err
+		}
 		var t struct {
 			ID        string     `db:"id"`
 			UserID    string     `db:"user_id"`
@@ -168,11 +183,32 @@ func (s *Store) RotateRefreshToken(ctx context.Context, oldHash, newHash []byte,
 	return userID, err
 }
 
+// lockTokenOwner locks the row of the user a refresh token belongs to; ErrTokenInvalid when
+// the token or its user is unknown.
+func lockTokenOwner(ctx context.Context, tx *sqlx.Tx, hash []byte) error {
+	var id string
+	err := tx.GetContext(ctx, &id, `
+		SELECT u.id FROM users u WHERE u.id = (SELECT user_id FROM refresh_tokens WHERE token_hash = $1) FOR UPDATE`, hash)
+	if errors.Is(err, sql.ErrNoRows) {
+		return ErrTokenInvalid
+	}
+	return err
+}
+
 // RevokeRefreshFamily revokes the family of a token (logout). Unknown tokens are ignored.
 func (s *Store) RevokeRefreshFamily(ctx context.Context, hash []byte) error {
-	_, err := s.db.ExecContext(ctx, `
-		UPDATE refresh_tokens SET revoked_at = now()
-		WHERE family_id = (SELECT family_id FROM refresh_tokens WHERE token_hash = $1) AND revoked_at IS NULL`, hash)
+	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+		if err := lockTokenOwner(ctx, tx, hash); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `
+			UPDATE refresh_tokens SET revoked_at = now()
+			WHERE family_id = (SELECT family_id FROM refresh_tokens WHERE token_hash = $1) AND revoked_at IS NULL`, hash)
+		return err
+	})
+	if errors.Is(err, ErrTokenInvalid) {
+		return nil
+	}
 	return err
 }
 
@@ -394,5 +430,30 @@ func (s *Store) PeekRateLimit(ctx context.Context, bucket string, window time.Du
 // PruneRateLimits forgets windows that ended before the given time.
 func (s *Store) PruneRateLimits(ctx context.Context, before time.Time) error {
 	_, err := s.db.ExecContext(ctx, `DELETE FROM rate_limits WHERE window_start < $1`, before)
+	return err
+}
+
+// UnknownRegions returns those of codes that are not regions of country, in one query.
+func (s *Store) UnknownRegions(ctx context.Context, country string, codes []string) ([]string, error) {
+	var unknown []string
+	err := s.db.SelectContext(ctx, &unknown, `
+		SELECT c FROM unnest($2::text[]) AS c
+		WHERE NOT EXISTS (SELECT 1 FROM regions r WHERE r.country_code = $1 AND r.code = c)`, country, pq.Array(codes))
+	return unknown, err
+}
+
+// RefundRateLimit takes one event back from the current window of bucket (a login that
+// succeeded is not a failed login).
+func (s *Store) RefundRateLimit(ctx context.Context, bucket string, window time.Duration) error {
+	_, err := s.db.ExecContext(ctx, `
+		UPDATE rate_limits SET hits = hits - 1
+		WHERE bucket = $1 AND window_start = to_timestamp(floor(extract(epoch FROM now()) / $2) * $2) AND hits > 0`,
+		bucket, window.Seconds())
+	return err
+}
+
+// DeleteRateLimits forgets the counters of these buckets (an erased account's).
+func (s *Store) DeleteRateLimits(ctx context.Context, buckets []string) error {
+	_, err := s.db.ExecContext(ctx, `DELETE FROM rate_limits WHERE bucket = ANY($1)`, pq.Array(buckets))
 	return err
 }

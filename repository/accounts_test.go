@@ -3,6 +3,7 @@ package repository_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sort"
 	"sync"
 	"testing"
@@ -24,15 +25,19 @@ func TestUsersAreUniqueWhateverTheCase(t *testing.T) {
 	if err != nil || u.Email != "Ana@Example.org" || u.Role != "investor" {
 		t.Errorf("lookup: %+v %v", u, err)
 	}
-	// The administrator is made idempotently, and an existing account keeps its password.
-	for range 2 {
-		if err := s.EnsureAdmin(ctx, "ana@example.org", "other-hash"); err != nil {
-			t.Fatal(err)
-		}
+	// An administrator account is made once; promoting an existing account keeps its password.
+	if err := s.CreateAdmin(ctx, "root@example.org", "root-hash"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.CreateAdmin(ctx, "ROOT@example.org", "x"); !errors.Is(err, repository.ErrConflict) {
+		t.Errorf("second admin with the same e-mail: %v", err)
+	}
+	if err := s.MakeAdmin(ctx, u.ID); err != nil {
+		t.Fatal(err)
 	}
 	u, _ = s.UserByEmail(ctx, "ana@example.org")
 	if u.Role != "admin" || u.PasswordHash != "h" {
-		t.Errorf("after EnsureAdmin: role %s hash %s", u.Role, u.PasswordHash)
+		t.Errorf("after MakeAdmin: role %s hash %s", u.Role, u.PasswordHash)
 	}
 }
 
@@ -109,5 +114,42 @@ func TestRateLimitCountsEveryHitOnce(t *testing.T) {
 	}
 	if c, _, _ := s.PeekRateLimit(ctx, "test:bucket", time.Hour); c != 0 {
 		t.Errorf("after pruning: %d", c)
+	}
+}
+
+// A refresh racing a logout or a password change never leaves a usable token behind.
+func TestRefreshRacesNeverOutliveRevocation(t *testing.T) {
+	s := newStore(t)
+	ctx := context.Background()
+	u, err := s.CreateUser(ctx, "race@example.org", "h", "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	later := time.Now().Add(time.Hour)
+	for trial := range 30 {
+		old := []byte(fmt.Sprintf("old-%d", trial))
+		next := []byte(fmt.Sprintf("next-%d", trial))
+		if err := s.CreateRefreshToken(ctx, u.ID, "", old, later); err != nil {
+			t.Fatal(err)
+		}
+		var wg sync.WaitGroup
+		wg.Add(2)
+		go func() { defer wg.Done(); _, _ = s.RotateRefreshToken(ctx, old, next, later) }()
+		go func() {
+			defer wg.Done()
+			var err error
+			if trial%2 == 0 {
+				err = s.RevokeRefreshFamily(ctx, old)
+			} else {
+				err = s.ChangePassword(ctx, u.ID, "h2")
+			}
+			if err != nil {
+				t.Error(err)
+			}
+		}()
+		wg.Wait()
+		if _, err := s.RotateRefreshToken(ctx, next, []byte(fmt.Sprintf("after-%d", trial)), later); err == nil {
+			t.Fatalf("trial %d: the token made by the racing refresh survived the revocation", trial)
+		}
 	}
 }

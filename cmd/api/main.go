@@ -25,7 +25,6 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"github.com/diaspora-investor/marketplace/api"
-	"github.com/diaspora-investor/marketplace/domain"
 	"github.com/diaspora-investor/marketplace/repository"
 	"github.com/diaspora-investor/marketplace/seed"
 )
@@ -165,21 +164,10 @@ func ensureAdmin(ctx context.Context, log *slog.Logger, cfg config, store *repos
 	if cfg.adminEmail == "" {
 		return nil
 	}
-	email := domain.NormalizeEmail(cfg.adminEmail)
-	if email == "" {
-		return errors.New("ADMIN_EMAIL is not an e-mail address")
-	}
-	if err := domain.CheckPassword(cfg.adminPassword, email); err != nil {
-		return fmt.Errorf("ADMIN_PASSWORD is refused: %v", err)
-	}
-	hash, err := domain.HashPassword(cfg.adminPassword)
-	if err != nil {
+	if err := api.EnsureAdmin(ctx, store, cfg.adminEmail, cfg.adminPassword); err != nil {
 		return err
 	}
-	if err := store.EnsureAdmin(ctx, email, hash); err != nil {
-		return err
-	}
-	log.Info("administrator account ready", "email", email)
+	log.Info("administrator account ready", "email", cfg.adminEmail)
 	return nil
 }
 
