@@ -145,3 +145,5 @@ func fieldErrors(p map[string]any) map[string]string {
 	}
 	return out
 }
+
+func newFuzzDB(f *testing.F) (*sqlx.DB, string) { return testdb.New(f) }
