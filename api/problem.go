@@ -88,6 +88,8 @@ func (s *server) errorHandler(c *fiber.Ctx, err error) error {
 	case errors.As(err, &e):
 	case errors.As(err, &fe):
 		e = s.fromFiberError(c, fe)
+	case isTimeout(err):
+		e = &apiError{status: fiber.StatusServiceUnavailable, slug: "timeout", retry: 5, internal: err}
 	case isUnavailable(err):
 		e = &apiError{status: fiber.StatusServiceUnavailable, slug: "unavailable", retry: 5, internal: err}
 	default:
@@ -183,6 +185,13 @@ func (s *server) writeProblem(c *fiber.Ctx, e *apiError) error {
 	}
 	c.Set(fiber.HeaderContentType, "application/problem+json")
 	return c.Send(body)
+}
+
+// isTimeout reports a request that ran out of time: its deadline passed, or PostgreSQL
+// cancelled a statement that ran longer than statement_timeout.
+func isTimeout(err error) bool {
+	var pqErr *pq.Error
+	return errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &pqErr) && pqErr.Code == "57014")
 }
 
 // isUnavailable reports errors that mean "the database cannot answer now": the client may

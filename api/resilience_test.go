@@ -5,11 +5,14 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/jmoiron/sqlx"
 
 	"github.com/diaspora-investor/marketplace/api"
+	"github.com/diaspora-investor/marketplace/internal/testdb"
 	"github.com/diaspora-investor/marketplace/repository"
 )
 
@@ -76,4 +79,35 @@ func FuzzCatalogueQuery(f *testing.F) {
 			t.Errorf("?%s with Accept-Language %q: %d %s", query, acceptLanguage, resp.StatusCode, body)
 		}
 	})
+}
+
+// A statement that outlives statement_timeout ends the request with a 503 timeout problem.
+// Another transaction holds a lock the query needs, so the query is sure to wait.
+func TestSlowQueryIsA503Timeout(t *testing.T) {
+	locker, dbURL := testdb.New(t)
+	db, err := repository.Open(t.Context(), dbURL, repository.PoolOptions{MaxOpen: 2, StatementTimeout: 200 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	tx, err := locker.Begin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.Exec(`LOCK TABLE incentives IN ACCESS EXCLUSIVE MODE`); err != nil {
+		t.Fatal(err)
+	}
+	langs, _ := api.LoadLanguages("en")
+	cfg := api.DefaultConfig()
+	cfg.JWTSecret = testSecret
+	app := api.New(cfg, repository.New(db), langs, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	resp, err := app.Test(httptest.NewRequest(http.MethodGet, "/v1/incentives", nil), -1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusServiceUnavailable || !strings.Contains(string(body), "/problems/timeout") || resp.Header.Get("Retry-After") == "" {
+		t.Errorf("%d %s", resp.StatusCode, body)
+	}
 }
