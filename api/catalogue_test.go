@@ -418,7 +418,8 @@ func TestConditionalRequestsAndCaching(t *testing.T) {
 		}
 		again := a.get(target, "If-None-Match", etag)
 		if again.status != http.StatusNotModified || len(again.body) != 0 {
-			t.Errorf("%s: If-None-Match answered %d with %d bytes", target, again.status, len(again.body))
+			t.Errorf("%s: If-None-Match %s answered %d, ETag %s, with %d bytes:\nfirst:  %s\nsecond: %s",
+				target, etag, again.status, again.header.Get("ETag"), len(again.body), r.body, again.body)
 		}
 		if other := a.get(target, "If-None-Match", `W/"0-0"`); other.status != http.StatusOK {
 			t.Errorf("%s: a stale ETag answered %d", target, other.status)
