@@ -252,6 +252,11 @@ func (c *Cluster) ensureDatabase(ctx context.Context) error {
 			return fmt.Errorf("pgcluster: create role: %w", err)
 		}
 	}
+	// Dropping a test database WITH (FORCE) must be able to end an autovacuum worker that
+	// happens to be in it.
+	if _, err := db.ExecContext(ctx, `GRANT pg_signal_backend TO `+AppRole); err != nil {
+		return fmt.Errorf("pgcluster: grant: %w", err)
+	}
 	if err := db.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)`, Database).Scan(&exists); err != nil {
 		return err
 	}

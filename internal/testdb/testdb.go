@@ -19,6 +19,7 @@ import (
 	"os"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
@@ -87,6 +88,8 @@ func NewEmpty(t testing.TB) string {
 	return withDatabase(base, name)
 }
 
+// dropDatabase drops a test database, retrying for a few seconds: a role that may not end
+// other sessions (an autovacuum worker that just entered it) must wait for them to leave.
 func dropDatabase(t testing.TB, base, name string) {
 	admin, err := sql.Open("postgres", base)
 	if err != nil {
@@ -94,8 +97,16 @@ func dropDatabase(t testing.TB, base, name string) {
 		return
 	}
 	defer admin.Close()
-	if _, err := admin.Exec(`DROP DATABASE IF EXISTS ` + pq.QuoteIdentifier(name) + ` WITH (FORCE)`); err != nil {
-		t.Errorf("drop test database: %v", err)
+	for attempt := 0; ; attempt++ {
+		_, err = admin.Exec(`DROP DATABASE IF EXISTS ` + pq.QuoteIdentifier(name) + ` WITH (FORCE)`)
+		if err == nil {
+			return
+		}
+		if attempt == 50 {
+			t.Errorf("drop test database: %v", err)
+			return
+		}
+		time.Sleep(100 * time.Millisecond)
 	}
 }
 
