@@ -3,11 +3,9 @@ package api_test
 import (
 	"encoding/base64"
 	"io"
-	"log/slog"
 	"sync"
 
 	"github.com/diaspora-investor/marketplace/api"
-	"github.com/diaspora-investor/marketplace/repository"
 
 	"encoding/json"
 	"fmt"
@@ -42,32 +40,7 @@ func (a *testAPI) send(method, target string, body any, header ...string) respon
 	for i := 0; i+1 < len(header); i += 2 {
 		req.Header.Set(header[i], header[i+1])
 	}
-	resp, err := a.app.Test(req, -1)
-	if err != nil {
-		a.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var buf strings.Builder
-	if _, err := fmt.Fprint(&buf, readAll(a.t, resp)); err != nil {
-		a.t.Fatal(err)
-	}
-	r := response{status: resp.StatusCode, header: resp.Header, body: []byte(buf.String())}
-	if err := validator.CheckResponse(req, r.status, r.header, r.body); err != nil {
-		a.t.Errorf("%s %s: response does not match openapi.yaml: %v", method, target, err)
-	}
-	return r
-}
-
-func readAll(t *testing.T, resp *http.Response) string {
-	var b strings.Builder
-	buf := make([]byte, 32<<10)
-	for {
-		n, err := resp.Body.Read(buf)
-		b.Write(buf[:n])
-		if err != nil {
-			return b.String()
-		}
-	}
+	return a.exchange(req)
 }
 
 type account struct {
@@ -151,7 +124,8 @@ func TestRegisterRules(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		body := readAll(t, resp)
+		b, _ := io.ReadAll(resp.Body)
+		body := string(b)
 		if resp.StatusCode != bad.status || !strings.Contains(body, bad.typ) {
 			t.Errorf("%q as %s: %d %s", bad.body, bad.contentType, resp.StatusCode, body)
 		}
@@ -576,10 +550,8 @@ func TestConcurrentGuessesMeetTheLimit(t *testing.T) {
 func TestForwardedForCountsOnlyBehindTrustedProxies(t *testing.T) {
 	a := newAPI(t)
 	cfg := api.DefaultConfig()
-	cfg.JWTSecret = testSecret
 	cfg.TrustedProxies = []string{"0.0.0.0"} // app.Test's peer address: the load balancer
-	langs, _ := api.LoadLanguages("en")
-	a.app = api.New(cfg, repository.New(a.db), langs, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	a.app = newApp(t, a.db, cfg)
 	// The client is the last hop the balancer saw; what the client wrote before it does not
 	// make it a new client.
 	for i := 1; i <= 21; i++ {

@@ -2,27 +2,19 @@ package api_test
 
 import (
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"testing"
 
 	"github.com/diaspora-investor/marketplace/api"
 	"github.com/diaspora-investor/marketplace/internal/testdb"
-	"github.com/diaspora-investor/marketplace/repository"
 )
 
 // BenchmarkListPage is one catalogue page through the whole in-process stack: middleware,
 // negotiation, the queries, labels, JSON and the ETag.
 func BenchmarkListPage(b *testing.B) {
 	db, _ := testdb.New(b)
-	langs, err := api.LoadLanguages("en")
-	if err != nil {
-		b.Fatal(err)
-	}
-	cfg := api.DefaultConfig()
-	cfg.JWTSecret = testSecret
-	app := api.New(cfg, repository.New(db), langs, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	app := newApp(b, db, api.DefaultConfig())
 	for b.Loop() {
 		req := httptest.NewRequest(http.MethodGet, "/v1/countries/CV/opportunities?sector=tourism&limit=20", nil)
 		req.Header.Set("Accept-Language", "fr-FR,fr;q=0.9,en;q=0.5")

@@ -59,15 +59,11 @@ func (s *server) listCountries(c *fiber.Ctx) error {
 
 // pathCountry reads {code} and checks that the country exists (404 otherwise).
 func (s *server) pathCountry(c *fiber.Ctx) (string, error) {
-	code := strings.ToUpper(c.Params("code"))
-	if !countryPattern.MatchString(code) {
-		return "", countryNotFound()
-	}
-	ok, err := s.store.CountryExists(c.UserContext(), code)
+	code, err := s.knownCountry(c.UserContext(), c.Params("code"))
 	if err != nil {
 		return "", err
 	}
-	if !ok {
+	if code == "" {
 		return "", countryNotFound()
 	}
 	return code, nil

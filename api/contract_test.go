@@ -1,8 +1,6 @@
 package api_test
 
 import (
-	"io"
-	"log/slog"
 	"regexp"
 	"slices"
 	"testing"
@@ -11,18 +9,13 @@ import (
 
 	"github.com/diaspora-investor/marketplace/api"
 	"github.com/diaspora-investor/marketplace/internal/contract"
-	"github.com/diaspora-investor/marketplace/repository"
 )
 
 // TestRouterMatchesDocument fails when a route exists in Fiber but not in openapi.yaml, or
 // the other way round.
 func TestRouterMatchesDocument(t *testing.T) {
-	langs, err := api.LoadLanguages("en")
-	if err != nil {
-		t.Fatal(err)
-	}
 	// The routes do not depend on the database: a store over no connection will do.
-	app := api.New(api.DefaultConfig(), repository.New(nil), langs, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	app := newApp(t, nil, api.DefaultConfig())
 	param := regexp.MustCompile(`:([A-Za-z_]+)`)
 	var served []string
 	for _, r := range app.GetRoutes(true) {

@@ -38,18 +38,25 @@ type testAPI struct {
 func newAPI(t *testing.T) *testAPI {
 	t.Helper()
 	db, _ := testdb.New(t)
-	langs, err := api.LoadLanguages("en")
-	if err != nil {
-		t.Fatal(err)
-	}
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	validatorOnce.Do(func() { validator, validatorErr = contract.NewValidator() })
 	if validatorErr != nil {
 		t.Fatalf("load openapi.yaml: %v", validatorErr)
 	}
-	cfg := api.DefaultConfig()
-	cfg.JWTSecret = testSecret
-	return &testAPI{t: t, app: api.New(cfg, repository.New(db), langs, log), db: db}
+	return &testAPI{t: t, app: newApp(t, db, api.DefaultConfig()), db: db}
+}
+
+// newApp builds the real app over db with cfg (signed with testSecret unless cfg says
+// otherwise), logging nowhere.
+func newApp(tb testing.TB, db *sqlx.DB, cfg api.Config) *fiber.App {
+	tb.Helper()
+	langs, err := api.LoadLanguages("en")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if cfg.JWTSecret == nil {
+		cfg.JWTSecret = testSecret
+	}
+	return api.New(cfg, repository.New(db), langs, slog.New(slog.NewTextHandler(io.Discard, nil)))
 }
 
 type response struct {
@@ -87,9 +94,15 @@ func (a *testAPI) do(method, target string, header map[string]string) response {
 	for k, v := range header {
 		req.Header.Set(k, v)
 	}
+	return a.exchange(req)
+}
+
+// exchange runs req through the app, reads the whole answer and checks it against the contract.
+func (a *testAPI) exchange(req *http.Request) response {
+	a.t.Helper()
 	resp, err := a.app.Test(req, -1)
 	if err != nil {
-		a.t.Fatalf("%s %s: %v", method, target, err)
+		a.t.Fatalf("%s %s: %v", req.Method, req.URL, err)
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(resp.Body)
@@ -97,7 +110,7 @@ func (a *testAPI) do(method, target string, header map[string]string) response {
 		a.t.Fatal(err)
 	}
 	if err := validator.CheckResponse(req, resp.StatusCode, resp.Header, body); err != nil {
-		a.t.Errorf("%s %s: response does not match openapi.yaml: %v", method, target, err)
+		a.t.Errorf("%s %s: response does not match openapi.yaml: %v", req.Method, req.URL, err)
 	}
 	return response{status: resp.StatusCode, header: resp.Header, body: body}
 }
@@ -145,5 +158,3 @@ func fieldErrors(p map[string]any) map[string]string {
 	}
 	return out
 }
-
-func newFuzzDB(f *testing.F) (*sqlx.DB, string) { return testdb.New(f) }

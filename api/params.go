@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"math/big"
 	"regexp"
 	"slices"
@@ -103,15 +104,12 @@ func (s *server) listFilter(c *fiber.Ctx, kind domain.Kind, types domain.CodeSet
 		q.add("country", "query", "unknown_country", map[string]any{"Value": truncate(v)})
 	} else if f.Country == "" {
 		if v != "" {
-			ok := countryPattern.MatchString(v)
-			if ok {
-				var err error
-				if ok, err = s.store.CountryExists(ctx, v); err != nil {
-					return f, err
-				}
+			code, err := s.knownCountry(ctx, v)
+			if err != nil {
+				return f, err
 			}
-			if ok {
-				f.Country = v
+			if code != "" {
+				f.Country = code
 			} else {
 				q.add("country", "query", "unknown_country", map[string]any{"Value": truncate(v)})
 			}
@@ -146,14 +144,11 @@ func (s *server) listFilter(c *fiber.Ctx, kind domain.Kind, types domain.CodeSet
 	}
 	f.Currency = "EUR"
 	if v := q.one("currency"); v != "" {
-		cur, err := domain.ParseCurrency(v)
-		ok := err == nil
-		if ok {
-			if ok, err = s.store.CurrencyConvertible(ctx, cur); err != nil {
-				return f, err
-			}
+		cur, err := s.knownCurrency(ctx, v)
+		if err != nil {
+			return f, err
 		}
-		if ok {
+		if cur != "" {
 			f.Currency = cur
 		} else {
 			q.add("currency", "query", "invalid_currency", map[string]any{"Value": truncate(v)})
@@ -204,4 +199,32 @@ func truncate(s string) string {
 		return string([]rune(s)[:60]) + "…"
 	}
 	return s
+}
+
+// knownCountry returns the catalogue's code for v (in any case), or "" when v names no
+// origin country of the catalogue.
+func (s *server) knownCountry(ctx context.Context, v string) (string, error) {
+	code := strings.ToUpper(v)
+	if !countryPattern.MatchString(code) {
+		return "", nil
+	}
+	ok, err := s.store.CountryExists(ctx, code)
+	if err != nil || !ok {
+		return "", err
+	}
+	return code, nil
+}
+
+// knownCurrency returns the ISO 4217 code for v when amounts in it can be converted (a rate to
+// the euro is known), or "".
+func (s *server) knownCurrency(ctx context.Context, v string) (string, error) {
+	cur, err := domain.ParseCurrency(v)
+	if err != nil {
+		return "", nil
+	}
+	ok, err := s.store.CurrencyConvertible(ctx, cur)
+	if err != nil || !ok {
+		return "", err
+	}
+	return cur, nil
 }

@@ -94,14 +94,11 @@ func (s *server) putProfile(c *fiber.Ctx) error {
 		out.DisplayName = checkDisplayName(&v, *in.DisplayName)
 	}
 	if in.OriginCountry != nil {
-		code := strings.ToUpper(*in.OriginCountry)
-		ok := countryPattern.MatchString(code)
-		if ok {
-			if ok, err = s.store.CountryExists(ctx, code); err != nil {
-				return err
-			}
+		code, err := s.knownCountry(ctx, *in.OriginCountry)
+		if err != nil {
+			return err
 		}
-		if ok {
+		if code != "" {
 			out.OriginCountry = &code
 		} else {
 			v.add("origin_country", "body", "unknown_country", map[string]any{"Value": truncate(*in.OriginCountry)})
@@ -201,14 +198,11 @@ func (s *server) ticket(c *fiber.Ctx, v *invalid, min, max *moneyInput, out *rep
 			v.add(name, "body", "invalid_amount", nil)
 			return "", "", false, nil
 		}
-		cur, errC := domain.ParseCurrency(m.Currency)
-		known := errC == nil
-		if known {
-			if known, err = s.store.CurrencyConvertible(c.UserContext(), cur); err != nil {
-				return "", "", false, err
-			}
+		cur, err := s.knownCurrency(c.UserContext(), m.Currency)
+		if err != nil {
+			return "", "", false, err
 		}
-		if !known {
+		if cur == "" {
 			v.add(name, "body", "invalid_currency", map[string]any{"Value": truncate(m.Currency)})
 			return "", "", false, nil
 		}

@@ -2,7 +2,6 @@ package api_test
 
 import (
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -24,13 +23,7 @@ func TestDatabaseDownIsA503(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	langs, err := api.LoadLanguages("en")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg := api.DefaultConfig()
-	cfg.JWTSecret = testSecret
-	app := api.New(cfg, repository.New(db), langs, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	app := newApp(t, db, api.DefaultConfig())
 	for _, target := range []string{"/v1/opportunities", "/v1/countries/CV", "/readyz"} {
 		req := httptest.NewRequest(http.MethodGet, target, nil)
 		resp, err := app.Test(req, -1)
@@ -58,14 +51,8 @@ func FuzzCatalogueQuery(f *testing.F) {
 		f.Add(seed, "pt-BR,pt;q=0.9")
 	}
 	f.Add("", ";;;q=abc,*")
-	db, _ := newFuzzDB(f)
-	langs, err := api.LoadLanguages("en")
-	if err != nil {
-		f.Fatal(err)
-	}
-	cfg := api.DefaultConfig()
-	cfg.JWTSecret = testSecret
-	app := api.New(cfg, repository.New(db), langs, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	db, _ := testdb.New(f)
+	app := newApp(f, db, api.DefaultConfig())
 	f.Fuzz(func(t *testing.T, query, acceptLanguage string) {
 		req := httptest.NewRequest(http.MethodGet, "/v1/opportunities", nil)
 		req.URL.RawQuery = query
@@ -98,10 +85,7 @@ func TestSlowQueryIsA503Timeout(t *testing.T) {
 	if _, err := tx.Exec(`LOCK TABLE incentives IN ACCESS EXCLUSIVE MODE`); err != nil {
 		t.Fatal(err)
 	}
-	langs, _ := api.LoadLanguages("en")
-	cfg := api.DefaultConfig()
-	cfg.JWTSecret = testSecret
-	app := api.New(cfg, repository.New(db), langs, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	app := newApp(t, db, api.DefaultConfig())
 	resp, err := app.Test(httptest.NewRequest(http.MethodGet, "/v1/incentives", nil), -1)
 	if err != nil {
 		t.Fatal(err)

@@ -347,10 +347,7 @@ func (s *Store) SavedOpportunities(ctx context.Context, userID string, f domain.
 	if a := f.After; a != nil {
 		where += " AND (s.saved_at, s.opportunity_id) < (" + q.arg(a.PublishedAt) + ", " + q.arg(a.ID) + "::uuid)"
 	}
-	var marks []struct {
-		ID      string    `db:"opportunity_id"`
-		SavedAt time.Time `db:"saved_at"`
-	}
+	var marks []Bookmark
 	if err := s.db.SelectContext(ctx, &marks, `
 		SELECT s.opportunity_id, s.saved_at FROM saved_opportunities s JOIN opportunities o ON o.id = s.opportunity_id
 		WHERE `+where+` ORDER BY s.saved_at DESC, s.opportunity_id DESC LIMIT `+q.arg(limit+1), q.args...); err != nil {
@@ -386,15 +383,15 @@ func (s *Store) SavedOpportunities(ctx context.Context, userID string, f domain.
 	return page, nil
 }
 
-// SavedIDs lists every bookmark of a user, for the export.
-func (s *Store) SavedIDs(ctx context.Context, userID string) ([]struct {
+// Bookmark is one saved opportunity, by id.
+type Bookmark struct {
 	ID      string    `db:"opportunity_id"`
 	SavedAt time.Time `db:"saved_at"`
-}, error) {
-	var rows []struct {
-		ID      string    `db:"opportunity_id"`
-		SavedAt time.Time `db:"saved_at"`
-	}
+}
+
+// SavedIDs lists every bookmark of a user, newest first, for the export.
+func (s *Store) SavedIDs(ctx context.Context, userID string) ([]Bookmark, error) {
+	var rows []Bookmark
 	err := s.db.SelectContext(ctx, &rows, `
 		SELECT opportunity_id, saved_at FROM saved_opportunities WHERE user_id = $1 ORDER BY saved_at DESC, opportunity_id DESC`, userID)
 	return rows, err

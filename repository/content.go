@@ -45,14 +45,19 @@ var opportunitySpec = kindSpec{
 	joins: `LEFT JOIN regions r ON r.country_code = c.country_code AND r.code = c.region_code`,
 }
 
-// eligibilityColumns are the structured conditions incentives and programmes share.
+// eligibilityColumns are the structured conditions incentives and programmes share; the
+// regions come from eligibilityJoin, which reads them in one pass.
 func eligibilityColumns(singular string) string {
 	return `c.investor_types, c.min_investment::text AS min_investment, c.max_investment::text AS max_investment,
 		c.investment_currency, c.min_jobs, c.residence_abroad, ` + sectorsColumn(singular) + `,
-		ARRAY(SELECT x.region_code FROM ` + singular + `_regions x JOIN regions r ON r.country_code = x.country_code AND r.code = x.region_code
-			WHERE x.` + singular + `_id = c.id ORDER BY r.position) AS region_codes,
-		ARRAY(SELECT r.name FROM ` + singular + `_regions x JOIN regions r ON r.country_code = x.country_code AND r.code = x.region_code
-			WHERE x.` + singular + `_id = c.id ORDER BY r.position) AS region_names`
+		coalesce(rg.codes, '{}') AS region_codes, coalesce(rg.names, '{}') AS region_names`
+}
+
+func eligibilityJoin(singular string) string {
+	return `LEFT JOIN LATERAL (
+		SELECT array_agg(x.region_code ORDER BY r.position) AS codes, array_agg(r.name ORDER BY r.position) AS names
+		FROM ` + singular + `_regions x JOIN regions r ON r.country_code = x.country_code AND r.code = x.region_code
+		WHERE x.` + singular + `_id = c.id) rg ON true`
 }
 
 func sectorsColumn(singular string) string {
@@ -68,6 +73,7 @@ var incentiveSpec = kindSpec{
 		return `c.type, c.legal_instrument, c.legal_article, c.legal_url, c.valid_from, c.valid_until, ` +
 			eligibilityColumns("incentive")
 	},
+	joins: eligibilityJoin("incentive"),
 }
 
 var programmeSpec = kindSpec{
@@ -83,7 +89,7 @@ var programmeSpec = kindSpec{
 		}
 		return cols
 	},
-	joins: `JOIN organizations op ON op.id = c.operator_id`,
+	joins: `JOIN organizations op ON op.id = c.operator_id ` + eligibilityJoin("programme"),
 }
 
 // query collects bound parameters while SQL text is assembled; only fixed identifiers of a
