@@ -34,9 +34,10 @@ var (
 		"duty_exemption", "grant", "loan", "guarantee", "interest_subsidy", "land", "residency", "other"}}
 	Taxes = CodeSet{"tax", []string{"irpc", "irps", "iur", "iup", "vat", "import_duty",
 		"stamp_duty", "property_transfer", "income_tax", "other"}}
-	FactMetrics = CodeSet{"fact_metric", []string{"diaspora_size", "resident_population",
+	AuditActions = CodeSet{"audit_action", []string{"create", "update", "translate", "delete_translation",
+		"submit", "publish", "reject", "archive", "delete", "verify", "unverify", "add_member", "remove_member"}}
+	MemberRoles      = CodeSet{"member_role", []string{"owner", "member"}}
+	InterestStatuses = CodeSet{"interest_status", []string{"sent", "read", "answered", "closed"}}
+	FactMetrics      = CodeSet{"fact_metric", []string{"diaspora_size", "resident_population",
 		"remittances_gdp_share", "remittances_volume", "residence_country_diaspora"}}
 )
-
-// StatusPublished is the only status the public catalogue shows.
-const StatusPublished = "published"

@@ -40,6 +40,9 @@ type ListFilter struct {
 	IDs []string
 	// Owner, when set, ties a cursor to one user's list (bookmarks).
 	Owner string
+	// AnyStatus reads an item whatever its workflow status, for its editors; the catalogue
+	// shows published items only.
+	AnyStatus bool
 }
 
 // Fingerprint identifies what a filter selects and in which order (not the page or the
@@ -61,6 +64,8 @@ type Cursor struct {
 	Rank        *float32  `json:"r,omitempty"`
 	PublishedAt time.Time `json:"p"`
 	ID          string    `json:"i"`
+	// Key is the sort key of lists ordered by a text (organizations by name).
+	Key string `json:"k,omitempty"`
 }
 
 // ErrInvalidCursor is returned for a cursor this API did not make or made for another list.
@@ -114,3 +119,44 @@ func isUUID(s string) bool {
 
 // IsID reports whether s has the shape of a content id (as opposed to a slug).
 func IsID(s string) bool { return isUUID(strings.ToLower(s)) }
+
+// SeqCursor is the position after the last entry of a list ordered by a sequence number (the
+// audit trail).
+type SeqCursor struct {
+	List uint32 `json:"l"`
+	Seq  int64  `json:"s"`
+}
+
+// Encode makes the opaque form clients send back.
+func (c SeqCursor) Encode() string {
+	b, _ := json.Marshal(c)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// DecodeSeqCursor reads a sequence cursor made for the list of fingerprint list.
+func DecodeSeqCursor(s string, list uint32) (*SeqCursor, error) {
+	if len(s) > 128 {
+		return nil, ErrInvalidCursor
+	}
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil {
+		return nil, ErrInvalidCursor
+	}
+	var c SeqCursor
+	dec := json.NewDecoder(strings.NewReader(string(b)))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&c); err != nil || c.List != list || c.Seq <= 0 {
+		return nil, ErrInvalidCursor
+	}
+	return &c, nil
+}
+
+// ListFingerprint identifies a list by its parts, for cursors of lists other than content.
+func ListFingerprint(parts ...string) uint32 {
+	h := fnv.New32a()
+	for _, part := range parts {
+		h.Write([]byte(part))
+		h.Write([]byte{0})
+	}
+	return h.Sum32()
+}

@@ -1,0 +1,109 @@
+package domain
+
+import (
+	"fmt"
+	"time"
+)
+
+// Denied is the error of a write the rules refuse; Decision says why.
+type Denied struct{ Decision Decision }
+
+func (d Denied) Error() string { return fmt.Sprintf("denied (%d)", d.Decision) }
+
+// UserRef names a user where a record points to them.
+type UserRef struct {
+	ID   string
+	Name string
+}
+
+// Change is one field's value before and after a change (nil where it had none).
+type Change struct {
+	Before any `json:"before"`
+	After  any `json:"after"`
+}
+
+// AuditEvent is one entry of the audit trail.
+type AuditEvent struct {
+	ID       int64
+	At       time.Time
+	Actor    *UserRef // nil when the account was deleted since
+	Entity   string
+	EntityID string
+	Action   string
+	Lang     *string
+	Changes  map[string]Change
+	Note     *string
+}
+
+// OrgDetail is an organization as its members and the public see it.
+type OrgDetail struct {
+	Organization
+	Country    *string
+	VerifiedAt *time.Time
+	CreatedAt  time.Time
+}
+
+// Member is a user's membership of an organization.
+type Member struct {
+	UserID  string
+	Email   string
+	Name    string
+	Role    string
+	AddedAt time.Time
+}
+
+// Translation is what editors see of one language of an item.
+type Translation struct {
+	Lang      string
+	UpdatedAt time.Time
+	UpdatedBy *UserRef
+	// Stale: written before the last change of the source language's text.
+	Stale bool
+}
+
+// Editorial is the side of an item only its editors see.
+type Editorial struct {
+	Version      int
+	Status       string
+	ReviewNote   *string
+	SubmittedAt  *time.Time
+	CreatedAt    time.Time
+	Translations []Translation
+}
+
+// ContentSummary is one line of an organization's content list or of the review queue.
+type ContentSummary struct {
+	Kind         Kind
+	ID           string
+	Slug         string
+	Country      string
+	Status       string
+	Title        string
+	Lang         string
+	Langs        []string
+	Organization OrgRef
+	ReviewNote   *string
+	SubmittedAt  *time.Time
+	UpdatedAt    time.Time
+}
+
+// Interest is an expression of interest in an opportunity.
+type Interest struct {
+	ID           string
+	Opportunity  LinkedItem
+	Organization OrgRef
+	Status       string
+	Message      string
+	Amount       *Money
+	Shared       map[string]any
+	Reply        *string
+	RepliedAt    *time.Time
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+	InvestorID   string
+}
+
+// ShareableFields are the profile fields an investor may choose to show the agency with an
+// expression of interest.
+var ShareableFields = []string{"display_name", "email", "origin_country", "residence_country",
+	"investor_type", "legal_form", "sectors", "ticket"}
