@@ -44,6 +44,12 @@ func (s *server) private(c *fiber.Ctx, v *view) {
 	c.Set(fiber.HeaderContentLanguage, strings.Join(v.used, ", "))
 }
 
+// sendNoContent answers a write that has nothing to show: 204, and nothing for caches to keep.
+func sendNoContent(c *fiber.Ctx) error {
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
 // supportedLanguage checks a preferred language and returns the supported one it stands for.
 func (s *server) supportedLanguage(tag string) (string, bool) {
 	t, err := parseTag(tag)
@@ -272,8 +278,7 @@ func (s *server) logout(c *fiber.Ctx) error {
 	if err := s.store.RevokeRefreshFamily(c.UserContext(), hashRefreshToken(in.RefreshToken)); err != nil {
 		return err
 	}
-	c.Set(fiber.HeaderCacheControl, "no-store")
-	return c.SendStatus(fiber.StatusNoContent)
+	return sendNoContent(c)
 }
 
 func (s *server) getMe(c *fiber.Ctx) error {
@@ -398,8 +403,7 @@ func (s *server) changePassword(c *fiber.Ctx) error {
 	if err := s.store.ChangePassword(c.UserContext(), user.ID, hash); err != nil {
 		return err
 	}
-	c.Set(fiber.HeaderCacheControl, "no-store")
-	return c.SendStatus(fiber.StatusNoContent)
+	return sendNoContent(c)
 }
 
 func (s *server) deleteMe(c *fiber.Ctx) error {
@@ -415,6 +419,5 @@ func (s *server) deleteMe(c *fiber.Ctx) error {
 		s.bucket(writesPerUser, user.ID), s.bucket(failedLoginsPerAccount, strings.ToLower(user.Email))}); err != nil {
 		return err
 	}
-	c.Set(fiber.HeaderCacheControl, "no-store")
-	return c.SendStatus(fiber.StatusNoContent)
+	return sendNoContent(c)
 }

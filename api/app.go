@@ -95,7 +95,7 @@ func New(cfg Config, store *repository.Store, langs *Languages, log *slog.Logger
 		AllowOrigins: cfg.CORSOrigins,
 		AllowMethods: "GET,HEAD,POST,PUT,PATCH,DELETE,OPTIONS",
 		AllowHeaders: "Accept, Accept-Language, Authorization, Content-Type, If-None-Match, If-Match, Idempotency-Key, X-Request-ID",
-		ExposeHeaders: "Content-Disposition, Content-Language, ETag, Link, Location, Retry-After, " +
+		ExposeHeaders: "Content-Disposition, Content-Language, ETag, Idempotent-Replayed, Link, Location, Retry-After, " +
 			"RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset, WWW-Authenticate, X-Request-ID",
 		MaxAge: 600,
 	}))

@@ -123,6 +123,9 @@ type contentRoutes[T any, J any, D any] struct {
 	one      func(*repository.Store, context.Context, string, []string) (*T, error)
 	item     func(*view, T) J
 	detail   func(*view, *T) D
+	// forEditor reads an item in any status; withEditorial adds what only editors see.
+	forEditor     func(*repository.Store, context.Context, string, []string) (*T, error)
+	withEditorial func(D, *editorialJSON) D
 }
 
 func (r contentRoutes[T, J, D]) listHandler(s *server, byCountry bool) fiber.Handler {
@@ -160,6 +163,16 @@ func (r contentRoutes[T, J, D]) detailHandler(s *server) fiber.Handler {
 		if !idPattern.MatchString(id) {
 			return notFound(r.resource)
 		}
+		itemID, editor, visible, err := s.editorFor(c, r.kind, id)
+		if err != nil {
+			return err
+		}
+		if editor {
+			return r.editorView(s, c, itemID, fiber.StatusOK, nil)
+		}
+		if !visible {
+			return notFound(r.resource)
+		}
 		it, err := r.one(s.store, c.UserContext(), id, requestPrefs(c))
 		if errors.Is(err, repository.ErrNotFound) {
 			return notFound(r.resource)
@@ -179,15 +192,30 @@ var (
 		kind: domain.KindOpportunity, resource: "opportunity", types: domain.Instruments,
 		list: (*repository.Store).Opportunities, one: (*repository.Store).Opportunity,
 		item: (*view).opportunity, detail: (*view).opportunityDetail,
+		forEditor: (*repository.Store).OpportunityForEditor,
+		withEditorial: func(d opportunityDetailJSON, e *editorialJSON) opportunityDetailJSON {
+			d.Editorial = e
+			return d
+		},
 	}
 	incentiveRoutes = contentRoutes[domain.Incentive, incentiveJSON, incentiveDetailJSON]{
 		kind: domain.KindIncentive, resource: "incentive", types: domain.IncentiveTypes,
 		list: (*repository.Store).Incentives, one: (*repository.Store).Incentive,
 		item: (*view).incentive, detail: (*view).incentiveDetail,
+		forEditor: (*repository.Store).IncentiveForEditor,
+		withEditorial: func(d incentiveDetailJSON, e *editorialJSON) incentiveDetailJSON {
+			d.Editorial = e
+			return d
+		},
 	}
 	programmeRoutes = contentRoutes[domain.Programme, programmeJSON, programmeDetailJSON]{
 		kind: domain.KindProgramme, resource: "programme", types: domain.ProgrammeTypes,
 		list: (*repository.Store).Programmes, one: (*repository.Store).Programme,
 		item: (*view).programme, detail: (*view).programmeDetail,
+		forEditor: (*repository.Store).ProgrammeForEditor,
+		withEditorial: func(d programmeDetailJSON, e *editorialJSON) programmeDetailJSON {
+			d.Editorial = e
+			return d
+		},
 	}
 )

@@ -285,9 +285,9 @@ func TestUnknownThingsAre404s(t *testing.T) {
 			t.Logf("%s: French title %v", target, p["title"])
 		}
 	}
-	r := a.do(http.MethodPost, "/v1/opportunities", nil)
+	r := a.do(http.MethodPut, "/v1/opportunities", nil)
 	problemOf(t, r, http.StatusMethodNotAllowed, "/problems/method-not-allowed")
-	if allow := r.header.Get("Allow"); !strings.Contains(allow, "GET") {
+	if allow := r.header.Get("Allow"); !strings.Contains(allow, "GET") || !strings.Contains(allow, "POST") {
 		t.Errorf("Allow %q", allow)
 	}
 	if n := a.count(`SELECT count(*) FROM opportunities`); n == 0 {

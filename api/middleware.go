@@ -145,11 +145,16 @@ func conditional(c *fiber.Ctx) error {
 		strings.HasPrefix(c.Path(), "/docs/") { // the docs' assets carry their own validators
 		return nil
 	}
-	body := c.Response().Body()
-	h := fnv.New64a()
-	h.Write(body)
-	etag := `W/"` + strconv.FormatUint(h.Sum64(), 36) + "-" + strconv.Itoa(len(body)) + `"`
-	c.Set(fiber.HeaderETag, etag)
+	// A handler that knows its resource's version (an editor's view) sets its own ETag;
+	// otherwise the body's hash is the validator.
+	etag := string(c.Response().Header.Peek(fiber.HeaderETag))
+	if etag == "" {
+		body := c.Response().Body()
+		h := fnv.New64a()
+		h.Write(body)
+		etag = `W/"` + strconv.FormatUint(h.Sum64(), 36) + "-" + strconv.Itoa(len(body)) + `"`
+		c.Set(fiber.HeaderETag, etag)
+	}
 	if etagMatches(c.Get(fiber.HeaderIfNoneMatch), etag) {
 		c.Status(fiber.StatusNotModified)
 		c.Response().ResetBody()

@@ -79,6 +79,21 @@ func (q *queryParams) amount(name string) string {
 	return a
 }
 
+// cursor reads the cursor parameter of the list named list: nil when there is none, or when it
+// is malformed or was made for another list (reported).
+func (q *queryParams) cursor(list uint32) *domain.Cursor {
+	raw := q.one("cursor")
+	if raw == "" {
+		return nil
+	}
+	cur, err := domain.DecodeCursor(raw, list)
+	if err != nil {
+		q.add("cursor", "query", "invalid_cursor", nil)
+		return nil
+	}
+	return cur
+}
+
 func (q *queryParams) limit() int {
 	v := q.one("limit")
 	if v == "" {

@@ -92,6 +92,12 @@ func (s *server) errorHandler(c *fiber.Ctx, err error) error {
 		e = &apiError{status: fiber.StatusServiceUnavailable, slug: "timeout", retry: 5, internal: err}
 	case isUnavailable(err):
 		e = &apiError{status: fiber.StatusServiceUnavailable, slug: "unavailable", retry: 5, internal: err}
+	case sqlState(err, "23"):
+		// A constraint the handlers should have checked first: still the client's request, not
+		// our failure. Logged, so the missing check gets written.
+		e = &apiError{status: fiber.StatusConflict, slug: "conflict", internal: err}
+	case sqlState(err, "22"):
+		e = &apiError{status: fiber.StatusBadRequest, slug: "invalid-body", internal: err}
 	default:
 		e = &apiError{status: fiber.StatusInternalServerError, slug: "internal", internal: err}
 	}
@@ -185,6 +191,12 @@ func (s *server) writeProblem(c *fiber.Ctx, e *apiError) error {
 	}
 	c.Set(fiber.HeaderContentType, "application/problem+json")
 	return c.Send(body)
+}
+
+// sqlState reports a PostgreSQL error of the class (the first two characters of SQLSTATE).
+func sqlState(err error, class string) bool {
+	var pqErr *pq.Error
+	return errors.As(err, &pqErr) && strings.HasPrefix(string(pqErr.Code), class)
 }
 
 // isTimeout reports a request that ran out of time: its deadline passed, or PostgreSQL

@@ -289,8 +289,7 @@ func (s *server) saveOpportunity(c *fiber.Ctx) error {
 		}
 		return err
 	}
-	c.Set(fiber.HeaderCacheControl, "no-store")
-	return c.SendStatus(fiber.StatusNoContent)
+	return sendNoContent(c)
 }
 
 func (s *server) unsaveOpportunity(c *fiber.Ctx) error {
@@ -304,8 +303,7 @@ func (s *server) unsaveOpportunity(c *fiber.Ctx) error {
 			return err
 		}
 	}
-	c.Set(fiber.HeaderCacheControl, "no-store")
-	return c.SendStatus(fiber.StatusNoContent)
+	return sendNoContent(c)
 }
 
 type exportJSON struct {

@@ -1,6 +1,10 @@
 package api
 
-import "github.com/gofiber/fiber/v2"
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/diaspora-investor/marketplace/domain"
+)
 
 // routes declares every route of the API; openapi.yaml must list exactly these (a test
 // compares them).
@@ -41,4 +45,39 @@ func (s *server) routes(app *fiber.App) {
 	v1.Get("/me/saved", s.listSaved)
 	v1.Put("/me/saved/:opportunity_id", s.saveOpportunity)
 	v1.Delete("/me/saved/:opportunity_id", s.unsaveOpportunity)
+	v1.Get("/me/interests", s.myInterests)
+
+	// Agencies and administrators: organizations, content writing, the workflow, interests.
+	v1.Get("/organizations", s.listOrganizations)
+	v1.Post("/organizations", s.createOrganization)
+	v1.Get("/organizations/:id", s.getOrganization)
+	v1.Patch("/organizations/:id", s.patchOrganization)
+	v1.Post("/organizations/:id/verify", s.verifyOrganization(true))
+	v1.Post("/organizations/:id/unverify", s.verifyOrganization(false))
+	v1.Get("/organizations/:id/members", s.listMembers)
+	v1.Post("/organizations/:id/members", s.addMember)
+	v1.Delete("/organizations/:id/members/:user_id", s.removeMember)
+	v1.Get("/organizations/:id/content", s.orgContent)
+	v1.Get("/organizations/:id/interests", s.orgInterests)
+	v1.Get("/organizations/:id/history", s.orgHistory)
+	v1.Get("/review-queue", s.reviewQueue)
+	editorRoutes(v1, s, "/opportunities", opportunityRoutes)
+	editorRoutes(v1, s, "/incentives", incentiveRoutes)
+	editorRoutes(v1, s, "/programmes", programmeRoutes)
+	v1.Post("/opportunities/:id/interests", s.sendInterest)
+	v1.Get("/interests/:id", s.getInterest)
+	v1.Patch("/interests/:id", s.patchInterest)
+}
+
+// editorRoutes declares the writes of one kind of content.
+func editorRoutes[T, J, D any](v1 fiber.Router, s *server, path string, r contentRoutes[T, J, D]) {
+	v1.Post(path, r.createHandler(s))
+	v1.Patch(path+"/:id", r.patchHandler(s))
+	v1.Delete(path+"/:id", r.deleteHandler(s))
+	v1.Put(path+"/:id/translations/:lang", r.putTranslationHandler(s))
+	v1.Delete(path+"/:id/translations/:lang", r.deleteTranslationHandler(s))
+	for _, action := range []domain.Action{domain.ActionSubmit, domain.ActionPublish, domain.ActionReject, domain.ActionArchive} {
+		v1.Post(path+"/:id/"+string(action), r.transitionHandler(s, action))
+	}
+	v1.Get(path+"/:id/history", r.historyHandler(s))
 }

@@ -105,7 +105,7 @@ type provenanceJSON struct {
 	Status       coded      `json:"status"`
 	Illustrative bool       `json:"illustrative"`
 	Organization orgRefJSON `json:"organization"`
-	PublishedAt  time.Time  `json:"published_at"`
+	PublishedAt  *time.Time `json:"published_at"`
 	UpdatedAt    time.Time  `json:"updated_at"`
 }
 
@@ -131,6 +131,8 @@ type opportunityDetailJSON struct {
 	Incentives  []linkedJSON `json:"incentives"`
 	Programmes  []linkedJSON `json:"programmes"`
 	Source      *sourceJSON  `json:"source"`
+	// Editorial is shown to the item's editors only.
+	Editorial *editorialJSON `json:"editorial,omitempty"`
 }
 
 type contactJSON struct {
@@ -189,6 +191,8 @@ type incentiveDetailJSON struct {
 	incentiveJSON
 	Description string      `json:"description"`
 	Source      *sourceJSON `json:"source"`
+	// Editorial is shown to the item's editors only.
+	Editorial *editorialJSON `json:"editorial,omitempty"`
 }
 
 type programmeJSON struct {
@@ -210,6 +214,8 @@ type programmeDetailJSON struct {
 	Description string      `json:"description"`
 	HowToApply  string      `json:"how_to_apply"`
 	Source      *sourceJSON `json:"source"`
+	// Editorial is shown to the item's editors only.
+	Editorial *editorialJSON `json:"editorial,omitempty"`
 }
 
 // view renders domain values for one response, in one interface language, and records the
@@ -312,7 +318,7 @@ func (v *view) content(c domain.Content) contentJSON {
 
 func (v *view) provenance(c domain.Content) provenanceJSON {
 	return provenanceJSON{Status: v.label(domain.Statuses, c.Status), Illustrative: c.Illustrative,
-		Organization: orgRef(c.Organization), PublishedAt: c.PublishedAt.UTC(), UpdatedAt: c.UpdatedAt.UTC()}
+		Organization: orgRef(c.Organization), PublishedAt: utc(c.PublishedAt), UpdatedAt: c.UpdatedAt.UTC()}
 }
 
 func (v *view) opportunity(o domain.Opportunity) opportunityJSON {

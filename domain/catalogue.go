@@ -96,7 +96,7 @@ type Content struct {
 	Illustrative bool
 	Organization OrgRef
 	Source       *Source
-	PublishedAt  time.Time
+	PublishedAt  *time.Time // nil until first published
 	UpdatedAt    time.Time
 	Summary      string
 	Description  string // only in details

@@ -31,8 +31,9 @@ type server struct {
 	validate *contract.Validator
 }
 
-// startServer builds cmd/api and runs it against a new empty database.
-func startServer(t *testing.T) (*server, *exec.Cmd, *bytes.Buffer) {
+// startServer builds cmd/api and runs it against a new empty database, with extra
+// environment variables (KEY=value) if any.
+func startServer(t *testing.T, env ...string) (*server, *exec.Cmd, *bytes.Buffer) {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), "api")
 	build := exec.Command("go", "build", "-o", bin, "../cmd/api")
@@ -42,6 +43,7 @@ func startServer(t *testing.T) (*server, *exec.Cmd, *bytes.Buffer) {
 	port := freePort(t)
 	cmd := exec.Command(bin, "serve")
 	cmd.Env = append(os.Environ(), "DATABASE_URL="+testdb.NewEmpty(t), "PORT="+port, "HOST=127.0.0.1", "LOG_LEVEL=warn")
+	cmd.Env = append(cmd.Env, env...)
 	var logs bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &logs, &logs
 	if err := cmd.Start(); err != nil {

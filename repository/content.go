@@ -105,6 +105,9 @@ func (q *query) arg(v any) string {
 func (k kindSpec) scope(q *query, f domain.ListFilter) (from string, where []string) {
 	from = k.table + " c"
 	where = []string{"c.status = 'published'"}
+	if f.AnyStatus {
+		where = []string{"true"}
+	}
 	if f.Query != "" {
 		from += " CROSS JOIN search_query(" + q.arg(f.Query) + ", " + q.arg(pq.Array(f.SearchLangs)) + ") AS sq"
 		where = append(where, "c.search_document @@ sq")
@@ -177,6 +180,7 @@ type contentRow struct {
 	Illustrative bool           `db:"illustrative"`
 	SourceTitle  *string        `db:"source_title"`
 	SourceURL    *string        `db:"source_url"`
+	Unpublished  bool           `db:"unpublished"`
 	UpdatedAt    time.Time      `db:"updated_at"`
 	OrgID        string         `db:"org_id"`
 	OrgName      string         `db:"org_name"`
@@ -196,10 +200,12 @@ func (r contentRow) content() domain.Content {
 		Status:       r.Status,
 		Illustrative: r.Illustrative,
 		Organization: domain.OrgRef{ID: r.OrgID, Name: r.OrgName, Acronym: r.OrgAcronym},
-		PublishedAt:  r.PublishedAt,
 		UpdatedAt:    r.UpdatedAt,
 		Summary:      r.Summary,
 		Description:  r.Description,
+	}
+	if !r.Unpublished {
+		c.PublishedAt = &r.PublishedAt
 	}
 	if r.SourceTitle != nil && r.SourceURL != nil {
 		c.Source = &domain.Source{Title: *r.SourceTitle, URL: *r.SourceURL}
@@ -243,7 +249,8 @@ func selectRows[R interface{ key() rowKey }](ctx context.Context, db sqlx.Querye
 		limit = domain.DefaultLimit
 	}
 	sqlText := `SELECT c.id, c.slug, c.country_code, c.status, c.source_lang, c.langs, c.illustrative,
-			c.source_title, c.source_url, c.published_at, c.updated_at,
+			c.source_title, c.source_url, c.updated_at,
+			coalesce(c.published_at, c.created_at) AS published_at, c.published_at IS NULL AS unpublished,
 			org.id AS org_id, org.name AS org_name, org.acronym AS org_acronym,
 			coalesce(tr.lang, c.source_lang) AS lang, coalesce(tr.` + k.titleCol + `, '') AS title_text,
 			coalesce(tr.summary, '') AS summary` + description + `, ` + rank + `, ` + k.columns(detail) + `

@@ -54,7 +54,10 @@ func TestOpportunitiesOnlyPublishedNewestFirst(t *testing.T) {
 			t.Errorf("%s listed twice", o.Slug)
 		}
 		seen[o.ID] = true
-		if i > 0 && o.PublishedAt.After(all[i-1].PublishedAt) {
+		if o.PublishedAt == nil {
+			t.Fatalf("%s is listed without a publication time", o.Slug)
+		}
+		if i > 0 && o.PublishedAt.After(*all[i-1].PublishedAt) {
 			t.Errorf("%s published after the one before it", o.Slug)
 		}
 		if o.Lang != "en" || !slices.Contains(o.Langs, "en") {

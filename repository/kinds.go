@@ -63,7 +63,12 @@ func (s *Store) Opportunities(ctx context.Context, f domain.ListFilter) (*domain
 // Opportunity reads one published opportunity by id or slug, with its linked incentives and
 // programmes.
 func (s *Store) Opportunity(ctx context.Context, idOrSlug string, langs []string) (*domain.Opportunity, error) {
-	rows, _, err := selectRows[opportunityRow](ctx, s.db, opportunitySpec, domain.ListFilter{Langs: langs}, idOrSlug)
+	return s.opportunity(ctx, idOrSlug, langs, false)
+}
+
+// opportunity reads one opportunity; anyStatus reads it whatever its status (for its editors).
+func (s *Store) opportunity(ctx context.Context, idOrSlug string, langs []string, anyStatus bool) (*domain.Opportunity, error) {
+	rows, _, err := selectRows[opportunityRow](ctx, s.db, opportunitySpec, domain.ListFilter{Langs: langs, AnyStatus: anyStatus}, idOrSlug)
 	if err != nil {
 		return nil, err
 	}
@@ -150,7 +155,12 @@ func (s *Store) Incentives(ctx context.Context, f domain.ListFilter) (*domain.Pa
 
 // Incentive reads one published incentive by id or slug.
 func (s *Store) Incentive(ctx context.Context, idOrSlug string, langs []string) (*domain.Incentive, error) {
-	rows, _, err := selectRows[incentiveRow](ctx, s.db, incentiveSpec, domain.ListFilter{Langs: langs}, idOrSlug)
+	return s.incentive(ctx, idOrSlug, langs, false)
+}
+
+// incentive reads one incentive; anyStatus reads it whatever its status (for its editors).
+func (s *Store) incentive(ctx context.Context, idOrSlug string, langs []string, anyStatus bool) (*domain.Incentive, error) {
+	rows, _, err := selectRows[incentiveRow](ctx, s.db, incentiveSpec, domain.ListFilter{Langs: langs, AnyStatus: anyStatus}, idOrSlug)
 	if err != nil {
 		return nil, err
 	}
@@ -245,7 +255,12 @@ func (s *Store) Programmes(ctx context.Context, f domain.ListFilter) (*domain.Pa
 
 // Programme reads one published programme by id or slug.
 func (s *Store) Programme(ctx context.Context, idOrSlug string, langs []string) (*domain.Programme, error) {
-	rows, _, err := selectRows[programmeRow](ctx, s.db, programmeSpec, domain.ListFilter{Langs: langs}, idOrSlug)
+	return s.programme(ctx, idOrSlug, langs, false)
+}
+
+// programme reads one programme; anyStatus reads it whatever its status (for its editors).
+func (s *Store) programme(ctx context.Context, idOrSlug string, langs []string, anyStatus bool) (*domain.Programme, error) {
+	rows, _, err := selectRows[programmeRow](ctx, s.db, programmeSpec, domain.ListFilter{Langs: langs, AnyStatus: anyStatus}, idOrSlug)
 	if err != nil {
 		return nil, err
 	}

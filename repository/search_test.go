@@ -41,7 +41,7 @@ type item struct {
 	Langs       []string
 	SourceLang  string
 	Status      string
-	PublishedAt time.Time
+	PublishedAt *time.Time
 }
 
 func toItem(kind domain.Kind, c domain.Content, title string) item {
@@ -388,7 +388,7 @@ func TestSearchRanksAndPagesEveryMatchOnce(t *testing.T) {
 				if next.Rank == nil || *next.Rank != rank[last.ID] {
 					t.Errorf("cursor after %s carries rank %v, its rank is %v", last.Slug, next.Rank, rank[last.ID])
 				}
-				if next.ID != last.ID || !next.PublishedAt.Equal(last.PublishedAt) {
+				if next.ID != last.ID || !next.PublishedAt.Equal(*last.PublishedAt) {
 					t.Errorf("cursor %+v is not at the last item %s", next, last.Slug)
 				}
 				f.After = next

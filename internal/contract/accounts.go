@@ -122,7 +122,8 @@ func (c *check) checkAuth() {
 	}
 }
 
-// checkCacheScope checks that a catalogue read is private exactly when a token was sent.
+// checkCacheScope checks that a read whose token is optional is public exactly when no token
+// was sent: with one it is private, or no-store when it is about the reader.
 func (c *check) checkCacheScope(withToken bool) {
 	cc := strings.TrimSpace(c.header.Get("Cache-Control"))
 	if cc == "" {
@@ -131,8 +132,8 @@ func (c *check) checkCacheScope(withToken bool) {
 	scope, _, _ := strings.Cut(cc, ",")
 	scope = strings.ToLower(strings.TrimSpace(scope))
 	switch {
-	case withToken && scope != "private":
-		c.addf("Cache-Control is %q, but the request carried an access token: the answer must be \"private, max-age=60\" (it may be in the reader's language)", cc)
+	case withToken && scope != "private" && scope != "no-store":
+		c.addf("Cache-Control is %q, but the request carried an access token: the answer must be private (\"private, max-age=60\") or no-store (it may be in the reader's language, or about the reader)", cc)
 	case !withToken && scope != "public":
 		c.addf("Cache-Control is %q, but the request carried no access token: the answer must be \"public, max-age=60\"", cc)
 	}

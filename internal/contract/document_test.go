@@ -2,6 +2,8 @@ package contract
 
 import (
 	"fmt"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -129,11 +131,24 @@ func TestRoutes(t *testing.T) {
 		"GET /v1/countries/{code}/programmes",
 		"GET /v1/countries/{code}/regions",
 		"GET /v1/incentives",
+		"POST /v1/incentives",
+		"DELETE /v1/incentives/{id}",
 		"GET /v1/incentives/{id}",
+		"PATCH /v1/incentives/{id}",
+		"POST /v1/incentives/{id}/archive",
+		"GET /v1/incentives/{id}/history",
+		"POST /v1/incentives/{id}/publish",
+		"POST /v1/incentives/{id}/reject",
+		"POST /v1/incentives/{id}/submit",
+		"DELETE /v1/incentives/{id}/translations/{lang}",
+		"PUT /v1/incentives/{id}/translations/{lang}",
+		"GET /v1/interests/{id}",
+		"PATCH /v1/interests/{id}",
 		"DELETE /v1/me",
 		"GET /v1/me",
 		"PATCH /v1/me",
 		"GET /v1/me/export",
+		"GET /v1/me/interests",
 		"POST /v1/me/password",
 		"GET /v1/me/profile",
 		"PUT /v1/me/profile",
@@ -141,9 +156,43 @@ func TestRoutes(t *testing.T) {
 		"DELETE /v1/me/saved/{opportunity_id}",
 		"PUT /v1/me/saved/{opportunity_id}",
 		"GET /v1/opportunities",
+		"POST /v1/opportunities",
+		"DELETE /v1/opportunities/{id}",
 		"GET /v1/opportunities/{id}",
+		"PATCH /v1/opportunities/{id}",
+		"POST /v1/opportunities/{id}/archive",
+		"GET /v1/opportunities/{id}/history",
+		"POST /v1/opportunities/{id}/interests",
+		"POST /v1/opportunities/{id}/publish",
+		"POST /v1/opportunities/{id}/reject",
+		"POST /v1/opportunities/{id}/submit",
+		"DELETE /v1/opportunities/{id}/translations/{lang}",
+		"PUT /v1/opportunities/{id}/translations/{lang}",
+		"GET /v1/organizations",
+		"POST /v1/organizations",
+		"GET /v1/organizations/{id}",
+		"PATCH /v1/organizations/{id}",
+		"GET /v1/organizations/{id}/content",
+		"GET /v1/organizations/{id}/history",
+		"GET /v1/organizations/{id}/interests",
+		"GET /v1/organizations/{id}/members",
+		"POST /v1/organizations/{id}/members",
+		"DELETE /v1/organizations/{id}/members/{user_id}",
+		"POST /v1/organizations/{id}/unverify",
+		"POST /v1/organizations/{id}/verify",
 		"GET /v1/programmes",
+		"POST /v1/programmes",
+		"DELETE /v1/programmes/{id}",
 		"GET /v1/programmes/{id}",
+		"PATCH /v1/programmes/{id}",
+		"POST /v1/programmes/{id}/archive",
+		"GET /v1/programmes/{id}/history",
+		"POST /v1/programmes/{id}/publish",
+		"POST /v1/programmes/{id}/reject",
+		"POST /v1/programmes/{id}/submit",
+		"DELETE /v1/programmes/{id}/translations/{lang}",
+		"PUT /v1/programmes/{id}/translations/{lang}",
+		"GET /v1/review-queue",
 		"GET /v1/sectors",
 	}
 	if len(routes) != len(want) {
@@ -166,19 +215,37 @@ const (
 	kindCatalogue                   // /v1 public reads: token optional, public or private caching
 	kindAuth                        // /v1/auth/…: no token, no-store
 	kindMe                          // /v1/me…: token required, no-store
+	kindWorkspace                   // the agencies' writes and private reads: token required, never shared caches
 )
 
-func kindOf(template string) routeKind {
+// catalogueRead matches the public reads: countries, sectors, the three kinds of content and the
+// organizations' directory (the other reads and every write under them are the workspace).
+var catalogueRead = regexp.MustCompile(`^/v1/(countries(/.*)?|sectors|(opportunities|incentives|programmes|organizations)(/\{id\})?)$`)
+
+func kindOf(method, template string) routeKind {
 	switch {
 	case template == "/v1/me" || strings.HasPrefix(template, "/v1/me/"):
 		return kindMe
 	case strings.HasPrefix(template, "/v1/auth/"):
 		return kindAuth
-	case strings.HasPrefix(template, "/v1/"):
+	case method == "GET" && catalogueRead.MatchString(template):
 		return kindCatalogue
+	case strings.HasPrefix(template, "/v1/"):
+		return kindWorkspace
 	}
 	return kindOperations
 }
+
+// The Cache-Control patterns of the catalogue reads: public or private for 60 seconds (an item's
+// editors read it private, no-cache; what is about the reader's organizations is no-store), and
+// the editors' view of an item.
+var (
+	cataloguePatterns = []string{
+		"^((public|private), max-age=60(, .+)?|private, no-cache)$",
+		"^((public|private), max-age=60(, .+)?|no-store)$",
+	}
+	editorPattern = "^private, no-cache$"
+)
 
 // TestOperationsAreComplete checks what every operation must have: an operationId, a tag, the
 // shared error responses; for /v1 the language parameters, declared security, and the headers
@@ -208,8 +275,8 @@ func TestOperationsAreComplete(t *testing.T) {
 		return h.Schema.Schema().Pattern
 	}
 	for _, p := range d.paths {
-		kind := kindOf(p.template)
 		for _, m := range p.methods {
+			kind := kindOf(m, p.template)
 			op := operationOf(p.item, m)
 			name := m + " " + p.template
 			if op.OperationId == "" || ids[op.OperationId] {
@@ -235,7 +302,8 @@ func TestOperationsAreComplete(t *testing.T) {
 				}
 				switch code {
 				case "201":
-					if requiredHeader(r, "Location") == nil {
+					// A PUT creates the resource at its own address: no Location needed.
+					if m != "PUT" && requiredHeader(r, "Location") == nil {
 						t.Errorf("%s: 201 has no required Location", name)
 					}
 				case "204", "304":
@@ -284,7 +352,8 @@ func TestOperationsAreComplete(t *testing.T) {
 				t.Errorf("%s: declares no security (every /v1 operation says whether it takes a token)", name)
 			}
 			mode := securityOf(op)
-			wantMode := map[routeKind]authMode{kindCatalogue: authOptional, kindAuth: authNone, kindMe: authRequired}[kind]
+			wantMode := map[routeKind]authMode{kindCatalogue: authOptional, kindAuth: authNone, kindMe: authRequired,
+				kindWorkspace: authRequired}[kind]
 			if mode != wantMode {
 				t.Errorf("%s: security is %s, want %s", name, mode, wantMode)
 			}
@@ -303,9 +372,11 @@ func TestOperationsAreComplete(t *testing.T) {
 				}
 				cc := pattern(requiredHeader(r, "Cache-Control"))
 				switch {
-				case kind == kindCatalogue && cc != "^(public|private), max-age=60(, .+)?$":
+				case kind == kindCatalogue && !slices.Contains(cataloguePatterns, cc):
 					t.Errorf("%s: %s has Cache-Control pattern %q, want the public/private one", name, code, cc)
-				case kind != kindCatalogue && !strings.Contains(cc, "no-store"):
+				case kind == kindWorkspace && !strings.Contains(cc, "no-store") && cc != editorPattern:
+					t.Errorf("%s: %s has Cache-Control pattern %q, want no-store or private, no-cache", name, code, cc)
+				case kind != kindCatalogue && kind != kindWorkspace && !strings.Contains(cc, "no-store"):
 					t.Errorf("%s: %s has Cache-Control pattern %q, want no-store", name, code, cc)
 				}
 				if orderedmap.Len(r.Content) > 0 {
@@ -428,6 +499,9 @@ func TestDetailSchemasExtendSummaries(t *testing.T) {
 			t.Fatalf("missing schema %s or %s", summary, detail)
 		}
 		for pair := s.Properties.First(); pair != nil; pair = pair.Next() {
+			if detail != "Country" && (pair.Key() == "status" || pair.Key() == "published_at") {
+				continue // the editors' view widens them: any status, and no publication date before one
+			}
 			dp := dt.Properties.GetOrZero(pair.Key())
 			if dp == nil {
 				t.Errorf("%s lacks %s.%s", detail, summary, pair.Key())
@@ -459,13 +533,19 @@ func TestResponseObjectsAreClosed(t *testing.T) {
 		"Facets.sector": true, "Facets.region": true, "Facets.type": true,
 		"OpportunityList.facets": true, "IncentiveList.facets": true, "ProgrammeList.facets": true,
 		"Problem.errors": true,
-		// Request bodies: optional fields.
-		"RegisterInput.display_name": true, "RegisterInput.lang": true,
-		"MeUpdate.display_name": true, "MeUpdate.lang": true,
-		"ProfileInput.display_name": true, "ProfileInput.origin_country": true, "ProfileInput.residence_country": true,
-		"ProfileInput.languages": true, "ProfileInput.sectors": true, "ProfileInput.regions": true,
-		"ProfileInput.ticket_min": true, "ProfileInput.ticket_max": true, "ProfileInput.investor_type": true,
-		"ProfileInput.legal_form": true,
+		// The editors' view of an item, and the reader's own role in an organization.
+		"OpportunityDetail.editorial": true, "IncentiveDetail.editorial": true, "ProgrammeDetail.editorial": true,
+		"Organization.role": true,
+	}
+	// Request bodies (named …Input, …Create, …Patch, …Update) have optional fields by nature, and
+	// so has what an investor chose to share.
+	optionalFields := func(schema string) bool {
+		for _, suffix := range []string{"Input", "Create", "Patch", "Update"} {
+			if strings.HasSuffix(schema, suffix) {
+				return true
+			}
+		}
+		return schema == "SharedProfile"
 	}
 	for pair := d.model.Components.Schemas.First(); pair != nil; pair = pair.Next() {
 		s := pair.Value().Schema()
@@ -477,7 +557,7 @@ func TestResponseObjectsAreClosed(t *testing.T) {
 		}
 		for p := s.Properties.First(); p != nil; p = p.Next() {
 			name := pair.Key() + "." + p.Key()
-			if !containsString(s.Required, p.Key()) && !optional[name] {
+			if !containsString(s.Required, p.Key()) && !optional[name] && !optionalFields(pair.Key()) {
 				t.Errorf("schema %s: property %s is not required", pair.Key(), p.Key())
 			}
 		}

@@ -88,6 +88,9 @@ func collectLangs(v any, into map[string]bool) {
 	switch v := v.(type) {
 	case map[string]any:
 		for k, x := range v {
+			if k == "editorial" {
+				continue // its translations name the languages an item exists in (like langs), not text of the body
+			}
 			if s, ok := x.(string); ok && k == "lang" {
 				into[s] = true
 				continue

@@ -136,7 +136,7 @@ func (v *Validator) CheckHTTPResponse(req *http.Request, resp *http.Response) er
 //     there); a body that was already consumed is not checked;
 //   - security: an operation that requires a bearer token (bearerAuth) never succeeds without an
 //     Authorization header, and no operation succeeds with one that is not a bearer token; a
-//     catalogue read (token optional) is Cache-Control: private when a token was sent and public
+//     read whose token is optional is Cache-Control: private (or no-store) when a token was sent and public
 //     when not, and answers 401 only to a token; a 401's WWW-Authenticate has
 //     error="invalid_token" (or "invalid_request") exactly when a token was sent (RFC 6750 §3.1);
 //   - rate limits: RateLimit-Remaining is at most RateLimit-Limit, and 0 on a 429;

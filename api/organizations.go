@@ -1,0 +1,502 @@
+package api
+
+import (
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/diaspora-investor/marketplace/domain"
+	"github.com/diaspora-investor/marketplace/repository"
+)
+
+type orgDetailJSON struct {
+	orgRefJSON
+	Type       coded      `json:"type"`
+	Country    *string    `json:"country"`
+	Website    *string    `json:"website"`
+	Verified   bool       `json:"verified"`
+	VerifiedAt *time.Time `json:"verified_at"`
+	CreatedAt  time.Time  `json:"created_at"`
+	// Role is the reader's own role in it, when they belong to it.
+	Role *coded `json:"role,omitempty"`
+}
+
+func (v *view) orgDetail(o *domain.OrgDetail, a *domain.Actor) orgDetailJSON {
+	out := orgDetailJSON{orgRefJSON: orgRef(o.OrgRef), Type: v.label(domain.OrgTypes, o.Type), Country: o.Country,
+		Website: o.Website, Verified: o.Verified, VerifiedAt: utc(o.VerifiedAt), CreatedAt: o.CreatedAt.UTC()}
+	if a != nil {
+		if m, ok := a.Orgs[o.ID]; ok {
+			role := v.label(domain.MemberRoles, m.Role)
+			out.Role = &role
+		}
+	}
+	return out
+}
+
+type memberJSON struct {
+	UserID  string    `json:"user_id"`
+	Email   string    `json:"email"`
+	Name    string    `json:"name"`
+	Role    coded     `json:"role"`
+	AddedAt time.Time `json:"added_at"`
+}
+
+// Organization types an applicant may choose; international organizations (no country) are
+// set up by operators.
+var applicantOrgTypes = domain.CodeSet{Name: domain.OrgTypes.Name, Codes: domain.OrgTypes.Codes[:len(domain.OrgTypes.Codes)-1]}
+
+const maxOrgName = 300
+
+// createOrganization: POST /v1/organizations. The applicant becomes its first owner; it is
+// unverified, so it can draft but not publish, until an administrator verifies it.
+func (s *server) createOrganization(c *fiber.Ctx) error {
+	user, err := s.writer(c)
+	if err != nil {
+		return err
+	}
+	var in struct {
+		Name    string  `json:"name"`
+		Acronym *string `json:"acronym"`
+		Country string  `json:"country"`
+		Type    string  `json:"type"`
+		Website *string `json:"website"`
+	}
+	if err := decodeBody(c, &in, "acronym", "website"); err != nil {
+		return err
+	}
+	ctx := c.UserContext()
+	k := &contentChecker{s: s, ctx: ctx}
+	out := repository.OrgInput{Type: in.Type}
+	if name, ok := k.text("name", opt[string]{Set: true, Value: in.Name}, 1, maxOrgName); ok {
+		out.Name = name
+	}
+	if in.Acronym != nil {
+		if a, ok := k.text("acronym", opt[string]{Set: true, Value: *in.Acronym}, 1, 30); ok {
+			out.Acronym = &a
+		}
+	}
+	code, err := s.knownCountry(ctx, in.Country)
+	if err != nil {
+		return err
+	}
+	if code == "" {
+		k.v.add("country", "body", "unknown_country", map[string]any{"Value": truncate(in.Country)})
+	}
+	out.Country = code
+	if !applicantOrgTypes.Has(in.Type) {
+		k.v.add("type", "body", "unknown_code", map[string]any{"Value": truncate(in.Type), "Allowed": strings.Join(applicantOrgTypes.Codes, ", ")})
+	}
+	if in.Website != nil {
+		if webURL(*in.Website) {
+			out.Website = in.Website
+		} else {
+			k.v.add("website", "body", "invalid_url", nil)
+		}
+	}
+	if err := k.v.err("invalid-body"); err != nil {
+		return err
+	}
+	id, err := s.store.CreateOrganization(ctx, user.ID, out)
+	if err != nil {
+		return err
+	}
+	c.Location("/v1/organizations/" + id)
+	return s.sendOrganization(c, id, fiber.StatusCreated)
+}
+
+func (s *server) sendOrganization(c *fiber.Ctx, id string, status int) error {
+	org, err := s.store.Organization(c.UserContext(), id)
+	if err != nil {
+		return writeError(err, "organization")
+	}
+	var actor *domain.Actor
+	if currentUser(c) != nil {
+		a, err := s.actor(c)
+		if err != nil {
+			return err
+		}
+		actor = &a
+	}
+	v := s.newView(requestPrefs(c))
+	body := v.orgDetail(org, actor)
+	if actor == nil && org.Verified {
+		s.publicRead(c, v)
+	} else {
+		s.private(c, v)
+	}
+	c.Status(status)
+	return s.sendJSON(c, body)
+}
+
+// orgFor reads {id} and checks that the signed-in user may do action to it.
+func (s *server) orgFor(c *fiber.Ctx, action domain.OrgAction, write bool) (*domain.OrgDetail, domain.Actor, error) {
+	var actor domain.Actor
+	var err error
+	if write {
+		actor, err = s.writeActor(c)
+	} else {
+		actor, err = s.actor(c)
+	}
+	if err != nil {
+		return nil, actor, err
+	}
+	org, err := s.store.Organization(c.UserContext(), c.Params("id"))
+	if err != nil {
+		return nil, actor, writeError(err, "organization")
+	}
+	if d := domain.DecideOrg(actor, action, org.ID, org.Verified); d != domain.Allowed {
+		return nil, actor, deniedProblem(d, "organization")
+	}
+	return org, actor, nil
+}
+
+// getOrganization: GET /v1/organizations/{id}: public once verified, else for its members
+// and administrators.
+func (s *server) getOrganization(c *fiber.Ctx) error {
+	if currentUser(c) == nil {
+		org, err := s.store.Organization(c.UserContext(), c.Params("id"))
+		if err != nil || !org.Verified {
+			return writeError(orNotFound(err), "organization")
+		}
+		return s.sendOrganization(c, org.ID, fiber.StatusOK)
+	}
+	org, _, err := s.orgFor(c, domain.OrgView, false)
+	if err != nil {
+		return err
+	}
+	return s.sendOrganization(c, org.ID, fiber.StatusOK)
+}
+
+func orNotFound(err error) error {
+	if err == nil {
+		return repository.ErrNotFound
+	}
+	return err
+}
+
+// listOrganizations: GET /v1/organizations, the directory of verified organizations by name;
+// administrators ask status=pending for the applications to verify.
+func (s *server) listOrganizations(c *fiber.Ctx) error {
+	q := &queryParams{c: c}
+	f := repository.OrgFilter{Limit: q.limit(), Type: q.code("type", domain.OrgTypes)}
+	if raw := q.one("country"); raw != "" {
+		code, err := s.knownCountry(c.UserContext(), raw)
+		if err != nil {
+			return err
+		}
+		if code == "" {
+			q.add("country", "query", "unknown_country", map[string]any{"Value": truncate(raw)})
+		}
+		f.Country = code
+	}
+	switch status := q.one("status"); status {
+	case "", "verified":
+	case "pending":
+		f.Pending = true
+	default:
+		q.add("status", "query", "unknown_code", map[string]any{"Value": truncate(status), "Allowed": "verified, pending"})
+	}
+	list := domain.ListFingerprint("organizations", f.Country, f.Type, q.one("status"))
+	if cur := q.cursor(list); cur != nil {
+		f.AfterID = cur.ID
+		f.AfterKey = cur.Key
+		if f.Pending {
+			f.AfterKey = cur.PublishedAt.Format(time.RFC3339Nano)
+		}
+	}
+	if err := q.err("invalid-parameters"); err != nil {
+		return err
+	}
+	if f.Pending {
+		user := currentUser(c)
+		if user == nil {
+			return unauthorized(false)
+		}
+		if user.Role != "admin" {
+			return deniedProblem(domain.AdminOnly, "")
+		}
+	}
+	orgs, more, err := s.store.Organizations(c.UserContext(), f)
+	if err != nil {
+		return err
+	}
+	v := s.newView(requestPrefs(c))
+	items := make([]orgDetailJSON, len(orgs))
+	for i := range orgs {
+		items[i] = v.orgDetail(&orgs[i], nil)
+	}
+	var next *domain.Cursor
+	if more {
+		last := orgs[len(orgs)-1]
+		next = &domain.Cursor{List: list, ID: last.ID, Key: last.Name, PublishedAt: last.CreatedAt}
+	}
+	if f.Pending {
+		return sendPrivateList(s, c, v, items, next)
+	}
+	return sendList(s, c, v, items, next, nil)
+}
+
+// sendPrivateList writes a list about the signed-in user's own affairs.
+func sendPrivateList[T any](s *server, c *fiber.Ctx, v *view, items []T, next *domain.Cursor) error {
+	body := listBody[T]{Items: items}
+	if next != nil {
+		cursor := next.Encode()
+		body.NextCursor = &cursor
+		c.Set(fiber.HeaderLink, "<"+nextURL(c, cursor)+`>; rel="next"`)
+	}
+	s.private(c, v)
+	return s.sendJSON(c, body)
+}
+
+// verifyOrganization: POST /v1/organizations/{id}/verify or …/unverify (administrators).
+func (s *server) verifyOrganization(verified bool) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		org, actor, err := s.orgFor(c, domain.OrgVerify, true)
+		if err != nil {
+			return err
+		}
+		if err := s.store.SetVerified(c.UserContext(), actor.UserID, org.ID, verified); err != nil {
+			return writeError(err, "organization")
+		}
+		return s.sendOrganization(c, org.ID, fiber.StatusOK)
+	}
+}
+
+// patchOrganization: PATCH /v1/organizations/{id} {"name", "acronym", "website"}, by owners
+// and administrators; country and type are fixed once verified (ask an administrator).
+func (s *server) patchOrganization(c *fiber.Ctx) error {
+	org, actor, err := s.orgFor(c, domain.OrgEdit, true)
+	if err != nil {
+		return err
+	}
+	var in struct {
+		Name    opt[string] `json:"name"`
+		Acronym opt[string] `json:"acronym"`
+		Website opt[string] `json:"website"`
+	}
+	if err := decodeBody(c, &in, "acronym", "website"); err != nil {
+		return err
+	}
+	k := &contentChecker{s: s, ctx: c.UserContext()}
+	if name, ok := k.text("name", in.Name, 1, maxOrgName); ok {
+		k.set("name", name)
+	}
+	k.optionalText("acronym", "acronym", in.Acronym, 30)
+	k.link("website", "website", in.Website)
+	if err := k.v.err("invalid-body"); err != nil {
+		return err
+	}
+	if err := s.store.UpdateOrganization(c.UserContext(), actor.UserID, org.ID, k.w.Columns); err != nil {
+		return writeError(err, "organization")
+	}
+	return s.sendOrganization(c, org.ID, fiber.StatusOK)
+}
+
+// listMembers: GET /v1/organizations/{id}/members, for its members and administrators.
+func (s *server) listMembers(c *fiber.Ctx) error {
+	org, _, err := s.orgFor(c, domain.OrgListMembers, false)
+	if err != nil {
+		return err
+	}
+	members, err := s.store.Members(c.UserContext(), org.ID)
+	if err != nil {
+		return err
+	}
+	v := s.newView(requestPrefs(c))
+	items := make([]memberJSON, len(members))
+	for i, m := range members {
+		items[i] = memberJSON{UserID: m.UserID, Email: m.Email, Name: m.Name, Role: v.label(domain.MemberRoles, m.Role), AddedAt: m.AddedAt.UTC()}
+	}
+	return sendPrivateList(s, c, v, items, nil)
+}
+
+// addMember: POST /v1/organizations/{id}/members {"email", "role"}, by owners and
+// administrators; it also changes the role of a member.
+func (s *server) addMember(c *fiber.Ctx) error {
+	org, actor, err := s.orgFor(c, domain.OrgManageMembers, true)
+	if err != nil {
+		return err
+	}
+	var in struct {
+		Email string `json:"email"`
+		Role  string `json:"role"`
+	}
+	if err := decodeBody(c, &in); err != nil {
+		return err
+	}
+	var v invalid
+	email := domain.NormalizeEmail(in.Email)
+	if email == "" {
+		v.add("email", "body", "invalid_email", nil)
+	}
+	if in.Role == "" {
+		in.Role = domain.RoleMember
+	}
+	if !domain.MemberRoles.Has(in.Role) {
+		v.add("role", "body", "unknown_code", map[string]any{"Value": truncate(in.Role), "Allowed": strings.Join(domain.MemberRoles.Codes, ", ")})
+	}
+	if err := v.err("invalid-body"); err != nil {
+		return err
+	}
+	userID, err := s.store.AddMember(c.UserContext(), actor.UserID, org.ID, email, in.Role)
+	if errors.Is(err, repository.ErrNotFound) {
+		return &apiError{status: fiber.StatusNotFound, slug: "not-found", detailKey: "account_not_found"}
+	}
+	if err != nil {
+		return writeError(err, "organization")
+	}
+	members, err := s.store.Members(c.UserContext(), org.ID)
+	if err != nil {
+		return err
+	}
+	view := s.newView(requestPrefs(c))
+	for _, m := range members {
+		if m.UserID == userID {
+			c.Location("/v1/organizations/" + org.ID + "/members/" + m.UserID)
+			s.private(c, view)
+			c.Status(fiber.StatusCreated)
+			return s.sendJSON(c, memberJSON{UserID: m.UserID, Email: m.Email, Name: m.Name,
+				Role: view.label(domain.MemberRoles, m.Role), AddedAt: m.AddedAt.UTC()})
+		}
+	}
+	return errors.New("added member not found")
+}
+
+// removeMember: DELETE /v1/organizations/{id}/members/{user_id}, by owners and
+// administrators, or by the member leaving.
+func (s *server) removeMember(c *fiber.Ctx) error {
+	userID := strings.ToLower(c.Params("user_id"))
+	actor, err := s.writeActor(c)
+	if err != nil {
+		return err
+	}
+	org, err := s.store.Organization(c.UserContext(), c.Params("id"))
+	if err != nil {
+		return writeError(err, "organization")
+	}
+	if userID != actor.UserID {
+		if d := domain.DecideOrg(actor, domain.OrgManageMembers, org.ID, org.Verified); d != domain.Allowed {
+			return deniedProblem(d, "organization")
+		}
+	} else if _, member := actor.Orgs[org.ID]; !member {
+		return notFound("member")
+	}
+	if !domain.IsID(userID) {
+		return notFound("member")
+	}
+	if err := s.store.RemoveMember(c.UserContext(), actor.UserID, org.ID, userID); err != nil {
+		return writeError(err, "member")
+	}
+	return sendNoContent(c)
+}
+
+// orgHistory: GET /v1/organizations/{id}/history: everything recorded about the organization
+// and its content.
+func (s *server) orgHistory(c *fiber.Ctx) error {
+	org, _, err := s.orgFor(c, domain.OrgContent, false)
+	if err != nil {
+		return err
+	}
+	return s.sendHistory(c, "", org.ID)
+}
+
+type contentSummaryJSON struct {
+	Kind         string     `json:"kind"`
+	ID           string     `json:"id"`
+	Slug         string     `json:"slug"`
+	Country      string     `json:"country"`
+	Status       coded      `json:"status"`
+	Title        string     `json:"title"`
+	Lang         string     `json:"lang"`
+	Langs        []string   `json:"langs"`
+	Organization orgRefJSON `json:"organization"`
+	ReviewNote   *string    `json:"review_note"`
+	SubmittedAt  *time.Time `json:"submitted_at"`
+	UpdatedAt    time.Time  `json:"updated_at"`
+}
+
+var contentKinds = domain.CodeSet{Name: "kind", Codes: []string{string(domain.KindOpportunity), string(domain.KindIncentive), string(domain.KindProgramme)}}
+
+// sendSummaries answers one page of content summaries (an organization's content, or the
+// review queue).
+func (s *server) sendSummaries(c *fiber.Ctx, f repository.SummaryFilter) error {
+	q := &queryParams{c: c}
+	f.Limit = q.limit()
+	for _, kind := range q.list("kind") {
+		if !contentKinds.Has(kind) {
+			q.unknownCode("kind", kind, contentKinds)
+			break
+		}
+		f.Kinds = append(f.Kinds, domain.Kind(kind))
+	}
+	if !f.Review {
+		f.Status = q.code("status", domain.Statuses)
+	}
+	if raw := q.one("country"); raw != "" {
+		code, err := s.knownCountry(c.UserContext(), raw)
+		if err != nil {
+			return err
+		}
+		if code == "" {
+			q.add("country", "query", "unknown_country", map[string]any{"Value": truncate(raw)})
+		}
+		f.Country = code
+	}
+	kinds := make([]string, len(f.Kinds))
+	for i, k := range f.Kinds {
+		kinds[i] = string(k)
+	}
+	list := domain.ListFingerprint("summaries", f.OrgID, strings.Join(kinds, ","), f.Status, f.Country, boolString(f.Review))
+	f.After = q.cursor(list)
+	if err := q.err("invalid-parameters"); err != nil {
+		return err
+	}
+	f.Langs = requestPrefs(c)
+	rows, next, err := s.store.ContentSummaries(c.UserContext(), f)
+	if err != nil {
+		return err
+	}
+	v := s.newView(f.Langs)
+	items := make([]contentSummaryJSON, len(rows))
+	for i, r := range rows {
+		v.uses(r.Lang)
+		items[i] = contentSummaryJSON{Kind: string(r.Kind), ID: r.ID, Slug: r.Slug, Country: r.Country,
+			Status: v.label(domain.Statuses, r.Status), Title: r.Title, Lang: r.Lang, Langs: orEmpty(r.Langs),
+			Organization: orgRef(r.Organization), ReviewNote: r.ReviewNote, SubmittedAt: utc(r.SubmittedAt), UpdatedAt: r.UpdatedAt.UTC()}
+	}
+	if next != nil {
+		next.List = list
+	}
+	return sendPrivateList(s, c, v, items, next)
+}
+
+func boolString(b bool) string {
+	if b {
+		return "1"
+	}
+	return "0"
+}
+
+// orgContent: GET /v1/organizations/{id}/content, its content in every status.
+func (s *server) orgContent(c *fiber.Ctx) error {
+	org, _, err := s.orgFor(c, domain.OrgContent, false)
+	if err != nil {
+		return err
+	}
+	return s.sendSummaries(c, repository.SummaryFilter{OrgID: org.ID})
+}
+
+// reviewQueue: GET /v1/review-queue, the items waiting for review, oldest first
+// (administrators).
+func (s *server) reviewQueue(c *fiber.Ctx) error {
+	actor, err := s.actor(c)
+	if err != nil {
+		return err
+	}
+	if !actor.Admin {
+		return deniedProblem(domain.AdminOnly, "")
+	}
+	return s.sendSummaries(c, repository.SummaryFilter{Review: true})
+}

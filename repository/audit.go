@@ -1,0 +1,115 @@
+package repository
+
+import (
+	"context"
+	"encoding/json"
+	"reflect"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/diaspora-investor/marketplace/domain"
+)
+
+// auditEvent is one row of the audit trail, written in the transaction of the change.
+type auditEvent struct {
+	actor    string
+	entity   string // organization, opportunity, incentive, programme
+	entityID string
+	orgID    string
+	action   string
+	lang     *string
+	changes  map[string]domain.Change
+	note     *string
+}
+
+func writeAudit(ctx context.Context, tx *sqlx.Tx, e auditEvent) error {
+	if e.changes == nil {
+		e.changes = map[string]domain.Change{}
+	}
+	changes, err := json.Marshal(e.changes)
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `
+		INSERT INTO audit_events (actor_id, entity, entity_id, organization_id, action, lang, changes, note)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+		nullUUID(e.actor), e.entity, e.entityID, nullUUID(e.orgID), e.action, e.lang, changes, e.note)
+	return err
+}
+
+func nullUUID(id string) any {
+	if id == "" {
+		return nil
+	}
+	return id
+}
+
+// diff lists the fields whose values differ between two snapshots, before and after.
+func diff(before, after map[string]any) map[string]domain.Change {
+	out := map[string]domain.Change{}
+	for k, b := range before {
+		if a, ok := after[k]; !ok || !reflect.DeepEqual(a, b) {
+			out[k] = domain.Change{Before: b, After: after[k]}
+		}
+	}
+	for k, a := range after {
+		if _, ok := before[k]; !ok && a != nil {
+			out[k] = domain.Change{Before: nil, After: a}
+		}
+	}
+	return out
+}
+
+// History reads the audit trail of one item (entityID) or of everything of one organization
+// (orgID), oldest first, after the event id after, at most limit events (one more to know
+// whether a page follows).
+func (s *Store) History(ctx context.Context, entityID, orgID string, after int64, limit int) ([]domain.AuditEvent, bool, error) {
+	var rows []struct {
+		ID        int64     `db:"id"`
+		At        time.Time `db:"at"`
+		ActorID   *string   `db:"actor_id"`
+		ActorName *string   `db:"actor_name"`
+		Entity    string    `db:"entity"`
+		EntityID  string    `db:"entity_id"`
+		Action    string    `db:"action"`
+		Lang      *string   `db:"lang"`
+		Changes   []byte    `db:"changes"`
+		Note      *string   `db:"note"`
+	}
+	where, arg := "a.entity_id = $1", entityID
+	if orgID != "" {
+		where, arg = "a.organization_id = $1", orgID
+	}
+	err := s.db.SelectContext(ctx, &rows, `
+		SELECT a.id, a.at, a.actor_id, u.display_name AS actor_name, a.entity, a.entity_id, a.action, a.lang, a.changes, a.note
+		FROM audit_events a LEFT JOIN users u ON u.id = a.actor_id
+		WHERE `+where+` AND a.id > $2 ORDER BY a.id LIMIT $3`, arg, after, limit+1)
+	if err != nil {
+		return nil, false, err
+	}
+	more := len(rows) > limit
+	if more {
+		rows = rows[:limit]
+	}
+	out := make([]domain.AuditEvent, len(rows))
+	for i, r := range rows {
+		e := domain.AuditEvent{ID: r.ID, At: r.At, Entity: r.Entity, EntityID: r.EntityID, Action: r.Action,
+			Lang: r.Lang, Note: r.Note}
+		if r.ActorID != nil {
+			e.Actor = &domain.UserRef{ID: *r.ActorID, Name: deref(r.ActorName)}
+		}
+		if err := json.Unmarshal(r.Changes, &e.Changes); err != nil {
+			return nil, false, err
+		}
+		out[i] = e
+	}
+	return out, more, nil
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}

@@ -1,0 +1,131 @@
+package repository_test
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+
+	"github.com/diaspora-investor/marketplace/domain"
+	"github.com/diaspora-investor/marketplace/repository"
+)
+
+// editorFixture is an organization of Cabo Verde with one owner, and a draft of theirs.
+func editorFixture(t *testing.T) (*repository.Store, domain.Actor, string, string) {
+	t.Helper()
+	s := newStore(t)
+	ctx := context.Background()
+	u, err := s.CreateUser(ctx, "owner@agency.cv", "h", "Owner", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	org, err := s.CreateOrganization(ctx, u.ID, repository.OrgInput{Name: "Agência", Country: "CV", Type: "ngo"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	actor, err := s.Actor(ctx, u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m := actor.Orgs[org]; m.Role != domain.RoleOwner || m.Country != "CV" || m.Verified {
+		t.Fatalf("membership %+v", m)
+	}
+	title, text := "Título", "Texto"
+	id, err := s.CreateContent(ctx, domain.KindOpportunity, actor, org, "CV", repository.ContentWrite{
+		Columns: map[string]any{"jobs": 4},
+		Sectors: &[]string{"ict"},
+		Text:    &repository.TextWrite{Lang: "pt", Title: &title, Summary: &text, Description: &text},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, actor, org, id
+}
+
+func TestEditRecordsWhatChanged(t *testing.T) {
+	s, actor, org, id := editorFixture(t)
+	ctx := context.Background()
+	v, err := s.UpdateContent(ctx, domain.KindOpportunity, id, actor, 1, repository.ContentWrite{Columns: map[string]any{"jobs": 4}})
+	if err != nil || v != 1 {
+		t.Fatalf("an unchanged write: version %d, %v", v, err)
+	}
+	title := "Título novo"
+	v, err = s.UpdateContent(ctx, domain.KindOpportunity, id, actor, 1, repository.ContentWrite{
+		Columns: map[string]any{"jobs": 9}, Text: &repository.TextWrite{Title: &title}})
+	if err != nil || v != 2 {
+		t.Fatalf("an edit: version %d, %v", v, err)
+	}
+	events, more, err := s.History(ctx, id, "", 0, 10)
+	if err != nil || more || len(events) != 2 {
+		t.Fatalf("history %v %v %v", events, more, err)
+	}
+	e := events[1]
+	if e.Action != "update" || e.Actor == nil || e.Actor.ID != actor.UserID || e.Lang == nil || *e.Lang != "pt" {
+		t.Errorf("event %+v", e)
+	}
+	if c := e.Changes["jobs"]; c.Before != 4.0 || c.After != 9.0 {
+		t.Errorf("jobs change %+v", c)
+	}
+	if c := e.Changes["title"]; c.Before != "Título" || c.After != "Título novo" {
+		t.Errorf("title change %+v", c)
+	}
+	if len(e.Changes) != 2 {
+		t.Errorf("changes %v", e.Changes)
+	}
+	// The organization's trail holds its own creation and the item's events.
+	orgEvents, _, err := s.History(ctx, "", org, 0, 10)
+	if err != nil || len(orgEvents) != 3 {
+		t.Errorf("organization history %d events, %v", len(orgEvents), err)
+	}
+	// A write from version 1 is now stale; the rules refuse a wrong transition.
+	if _, err := s.UpdateContent(ctx, domain.KindOpportunity, id, actor, 1, repository.ContentWrite{Columns: map[string]any{"jobs": 1}}); !errors.Is(err, repository.ErrPreconditionFailed) {
+		t.Errorf("stale version: %v", err)
+	}
+	var denied domain.Denied
+	if _, err := s.Transition(ctx, domain.KindOpportunity, id, actor, 0, domain.ActionArchive, nil); !errors.As(err, &denied) || denied.Decision != domain.WrongStatus {
+		t.Errorf("archiving a draft: %v", err)
+	}
+	// Columns outside the kind's list are never written.
+	if _, err := s.UpdateContent(ctx, domain.KindOpportunity, id, actor, 0, repository.ContentWrite{Columns: map[string]any{"status": "published"}}); err == nil {
+		t.Error("status written as a column")
+	}
+}
+
+// TestConcurrentTransitions: of two publications at once, one happens; the item is locked
+// while the rules are asked, so the second sees the new status.
+func TestConcurrentTransitions(t *testing.T) {
+	s, actor, _, id := editorFixture(t)
+	ctx := context.Background()
+	admin := domain.Actor{UserID: actor.UserID, Admin: true}
+	if _, err := s.Transition(ctx, domain.KindOpportunity, id, admin, 0, domain.ActionSubmit, nil); err != nil {
+		t.Fatal(err)
+	}
+	errs := make([]error, 8)
+	var wg sync.WaitGroup
+	for i := range errs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, errs[i] = s.Transition(ctx, domain.KindOpportunity, id, admin, 0, domain.ActionPublish, nil)
+		}()
+	}
+	wg.Wait()
+	ok := 0
+	for _, err := range errs {
+		var denied domain.Denied
+		switch {
+		case err == nil:
+			ok++
+		case errors.As(err, &denied) && denied.Decision == domain.WrongStatus:
+		default:
+			t.Errorf("unexpected %v", err)
+		}
+	}
+	if ok != 1 {
+		t.Errorf("%d publications succeeded, want 1", ok)
+	}
+	events, _, _ := s.History(ctx, id, "", 0, 100)
+	if n := len(events); n != 3 {
+		t.Errorf("%d events, want create, submit, publish", n)
+	}
+}

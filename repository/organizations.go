@@ -1,0 +1,360 @@
+package repository
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/diaspora-investor/marketplace/domain"
+)
+
+// Actor loads what the rules need to know of a signed-in user: their memberships.
+func (s *Store) Actor(ctx context.Context, user *domain.User) (domain.Actor, error) {
+	a := domain.Actor{UserID: user.ID, Admin: user.Role == "admin", Orgs: map[string]domain.Membership{}}
+	var rows []struct {
+		OrgID    string  `db:"organization_id"`
+		Role     string  `db:"role"`
+		Country  *string `db:"country_code"`
+		Verified bool    `db:"verified"`
+	}
+	if err := s.db.SelectContext(ctx, &rows, `
+		SELECT m.organization_id, m.role, o.country_code, o.verified
+		FROM organization_members m JOIN organizations o ON o.id = m.organization_id
+		WHERE m.user_id = $1`, user.ID); err != nil {
+		return a, err
+	}
+	for _, r := range rows {
+		a.Orgs[r.OrgID] = domain.Membership{Role: r.Role, Country: deref(r.Country), Verified: r.Verified}
+	}
+	return a, nil
+}
+
+// OrgInput is an application for a new organization.
+type OrgInput struct {
+	Name    string
+	Acronym *string
+	Country string
+	Type    string
+	Website *string
+}
+
+// CreateOrganization records an unverified organization with its applicant as first owner.
+func (s *Store) CreateOrganization(ctx context.Context, actorID string, in OrgInput) (string, error) {
+	var id string
+	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+		if err := tx.GetContext(ctx, &id, `
+			INSERT INTO organizations (slug, country_code, name, acronym, type, website, created_by)
+			VALUES ('org-' || replace(gen_random_uuid()::text, '-', ''), $1, $2, $3, $4, $5, $6) RETURNING id`,
+			in.Country, in.Name, in.Acronym, in.Type, in.Website, actorID); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO organization_members (organization_id, user_id, role) VALUES ($1, $2, 'owner')`,
+			id, actorID); err != nil {
+			return err
+		}
+		after, err := orgSnapshot(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		return writeAudit(ctx, tx, auditEvent{actor: actorID, entity: "organization", entityID: id, orgID: id,
+			action: "create", changes: diff(nil, after)})
+	})
+	return id, err
+}
+
+func orgSnapshot(ctx context.Context, tx *sqlx.Tx, id string) (map[string]any, error) {
+	return jsonSnapshot(ctx, tx, `SELECT to_jsonb(o) - ARRAY['id', 'slug', 'created_at', 'updated_at', 'created_by']
+		FROM organizations o WHERE o.id = $1`, id)
+}
+
+type orgRow struct {
+	ID         string     `db:"id"`
+	Name       string     `db:"name"`
+	Acronym    *string    `db:"acronym"`
+	Country    *string    `db:"country_code"`
+	Type       string     `db:"type"`
+	Website    *string    `db:"website"`
+	Verified   bool       `db:"verified"`
+	VerifiedAt *time.Time `db:"verified_at"`
+	CreatedAt  time.Time  `db:"created_at"`
+}
+
+func (r orgRow) detail() domain.OrgDetail {
+	return domain.OrgDetail{
+		Organization: domain.Organization{OrgRef: domain.OrgRef{ID: r.ID, Name: r.Name, Acronym: r.Acronym},
+			Type: r.Type, Website: r.Website, Verified: r.Verified},
+		Country: r.Country, VerifiedAt: r.VerifiedAt, CreatedAt: r.CreatedAt,
+	}
+}
+
+const orgColumns = `o.id, o.name, o.acronym, o.country_code, o.type, o.website, o.verified, o.verified_at, o.created_at`
+
+// Organization reads one organization, verified or not (the caller decides who may see it).
+func (s *Store) Organization(ctx context.Context, id string) (*domain.OrgDetail, error) {
+	if !domain.IsID(id) {
+		return nil, ErrNotFound
+	}
+	var r orgRow
+	err := s.db.GetContext(ctx, &r, `SELECT `+orgColumns+` FROM organizations o WHERE o.id = $1`, id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	d := r.detail()
+	return &d, nil
+}
+
+// OrgFilter narrows the directory of organizations.
+type OrgFilter struct {
+	Country  string
+	Type     string
+	Pending  bool // unverified applications (administrators), oldest first
+	AfterKey string
+	AfterID  string
+	Limit    int
+}
+
+// Organizations lists verified organizations by name, or pending applications by age.
+func (s *Store) Organizations(ctx context.Context, f OrgFilter) ([]domain.OrgDetail, bool, error) {
+	var q query
+	where := []string{"o.verified"}
+	order := "o.name, o.id"
+	if f.Pending {
+		where = []string{"NOT o.verified"}
+		order = "o.created_at, o.id"
+	}
+	if f.Country != "" {
+		where = append(where, "o.country_code = "+q.arg(f.Country))
+	}
+	if f.Type != "" {
+		where = append(where, "o.type = "+q.arg(f.Type))
+	}
+	if f.AfterID != "" {
+		if f.Pending {
+			where = append(where, "(o.created_at, o.id) > ("+q.arg(f.AfterKey)+"::timestamptz, "+q.arg(f.AfterID)+"::uuid)")
+		} else {
+			where = append(where, "(o.name, o.id) > ("+q.arg(f.AfterKey)+", "+q.arg(f.AfterID)+"::uuid)")
+		}
+	}
+	var rows []orgRow
+	sqlText := `SELECT ` + orgColumns + ` FROM organizations o WHERE ` + strings.Join(where, " AND ") + ` ORDER BY ` + order + ` LIMIT ` + q.arg(f.Limit+1)
+	if err := s.db.SelectContext(ctx, &rows, sqlText, q.args...); err != nil {
+		return nil, false, err
+	}
+	more := len(rows) > f.Limit
+	if more {
+		rows = rows[:f.Limit]
+	}
+	out := make([]domain.OrgDetail, len(rows))
+	for i, r := range rows {
+		out[i] = r.detail()
+	}
+	return out, more, nil
+}
+
+// Members lists an organization's members, owners first.
+func (s *Store) Members(ctx context.Context, orgID string) ([]domain.Member, error) {
+	var rows []struct {
+		UserID  string    `db:"user_id"`
+		Email   string    `db:"email"`
+		Name    string    `db:"display_name"`
+		Role    string    `db:"role"`
+		AddedAt time.Time `db:"added_at"`
+	}
+	// An organization has a handful of members; no page is needed, but a bound is kept.
+	if err := s.db.SelectContext(ctx, &rows, `
+		SELECT m.user_id, u.email, u.display_name, m.role, m.added_at
+		FROM organization_members m JOIN users u ON u.id = m.user_id
+		WHERE m.organization_id = $1 ORDER BY m.role = 'owner' DESC, m.added_at, m.user_id LIMIT 500`, orgID); err != nil {
+		return nil, err
+	}
+	out := make([]domain.Member, len(rows))
+	for i, r := range rows {
+		out[i] = domain.Member(r)
+	}
+	return out, nil
+}
+
+// AddMember makes the account with the e-mail a member (or changes its role); ErrNotFound
+// when no account has it.
+func (s *Store) AddMember(ctx context.Context, actorID, orgID, email, role string) (string, error) {
+	var userID string
+	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+		if err := lockOrg(ctx, tx, orgID); err != nil {
+			return err
+		}
+		err := tx.GetContext(ctx, &userID, `SELECT id FROM users WHERE lower(email) = lower($1)`, email)
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		var before *string
+		if err := tx.GetContext(ctx, &before, `SELECT (SELECT role FROM organization_members WHERE organization_id = $1 AND user_id = $2)`,
+			orgID, userID); err != nil {
+			return err
+		}
+		if before != nil && *before == role {
+			return nil
+		}
+		if before != nil && *before == domain.RoleOwner {
+			if err := keepAnOwner(ctx, tx, orgID, userID); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `
+			INSERT INTO organization_members (organization_id, user_id, role) VALUES ($1, $2, $3)
+			ON CONFLICT (organization_id, user_id) DO UPDATE SET role = EXCLUDED.role`, orgID, userID, role); err != nil {
+			return err
+		}
+		var was any
+		if before != nil {
+			was = *before
+		}
+		return writeAudit(ctx, tx, auditEvent{actor: actorID, entity: "organization", entityID: orgID, orgID: orgID,
+			action: "add_member", changes: map[string]domain.Change{"member:" + userID: {Before: was, After: role}}})
+	})
+	return userID, err
+}
+
+// RemoveMember ends a membership; the last owner cannot leave.
+func (s *Store) RemoveMember(ctx context.Context, actorID, orgID, userID string) error {
+	return s.inTx(ctx, func(tx *sqlx.Tx) error {
+		if err := lockOrg(ctx, tx, orgID); err != nil {
+			return err
+		}
+		var role string
+		err := tx.GetContext(ctx, &role, `SELECT role FROM organization_members WHERE organization_id = $1 AND user_id = $2`, orgID, userID)
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		if role == domain.RoleOwner {
+			if err := keepAnOwner(ctx, tx, orgID, userID); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM organization_members WHERE organization_id = $1 AND user_id = $2`, orgID, userID); err != nil {
+			return err
+		}
+		return writeAudit(ctx, tx, auditEvent{actor: actorID, entity: "organization", entityID: orgID, orgID: orgID,
+			action: "remove_member", changes: map[string]domain.Change{"member:" + userID: {Before: role, After: nil}}})
+	})
+}
+
+// lockOrg serializes membership changes of one organization, so that two owners removing
+// each other at once cannot leave it with none.
+func lockOrg(ctx context.Context, tx *sqlx.Tx, orgID string) error {
+	var id string
+	err := tx.GetContext(ctx, &id, `SELECT id FROM organizations WHERE id = $1 FOR UPDATE`, orgID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return ErrNotFound
+	}
+	return err
+}
+
+func keepAnOwner(ctx context.Context, tx *sqlx.Tx, orgID, leaving string) error {
+	var others int
+	if err := tx.GetContext(ctx, &others, `SELECT count(*) FROM organization_members
+		WHERE organization_id = $1 AND role = 'owner' AND user_id <> $2`, orgID, leaving); err != nil {
+		return err
+	}
+	if others == 0 {
+		return domain.Denied{Decision: domain.LastOwner}
+	}
+	return nil
+}
+
+// SetVerified verifies or unverifies an organization; a no-op when it already is so.
+func (s *Store) SetVerified(ctx context.Context, actorID, orgID string, verified bool) error {
+	return s.inTx(ctx, func(tx *sqlx.Tx) error {
+		if err := lockOrg(ctx, tx, orgID); err != nil {
+			return err
+		}
+		before, err := orgSnapshot(ctx, tx, orgID)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE organizations SET verified = $2,
+			verified_at = CASE WHEN $2 THEN coalesce(verified_at, now()) END, updated_at = now() WHERE id = $1`, orgID, verified); err != nil {
+			return err
+		}
+		after, err := orgSnapshot(ctx, tx, orgID)
+		if err != nil {
+			return err
+		}
+		changes := diff(before, after)
+		if len(changes) == 0 {
+			return nil
+		}
+		action := "verify"
+		if !verified {
+			action = "unverify"
+		}
+		return writeAudit(ctx, tx, auditEvent{actor: actorID, entity: "organization", entityID: orgID, orgID: orgID,
+			action: action, changes: changes})
+	})
+}
+
+// UpdateOrganization changes an organization's name, acronym or website (columns checked by
+// the caller: name, acronym, website); an unchanged write records nothing.
+func (s *Store) UpdateOrganization(ctx context.Context, actorID, orgID string, cols map[string]any) error {
+	return s.inTx(ctx, func(tx *sqlx.Tx) error {
+		if err := lockOrg(ctx, tx, orgID); err != nil {
+			return err
+		}
+		before, err := orgSnapshot(ctx, tx, orgID)
+		if err != nil {
+			return err
+		}
+		var q query
+		var sets []string
+		for _, col := range []string{"name", "acronym", "website"} {
+			if v, ok := cols[col]; ok {
+				sets = append(sets, col+" = "+q.arg(v))
+			}
+		}
+		if len(sets) == 0 {
+			return nil
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE organizations SET `+strings.Join(sets, ", ")+`, updated_at = now()
+			WHERE id = `+q.arg(orgID), q.args...); err != nil {
+			return err
+		}
+		after, err := orgSnapshot(ctx, tx, orgID)
+		if err != nil {
+			return err
+		}
+		changes := diff(before, after)
+		delete(changes, "updated_at")
+		if len(changes) == 0 {
+			return nil
+		}
+		return writeAudit(ctx, tx, auditEvent{actor: actorID, entity: "organization", entityID: orgID, orgID: orgID,
+			action: "update", changes: changes})
+	})
+}
+
+// jsonSnapshot runs a query that returns one jsonb object and decodes it.
+func jsonSnapshot(ctx context.Context, tx *sqlx.Tx, query string, args ...any) (map[string]any, error) {
+	var raw []byte
+	err := tx.GetContext(ctx, &raw, query, args...)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var out map[string]any
+	return out, json.Unmarshal(raw, &out)
+}
