@@ -106,8 +106,7 @@ func (s *server) putProfile(c *fiber.Ctx) error {
 	}
 	if in.ResidenceCountry != nil {
 		// Any country of the world: people live everywhere, not only in the alliance.
-		region, err := language.ParseRegion(*in.ResidenceCountry)
-		if code := strings.ToUpper(*in.ResidenceCountry); err == nil && region.IsCountry() && countryPattern.MatchString(code) && region.String() == code {
+		if code, ok := worldCountry(*in.ResidenceCountry); ok {
 			out.ResidenceCountry = &code
 		} else {
 			v.add("residence_country", "body", "unknown_country", map[string]any{"Value": truncate(*in.ResidenceCountry)})

@@ -41,4 +41,9 @@ func (s *server) routes(app *fiber.App) {
 	v1.Get("/me/saved", s.listSaved)
 	v1.Put("/me/saved/:opportunity_id", s.saveOpportunity)
 	v1.Delete("/me/saved/:opportunity_id", s.unsaveOpportunity)
+
+	v1.Post("/eligibility", s.checkEligibility)
+	v1.Get("/me/recommendations", s.recommendations)
+	v1.Get("/exchange-rates", s.listExchangeRates)
+	v1.Put("/exchange-rates/:currency", s.putExchangeRate)
 }
