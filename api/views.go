@@ -164,12 +164,12 @@ type legalBasisJSON struct {
 }
 
 type benefitJSON struct {
-	Kind            coded         `json:"kind"`
-	Tax             *coded        `json:"tax"`
-	Percent         *string       `json:"percent"`
-	CapPercentOfTax *string       `json:"cap_percent_of_tax"`
-	DurationYears   *int          `json:"duration_years"`
-	Amount          *moneyJSON    `json:"amount"`
+	Kind            coded      `json:"kind"`
+	Tax             *coded     `json:"tax"`
+	Percent         *string    `json:"percent"`
+	CapPercentOfTax *string    `json:"cap_percent_of_tax"`
+	DurationYears   *int       `json:"duration_years"`
+	Amount          *moneyJSON `json:"amount"`
 }
 
 type incentiveJSON struct {
