@@ -56,9 +56,7 @@ func (s *server) putExchangeRate(c *fiber.Ctx) error {
 	code := strings.ToUpper(c.Params("currency"))
 	unit, curErr := currency.ParseISO(code)
 	if curErr != nil || unit.String() != code || code == "XXX" || code == "XTS" {
-		q := &queryParams{c: c}
-		q.add("currency", "path", "invalid_currency", map[string]any{"Value": truncate(c.Params("currency"))})
-		return q.err("invalid-parameters")
+		return notFound("currency")
 	}
 	if err := decodeBody(c, &in); err != nil {
 		return err
