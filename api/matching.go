@@ -189,8 +189,7 @@ func (s *server) checkEligibility(c *fiber.Ctx) error {
 	for i, o := range page.Items {
 		out.Opportunities[i] = v.opportunity(o)
 	}
-	c.Set(fiber.HeaderCacheControl, "no-store")
-	c.Set(fiber.HeaderContentLanguage, strings.Join(v.used, ", "))
+	s.publicRead(c, v)
 	return s.sendJSON(c, out)
 }
 

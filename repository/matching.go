@@ -173,7 +173,8 @@ func (s *Store) Recommend(ctx context.Context, in RecommendInput) ([]Recommendat
 					ELSE 0 END AS ticket,
 				power(0.5, greatest(extract(epoch FROM now() - c.published_at), 0) / 86400 / $13) AS freshness
 			FROM opportunities c CROSS JOIN profile p
-			LEFT JOIN (`+latestRates+`) xr ON xr.currency = c.currency
+			LEFT JOIN (SELECT DISTINCT ON (currency) currency, per_eur FROM exchange_rates ORDER BY currency, as_of DESC) xr
+				ON xr.currency = c.currency
 			WHERE c.status = 'published' AND ($1 = '' OR c.country_code = $1)
 				AND ($2 = '' OR cardinality(c.investor_types) = 0 OR c.investor_types @> ARRAY[$2])
 				AND (cardinality(p.sectors) = 0 OR EXISTS (SELECT 1 FROM opportunity_sectors s
