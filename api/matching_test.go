@@ -94,7 +94,7 @@ func TestEligibilityBoaVista(t *testing.T) {
 	}
 	// What does not, and the criterion that failed.
 	for slug, failed := range map[string][]string{
-		"incentives/cv-zeemsv-special-incentives":   {"region", "min_investment"},
+		"incentives/cv-zeemsv-special-incentives":    {"region", "min_investment"},
 		"incentives/cv-investor-permanent-residence": {"investor_type", "min_investment"},
 		"incentives/cv-green-card-second-home":       {"investor_type", "sector"},
 		"programmes/cv-pro-garante-guarantee":        {"max_investment"},
