@@ -3,6 +3,7 @@ package api_test
 import (
 	"context"
 	"fmt"
+	"math"
 	"math/big"
 	"net/http"
 	"net/url"
@@ -11,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/diaspora-investor/marketplace/domain"
 	"github.com/diaspora-investor/marketplace/repository"
 )
 
@@ -348,6 +350,20 @@ func TestRecommendationsForATourismProfile(t *testing.T) {
 	body = r.json(t)
 	if n := len(body["opportunities"].([]any)); n != 5 || len(body["eligible"].([]any)) != 0 {
 		t.Errorf("empty profile: %d opportunities, %d eligible", n, len(body["eligible"].([]any)))
+	}
+	// A profile that says nothing is neither rewarded nor punished: sector, region and ticket
+	// count half each, whatever the opportunity.
+	w := domain.RankWeights
+	for _, raw := range body["opportunities"].([]any) {
+		rec := raw.(map[string]any)
+		published, err := time.Parse(time.RFC3339, rec["opportunity"].(map[string]any)["published_at"].(string))
+		if err != nil {
+			t.Fatal(err)
+		}
+		fresh := math.Pow(0.5, time.Since(published).Hours()/24/w.FreshnessHalfLifeDays)
+		if want := (w.Sector+w.Region+w.Ticket)/2 + w.Freshness*fresh; math.Abs(rec["score"].(float64)-want) > 0.001 {
+			t.Errorf("empty profile: score %v, want %.3f", rec["score"], want)
+		}
 	}
 	problemOf(t, a.get("/v1/me/recommendations?currency=XYZ", bearer(bob.access)...), http.StatusBadRequest, "/problems/invalid-parameters")
 }

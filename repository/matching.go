@@ -156,9 +156,11 @@ func (s *Store) Recommend(ctx context.Context, in RecommendInput) ([]Recommendat
 		ticketMax, ticketMaxCur = &in.TicketMax.Amount, &in.TicketMax.Currency
 	}
 	var scores []scoreRow
+	// A profile that follows no sector or region may come with nil lists, which reach SQL as
+	// NULL: coalesce makes them empty, so that they count as "says nothing" (0.5), not as a miss.
 	err := s.db.SelectContext(ctx, &scores, `
 		WITH profile AS (
-			SELECT $3::text[] AS sectors, $4::text[] AS regions,
+			SELECT coalesce($3::text[], '{}') AS sectors, coalesce($4::text[], '{}') AS regions,
 				$5::numeric / eur_rate($6) AS ticket_min, $7::numeric / eur_rate($8) AS ticket_max),
 		parts AS (
 			SELECT c.id, c.published_at,
