@@ -410,6 +410,20 @@ func TestListInUSDShowsConvertedAmountsWithTheRateDate(t *testing.T) {
 	if c := i["eligibility"].(map[string]any)["min_investment"].(map[string]any)["converted"].(map[string]any); c["amount"] != "2493991.75" || c["as_of"] != "1999-01-01" {
 		t.Errorf("275 million CVE in EUR: %v", c)
 	}
+	// Bookmarks too.
+	ana := a.signUp("ana@example.org")
+	expect(t, a.send(http.MethodPut, "/v1/me/saved/cv-boa-vista-hotel-laundry-supply", nil, bearer(ana.access)...), http.StatusNoContent)
+	saved := a.get("/v1/me/saved?currency=USD", bearer(ana.access)...)
+	expect(t, saved, http.StatusOK)
+	if items := saved.items(t); len(items) != 1 {
+		t.Errorf("saved %v", items)
+	} else if c := items[0]["opportunity"].(map[string]any)["min_investment"].(map[string]any)["converted"].(map[string]any); c["currency"] != "USD" || c["as_of"] != "2026-11-02" {
+		t.Errorf("saved opportunity converted %v", c)
+	}
+	p := problemOf(t, a.get("/v1/me/saved?currency=XYZ", bearer(ana.access)...), http.StatusBadRequest, "/problems/invalid-parameters")
+	if fieldErrors(p)["currency"] != "invalid_currency" {
+		t.Errorf("saved?currency=XYZ: %v", p["errors"])
+	}
 	for _, target := range []string{"/v1/opportunities?currency=XYZ", "/v1/opportunities/cv-boa-vista-hotel-laundry-supply?currency=XYZ", "/v1/incentives/x?currency=12"} {
 		p := problemOf(t, a.get(target), http.StatusBadRequest, "/problems/invalid-parameters")
 		if fieldErrors(p)["currency"] != "invalid_currency" {

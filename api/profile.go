@@ -246,6 +246,7 @@ func (s *server) listSaved(c *fiber.Ctx) error {
 	}
 	q := &queryParams{c: c}
 	f := domain.ListFilter{Owner: user.ID, Langs: requestPrefs(c), Limit: q.limit()}
+	currency := s.displayCurrency(q)
 	if err := q.err("invalid-parameters"); err != nil {
 		return err
 	}
@@ -262,6 +263,9 @@ func (s *server) listSaved(c *fiber.Ctx) error {
 		return err
 	}
 	v := s.newView(f.Langs)
+	if err := s.showAmounts(c, v, currency); err != nil {
+		return err
+	}
 	items := make([]savedJSON, len(page.Items))
 	for i, it := range page.Items {
 		items[i] = savedJSON{SavedAt: it.SavedAt.UTC(), Opportunity: v.opportunity(it.Opportunity)}
