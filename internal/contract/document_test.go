@@ -344,8 +344,12 @@ func TestOperationsAreComplete(t *testing.T) {
 						t.Errorf("%s: 200 has no required %s header", name, h)
 					}
 				}
-				if params["query:limit"] && ok.Headers.GetOrZero("Link") == nil {
+				// A list is paginated when it takes a cursor (recommendations take a limit, not a cursor).
+				if params["query:cursor"] && ok.Headers.GetOrZero("Link") == nil {
 					t.Errorf("%s: paginated, but 200 documents no Link header", name)
+				}
+				if !params["query:cursor"] && ok.Headers.GetOrZero("Link") != nil {
+					t.Errorf("%s: documents a Link header, but takes no cursor", name)
 				}
 			} else if params["header:If-None-Match"] {
 				t.Errorf("%s: a write with If-None-Match", name)
