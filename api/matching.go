@@ -7,6 +7,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"golang.org/x/text/language"
+	"golang.org/x/text/language/display"
 
 	"github.com/diaspora-investor/marketplace/domain"
 	"github.com/diaspora-investor/marketplace/repository"
@@ -244,7 +245,7 @@ func (v *view) explain(ch domain.Check, sit domain.Situation, regions map[string
 		data["Allowed"] = v.labelList(domain.InvestorTypes, ch.Allowed)
 		data["Value"] = v.langs.Label(v.lang, domain.InvestorTypes, ch.Value)
 	case "residence_abroad", "residence_in_country":
-		data["Country"] = ch.Value
+		data["Country"] = countryName(v.lang, ch.Value)
 	case "sector":
 		data["Allowed"] = v.labelList(domain.Sectors, ch.Allowed)
 		data["Value"] = v.langs.Label(v.lang, domain.Sectors, ch.Value)
@@ -276,6 +277,19 @@ func (v *view) explain(ch domain.Check, sit domain.Situation, regions map[string
 		data["Date"] = ch.Date.Format(time.DateOnly)
 	}
 	return v.langs.Message(v.lang, "criterion."+ch.Criterion+"."+string(ch.Outcome), data)
+}
+
+// countryName names a country of the world in lang (CLDR names: "France", "França"), or
+// gives its code when there is no name.
+func countryName(lang, code string) string {
+	region, err := language.ParseRegion(code)
+	if err != nil {
+		return code
+	}
+	if name := display.Regions(language.Make(lang)).Name(region); name != "" {
+		return name
+	}
+	return code
 }
 
 func (v *view) labelList(set domain.CodeSet, codes []string) string {

@@ -88,6 +88,9 @@ func TestEligibilityBoaVista(t *testing.T) {
 			}
 		}
 	}
+	if d := v["eligible"][a.idOf("incentives", "cv-emigrant-investor-dividend-exemption")].held["residence_abroad"]; d != "For investors living abroad: you live in France." {
+		t.Errorf("residence explanation %q", d)
+	}
 	if d := v["eligible"][a.idOf("incentives", "cv-zdti-tourism-zones")].held["region"]; !strings.Contains(d, "Boa Vista") {
 		t.Errorf("the region explanation does not name Boa Vista: %q", d)
 	}
