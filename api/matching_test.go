@@ -88,7 +88,7 @@ func TestEligibilityBoaVista(t *testing.T) {
 			}
 		}
 	}
-	if d := v["eligible"][a.idOf("incentives", "cv-emigrant-investor-dividend-exemption")].held["residence_abroad"]; d != "For investors living abroad: you live in France." {
+	if d := v["eligible"][a.idOf("incentives", "cv-emigrant-investor-dividend-exemption")].held["residence_abroad"]; d != "For investors living abroad; your country of residence: France." {
 		t.Errorf("residence explanation %q", d)
 	}
 	if d := v["eligible"][a.idOf("incentives", "cv-zdti-tourism-zones")].held["region"]; !strings.Contains(d, "Boa Vista") {
@@ -228,6 +228,9 @@ func TestEligibilityInOtherLanguagesAndCurrencies(t *testing.T) {
 	cin, ok := v["eligible"][a.idOf("incentives", "cv-cin-reduced-irpc")]
 	if !ok || !strings.Contains(cin.held["min_jobs"], "12") || !strings.HasPrefix(cin.held["min_jobs"], "Exige") {
 		t.Errorf("CIN with 12 jobs: %+v", cin)
+	}
+	if d := v["eligible"][a.idOf("incentives", "cv-emigrant-investor-dividend-exemption")].held["residence_abroad"]; !strings.HasSuffix(d, "votre pays de résidence\u00a0: France.") {
+		t.Errorf("residence explanation %q", d)
 	}
 	g := v["not_eligible"][a.idOf("programmes", "cv-pro-garante-guarantee")]
 	if want := "Réservé aux investissements d'au plus 40\u00a0000\u00a0000,00 CVE\u00a0; vous prévoyez 870\u00a0000,00 USD (82\u00a0698\u00a0750,00 CVE)."; g.failed["max_investment"] != want {
