@@ -146,6 +146,11 @@ func (r contentRoutes[T, J, D]) listHandler(s *server, byCountry bool) fiber.Han
 			return err
 		}
 		v := s.newView(f.Langs)
+		if c.Query("currency") != "" {
+			if err := s.showAmounts(c, v, f.Currency); err != nil {
+				return err
+			}
+		}
 		items := make([]J, len(page.Items))
 		for i, it := range page.Items {
 			items[i] = r.item(v, it)
@@ -160,6 +165,11 @@ var idPattern = regexp.MustCompile(`^[A-Za-z0-9-]{1,100}$`)
 func (r contentRoutes[T, J, D]) detailHandler(s *server) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		id := c.Params("id")
+		q := &queryParams{c: c}
+		currency := s.displayCurrency(q)
+		if err := q.err("invalid-parameters"); err != nil {
+			return err
+		}
 		if !idPattern.MatchString(id) {
 			return notFound(r.resource)
 		}
@@ -181,6 +191,9 @@ func (r contentRoutes[T, J, D]) detailHandler(s *server) fiber.Handler {
 			return err
 		}
 		v := s.newView(requestPrefs(c))
+		if err := s.showAmounts(c, v, currency); err != nil {
+			return err
+		}
 		body := r.detail(v, it)
 		s.publicRead(c, v)
 		return s.sendJSON(c, body)
@@ -219,3 +232,36 @@ var (
 		},
 	}
 )
+
+// displayCurrency reads the currency= of a detail: the currency to show amounts in too, or "".
+func (s *server) displayCurrency(q *queryParams) string {
+	v := q.one("currency")
+	if v == "" {
+		return ""
+	}
+	cur, err := domain.ParseCurrency(v)
+	if err != nil {
+		q.add("currency", "query", "invalid_currency", map[string]any{"Value": truncate(v)})
+		return ""
+	}
+	return cur
+}
+
+// showAmounts makes v show every amount in currency too, at the rates in use (one query). A
+// currency without a rate is a 400.
+func (s *server) showAmounts(c *fiber.Ctx, v *view, currency string) error {
+	if currency == "" {
+		return nil
+	}
+	rates, err := s.store.Rates(c.UserContext())
+	if err != nil {
+		return err
+	}
+	if _, ok := rates[currency]; !ok {
+		q := &queryParams{c: c}
+		q.add("currency", "query", "invalid_currency", map[string]any{"Value": truncate(currency)})
+		return q.err("invalid-parameters")
+	}
+	v.showAmountsIn(currency, rates)
+	return nil
+}

@@ -50,7 +50,7 @@ type sourceInput struct {
 	URL   string `json:"url"`
 }
 
-type eligibilityInput struct {
+type criteriaInput struct {
 	InvestorTypes   opt[[]string]   `json:"investor_types"`
 	MinInvestment   opt[moneyInput] `json:"min_investment"`
 	MaxInvestment   opt[moneyInput] `json:"max_investment"`
@@ -72,35 +72,35 @@ type benefitInput struct {
 // contentInput is the body of POST and PATCH for the three kinds: each kind accepts its own
 // fields (acceptedFields) and refuses the others as unknown.
 type contentInput struct {
-	Organization    opt[string]           `json:"organization_id"`
-	Country         opt[string]           `json:"country"`
-	Lang            opt[string]           `json:"lang"`
-	Title           opt[string]           `json:"title"`
-	Name            opt[string]           `json:"name"`
-	Summary         opt[string]           `json:"summary"`
-	Description     opt[string]           `json:"description"`
-	HowToApply      opt[string]           `json:"how_to_apply"`
-	Sectors         opt[[]string]         `json:"sectors"`
-	Region          opt[string]           `json:"region"`
-	Instrument      opt[string]           `json:"instrument"`
-	MinInvestment   opt[moneyInput]       `json:"min_investment"`
-	MaxInvestment   opt[moneyInput]       `json:"max_investment"`
-	Jobs            opt[int]              `json:"jobs"`
-	Deadline        opt[string]           `json:"deadline"`
-	InvestorTypes   opt[[]string]         `json:"investor_types"`
-	Contact         opt[contactInput]     `json:"contact"`
-	Type            opt[string]           `json:"type"`
-	LegalInstrument opt[string]           `json:"legal_instrument"`
-	LegalArticle    opt[string]           `json:"legal_article"`
-	LegalURL        opt[string]           `json:"legal_url"`
-	ValidFrom       opt[string]           `json:"valid_from"`
-	ValidUntil      opt[string]           `json:"valid_until"`
-	Eligibility     opt[eligibilityInput] `json:"eligibility"`
-	Benefits        opt[[]benefitInput]   `json:"benefits"`
-	Operator        opt[string]           `json:"operator_id"`
-	URL             opt[string]           `json:"url"`
-	MaxAmount       opt[moneyInput]       `json:"max_amount"`
-	Source          opt[sourceInput]      `json:"source"`
+	Organization    opt[string]         `json:"organization_id"`
+	Country         opt[string]         `json:"country"`
+	Lang            opt[string]         `json:"lang"`
+	Title           opt[string]         `json:"title"`
+	Name            opt[string]         `json:"name"`
+	Summary         opt[string]         `json:"summary"`
+	Description     opt[string]         `json:"description"`
+	HowToApply      opt[string]         `json:"how_to_apply"`
+	Sectors         opt[[]string]       `json:"sectors"`
+	Region          opt[string]         `json:"region"`
+	Instrument      opt[string]         `json:"instrument"`
+	MinInvestment   opt[moneyInput]     `json:"min_investment"`
+	MaxInvestment   opt[moneyInput]     `json:"max_investment"`
+	Jobs            opt[int]            `json:"jobs"`
+	Deadline        opt[string]         `json:"deadline"`
+	InvestorTypes   opt[[]string]       `json:"investor_types"`
+	Contact         opt[contactInput]   `json:"contact"`
+	Type            opt[string]         `json:"type"`
+	LegalInstrument opt[string]         `json:"legal_instrument"`
+	LegalArticle    opt[string]         `json:"legal_article"`
+	LegalURL        opt[string]         `json:"legal_url"`
+	ValidFrom       opt[string]         `json:"valid_from"`
+	ValidUntil      opt[string]         `json:"valid_until"`
+	Eligibility     opt[criteriaInput]  `json:"eligibility"`
+	Benefits        opt[[]benefitInput] `json:"benefits"`
+	Operator        opt[string]         `json:"operator_id"`
+	URL             opt[string]         `json:"url"`
+	MaxAmount       opt[moneyInput]     `json:"max_amount"`
+	Source          opt[sourceInput]    `json:"source"`
 }
 
 // acceptedFields are the body fields of each kind; the first group is common to all.
@@ -351,7 +351,7 @@ func (k *contentChecker) regions(name string, codes []string) ([]string, error) 
 	return out, nil
 }
 
-func (k *contentChecker) eligibility(e eligibilityInput) error {
+func (k *contentChecker) eligibility(e criteriaInput) error {
 	if e.InvestorTypes.Null {
 		k.set("investor_types", []string{})
 	} else if e.InvestorTypes.Set {

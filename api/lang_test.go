@@ -4,6 +4,8 @@ import (
 	"errors"
 	"slices"
 	"testing"
+
+	"github.com/diaspora-investor/marketplace/domain"
 )
 
 func TestNegotiate(t *testing.T) {
@@ -51,5 +53,33 @@ func BenchmarkNegotiate(b *testing.B) {
 	}
 	for b.Loop() {
 		_, _ = l.Negotiate("", "pt-BR,pt;q=0.9,en-US;q=0.8,en;q=0.7,fr;q=0.5", "")
+	}
+}
+
+// TestMatchingMessagesExist checks that every criterion has an explanation of each outcome it
+// can have, and every recommendation reason a label, in every language.
+func TestMatchingMessagesExist(t *testing.T) {
+	l, err := LoadLanguages("en")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, lang := range l.Codes() {
+		for _, code := range domain.Criteria.Codes {
+			outcomes := []domain.Outcome{domain.Held, domain.Failed, domain.Undetermined}
+			if code == "valid_from" || code == "valid_until" {
+				outcomes = outcomes[:2] // dates are always known
+			}
+			for _, o := range outcomes {
+				id := "criterion." + code + "." + string(o)
+				if _, ok := l.localizers[lang]; !ok || l.Message(lang, id, map[string]any{}) == id {
+					t.Errorf("%s: no message %s", lang, id)
+				}
+			}
+		}
+		for _, code := range domain.RecommendationReasons.Codes {
+			if _, ok := l.labels[lang][domain.RecommendationReasons.Name+"."+code]; !ok {
+				t.Errorf("%s: no label for recommendation reason %s", lang, code)
+			}
+		}
 	}
 }

@@ -106,8 +106,7 @@ func (s *server) putProfile(c *fiber.Ctx) error {
 	}
 	if in.ResidenceCountry != nil {
 		// Any country of the world: people live everywhere, not only in the alliance.
-		region, err := language.ParseRegion(*in.ResidenceCountry)
-		if code := strings.ToUpper(*in.ResidenceCountry); err == nil && region.IsCountry() && countryPattern.MatchString(code) && region.String() == code {
+		if code, ok := worldCountry(*in.ResidenceCountry); ok {
 			out.ResidenceCountry = &code
 		} else {
 			v.add("residence_country", "body", "unknown_country", map[string]any{"Value": truncate(*in.ResidenceCountry)})
@@ -247,6 +246,7 @@ func (s *server) listSaved(c *fiber.Ctx) error {
 	}
 	q := &queryParams{c: c}
 	f := domain.ListFilter{Owner: user.ID, Langs: requestPrefs(c), Limit: q.limit()}
+	currency := s.displayCurrency(q)
 	if err := q.err("invalid-parameters"); err != nil {
 		return err
 	}
@@ -263,6 +263,9 @@ func (s *server) listSaved(c *fiber.Ctx) error {
 		return err
 	}
 	v := s.newView(f.Langs)
+	if err := s.showAmounts(c, v, currency); err != nil {
+		return err
+	}
 	items := make([]savedJSON, len(page.Items))
 	for i, it := range page.Items {
 		items[i] = savedJSON{SavedAt: it.SavedAt.UTC(), Opportunity: v.opportunity(it.Opportunity)}

@@ -67,6 +67,11 @@ func (s *server) routes(app *fiber.App) {
 	v1.Post("/opportunities/:id/interests", s.sendInterest)
 	v1.Get("/interests/:id", s.getInterest)
 	v1.Patch("/interests/:id", s.patchInterest)
+
+	v1.Post("/eligibility", s.checkEligibility)
+	v1.Get("/me/recommendations", s.recommendations)
+	v1.Get("/exchange-rates", s.listExchangeRates)
+	v1.Put("/exchange-rates/:currency", s.putExchangeRate)
 }
 
 // editorRoutes declares the writes of one kind of content.

@@ -116,8 +116,8 @@ type opportunityJSON struct {
 	Region        *regionRefJSON `json:"region"`
 	Sectors       []coded        `json:"sectors"`
 	Instrument    *coded         `json:"instrument"`
-	MinInvestment *domain.Money  `json:"min_investment"`
-	MaxInvestment *domain.Money  `json:"max_investment"`
+	MinInvestment *moneyJSON     `json:"min_investment"`
+	MaxInvestment *moneyJSON     `json:"max_investment"`
 	Jobs          *int           `json:"jobs"`
 	Deadline      *string        `json:"deadline"`
 	InvestorTypes []coded        `json:"investor_types"`
@@ -151,8 +151,8 @@ type linkedJSON struct {
 
 type eligibilityJSON struct {
 	InvestorTypes   []coded         `json:"investor_types"`
-	MinInvestment   *domain.Money   `json:"min_investment"`
-	MaxInvestment   *domain.Money   `json:"max_investment"`
+	MinInvestment   *moneyJSON      `json:"min_investment"`
+	MaxInvestment   *moneyJSON      `json:"max_investment"`
 	Sectors         []coded         `json:"sectors"`
 	Regions         []regionRefJSON `json:"regions"`
 	MinJobs         *int            `json:"min_jobs"`
@@ -166,12 +166,12 @@ type legalBasisJSON struct {
 }
 
 type benefitJSON struct {
-	Kind            coded         `json:"kind"`
-	Tax             *coded        `json:"tax"`
-	Percent         *string       `json:"percent"`
-	CapPercentOfTax *string       `json:"cap_percent_of_tax"`
-	DurationYears   *int          `json:"duration_years"`
-	Amount          *domain.Money `json:"amount"`
+	Kind            coded      `json:"kind"`
+	Tax             *coded     `json:"tax"`
+	Percent         *string    `json:"percent"`
+	CapPercentOfTax *string    `json:"cap_percent_of_tax"`
+	DurationYears   *int       `json:"duration_years"`
+	Amount          *moneyJSON `json:"amount"`
 }
 
 type incentiveJSON struct {
@@ -202,7 +202,7 @@ type programmeJSON struct {
 	Summary     string          `json:"summary"`
 	Operator    orgRefJSON      `json:"operator"`
 	URL         *string         `json:"url"`
-	MaxAmount   *domain.Money   `json:"max_amount"`
+	MaxAmount   *moneyJSON      `json:"max_amount"`
 	ValidFrom   *string         `json:"valid_from"`
 	ValidUntil  *string         `json:"valid_until"`
 	Eligibility eligibilityJSON `json:"eligibility"`
@@ -224,6 +224,42 @@ type view struct {
 	langs *Languages
 	lang  string   // interface language: labels
 	used  []string // languages of the text in the body
+	// rates and showIn, when set, add each amount's value in showIn beside it (currency=).
+	rates  domain.Rates
+	showIn string
+}
+
+// moneyJSON is an amount as the API shows it: with its value in the reader's currency when
+// one was asked (currency=).
+type moneyJSON struct {
+	Amount    string         `json:"amount"`
+	Currency  string         `json:"currency"`
+	Converted *convertedJSON `json:"converted,omitempty"`
+}
+
+type convertedJSON struct {
+	Amount   string `json:"amount"`
+	Currency string `json:"currency"`
+	Rate     string `json:"rate"`
+	AsOf     string `json:"as_of"`
+}
+
+// showAmountsIn makes the view add every amount's value in currency, at rates.
+func (v *view) showAmountsIn(currency string, rates domain.Rates) {
+	v.showIn, v.rates = currency, rates
+}
+
+func (v *view) money(m *domain.Money) *moneyJSON {
+	if m == nil {
+		return nil
+	}
+	out := &moneyJSON{Amount: m.Amount, Currency: m.Currency}
+	if v.showIn != "" {
+		if c, ok := v.rates.Convert(*m, v.showIn); ok {
+			out.Converted = &convertedJSON{Amount: c.Amount, Currency: c.Currency, Rate: c.Rate, AsOf: c.AsOf.Format(time.DateOnly)}
+		}
+	}
+	return out
 }
 
 func (s *server) newView(prefs []string) *view {
@@ -325,7 +361,7 @@ func (v *view) opportunity(o domain.Opportunity) opportunityJSON {
 	out := opportunityJSON{
 		contentJSON: v.content(o.Content), Title: o.Title, Summary: o.Summary,
 		Sectors: v.labels(domain.Sectors, o.Sectors), Instrument: v.optionalLabel(domain.Instruments, o.Instrument),
-		MinInvestment: o.MinInvestment, MaxInvestment: o.MaxInvestment, Jobs: o.Jobs, Deadline: date(o.Deadline),
+		MinInvestment: v.money(o.MinInvestment), MaxInvestment: v.money(o.MaxInvestment), Jobs: o.Jobs, Deadline: date(o.Deadline),
 		InvestorTypes: v.labels(domain.InvestorTypes, o.InvestorTypes), provenanceJSON: v.provenance(o.Content),
 	}
 	if o.Region != nil {
@@ -353,7 +389,7 @@ func (v *view) linked(items []domain.LinkedItem, types domain.CodeSet) []linkedJ
 
 func (v *view) eligibility(e domain.Eligibility) eligibilityJSON {
 	out := eligibilityJSON{InvestorTypes: v.labels(domain.InvestorTypes, e.InvestorTypes),
-		MinInvestment: e.MinInvestment, MaxInvestment: e.MaxInvestment,
+		MinInvestment: v.money(e.MinInvestment), MaxInvestment: v.money(e.MaxInvestment),
 		Sectors: v.labels(domain.Sectors, e.Sectors), Regions: make([]regionRefJSON, len(e.Regions)),
 		MinJobs: e.MinJobs, ResidenceAbroad: e.ResidenceAbroad}
 	for i, r := range e.Regions {
@@ -373,7 +409,7 @@ func (v *view) incentive(it domain.Incentive) incentiveJSON {
 	}
 	for i, b := range it.Benefits {
 		out.Benefits[i] = benefitJSON{Kind: v.label(domain.BenefitKinds, b.Kind), Tax: v.optionalLabel(domain.Taxes, b.Tax),
-			Percent: b.Percent, CapPercentOfTax: b.CapPercentOfTax, DurationYears: b.DurationYears, Amount: b.Amount}
+			Percent: b.Percent, CapPercentOfTax: b.CapPercentOfTax, DurationYears: b.DurationYears, Amount: v.money(b.Amount)}
 	}
 	return out
 }
@@ -385,7 +421,7 @@ func (v *view) incentiveDetail(it *domain.Incentive) incentiveDetailJSON {
 func (v *view) programme(p domain.Programme) programmeJSON {
 	return programmeJSON{
 		contentJSON: v.content(p.Content), Type: v.label(domain.ProgrammeTypes, p.Type), Name: p.Name,
-		Summary: p.Summary, Operator: orgRef(p.Operator), URL: p.URL, MaxAmount: p.MaxAmount,
+		Summary: p.Summary, Operator: orgRef(p.Operator), URL: p.URL, MaxAmount: v.money(p.MaxAmount),
 		ValidFrom: date(p.ValidFrom), ValidUntil: date(p.ValidUntil), Eligibility: v.eligibility(p.Eligibility),
 		provenanceJSON: v.provenance(p.Content),
 	}

@@ -2,8 +2,10 @@ package domain
 
 import (
 	"errors"
+	"math/big"
 	"regexp"
 	"strings"
+	"time"
 )
 
 // Money is an amount with its ISO 4217 currency. The amount is a decimal string with two
@@ -48,3 +50,101 @@ func ParseCurrency(s string) (string, error) {
 	}
 	return s, nil
 }
+
+// Rate is a currency's reference rate: how many units of Currency one euro buys on AsOf.
+type Rate struct {
+	Currency string
+	PerEUR   string // decimal
+	AsOf     time.Time
+	Source   string
+}
+
+// Rates are the latest rate of each currency, by code.
+type Rates map[string]Rate
+
+// perEUR is the rate of a currency as an exact fraction; nil when unknown or unreadable.
+func (r Rates) perEUR(currency string) *big.Rat {
+	rate, ok := r[currency]
+	if !ok {
+		return nil
+	}
+	x, ok := new(big.Rat).SetString(rate.PerEUR)
+	if !ok || x.Sign() <= 0 {
+		return nil
+	}
+	return x
+}
+
+// InEUR is m in euros, exactly; nil when the rate of its currency is unknown.
+func (r Rates) InEUR(m Money) *big.Rat {
+	amount, ok := new(big.Rat).SetString(m.Amount)
+	per := r.perEUR(m.Currency)
+	if !ok || per == nil {
+		return nil
+	}
+	return amount.Quo(amount, per)
+}
+
+// Converted is an amount shown in another currency than its own, with the rate used (units of
+// Currency for one unit of the original currency) and the date of that rate.
+type Converted struct {
+	Amount   string
+	Currency string
+	Rate     string
+	AsOf     time.Time
+}
+
+// Convert shows m in currency to, through the euro: amount / per_eur(from) × per_eur(to),
+// rounded to the cent (halves away from zero). AsOf is the later of the two rates' dates (a
+// fixed peg such as the escudo's keeps its old date and stays true). ok is false when a rate
+// is unknown.
+func (r Rates) Convert(m Money, to string) (Converted, bool) {
+	from, target := r.perEUR(m.Currency), r.perEUR(to)
+	amount, ok := new(big.Rat).SetString(m.Amount)
+	if from == nil || target == nil || !ok {
+		return Converted{}, false
+	}
+	rate := new(big.Rat).Quo(target, from)
+	asOf := r[to].AsOf
+	if r[m.Currency].AsOf.After(asOf) {
+		asOf = r[m.Currency].AsOf
+	}
+	return Converted{Amount: amount.Mul(amount, rate).FloatString(2), Currency: to,
+		Rate: trimDecimal(rate.FloatString(8)), AsOf: asOf}, true
+}
+
+// ConvertRat shows an exact euro amount in currency, rounded to the cent; "" when unknown.
+func (r Rates) ConvertRat(eur *big.Rat, currency string) string {
+	per := r.perEUR(currency)
+	if per == nil || eur == nil {
+		return ""
+	}
+	return new(big.Rat).Mul(eur, per).FloatString(2)
+}
+
+// trimDecimal drops trailing zeros of a decimal ("1.16000000" → "1.16", "2.00" → "2").
+func trimDecimal(s string) string {
+	if !strings.Contains(s, ".") {
+		return s
+	}
+	s = strings.TrimRight(s, "0")
+	return strings.TrimSuffix(s, ".")
+}
+
+// ParseRate checks a rate to the euro: a positive decimal of at most 12 integer digits and 8
+// decimals.
+func ParseRate(s string) (string, error) {
+	if !ratePattern.MatchString(s) {
+		return "", ErrInvalidRate
+	}
+	x, _ := new(big.Rat).SetString(s)
+	if x.Sign() <= 0 {
+		return "", ErrInvalidRate
+	}
+	return trimDecimal(x.FloatString(8)), nil
+}
+
+var ratePattern = regexp.MustCompile(`^[0-9]{1,12}(\.[0-9]{1,8})?$`)
+
+// ErrInvalidRate says that an exchange rate is not a positive decimal.
+var ErrInvalidRate = errors.New("invalid rate")

@@ -277,62 +277,67 @@ func selectRows[R interface{ key() rowKey }](ctx context.Context, db sqlx.Querye
 	return rows, next, nil
 }
 
-// facets counts the items f selects per sector, region and type, for the facets f asks.
+// facets counts the items f selects per sector, region and type, for the facets f asks. The
+// filter runs once: its rows are materialized, then counted per facet, all in one query.
 func (s *Store) facets(ctx context.Context, k kindSpec, f domain.ListFilter) (domain.Facets, error) {
 	if len(f.Facets) == 0 {
 		return nil, nil
 	}
+	var q query
+	from, where := k.scope(&q, f)
+	columns := "c.id, c.country_code, c." + k.typeCol + " AS type_code"
+	if !k.scoped {
+		columns += ", c.region_code"
+	}
 	out := domain.Facets{}
+	var parts []string
 	for _, name := range f.Facets {
-		var q query
-		from, where := k.scope(&q, f)
-		var sqlText string
+		out[name] = []domain.FacetCount{}
 		switch {
 		case name == "sector" && k.scoped:
 			// An item limited to no sector applies to every one and counts under each, as the
 			// list filtered by that sector would show it.
-			sqlText = fmt.Sprintf(`SELECT x.code, '' AS label, count(*) AS count
-				FROM %s CROSS JOIN sectors x
-				WHERE %[3]s AND (NOT EXISTS (SELECT 1 FROM %[2]s_sectors s WHERE s.%[2]s_id = c.id)
-					OR EXISTS (SELECT 1 FROM %[2]s_sectors s WHERE s.%[2]s_id = c.id AND s.sector_code = x.code))
-				GROUP BY x.code, x.position ORDER BY count(*) DESC, x.position`,
-				from, k.singular, strings.Join(where, " AND "))
+			parts = append(parts, fmt.Sprintf(`SELECT 'sector' AS facet, x.code, '' AS label, count(*) AS count, min(x.position) AS pos
+				FROM sel CROSS JOIN sectors x
+				WHERE NOT EXISTS (SELECT 1 FROM %[1]s_sectors s WHERE s.%[1]s_id = sel.id)
+					OR EXISTS (SELECT 1 FROM %[1]s_sectors s WHERE s.%[1]s_id = sel.id AND s.sector_code = x.code)
+				GROUP BY x.code`, k.singular))
 		case name == "sector":
-			sqlText = fmt.Sprintf(`SELECT s.sector_code AS code, '' AS label, count(*) AS count
-				FROM %s JOIN %[2]s_sectors s ON s.%[2]s_id = c.id JOIN sectors x ON x.code = s.sector_code
-				WHERE %[3]s GROUP BY s.sector_code, x.position ORDER BY count(*) DESC, x.position`,
-				from, k.singular, strings.Join(where, " AND "))
+			parts = append(parts, fmt.Sprintf(`SELECT 'sector' AS facet, s.sector_code AS code, '' AS label, count(*) AS count, min(x.position) AS pos
+				FROM sel JOIN %[1]s_sectors s ON s.%[1]s_id = sel.id JOIN sectors x ON x.code = s.sector_code
+				GROUP BY s.sector_code`, k.singular))
 		case name == "region" && k.scoped:
-			sqlText = fmt.Sprintf(`SELECT r.code, min(r.name) AS label, count(*) AS count
-				FROM %s JOIN regions r ON r.country_code = c.country_code
-				WHERE %[3]s AND (NOT EXISTS (SELECT 1 FROM %[2]s_regions x WHERE x.%[2]s_id = c.id)
-					OR EXISTS (SELECT 1 FROM %[2]s_regions x WHERE x.%[2]s_id = c.id AND x.region_code = r.code))
-				GROUP BY r.code ORDER BY count(*) DESC, r.code`,
-				from, k.singular, strings.Join(where, " AND "))
+			parts = append(parts, fmt.Sprintf(`SELECT 'region' AS facet, r.code, min(r.name) AS label, count(*) AS count, 0 AS pos
+				FROM sel JOIN regions r ON r.country_code = sel.country_code
+				WHERE NOT EXISTS (SELECT 1 FROM %[1]s_regions x WHERE x.%[1]s_id = sel.id)
+					OR EXISTS (SELECT 1 FROM %[1]s_regions x WHERE x.%[1]s_id = sel.id AND x.region_code = r.code)
+				GROUP BY r.code`, k.singular))
 		case name == "region":
-			sqlText = fmt.Sprintf(`SELECT r.code, min(r.name) AS label, count(*) AS count
-				FROM %s JOIN regions r ON r.country_code = c.country_code AND r.code = c.region_code
-				WHERE %s GROUP BY r.code ORDER BY count(*) DESC, r.code`, from, strings.Join(where, " AND "))
+			parts = append(parts, `SELECT 'region' AS facet, r.code, min(r.name) AS label, count(*) AS count, 0 AS pos
+				FROM sel JOIN regions r ON r.country_code = sel.country_code AND r.code = sel.region_code
+				GROUP BY r.code`)
 		case name == "type":
-			sqlText = fmt.Sprintf(`SELECT c.%[1]s AS code, '' AS label, count(*) AS count FROM %[2]s
-				WHERE %[3]s AND c.%[1]s IS NOT NULL GROUP BY c.%[1]s ORDER BY count(*) DESC, c.%[1]s`,
-				k.typeCol, from, strings.Join(where, " AND "))
+			parts = append(parts, `SELECT 'type' AS facet, sel.type_code AS code, '' AS label, count(*) AS count, 0 AS pos
+				FROM sel WHERE sel.type_code IS NOT NULL GROUP BY sel.type_code`)
 		default:
 			return nil, fmt.Errorf("unknown facet %q", name)
 		}
-		var counts []struct {
-			Code  string `db:"code"`
-			Label string `db:"label"`
-			Count int    `db:"count"`
-		}
-		if err := s.db.SelectContext(ctx, &counts, sqlText, q.args...); err != nil {
-			return nil, err
-		}
-		list := make([]domain.FacetCount, len(counts))
-		for i, c := range counts {
-			list[i] = domain.FacetCount(c)
-		}
-		out[name] = list
+	}
+	sqlText := `WITH sel AS MATERIALIZED (SELECT ` + columns + ` FROM ` + from + ` WHERE ` + strings.Join(where, " AND ") + `)
+		` + strings.Join(parts, " UNION ALL ") + `
+		ORDER BY facet, count DESC, pos, code`
+	var counts []struct {
+		Facet string `db:"facet"`
+		Code  string `db:"code"`
+		Label string `db:"label"`
+		Count int    `db:"count"`
+		Pos   int    `db:"pos"`
+	}
+	if err := s.db.SelectContext(ctx, &counts, sqlText, q.args...); err != nil {
+		return nil, err
+	}
+	for _, c := range counts {
+		out[c.Facet] = append(out[c.Facet], domain.FacetCount{Code: c.Code, Label: c.Label, Count: c.Count})
 	}
 	return out, nil
 }

@@ -63,8 +63,9 @@ func Open(ctx context.Context, databaseURL string, opts PoolOptions) (*sqlx.DB, 
 }
 
 // connectionURL adds run-time parameters to every connection (lib/pq passes unknown URL
-// parameters to the server): the statement timeout, unless the URL sets one, and exact float
-// output, so that a search's relevance comes back exactly and its cursor finds its place.
+// parameters to the server): the statement timeout, unless the URL sets one, exact float
+// output, so that a search's relevance comes back exactly and its cursor finds its place, and no
+// JIT compilation.
 func connectionURL(databaseURL string, timeout time.Duration) (string, error) {
 	u, err := url.Parse(databaseURL)
 	if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
@@ -75,6 +76,9 @@ func connectionURL(databaseURL string, timeout time.Duration) (string, error) {
 		q.Set("statement_timeout", fmt.Sprint(timeout.Milliseconds()))
 	}
 	q.Set("extra_float_digits", "3")
+	// The API's queries are short: JIT compilation (hundreds of milliseconds when a plan looks
+	// expensive, as on fresh tables without statistics) would cost more than it saves.
+	q.Set("jit", "off")
 	u.RawQuery = q.Encode()
 	return u.String(), nil
 }

@@ -130,6 +130,9 @@ func TestRoutes(t *testing.T) {
 		"GET /v1/countries/{code}/opportunities",
 		"GET /v1/countries/{code}/programmes",
 		"GET /v1/countries/{code}/regions",
+		"POST /v1/eligibility",
+		"GET /v1/exchange-rates",
+		"PUT /v1/exchange-rates/{currency}",
 		"GET /v1/incentives",
 		"POST /v1/incentives",
 		"DELETE /v1/incentives/{id}",
@@ -152,6 +155,7 @@ func TestRoutes(t *testing.T) {
 		"POST /v1/me/password",
 		"GET /v1/me/profile",
 		"PUT /v1/me/profile",
+		"GET /v1/me/recommendations",
 		"GET /v1/me/saved",
 		"DELETE /v1/me/saved/{opportunity_id}",
 		"PUT /v1/me/saved/{opportunity_id}",
@@ -215,12 +219,13 @@ const (
 	kindCatalogue                   // /v1 public reads: token optional, public or private caching
 	kindAuth                        // /v1/auth/…: no token, no-store
 	kindMe                          // /v1/me…: token required, no-store
-	kindWorkspace                   // the agencies' writes and private reads: token required, never shared caches
+	kindWorkspace                   // the agencies' and administrators' writes and private reads: token required, never shared caches
 )
 
-// catalogueRead matches the public reads: countries, sectors, the three kinds of content and the
-// organizations' directory (the other reads and every write under them are the workspace).
-var catalogueRead = regexp.MustCompile(`^/v1/(countries(/.*)?|sectors|(opportunities|incentives|programmes|organizations)(/\{id\})?)$`)
+// catalogueRead matches the public reads: countries, sectors, exchange rates, the three kinds of
+// content and the organizations' directory (the other reads and every write under them are the
+// workspace).
+var catalogueRead = regexp.MustCompile(`^/v1/(countries(/.*)?|sectors|exchange-rates|(opportunities|incentives|programmes|organizations)(/\{id\})?)$`)
 
 func kindOf(method, template string) routeKind {
 	switch {
@@ -228,6 +233,8 @@ func kindOf(method, template string) routeKind {
 		return kindMe
 	case strings.HasPrefix(template, "/v1/auth/"):
 		return kindAuth
+	case template == "/v1/eligibility": // a public read asked with a body
+		return kindCatalogue
 	case method == "GET" && catalogueRead.MatchString(template):
 		return kindCatalogue
 	case strings.HasPrefix(template, "/v1/"):
@@ -407,8 +414,12 @@ func TestOperationsAreComplete(t *testing.T) {
 						t.Errorf("%s: 200 has no required %s header", name, h)
 					}
 				}
-				if params["query:limit"] && ok.Headers.GetOrZero("Link") == nil {
+				// A list is paginated when it takes a cursor (recommendations take a limit, not a cursor).
+				if params["query:cursor"] && ok.Headers.GetOrZero("Link") == nil {
 					t.Errorf("%s: paginated, but 200 documents no Link header", name)
+				}
+				if !params["query:cursor"] && ok.Headers.GetOrZero("Link") != nil {
+					t.Errorf("%s: documents a Link header, but takes no cursor", name)
 				}
 			} else if params["header:If-None-Match"] {
 				t.Errorf("%s: a write with If-None-Match", name)
@@ -536,6 +547,8 @@ func TestResponseObjectsAreClosed(t *testing.T) {
 		// The editors' view of an item, and the reader's own role in an organization.
 		"OpportunityDetail.editorial": true, "IncentiveDetail.editorial": true, "ProgrammeDetail.editorial": true,
 		"Organization.role": true,
+		// Matching and money: converted only with currency=, missing only when undetermined.
+		"Money.converted": true, "CriterionResult.missing": true,
 	}
 	// Request bodies (named …Input, …Create, …Patch, …Update) have optional fields by nature, and
 	// so has what an investor chose to share.

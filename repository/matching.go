@@ -1,0 +1,217 @@
+package repository
+
+import (
+	"context"
+	"time"
+
+	"github.com/lib/pq"
+
+	"github.com/diaspora-investor/marketplace/domain"
+)
+
+type rateRow struct {
+	Currency string    `db:"currency"`
+	PerEUR   string    `db:"per_eur"`
+	AsOf     time.Time `db:"as_of"`
+	Source   string    `db:"source"`
+}
+
+func (r rateRow) rate() domain.Rate {
+	return domain.Rate{Currency: r.Currency, PerEUR: r.PerEUR, AsOf: r.AsOf, Source: r.Source}
+}
+
+// latestRates is the rate in use of every currency: its latest row.
+const latestRates = `SELECT DISTINCT ON (currency) currency, trim_scale(per_eur)::text AS per_eur, as_of, source
+	FROM exchange_rates ORDER BY currency, as_of DESC`
+
+// ExchangeRates lists the rate in use of every currency, by currency code.
+func (s *Store) ExchangeRates(ctx context.Context) ([]domain.Rate, error) {
+	var rows []rateRow
+	if err := s.db.SelectContext(ctx, &rows, latestRates); err != nil {
+		return nil, err
+	}
+	out := make([]domain.Rate, len(rows))
+	for i, r := range rows {
+		out[i] = r.rate()
+	}
+	return out, nil
+}
+
+// Rates are the rates in use, by currency, for conversions (one query).
+func (s *Store) Rates(ctx context.Context) (domain.Rates, error) {
+	list, err := s.ExchangeRates(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make(domain.Rates, len(list))
+	for _, r := range list {
+		out[r.Currency] = r
+	}
+	return out, nil
+}
+
+// PutRate records the rate of a currency on a date (replacing the one of that date), adding
+// the currency when it is new, and returns the rate now in use for it. recordedBy is the
+// administrator's user id.
+func (s *Store) PutRate(ctx context.Context, r domain.Rate, recordedBy string) (domain.Rate, error) {
+	tx, err := s.db.BeginTxx(ctx, nil)
+	if err != nil {
+		return domain.Rate{}, err
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `INSERT INTO currencies (code) VALUES ($1) ON CONFLICT (code) DO NOTHING`, r.Currency); err != nil {
+		return domain.Rate{}, err
+	}
+	if _, err := tx.ExecContext(ctx, `
+		INSERT INTO exchange_rates (currency, as_of, per_eur, source, recorded_by) VALUES ($1, $2, $3, $4, $5)
+		ON CONFLICT (currency, as_of) DO UPDATE SET per_eur = excluded.per_eur, source = excluded.source,
+			recorded_by = excluded.recorded_by, recorded_at = now()`,
+		r.Currency, r.AsOf, r.PerEUR, r.Source, recordedBy); err != nil {
+		return domain.Rate{}, err
+	}
+	var row rateRow
+	if err := tx.GetContext(ctx, &row, `SELECT currency, trim_scale(per_eur)::text AS per_eur, as_of, source
+		FROM exchange_rates WHERE currency = $1 ORDER BY as_of DESC LIMIT 1`, r.Currency); err != nil {
+		return domain.Rate{}, err
+	}
+	return row.rate(), tx.Commit()
+}
+
+type candidateRow struct {
+	eligibilityRow
+	Kind        string     `db:"kind"`
+	ID          string     `db:"id"`
+	Type        string     `db:"type"`
+	Lang        string     `db:"lang"`
+	Name        string     `db:"name"`
+	ValidFrom   *time.Time `db:"valid_from"`
+	ValidUntil  *time.Time `db:"valid_until"`
+	PublishedAt time.Time  `db:"published_at"`
+}
+
+func candidateSelect(kind domain.Kind, singular, langsParam string) string {
+	return `SELECT '` + string(kind) + `' AS kind, c.id, c.type, coalesce(tr.lang, c.source_lang) AS lang,
+			coalesce(tr.name, '') AS name, c.valid_from, c.valid_until, c.published_at, ` + eligibilityColumns(singular) + `
+		FROM ` + string(kind) + ` c ` + eligibilityJoin(singular) + `
+		` + pickTranslation(singular+"_translations", "t."+singular+"_id = c.id", langsParam) + `
+		WHERE c.status = 'published' AND c.country_code = $1`
+}
+
+// EligibilityCandidates reads every published incentive and programme of a country with its
+// conditions, named in the reader's languages, in one query: incentives first, then
+// programmes, each newest first.
+func (s *Store) EligibilityCandidates(ctx context.Context, country string, langs []string) ([]domain.Candidate, error) {
+	var rows []candidateRow
+	err := s.db.SelectContext(ctx, &rows, candidateSelect(domain.KindIncentive, "incentive", "$2")+`
+		UNION ALL
+		`+candidateSelect(domain.KindProgramme, "programme", "$2")+`
+		ORDER BY kind, published_at DESC, id`, country, pq.Array(langs))
+	if err != nil {
+		return nil, err
+	}
+	out := make([]domain.Candidate, len(rows))
+	for i, r := range rows {
+		out[i] = domain.Candidate{Kind: domain.Kind(r.Kind), ID: r.ID, Name: r.Name, Lang: r.Lang, Type: r.Type,
+			Eligibility: r.eligibility(), ValidFrom: r.ValidFrom, ValidUntil: r.ValidUntil}
+	}
+	return out, nil
+}
+
+// RecommendInput is what recommendations rank by: the investor's profile.
+type RecommendInput struct {
+	Country      string // "" for every country
+	InvestorType string
+	Sectors      []string
+	Regions      []string
+	TicketMin    *domain.Money
+	TicketMax    *domain.Money
+	Langs        []string
+	Limit        int
+}
+
+// Recommendation is an opportunity with its score and what it matched.
+type Recommendation struct {
+	Opportunity domain.Opportunity
+	Score       float64
+	Reasons     []string // codes of domain.RecommendationReasons
+}
+
+type scoreRow struct {
+	ID      string         `db:"id"`
+	Score   float64        `db:"score"`
+	Reasons pq.StringArray `db:"reasons"`
+}
+
+// Recommend ranks the published opportunities that fit a profile (see domain.RankWeights and
+// the README): those of a sector the profile follows (any, when it follows none), open to its
+// investor type, scored by sector, region, ticket overlap and freshness. Two queries: the
+// ranking, then the page of opportunities.
+func (s *Store) Recommend(ctx context.Context, in RecommendInput) ([]Recommendation, error) {
+	w := domain.RankWeights
+	var ticketMin, ticketMinCur, ticketMax, ticketMaxCur *string
+	if in.TicketMin != nil {
+		ticketMin, ticketMinCur = &in.TicketMin.Amount, &in.TicketMin.Currency
+	}
+	if in.TicketMax != nil {
+		ticketMax, ticketMaxCur = &in.TicketMax.Amount, &in.TicketMax.Currency
+	}
+	var scores []scoreRow
+	// A profile that follows no sector or region may come with nil lists, which reach SQL as
+	// NULL: coalesce makes them empty, so that they count as "says nothing" (0.5), not as a miss.
+	err := s.db.SelectContext(ctx, &scores, `
+		WITH profile AS (
+			SELECT coalesce($3::text[], '{}') AS sectors, coalesce($4::text[], '{}') AS regions,
+				$5::numeric / eur_rate($6) AS ticket_min, $7::numeric / eur_rate($8) AS ticket_max),
+		parts AS (
+			SELECT c.id, c.published_at,
+				CASE WHEN cardinality(p.sectors) = 0 THEN 0.5
+					WHEN EXISTS (SELECT 1 FROM opportunity_sectors s WHERE s.opportunity_id = c.id AND s.sector_code = ANY(p.sectors)) THEN 1
+					ELSE 0 END AS sector,
+				CASE WHEN cardinality(p.regions) = 0 OR c.region_code IS NULL THEN 0.5
+					WHEN c.region_code = ANY(p.regions) THEN 1 ELSE 0 END AS region,
+				CASE WHEN (p.ticket_min IS NULL AND p.ticket_max IS NULL) OR (c.min_investment IS NULL AND c.max_investment IS NULL) THEN 0.5
+					WHEN (p.ticket_max IS NULL OR c.min_investment IS NULL OR c.min_investment / xr.per_eur <= p.ticket_max)
+						AND (p.ticket_min IS NULL OR c.max_investment IS NULL OR c.max_investment / xr.per_eur >= p.ticket_min) THEN 1
+					ELSE 0 END AS ticket,
+				power(0.5, greatest(extract(epoch FROM now() - c.published_at), 0) / 86400 / $13) AS freshness
+			FROM opportunities c CROSS JOIN profile p
+			LEFT JOIN (SELECT DISTINCT ON (currency) currency, per_eur FROM exchange_rates ORDER BY currency, as_of DESC) xr
+				ON xr.currency = c.currency
+			WHERE c.status = 'published' AND ($1 = '' OR c.country_code = $1)
+				AND ($2 = '' OR cardinality(c.investor_types) = 0 OR c.investor_types @> ARRAY[$2])
+				AND (cardinality(p.sectors) = 0 OR EXISTS (SELECT 1 FROM opportunity_sectors s
+					WHERE s.opportunity_id = c.id AND s.sector_code = ANY(p.sectors))))
+		SELECT id::text, ($9 * sector + $10 * region + $11 * ticket + $12 * freshness)::float8 AS score,
+			array_remove(ARRAY[
+				CASE WHEN sector = 1 THEN 'sector' END, CASE WHEN region = 1 THEN 'region' END,
+				CASE WHEN ticket = 1 THEN 'ticket' END, CASE WHEN freshness >= 0.5 THEN 'fresh' END], NULL) AS reasons
+		FROM parts ORDER BY score DESC, published_at DESC, id DESC LIMIT $14`,
+		in.Country, in.InvestorType, pq.Array(in.Sectors), pq.Array(in.Regions),
+		ticketMin, ticketMinCur, ticketMax, ticketMaxCur,
+		w.Sector, w.Region, w.Ticket, w.Freshness, w.FreshnessHalfLifeDays, in.Limit)
+	if err != nil {
+		return nil, err
+	}
+	if len(scores) == 0 {
+		return []Recommendation{}, nil
+	}
+	ids := make([]string, len(scores))
+	for i, r := range scores {
+		ids[i] = r.ID
+	}
+	page, err := s.Opportunities(ctx, domain.ListFilter{IDs: ids, Langs: in.Langs, Limit: len(ids)})
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[string]domain.Opportunity, len(page.Items))
+	for _, o := range page.Items {
+		byID[o.ID] = o
+	}
+	out := make([]Recommendation, 0, len(scores))
+	for _, r := range scores {
+		if o, ok := byID[r.ID]; ok {
+			out = append(out, Recommendation{Opportunity: o, Score: r.Score, Reasons: append([]string{}, r.Reasons...)})
+		}
+	}
+	return out, nil
+}
