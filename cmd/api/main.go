@@ -90,6 +90,8 @@ type config struct {
 	seedOnStart      bool
 	adminEmail       string
 	adminPassword    string
+	cacheBytes       int64
+	cacheTTL         time.Duration
 	http             api.Config
 }
 
@@ -114,6 +116,14 @@ func loadConfig() (config, error) {
 		if c.statementTimeout, err = time.ParseDuration(v); err != nil {
 			return c, fmt.Errorf("STATEMENT_TIMEOUT: %w", err)
 		}
+	}
+	cacheMB, err := strconv.Atoi(env("CACHE_MAX_MB", "32"))
+	if err != nil || cacheMB < 0 {
+		return c, errors.New("CACHE_MAX_MB must be a whole number of megabytes (0 turns the cache off)")
+	}
+	c.cacheBytes = int64(cacheMB) << 20
+	if c.cacheTTL, err = time.ParseDuration(env("CACHE_TTL", "5m")); err != nil || c.cacheTTL <= 0 {
+		return c, errors.New("CACHE_TTL must be a positive duration such as 5m")
 	}
 	if v := os.Getenv("CORS_ORIGINS"); v != "" {
 		c.http.CORSOrigins = v
@@ -202,6 +212,13 @@ func serve(ctx context.Context, log *slog.Logger, cfg config, db *sqlx.DB) error
 	langs, err := api.LoadLanguages(cfg.defaultLang)
 	if err != nil {
 		return err
+	}
+	if cfg.cacheBytes > 0 {
+		// Filled and served only while the watcher hears the database's change notices.
+		cache := api.NewCache(cfg.cacheBytes, cfg.cacheTTL)
+		watcher := repository.WatchCatalogue(cfg.databaseURL, cache, log)
+		defer watcher.Close()
+		cfg.http.Cache = cache
 	}
 	app := api.New(cfg.http, store, langs, log)
 
