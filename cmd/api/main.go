@@ -17,6 +17,7 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"syscall"
@@ -212,6 +213,11 @@ func serve(ctx context.Context, log *slog.Logger, cfg config, db *sqlx.DB) error
 	langs, err := api.LoadLanguages(cfg.defaultLang)
 	if err != nil {
 		return err
+	}
+	if os.Getenv("GOMEMLIMIT") == "" {
+		// A soft limit on the heap keeps a full cache from doubling the process's memory
+		// (the collector's default lets the heap grow to twice what is live).
+		debug.SetMemoryLimit(cfg.cacheBytes + 32<<20)
 	}
 	if cfg.cacheBytes > 0 {
 		// Filled and served only while the watcher hears the database's change notices.
