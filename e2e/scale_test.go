@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/diaspora-investor/marketplace/internal/testdb"
+	"github.com/diaspora-investor/marketplace/repository"
 )
 
 func TestMain(m *testing.M) {
@@ -184,9 +185,15 @@ func TestTwoInstancesNeverServeStale(t *testing.T) {
 	waitFor(t, 2*time.Second, "B shows the item again", func() bool { return b.title(detail) == "Changed twice" })
 	b.title(detail) // cached again
 	invalidations := b.metric("catalogue_cache_invalidations_total")
-	if _, err := db.Exec(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity
-		WHERE datname = current_database() AND query ILIKE 'LISTEN%'`); err != nil {
+	// The listening connections are told apart by their application_name (their last query is
+	// LISTEN only until the first ping).
+	var ended int
+	if err := db.Get(&ended, `SELECT count(*) FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+		WHERE datname = current_database() AND application_name = $1) x`, repository.ListenerApplicationName); err != nil {
 		t.Fatal(err)
+	}
+	if ended != 2 {
+		t.Fatalf("ended %d listening connections, want 2 (one per instance)", ended)
 	}
 	if _, err := db.Exec(`UPDATE opportunity_translations SET title = 'Changed while deaf' WHERE opportunity_id = $1 AND lang = 'en'`, id); err != nil {
 		t.Fatal(err)

@@ -2,6 +2,7 @@ package repository
 
 import (
 	"log/slog"
+	"net/url"
 	"sync"
 	"time"
 
@@ -11,6 +12,10 @@ import (
 // CatalogueChannel is the NOTIFY channel on which the database announces a change to anything
 // public catalogue reads derive from (migration 00005).
 const CatalogueChannel = "catalogue_changed"
+
+// ListenerApplicationName names the listening connection in pg_stat_activity, so that an
+// operator (or a test) can tell it from the pool's connections.
+const ListenerApplicationName = "catalogue-listener"
 
 // ChangeHandler is told about the catalogue's changes.
 type ChangeHandler interface {
@@ -46,10 +51,24 @@ const PingInterval = 5 * time.Second
 // (notifications sent while disconnected are lost, so everything must be considered changed).
 func WatchCatalogue(databaseURL string, h ChangeHandler, log *slog.Logger) *Watcher {
 	w := &Watcher{h: h, log: log, done: make(chan struct{})}
-	w.l = pq.NewListener(databaseURL, 50*time.Millisecond, 2*time.Second, w.event)
+	w.l = pq.NewListener(listenerURL(databaseURL), 50*time.Millisecond, 2*time.Second, w.event)
 	w.stopped.Add(1)
 	go w.run()
 	return w
+}
+
+// listenerURL is databaseURL with the listener's application_name, unless one is set already.
+func listenerURL(databaseURL string) string {
+	u, err := url.Parse(databaseURL)
+	if err != nil {
+		return databaseURL // Open has refused such a URL already
+	}
+	q := u.Query()
+	if q.Get("application_name") == "" {
+		q.Set("application_name", ListenerApplicationName)
+	}
+	u.RawQuery = q.Encode()
+	return u.String()
 }
 
 func (w *Watcher) event(ev pq.ListenerEventType, err error) {
