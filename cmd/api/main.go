@@ -15,6 +15,8 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/http"
+	"net/http/pprof"
 	"os"
 	"os/signal"
 	"runtime/debug"
@@ -93,6 +95,7 @@ type config struct {
 	adminPassword    string
 	cacheBytes       int64
 	cacheTTL         time.Duration
+	pprofAddr        string // empty: no profiling endpoint
 	http             api.Config
 }
 
@@ -125,6 +128,12 @@ func loadConfig() (config, error) {
 	c.cacheBytes = int64(cacheMB) << 20
 	if c.cacheTTL, err = time.ParseDuration(env("CACHE_TTL", "5m")); err != nil || c.cacheTTL <= 0 {
 		return c, errors.New("CACHE_TTL must be a positive duration such as 5m")
+	}
+	if c.pprofAddr = os.Getenv("PPROF_ADDR"); c.pprofAddr != "" {
+		host, _, err := net.SplitHostPort(c.pprofAddr)
+		if ip := net.ParseIP(host); err != nil || ip == nil || !ip.IsLoopback() {
+			return c, errors.New("PPROF_ADDR must be a loopback address with a port, such as 127.0.0.1:6060")
+		}
 	}
 	if v := os.Getenv("CORS_ORIGINS"); v != "" {
 		c.http.CORSOrigins = v
@@ -227,6 +236,13 @@ func serve(ctx context.Context, log *slog.Logger, cfg config, db *sqlx.DB) error
 		cfg.http.Cache = cache
 	}
 	app := api.New(cfg.http, store, langs, log)
+	if cfg.pprofAddr != "" {
+		stop, err := servePprof(cfg.pprofAddr, log)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
 
 	addr := net.JoinHostPort(cfg.host, cfg.port)
 	listener, err := net.Listen("tcp", addr)
@@ -247,4 +263,22 @@ func serve(ctx context.Context, log *slog.Logger, cfg config, db *sqlx.DB) error
 	}
 	log.Info("stopped")
 	return nil
+}
+
+// servePprof serves Go's profiles (net/http/pprof) on a loopback address of their own, apart
+// from the API's routes, for profiling under load (`make bench` with BENCH_PROFILE).
+func servePprof(addr string, log *slog.Logger) (stop func(), err error) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	l, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("PPROF_ADDR: %w", err)
+	}
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = srv.Serve(l) }()
+	log.Info("profiling", "addr", "http://"+l.Addr().String()+"/debug/pprof/")
+	return func() { _ = srv.Close() }, nil
 }
