@@ -334,7 +334,7 @@ func (s *Store) facets(ctx context.Context, k kindSpec, f domain.ListFilter) (do
 			Label string `db:"label"`
 			Count int    `db:"count"`
 		}
-		if err := s.db.SelectContext(ctx, &counts, sqlText, q.args...); err != nil {
+		if err := sqlx.SelectContext(ctx, s.reads, &counts, sqlText, q.args...); err != nil {
 			return nil, err
 		}
 		list := make([]domain.FacetCount, len(counts))

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 
 	"github.com/diaspora-investor/marketplace/domain"
@@ -48,7 +49,7 @@ func (r opportunityRow) opportunity() domain.Opportunity {
 
 // Opportunities lists published opportunities.
 func (s *Store) Opportunities(ctx context.Context, f domain.ListFilter) (*domain.Page[domain.Opportunity], error) {
-	rows, next, err := selectRows[opportunityRow](ctx, s.db, opportunitySpec, f, "")
+	rows, next, err := selectRows[opportunityRow](ctx, s.reads, opportunitySpec, f, "")
 	if err != nil {
 		return nil, err
 	}
@@ -63,7 +64,7 @@ func (s *Store) Opportunities(ctx context.Context, f domain.ListFilter) (*domain
 // Opportunity reads one published opportunity by id or slug, with its linked incentives and
 // programmes.
 func (s *Store) Opportunity(ctx context.Context, idOrSlug string, langs []string) (*domain.Opportunity, error) {
-	rows, _, err := selectRows[opportunityRow](ctx, s.db, opportunitySpec, domain.ListFilter{Langs: langs}, idOrSlug)
+	rows, _, err := selectRows[opportunityRow](ctx, s.reads, opportunitySpec, domain.ListFilter{Langs: langs}, idOrSlug)
 	if err != nil {
 		return nil, err
 	}
@@ -89,7 +90,7 @@ func (s *Store) linked(ctx context.Context, kind, opportunityID string, langs []
 		Lang string `db:"lang"`
 		Name string `db:"name"`
 	}
-	err := s.db.SelectContext(ctx, &rows, `
+	err := sqlx.SelectContext(ctx, s.reads, &rows, `
 		SELECT c.id, c.type, coalesce(tr.lang, c.source_lang) AS lang, coalesce(tr.name, '') AS name
 		FROM opportunity_`+kind+`s l JOIN `+kind+`s c ON c.id = l.`+kind+`_id
 		`+pickTranslation(kind+"_translations", "t."+kind+"_id = c.id", "$2")+`
@@ -133,7 +134,7 @@ func (r incentiveRow) incentive() domain.Incentive {
 
 // Incentives lists published incentives with their benefits.
 func (s *Store) Incentives(ctx context.Context, f domain.ListFilter) (*domain.Page[domain.Incentive], error) {
-	rows, next, err := selectRows[incentiveRow](ctx, s.db, incentiveSpec, f, "")
+	rows, next, err := selectRows[incentiveRow](ctx, s.reads, incentiveSpec, f, "")
 	if err != nil {
 		return nil, err
 	}
@@ -150,7 +151,7 @@ func (s *Store) Incentives(ctx context.Context, f domain.ListFilter) (*domain.Pa
 
 // Incentive reads one published incentive by id or slug.
 func (s *Store) Incentive(ctx context.Context, idOrSlug string, langs []string) (*domain.Incentive, error) {
-	rows, _, err := selectRows[incentiveRow](ctx, s.db, incentiveSpec, domain.ListFilter{Langs: langs}, idOrSlug)
+	rows, _, err := selectRows[incentiveRow](ctx, s.reads, incentiveSpec, domain.ListFilter{Langs: langs}, idOrSlug)
 	if err != nil {
 		return nil, err
 	}
@@ -185,7 +186,7 @@ func (s *Store) attachBenefits(ctx context.Context, items []domain.Incentive) er
 		Amount          *string `db:"amount"`
 		Currency        *string `db:"currency"`
 	}
-	if err := s.db.SelectContext(ctx, &rows, `
+	if err := sqlx.SelectContext(ctx, s.reads, &rows, `
 		SELECT incentive_id, kind, tax, trim_scale(percent)::text AS percent,
 			trim_scale(cap_percent_of_tax)::text AS cap_percent_of_tax, duration_years, amount::text AS amount, currency
 		FROM incentive_benefits WHERE incentive_id = ANY($1::uuid[]) ORDER BY incentive_id, position`, pq.Array(ids)); err != nil {
@@ -231,7 +232,7 @@ func (r programmeRow) programme() domain.Programme {
 
 // Programmes lists published support programmes.
 func (s *Store) Programmes(ctx context.Context, f domain.ListFilter) (*domain.Page[domain.Programme], error) {
-	rows, next, err := selectRows[programmeRow](ctx, s.db, programmeSpec, f, "")
+	rows, next, err := selectRows[programmeRow](ctx, s.reads, programmeSpec, f, "")
 	if err != nil {
 		return nil, err
 	}
@@ -245,7 +246,7 @@ func (s *Store) Programmes(ctx context.Context, f domain.ListFilter) (*domain.Pa
 
 // Programme reads one published programme by id or slug.
 func (s *Store) Programme(ctx context.Context, idOrSlug string, langs []string) (*domain.Programme, error) {
-	rows, _, err := selectRows[programmeRow](ctx, s.db, programmeSpec, domain.ListFilter{Langs: langs}, idOrSlug)
+	rows, _, err := selectRows[programmeRow](ctx, s.reads, programmeSpec, domain.ListFilter{Langs: langs}, idOrSlug)
 	if err != nil {
 		return nil, err
 	}

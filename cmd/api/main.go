@@ -196,6 +196,7 @@ func serve(ctx context.Context, log *slog.Logger, cfg config, db *sqlx.DB) error
 		return err
 	}
 	store := repository.New(db)
+	defer store.Close()
 	if cfg.seedOnStart {
 		has, err := store.HasCatalogue(ctx)
 		if err != nil {
