@@ -29,8 +29,9 @@ migrate-down: build
 	bin/pgrun -dir .data/pg -durable -- bin/api migrate down
 
 ## bench: the API under load on a synthetic catalogue (BENCH_SIZE, default 100000; BENCH_SECONDS per
-## measurement, default 6), beside pgbench on the same SQL; writes BENCHMARKS.md. Needs wrk (installed
-## from Debian's packages when missing and possible).
+## measurement, default 6), beside pgbench on the same SQL; writes BENCHMARKS.md. BENCH_PROFILE=<route>
+## also writes a CPU profile of that route to .data/. Needs wrk (installed from Debian's packages when
+## missing and possible) and pgbench (beside PostgreSQL's server binaries).
 bench: build
 	$(GO) build -o bin/bench ./cmd/bench
 	bin/pgrun -dir .data/pg-bench -- bin/bench

@@ -4,7 +4,10 @@
 // wrk at 16 and 64 connections, runs the same SQL through pgbench as the database's own limit,
 // prints one BENCH line per measurement and writes BENCHMARKS.md.
 //
-//	BENCH_SIZE=100000 BENCH_SECONDS=6 bench
+//	BENCH_SIZE=100000 BENCH_SECONDS=6 BENCH_PROFILE=list bench
+//
+// BENCH_PROFILE names a route whose 64-connection run is profiled (Go CPU profile of the
+// server through PPROF_ADDR), written to .data/bench-<route>.prof for `go tool pprof`.
 package main
 
 import (
@@ -29,6 +32,7 @@ import (
 	"github.com/lib/pq"
 
 	"github.com/diaspora-investor/marketplace/domain"
+	"github.com/diaspora-investor/marketplace/internal/pgcluster"
 	"github.com/diaspora-investor/marketplace/repository"
 )
 
@@ -200,7 +204,7 @@ type result struct {
 	name                 string
 	conns                int
 	rps, p50, p99, rssMB float64
-	errors               int
+	errors               int // answers ≥ 400 and socket errors (detail asks for drafts on purpose: 404s)
 }
 
 func (r result) line() string {
@@ -224,6 +228,12 @@ func run() error {
 	if err := ensureWrk(); err != nil {
 		return err
 	}
+	pgbench, err := findPgbench()
+	if err != nil {
+		return err
+	}
+	profile := os.Getenv("BENCH_PROFILE")
+	loadBefore := loadAverage()
 	ctx := context.Background()
 	db, err := repository.Open(ctx, dbURL, repository.PoolOptions{MaxOpen: 2})
 	if err != nil {
@@ -285,7 +295,19 @@ func run() error {
 			warm(srv, reqs) // measure the hot cache, not its filling
 		}
 		for _, conns := range []int{16, 64} {
+			var prof chan error
+			if profile == rt.name && conns == 64 {
+				prof = make(chan error, 1)
+				go func() { prof <- srv.cpuProfile(filepath.Join(".data", "bench-"+rt.name+".prof"), seconds) }()
+			}
 			r, err := runWrk(work, srv, file, conns, seconds)
+			if prof != nil {
+				if perr := <-prof; perr != nil {
+					fmt.Fprintln(os.Stderr, "bench: profile:", perr)
+				} else {
+					fmt.Fprintf(os.Stderr, "bench: CPU profile of %s at 64 connections in .data/bench-%s.prof (go tool pprof -top bin/api .data/bench-%s.prof)\n", rt.name, rt.name, rt.name)
+				}
+			}
 			if err != nil {
 				return fmt.Errorf("%s: %w", rt.name, err)
 			}
@@ -298,7 +320,7 @@ func run() error {
 		}
 		if rt.sql != "" {
 			for _, conns := range []int{16, 64} {
-				r, err := runPgbench(work, dbURL, d, rt.sql, conns, seconds)
+				r, err := runPgbench(pgbench, work, dbURL, d, rt.sql, conns, seconds)
 				if err != nil {
 					return fmt.Errorf("pgbench %s: %w", rt.sql, err)
 				}
@@ -310,7 +332,35 @@ func run() error {
 	}
 	peak := max(plain.peakRSS(), cached.peakRSS())
 	fmt.Printf("BENCH name=peak conns=0 rps=0 p50_ms=0 p99_ms=0 rss_mb=%.1f\n", peak)
-	return writeReport(size, seconds, results, peak)
+	return writeReport(pgbench, size, seconds, results, peak, loadBefore, loadAverage())
+}
+
+// loadAverage is the machine's 1-minute load average as /proc/loadavg gives it: the API, the
+// database and the load generator share the cores with whatever else runs.
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "unknown"
+	}
+	return strings.Fields(string(b))[0]
+}
+
+// findPgbench finds pgbench on PATH, or beside the PostgreSQL server binaries.
+func findPgbench() (string, error) {
+	if p, err := exec.LookPath("pgbench"); err == nil {
+		return p, nil
+	}
+	if dir, err := pgcluster.FindBinaries(); err == nil {
+		if p := filepath.Join(dir, "pgbench"); fileExists(p) {
+			return p, nil
+		}
+	}
+	return "", fmt.Errorf("pgbench not found on PATH nor beside initdb (Debian: package postgresql-15 or postgresql-contrib)")
+}
+
+func fileExists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
 }
 
 var vocabulary = map[string][]string{
@@ -390,10 +440,11 @@ func load(ctx context.Context, db *sqlx.DB, size int) error {
 }
 
 type apiProcess struct {
-	cmd  *exec.Cmd
-	base string
-	peak atomic.Int64 // kB, sampled
-	done chan struct{}
+	cmd   *exec.Cmd
+	base  string
+	pprof string       // the server's profiling endpoint (PPROF_ADDR)
+	peak  atomic.Int64 // kB, sampled
+	done  chan struct{}
 }
 
 func startAPI(dbURL string, env ...string) (*apiProcess, error) {
@@ -405,13 +456,19 @@ func startAPI(dbURL string, env ...string) (*apiProcess, error) {
 	l.Close()
 	bin := envOr("API_BINARY", "bin/api")
 	cmd := exec.Command(bin, "serve")
-	cmd.Env = append(os.Environ(), "DATABASE_URL="+dbURL, "PORT="+port, "SEED_ON_START=false", "LOG_LEVEL=warn")
+	pl, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	pprofAddr := pl.Addr().String()
+	pl.Close()
+	cmd.Env = append(os.Environ(), "DATABASE_URL="+dbURL, "PORT="+port, "SEED_ON_START=false", "LOG_LEVEL=warn", "PPROF_ADDR="+pprofAddr)
 	cmd.Env = append(cmd.Env, env...)
 	cmd.Stderr = os.Stderr
 	if err := cmd.Start(); err != nil {
 		return nil, err
 	}
-	p := &apiProcess{cmd: cmd, base: "http://127.0.0.1:" + port, done: make(chan struct{})}
+	p := &apiProcess{cmd: cmd, base: "http://127.0.0.1:" + port, pprof: "http://" + pprofAddr, done: make(chan struct{})}
 	go p.sample()
 	for start := time.Now(); ; time.Sleep(100 * time.Millisecond) {
 		if resp, err := http.Get(p.base + "/readyz"); err == nil {
@@ -425,6 +482,29 @@ func startAPI(dbURL string, env ...string) (*apiProcess, error) {
 			return nil, fmt.Errorf("the API did not get ready")
 		}
 	}
+}
+
+// cpuProfile records the server's CPU profile for most of a measurement into file.
+func (p *apiProcess) cpuProfile(file string, seconds int) error {
+	secs := max(1, seconds-1)
+	client := &http.Client{Timeout: time.Duration(secs+30) * time.Second}
+	resp, err := client.Get(fmt.Sprintf("%s/debug/pprof/profile?seconds=%d", p.pprof, secs))
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("profile: %s", resp.Status)
+	}
+	f, err := os.Create(file)
+	if err != nil {
+		return err
+	}
+	if _, err := f.ReadFrom(resp.Body); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
 
 func (p *apiProcess) stop() {
@@ -611,7 +691,7 @@ func sqlLiteral(a any) string {
 	return pq.QuoteLiteral(fmt.Sprint(a))
 }
 
-func runPgbench(work, dbURL string, d *dataset, name string, conns, seconds int) (result, error) {
+func runPgbench(pgbench, work, dbURL string, d *dataset, name string, conns, seconds int) (result, error) {
 	script := filepath.Join(work, name+".sql")
 	if err := os.WriteFile(script, []byte(pgbenchScript(d, name)), 0o644); err != nil {
 		return result{}, err
@@ -621,7 +701,7 @@ func runPgbench(work, dbURL string, d *dataset, name string, conns, seconds int)
 		return result{}, err
 	}
 	threads := min(conns, runtime.NumCPU())
-	cmd := exec.Command("pgbench", "-n", "-M", "prepared", "-c", strconv.Itoa(conns), "-j", strconv.Itoa(threads),
+	cmd := exec.Command(pgbench, "-n", "-M", "prepared", "-c", strconv.Itoa(conns), "-j", strconv.Itoa(threads),
 		"-T", strconv.Itoa(seconds), "-f", script, "-l", "--log-prefix", filepath.Join(logDir, "log"), dbURL)
 	out, err := cmd.CombinedOutput()
 	if err != nil {
@@ -652,7 +732,36 @@ func runPgbench(work, dbURL string, d *dataset, name string, conns, seconds int)
 	return r, nil
 }
 
-func writeReport(size, seconds int, results []result, peak float64) error {
+// target is one of the issue's goals for a measurement at 64 connections.
+type target struct {
+	name, what string
+	minRPS     float64
+	maxP99     float64 // ms
+}
+
+var targets = []target{
+	{"list", "list by country and sector, uncached: ≥ 6,000 req/s, p99 ≤ 25 ms", 6000, 25},
+	{"list-cached", "the same with the cache: ≥ 23,000 req/s, p99 ≤ 5 ms", 23000, 5},
+	{"search", "search, uncached: ≥ 1,000 req/s, p99 ≤ 50 ms", 1000, 50},
+	{"search-cached", "search with the cache: ≥ 1,000 req/s, p99 ≤ 50 ms", 1000, 50},
+}
+
+// verdict says whether r meets t, and by how much it misses.
+func verdict(t target, r result) string {
+	var miss []string
+	if r.rps < t.minRPS {
+		miss = append(miss, fmt.Sprintf("rate %.0f is %.1f× short", r.rps, t.minRPS/max(r.rps, 1)))
+	}
+	if r.p99 > t.maxP99 {
+		miss = append(miss, fmt.Sprintf("p99 %.1f ms is %.1f× over", r.p99, r.p99/t.maxP99))
+	}
+	if len(miss) == 0 {
+		return fmt.Sprintf("met (%.0f req/s, p99 %.1f ms)", r.rps, r.p99)
+	}
+	return "missed: " + strings.Join(miss, ", ")
+}
+
+func writeReport(pgbench string, size, seconds int, results []result, peak float64, loadBefore, loadAfter string) error {
 	cpu := "unknown CPU"
 	if b, err := os.ReadFile("/proc/cpuinfo"); err == nil {
 		for _, line := range strings.Split(string(b), "\n") {
@@ -662,19 +771,32 @@ func writeReport(size, seconds int, results []result, peak float64) error {
 			}
 		}
 	}
-	pgVersion, _ := exec.Command("pgbench", "--version").Output()
+	pgVersion, _ := exec.Command(pgbench, "--version").Output()
 	var b strings.Builder
-	fmt.Fprintf(&b, "# Benchmarks\n\nWritten by `make bench` (cmd/bench) on %s.\n\n", time.Now().UTC().Format("2006-01-02 15:04 MST"))
+	fmt.Fprintf(&b, "# Benchmarks\n\nWritten by `make bench` (cmd/bench) on %s, `BENCH_SIZE=%d`, `BENCH_SECONDS=%d`.\n\n",
+		time.Now().UTC().Format("2006-01-02 15:04 MST"), size, seconds)
 	fmt.Fprintf(&b, "- Machine: %d cores (%s), %s, %s; load generator, API and PostgreSQL share the cores.\n",
 		runtime.NumCPU(), cpu, runtime.Version(), strings.TrimSpace(string(pgVersion)))
+	fmt.Fprintf(&b, "- Load average (1 min) before the run %s, after %s: other work on the machine takes its share of the cores too.\n", loadBefore, loadAfter)
 	fmt.Fprintf(&b, "- Data set: %d opportunities × pt/en/fr in 30 countries, 900 incentives, 300 programmes (synthetic, deterministic).\n", size)
 	fmt.Fprintf(&b, "- wrk, %d s per measurement; `-sql` rows are the same statement through pgbench (prepared), the database's own limit.\n", seconds)
-	fmt.Fprintf(&b, "- Routes without `-cached` run against an instance with the cache off (`CACHE_MAX_MB=0`); `list-304` sends If-None-Match.\n\n")
-	fmt.Fprintf(&b, "| route | connections | requests/s | p50 ms | p99 ms | peak RSS MB |\n| --- | ---: | ---: | ---: | ---: | ---: |\n")
+	fmt.Fprintf(&b, "- Routes without `-cached` run against an instance with the cache off (`CACHE_MAX_MB=0`); `list-304` sends If-None-Match.\n")
+	fmt.Fprintf(&b, "- errors: answers ≥ 400 and socket errors (`detail` asks for drafts on purpose, one in twenty: 404s).\n\n")
+	fmt.Fprintf(&b, "| route | connections | requests/s | p50 ms | p99 ms | peak RSS MB | errors |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n")
 	for _, r := range results {
-		fmt.Fprintf(&b, "| %s | %d | %.0f | %.2f | %.2f | %.1f |\n", r.name, r.conns, r.rps, r.p50, r.p99, r.rssMB)
+		fmt.Fprintf(&b, "| %s | %d | %.0f | %.2f | %.2f | %.1f | %d |\n", r.name, r.conns, r.rps, r.p50, r.p99, r.rssMB, r.errors)
 	}
-	fmt.Fprintf(&b, "\nPeak RSS of the API over the run (VmHWM): %.1f MB.\n\n```\n", peak)
+	fmt.Fprintf(&b, "\nPeak RSS of the API over the run (VmHWM): %.1f MB (target ≤ 80 MB: %s).\n\n", peak,
+		map[bool]string{true: "met", false: "missed"}[peak <= 80])
+	fmt.Fprintf(&b, "## Targets of issue 7, at 64 connections\n\n")
+	for _, t := range targets {
+		for _, r := range results {
+			if r.name == t.name && r.conns == 64 {
+				fmt.Fprintf(&b, "- %s — %s\n", t.what, verdict(t, r))
+			}
+		}
+	}
+	b.WriteString("\n```\n")
 	for _, r := range results {
 		fmt.Fprintln(&b, r.line())
 	}
