@@ -204,7 +204,7 @@ type result struct {
 	name                 string
 	conns                int
 	rps, p50, p99, rssMB float64
-	errors               int // answers ≥ 400 and socket errors (detail asks for drafts on purpose: 404s)
+	errors               int // answers ≥ 400 and socket errors
 }
 
 func (r result) line() string {
@@ -777,18 +777,18 @@ func writeReport(pgbench string, size, seconds int, results []result, peak float
 		time.Now().UTC().Format("2006-01-02 15:04 MST"), size, seconds)
 	fmt.Fprintf(&b, "- Machine: %d cores (%s), %s, %s; load generator, API and PostgreSQL share the cores.\n",
 		runtime.NumCPU(), cpu, runtime.Version(), strings.TrimSpace(string(pgVersion)))
-	fmt.Fprintf(&b, "- Load average (1 min) before the run %s, after %s: other work on the machine takes its share of the cores too.\n", loadBefore, loadAfter)
+	fmt.Fprintf(&b, "- Load average (1 min) before the run %s (other work on the shared machine), after it %s (the run's own processes included).\n", loadBefore, loadAfter)
 	fmt.Fprintf(&b, "- Data set: %d opportunities × pt/en/fr in 30 countries, 900 incentives, 300 programmes (synthetic, deterministic).\n", size)
-	fmt.Fprintf(&b, "- wrk, %d s per measurement; `-sql` rows are the same statement through pgbench (prepared), the database's own limit.\n", seconds)
+	fmt.Fprintf(&b, "- wrk, %d s per measurement; `-sql` rows are the same statement through pgbench (prepared), the database's own limit (no API process: RSS 0).\n", seconds)
 	fmt.Fprintf(&b, "- Routes without `-cached` run against an instance with the cache off (`CACHE_MAX_MB=0`); `list-304` sends If-None-Match.\n")
-	fmt.Fprintf(&b, "- errors: answers ≥ 400 and socket errors (`detail` asks for drafts on purpose, one in twenty: 404s).\n\n")
+	fmt.Fprintf(&b, "- errors: answers ≥ 400 and socket errors, wrk's count (every request of the mix expects 200 or 304).\n\n")
 	fmt.Fprintf(&b, "| route | connections | requests/s | p50 ms | p99 ms | peak RSS MB | errors |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n")
 	for _, r := range results {
 		fmt.Fprintf(&b, "| %s | %d | %.0f | %.2f | %.2f | %.1f | %d |\n", r.name, r.conns, r.rps, r.p50, r.p99, r.rssMB, r.errors)
 	}
 	fmt.Fprintf(&b, "\nPeak RSS of the API over the run (VmHWM): %.1f MB (target ≤ 80 MB: %s).\n\n", peak,
 		map[bool]string{true: "met", false: "missed"}[peak <= 80])
-	fmt.Fprintf(&b, "## Targets of issue 7, at 64 connections\n\n")
+	fmt.Fprintf(&b, "## Targets of issue 7, at 64 connections\n\nWhy a target is missed, and what would close the gap: README, section Performance.\n\n")
 	for _, t := range targets {
 		for _, r := range results {
 			if r.name == t.name && r.conns == 64 {
