@@ -2,7 +2,7 @@
 # .data/ when DATABASE_URL is not set, and stop it when they end.
 GO ?= go
 
-.PHONY: run test build seed migrate-down vet bench clean
+.PHONY: run test build seed migrate-down vet bench bench-go fuzz clean
 
 build:
 	$(GO) build -o bin/api ./cmd/api
@@ -28,9 +28,24 @@ seed: build
 migrate-down: build
 	bin/pgrun -dir .data/pg -durable -- bin/api migrate down
 
-## bench: Go benchmarks of the hot paths
+## bench: the API under load on a synthetic catalogue (BENCH_SIZE, default 100000; BENCH_SECONDS per
+## measurement, default 6), beside pgbench on the same SQL; writes BENCHMARKS.md. BENCH_PROFILE=<route>
+## also writes a CPU profile of that route to .data/. Needs wrk (installed from Debian's packages when
+## missing and possible) and pgbench (beside PostgreSQL's server binaries).
 bench: build
+	$(GO) build -o bin/bench ./cmd/bench
+	bin/pgrun -dir .data/pg-bench -- bin/bench
+
+## bench-go: Go benchmarks of the hot paths
+bench-go: build
 	bin/pgrun -dir .data/pg-test -- $(GO) test -run '^$$' -bench . -benchmem ./...
+
+## fuzz: every fuzz target for FUZZTIME each (default 30s); `make test` runs only their seed corpus
+FUZZTIME ?= 30s
+fuzz: build
+	bin/pgrun -dir .data/pg-test -- sh -c 'set -e; \
+		for t in FuzzDecodeCursor FuzzParseAmount FuzzParseCurrency FuzzCursorRoundTrip; do $(GO) test ./domain -run "^$$" -fuzz "^$$t$$" -fuzztime $(FUZZTIME); done; \
+		for t in FuzzCatalogueQuery FuzzLanguageNegotiation FuzzWriteBodies; do $(GO) test ./api -run "^$$" -fuzz "^$$t$$" -fuzztime $(FUZZTIME); done'
 
 ## clean: remove binaries and the private clusters (their data too)
 clean:

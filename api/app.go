@@ -34,6 +34,9 @@ type Config struct {
 	// TrustedProxies are the addresses of load balancers whose X-Forwarded-For is believed
 	// (for rate limits per client address); empty: the peer address is the client.
 	TrustedProxies []string
+	// Cache, when set, serves public catalogue reads from memory (see Cache); nil: every read
+	// goes to the database.
+	Cache *Cache
 }
 
 // DefaultConfig are the settings used when the environment says nothing.
@@ -72,6 +75,9 @@ func New(cfg Config, store *repository.Store, langs *Languages, log *slog.Logger
 		ready: readiness{check: func(ctx context.Context) (bool, error) {
 			return repository.MigrationsApplied(ctx, store.DB().DB)
 		}}}
+	if cfg.Cache != nil {
+		s.metrics.registerCache(cfg.Cache)
+	}
 	app := fiber.New(fiber.Config{
 		AppName:               "diaspora-marketplace",
 		BodyLimit:             cfg.BodyLimit,
@@ -101,6 +107,7 @@ func New(cfg Config, store *repository.Store, langs *Languages, log *slog.Logger
 	}))
 	app.Use(s.authenticate)
 	app.Use(compress.New())
+	app.Use(s.cacheReads)
 	app.Use(conditional)
 	s.routes(app)
 	return app

@@ -133,6 +133,23 @@ func newMetrics() *metrics {
 	return m
 }
 
+// registerCache exports the cache's counters.
+func (m *metrics) registerCache(c *Cache) {
+	counter := func(name, help string, read func() float64) prometheus.Collector {
+		return prometheus.NewCounterFunc(prometheus.CounterOpts{Name: name, Help: help}, read)
+	}
+	m.registry.MustRegister(
+		counter("catalogue_cache_hits_total", "Public catalogue reads answered from memory.",
+			func() float64 { h, _, _, _ := c.Stats(); return float64(h) }),
+		counter("catalogue_cache_misses_total", "Public catalogue reads that went to the database.",
+			func() float64 { _, m, _, _ := c.Stats(); return float64(m) }),
+		counter("catalogue_cache_invalidations_total", "Times the cache was emptied (a change was announced, or the listener reconnected).",
+			func() float64 { _, _, i, _ := c.Stats(); return float64(i) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "catalogue_cache_bytes", Help: "Bytes of responses held in memory."},
+			func() float64 { _, _, _, b := c.Stats(); return float64(b) }),
+	)
+}
+
 // conditional gives successful GET responses a weak ETag (a hash of the body; weak because the
 // same representation may be sent compressed or not) and answers a matching If-None-Match
 // with 304 Not Modified, keeping the headers a cache needs and dropping the body.

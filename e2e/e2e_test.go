@@ -16,6 +16,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -35,14 +36,42 @@ type server struct {
 // environment variables (KEY=value) if any.
 func startServer(t *testing.T, env ...string) (*server, *exec.Cmd, *bytes.Buffer) {
 	t.Helper()
-	bin := filepath.Join(t.TempDir(), "api")
-	build := exec.Command("go", "build", "-o", bin, "../cmd/api")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
+	return startServerOn(t, testdb.NewEmpty(t), env...)
+}
+
+var (
+	buildOnce sync.Once
+	binary    string
+	buildErr  error
+)
+
+// apiBinary builds cmd/api once per test run.
+func apiBinary(t *testing.T) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "e2e-api-")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		binary = filepath.Join(dir, "api")
+		if out, err := exec.Command("go", "build", "-o", binary, "../cmd/api").CombinedOutput(); err != nil {
+			buildErr = fmt.Errorf("build: %v\n%s", err, out)
+		}
+	})
+	if buildErr != nil {
+		t.Fatal(buildErr)
 	}
+	return binary
+}
+
+// startServerOn runs the real server binary on dbURL (with extra environment variables) and
+// waits until it is ready.
+func startServerOn(t *testing.T, dbURL string, env ...string) (*server, *exec.Cmd, *bytes.Buffer) {
+	t.Helper()
 	port := freePort(t)
-	cmd := exec.Command(bin, "serve")
-	cmd.Env = append(os.Environ(), "DATABASE_URL="+testdb.NewEmpty(t), "PORT="+port, "HOST=127.0.0.1", "LOG_LEVEL=warn")
+	cmd := exec.Command(apiBinary(t), "serve")
+	cmd.Env = append(os.Environ(), "DATABASE_URL="+dbURL, "PORT="+port, "HOST=127.0.0.1", "LOG_LEVEL=warn")
 	cmd.Env = append(cmd.Env, env...)
 	var logs bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &logs, &logs

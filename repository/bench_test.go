@@ -48,3 +48,12 @@ func testdbNew(b *testing.B) (*repository.Store, string) {
 	db, url := testdb.New(b)
 	return repository.New(db), url
 }
+
+// BenchmarkListSQL builds the statement of a filtered list (no database).
+func BenchmarkListSQL(b *testing.B) {
+	f := domain.ListFilter{Country: "CV", Sectors: []string{"tourism", "ict"}, Region: "sal", InvestorType: "diaspora",
+		MaxAmount: "500000.00", Currency: "EUR", Facets: domain.FacetNames, Limit: 20, Langs: []string{"fr", "en"}, SearchLangs: langs}
+	for b.Loop() {
+		repository.ListSQL(domain.KindOpportunity, f)
+	}
+}

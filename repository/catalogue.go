@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 
+	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 
 	"github.com/diaspora-investor/marketplace/domain"
@@ -139,7 +140,7 @@ func (s *Store) Regions(ctx context.Context, country string) ([]domain.Region, e
 // CountryExists reports whether the catalogue has this origin country.
 func (s *Store) CountryExists(ctx context.Context, code string) (bool, error) {
 	var ok bool
-	err := s.db.GetContext(ctx, &ok, `SELECT EXISTS (SELECT 1 FROM countries WHERE code = $1)`, code)
+	err := sqlx.GetContext(ctx, s.reads, &ok, `SELECT EXISTS (SELECT 1 FROM countries WHERE code = $1)`, code)
 	return ok, err
 }
 

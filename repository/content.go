@@ -216,6 +216,35 @@ func (r contentRow) content() domain.Content {
 // selectRows runs the list (or, with only set to an id or slug, the detail) query of a kind.
 // It reads one row more than the page to know whether another page follows.
 func selectRows[R interface{ key() rowKey }](ctx context.Context, db sqlx.QueryerContext, k kindSpec, f domain.ListFilter, only string) ([]R, *domain.Cursor, error) {
+	sqlText, args, limit := k.selectSQL(f, only)
+	var rows []R
+	if err := sqlx.SelectContext(ctx, db, &rows, sqlText, args...); err != nil {
+		return nil, nil, err
+	}
+	var next *domain.Cursor
+	if len(rows) > limit {
+		rows = rows[:limit]
+		last := rows[len(rows)-1].key()
+		next = &domain.Cursor{List: f.Fingerprint(k.kind), PublishedAt: last.PublishedAt, ID: last.ID}
+		if f.Query != "" {
+			next.Rank = last.Rank
+		}
+	}
+	return rows, next, nil
+}
+
+// ListSQL is the statement and arguments of a kind's list for f, as the API runs it: for
+// benchmarks that give the database's own figure for the same query (pgbench).
+func ListSQL(kind domain.Kind, f domain.ListFilter) (string, []any) {
+	spec := map[domain.Kind]kindSpec{domain.KindOpportunity: opportunitySpec, domain.KindIncentive: incentiveSpec,
+		domain.KindProgramme: programmeSpec}[kind]
+	sqlText, args, _ := spec.selectSQL(f, "")
+	return sqlText, args
+}
+
+// selectSQL builds the list (or detail) statement; limit is the page size (one more row is
+// read to know whether another page follows).
+func (k kindSpec) selectSQL(f domain.ListFilter, only string) (sqlText string, args []any, limit int) {
 	var q query
 	from, where := k.scope(&q, f)
 	detail := only != ""
@@ -242,13 +271,13 @@ func selectRows[R interface{ key() rowKey }](ctx context.Context, db sqlx.Querye
 	if detail {
 		description = ", coalesce(tr.description, '') AS description"
 	}
-	limit := f.Limit
+	limit = f.Limit
 	if detail {
 		limit = 1
 	} else if limit < 1 || limit > domain.MaxLimit {
 		limit = domain.DefaultLimit
 	}
-	sqlText := `SELECT c.id, c.slug, c.country_code, c.status, c.source_lang, c.langs, c.illustrative,
+	sqlText = `SELECT c.id, c.slug, c.country_code, c.status, c.source_lang, c.langs, c.illustrative,
 			c.source_title, c.source_url, c.updated_at,
 			coalesce(c.published_at, c.created_at) AS published_at, c.published_at IS NULL AS unpublished,
 			org.id AS org_id, org.name AS org_name, org.acronym AS org_acronym,
@@ -261,20 +290,7 @@ func selectRows[R interface{ key() rowKey }](ctx context.Context, db sqlx.Querye
 		WHERE ` + strings.Join(where, " AND ") + `
 		ORDER BY ` + order + `
 		LIMIT ` + q.arg(limit+1)
-	var rows []R
-	if err := sqlx.SelectContext(ctx, db, &rows, sqlText, q.args...); err != nil {
-		return nil, nil, err
-	}
-	var next *domain.Cursor
-	if len(rows) > limit {
-		rows = rows[:limit]
-		last := rows[len(rows)-1].key()
-		next = &domain.Cursor{List: f.Fingerprint(k.kind), PublishedAt: last.PublishedAt, ID: last.ID}
-		if f.Query != "" {
-			next.Rank = last.Rank
-		}
-	}
-	return rows, next, nil
+	return sqlText, q.args, limit
 }
 
 // facets counts the items f selects per sector, region and type, for the facets f asks. The
@@ -333,7 +349,7 @@ func (s *Store) facets(ctx context.Context, k kindSpec, f domain.ListFilter) (do
 		Count int    `db:"count"`
 		Pos   int    `db:"pos"`
 	}
-	if err := s.db.SelectContext(ctx, &counts, sqlText, q.args...); err != nil {
+	if err := sqlx.SelectContext(ctx, s.reads, &counts, sqlText, q.args...); err != nil {
 		return nil, err
 	}
 	for _, c := range counts {

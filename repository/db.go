@@ -23,11 +23,15 @@ var ErrNotFound = errors.New("not found")
 
 // Store reads and writes the catalogue.
 type Store struct {
-	db *sqlx.DB
+	db    *sqlx.DB
+	reads *preparedReads // the public catalogue's reads, as prepared statements
 }
 
 // New wraps an open database.
-func New(db *sqlx.DB) *Store { return &Store{db: db} }
+func New(db *sqlx.DB) *Store { return &Store{db: db, reads: newPreparedReads(db)} }
+
+// Close releases the prepared statements (the database itself is the caller's to close).
+func (s *Store) Close() { s.reads.Close() }
 
 // DB returns the underlying pool.
 func (s *Store) DB() *sqlx.DB { return s.db }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 
 	"github.com/diaspora-investor/marketplace/domain"
@@ -48,7 +49,7 @@ func (r opportunityRow) opportunity() domain.Opportunity {
 
 // Opportunities lists published opportunities.
 func (s *Store) Opportunities(ctx context.Context, f domain.ListFilter) (*domain.Page[domain.Opportunity], error) {
-	rows, next, err := selectRows[opportunityRow](ctx, s.db, opportunitySpec, f, "")
+	rows, next, err := selectRows[opportunityRow](ctx, s.reads, opportunitySpec, f, "")
 	if err != nil {
 		return nil, err
 	}
@@ -68,7 +69,7 @@ func (s *Store) Opportunity(ctx context.Context, idOrSlug string, langs []string
 
 // opportunity reads one opportunity; anyStatus reads it whatever its status (for its editors).
 func (s *Store) opportunity(ctx context.Context, idOrSlug string, langs []string, anyStatus bool) (*domain.Opportunity, error) {
-	rows, _, err := selectRows[opportunityRow](ctx, s.db, opportunitySpec, domain.ListFilter{Langs: langs, AnyStatus: anyStatus}, idOrSlug)
+	rows, _, err := selectRows[opportunityRow](ctx, s.reads, opportunitySpec, domain.ListFilter{Langs: langs, AnyStatus: anyStatus}, idOrSlug)
 	if err != nil {
 		return nil, err
 	}
@@ -94,7 +95,7 @@ func (s *Store) linked(ctx context.Context, kind, opportunityID string, langs []
 		Lang string `db:"lang"`
 		Name string `db:"name"`
 	}
-	err := s.db.SelectContext(ctx, &rows, `
+	err := sqlx.SelectContext(ctx, s.reads, &rows, `
 		SELECT c.id, c.type, coalesce(tr.lang, c.source_lang) AS lang, coalesce(tr.name, '') AS name
 		FROM opportunity_`+kind+`s l JOIN `+kind+`s c ON c.id = l.`+kind+`_id
 		`+pickTranslation(kind+"_translations", "t."+kind+"_id = c.id", "$2")+`
@@ -138,7 +139,7 @@ func (r incentiveRow) incentive() domain.Incentive {
 
 // Incentives lists published incentives with their benefits.
 func (s *Store) Incentives(ctx context.Context, f domain.ListFilter) (*domain.Page[domain.Incentive], error) {
-	rows, next, err := selectRows[incentiveRow](ctx, s.db, incentiveSpec, f, "")
+	rows, next, err := selectRows[incentiveRow](ctx, s.reads, incentiveSpec, f, "")
 	if err != nil {
 		return nil, err
 	}
@@ -160,7 +161,7 @@ func (s *Store) Incentive(ctx context.Context, idOrSlug string, langs []string) 
 
 // incentive reads one incentive; anyStatus reads it whatever its status (for its editors).
 func (s *Store) incentive(ctx context.Context, idOrSlug string, langs []string, anyStatus bool) (*domain.Incentive, error) {
-	rows, _, err := selectRows[incentiveRow](ctx, s.db, incentiveSpec, domain.ListFilter{Langs: langs, AnyStatus: anyStatus}, idOrSlug)
+	rows, _, err := selectRows[incentiveRow](ctx, s.reads, incentiveSpec, domain.ListFilter{Langs: langs, AnyStatus: anyStatus}, idOrSlug)
 	if err != nil {
 		return nil, err
 	}
@@ -195,7 +196,7 @@ func (s *Store) attachBenefits(ctx context.Context, items []domain.Incentive) er
 		Amount          *string `db:"amount"`
 		Currency        *string `db:"currency"`
 	}
-	if err := s.db.SelectContext(ctx, &rows, `
+	if err := sqlx.SelectContext(ctx, s.reads, &rows, `
 		SELECT incentive_id, kind, tax, trim_scale(percent)::text AS percent,
 			trim_scale(cap_percent_of_tax)::text AS cap_percent_of_tax, duration_years, amount::text AS amount, currency
 		FROM incentive_benefits WHERE incentive_id = ANY($1::uuid[]) ORDER BY incentive_id, position`, pq.Array(ids)); err != nil {
@@ -241,7 +242,7 @@ func (r programmeRow) programme() domain.Programme {
 
 // Programmes lists published support programmes.
 func (s *Store) Programmes(ctx context.Context, f domain.ListFilter) (*domain.Page[domain.Programme], error) {
-	rows, next, err := selectRows[programmeRow](ctx, s.db, programmeSpec, f, "")
+	rows, next, err := selectRows[programmeRow](ctx, s.reads, programmeSpec, f, "")
 	if err != nil {
 		return nil, err
 	}
@@ -260,7 +261,7 @@ func (s *Store) Programme(ctx context.Context, idOrSlug string, langs []string) 
 
 // programme reads one programme; anyStatus reads it whatever its status (for its editors).
 func (s *Store) programme(ctx context.Context, idOrSlug string, langs []string, anyStatus bool) (*domain.Programme, error) {
-	rows, _, err := selectRows[programmeRow](ctx, s.db, programmeSpec, domain.ListFilter{Langs: langs, AnyStatus: anyStatus}, idOrSlug)
+	rows, _, err := selectRows[programmeRow](ctx, s.reads, programmeSpec, domain.ListFilter{Langs: langs, AnyStatus: anyStatus}, idOrSlug)
 	if err != nil {
 		return nil, err
 	}

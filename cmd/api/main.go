@@ -15,8 +15,11 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/http"
+	"net/http/pprof"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"syscall"
@@ -90,6 +93,9 @@ type config struct {
 	seedOnStart      bool
 	adminEmail       string
 	adminPassword    string
+	cacheBytes       int64
+	cacheTTL         time.Duration
+	pprofAddr        string // empty: no profiling endpoint
 	http             api.Config
 }
 
@@ -113,6 +119,20 @@ func loadConfig() (config, error) {
 	if v := os.Getenv("STATEMENT_TIMEOUT"); v != "" {
 		if c.statementTimeout, err = time.ParseDuration(v); err != nil {
 			return c, fmt.Errorf("STATEMENT_TIMEOUT: %w", err)
+		}
+	}
+	cacheMB, err := strconv.Atoi(env("CACHE_MAX_MB", "32"))
+	if err != nil || cacheMB < 0 {
+		return c, errors.New("CACHE_MAX_MB must be a whole number of megabytes (0 turns the cache off)")
+	}
+	c.cacheBytes = int64(cacheMB) << 20
+	if c.cacheTTL, err = time.ParseDuration(env("CACHE_TTL", "5m")); err != nil || c.cacheTTL <= 0 {
+		return c, errors.New("CACHE_TTL must be a positive duration such as 5m")
+	}
+	if c.pprofAddr = os.Getenv("PPROF_ADDR"); c.pprofAddr != "" {
+		host, _, err := net.SplitHostPort(c.pprofAddr)
+		if ip := net.ParseIP(host); err != nil || ip == nil || !ip.IsLoopback() {
+			return c, errors.New("PPROF_ADDR must be a loopback address with a port, such as 127.0.0.1:6060")
 		}
 	}
 	if v := os.Getenv("CORS_ORIGINS"); v != "" {
@@ -176,6 +196,7 @@ func serve(ctx context.Context, log *slog.Logger, cfg config, db *sqlx.DB) error
 		return err
 	}
 	store := repository.New(db)
+	defer store.Close()
 	if cfg.seedOnStart {
 		has, err := store.HasCatalogue(ctx)
 		if err != nil {
@@ -203,7 +224,26 @@ func serve(ctx context.Context, log *slog.Logger, cfg config, db *sqlx.DB) error
 	if err != nil {
 		return err
 	}
+	if os.Getenv("GOMEMLIMIT") == "" {
+		// A soft limit on the heap keeps a full cache from doubling the process's memory
+		// (the collector's default lets the heap grow to twice what is live).
+		debug.SetMemoryLimit(cfg.cacheBytes + 32<<20)
+	}
+	if cfg.cacheBytes > 0 {
+		// Filled and served only while the watcher hears the database's change notices.
+		cache := api.NewCache(cfg.cacheBytes, cfg.cacheTTL)
+		watcher := repository.WatchCatalogue(cfg.databaseURL, cache, log)
+		defer watcher.Close()
+		cfg.http.Cache = cache
+	}
 	app := api.New(cfg.http, store, langs, log)
+	if cfg.pprofAddr != "" {
+		stop, err := servePprof(cfg.pprofAddr, log)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
 
 	addr := net.JoinHostPort(cfg.host, cfg.port)
 	listener, err := net.Listen("tcp", addr)
@@ -224,4 +264,22 @@ func serve(ctx context.Context, log *slog.Logger, cfg config, db *sqlx.DB) error
 	}
 	log.Info("stopped")
 	return nil
+}
+
+// servePprof serves Go's profiles (net/http/pprof) on a loopback address of their own, apart
+// from the API's routes, for profiling under load (`make bench` with BENCH_PROFILE).
+func servePprof(addr string, log *slog.Logger) (stop func(), err error) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	l, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("PPROF_ADDR: %w", err)
+	}
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = srv.Serve(l) }()
+	log.Info("profiling", "addr", "http://"+l.Addr().String()+"/debug/pprof/")
+	return func() { _ = srv.Close() }, nil
 }

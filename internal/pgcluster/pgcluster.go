@@ -56,6 +56,7 @@ type Cluster struct {
 	password string
 	owner    *syscall.Credential // nil: run the server as the current user
 	lock     *os.File
+	opts     Options
 }
 
 // FindBinaries returns the folder that holds initdb and pg_ctl: from PATH first, then the
@@ -102,7 +103,7 @@ func Start(ctx context.Context, dir string, opts Options) (*Cluster, error) {
 	if err := os.Chmod(dir, 0o700); err != nil {
 		return nil, err
 	}
-	c := &Cluster{dir: dir, bin: bin}
+	c := &Cluster{dir: dir, bin: bin, opts: opts}
 	if os.Geteuid() == 0 {
 		if c.owner, err = postgresUser(); err != nil {
 			return nil, err
@@ -177,8 +178,10 @@ func (c *Cluster) start(ctx context.Context, opts Options) error {
 	if _, err := os.Stat(filepath.Join(c.dataDir(), "postmaster.pid")); err == nil {
 		_ = c.pgctl(ctx, "stop", "-m", "fast", "-w", "-t", "30")
 	}
-	if c.port, err = freePort(); err != nil {
-		return err
+	if c.port == 0 { // a restart keeps its port, so that clients find the server again
+		if c.port, err = freePort(); err != nil {
+			return err
+		}
 	}
 	settings := []string{
 		"-c listen_addresses=127.0.0.1",
@@ -290,6 +293,17 @@ func (c *Cluster) Stop() error {
 	defer cancel()
 	return c.pgctl(ctx, "stop", "-m", "fast", "-w", "-t", "60")
 }
+
+// Pause shuts the server down (fast, as Stop) but keeps the folder and the port, for tests of
+// what clients do while the database is away; Resume starts it again.
+func (c *Cluster) Pause() error {
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	return c.pgctl(ctx, "stop", "-m", "fast", "-w", "-t", "60")
+}
+
+// Resume starts a paused server again on its port.
+func (c *Cluster) Resume(ctx context.Context) error { return c.start(ctx, c.opts) }
 
 func freePort() (int, error) {
 	l, err := net.Listen("tcp", "127.0.0.1:0")

@@ -1,0 +1,105 @@
+package main
+
+// dataSQL loads the synthetic data set into a migrated, empty catalogue: 30 countries (codes of
+// ISO 3166's user-assigned range, so they never meet a real one), five regions and one agency
+// each, $1 opportunities in pt, en and fr (one in twenty left in draft), 30 incentives and 10
+// programmes per country, links from every fourth opportunity to an incentive. Everything is
+// derived from row numbers: two loads of the same size are identical. Search documents are
+// computed in one pass at the end instead of by the per-row translation triggers.
+const dataSQL = `
+CREATE TEMP TABLE bench_words (lang text, i int, word text);
+INSERT INTO bench_words SELECT 'en', i - 1, w FROM unnest(ARRAY['hotel', 'fishing', 'solar', 'farm', 'software',
+  'studio', 'housing', 'port', 'clinic', 'school', 'factory', 'market', 'bank']) WITH ORDINALITY AS x(w, i);
+INSERT INTO bench_words SELECT 'pt', i - 1, w FROM unnest(ARRAY['hotel', 'pesca', 'solar', 'quinta', 'software',
+  'estúdio', 'habitação', 'porto', 'clínica', 'escola', 'fábrica', 'mercado', 'banco']) WITH ORDINALITY AS x(w, i);
+INSERT INTO bench_words SELECT 'fr', i - 1, w FROM unnest(ARRAY['hôtel', 'pêche', 'solaire', 'ferme', 'logiciel',
+  'studio', 'logement', 'port', 'clinique', 'école', 'usine', 'marché', 'banque']) WITH ORDINALITY AS x(w, i);
+CREATE TEMP TABLE bench_countries AS
+  SELECT code, (i - 1)::int AS i FROM unnest(ARRAY['XA','XB','XC','XD','XE','XF','XG','XH','XI','XJ','XK','XL','XM',
+    'XN','XO','XP','XQ','XR','XS','XT','XU','XV','XW','XX','XY','XZ','QM','QN','QO','QP']) WITH ORDINALITY AS x(code, i);
+CREATE TEMP TABLE bench_sectors AS SELECT code, (position - 1)::int AS i FROM sectors;
+
+INSERT INTO currencies (code) VALUES ('EUR'), ('USD') ON CONFLICT DO NOTHING;
+INSERT INTO exchange_rates (currency, as_of, per_eur, source) VALUES ('EUR', '2026-01-01', 1, 'bench'),
+  ('USD', '2026-01-01', 1.08, 'bench') ON CONFLICT DO NOTHING;
+INSERT INTO countries (code, currency, source_lang, langs)
+  SELECT code, 'EUR', (ARRAY['pt','en','fr'])[1 + i % 3], '{en,fr,pt}' FROM bench_countries;
+INSERT INTO country_translations (country_code, lang, name, summary)
+  SELECT code, l, 'Country ' || code, 'A country of the benchmark.' FROM bench_countries, unnest(ARRAY['pt','en','fr']) l;
+INSERT INTO regions (country_code, code, name, kind, position)
+  SELECT code, 'r' || r, 'Region ' || r, 'region', r FROM bench_countries, generate_series(1, 5) r;
+INSERT INTO organizations (id, slug, country_code, name, type, verified)
+  SELECT ('00000000-0000-4000-a000-' || lpad(to_hex(i), 12, '0'))::uuid, 'agency-' || lower(code), code,
+    'Agency ' || code, 'investment_promotion_agency', true FROM bench_countries;
+
+ALTER TABLE opportunity_translations DISABLE TRIGGER opportunity_translations_refresh;
+ALTER TABLE incentive_translations DISABLE TRIGGER incentive_translations_refresh;
+ALTER TABLE programme_translations DISABLE TRIGGER programme_translations_refresh;
+
+INSERT INTO opportunities (id, slug, country_code, organization_id, region_code, instrument, status, source_lang,
+    min_investment, max_investment, currency, jobs, investor_types, contact_email, published_at)
+  SELECT ('00000000-0000-4000-8000-' || lpad(to_hex(g), 12, '0'))::uuid, 'opportunity-' || g, c.code,
+    ('00000000-0000-4000-a000-' || lpad(to_hex(c.i), 12, '0'))::uuid, 'r' || (1 + (g / 30) % 5),
+    (ARRAY['equity','debt','joint_venture','public_private_partnership','concession','greenfield','acquisition'])[1 + g % 7],
+    CASE WHEN g % 20 = 0 THEN 'draft' ELSE 'published' END, (ARRAY['pt','en','fr'])[1 + g % 3],
+    10000 * (1 + g % 500), 40000 * (1 + g % 500), 'EUR', g % 200,
+    CASE g % 3 WHEN 0 THEN '{diaspora}' WHEN 1 THEN '{diaspora,foreign}' ELSE '{}' END::text[],
+    'contact' || g || '@example.org', timestamptz '2026-01-01' - g * interval '1 minute'
+  FROM generate_series(1, $1::int) g JOIN bench_countries c ON c.i = g % 30;
+INSERT INTO opportunity_sectors (opportunity_id, sector_code)
+  SELECT ('00000000-0000-4000-8000-' || lpad(to_hex(g), 12, '0'))::uuid, s.code
+  FROM generate_series(1, $1::int) g JOIN bench_sectors s ON s.i = (g / 30) % 13 OR (g % 3 = 0 AND s.i = (g / 7) % 13);
+INSERT INTO opportunity_translations (opportunity_id, lang, title, summary, description)
+  SELECT ('00000000-0000-4000-8000-' || lpad(to_hex(g), 12, '0'))::uuid, l,
+    initcap(w1.word) || ' ' || w2.word || ' ' || g,
+    w1.word || ' ' || w2.word || ' ' || w3.word || ' opportunity number ' || g,
+    repeat(w1.word || ' ' || w3.word || ' ' || w2.word || ' ', 20)
+  FROM generate_series(1, $1::int) g, unnest(ARRAY['pt','en','fr']) l
+  JOIN bench_words w1 ON w1.lang = l JOIN bench_words w2 ON w2.lang = l JOIN bench_words w3 ON w3.lang = l
+  WHERE w1.i = (g / 30) % 13 AND w2.i = (g / 11) % 13 AND w3.i = (g / 17) % 13;
+
+INSERT INTO incentives (id, slug, country_code, organization_id, type, status, source_lang, legal_instrument,
+    investor_types, min_investment, investment_currency, published_at)
+  SELECT ('00000000-0000-4000-9000-' || lpad(to_hex(c.i * 100 + n), 12, '0'))::uuid, 'incentive-' || lower(c.code) || '-' || n,
+    c.code, ('00000000-0000-4000-a000-' || lpad(to_hex(c.i), 12, '0'))::uuid,
+    (ARRAY['tax','customs','financing','land','residency','other'])[1 + n % 6], 'published', 'pt',
+    'Investment code, article ' || n, '{diaspora}', 50000, 'EUR', timestamptz '2026-01-01' - n * interval '1 day'
+  FROM bench_countries c, generate_series(1, 30) n;
+INSERT INTO incentive_translations (incentive_id, lang, name, summary, description)
+  SELECT i.id, l, 'Incentive ' || i.slug || ' (' || l || ')', 'A tax credit for investors.', 'Long text.'
+  FROM incentives i, unnest(ARRAY['pt','en','fr']) l WHERE i.slug LIKE 'incentive-%';
+INSERT INTO incentive_benefits (incentive_id, position, kind, tax, percent, duration_years)
+  SELECT id, 1, 'tax_credit', 'irpc', 30, 5 FROM incentives WHERE slug LIKE 'incentive-%';
+INSERT INTO programmes (id, slug, country_code, organization_id, operator_id, type, status, source_lang, published_at)
+  SELECT ('00000000-0000-4000-b000-' || lpad(to_hex(c.i * 100 + n), 12, '0'))::uuid, 'programme-' || lower(c.code) || '-' || n,
+    c.code, ('00000000-0000-4000-a000-' || lpad(to_hex(c.i), 12, '0'))::uuid,
+    ('00000000-0000-4000-a000-' || lpad(to_hex(c.i), 12, '0'))::uuid,
+    (ARRAY['financing','guarantee','grant','technical_assistance','training','incubation','reintegration'])[1 + n % 7],
+    'published', 'pt', timestamptz '2026-01-01' - n * interval '1 day'
+  FROM bench_countries c, generate_series(1, 10) n;
+INSERT INTO programme_translations (programme_id, lang, name, summary, description)
+  SELECT p.id, l, 'Programme ' || p.slug || ' (' || l || ')', 'Support for projects.', 'Long text.'
+  FROM programmes p, unnest(ARRAY['pt','en','fr']) l WHERE p.slug LIKE 'programme-%';
+INSERT INTO opportunity_incentives (opportunity_id, incentive_id)
+  SELECT ('00000000-0000-4000-8000-' || lpad(to_hex(g), 12, '0'))::uuid,
+    ('00000000-0000-4000-9000-' || lpad(to_hex((g % 30) * 100 + 1 + g % 30), 12, '0'))::uuid
+  FROM generate_series(4, $1::int, 4) g;
+
+UPDATE opportunities o SET langs = '{en,fr,pt}', search_document = x.doc FROM (
+  SELECT opportunity_id, tsvector_concat_all(setweight(to_tsvector(search_config(lang), title), 'A') ||
+    setweight(to_tsvector(search_config(lang), summary), 'B') || setweight(to_tsvector(search_config(lang), description), 'C')
+    ORDER BY lang) AS doc
+  FROM opportunity_translations GROUP BY opportunity_id) x WHERE x.opportunity_id = o.id;
+UPDATE incentives i SET langs = '{en,fr,pt}', search_document = x.doc FROM (
+  SELECT incentive_id, tsvector_concat_all(setweight(to_tsvector(search_config(lang), name), 'A') ||
+    setweight(to_tsvector(search_config(lang), summary), 'B') ORDER BY lang) AS doc
+  FROM incentive_translations GROUP BY incentive_id) x WHERE x.incentive_id = i.id;
+UPDATE programmes p SET langs = '{en,fr,pt}', search_document = x.doc FROM (
+  SELECT programme_id, tsvector_concat_all(setweight(to_tsvector(search_config(lang), name), 'A') ||
+    setweight(to_tsvector(search_config(lang), summary), 'B') ORDER BY lang) AS doc
+  FROM programme_translations GROUP BY programme_id) x WHERE x.programme_id = p.id;
+
+ALTER TABLE opportunity_translations ENABLE TRIGGER opportunity_translations_refresh;
+ALTER TABLE incentive_translations ENABLE TRIGGER incentive_translations_refresh;
+ALTER TABLE programme_translations ENABLE TRIGGER programme_translations_refresh;
+`
