@@ -118,8 +118,14 @@ func unauthorized(tokenSent bool) *apiError {
 func (s *server) authenticate(c *fiber.Ctx) error {
 	header := c.Get(fiber.HeaderAuthorization)
 	path := c.Path()
-	if header == "" || !strings.HasPrefix(path, "/v1/") || strings.HasPrefix(path, "/v1/auth/") {
+	if !strings.HasPrefix(path, "/v1/") || strings.HasPrefix(path, "/v1/auth/") {
 		return c.Next()
+	}
+	if key := c.Get(HeaderAPIKey); key != "" {
+		return s.authenticateKey(c, key)
+	}
+	if header == "" {
+		return s.anonymousQuota(c)
 	}
 	scheme, token, ok := strings.Cut(header, " ")
 	if !ok || !strings.EqualFold(scheme, "Bearer") || token == "" {
@@ -149,9 +155,13 @@ func (s *server) authenticate(c *fiber.Ctx) error {
 	return c.Next()
 }
 
-// requireUser returns the signed-in user or a 401.
+// requireUser returns the signed-in user or a 401. A request made with an API key gets the
+// key's user only on the routes its scopes open (keyScopes); elsewhere it is a 403.
 func requireUser(c *fiber.Ctx) (*domain.User, error) {
 	if u := currentUser(c); u != nil {
+		if err := checkKeyScope(c, keyScopes[c.Method()+" "+c.Route().Path]); err != nil {
+			return nil, err
+		}
 		return u, nil
 	}
 	return nil, unauthorized(false)

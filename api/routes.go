@@ -41,4 +41,11 @@ func (s *server) routes(app *fiber.App) {
 	v1.Get("/me/saved", s.listSaved)
 	v1.Put("/me/saved/:opportunity_id", s.saveOpportunity)
 	v1.Delete("/me/saved/:opportunity_id", s.unsaveOpportunity)
+
+	v1.Post("/me/api-keys", s.createAPIKey)
+	v1.Get("/me/api-keys", s.listAPIKeys)
+	v1.Get("/me/api-keys/:id", s.getAPIKey)
+	v1.Delete("/me/api-keys/:id", s.revokeAPIKey)
+	v1.Get("/changes", s.listChanges)
+	v1.Get("/countries/:code/opportunities.atom", s.opportunityFeed)
 }

@@ -2,6 +2,7 @@ package contract
 
 import (
 	"bytes"
+	"encoding/xml"
 	"net/http"
 	"regexp"
 	"sort"
@@ -18,6 +19,9 @@ func (c *check) checkSemantics() {
 	c.checkConditional()
 	c.checkAuth()
 	c.checkRateLimit()
+	if c.mediaType == "application/atom+xml" && !c.head && c.status == http.StatusOK {
+		c.checkAtom()
+	}
 	if c.path != nil && c.path.template == "/openapi.yaml" && c.status == http.StatusOK && !c.head &&
 		!bytes.Equal(c.body, marketplace.OpenAPIDocument) {
 		c.addf("GET /openapi.yaml must serve openapi.yaml unchanged (marketplace.OpenAPIDocument), but the body differs")
@@ -297,4 +301,42 @@ func (c *check) checkAllow() {
 			c.addf("Allow is %q, but %s has no %s in openapi.yaml", allow, c.path.template, m)
 		}
 	}
+}
+
+// checkAtom checks that an Atom body is a well-formed Atom 1.0 feed (RFC 4287) with the
+// elements a feed must have, and that every language of its text is in Content-Language.
+func (c *check) checkAtom() {
+	var feed struct {
+		XMLName xml.Name `xml:"feed"`
+		Lang    string   `xml:"http://www.w3.org/XML/1998/namespace lang,attr"`
+		ID      string   `xml:"id"`
+		Title   string   `xml:"title"`
+		Updated string   `xml:"updated"`
+		Entries []struct {
+			Lang    string `xml:"http://www.w3.org/XML/1998/namespace lang,attr"`
+			ID      string `xml:"id"`
+			Title   string `xml:"title"`
+			Updated string `xml:"updated"`
+		} `xml:"entry"`
+	}
+	if err := xml.Unmarshal(c.body, &feed); err != nil {
+		c.addf("the Atom body is not well-formed XML: %v", err)
+		return
+	}
+	if feed.XMLName.Space != "http://www.w3.org/2005/Atom" {
+		c.addf("the root element is {%s}%s, not an Atom feed", feed.XMLName.Space, feed.XMLName.Local)
+	}
+	if feed.ID == "" || feed.Title == "" || feed.Updated == "" {
+		c.addf("the Atom feed lacks id, title or updated (RFC 4287 §4.1.1)")
+	}
+	langs := map[string]any{"lang": feed.Lang}
+	var entries []any
+	for i, e := range feed.Entries {
+		if e.ID == "" || e.Title == "" || e.Updated == "" {
+			c.addf("Atom entry %d lacks id, title or updated (RFC 4287 §4.1.2)", i)
+		}
+		entries = append(entries, map[string]any{"lang": e.Lang})
+	}
+	langs["entries"] = entries
+	c.checkContentLanguage(langs)
 }
