@@ -37,12 +37,12 @@ const (
 // not listed (password, e-mail, export, erasure, the keys themselves) needs the user's own
 // sign-in: a key is refused there whatever its scopes.
 var keyScopes = map[string]string{
-	"GET /v1/me":                           "profile:read",
-	"GET /v1/me/profile":                   "profile:read",
-	"PUT /v1/me/profile":                   "profile:write",
-	"GET /v1/me/saved":                     "saved:read",
-	"PUT /v1/me/saved/:opportunity_id":     "saved:write",
-	"DELETE /v1/me/saved/:opportunity_id":  "saved:write",
+	"GET /v1/me":                          "profile:read",
+	"GET /v1/me/profile":                  "profile:read",
+	"PUT /v1/me/profile":                  "profile:write",
+	"GET /v1/me/saved":                    "saved:read",
+	"PUT /v1/me/saved/:opportunity_id":    "saved:write",
+	"DELETE /v1/me/saved/:opportunity_id": "saved:write",
 }
 
 // currentKey is the API key of the request, or nil.

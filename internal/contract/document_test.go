@@ -472,7 +472,7 @@ func TestResponseObjectsAreClosed(t *testing.T) {
 		"ProfileInput.display_name": true, "ProfileInput.origin_country": true, "ProfileInput.residence_country": true,
 		"ProfileInput.languages": true, "ProfileInput.sectors": true, "ProfileInput.regions": true,
 		"ProfileInput.ticket_min": true, "ProfileInput.ticket_max": true, "ProfileInput.investor_type": true,
-		"ProfileInput.legal_form": true,
+		"ProfileInput.legal_form":     true,
 		"ApiKeyInput.expires_in_days": true,
 	}
 	for pair := d.model.Components.Schemas.First(); pair != nil; pair = pair.Next() {
