@@ -297,10 +297,10 @@ func TestChangeFeedReplaysPublications(t *testing.T) {
 	// Content changes through SQL, whatever code path does them.
 	var opp, inc, prog, draft string
 	for q, dst := range map[string]*string{
-		`SELECT id::text FROM opportunities WHERE status = 'published' ORDER BY slug LIMIT 1`: &opp,
-		`SELECT id::text FROM incentives WHERE status = 'published' ORDER BY slug LIMIT 1`:    &inc,
+		`SELECT id::text FROM opportunities WHERE status = 'published' ORDER BY slug LIMIT 1`:                                                                                    &opp,
+		`SELECT id::text FROM incentives WHERE status = 'published' ORDER BY slug LIMIT 1`:                                                                                       &inc,
 		`SELECT id::text FROM programmes p WHERE status = 'published' AND NOT EXISTS (SELECT 1 FROM opportunity_programmes x WHERE x.programme_id = p.id) ORDER BY slug LIMIT 1`: &prog,
-		`SELECT id::text FROM opportunities WHERE status <> 'published' ORDER BY slug LIMIT 1`: &draft,
+		`SELECT id::text FROM opportunities WHERE status <> 'published' ORDER BY slug LIMIT 1`:                                                                                   &draft,
 	} {
 		if err := a.db.Get(dst, q); err != nil {
 			t.Fatalf("%s: %v", q, err)
@@ -310,7 +310,7 @@ func TestChangeFeedReplaysPublications(t *testing.T) {
 	a.exec(`UPDATE incentive_translations SET summary = summary || ' (revised)' WHERE incentive_id = $1`, inc)
 	a.exec(`UPDATE opportunities SET status = 'published', published_at = now() WHERE id = $1`, draft)
 	a.exec(`UPDATE opportunities SET status = 'in_review' WHERE id = $1`, draft) // unpublished again
-	a.exec(`UPDATE opportunities SET status = 'published' WHERE id = $1`, opp)  // published again
+	a.exec(`UPDATE opportunities SET status = 'published' WHERE id = $1`, opp)   // published again
 	a.exec(`DELETE FROM programmes WHERE id = $1`, prog)
 	a.exec(`UPDATE opportunities SET jobs = 3 WHERE status = 'draft'`) // not public: no change
 	// One transaction: a publication and its translation edits are one entry.
