@@ -411,3 +411,35 @@ func TestOpportunityAtomFeed(t *testing.T) {
 	}
 	problemOf(t, a.get("/v1/countries/ZZ/opportunities.atom"), http.StatusNotFound, "/problems/not-found")
 }
+
+func TestSparseFieldsets(t *testing.T) {
+	t.Parallel()
+	a := newAPI(t)
+	whole := a.get("/v1/countries/CV/opportunities?lang=fr&limit=5")
+	cut := a.get("/v1/countries/CV/opportunities?lang=fr&limit=5&fields=title,region,title")
+	expect(t, cut, http.StatusOK)
+	for i, it := range cut.items(t) {
+		if len(it) != 3 || it["id"] != whole.items(t)[i]["id"] || it["title"] != whole.items(t)[i]["title"] || it["region"] == nil {
+			t.Errorf("item %d: %v", i, it)
+		}
+	}
+	if len(cut.body)*3 > len(whole.body) {
+		t.Errorf("the sparse page is %d bytes, the whole one %d", len(cut.body), len(whole.body))
+	}
+	// The fieldset follows the pages; facets are unchanged.
+	all := a.walk("/v1/incentives?limit=4&fields=name,type&facets=type")
+	if n := a.count(`SELECT count(*) FROM incentives WHERE status = 'published'`); len(all) != n {
+		t.Errorf("walked %d sparse incentives, want %d", len(all), n)
+	}
+	for _, it := range all {
+		if len(it) != 3 || it["name"] == nil || it["type"] == nil {
+			t.Fatalf("sparse incentive %v", it)
+		}
+	}
+	for _, target := range []string{"/v1/programmes?fields=search_document", "/v1/opportunities?fields=", "/v1/opportunities?fields=title&limit=0"} {
+		got := fieldErrors(problemOf(t, a.get(target), http.StatusBadRequest, "/problems/invalid-parameters"))
+		if !strings.Contains(target, "limit=0") && got["fields"] != "invalid_fields" {
+			t.Errorf("%s: errors %v", target, got)
+		}
+	}
+}

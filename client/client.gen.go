@@ -1261,6 +1261,10 @@ type IncentiveDetail struct {
 	ValidUntil *openapi_types.Date `json:"valid_until"`
 }
 
+// IncentiveFields An incentive of a list asked with `fields=`: only the fields asked, and `id`. Each field is
+// as in `Incentive`.
+type IncentiveFields = Incentive
+
 // IncentiveList defines model for IncentiveList.
 type IncentiveList struct {
 	// Facets Counts for the current filter over all pages, one entry per facet asked (`facets=`). Each lists
@@ -1590,6 +1594,10 @@ type OpportunityDetail struct {
 	UpdatedAt DateTime `json:"updated_at"`
 }
 
+// OpportunityFields An opportunity of a list asked with `fields=`: only the fields asked, and `id`. Each field is
+// as in `Opportunity`.
+type OpportunityFields = Opportunity
+
 // OpportunityList defines model for OpportunityList.
 type OpportunityList struct {
 	// Facets Counts for the current filter over all pages, one entry per facet asked (`facets=`). Each lists
@@ -1868,6 +1876,10 @@ type ProgrammeDetail struct {
 	ValidUntil *openapi_types.Date `json:"valid_until"`
 }
 
+// ProgrammeFields A programme of a list asked with `fields=`: only the fields asked, and `id`. Each field is
+// as in `Programme`.
+type ProgrammeFields = Programme
+
 // ProgrammeList defines model for ProgrammeList.
 type ProgrammeList struct {
 	// Facets Counts for the current filter over all pages, one entry per facet asked (`facets=`). Each lists
@@ -2116,6 +2128,9 @@ type Cursor = string
 
 // FacetsParameter defines model for Facets.
 type FacetsParameter = []string
+
+// Fields defines model for Fields.
+type Fields = []string
 
 // IdOrSlugPath defines model for IdOrSlugPath.
 type IdOrSlugPath = string
@@ -2694,6 +2709,11 @@ type ListCountryIncentivesParams struct {
 	// `400` (`invalid_facets`).
 	Facets *FacetsParameter `form:"facets,omitempty" json:"facets,omitempty"`
 
+	// Fields Sparse fieldsets: a comma-separated list of the items' top-level fields (such as
+	// `title,summary,region`); each item of the page then has only those fields, and `id`. Paging,
+	// filters and facets are unchanged. A field the items do not have → `400` (`invalid_fields`).
+	Fields *Fields `form:"fields,omitempty" json:"fields,omitempty"`
+
 	// Limit Page size, 1 to 100. Outside → `400` (`invalid_limit`).
 	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
 
@@ -2757,6 +2777,11 @@ type ListCountryOpportunitiesParams struct {
 	// `sector`, `region`, `type`. The answer's `facets` has one entry per facet asked. Anything else →
 	// `400` (`invalid_facets`).
 	Facets *FacetsParameter `form:"facets,omitempty" json:"facets,omitempty"`
+
+	// Fields Sparse fieldsets: a comma-separated list of the items' top-level fields (such as
+	// `title,summary,region`); each item of the page then has only those fields, and `id`. Paging,
+	// filters and facets are unchanged. A field the items do not have → `400` (`invalid_fields`).
+	Fields *Fields `form:"fields,omitempty" json:"fields,omitempty"`
 
 	// Limit Page size, 1 to 100. Outside → `400` (`invalid_limit`).
 	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
@@ -2834,6 +2859,11 @@ type ListCountryProgrammesParams struct {
 	// `sector`, `region`, `type`. The answer's `facets` has one entry per facet asked. Anything else →
 	// `400` (`invalid_facets`).
 	Facets *FacetsParameter `form:"facets,omitempty" json:"facets,omitempty"`
+
+	// Fields Sparse fieldsets: a comma-separated list of the items' top-level fields (such as
+	// `title,summary,region`); each item of the page then has only those fields, and `id`. Paging,
+	// filters and facets are unchanged. A field the items do not have → `400` (`invalid_fields`).
+	Fields *Fields `form:"fields,omitempty" json:"fields,omitempty"`
 
 	// Limit Page size, 1 to 100. Outside → `400` (`invalid_limit`).
 	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
@@ -2914,6 +2944,11 @@ type ListIncentivesParams struct {
 	// `sector`, `region`, `type`. The answer's `facets` has one entry per facet asked. Anything else →
 	// `400` (`invalid_facets`).
 	Facets *FacetsParameter `form:"facets,omitempty" json:"facets,omitempty"`
+
+	// Fields Sparse fieldsets: a comma-separated list of the items' top-level fields (such as
+	// `title,summary,region`); each item of the page then has only those fields, and `id`. Paging,
+	// filters and facets are unchanged. A field the items do not have → `400` (`invalid_fields`).
+	Fields *Fields `form:"fields,omitempty" json:"fields,omitempty"`
 
 	// Limit Page size, 1 to 100. Outside → `400` (`invalid_limit`).
 	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
@@ -3161,6 +3196,11 @@ type ListOpportunitiesParams struct {
 	// `400` (`invalid_facets`).
 	Facets *FacetsParameter `form:"facets,omitempty" json:"facets,omitempty"`
 
+	// Fields Sparse fieldsets: a comma-separated list of the items' top-level fields (such as
+	// `title,summary,region`); each item of the page then has only those fields, and `id`. Paging,
+	// filters and facets are unchanged. A field the items do not have → `400` (`invalid_fields`).
+	Fields *Fields `form:"fields,omitempty" json:"fields,omitempty"`
+
 	// Limit Page size, 1 to 100. Outside → `400` (`invalid_limit`).
 	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
 
@@ -3240,6 +3280,11 @@ type ListProgrammesParams struct {
 	// `sector`, `region`, `type`. The answer's `facets` has one entry per facet asked. Anything else →
 	// `400` (`invalid_facets`).
 	Facets *FacetsParameter `form:"facets,omitempty" json:"facets,omitempty"`
+
+	// Fields Sparse fieldsets: a comma-separated list of the items' top-level fields (such as
+	// `title,summary,region`); each item of the page then has only those fields, and `id`. Paging,
+	// filters and facets are unchanged. A field the items do not have → `400` (`invalid_fields`).
+	Fields *Fields `form:"fields,omitempty" json:"fields,omitempty"`
 
 	// Limit Page size, 1 to 100. Outside → `400` (`invalid_limit`).
 	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
@@ -5617,6 +5662,18 @@ func NewListCountryIncentivesRequest(server string, code CountryCodePath, params
 
 		}
 
+		if params.Fields != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "fields", *params.Fields, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
 		if params.Limit != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
@@ -5827,6 +5884,18 @@ func NewListCountryOpportunitiesRequest(server string, code CountryCodePath, par
 		if params.Facets != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "facets", *params.Facets, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Fields != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "fields", *params.Fields, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -6142,6 +6211,18 @@ func NewListCountryProgrammesRequest(server string, code CountryCodePath, params
 
 		}
 
+		if params.Fields != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "fields", *params.Fields, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
 		if params.Limit != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
@@ -6444,6 +6525,18 @@ func NewListIncentivesRequest(server string, params *ListIncentivesParams) (*htt
 		if params.Facets != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "facets", *params.Facets, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Fields != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "fields", *params.Fields, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -7900,6 +7993,18 @@ func NewListOpportunitiesRequest(server string, params *ListOpportunitiesParams)
 
 		}
 
+		if params.Fields != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "fields", *params.Fields, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
 		if params.Limit != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
@@ -8202,6 +8307,18 @@ func NewListProgrammesRequest(server string, params *ListProgrammesParams) (*htt
 		if params.Facets != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "facets", *params.Facets, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Fields != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "fields", *params.Fields, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {

@@ -1208,17 +1208,17 @@ export interface components {
         /** @description Pass it as `cursor` to read the next page; `null` on the last page. */
         NextCursor: string | null;
         OpportunityList: {
-            items: components["schemas"]["Opportunity"][];
+            items: (components["schemas"]["Opportunity"] | components["schemas"]["OpportunityFields"])[];
             next_cursor: components["schemas"]["NextCursor"];
             facets?: components["schemas"]["Facets"];
         };
         IncentiveList: {
-            items: components["schemas"]["Incentive"][];
+            items: (components["schemas"]["Incentive"] | components["schemas"]["IncentiveFields"])[];
             next_cursor: components["schemas"]["NextCursor"];
             facets?: components["schemas"]["Facets"];
         };
         ProgrammeList: {
-            items: components["schemas"]["Programme"][];
+            items: (components["schemas"]["Programme"] | components["schemas"]["ProgrammeFields"])[];
             next_cursor: components["schemas"]["NextCursor"];
             facets?: components["schemas"]["Facets"];
         };
@@ -1604,6 +1604,84 @@ export interface components {
              *     keep it, and send it as `cursor` later to read only what changed since.
              */
             resume_cursor: string;
+        };
+        /**
+         * @description An opportunity of a list asked with `fields=`: only the fields asked, and `id`. Each field is
+         *     as in `Opportunity`.
+         */
+        OpportunityFields: {
+            id: components["schemas"]["Opportunity"]["id"];
+            slug?: components["schemas"]["Opportunity"]["slug"];
+            country?: components["schemas"]["Opportunity"]["country"];
+            region?: components["schemas"]["Opportunity"]["region"];
+            sectors?: components["schemas"]["Opportunity"]["sectors"];
+            instrument?: components["schemas"]["Opportunity"]["instrument"];
+            title?: components["schemas"]["Opportunity"]["title"];
+            summary?: components["schemas"]["Opportunity"]["summary"];
+            lang?: components["schemas"]["Opportunity"]["lang"];
+            langs?: components["schemas"]["Opportunity"]["langs"];
+            source_lang?: components["schemas"]["Opportunity"]["source_lang"];
+            min_investment?: components["schemas"]["Opportunity"]["min_investment"];
+            max_investment?: components["schemas"]["Opportunity"]["max_investment"];
+            jobs?: components["schemas"]["Opportunity"]["jobs"];
+            deadline?: components["schemas"]["Opportunity"]["deadline"];
+            investor_types?: components["schemas"]["Opportunity"]["investor_types"];
+            status?: components["schemas"]["Opportunity"]["status"];
+            illustrative?: components["schemas"]["Opportunity"]["illustrative"];
+            organization?: components["schemas"]["Opportunity"]["organization"];
+            published_at?: components["schemas"]["Opportunity"]["published_at"];
+            updated_at?: components["schemas"]["Opportunity"]["updated_at"];
+        };
+        /**
+         * @description An incentive of a list asked with `fields=`: only the fields asked, and `id`. Each field is
+         *     as in `Incentive`.
+         */
+        IncentiveFields: {
+            id: components["schemas"]["Incentive"]["id"];
+            slug?: components["schemas"]["Incentive"]["slug"];
+            country?: components["schemas"]["Incentive"]["country"];
+            type?: components["schemas"]["Incentive"]["type"];
+            name?: components["schemas"]["Incentive"]["name"];
+            summary?: components["schemas"]["Incentive"]["summary"];
+            lang?: components["schemas"]["Incentive"]["lang"];
+            langs?: components["schemas"]["Incentive"]["langs"];
+            source_lang?: components["schemas"]["Incentive"]["source_lang"];
+            legal_basis?: components["schemas"]["Incentive"]["legal_basis"];
+            valid_from?: components["schemas"]["Incentive"]["valid_from"];
+            valid_until?: components["schemas"]["Incentive"]["valid_until"];
+            benefits?: components["schemas"]["Incentive"]["benefits"];
+            eligibility?: components["schemas"]["Incentive"]["eligibility"];
+            status?: components["schemas"]["Incentive"]["status"];
+            illustrative?: components["schemas"]["Incentive"]["illustrative"];
+            organization?: components["schemas"]["Incentive"]["organization"];
+            published_at?: components["schemas"]["Incentive"]["published_at"];
+            updated_at?: components["schemas"]["Incentive"]["updated_at"];
+        };
+        /**
+         * @description A programme of a list asked with `fields=`: only the fields asked, and `id`. Each field is
+         *     as in `Programme`.
+         */
+        ProgrammeFields: {
+            id: components["schemas"]["Programme"]["id"];
+            slug?: components["schemas"]["Programme"]["slug"];
+            country?: components["schemas"]["Programme"]["country"];
+            type?: components["schemas"]["Programme"]["type"];
+            name?: components["schemas"]["Programme"]["name"];
+            summary?: components["schemas"]["Programme"]["summary"];
+            lang?: components["schemas"]["Programme"]["lang"];
+            langs?: components["schemas"]["Programme"]["langs"];
+            source_lang?: components["schemas"]["Programme"]["source_lang"];
+            operator?: components["schemas"]["Programme"]["operator"];
+            url?: components["schemas"]["Programme"]["url"];
+            max_amount?: components["schemas"]["Programme"]["max_amount"];
+            valid_from?: components["schemas"]["Programme"]["valid_from"];
+            valid_until?: components["schemas"]["Programme"]["valid_until"];
+            eligibility?: components["schemas"]["Programme"]["eligibility"];
+            status?: components["schemas"]["Programme"]["status"];
+            illustrative?: components["schemas"]["Programme"]["illustrative"];
+            organization?: components["schemas"]["Programme"]["organization"];
+            published_at?: components["schemas"]["Programme"]["published_at"];
+            updated_at?: components["schemas"]["Programme"]["updated_at"];
         };
     };
     responses: {
@@ -2565,6 +2643,17 @@ export interface components {
          *     (`invalid_cursor`).
          */
         ChangeCursor: string;
+        /**
+         * @description Sparse fieldsets: a comma-separated list of the items' top-level fields (such as
+         *     `title,summary,region`); each item of the page then has only those fields, and `id`. Paging,
+         *     filters and facets are unchanged. A field the items do not have → `400` (`invalid_fields`).
+         * @example [
+         *       "title",
+         *       "summary",
+         *       "region"
+         *     ]
+         */
+        Fields: string[];
     };
     requestBodies: never;
     headers: {
@@ -2915,6 +3004,17 @@ export interface operations {
                  *     ]
                  */
                 facets?: components["parameters"]["Facets"];
+                /**
+                 * @description Sparse fieldsets: a comma-separated list of the items' top-level fields (such as
+                 *     `title,summary,region`); each item of the page then has only those fields, and `id`. Paging,
+                 *     filters and facets are unchanged. A field the items do not have → `400` (`invalid_fields`).
+                 * @example [
+                 *       "title",
+                 *       "summary",
+                 *       "region"
+                 *     ]
+                 */
+                fields?: components["parameters"]["Fields"];
                 /** @description Page size, 1 to 100. Outside → `400` (`invalid_limit`). */
                 limit?: components["parameters"]["Limit"];
                 /**
@@ -3023,6 +3123,17 @@ export interface operations {
                  *     ]
                  */
                 facets?: components["parameters"]["Facets"];
+                /**
+                 * @description Sparse fieldsets: a comma-separated list of the items' top-level fields (such as
+                 *     `title,summary,region`); each item of the page then has only those fields, and `id`. Paging,
+                 *     filters and facets are unchanged. A field the items do not have → `400` (`invalid_fields`).
+                 * @example [
+                 *       "title",
+                 *       "summary",
+                 *       "region"
+                 *     ]
+                 */
+                fields?: components["parameters"]["Fields"];
                 /** @description Page size, 1 to 100. Outside → `400` (`invalid_limit`). */
                 limit?: components["parameters"]["Limit"];
                 /**
@@ -3131,6 +3242,17 @@ export interface operations {
                  *     ]
                  */
                 facets?: components["parameters"]["Facets"];
+                /**
+                 * @description Sparse fieldsets: a comma-separated list of the items' top-level fields (such as
+                 *     `title,summary,region`); each item of the page then has only those fields, and `id`. Paging,
+                 *     filters and facets are unchanged. A field the items do not have → `400` (`invalid_fields`).
+                 * @example [
+                 *       "title",
+                 *       "summary",
+                 *       "region"
+                 *     ]
+                 */
+                fields?: components["parameters"]["Fields"];
                 /** @description Page size, 1 to 100. Outside → `400` (`invalid_limit`). */
                 limit?: components["parameters"]["Limit"];
                 /**
@@ -3296,6 +3418,17 @@ export interface operations {
                  *     ]
                  */
                 facets?: components["parameters"]["Facets"];
+                /**
+                 * @description Sparse fieldsets: a comma-separated list of the items' top-level fields (such as
+                 *     `title,summary,region`); each item of the page then has only those fields, and `id`. Paging,
+                 *     filters and facets are unchanged. A field the items do not have → `400` (`invalid_fields`).
+                 * @example [
+                 *       "title",
+                 *       "summary",
+                 *       "region"
+                 *     ]
+                 */
+                fields?: components["parameters"]["Fields"];
                 /** @description Page size, 1 to 100. Outside → `400` (`invalid_limit`). */
                 limit?: components["parameters"]["Limit"];
                 /**
@@ -3458,6 +3591,17 @@ export interface operations {
                  *     ]
                  */
                 facets?: components["parameters"]["Facets"];
+                /**
+                 * @description Sparse fieldsets: a comma-separated list of the items' top-level fields (such as
+                 *     `title,summary,region`); each item of the page then has only those fields, and `id`. Paging,
+                 *     filters and facets are unchanged. A field the items do not have → `400` (`invalid_fields`).
+                 * @example [
+                 *       "title",
+                 *       "summary",
+                 *       "region"
+                 *     ]
+                 */
+                fields?: components["parameters"]["Fields"];
                 /** @description Page size, 1 to 100. Outside → `400` (`invalid_limit`). */
                 limit?: components["parameters"]["Limit"];
                 /**
@@ -3620,6 +3764,17 @@ export interface operations {
                  *     ]
                  */
                 facets?: components["parameters"]["Facets"];
+                /**
+                 * @description Sparse fieldsets: a comma-separated list of the items' top-level fields (such as
+                 *     `title,summary,region`); each item of the page then has only those fields, and `id`. Paging,
+                 *     filters and facets are unchanged. A field the items do not have → `400` (`invalid_fields`).
+                 * @example [
+                 *       "title",
+                 *       "summary",
+                 *       "region"
+                 *     ]
+                 */
+                fields?: components["parameters"]["Fields"];
                 /** @description Page size, 1 to 100. Outside → `400` (`invalid_limit`). */
                 limit?: components["parameters"]["Limit"];
                 /**

@@ -8,6 +8,7 @@ import (
 	"github.com/pb33f/libopenapi"
 	validator "github.com/pb33f/libopenapi-validator"
 	"github.com/pb33f/libopenapi-validator/schema_validation"
+	"github.com/pb33f/libopenapi/datamodel/high/base"
 	v3 "github.com/pb33f/libopenapi/datamodel/high/v3"
 	"github.com/pb33f/libopenapi/orderedmap"
 
@@ -483,6 +484,11 @@ func TestResponseObjectsAreClosed(t *testing.T) {
 		if s.AdditionalProperties == nil || !s.AdditionalProperties.IsB() || s.AdditionalProperties.B {
 			t.Errorf("schema %s: additionalProperties is not false", pair.Key())
 		}
+		if whole, ok := strings.CutSuffix(pair.Key(), "Fields"); ok {
+			// A sparse fieldset: every property of the whole item, each one the same, only id required.
+			checkSparse(t, pair.Key(), s, d.model.Components.Schemas.GetOrZero(whole))
+			continue
+		}
 		for p := s.Properties.First(); p != nil; p = p.Next() {
 			name := pair.Key() + "." + p.Key()
 			if !containsString(s.Required, p.Key()) && !optional[name] {
@@ -611,4 +617,28 @@ func containsString(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// checkSparse checks that a sparse-fieldset schema has exactly the properties of the whole
+// schema, each a reference to the whole schema's, and requires only id.
+func checkSparse(t *testing.T, name string, sparse *base.Schema, whole *base.SchemaProxy) {
+	t.Helper()
+	if whole == nil || whole.Schema() == nil {
+		t.Errorf("schema %s: no whole schema %s", name, strings.TrimSuffix(name, "Fields"))
+		return
+	}
+	w := whole.Schema()
+	if strings.Join(sparse.Required, ",") != "id" {
+		t.Errorf("schema %s: requires %v, want only id", name, sparse.Required)
+	}
+	if sparse.Properties.Len() != w.Properties.Len() {
+		t.Errorf("schema %s has %d properties, %s has %d", name, sparse.Properties.Len(), strings.TrimSuffix(name, "Fields"), w.Properties.Len())
+	}
+	for p := w.Properties.First(); p != nil; p = p.Next() {
+		sp := sparse.Properties.GetOrZero(p.Key())
+		want := "#/components/schemas/" + strings.TrimSuffix(name, "Fields") + "/properties/" + p.Key()
+		if sp == nil || sp.GetReference() != want {
+			t.Errorf("schema %s: property %s is not $ref %s", name, p.Key(), want)
+		}
+	}
 }

@@ -3,7 +3,9 @@ package contract
 import (
 	"bytes"
 	"encoding/xml"
+	"fmt"
 	"net/http"
+	"net/url"
 	"regexp"
 	"sort"
 	"strconv"
@@ -122,6 +124,9 @@ func (c *check) checkList(obj map[string]any) {
 	}
 	params := queryParams(c.path.item, c.op)
 	query := c.req.URL.Query()
+	if contains(params, "fields") {
+		c.checkFields(obj, query)
+	}
 	if limit, ok := c.limit(); ok {
 		if items, ok := obj["items"].([]any); ok && len(items) > limit {
 			c.addf("the page has %d items, more than limit=%d", len(items), limit)
@@ -339,4 +344,57 @@ func (c *check) checkAtom() {
 	}
 	langs["entries"] = entries
 	c.checkContentLanguage(langs)
+}
+
+// checkFields checks a list that takes fields= (sparse fieldsets): its items schema admits
+// whole items or cut-down ones (anyOf), so without fields= each item must be whole (the first
+// schema of the anyOf), and with it each item must have exactly the fields asked, and id.
+func (c *check) checkFields(obj map[string]any, query url.Values) {
+	items, _ := obj["items"].([]any)
+	var asked []string
+	for _, v := range query["fields"] {
+		for _, f := range strings.Split(v, ",") {
+			if f = strings.TrimSpace(f); f != "" && !contains(asked, f) {
+				asked = append(asked, f)
+			}
+		}
+	}
+	if len(asked) > 0 {
+		if !contains(asked, "id") {
+			asked = append(asked, "id")
+		}
+		sort.Strings(asked)
+		for i, it := range items {
+			m, _ := it.(map[string]any)
+			var got []string
+			for k := range m {
+				got = append(got, k)
+			}
+			sort.Strings(got)
+			if strings.Join(got, ",") != strings.Join(asked, ",") {
+				c.addf("items[%d] has the fields %v, but fields= asked %v (and id)", i, got, asked)
+			}
+		}
+		return
+	}
+	mt := c.response.Content.GetOrZero("application/json")
+	if mt == nil || mt.Schema == nil || mt.Schema.Schema() == nil {
+		return
+	}
+	list := mt.Schema.Schema()
+	prop := list.Properties.GetOrZero("items")
+	if prop == nil || prop.Schema() == nil || prop.Schema().Items == nil || !prop.Schema().Items.IsA() {
+		return
+	}
+	itemSchema := prop.Schema().Items.A.Schema()
+	if itemSchema == nil || len(itemSchema.AnyOf) == 0 || itemSchema.AnyOf[0].Schema() == nil {
+		c.addf("the list takes fields=, but its items schema is not anyOf [whole, sparse]")
+		return
+	}
+	whole := itemSchema.AnyOf[0].Schema()
+	for i, it := range items {
+		if ok, errs := c.v.schemas.ValidateSchemaObjectWithVersion(whole, it, openAPIVersion); !ok {
+			c.addLib(fmt.Sprintf("items[%d] (no fields= was asked, so whole items are due)", i), errs)
+		}
+	}
 }
