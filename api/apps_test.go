@@ -64,6 +64,11 @@ func TestAPIKeyLifecycle(t *testing.T) {
 		t.Errorf("read %d %s", one.status, one.body)
 	}
 
+	export := a.get("/v1/me/export", bearer(ana.access)...)
+	if keys, _ := export.json(t)["api_keys"].([]any); len(keys) != 1 || strings.Contains(string(export.body), key) {
+		t.Errorf("export: %d keys, or the key itself: %s", len(keys), export.body)
+	}
+
 	// The key reads the catalogue, privately, within its quota.
 	r := a.get("/v1/countries/CV/opportunities?lang=fr&limit=2", withKey(key)...)
 	expect(t, r, http.StatusOK)

@@ -1051,6 +1051,9 @@ type Email = string
 
 // Export Everything the marketplace holds about the user (GDPR Art. 15 and 20).
 type Export struct {
+	// ApiKeys Every API key (without the keys themselves), newest first.
+	ApiKeys []ApiKey `json:"api_keys"`
+
 	// ExportedAt Examples: 2026-03-01T09:00:00Z
 	ExportedAt DateTime `json:"exported_at"`
 
@@ -3740,7 +3743,7 @@ type ClientInterface interface {
 
 	// ExportMe Download everything held about the user
 	//
-	// The account, profile, bookmarks and sessions as one JSON document, offered as a file (GDPR Art. 15 and 20).
+	// The account, profile, bookmarks, sessions and API keys as one JSON document, offered as a file (GDPR Art. 15 and 20).
 	//
 	// Corresponds with GET /v1/me/export (the `ExportMe` operationId).
 	ExportMe(ctx context.Context, params *ExportMeParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -4489,7 +4492,7 @@ func (c *Client) GetApiKey(ctx context.Context, id ApiKeyIdPath, params *GetApiK
 
 // ExportMe Download everything held about the user
 //
-// The account, profile, bookmarks and sessions as one JSON document, offered as a file (GDPR Art. 15 and 20).
+// The account, profile, bookmarks, sessions and API keys as one JSON document, offered as a file (GDPR Art. 15 and 20).
 //
 // Corresponds with GET /v1/me/export (the `ExportMe` operationId).
 func (c *Client) ExportMe(ctx context.Context, params *ExportMeParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -8965,7 +8968,7 @@ type ClientWithResponsesInterface interface {
 
 	// ExportMeWithResponse Download everything held about the user
 	//
-	// The account, profile, bookmarks and sessions as one JSON document, offered as a file (GDPR Art. 15 and 20).
+	// The account, profile, bookmarks, sessions and API keys as one JSON document, offered as a file (GDPR Art. 15 and 20).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -15731,7 +15734,7 @@ func (c *ClientWithResponses) GetApiKeyWithResponse(ctx context.Context, id ApiK
 
 // ExportMeWithResponse Download everything held about the user
 //
-// The account, profile, bookmarks and sessions as one JSON document, offered as a file (GDPR Art. 15 and 20).
+// The account, profile, bookmarks, sessions and API keys as one JSON document, offered as a file (GDPR Art. 15 and 20).
 //
 // Returns a wrapper object for the known response body format(s).
 //

@@ -407,7 +407,7 @@ export interface paths {
         };
         /**
          * Download everything held about the user
-         * @description The account, profile, bookmarks and sessions as one JSON document, offered as a file (GDPR Art. 15 and 20).
+         * @description The account, profile, bookmarks, sessions and API keys as one JSON document, offered as a file (GDPR Art. 15 and 20).
          */
         get: operations["exportMe"];
         put?: never;
@@ -1382,6 +1382,8 @@ export interface components {
             saved: components["schemas"]["SavedRef"][];
             /** @description Every session, newest first. */
             sessions: components["schemas"]["Session"][];
+            /** @description Every API key (without the keys themselves), newest first. */
+            api_keys: components["schemas"]["ApiKey"][];
         };
         /**
          * @example {
@@ -4297,6 +4299,21 @@ export interface operations {
                      *           "created_at": "2026-04-02T10:16:00Z",
                      *           "expires_at": "2026-05-02T10:16:00Z",
                      *           "revoked_at": null
+                     *         }
+                     *       ],
+                     *       "api_keys": [
+                     *         {
+                     *           "id": "6a1f0c3e-2b4d-4e8f-9a7b-5c6d7e8f9a0b",
+                     *           "name": "Portal Diáspora CV",
+                     *           "prefix": "dim_live_Q2hvb3Nl",
+                     *           "scopes": [
+                     *             "catalogue:read"
+                     *           ],
+                     *           "created_at": "2026-04-02T10:15:00Z",
+                     *           "expires_at": "2026-07-01T10:15:00Z",
+                     *           "last_used_at": null,
+                     *           "revoked_at": null,
+                     *           "status": "active"
                      *         }
                      *       ]
                      *     }
