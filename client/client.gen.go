@@ -1120,7 +1120,7 @@ type FactMetricCode string
 type FieldError struct {
 	// Code A stable code: `unknown_code`, `unknown_country`, `unknown_region`, `invalid_limit`,
 	// `invalid_cursor`, `invalid_language`,
-	// `invalid_amount`, `invalid_currency`, `min_greater_than_max`, `invalid_facets`,
+	// `invalid_amount`, `invalid_currency`, `min_greater_than_max`, `invalid_facets`, `invalid_fields`,
 	// `search_too_long`, `repeated_parameter`, and more as routes are added.
 	//
 	//

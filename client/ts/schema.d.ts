@@ -1236,7 +1236,7 @@ export interface components {
             /**
              * @description A stable code: `unknown_code`, `unknown_country`, `unknown_region`, `invalid_limit`,
              *     `invalid_cursor`, `invalid_language`,
-             *     `invalid_amount`, `invalid_currency`, `min_greater_than_max`, `invalid_facets`,
+             *     `invalid_amount`, `invalid_currency`, `min_greater_than_max`, `invalid_facets`, `invalid_fields`,
              *     `search_too_long`, `repeated_parameter`, and more as routes are added.
              * @example invalid_limit
              */
@@ -1759,7 +1759,7 @@ export interface components {
          * @description A query parameter or the language is invalid. `errors` has one entry per invalid parameter, with
          *     a stable `code`: `unknown_code`, `unknown_country`, `unknown_region`, `invalid_limit`,
          *     `invalid_cursor`, `invalid_language`,
-         *     `invalid_amount`, `invalid_currency`, `min_greater_than_max`, `invalid_facets`,
+         *     `invalid_amount`, `invalid_currency`, `min_greater_than_max`, `invalid_facets`, `invalid_fields`,
          *     `search_too_long`, `repeated_parameter`.
          */
         BadRequest: {
