@@ -1744,6 +1744,8 @@ export interface components {
         /** @description The representation has not changed since the `ETag` sent in `If-None-Match`. No body. */
         NotModified: {
             headers: {
+                "Content-Language": components["headers"]["Content-Language-Optional"];
+                Link: components["headers"]["Link"];
                 ETag: components["headers"]["ETag"];
                 "Cache-Control": components["headers"]["Cache-Control"];
                 "RateLimit-Limit": components["headers"]["RateLimit-Limit-Optional"];
@@ -1764,6 +1766,9 @@ export interface components {
          */
         BadRequest: {
             headers: {
+                "RateLimit-Limit": components["headers"]["RateLimit-Limit-Optional"];
+                "RateLimit-Remaining": components["headers"]["RateLimit-Remaining-Optional"];
+                "RateLimit-Reset": components["headers"]["RateLimit-Reset-Optional"];
                 "X-Request-ID": components["headers"]["X-Request-ID"];
                 "Content-Language": components["headers"]["Problem-Content-Language"];
                 Vary: components["headers"]["Problem-Vary"];
@@ -1781,6 +1786,9 @@ export interface components {
         /** @description There is no such resource (or it is not published), or no such route. */
         NotFound: {
             headers: {
+                "RateLimit-Limit": components["headers"]["RateLimit-Limit-Optional"];
+                "RateLimit-Remaining": components["headers"]["RateLimit-Remaining-Optional"];
+                "RateLimit-Reset": components["headers"]["RateLimit-Reset-Optional"];
                 "X-Request-ID": components["headers"]["X-Request-ID"];
                 "Content-Language": components["headers"]["Problem-Content-Language"];
                 Vary: components["headers"]["Problem-Vary"];
@@ -1801,6 +1809,9 @@ export interface components {
          */
         MethodNotAllowed: {
             headers: {
+                "RateLimit-Limit": components["headers"]["RateLimit-Limit-Optional"];
+                "RateLimit-Remaining": components["headers"]["RateLimit-Remaining-Optional"];
+                "RateLimit-Reset": components["headers"]["RateLimit-Reset-Optional"];
                 Allow: components["headers"]["Allow"];
                 "X-Request-ID": components["headers"]["X-Request-ID"];
                 "Content-Language": components["headers"]["Problem-Content-Language"];
@@ -1882,9 +1893,24 @@ export interface components {
                 };
             };
         };
+        /** @description The file has not changed since the validator sent in `If-None-Match`. No body. */
+        NotModifiedFile: {
+            headers: {
+                ETag: components["headers"]["ETag-File"];
+                "Cache-Control": components["headers"]["Cache-Control-File"];
+                "X-Request-ID": components["headers"]["X-Request-ID"];
+                [name: string]: unknown;
+            };
+            content?: never;
+        };
         /** @description The representation has not changed since the `ETag` sent in `If-None-Match`. No body. */
         NotModifiedPrivate: {
             headers: {
+                "Content-Language": components["headers"]["Content-Language-Optional"];
+                Link: components["headers"]["Link"];
+                "RateLimit-Limit": components["headers"]["RateLimit-Limit-Optional"];
+                "RateLimit-Remaining": components["headers"]["RateLimit-Remaining-Optional"];
+                "RateLimit-Reset": components["headers"]["RateLimit-Reset-Optional"];
                 ETag: components["headers"]["ETag"];
                 "Cache-Control": components["headers"]["Cache-Control-No-Store"];
                 Vary: components["headers"]["Vary"];
@@ -1913,6 +1939,9 @@ export interface components {
          */
         Unauthorized: {
             headers: {
+                "RateLimit-Limit": components["headers"]["RateLimit-Limit-Optional"];
+                "RateLimit-Remaining": components["headers"]["RateLimit-Remaining-Optional"];
+                "RateLimit-Reset": components["headers"]["RateLimit-Reset-Optional"];
                 "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
                 "X-Request-ID": components["headers"]["X-Request-ID"];
                 "Content-Language": components["headers"]["Problem-Content-Language"];
@@ -1931,6 +1960,9 @@ export interface components {
         /** @description The access token is valid, but its user may not do this (their role or organization does not allow it). */
         Forbidden: {
             headers: {
+                "RateLimit-Limit": components["headers"]["RateLimit-Limit-Optional"];
+                "RateLimit-Remaining": components["headers"]["RateLimit-Remaining-Optional"];
+                "RateLimit-Reset": components["headers"]["RateLimit-Reset-Optional"];
                 "X-Request-ID": components["headers"]["X-Request-ID"];
                 "Content-Language": components["headers"]["Problem-Content-Language"];
                 Vary: components["headers"]["Problem-Vary"];
@@ -1958,6 +1990,9 @@ export interface components {
         /** @description The request clashes with data that exists (such as an e-mail address already registered). */
         Conflict: {
             headers: {
+                "RateLimit-Limit": components["headers"]["RateLimit-Limit-Optional"];
+                "RateLimit-Remaining": components["headers"]["RateLimit-Remaining-Optional"];
+                "RateLimit-Reset": components["headers"]["RateLimit-Reset-Optional"];
                 "X-Request-ID": components["headers"]["X-Request-ID"];
                 "Content-Language": components["headers"]["Problem-Content-Language"];
                 Vary: components["headers"]["Problem-Vary"];
@@ -2002,6 +2037,9 @@ export interface components {
         /** @description The request body is not sent as `application/json` (or has no `Content-Type`). */
         UnsupportedMediaType: {
             headers: {
+                "RateLimit-Limit": components["headers"]["RateLimit-Limit-Optional"];
+                "RateLimit-Remaining": components["headers"]["RateLimit-Remaining-Optional"];
+                "RateLimit-Reset": components["headers"]["RateLimit-Reset-Optional"];
                 "X-Request-ID": components["headers"]["X-Request-ID"];
                 "Content-Language": components["headers"]["Problem-Content-Language"];
                 Vary: components["headers"]["Problem-Vary"];
@@ -2038,6 +2076,9 @@ export interface components {
          */
         RegisterInvalid: {
             headers: {
+                "RateLimit-Limit": components["headers"]["RateLimit-Limit-Optional"];
+                "RateLimit-Remaining": components["headers"]["RateLimit-Remaining-Optional"];
+                "RateLimit-Reset": components["headers"]["RateLimit-Reset-Optional"];
                 "X-Request-ID": components["headers"]["X-Request-ID"];
                 "Content-Language": components["headers"]["Problem-Content-Language"];
                 Vary: components["headers"]["Problem-Vary"];
@@ -2054,6 +2095,9 @@ export interface components {
          */
         LoginInvalid: {
             headers: {
+                "RateLimit-Limit": components["headers"]["RateLimit-Limit-Optional"];
+                "RateLimit-Remaining": components["headers"]["RateLimit-Remaining-Optional"];
+                "RateLimit-Reset": components["headers"]["RateLimit-Reset-Optional"];
                 "X-Request-ID": components["headers"]["X-Request-ID"];
                 "Content-Language": components["headers"]["Problem-Content-Language"];
                 Vary: components["headers"]["Problem-Vary"];
@@ -2088,6 +2132,9 @@ export interface components {
          */
         RefreshTokenInvalid: {
             headers: {
+                "RateLimit-Limit": components["headers"]["RateLimit-Limit-Optional"];
+                "RateLimit-Remaining": components["headers"]["RateLimit-Remaining-Optional"];
+                "RateLimit-Reset": components["headers"]["RateLimit-Reset-Optional"];
                 "X-Request-ID": components["headers"]["X-Request-ID"];
                 "Content-Language": components["headers"]["Problem-Content-Language"];
                 Vary: components["headers"]["Problem-Vary"];
@@ -2123,6 +2170,9 @@ export interface components {
          */
         MeUpdateInvalid: {
             headers: {
+                "RateLimit-Limit": components["headers"]["RateLimit-Limit-Optional"];
+                "RateLimit-Remaining": components["headers"]["RateLimit-Remaining-Optional"];
+                "RateLimit-Reset": components["headers"]["RateLimit-Reset-Optional"];
                 "X-Request-ID": components["headers"]["X-Request-ID"];
                 "Content-Language": components["headers"]["Problem-Content-Language"];
                 Vary: components["headers"]["Problem-Vary"];
@@ -2141,6 +2191,9 @@ export interface components {
          */
         PasswordChangeInvalid: {
             headers: {
+                "RateLimit-Limit": components["headers"]["RateLimit-Limit-Optional"];
+                "RateLimit-Remaining": components["headers"]["RateLimit-Remaining-Optional"];
+                "RateLimit-Reset": components["headers"]["RateLimit-Reset-Optional"];
                 "X-Request-ID": components["headers"]["X-Request-ID"];
                 "Content-Language": components["headers"]["Problem-Content-Language"];
                 Vary: components["headers"]["Problem-Vary"];
@@ -2180,6 +2233,9 @@ export interface components {
          */
         ProfileInvalid: {
             headers: {
+                "RateLimit-Limit": components["headers"]["RateLimit-Limit-Optional"];
+                "RateLimit-Remaining": components["headers"]["RateLimit-Remaining-Optional"];
+                "RateLimit-Reset": components["headers"]["RateLimit-Reset-Optional"];
                 "X-Request-ID": components["headers"]["X-Request-ID"];
                 "Content-Language": components["headers"]["Problem-Content-Language"];
                 Vary: components["headers"]["Problem-Vary"];
@@ -2192,6 +2248,9 @@ export interface components {
         /** @description The signed-in user's account. */
         Me: {
             headers: {
+                "RateLimit-Limit": components["headers"]["RateLimit-Limit-Optional"];
+                "RateLimit-Remaining": components["headers"]["RateLimit-Remaining-Optional"];
+                "RateLimit-Reset": components["headers"]["RateLimit-Reset-Optional"];
                 "Content-Language": components["headers"]["Content-Language"];
                 Vary: components["headers"]["Vary"];
                 "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -2222,6 +2281,9 @@ export interface components {
         /** @description The investor profile. */
         Profile: {
             headers: {
+                "RateLimit-Limit": components["headers"]["RateLimit-Limit-Optional"];
+                "RateLimit-Remaining": components["headers"]["RateLimit-Remaining-Optional"];
+                "RateLimit-Reset": components["headers"]["RateLimit-Reset-Optional"];
                 "Content-Language": components["headers"]["Content-Language"];
                 Vary: components["headers"]["Vary"];
                 "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -2252,6 +2314,9 @@ export interface components {
         /** @description An unexpected error. The `request_id` identifies it in the server's logs. */
         InternalError: {
             headers: {
+                "RateLimit-Limit": components["headers"]["RateLimit-Limit-Optional"];
+                "RateLimit-Remaining": components["headers"]["RateLimit-Remaining-Optional"];
+                "RateLimit-Reset": components["headers"]["RateLimit-Reset-Optional"];
                 "X-Request-ID": components["headers"]["X-Request-ID"];
                 "Content-Language": components["headers"]["Problem-Content-Language"];
                 Vary: components["headers"]["Problem-Vary"];
@@ -2283,6 +2348,9 @@ export interface components {
          */
         ServiceUnavailable: {
             headers: {
+                "RateLimit-Limit": components["headers"]["RateLimit-Limit-Optional"];
+                "RateLimit-Remaining": components["headers"]["RateLimit-Remaining-Optional"];
+                "RateLimit-Reset": components["headers"]["RateLimit-Reset-Optional"];
                 "Retry-After": components["headers"]["Retry-After-Optional"];
                 "X-Request-ID": components["headers"]["X-Request-ID"];
                 "Content-Language": components["headers"]["Problem-Content-Language"];
@@ -2301,6 +2369,9 @@ export interface components {
         /** @description The user's API keys. */
         ApiKeyList: {
             headers: {
+                "RateLimit-Limit": components["headers"]["RateLimit-Limit-Optional"];
+                "RateLimit-Remaining": components["headers"]["RateLimit-Remaining-Optional"];
+                "RateLimit-Reset": components["headers"]["RateLimit-Reset-Optional"];
                 "Content-Language": components["headers"]["Content-Language"];
                 Vary: components["headers"]["Vary"];
                 "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -2337,6 +2408,9 @@ export interface components {
         /** @description One of the user's API keys (without the key). */
         ApiKey: {
             headers: {
+                "RateLimit-Limit": components["headers"]["RateLimit-Limit-Optional"];
+                "RateLimit-Remaining": components["headers"]["RateLimit-Remaining-Optional"];
+                "RateLimit-Reset": components["headers"]["RateLimit-Reset-Optional"];
                 "Content-Language": components["headers"]["Content-Language"];
                 Vary: components["headers"]["Vary"];
                 "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -2410,6 +2484,9 @@ export interface components {
          */
         ApiKeyInvalid: {
             headers: {
+                "RateLimit-Limit": components["headers"]["RateLimit-Limit-Optional"];
+                "RateLimit-Remaining": components["headers"]["RateLimit-Remaining-Optional"];
+                "RateLimit-Reset": components["headers"]["RateLimit-Reset-Optional"];
                 "X-Request-ID": components["headers"]["X-Request-ID"];
                 "Content-Language": components["headers"]["Problem-Content-Language"];
                 Vary: components["headers"]["Problem-Vary"];
@@ -2422,6 +2499,9 @@ export interface components {
         /** @description The user already holds 20 active API keys; revoke one first. */
         TooManyKeys: {
             headers: {
+                "RateLimit-Limit": components["headers"]["RateLimit-Limit-Optional"];
+                "RateLimit-Remaining": components["headers"]["RateLimit-Remaining-Optional"];
+                "RateLimit-Reset": components["headers"]["RateLimit-Reset-Optional"];
                 "X-Request-ID": components["headers"]["X-Request-ID"];
                 "Content-Language": components["headers"]["Problem-Content-Language"];
                 Vary: components["headers"]["Problem-Vary"];
@@ -2766,6 +2846,23 @@ export interface components {
          * @example attachment; filename="diaspora-marketplace-export.json"
          */
         "Content-Disposition-Export": string;
+        /**
+         * @description On a `304`, the `Content-Language` of the representation that has not changed, as its `200` would send it.
+         * @example fr, pt
+         */
+        "Content-Language-Optional": string;
+        /**
+         * @description A validator of the file: send it back in `If-None-Match` to get `304` while the file is
+         *     unchanged. This document and the documentation page send a weak entity tag; the page's
+         *     assets send the validator of the library that serves them (opaque, not always quoted).
+         * @example W/"vjfpn9e9oi8e-231588"
+         */
+        "ETag-File": string;
+        /**
+         * @description This document may be cached for five minutes.
+         * @example public, max-age=300
+         */
+        "Cache-Control-File": string;
         /**
          * @description Includes `Accept-Language` (the server sends it on every `/v1` response).
          * @example Accept-Language
@@ -4097,6 +4194,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["InsufficientScope"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
         };
@@ -4232,6 +4330,9 @@ export interface operations {
             /** @description The export. */
             200: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit-Optional"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining-Optional"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset-Optional"];
                     "Content-Disposition": components["headers"]["Content-Disposition-Export"];
                     "Content-Language": components["headers"]["Content-Language"];
                     Vary: components["headers"]["Vary"];
@@ -4325,6 +4426,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["InsufficientScope"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
         };
@@ -4360,6 +4462,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["InsufficientScope"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
         };
@@ -4437,6 +4540,9 @@ export interface operations {
             /** @description A page of saved opportunities. */
             200: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit-Optional"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining-Optional"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset-Optional"];
                     "Content-Language": components["headers"]["Content-Language"];
                     Vary: components["headers"]["Vary"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -4453,6 +4559,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["InsufficientScope"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
         };
@@ -4561,6 +4668,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["InsufficientScope"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
         };
@@ -4640,6 +4748,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["InsufficientScope"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
         };
@@ -4871,6 +4980,8 @@ export interface operations {
             /** @description The OpenAPI document, as YAML. */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag-File"];
+                    "Cache-Control": components["headers"]["Cache-Control-File"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -4878,6 +4989,7 @@ export interface operations {
                     "application/yaml": string;
                 };
             };
+            304: components["responses"]["NotModifiedFile"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -4893,6 +5005,7 @@ export interface operations {
             /** @description The documentation page. */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag-File"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -4900,6 +5013,7 @@ export interface operations {
                     "text/html": string;
                 };
             };
+            304: components["responses"]["NotModifiedFile"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -4921,6 +5035,7 @@ export interface operations {
             /** @description The file. */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag-File"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -4932,6 +5047,7 @@ export interface operations {
                     "image/png": string;
                 };
             };
+            304: components["responses"]["NotModifiedFile"];
             404: components["responses"]["NotFound"];
             500: components["responses"]["InternalError"];
         };
