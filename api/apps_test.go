@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/diaspora-investor/marketplace/api"
+	"github.com/diaspora-investor/marketplace/internal/contract"
 )
 
 // newAPIWith is newAPI with a configuration changed by set (small quotas, say).
@@ -447,4 +448,95 @@ func TestSparseFieldsets(t *testing.T) {
 			t.Errorf("%s: errors %v", target, got)
 		}
 	}
+}
+
+// TestEveryRouteWithAKey sends a key with every scope to every route under /v1 (but /v1/auth/):
+// the routes that manage the account refuse it with 403, the others take it, and each of them
+// answers 429 once the key's quota is spent. Every answer is checked against openapi.yaml, so a
+// status or header a route gives to a key and the document lacks fails here.
+func TestEveryRouteWithAKey(t *testing.T) {
+	t.Parallel()
+	a := newAPIWith(t, func(c *api.Config) { c.APIKeyQuota = 2 })
+	ana := a.signUp("ana.everyroute@example.org")
+	first := func(list string) string {
+		t.Helper()
+		return a.get(list + "?limit=1").items(t)[0]["id"].(string)
+	}
+	ids := map[string]string{"opportunities": first("/v1/opportunities"), "incentives": first("/v1/incentives"),
+		"programmes": first("/v1/programmes")}
+	accountOnly := map[string]bool{
+		"PATCH /v1/me": true, "DELETE /v1/me": true, "POST /v1/me/password": true, "GET /v1/me/export": true,
+		"GET /v1/me/api-keys": true, "POST /v1/me/api-keys": true,
+		"GET /v1/me/api-keys/{id}": true, "DELETE /v1/me/api-keys/{id}": true,
+	}
+	routes, err := contract.Routes()
+	if err != nil {
+		t.Fatal(err)
+	}
+	all := []string{"catalogue:read", "profile:read", "profile:write", "saved:read", "saved:write"}
+	tried := 0
+	for _, route := range routes {
+		if !strings.HasPrefix(route.Path, "/v1/") || strings.HasPrefix(route.Path, "/v1/auth/") {
+			continue
+		}
+		tried++
+		id, key := a.createKey(ana, all...)
+		target := strings.NewReplacer("{code}", "CV", "{opportunity_id}", ids["opportunities"]).Replace(route.Path)
+		if kind, _, ok := strings.Cut(strings.TrimPrefix(target, "/v1/"), "/{id}"); ok {
+			target = "/v1/" + kind + "/" + ids[kind]
+			if kind == "me/api-keys" {
+				target = "/v1/me/api-keys/" + id
+			}
+		}
+		var body any
+		if route.Method != http.MethodGet && route.Method != http.MethodDelete {
+			body = map[string]any{}
+		}
+		r := a.send(route.Method, target, body, withKey(key)...)
+		switch {
+		case accountOnly[route.String()]:
+			problemOf(t, r, http.StatusForbidden, "/problems/insufficient-scope")
+		case r.status == http.StatusUnauthorized || r.status == http.StatusForbidden || r.status >= 500:
+			t.Errorf("%s with a key: %d %s", route, r.status, r.body)
+		}
+		if r.header.Get("RateLimit-Limit") != "2" || r.header.Get("RateLimit-Remaining") != "1" {
+			t.Errorf("%s with a key: RateLimit-Limit %q, RateLimit-Remaining %q", route,
+				r.header.Get("RateLimit-Limit"), r.header.Get("RateLimit-Remaining"))
+		}
+		a.send(route.Method, target, body, withKey(key)...)
+		over := a.send(route.Method, target, body, withKey(key)...)
+		problemOf(t, over, http.StatusTooManyRequests, "/problems/too-many-requests")
+		if over.header.Get("Retry-After") == "" {
+			t.Errorf("%s: a 429 without Retry-After", route)
+		}
+		// Keys are limited per account: this one has done its work.
+		expect(t, a.send(http.MethodDelete, "/v1/me/api-keys/"+id, nil, bearer(ana.access)...), http.StatusNoContent)
+	}
+	if tried < 20 {
+		t.Errorf("only %d routes tried", tried)
+	}
+	// The account is intact: DELETE /v1/me and POST /v1/me/password refused the key.
+	expect(t, a.get("/v1/me", bearer(ana.access)...), http.StatusOK)
+	a.login(ana.email, ana.password)
+}
+
+// TestTooManyKeys: an account holds at most 20 live keys; revoking one makes room.
+func TestTooManyKeys(t *testing.T) {
+	t.Parallel()
+	a := newAPI(t)
+	ana := a.signUp("ana.manykeys@example.org")
+	var first string
+	for i := 0; i < 20; i++ {
+		id, _ := a.createKey(ana, "catalogue:read")
+		if i == 0 {
+			first = id
+		}
+	}
+	p := problemOf(t, a.send(http.MethodPost, "/v1/me/api-keys?lang=pt", map[string]any{"name": "x", "scopes": []string{"catalogue:read"}}, bearer(ana.access)...),
+		http.StatusConflict, "/problems/too-many-keys")
+	if !strings.Contains(p["detail"].(string), "20") {
+		t.Errorf("detail %q", p["detail"])
+	}
+	expect(t, a.send(http.MethodDelete, "/v1/me/api-keys/"+first, nil, bearer(ana.access)...), http.StatusNoContent)
+	a.createKey(ana, "catalogue:read")
 }
