@@ -42,14 +42,18 @@ const MaxAPIKeys = 20
 var ErrTooMany = errors.New("too many")
 
 // CreateAPIKey stores a new key of userID. The count of live keys is checked under a lock on
-// the user, so concurrent creations cannot pass the limit together.
+// the user, so concurrent creations cannot pass the limit together. The lock is taken by a
+// statement of its own: a count in the same statement would read the snapshot taken before
+// the wait, without the keys that the lock's previous holder committed.
 func (s *Store) CreateAPIKey(ctx context.Context, userID string, in APIKeyInput) (*domain.APIKey, error) {
 	var out *domain.APIKey
 	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+		if _, err := tx.ExecContext(ctx, `SELECT FROM users WHERE id = $1 FOR UPDATE`, userID); err != nil {
+			return err
+		}
 		var live int
-		if err := tx.GetContext(ctx, &live, `
-			SELECT count(*) FROM api_keys k, (SELECT id FROM users WHERE id = $1 FOR UPDATE) u
-			WHERE k.user_id = u.id AND k.revoked_at IS NULL AND k.expires_at > now()`, userID); err != nil {
+		if err := tx.GetContext(ctx, &live, `SELECT count(*) FROM api_keys
+			WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > now()`, userID); err != nil {
 			return err
 		}
 		if live >= MaxAPIKeys {
@@ -65,6 +69,9 @@ func (s *Store) CreateAPIKey(ctx context.Context, userID string, in APIKeyInput)
 		out = row.toDomain()
 		return nil
 	})
+	if err != nil && !errors.Is(err, ErrTooMany) {
+		return nil, fmt.Errorf("repository: create api key: %w", err)
+	}
 	return out, err
 }
 
@@ -139,6 +146,8 @@ func (s *Store) Changes(ctx context.Context, after int64, country string, limit 
 // LastChange is the greatest seq of the change log (0 when empty).
 func (s *Store) LastChange(ctx context.Context) (int64, error) {
 	var seq int64
-	err := s.db.GetContext(ctx, &seq, `SELECT coalesce(max(seq), 0) FROM content_changes`)
-	return seq, err
+	if err := s.db.GetContext(ctx, &seq, `SELECT coalesce(max(seq), 0) FROM content_changes`); err != nil {
+		return 0, fmt.Errorf("repository: last change: %w", err)
+	}
+	return seq, nil
 }
