@@ -27,12 +27,14 @@ import (
 type server struct {
 	t        *testing.T
 	base     string
+	dbURL    string // the server's database
 	client   *http.Client
 	validate *contract.Validator
 }
 
-// startServer builds cmd/api and runs it against a new empty database.
-func startServer(t *testing.T) (*server, *exec.Cmd, *bytes.Buffer) {
+// startServer builds cmd/api and runs it against a new empty database, with env (NAME=value)
+// added to its environment.
+func startServer(t *testing.T, env ...string) (*server, *exec.Cmd, *bytes.Buffer) {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), "api")
 	build := exec.Command("go", "build", "-o", bin, "../cmd/api")
@@ -41,7 +43,9 @@ func startServer(t *testing.T) (*server, *exec.Cmd, *bytes.Buffer) {
 	}
 	port := freePort(t)
 	cmd := exec.Command(bin, "serve")
-	cmd.Env = append(os.Environ(), "DATABASE_URL="+testdb.NewEmpty(t), "PORT="+port, "HOST=127.0.0.1", "LOG_LEVEL=warn")
+	dbURL := testdb.NewEmpty(t)
+	cmd.Env = append(os.Environ(), "DATABASE_URL="+dbURL, "PORT="+port, "HOST=127.0.0.1", "LOG_LEVEL=warn")
+	cmd.Env = append(cmd.Env, env...)
 	var logs bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &logs, &logs
 	if err := cmd.Start(); err != nil {
@@ -57,7 +61,7 @@ func startServer(t *testing.T) (*server, *exec.Cmd, *bytes.Buffer) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &server{t: t, base: "http://127.0.0.1:" + port, client: &http.Client{Timeout: 10 * time.Second}, validate: v}
+	s := &server{t: t, base: "http://127.0.0.1:" + port, dbURL: dbURL, client: &http.Client{Timeout: 10 * time.Second}, validate: v}
 	deadline := time.Now().Add(60 * time.Second)
 	for {
 		resp, err := s.client.Get(s.base + "/readyz")
