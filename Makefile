@@ -2,7 +2,7 @@
 # .data/ when DATABASE_URL is not set, and stop it when they end.
 GO ?= go
 
-.PHONY: run test build seed migrate-down vet bench bench-go fuzz clean
+.PHONY: run test build seed migrate-down vet bench bench-go fuzz clean lint-openapi generate check-generated-ts
 
 build:
 	$(GO) build -o bin/api ./cmd/api
@@ -12,8 +12,9 @@ build:
 run: build
 	bin/pgrun -dir .data/pg -durable -- bin/api serve
 
-## test: vet, then every test with the race detector, against a private test cluster
-test: build vet
+## test: vet, lint openapi.yaml, check the TypeScript types, then every test with the race
+## detector, against a private test cluster
+test: build vet lint-openapi check-generated-ts
 	bin/pgrun -dir .data/pg-test -- $(GO) test -race -count=1 ./...
 
 vet:
@@ -50,3 +51,26 @@ fuzz: build
 ## clean: remove binaries and the private clusters (their data too)
 clean:
 	rm -rf bin .data
+
+# The npm tools (the OpenAPI linter, the TypeScript generator), pinned by package-lock.json and
+# installed once into node_modules/ by npm ci; later runs need no network.
+NPM_TOOLS := node_modules/.package-lock.json
+$(NPM_TOOLS): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+## lint-openapi: lint openapi.yaml with Redocly CLI (rules: redocly.yaml)
+lint-openapi: $(NPM_TOOLS)
+	REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true node_modules/.bin/redocly lint --config redocly.yaml openapi.yaml
+
+## generate: regenerate the Go client (client/) and the TypeScript types (client/ts/) from openapi.yaml
+generate: $(NPM_TOOLS)
+	$(GO) generate ./client
+	node_modules/.bin/openapi-typescript openapi.yaml --redocly client/ts/redocly.yaml --output client/ts/schema.d.ts
+
+## check-generated-ts: fail when client/ts/schema.d.ts is not what openapi.yaml gives (the Go
+## client has its own test, in go test ./client)
+check-generated-ts: $(NPM_TOOLS)
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	node_modules/.bin/openapi-typescript openapi.yaml --redocly client/ts/redocly.yaml --output "$$tmp/schema.d.ts" >/dev/null && \
+	cmp -s "$$tmp/schema.d.ts" client/ts/schema.d.ts || { echo "client/ts/schema.d.ts is stale: run make generate"; exit 1; }

@@ -37,6 +37,11 @@ type Config struct {
 	// Cache, when set, serves public catalogue reads from memory (see Cache); nil: every read
 	// goes to the database.
 	Cache *Cache
+	// Quotas of /v1 requests per QuotaWindow: per API key, and per client address for anonymous
+	// reads of the catalogue (0: no quota). A 304 is not counted.
+	APIKeyQuota    int
+	AnonymousQuota int
+	QuotaWindow    time.Duration
 }
 
 // DefaultConfig are the settings used when the environment says nothing.
@@ -49,6 +54,9 @@ func DefaultConfig() Config {
 		RequestTimeout: 10 * time.Second,
 		CORSOrigins:    "*",
 		CacheMaxAge:    60 * time.Second,
+		APIKeyQuota:    1200,
+		AnonymousQuota: 300,
+		QuotaWindow:    time.Minute,
 	}
 }
 
@@ -100,7 +108,7 @@ func New(cfg Config, store *repository.Store, langs *Languages, log *slog.Logger
 	app.Use(cors.New(cors.Config{
 		AllowOrigins: cfg.CORSOrigins,
 		AllowMethods: "GET,HEAD,POST,PUT,PATCH,DELETE,OPTIONS",
-		AllowHeaders: "Accept, Accept-Language, Authorization, Content-Type, If-None-Match, If-Match, Idempotency-Key, X-Request-ID",
+		AllowHeaders: "Accept, Accept-Language, Authorization, Content-Type, If-None-Match, If-Match, Idempotency-Key, X-Request-ID, X-API-Key",
 		ExposeHeaders: "Content-Disposition, Content-Language, ETag, Idempotent-Replayed, Link, Location, Retry-After, " +
 			"RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset, WWW-Authenticate, X-Request-ID",
 		MaxAge: 600,

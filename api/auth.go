@@ -100,6 +100,16 @@ func currentUser(c *fiber.Ctx) *domain.User {
 	return u
 }
 
+// tokenUser is the user of a valid access token: nil for an anonymous request, and for one made
+// with an API key, which acts for its user only where its scopes say (keyScopes) — it never
+// sees what only editors and members see.
+func tokenUser(c *fiber.Ctx) *domain.User {
+	if currentKey(c) != nil {
+		return nil
+	}
+	return currentUser(c)
+}
+
 func unauthorized(tokenSent bool) *apiError {
 	e := problem(fiber.StatusUnauthorized, "unauthorized", nil)
 	e.authenticate = `Bearer realm="` + tokenIssuer + `"`
@@ -118,8 +128,14 @@ func unauthorized(tokenSent bool) *apiError {
 func (s *server) authenticate(c *fiber.Ctx) error {
 	header := c.Get(fiber.HeaderAuthorization)
 	path := c.Path()
-	if header == "" || !strings.HasPrefix(path, "/v1/") || strings.HasPrefix(path, "/v1/auth/") {
+	if !strings.HasPrefix(path, "/v1/") || strings.HasPrefix(path, "/v1/auth/") {
 		return c.Next()
+	}
+	if key := c.Get(HeaderAPIKey); key != "" {
+		return s.authenticateKey(c, key)
+	}
+	if header == "" {
+		return s.anonymousQuota(c)
 	}
 	scheme, token, ok := strings.Cut(header, " ")
 	if !ok || !strings.EqualFold(scheme, "Bearer") || token == "" {
@@ -149,9 +165,13 @@ func (s *server) authenticate(c *fiber.Ctx) error {
 	return c.Next()
 }
 
-// requireUser returns the signed-in user or a 401.
+// requireUser returns the signed-in user or a 401. A request made with an API key gets the
+// key's user only on the routes its scopes open (keyScopes); elsewhere it is a 403.
 func requireUser(c *fiber.Ctx) (*domain.User, error) {
 	if u := currentUser(c); u != nil {
+		if err := checkKeyScope(c, keyScopes[c.Method()+" "+c.Route().Path]); err != nil {
+			return nil, err
+		}
 		return u, nil
 	}
 	return nil, unauthorized(false)

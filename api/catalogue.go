@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/url"
+	"reflect"
 	"regexp"
 	"strconv"
 	"strings"
@@ -137,8 +138,17 @@ func (r contentRoutes[T, J, D]) listHandler(s *server, byCountry bool) fiber.Han
 				return err
 			}
 		}
+		fq := &queryParams{c: c}
+		fields := fq.sparseFields(reflect.TypeFor[J]())
 		f, err := s.listFilter(c, r.kind, r.types, country)
 		if err != nil {
+			var e *apiError
+			if errors.As(err, &e) && e.status == fiber.StatusBadRequest {
+				e.fields = append(e.fields, fq.fields...)
+			}
+			return err
+		}
+		if err := fq.err("invalid-parameters"); err != nil {
 			return err
 		}
 		page, err := r.list(s.store, c.UserContext(), f)
@@ -154,6 +164,14 @@ func (r contentRoutes[T, J, D]) listHandler(s *server, byCountry bool) fiber.Han
 		items := make([]J, len(page.Items))
 		for i, it := range page.Items {
 			items[i] = r.item(v, it)
+		}
+		if fields != nil {
+			// Sparse fieldsets: the same page, each item cut down to the fields asked.
+			cut, err := sparse(items, fields)
+			if err != nil {
+				return err
+			}
+			return sendList(s, c, v, cut, page.Next, v.facets(page.Facets, r.types))
 		}
 		return sendList(s, c, v, items, page.Next, v.facets(page.Facets, r.types))
 	}

@@ -664,7 +664,7 @@ func (r contentRoutes[T, J, D]) editorView(s *server, c *fiber.Ctx, id string, s
 // editorFor reports whether the signed-in user (if any) edits the item, and whether they may
 // see it at all.
 func (s *server) editorFor(c *fiber.Ctx, kind domain.Kind, idOrSlug string) (id string, editor, visible bool, err error) {
-	user := currentUser(c)
+	user := tokenUser(c)
 	if user == nil {
 		return "", false, true, nil
 	}
@@ -704,15 +704,15 @@ func (r contentRoutes[T, J, D]) historyHandler(s *server) fiber.Handler {
 }
 
 type auditEventJSON struct {
-	ID       string                   `json:"id"`
-	At       time.Time                `json:"at"`
-	Actor    *userRefJSON             `json:"actor"`
-	Entity   string                   `json:"entity"`
-	EntityID string                   `json:"entity_id"`
-	Action   coded                    `json:"action"`
-	Lang     *string                  `json:"lang"`
-	Changes  map[string]domain.Change `json:"changes"`
-	Note     *string                  `json:"note"`
+	ID       string                        `json:"id"`
+	At       time.Time                     `json:"at"`
+	Actor    *userRefJSON                  `json:"actor"`
+	Entity   string                        `json:"entity"`
+	EntityID string                        `json:"entity_id"`
+	Action   coded                         `json:"action"`
+	Lang     *string                       `json:"lang"`
+	Changes  map[string]domain.FieldChange `json:"changes"`
+	Note     *string                       `json:"note"`
 }
 
 // sendHistory answers one page of the audit trail of an item (entityID) or an organization.

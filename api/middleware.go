@@ -159,7 +159,8 @@ func conditional(c *fiber.Ctx) error {
 	}
 	method := c.Method()
 	if (method != fiber.MethodGet && method != fiber.MethodHead) || c.Response().StatusCode() != fiber.StatusOK ||
-		strings.HasPrefix(c.Path(), "/docs/") { // the docs' assets carry their own validators
+		strings.HasPrefix(c.Path(), "/docs/") || // the docs' assets carry their own validators
+		!cacheable(c.Path()) {
 		return nil
 	}
 	// A handler that knows its resource's version (an editor's view) sets its own ETag;
@@ -178,6 +179,12 @@ func conditional(c *fiber.Ctx) error {
 		c.Response().Header.Del(fiber.HeaderContentLength)
 	}
 	return nil
+}
+
+// cacheable says whether answers on path are worth revalidating: not the probes and metrics,
+// which must be read afresh each time.
+func cacheable(path string) bool {
+	return path != "/healthz" && path != "/readyz" && path != "/metrics"
 }
 
 // etagMatches applies If-None-Match's weak comparison: a list of tags, or *.

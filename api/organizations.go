@@ -112,7 +112,7 @@ func (s *server) sendOrganization(c *fiber.Ctx, id string, status int) error {
 		return writeError(err, "organization")
 	}
 	var actor *domain.Actor
-	if currentUser(c) != nil {
+	if tokenUser(c) != nil {
 		a, err := s.actor(c)
 		if err != nil {
 			return err
@@ -155,7 +155,7 @@ func (s *server) orgFor(c *fiber.Ctx, action domain.OrgAction, write bool) (*dom
 // getOrganization: GET /v1/organizations/{id}: public once verified, else for its members
 // and administrators.
 func (s *server) getOrganization(c *fiber.Ctx) error {
-	if currentUser(c) == nil {
+	if tokenUser(c) == nil {
 		org, err := s.store.Organization(c.UserContext(), c.Params("id"))
 		if err != nil || !org.Verified {
 			return writeError(orNotFound(err), "organization")
@@ -210,9 +210,9 @@ func (s *server) listOrganizations(c *fiber.Ctx) error {
 		return err
 	}
 	if f.Pending {
-		user := currentUser(c)
-		if user == nil {
-			return unauthorized(false)
+		user, err := requireUser(c)
+		if err != nil {
+			return err
 		}
 		if user.Role != "admin" {
 			return deniedProblem(domain.AdminOnly, "")

@@ -315,6 +315,7 @@ type exportJSON struct {
 	Profile    profileJSON   `json:"profile"`
 	Saved      []savedRef    `json:"saved"`
 	Sessions   []sessionJSON `json:"sessions"`
+	APIKeys    []apiKeyJSON  `json:"api_keys"`
 }
 
 type savedRef struct {
@@ -347,9 +348,17 @@ func (s *server) export(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	keys, err := s.store.APIKeys(ctx, user.ID)
+	if err != nil {
+		return err
+	}
 	v := s.newView(requestPrefs(c))
-	out := exportJSON{ExportedAt: time.Now().UTC(), User: v.me(user), Profile: v.profile(profile),
-		Saved: make([]savedRef, len(saved)), Sessions: make([]sessionJSON, len(sessions))}
+	now := time.Now()
+	out := exportJSON{ExportedAt: now.UTC(), User: v.me(user), Profile: v.profile(profile),
+		Saved: make([]savedRef, len(saved)), Sessions: make([]sessionJSON, len(sessions)), APIKeys: make([]apiKeyJSON, len(keys))}
+	for i, k := range keys {
+		out.APIKeys[i] = apiKeyView(k, now)
+	}
 	for i, r := range saved {
 		out.Saved[i] = savedRef{OpportunityID: r.ID, SavedAt: r.SavedAt.UTC()}
 	}

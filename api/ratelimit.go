@@ -112,9 +112,17 @@ func (s *server) peek(c *fiber.Ctx, l rateLimit, key string) error {
 	return s.rateLimitAnswer(c, l, count, reset)
 }
 
+// rateLimitAnswer sets the RateLimit-* headers and answers 429 past the budget. A request counted
+// against several budgets (an API key's quota and the writes of its user, say) reports the
+// tightest: the one with the fewest requests left, or the one it went past.
 func (s *server) rateLimitAnswer(c *fiber.Ctx, l rateLimit, count int, reset time.Time) error {
 	seconds := int(time.Until(reset).Seconds()) + 1
 	remaining := max(l.max-count, 0)
+	if count <= l.max {
+		if prev, err := strconv.Atoi(string(c.Response().Header.Peek("RateLimit-Remaining"))); err == nil && prev <= remaining {
+			return nil
+		}
+	}
 	c.Set("RateLimit-Limit", strconv.Itoa(l.max))
 	c.Set("RateLimit-Remaining", strconv.Itoa(remaining))
 	c.Set("RateLimit-Reset", strconv.Itoa(seconds))

@@ -72,6 +72,13 @@ func (s *server) routes(app *fiber.App) {
 	v1.Get("/me/recommendations", s.recommendations)
 	v1.Get("/exchange-rates", s.listExchangeRates)
 	v1.Put("/exchange-rates/:currency", s.putExchangeRate)
+
+	v1.Post("/me/api-keys", s.createAPIKey)
+	v1.Get("/me/api-keys", s.listAPIKeys)
+	v1.Get("/me/api-keys/:id", s.getAPIKey)
+	v1.Delete("/me/api-keys/:id", s.revokeAPIKey)
+	v1.Get("/changes", s.listChanges)
+	v1.Get("/countries/:code/opportunities.atom", s.opportunityFeed)
 }
 
 // editorRoutes declares the writes of one kind of content.

@@ -16,8 +16,8 @@ type UserRef struct {
 	Name string
 }
 
-// Change is one field's value before and after a change (nil where it had none).
-type Change struct {
+// FieldChange is one field's value before and after a change (nil where it had none).
+type FieldChange struct {
 	Before any `json:"before"`
 	After  any `json:"after"`
 }
@@ -31,7 +31,7 @@ type AuditEvent struct {
 	EntityID string
 	Action   string
 	Lang     *string
-	Changes  map[string]Change
+	Changes  map[string]FieldChange
 	Note     *string
 }
 

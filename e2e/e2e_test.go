@@ -28,6 +28,7 @@ import (
 type server struct {
 	t        *testing.T
 	base     string
+	dbURL    string // the server's database
 	client   *http.Client
 	validate *contract.Validator
 }
@@ -88,7 +89,7 @@ func startServerOn(t *testing.T, dbURL string, env ...string) (*server, *exec.Cm
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &server{t: t, base: "http://127.0.0.1:" + port, client: &http.Client{Timeout: 10 * time.Second}, validate: v}
+	s := &server{t: t, base: "http://127.0.0.1:" + port, dbURL: dbURL, client: &http.Client{Timeout: 10 * time.Second}, validate: v}
 	deadline := time.Now().Add(60 * time.Second)
 	for {
 		resp, err := s.client.Get(s.base + "/readyz")

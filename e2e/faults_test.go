@@ -277,7 +277,8 @@ func TestDatabaseRestartUnderLoad(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer cluster.Stop()
-	s, cmd, logs := startServerOn(t, cluster.URL(), "DB_MAX_CONNS=8")
+	// No anonymous quota: the load is one client address.
+	s, cmd, logs := startServerOn(t, cluster.URL(), "DB_MAX_CONNS=8", "ANONYMOUS_QUOTA=0")
 
 	type result struct {
 		at      time.Time

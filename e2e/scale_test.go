@@ -81,8 +81,9 @@ func waitFor(t *testing.T, within time.Duration, what string, cond func() bool) 
 // SQL here, exactly as they will write it.
 func TestTwoInstancesNeverServeStale(t *testing.T) {
 	db, dbURL := testdb.New(t)
-	a, _, _ := startServerOn(t, dbURL)
-	b, _, _ := startServerOn(t, dbURL)
+	// No anonymous quota: the readers are one client address.
+	a, _, _ := startServerOn(t, dbURL, "ANONYMOUS_QUOTA=0")
+	b, _, _ := startServerOn(t, dbURL, "ANONYMOUS_QUOTA=0")
 
 	var id, country string
 	if err := db.QueryRow(`SELECT o.id, o.country_code FROM opportunities o

@@ -19,13 +19,13 @@ type auditEvent struct {
 	orgID    string
 	action   string
 	lang     *string
-	changes  map[string]domain.Change
+	changes  map[string]domain.FieldChange
 	note     *string
 }
 
 func writeAudit(ctx context.Context, tx *sqlx.Tx, e auditEvent) error {
 	if e.changes == nil {
-		e.changes = map[string]domain.Change{}
+		e.changes = map[string]domain.FieldChange{}
 	}
 	changes, err := json.Marshal(e.changes)
 	if err != nil {
@@ -46,16 +46,16 @@ func nullUUID(id string) any {
 }
 
 // diff lists the fields whose values differ between two snapshots, before and after.
-func diff(before, after map[string]any) map[string]domain.Change {
-	out := map[string]domain.Change{}
+func diff(before, after map[string]any) map[string]domain.FieldChange {
+	out := map[string]domain.FieldChange{}
 	for k, b := range before {
 		if a, ok := after[k]; !ok || !reflect.DeepEqual(a, b) {
-			out[k] = domain.Change{Before: b, After: after[k]}
+			out[k] = domain.FieldChange{Before: b, After: after[k]}
 		}
 	}
 	for k, a := range after {
 		if _, ok := before[k]; !ok && a != nil {
-			out[k] = domain.Change{Before: nil, After: a}
+			out[k] = domain.FieldChange{Before: nil, After: a}
 		}
 	}
 	return out

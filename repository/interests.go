@@ -36,8 +36,11 @@ type InterestInput struct {
 func (s *Store) SendInterest(ctx context.Context, investorID, opportunity string, in InterestInput, langs []string) (*domain.Interest, bool, error) {
 	for attempt := 0; ; attempt++ {
 		id, replayed, err := s.sendInterest(ctx, investorID, opportunity, in)
-		if errors.Is(err, errKeyRace) && attempt == 0 {
-			continue // the same key committed by a concurrent retry: answer what it made
+		if errors.Is(err, errKeyRace) {
+			if attempt == 0 {
+				continue // a concurrent request may have committed the same key: answer what it made
+			}
+			err = ErrConflict // the open interest is another request's
 		}
 		if err != nil {
 			return nil, false, err
@@ -110,7 +113,9 @@ func (s *Store) sendInterest(ctx context.Context, investorID, opportunity string
 			RETURNING id`, opp.ID, opp.OrgID, investorID, in.Message, amount, currency, pq.Array(in.Share), key, hash)
 		var pqErr *pq.Error
 		if errors.As(err, &pqErr) && pqErr.Code == "23505" {
-			if pqErr.Constraint == "interests_idempotency" {
+			// With a key, either index may fire first when a concurrent retry committed the
+			// same request: look again for the key before calling it a second open interest.
+			if pqErr.Constraint == "interests_idempotency" || in.IdempotencyKey != "" {
 				return errKeyRace
 			}
 			return ErrConflict

@@ -220,7 +220,7 @@ func (s *Store) AddMember(ctx context.Context, actorID, orgID, email, role strin
 			was = *before
 		}
 		return writeAudit(ctx, tx, auditEvent{actor: actorID, entity: "organization", entityID: orgID, orgID: orgID,
-			action: "add_member", changes: map[string]domain.Change{"member:" + userID: {Before: was, After: role}}})
+			action: "add_member", changes: map[string]domain.FieldChange{"member:" + userID: {Before: was, After: role}}})
 	})
 	return userID, err
 }
@@ -248,7 +248,7 @@ func (s *Store) RemoveMember(ctx context.Context, actorID, orgID, userID string)
 			return err
 		}
 		return writeAudit(ctx, tx, auditEvent{actor: actorID, entity: "organization", entityID: orgID, orgID: orgID,
-			action: "remove_member", changes: map[string]domain.Change{"member:" + userID: {Before: role, After: nil}}})
+			action: "remove_member", changes: map[string]domain.FieldChange{"member:" + userID: {Before: role, After: nil}}})
 	})
 }
 

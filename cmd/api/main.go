@@ -156,6 +156,13 @@ func loadConfig() (config, error) {
 	if _, err := strconv.Atoi(c.port); err != nil {
 		return c, errors.New("PORT must be a number")
 	}
+	for name, dst := range map[string]*int{"API_KEY_QUOTA": &c.http.APIKeyQuota, "ANONYMOUS_QUOTA": &c.http.AnonymousQuota} {
+		if v := os.Getenv(name); v != "" {
+			if *dst, err = strconv.Atoi(v); err != nil || *dst < 0 {
+				return c, fmt.Errorf("%s must be a whole number of requests a minute (0: no quota)", name)
+			}
+		}
+	}
 	return c, nil
 }
 

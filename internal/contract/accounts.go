@@ -67,6 +67,25 @@ func securityOf(op *v3.Operation) authMode {
 	return authNone
 }
 
+// apiKeyScheme is the name of the security scheme of API keys in openapi.yaml.
+const apiKeyScheme = "apiKeyAuth"
+
+// apiKeyScopes returns the scopes an operation asks of an API key, and whether it takes one.
+func apiKeyScopes(op *v3.Operation) ([]string, bool) {
+	if op == nil {
+		return nil, false
+	}
+	for _, r := range op.Security {
+		if r == nil || r.Requirements == nil {
+			continue
+		}
+		if scopes, ok := r.Requirements.Get(apiKeyScheme); ok {
+			return scopes, true
+		}
+	}
+	return nil, false
+}
+
 // bearerCredentials reports whether an Authorization header carries a bearer token.
 func bearerCredentials(authorization string) bool {
 	scheme, token, ok := strings.Cut(strings.TrimSpace(authorization), " ")
@@ -87,10 +106,21 @@ func (c *check) checkAuth() {
 		return
 	}
 	authorization := strings.TrimSpace(c.req.Header.Get("Authorization"))
+	apiKey := strings.TrimSpace(c.req.Header.Get("X-API-Key"))
+	credentials := authorization != "" || apiKey != ""
 	success := (c.status >= 200 && c.status < 300) || c.status == http.StatusNotModified
+	if success && apiKey != "" {
+		if _, ok := apiKeyScopes(c.op); !ok {
+			c.addf("%s takes no API key (no %s in its security), but a request with X-API-Key was answered %d: the answer must be 403",
+				c.operation, apiKeyScheme, c.status)
+		}
+		if authorization != "" {
+			c.addf("the request sent both an access token and an API key, but was answered %d: that is a 401", c.status)
+		}
+	}
 	if success {
 		switch {
-		case mode == authRequired && authorization == "":
+		case mode == authRequired && !credentials:
 			c.addf("%s requires an access token (security %s), but the request has no Authorization header and was answered %d: the answer must be 401",
 				c.operation, bearerScheme, c.status)
 		case authorization != "" && !bearerCredentials(authorization):
@@ -98,13 +128,13 @@ func (c *check) checkAuth() {
 				redactAuthorization(authorization), c.status)
 		}
 		if mode == authOptional {
-			c.checkCacheScope(authorization != "")
+			c.checkCacheScope(credentials)
 		}
 	}
 	if c.status != http.StatusUnauthorized {
 		return
 	}
-	if mode == authOptional && authorization == "" {
+	if mode == authOptional && !credentials {
 		c.addf("answered 401, but no Authorization header was sent and %s needs no token: only an invalid token is a 401 here", c.operation)
 	}
 	challenge := c.header.Get("WWW-Authenticate")
@@ -112,12 +142,15 @@ func (c *check) checkAuth() {
 		return // a required WWW-Authenticate is reported by the header check
 	}
 	m := challengeError.FindStringSubmatch(challenge)
+	if apiKey != "" && !strings.HasPrefix(challenge, "ApiKey ") {
+		c.addf(`WWW-Authenticate is %q, but an API key was refused: the challenge must be ApiKey realm="…", error="invalid_token"`, challenge)
+	}
 	switch {
-	case authorization != "" && m == nil:
+	case credentials && m == nil:
 		c.addf(`WWW-Authenticate is %q, but a token was sent and refused: the challenge must say why, error="invalid_token" (or "invalid_request") (RFC 6750 §3.1)`, challenge)
-	case authorization != "" && m[1] != "invalid_token" && m[1] != "invalid_request":
+	case credentials && m[1] != "invalid_token" && m[1] != "invalid_request":
 		c.addf(`WWW-Authenticate has error=%q; a refused token is error="invalid_token" (or "invalid_request" when malformed) (RFC 6750 §3.1)`, m[1])
-	case authorization == "" && m != nil:
+	case !credentials && m != nil:
 		c.addf(`WWW-Authenticate is %q, but no token was sent: the challenge must carry no error code (RFC 6750 §3.1)`, challenge)
 	}
 }

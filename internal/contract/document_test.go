@@ -10,6 +10,7 @@ import (
 	"github.com/pb33f/libopenapi"
 	validator "github.com/pb33f/libopenapi-validator"
 	"github.com/pb33f/libopenapi-validator/schema_validation"
+	"github.com/pb33f/libopenapi/datamodel/high/base"
 	v3 "github.com/pb33f/libopenapi/datamodel/high/v3"
 	"github.com/pb33f/libopenapi/orderedmap"
 
@@ -124,10 +125,12 @@ func TestRoutes(t *testing.T) {
 		"POST /v1/auth/logout",
 		"POST /v1/auth/refresh",
 		"POST /v1/auth/register",
+		"GET /v1/changes",
 		"GET /v1/countries",
 		"GET /v1/countries/{code}",
 		"GET /v1/countries/{code}/incentives",
 		"GET /v1/countries/{code}/opportunities",
+		"GET /v1/countries/{code}/opportunities.atom",
 		"GET /v1/countries/{code}/programmes",
 		"GET /v1/countries/{code}/regions",
 		"POST /v1/eligibility",
@@ -150,6 +153,10 @@ func TestRoutes(t *testing.T) {
 		"DELETE /v1/me",
 		"GET /v1/me",
 		"PATCH /v1/me",
+		"GET /v1/me/api-keys",
+		"POST /v1/me/api-keys",
+		"DELETE /v1/me/api-keys/{id}",
+		"GET /v1/me/api-keys/{id}",
 		"GET /v1/me/export",
 		"GET /v1/me/interests",
 		"POST /v1/me/password",
@@ -222,10 +229,10 @@ const (
 	kindWorkspace                   // the agencies' and administrators' writes and private reads: token required, never shared caches
 )
 
-// catalogueRead matches the public reads: countries, sectors, exchange rates, the three kinds of
+// catalogueRead matches the public reads: countries, sectors, exchange rates, the change log, the three kinds of
 // content and the organizations' directory (the other reads and every write under them are the
 // workspace).
-var catalogueRead = regexp.MustCompile(`^/v1/(countries(/.*)?|sectors|exchange-rates|(opportunities|incentives|programmes|organizations)(/\{id\})?)$`)
+var catalogueRead = regexp.MustCompile(`^/v1/(countries(/.*)?|sectors|exchange-rates|changes|(opportunities|incentives|programmes|organizations)(/\{id\})?)$`)
 
 func kindOf(method, template string) routeKind {
 	switch {
@@ -393,7 +400,8 @@ func TestOperationsAreComplete(t *testing.T) {
 						}
 					}
 					for mt := r.Content.First(); mt != nil; mt = mt.Next() {
-						if mt.Key() != "application/json" {
+						// Atom feeds are the one representation that is not JSON.
+						if mt.Key() != "application/json" && !(mt.Key() == "application/atom+xml" && strings.HasSuffix(p.template, ".atom")) {
 							t.Errorf("%s: %s is %s, want application/json", name, code, mt.Key())
 						}
 					}
@@ -568,6 +576,11 @@ func TestResponseObjectsAreClosed(t *testing.T) {
 		if s.AdditionalProperties == nil || !s.AdditionalProperties.IsB() || s.AdditionalProperties.B {
 			t.Errorf("schema %s: additionalProperties is not false", pair.Key())
 		}
+		if whole, ok := strings.CutSuffix(pair.Key(), "Fields"); ok {
+			// A sparse fieldset: every property of the whole item, each one the same, only id required.
+			checkSparse(t, pair.Key(), s, d.model.Components.Schemas.GetOrZero(whole))
+			continue
+		}
 		for p := s.Properties.First(); p != nil; p = p.Next() {
 			name := pair.Key() + "." + p.Key()
 			if !containsString(s.Required, p.Key()) && !optional[name] && !optionalFields(pair.Key()) {
@@ -696,4 +709,28 @@ func containsString(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// checkSparse checks that a sparse-fieldset schema has exactly the properties of the whole
+// schema, each a reference to the whole schema's, and requires only id.
+func checkSparse(t *testing.T, name string, sparse *base.Schema, whole *base.SchemaProxy) {
+	t.Helper()
+	if whole == nil || whole.Schema() == nil {
+		t.Errorf("schema %s: no whole schema %s", name, strings.TrimSuffix(name, "Fields"))
+		return
+	}
+	w := whole.Schema()
+	if strings.Join(sparse.Required, ",") != "id" {
+		t.Errorf("schema %s: requires %v, want only id", name, sparse.Required)
+	}
+	if sparse.Properties.Len() != w.Properties.Len() {
+		t.Errorf("schema %s has %d properties, %s has %d", name, sparse.Properties.Len(), strings.TrimSuffix(name, "Fields"), w.Properties.Len())
+	}
+	for p := w.Properties.First(); p != nil; p = p.Next() {
+		sp := sparse.Properties.GetOrZero(p.Key())
+		want := "#/components/schemas/" + strings.TrimSuffix(name, "Fields") + "/properties/" + p.Key()
+		if sp == nil || sp.GetReference() != want {
+			t.Errorf("schema %s: property %s is not $ref %s", name, p.Key(), want)
+		}
+	}
 }

@@ -2,7 +2,10 @@ package contract
 
 import (
 	"bytes"
+	"encoding/xml"
+	"fmt"
 	"net/http"
+	"net/url"
 	"regexp"
 	"sort"
 	"strconv"
@@ -18,6 +21,9 @@ func (c *check) checkSemantics() {
 	c.checkConditional()
 	c.checkAuth()
 	c.checkRateLimit()
+	if c.mediaType == "application/atom+xml" && !c.head && c.status == http.StatusOK {
+		c.checkAtom()
+	}
 	if c.path != nil && c.path.template == "/openapi.yaml" && c.status == http.StatusOK && !c.head &&
 		!bytes.Equal(c.body, marketplace.OpenAPIDocument) {
 		c.addf("GET /openapi.yaml must serve openapi.yaml unchanged (marketplace.OpenAPIDocument), but the body differs")
@@ -121,6 +127,9 @@ func (c *check) checkList(obj map[string]any) {
 	}
 	params := queryParams(c.path.item, c.op)
 	query := c.req.URL.Query()
+	if contains(params, "fields") {
+		c.checkFields(obj, query)
+	}
 	if limit, ok := c.limit(); ok {
 		if items, ok := obj["items"].([]any); ok && len(items) > limit {
 			c.addf("the page has %d items, more than limit=%d", len(items), limit)
@@ -298,6 +307,97 @@ func (c *check) checkAllow() {
 	for m := range got {
 		if !contains(c.path.methods, m) && !(m == http.MethodHead && contains(c.path.methods, http.MethodGet)) {
 			c.addf("Allow is %q, but %s has no %s in openapi.yaml", allow, c.path.template, m)
+		}
+	}
+}
+
+// checkAtom checks that an Atom body is a well-formed Atom 1.0 feed (RFC 4287) with the
+// elements a feed must have, and that every language of its text is in Content-Language.
+func (c *check) checkAtom() {
+	var feed struct {
+		XMLName xml.Name `xml:"feed"`
+		Lang    string   `xml:"http://www.w3.org/XML/1998/namespace lang,attr"`
+		ID      string   `xml:"id"`
+		Title   string   `xml:"title"`
+		Updated string   `xml:"updated"`
+		Entries []struct {
+			Lang    string `xml:"http://www.w3.org/XML/1998/namespace lang,attr"`
+			ID      string `xml:"id"`
+			Title   string `xml:"title"`
+			Updated string `xml:"updated"`
+		} `xml:"entry"`
+	}
+	if err := xml.Unmarshal(c.body, &feed); err != nil {
+		c.addf("the Atom body is not well-formed XML: %v", err)
+		return
+	}
+	if feed.XMLName.Space != "http://www.w3.org/2005/Atom" {
+		c.addf("the root element is {%s}%s, not an Atom feed", feed.XMLName.Space, feed.XMLName.Local)
+	}
+	if feed.ID == "" || feed.Title == "" || feed.Updated == "" {
+		c.addf("the Atom feed lacks id, title or updated (RFC 4287 §4.1.1)")
+	}
+	langs := map[string]any{"lang": feed.Lang}
+	var entries []any
+	for i, e := range feed.Entries {
+		if e.ID == "" || e.Title == "" || e.Updated == "" {
+			c.addf("Atom entry %d lacks id, title or updated (RFC 4287 §4.1.2)", i)
+		}
+		entries = append(entries, map[string]any{"lang": e.Lang})
+	}
+	langs["entries"] = entries
+	c.checkContentLanguage(langs)
+}
+
+// checkFields checks a list that takes fields= (sparse fieldsets): its items schema admits
+// whole items or cut-down ones (anyOf), so without fields= each item must be whole (the first
+// schema of the anyOf), and with it each item must have exactly the fields asked, and id.
+func (c *check) checkFields(obj map[string]any, query url.Values) {
+	items, _ := obj["items"].([]any)
+	var asked []string
+	for _, v := range query["fields"] {
+		for _, f := range strings.Split(v, ",") {
+			if f = strings.TrimSpace(f); f != "" && !contains(asked, f) {
+				asked = append(asked, f)
+			}
+		}
+	}
+	if len(asked) > 0 {
+		if !contains(asked, "id") {
+			asked = append(asked, "id")
+		}
+		sort.Strings(asked)
+		for i, it := range items {
+			m, _ := it.(map[string]any)
+			var got []string
+			for k := range m {
+				got = append(got, k)
+			}
+			sort.Strings(got)
+			if strings.Join(got, ",") != strings.Join(asked, ",") {
+				c.addf("items[%d] has the fields %v, but fields= asked %v (and id)", i, got, asked)
+			}
+		}
+		return
+	}
+	mt := c.response.Content.GetOrZero("application/json")
+	if mt == nil || mt.Schema == nil || mt.Schema.Schema() == nil {
+		return
+	}
+	list := mt.Schema.Schema()
+	prop := list.Properties.GetOrZero("items")
+	if prop == nil || prop.Schema() == nil || prop.Schema().Items == nil || !prop.Schema().Items.IsA() {
+		return
+	}
+	itemSchema := prop.Schema().Items.A.Schema()
+	if itemSchema == nil || len(itemSchema.AnyOf) == 0 || itemSchema.AnyOf[0].Schema() == nil {
+		c.addf("the list takes fields=, but its items schema is not anyOf [whole, sparse]")
+		return
+	}
+	whole := itemSchema.AnyOf[0].Schema()
+	for i, it := range items {
+		if ok, errs := c.v.schemas.ValidateSchemaObjectWithVersion(whole, it, openAPIVersion); !ok {
+			c.addLib(fmt.Sprintf("items[%d] (no fields= was asked, so whole items are due)", i), errs)
 		}
 	}
 }

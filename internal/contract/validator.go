@@ -258,8 +258,38 @@ func (c *check) expectShared(status int, resp *v3.Response, name, why string) {
 	c.checkSemantics()
 }
 
+// promisedHeaders are the response headers whose meaning the document defines; a response
+// that sends one must document it, so that a client generated from the document knows of it.
+var promisedHeaders = []string{
+	"Content-Language", "ETag", "Link", "Location", "Retry-After", "WWW-Authenticate",
+	"RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset",
+}
+
+// checkHeadersDocumented reports a header of promisedHeaders that was sent but that the
+// response does not document.
+func (c *check) checkHeadersDocumented(resp *v3.Response, code string) {
+	for _, name := range promisedHeaders {
+		if c.header.Get(name) == "" {
+			continue
+		}
+		documented := false
+		if resp.Headers != nil {
+			for k := range resp.Headers.KeysFromOldest() {
+				if strings.EqualFold(k, name) {
+					documented = true
+					break
+				}
+			}
+		}
+		if !documented {
+			c.addf("header %s was sent, but the %s response does not document it", name, code)
+		}
+	}
+}
+
 // checkAgainst checks the headers, media type and body against one documented response.
 func (c *check) checkAgainst(resp *v3.Response, code, template string) {
+	c.checkHeadersDocumented(resp, code)
 	libReq := c.req
 	if c.head {
 		libReq = c.req.Clone(c.req.Context())

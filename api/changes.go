@@ -1,0 +1,205 @@
+package api
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"encoding/xml"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/diaspora-investor/marketplace/domain"
+)
+
+type changeJSON struct {
+	Kind      string    `json:"kind"`
+	ID        string    `json:"id"`
+	Slug      string    `json:"slug"`
+	Country   string    `json:"country"`
+	Change    string    `json:"change"`
+	ChangedAt time.Time `json:"changed_at"`
+	Href      string    `json:"href"`
+}
+
+type changesJSON struct {
+	Items        []changeJSON `json:"items"`
+	NextCursor   *string      `json:"next_cursor"`
+	ResumeCursor string       `json:"resume_cursor"`
+}
+
+// changeCursor is the opaque position in the change log: after the entry of sequence number s.
+type changeCursor struct {
+	Seq int64 `json:"s"`
+}
+
+func (c changeCursor) encode() string {
+	b, _ := json.Marshal(c)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+func decodeChangeCursor(s string) (int64, bool) {
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil || len(s) > 64 {
+		return 0, false
+	}
+	var c changeCursor
+	dec := json.NewDecoder(strings.NewReader(string(b)))
+	dec.DisallowUnknownFields()
+	if dec.Decode(&c) != nil || c.Seq < 0 {
+		return 0, false
+	}
+	return c.Seq, true
+}
+
+var changeHref = map[string]string{"opportunity": "/v1/opportunities/", "incentive": "/v1/incentives/", "programme": "/v1/programmes/"}
+
+// listChanges is the change log of published content, oldest first: what became public, what
+// changed while public, and what stopped being public (tombstones). A client keeps
+// resume_cursor and asks again later for what happened since.
+func (s *server) listChanges(c *fiber.Ctx) error {
+	q := &queryParams{c: c}
+	limit := q.limit()
+	var after int64
+	if cursor := q.one("cursor"); cursor != "" {
+		var ok bool
+		if after, ok = decodeChangeCursor(cursor); !ok {
+			q.add("cursor", "query", "invalid_cursor", nil)
+		}
+	}
+	country := ""
+	if v := q.one("country"); v != "" {
+		code, err := s.knownCountry(c.UserContext(), v)
+		if err != nil {
+			return err
+		}
+		if code == "" {
+			q.add("country", "query", "unknown_country", map[string]any{"Value": truncate(v)})
+		}
+		country = code
+	}
+	if err := q.err("invalid-parameters"); err != nil {
+		return err
+	}
+	changes, err := s.store.Changes(c.UserContext(), after, country, limit+1)
+	if err != nil {
+		return err
+	}
+	body := changesJSON{Items: make([]changeJSON, 0, len(changes))}
+	more := len(changes) > limit
+	if more {
+		changes = changes[:limit]
+	}
+	last := after
+	for _, ch := range changes {
+		body.Items = append(body.Items, changeJSON{Kind: ch.Kind, ID: ch.ItemID, Slug: ch.Slug, Country: ch.Country,
+			Change: ch.Change, ChangedAt: ch.ChangedAt.UTC(), Href: changeHref[ch.Kind] + ch.ItemID})
+		last = ch.Seq
+	}
+	body.ResumeCursor = changeCursor{last}.encode()
+	if more {
+		body.NextCursor = &body.ResumeCursor
+		c.Set(fiber.HeaderLink, "<"+nextURL(c, body.ResumeCursor)+`>; rel="next"`)
+	}
+	s.publicRead(c, s.newView(requestPrefs(c)))
+	c.Set(fiber.HeaderContentLanguage, s.langs.Interface(requestPrefs(c)))
+	return s.sendJSON(c, body)
+}
+
+// feedSize is how many of the newest opportunities an Atom feed holds.
+const feedSize = 50
+
+type atomFeed struct {
+	XMLName  xml.Name    `xml:"http://www.w3.org/2005/Atom feed"`
+	Lang     string      `xml:"xml:lang,attr"`
+	ID       string      `xml:"id"`
+	Title    string      `xml:"title"`
+	Subtitle string      `xml:"subtitle"`
+	Updated  string      `xml:"updated"`
+	Links    []atomLink  `xml:"link"`
+	Author   atomPerson  `xml:"author"`
+	Entries  []atomEntry `xml:"entry"`
+}
+
+type atomLink struct {
+	Rel      string `xml:"rel,attr"`
+	Type     string `xml:"type,attr,omitempty"`
+	Href     string `xml:"href,attr"`
+	HrefLang string `xml:"hreflang,attr,omitempty"`
+}
+
+type atomPerson struct {
+	Name string `xml:"name"`
+}
+
+type atomEntry struct {
+	Lang       string         `xml:"xml:lang,attr"`
+	ID         string         `xml:"id"`
+	Title      string         `xml:"title"`
+	Summary    string         `xml:"summary"`
+	Published  string         `xml:"published"`
+	Updated    string         `xml:"updated"`
+	Links      []atomLink     `xml:"link"`
+	Author     atomPerson     `xml:"author"`
+	Categories []atomCategory `xml:"category"`
+}
+
+type atomCategory struct {
+	Term  string `xml:"term,attr"`
+	Label string `xml:"label,attr"`
+}
+
+// opportunityFeed is the Atom feed of a country's newest published opportunities, in the
+// language asked (each entry says which language its text is in).
+func (s *server) opportunityFeed(c *fiber.Ctx) error {
+	code, err := s.pathCountry(c)
+	if err != nil {
+		return err
+	}
+	ctx, prefs := c.UserContext(), requestPrefs(c)
+	country, err := s.store.Country(ctx, code, prefs)
+	if err != nil {
+		return err
+	}
+	page, err := s.store.Opportunities(ctx, domain.ListFilter{Country: code, Limit: feedSize, Langs: prefs, SearchLangs: s.searchLangs})
+	if err != nil {
+		return err
+	}
+	v := s.newView(prefs)
+	v.uses(country.Country.Lang)
+	lang := s.langs.Interface(prefs)
+	base := c.BaseURL()
+	self := base + c.Path() + "?lang=" + lang
+	feed := atomFeed{Lang: lang, ID: self,
+		Title:    s.langs.Message(lang, "feed.opportunities.title", map[string]any{"Country": country.Country.Name}),
+		Subtitle: s.langs.Message(lang, "feed.opportunities.subtitle", nil),
+		Updated:  time.Unix(0, 0).UTC().Format(time.RFC3339),
+		Links: []atomLink{{Rel: "self", Type: "application/atom+xml", Href: self},
+			{Rel: "alternate", Type: "application/json", Href: base + "/v1/countries/" + code + "/opportunities?lang=" + lang}},
+		Author: atomPerson{Name: country.Country.Name}}
+	var newest time.Time
+	for _, o := range page.Items {
+		v.uses(o.Lang)
+		if o.UpdatedAt.After(newest) {
+			newest = o.UpdatedAt
+		}
+		e := atomEntry{Lang: o.Lang, ID: "urn:uuid:" + o.ID, Title: o.Title, Summary: o.Summary,
+			Published: o.PublishedAt.UTC().Format(time.RFC3339), Updated: o.UpdatedAt.UTC().Format(time.RFC3339),
+			Links:  []atomLink{{Rel: "alternate", Type: "application/json", HrefLang: o.Lang, Href: base + "/v1/opportunities/" + o.ID + "?lang=" + lang}},
+			Author: atomPerson{Name: o.Organization.Name}}
+		for _, sec := range v.labels(domain.Sectors, o.Sectors) {
+			e.Categories = append(e.Categories, atomCategory{Term: sec.Code, Label: sec.Label})
+		}
+		feed.Entries = append(feed.Entries, e)
+	}
+	if !newest.IsZero() {
+		feed.Updated = newest.UTC().Format(time.RFC3339)
+	}
+	out, err := xml.MarshalIndent(feed, "", "  ")
+	if err != nil {
+		return err
+	}
+	s.publicRead(c, v)
+	c.Set(fiber.HeaderContentType, "application/atom+xml; charset=utf-8")
+	return c.Send(append([]byte(xml.Header), out...))
+}
