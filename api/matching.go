@@ -154,15 +154,7 @@ func (s *server) checkEligibility(c *fiber.Ctx) error {
 	}
 	ctx := c.UserContext()
 	prefs := requestPrefs(c)
-	rates, err := s.store.Rates(ctx)
-	if err != nil {
-		return err
-	}
-	candidates, err := s.store.EligibilityCandidates(ctx, sit.Country, prefs)
-	if err != nil {
-		return err
-	}
-	regions, err := s.regionNames(c, sit.Country)
+	rates, candidates, regions, err := s.assessmentInputs(c, sit.Country, prefs)
 	if err != nil {
 		return err
 	}
@@ -192,6 +184,21 @@ func (s *server) checkEligibility(c *fiber.Ctx) error {
 	}
 	s.publicRead(c, v)
 	return s.sendJSON(c, out)
+}
+
+// assessmentInputs reads what assessing a country's incentives and programmes needs: the rates
+// in use, the candidates (in the reader's languages) and the names of the country's regions.
+func (s *server) assessmentInputs(c *fiber.Ctx, country string, prefs []string) (domain.Rates, []domain.Candidate, map[string]string, error) {
+	rates, err := s.store.Rates(c.UserContext())
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	candidates, err := s.store.EligibilityCandidates(c.UserContext(), country, prefs)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	regions, err := s.regionNames(c, country)
+	return rates, candidates, regions, err
 }
 
 // regionNames names the regions of a country, for explanations (one query).
@@ -382,15 +389,7 @@ func (s *server) recommendations(c *fiber.Ctx) error {
 			Reasons: v.labels(domain.RecommendationReasons, r.Reasons), Opportunity: v.opportunity(r.Opportunity)}
 	}
 	if sit.Country != "" {
-		rates, err := s.store.Rates(ctx)
-		if err != nil {
-			return err
-		}
-		candidates, err := s.store.EligibilityCandidates(ctx, sit.Country, prefs)
-		if err != nil {
-			return err
-		}
-		regions, err := s.regionNames(c, sit.Country)
+		rates, candidates, regions, err := s.assessmentInputs(c, sit.Country, prefs)
 		if err != nil {
 			return err
 		}
