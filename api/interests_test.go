@@ -104,3 +104,30 @@ func TestInterests(t *testing.T) {
 	}
 	problemOf(t, a.get("/v1/me/interests?cursor="+mine.json(t)["next_cursor"].(string)+"&status=sent", bearer(zé.access)...), http.StatusBadRequest, "/problems/invalid-parameters")
 }
+
+// TestExportHasInterestsAndMemberships: the data export holds the interests a user sent and the
+// organizations they belong to.
+func TestExportHasInterestsAndMemberships(t *testing.T) {
+	t.Parallel()
+	a := newAPI(t)
+	ana := a.founder("ana.export@agency.cv", "Agência Exportada")
+	zé := a.user("ze.export@example.org")
+	published := a.get("/v1/opportunities?limit=1").items(t)[0]["id"].(string)
+	expect(t, a.send(http.MethodPost, "/v1/opportunities/"+published+"/interests",
+		map[string]any{"message": "Quero saber mais."}, bearer(zé.access)...), http.StatusCreated)
+
+	e := a.get("/v1/me/export", bearer(zé.access)...).json(t)
+	interests, _ := e["interests"].([]any)
+	if len(interests) != 1 || interests[0].(map[string]any)["message"] != "Quero saber mais." {
+		t.Errorf("the investor's export has interests %v", e["interests"])
+	}
+	e = a.get("/v1/me/export", bearer(ana.access)...).json(t)
+	memberships, _ := e["memberships"].([]any)
+	if len(memberships) != 1 {
+		t.Fatalf("the founder's export has memberships %v", e["memberships"])
+	}
+	m := memberships[0].(map[string]any)
+	if m["organization"].(map[string]any)["id"] != ana.org || m["role"].(map[string]any)["code"] != "owner" {
+		t.Errorf("membership %v", m)
+	}
+}

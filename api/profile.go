@@ -316,6 +316,16 @@ type exportJSON struct {
 	Saved      []savedRef    `json:"saved"`
 	Sessions   []sessionJSON `json:"sessions"`
 	APIKeys    []apiKeyJSON  `json:"api_keys"`
+	// What the user did on the agencies' side: the interests they sent, the organizations they
+	// belong to.
+	Interests   []interestJSON   `json:"interests"`
+	Memberships []membershipJSON `json:"memberships"`
+}
+
+type membershipJSON struct {
+	Organization orgRefJSON `json:"organization"`
+	Role         coded      `json:"role"`
+	AddedAt      time.Time  `json:"added_at"`
 }
 
 type savedRef struct {
@@ -352,6 +362,14 @@ func (s *server) export(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	interests, err := s.store.AllInterests(ctx, user.ID, requestPrefs(c))
+	if err != nil {
+		return err
+	}
+	memberships, err := s.store.Memberships(ctx, user.ID)
+	if err != nil {
+		return err
+	}
 	v := s.newView(requestPrefs(c))
 	now := time.Now()
 	out := exportJSON{ExportedAt: now.UTC(), User: v.me(user), Profile: v.profile(profile),
@@ -364,6 +382,14 @@ func (s *server) export(c *fiber.Ctx) error {
 	}
 	for i, r := range sessions {
 		out.Sessions[i] = sessionJSON{CreatedAt: r.CreatedAt.UTC(), ExpiresAt: r.ExpiresAt.UTC(), RevokedAt: utc(r.RevokedAt)}
+	}
+	out.Interests = make([]interestJSON, len(interests))
+	for i := range interests {
+		out.Interests[i] = v.interest(&interests[i])
+	}
+	out.Memberships = make([]membershipJSON, len(memberships))
+	for i, m := range memberships {
+		out.Memberships[i] = membershipJSON{Organization: orgRef(m.Organization), Role: v.label(domain.MemberRoles, m.Role), AddedAt: m.AddedAt.UTC()}
 	}
 	s.private(c, v)
 	c.Set(fiber.HeaderContentDisposition, `attachment; filename="diaspora-marketplace-export.json"`)

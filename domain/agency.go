@@ -52,6 +52,13 @@ type Member struct {
 	AddedAt time.Time
 }
 
+// MembershipRecord is one organization a user belongs to, for the user's own data export.
+type MembershipRecord struct {
+	Organization OrgRef
+	Role         string
+	AddedAt      time.Time
+}
+
 // Translation is what editors see of one language of an item.
 type Translation struct {
 	Lang      string

@@ -182,6 +182,47 @@ func (s *Store) Members(ctx context.Context, orgID string) ([]domain.Member, err
 	return out, nil
 }
 
+// Memberships lists the organizations a user belongs to, with their role, by name (a user
+// belongs to a handful; a bound is kept).
+func (s *Store) Memberships(ctx context.Context, userID string) ([]domain.MembershipRecord, error) {
+	var rows []struct {
+		ID      string    `db:"id"`
+		Name    string    `db:"name"`
+		Acronym *string   `db:"acronym"`
+		Role    string    `db:"role"`
+		AddedAt time.Time `db:"added_at"`
+	}
+	if err := s.db.SelectContext(ctx, &rows, `
+		SELECT o.id, o.name, o.acronym, m.role, m.added_at
+		FROM organization_members m JOIN organizations o ON o.id = m.organization_id
+		WHERE m.user_id = $1 ORDER BY o.name, o.id LIMIT 500`, userID); err != nil {
+		return nil, err
+	}
+	out := make([]domain.MembershipRecord, len(rows))
+	for i, r := range rows {
+		out[i] = domain.MembershipRecord{Organization: domain.OrgRef{ID: r.ID, Name: r.Name, Acronym: r.Acronym}, Role: r.Role, AddedAt: r.AddedAt}
+	}
+	return out, nil
+}
+
+// AllInterests lists every expression of interest an investor sent, newest first, page by page
+// (for the data export).
+func (s *Store) AllInterests(ctx context.Context, investorID string, langs []string) ([]domain.Interest, error) {
+	var all []domain.Interest
+	f := InterestFilter{InvestorID: investorID, Limit: domain.MaxLimit, Langs: langs}
+	for {
+		page, next, err := s.Interests(ctx, f)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, page...)
+		if next == nil {
+			return all, nil
+		}
+		f.After = next
+	}
+}
+
 // AddMember makes the account with the e-mail a member (or changes its role); ErrNotFound
 // when no account has it.
 func (s *Store) AddMember(ctx context.Context, actorID, orgID, email, role string) (string, error) {

@@ -2319,6 +2319,15 @@ export interface components {
             sessions: components["schemas"]["Session"][];
             /** @description Every API key (without the keys themselves), newest first. */
             api_keys: components["schemas"]["ApiKey"][];
+            /** @description Every expression of interest the user sent, newest first, with the organizations' replies. */
+            interests: components["schemas"]["Interest"][];
+            /** @description The organizations the user belongs to, by name. */
+            memberships: components["schemas"]["ExportedMembership"][];
+        };
+        ExportedMembership: {
+            organization: components["schemas"]["OrganizationRef"];
+            role: components["schemas"]["MemberRole"];
+            added_at: components["schemas"]["DateTime"];
         };
         /**
          * @example {
@@ -8619,6 +8628,21 @@ export interface operations {
                      *           "last_used_at": null,
                      *           "revoked_at": null,
                      *           "status": "active"
+                     *         }
+                     *       ],
+                     *       "interests": [],
+                     *       "memberships": [
+                     *         {
+                     *           "organization": {
+                     *             "id": "0b7e9c2e-4a1d-4f3e-8c55-2d9a1f6b7c10",
+                     *             "name": "Cabo Verde TradeInvest",
+                     *             "acronym": "CVTI"
+                     *           },
+                     *           "role": {
+                     *             "code": "member",
+                     *             "label": "Member"
+                     *           },
+                     *           "added_at": "2026-04-10T09:00:00Z"
                      *         }
                      *       ]
                      *     }
