@@ -13,6 +13,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"crypto/sha256"
 	"database/sql/driver"
 	"fmt"
 	"math/rand/v2"
@@ -398,12 +399,19 @@ func load(ctx context.Context, db *sqlx.DB, size int) error {
 	if err := repository.Migrate(ctx, db.DB); err != nil {
 		return err
 	}
-	if _, err := db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS bench_meta (size int NOT NULL)`); err != nil {
+	// The data set is kept between runs of the same size and the same generator (data: a hash of
+	// dataSQL, so that a changed generator reloads).
+	if _, err := db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS bench_meta (size int NOT NULL);
+		ALTER TABLE bench_meta ADD COLUMN IF NOT EXISTS data text`); err != nil {
 		return err
 	}
-	var have int
-	_ = db.GetContext(ctx, &have, `SELECT size FROM bench_meta`)
-	if have == size {
+	data := fmt.Sprintf("%x", sha256.Sum256([]byte(dataSQL)))[:16]
+	var have struct {
+		Size int     `db:"size"`
+		Data *string `db:"data"`
+	}
+	_ = db.GetContext(ctx, &have, `SELECT size, data FROM bench_meta`)
+	if have.Size == size && have.Data != nil && *have.Data == data {
 		fmt.Fprintf(os.Stderr, "bench: data set of %d opportunities already loaded\n", size)
 		return nil
 	}
@@ -426,7 +434,7 @@ func load(ctx context.Context, db *sqlx.DB, size int) error {
 	if _, err := tx.ExecContext(ctx, strings.ReplaceAll(dataSQL, "$1::int", strconv.Itoa(size))); err != nil {
 		return err
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO bench_meta VALUES ($1)`, size); err != nil {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO bench_meta (size, data) VALUES ($1, $2)`, size, data); err != nil {
 		return err
 	}
 	if err := tx.Commit(); err != nil {
@@ -779,7 +787,7 @@ func writeReport(pgbench string, size, seconds int, results []result, peak float
 	fmt.Fprintf(&b, "- Machine: %d cores (%s), %s, %s; load generator, API and PostgreSQL share the cores.\n",
 		runtime.NumCPU(), cpu, runtime.Version(), strings.TrimSpace(string(pgVersion)))
 	fmt.Fprintf(&b, "- Load average (1 min) before the run %s (other work on the shared machine), after it %s (the run's own processes included).\n", loadBefore, loadAfter)
-	fmt.Fprintf(&b, "- Data set: %d opportunities × pt/en/fr in 30 countries, 900 incentives, 300 programmes (synthetic, deterministic).\n", size)
+	fmt.Fprintf(&b, "- Data set: %d opportunities × pt/en/fr in 30 countries, 900 incentives, 300 programmes with eligibility criteria (synthetic, deterministic).\n", size)
 	fmt.Fprintf(&b, "- wrk, %d s per measurement; `-sql` rows are the same statement through pgbench (prepared), the database's own limit (no API process: RSS 0).\n", seconds)
 	fmt.Fprintf(&b, "- Routes without `-cached` run against an instance with the cache off (`CACHE_MAX_MB=0`); `list-304` sends If-None-Match.\n")
 	fmt.Fprintf(&b, "- errors: answers ≥ 400 and socket errors, wrk's count (every request of the mix expects 200 or 304).\n\n")
