@@ -15,6 +15,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"database/sql/driver"
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"net"
@@ -44,8 +45,8 @@ type request struct {
 	body         string
 }
 
-// route is one measured part of the mix. To add a route (say POST /v1/eligibility), add a line
-// to routes with a function making its requests.
+// route is one measured part of the mix. To add a route, add a line to routes with a function
+// making its requests.
 type route struct {
 	name   string
 	cached bool                       // against the instance with the cache on
@@ -63,7 +64,7 @@ var routes = []route{
 	{name: "search-cached", cached: true, make: (*dataset).searches},
 	{name: "facets", make: (*dataset).facets},
 	{name: "mix-cached", cached: true, make: (*dataset).mix},
-	// {name: "eligibility", make: (*dataset).eligibility}, // when POST /v1/eligibility exists
+	{name: "eligibility", make: (*dataset).eligibility},
 }
 
 type dataset struct {
@@ -144,6 +145,37 @@ func (d *dataset) facets() []request {
 	for i := range out {
 		out[i].method = "GET"
 		d.lang("/v1/countries/"+d.countries[d.rnd.IntN(30)]+"/opportunities?facets=sector,region,type", &out[i])
+	}
+	return out
+}
+
+// eligibility is POST /v1/eligibility for realistic situations in a random country of the data
+// set: an investor living abroad with a type, a sector, a region, an amount in euros or dollars
+// and a number of jobs, each fact left out now and then (the conditions that need it are then
+// undetermined), in mixed languages.
+func (d *dataset) eligibility() []request {
+	residences := []string{"FR", "PT", "US", "NL", "LU", "GB", "CH", "BR"}
+	amounts := []string{"25000.00", "150000.00", "750000.00", "3000000.00"}
+	out := make([]request, 1000)
+	for i := range out {
+		sit := map[string]any{"country": d.countries[d.rnd.IntN(len(d.countries))],
+			"residence_country": residences[d.rnd.IntN(len(residences))],
+			"sector":            domain.Sectors.Codes[d.rnd.IntN(len(domain.Sectors.Codes))]}
+		if d.rnd.IntN(6) > 0 {
+			sit["investor_type"] = domain.InvestorTypes.Codes[d.rnd.IntN(len(domain.InvestorTypes.Codes))]
+		}
+		if d.rnd.IntN(3) > 0 {
+			sit["region"] = fmt.Sprintf("r%d", 1+d.rnd.IntN(5))
+		}
+		if d.rnd.IntN(5) > 0 {
+			sit["amount"] = map[string]string{"amount": amounts[d.rnd.IntN(len(amounts))], "currency": []string{"EUR", "EUR", "EUR", "USD"}[d.rnd.IntN(4)]}
+		}
+		if d.rnd.IntN(3) > 0 {
+			sit["jobs"] = d.rnd.IntN(30)
+		}
+		body, _ := json.Marshal(sit) // maps marshal in key order: deterministic
+		out[i] = request{method: "POST", body: string(body)}
+		d.lang("/v1/eligibility", &out[i])
 	}
 	return out
 }
