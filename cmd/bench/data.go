@@ -3,9 +3,12 @@ package main
 // dataSQL loads the synthetic data set into a migrated, empty catalogue: 30 countries (codes of
 // ISO 3166's user-assigned range, so they never meet a real one), five regions and one agency
 // each, $1 opportunities in pt, en and fr (one in twenty left in draft), 30 incentives and 10
-// programmes per country, links from every fourth opportunity to an incentive. Everything is
-// derived from row numbers: two loads of the same size are identical. Search documents are
-// computed in one pass at the end instead of by the per-row translation triggers.
+// programmes per country, links from every fourth opportunity to an incentive. The incentives
+// and programmes carry eligibility criteria of every kind POST /v1/eligibility checks (investor
+// types, residence, sectors, regions, investment range, jobs, validity, some expired), so that a
+// situation finds some eligible, some not and some undetermined. Everything is derived from row
+// numbers: two loads of the same size are identical. Search documents are computed in one pass
+// at the end instead of by the per-row translation triggers.
 const dataSQL = `
 CREATE TEMP TABLE bench_words (lang text, i int, word text);
 INSERT INTO bench_words SELECT 'en', i - 1, w FROM unnest(ARRAY['hotel', 'fishing', 'solar', 'farm', 'software',
@@ -59,24 +62,44 @@ INSERT INTO opportunity_translations (opportunity_id, lang, title, summary, desc
   WHERE w1.i = (g / 30) % 13 AND w2.i = (g / 11) % 13 AND w3.i = (g / 17) % 13;
 
 INSERT INTO incentives (id, slug, country_code, organization_id, type, status, source_lang, legal_instrument,
-    investor_types, min_investment, investment_currency, published_at)
+    investor_types, residence_abroad, min_investment, max_investment, investment_currency, min_jobs, valid_from, valid_until,
+    published_at)
   SELECT ('00000000-0000-4000-9000-' || lpad(to_hex(c.i * 100 + n), 12, '0'))::uuid, 'incentive-' || lower(c.code) || '-' || n,
     c.code, ('00000000-0000-4000-a000-' || lpad(to_hex(c.i), 12, '0'))::uuid,
     (ARRAY['tax','customs','financing','land','residency','other'])[1 + n % 6], 'published', 'pt',
-    'Investment code, article ' || n, '{diaspora}', 50000, 'EUR', timestamptz '2026-01-01' - n * interval '1 day'
+    'Investment code, article ' || n, (ARRAY['{diaspora}', '{diaspora,foreign}', '{}', '{foreign,national}'])[1 + n % 4]::text[],
+    CASE n % 5 WHEN 0 THEN true WHEN 3 THEN false END, CASE n % 3 WHEN 0 THEN 50000 WHEN 2 THEN 250000 END,
+    CASE WHEN n % 6 = 2 THEN 5000000 END, 'EUR', CASE n % 7 WHEN 0 THEN 10 WHEN 3 THEN 2 END, date '2015-01-01',
+    CASE WHEN n % 10 = 9 THEN date '2020-12-31' END, timestamptz '2026-01-01' - n * interval '1 day'
   FROM bench_countries c, generate_series(1, 30) n;
+INSERT INTO incentive_sectors (incentive_id, sector_code)
+  SELECT ('00000000-0000-4000-9000-' || lpad(to_hex(c.i * 100 + n), 12, '0'))::uuid, s.code
+  FROM bench_countries c CROSS JOIN generate_series(2, 30, 2) n JOIN bench_sectors s ON s.i IN ((c.i + n) % 13, (c.i + n + 5) % 13);
+INSERT INTO incentive_regions (incentive_id, country_code, region_code)
+  SELECT ('00000000-0000-4000-9000-' || lpad(to_hex(c.i * 100 + n), 12, '0'))::uuid, c.code, 'r' || (1 + n % 5)
+  FROM bench_countries c, generate_series(1, 30, 3) n;
 INSERT INTO incentive_translations (incentive_id, lang, name, summary, description)
   SELECT i.id, l, 'Incentive ' || i.slug || ' (' || l || ')', 'A tax credit for investors.', 'Long text.'
   FROM incentives i, unnest(ARRAY['pt','en','fr']) l WHERE i.slug LIKE 'incentive-%';
 INSERT INTO incentive_benefits (incentive_id, position, kind, tax, percent, duration_years)
   SELECT id, 1, 'tax_credit', 'irpc', 30, 5 FROM incentives WHERE slug LIKE 'incentive-%';
-INSERT INTO programmes (id, slug, country_code, organization_id, operator_id, type, status, source_lang, published_at)
+INSERT INTO programmes (id, slug, country_code, organization_id, operator_id, type, status, source_lang,
+    investor_types, residence_abroad, max_amount, max_amount_currency, min_investment, max_investment, investment_currency,
+    min_jobs, valid_until, published_at)
   SELECT ('00000000-0000-4000-b000-' || lpad(to_hex(c.i * 100 + n), 12, '0'))::uuid, 'programme-' || lower(c.code) || '-' || n,
     c.code, ('00000000-0000-4000-a000-' || lpad(to_hex(c.i), 12, '0'))::uuid,
     ('00000000-0000-4000-a000-' || lpad(to_hex(c.i), 12, '0'))::uuid,
     (ARRAY['financing','guarantee','grant','technical_assistance','training','incubation','reintegration'])[1 + n % 7],
-    'published', 'pt', timestamptz '2026-01-01' - n * interval '1 day'
+    'published', 'pt', (ARRAY['{diaspora}', '{}', '{diaspora,national}'])[1 + n % 3]::text[], CASE WHEN n % 3 = 0 THEN true END,
+    100000 * n, 'EUR', CASE WHEN n % 4 = 2 THEN 10000 END, CASE WHEN n % 4 = 1 THEN 1000000 END, 'EUR',
+    CASE WHEN n % 5 = 0 THEN 5 END, CASE WHEN n = 10 THEN date '2021-06-30' END, timestamptz '2026-01-01' - n * interval '1 day'
   FROM bench_countries c, generate_series(1, 10) n;
+INSERT INTO programme_sectors (programme_id, sector_code)
+  SELECT ('00000000-0000-4000-b000-' || lpad(to_hex(c.i * 100 + n), 12, '0'))::uuid, s.code
+  FROM bench_countries c CROSS JOIN generate_series(1, 10, 2) n JOIN bench_sectors s ON s.i = (c.i + n) % 13;
+INSERT INTO programme_regions (programme_id, country_code, region_code)
+  SELECT ('00000000-0000-4000-b000-' || lpad(to_hex(c.i * 100 + n), 12, '0'))::uuid, c.code, 'r' || (1 + n % 5)
+  FROM bench_countries c, generate_series(3, 10, 4) n;
 INSERT INTO programme_translations (programme_id, lang, name, summary, description)
   SELECT p.id, l, 'Programme ' || p.slug || ' (' || l || ')', 'Support for projects.', 'Long text.'
   FROM programmes p, unnest(ARRAY['pt','en','fr']) l WHERE p.slug LIKE 'programme-%';

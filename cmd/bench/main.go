@@ -13,7 +13,9 @@ package main
 import (
 	"bufio"
 	"context"
+	"crypto/sha256"
 	"database/sql/driver"
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"net"
@@ -43,8 +45,8 @@ type request struct {
 	body         string
 }
 
-// route is one measured part of the mix. To add a route (say POST /v1/eligibility), add a line
-// to routes with a function making its requests.
+// route is one measured part of the mix. To add a route, add a line to routes with a function
+// making its requests.
 type route struct {
 	name   string
 	cached bool                       // against the instance with the cache on
@@ -62,7 +64,7 @@ var routes = []route{
 	{name: "search-cached", cached: true, make: (*dataset).searches},
 	{name: "facets", make: (*dataset).facets},
 	{name: "mix-cached", cached: true, make: (*dataset).mix},
-	// {name: "eligibility", make: (*dataset).eligibility}, // when POST /v1/eligibility exists
+	{name: "eligibility", make: (*dataset).eligibility},
 }
 
 type dataset struct {
@@ -143,6 +145,37 @@ func (d *dataset) facets() []request {
 	for i := range out {
 		out[i].method = "GET"
 		d.lang("/v1/countries/"+d.countries[d.rnd.IntN(30)]+"/opportunities?facets=sector,region,type", &out[i])
+	}
+	return out
+}
+
+// eligibility is POST /v1/eligibility for realistic situations in a random country of the data
+// set: an investor living abroad with a type, a sector, a region, an amount in euros or dollars
+// and a number of jobs, each fact left out now and then (the conditions that need it are then
+// undetermined), in mixed languages.
+func (d *dataset) eligibility() []request {
+	residences := []string{"FR", "PT", "US", "NL", "LU", "GB", "CH", "BR"}
+	amounts := []string{"25000.00", "150000.00", "750000.00", "3000000.00"}
+	out := make([]request, 1000)
+	for i := range out {
+		sit := map[string]any{"country": d.countries[d.rnd.IntN(len(d.countries))],
+			"residence_country": residences[d.rnd.IntN(len(residences))],
+			"sector":            domain.Sectors.Codes[d.rnd.IntN(len(domain.Sectors.Codes))]}
+		if d.rnd.IntN(6) > 0 {
+			sit["investor_type"] = domain.InvestorTypes.Codes[d.rnd.IntN(len(domain.InvestorTypes.Codes))]
+		}
+		if d.rnd.IntN(3) > 0 {
+			sit["region"] = fmt.Sprintf("r%d", 1+d.rnd.IntN(5))
+		}
+		if d.rnd.IntN(5) > 0 {
+			sit["amount"] = map[string]string{"amount": amounts[d.rnd.IntN(len(amounts))], "currency": []string{"EUR", "EUR", "EUR", "USD"}[d.rnd.IntN(4)]}
+		}
+		if d.rnd.IntN(3) > 0 {
+			sit["jobs"] = d.rnd.IntN(30)
+		}
+		body, _ := json.Marshal(sit) // maps marshal in key order: deterministic
+		out[i] = request{method: "POST", body: string(body)}
+		d.lang("/v1/eligibility", &out[i])
 	}
 	return out
 }
@@ -398,12 +431,19 @@ func load(ctx context.Context, db *sqlx.DB, size int) error {
 	if err := repository.Migrate(ctx, db.DB); err != nil {
 		return err
 	}
-	if _, err := db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS bench_meta (size int NOT NULL)`); err != nil {
+	// The data set is kept between runs of the same size and the same generator (data: a hash of
+	// dataSQL, so that a changed generator reloads).
+	if _, err := db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS bench_meta (size int NOT NULL);
+		ALTER TABLE bench_meta ADD COLUMN IF NOT EXISTS data text`); err != nil {
 		return err
 	}
-	var have int
-	_ = db.GetContext(ctx, &have, `SELECT size FROM bench_meta`)
-	if have == size {
+	data := fmt.Sprintf("%x", sha256.Sum256([]byte(dataSQL)))[:16]
+	var have struct {
+		Size int     `db:"size"`
+		Data *string `db:"data"`
+	}
+	_ = db.GetContext(ctx, &have, `SELECT size, data FROM bench_meta`)
+	if have.Size == size && have.Data != nil && *have.Data == data {
 		fmt.Fprintf(os.Stderr, "bench: data set of %d opportunities already loaded\n", size)
 		return nil
 	}
@@ -426,7 +466,7 @@ func load(ctx context.Context, db *sqlx.DB, size int) error {
 	if _, err := tx.ExecContext(ctx, strings.ReplaceAll(dataSQL, "$1::int", strconv.Itoa(size))); err != nil {
 		return err
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO bench_meta VALUES ($1)`, size); err != nil {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO bench_meta (size, data) VALUES ($1, $2)`, size, data); err != nil {
 		return err
 	}
 	if err := tx.Commit(); err != nil {
@@ -779,7 +819,7 @@ func writeReport(pgbench string, size, seconds int, results []result, peak float
 	fmt.Fprintf(&b, "- Machine: %d cores (%s), %s, %s; load generator, API and PostgreSQL share the cores.\n",
 		runtime.NumCPU(), cpu, runtime.Version(), strings.TrimSpace(string(pgVersion)))
 	fmt.Fprintf(&b, "- Load average (1 min) before the run %s (other work on the shared machine), after it %s (the run's own processes included).\n", loadBefore, loadAfter)
-	fmt.Fprintf(&b, "- Data set: %d opportunities × pt/en/fr in 30 countries, 900 incentives, 300 programmes (synthetic, deterministic).\n", size)
+	fmt.Fprintf(&b, "- Data set: %d opportunities × pt/en/fr in 30 countries, 900 incentives, 300 programmes with eligibility criteria (synthetic, deterministic).\n", size)
 	fmt.Fprintf(&b, "- wrk, %d s per measurement; `-sql` rows are the same statement through pgbench (prepared), the database's own limit (no API process: RSS 0).\n", seconds)
 	fmt.Fprintf(&b, "- Routes without `-cached` run against an instance with the cache off (`CACHE_MAX_MB=0`); `list-304` sends If-None-Match.\n")
 	fmt.Fprintf(&b, "- errors: answers ≥ 400 and socket errors, wrk's count (every request of the mix expects 200 or 304).\n\n")

@@ -1,7 +1,10 @@
 package main
 
 import (
+	"encoding/json"
+	"math/rand/v2"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -39,6 +42,41 @@ func TestVerdict(t *testing.T) {
 	} {
 		if got := verdict(tg, c.r); got != c.want {
 			t.Errorf("%+v: got %q, want %q", c.r, got, c.want)
+		}
+	}
+}
+
+// The eligibility requests are the same for the same seed, JSON situations of the data set's
+// countries and regions, each on one line of the request file.
+func TestEligibilityRequests(t *testing.T) {
+	gen := func() []request {
+		d := &dataset{countries: []string{"XA", "XB", "XC"}, rnd: rand.New(rand.NewPCG(7, 42))}
+		return d.eligibility()
+	}
+	a, b := gen(), gen()
+	if !slices.EqualFunc(a, b, func(x, y request) bool { return x.key() == y.key() && x.body == y.body }) {
+		t.Fatal("two runs with the same seed differ")
+	}
+	facts := map[string]int{}
+	for _, r := range a {
+		var sit map[string]any
+		if err := json.Unmarshal([]byte(r.body), &sit); err != nil || r.method != "POST" || !strings.HasPrefix(r.path, "/v1/eligibility") {
+			t.Fatalf("%s %s %s: %v", r.method, r.path, r.body, err)
+		}
+		if !slices.Contains([]string{"XA", "XB", "XC"}, sit["country"].(string)) || strings.ContainsAny(r.body, "\t\n") {
+			t.Fatalf("body %s", r.body)
+		}
+		if region, ok := sit["region"].(string); ok && !regexp.MustCompile(`^r[1-5]$`).MatchString(region) {
+			t.Fatalf("region %q", region)
+		}
+		for k := range sit {
+			facts[k]++
+		}
+	}
+	// Every fact but the country is sometimes left out, and usually sent.
+	for _, k := range []string{"investor_type", "region", "amount", "jobs"} {
+		if facts[k] == len(a) || facts[k] < len(a)/2 {
+			t.Errorf("%s in %d of %d situations", k, facts[k], len(a))
 		}
 	}
 }
