@@ -381,7 +381,12 @@ func TestKilledDuringWritesLosesNothingAcknowledged(t *testing.T) {
 		_ = json.Unmarshal(r.body, &m)
 		return m, true
 	}
+	// Sign-ups hash passwords with a slow KDF: a few at a time, so that the setup does not outrun
+	// the client's timeout on a busy machine (the setup is not what this test measures).
+	signUpSlots := make(chan struct{}, 4)
 	signUp := func(name string, i int) *crashUser {
+		signUpSlots <- struct{}{}
+		defer func() { <-signUpSlots }()
 		email, password, addr := name+"@example.org", "a long enough crash-test password", fmt.Sprintf("192.0.2.%d", i+1)
 		if _, ok := call(http.MethodPost, "/v1/auth/register", map[string]any{"email": email, "password": password}, "", addr, http.StatusCreated); !ok {
 			return nil
