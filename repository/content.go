@@ -255,9 +255,9 @@ func (k kindSpec) selectSQL(f domain.ListFilter, only string) (sqlText string, a
 			where = append(where, "c.slug = "+q.arg(only))
 		}
 	}
-	rank, order := "NULL::real AS rank", "c.published_at DESC, c.id DESC"
+	rank, order, outerOrder := "NULL::real AS rank", "c.published_at DESC, c.id DESC", "c.published_at DESC, c.id DESC"
 	if f.Query != "" {
-		rank, order = "ts_rank_cd(c.search_document, sq) AS rank", "rank DESC, "+order
+		rank, order, outerOrder = "ts_rank_cd(c.search_document, sq) AS rank", "rank DESC, "+order, "c.rank DESC, "+outerOrder
 	}
 	if a := f.After; a != nil {
 		if f.Query != "" && a.Rank != nil {
@@ -277,19 +277,26 @@ func (k kindSpec) selectSQL(f domain.ListFilter, only string) (sqlText string, a
 	} else if limit < 1 || limit > domain.MaxLimit {
 		limit = domain.DefaultLimit
 	}
+	// The page is chosen first, from the kind's own table (filter, order, limit: an index range
+	// scan for a list, the ranking of the matches for a search); only its rows are then joined
+	// to their organization, region, translation and sectors. Joined before the limit, the
+	// translation was picked for every match of a search, not for the 21 rows shown
+	// (EXPLAIN ANALYZE: 4,082 picks for one word on 20,000 opportunities, half the time).
 	sqlText = `SELECT c.id, c.slug, c.country_code, c.status, c.source_lang, c.langs, c.illustrative,
 			c.source_title, c.source_url, c.updated_at,
 			coalesce(c.published_at, c.created_at) AS published_at, c.published_at IS NULL AS unpublished,
 			org.id AS org_id, org.name AS org_name, org.acronym AS org_acronym,
 			coalesce(tr.lang, c.source_lang) AS lang, coalesce(tr.` + k.titleCol + `, '') AS title_text,
-			coalesce(tr.summary, '') AS summary` + description + `, ` + rank + `, ` + k.columns(detail) + `
-		FROM ` + from + `
+			coalesce(tr.summary, '') AS summary` + description + `, c.rank, ` + k.columns(detail) + `
+		FROM (SELECT c.*, ` + rank + `
+			FROM ` + from + `
+			WHERE ` + strings.Join(where, " AND ") + `
+			ORDER BY ` + order + `
+			LIMIT ` + q.arg(limit+1) + `) c
 		JOIN organizations org ON org.id = c.organization_id
 		` + k.joins + `
 		` + pickTranslation(k.singular+"_translations", "t."+k.singular+"_id = c.id", q.arg(pq.Array(f.Langs))) + `
-		WHERE ` + strings.Join(where, " AND ") + `
-		ORDER BY ` + order + `
-		LIMIT ` + q.arg(limit+1)
+		ORDER BY ` + outerOrder
 	return sqlText, q.args, limit
 }
 
