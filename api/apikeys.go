@@ -296,14 +296,16 @@ func (s *server) revokeAPIKey(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	c.Set(fiber.HeaderCacheControl, "no-store")
-	return c.SendStatus(fiber.StatusNoContent)
+	return sendNoContent(c)
 }
 
 // anonymousQuota counts an anonymous read of the catalogue against its address's quota, lower
 // than a key's: apps are asked to take a key, and anyone may still browse.
 func (s *server) anonymousQuota(c *fiber.Ctx) error {
-	if isAccountPath(c.Path()) || (c.Method() != fiber.MethodGet && c.Method() != fiber.MethodHead) {
+	// Eligibility is a read asked with a body, and the costliest public one: it counts too.
+	read := c.Method() == fiber.MethodGet || c.Method() == fiber.MethodHead ||
+		(c.Method() == fiber.MethodPost && c.Path() == "/v1/eligibility")
+	if isAccountPath(c.Path()) || !read {
 		return c.Next()
 	}
 	return s.withQuota(c, rateLimit{quotaBucketAnonymous, s.cfg.AnonymousQuota, s.cfg.QuotaWindow}, s.clientIP(c))

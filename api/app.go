@@ -100,6 +100,10 @@ func New(cfg Config, store *repository.Store, langs *Languages, log *slog.Logger
 		CaseSensitive:  true,
 		JSONEncoder:    json.Marshal,
 		JSONDecoder:    json.Unmarshal,
+		// X-Forwarded-Host and -Proto (the Atom feed's links) are believed from the trusted
+		// proxies only: anyone else could otherwise put their host in a cached feed.
+		EnableTrustedProxyCheck: true,
+		TrustedProxies:          cfg.TrustedProxies,
 	})
 	app.Use(s.requestContext)
 	app.Use(s.observe)

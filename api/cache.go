@@ -36,7 +36,6 @@ type Cache struct {
 type cacheEntry struct {
 	key      string
 	gen      uint64
-	stored   time.Time
 	body     []byte
 	etag     string
 	headers  [][2]string // the representation's own headers, replayed on a hit
@@ -126,9 +125,10 @@ func (c *Cache) remove(el *list.Element) {
 // request's own and set on every request by the middleware before this one.
 var cachedHeaders = []string{fiber.HeaderContentType, fiber.HeaderContentLanguage, fiber.HeaderCacheControl, fiber.HeaderLink}
 
-// cacheReads answers public catalogue reads from the cache, and fills it. Only anonymous GETs
-// under /v1/ are looked up, and only responses their handler marked `public` are kept: a
-// signed-in reader's answers may be in their own language and are never shared.
+// cacheReads answers public catalogue reads from the cache, and fills it. Only GETs under /v1/
+// without an access token (anonymous, or with an API key: answered private) are looked up, and
+// only responses their handler marked `public` are kept: a signed-in reader's answers may be in
+// their own language and are never shared.
 func (s *server) cacheReads(c *fiber.Ctx) error {
 	cache := s.cfg.Cache
 	if cache == nil || c.Method() != fiber.MethodGet || !strings.HasPrefix(c.Path(), "/v1/") ||
@@ -143,6 +143,11 @@ func (s *server) cacheReads(c *fiber.Ctx) error {
 		cache.hits.Add(1)
 		for _, h := range e.headers {
 			c.Set(h[0], h[1])
+		}
+		if currentUser(c) != nil {
+			// An API key's reader: the same body, kept by the reader's own client only, as
+			// publicRead marks it on a miss.
+			c.Set(fiber.HeaderCacheControl, strings.Replace(string(c.Response().Header.Peek(fiber.HeaderCacheControl)), "public", "private", 1))
 		}
 		c.Set(fiber.HeaderETag, e.etag)
 		if etagMatches(c.Get(fiber.HeaderIfNoneMatch), e.etag) {
@@ -160,7 +165,7 @@ func (s *server) cacheReads(c *fiber.Ctx) error {
 	if c.Response().StatusCode() != fiber.StatusOK || !strings.HasPrefix(string(resp.Peek(fiber.HeaderCacheControl)), "public") {
 		return nil
 	}
-	e := &cacheEntry{key: key, gen: gen, stored: now, etag: string(resp.Peek(fiber.HeaderETag)), notAfter: now.Add(cache.ttl)}
+	e := &cacheEntry{key: key, gen: gen, etag: string(resp.Peek(fiber.HeaderETag)), notAfter: now.Add(cache.ttl)}
 	if e.etag == "" {
 		return nil
 	}

@@ -668,14 +668,17 @@ func (s *server) editorFor(c *fiber.Ctx, kind domain.Kind, idOrSlug string) (id 
 	if user == nil {
 		return "", false, true, nil
 	}
+	actor, err := s.store.Actor(c.UserContext(), user)
+	if err != nil {
+		return "", false, false, err
+	}
+	if !actor.Admin && len(actor.Orgs) == 0 {
+		return "", false, true, nil // an investor edits nothing: the public read answers
+	}
 	id, owned, err := s.store.ItemAccess(c.UserContext(), kind, idOrSlug)
 	if errors.Is(err, repository.ErrNotFound) {
 		return "", false, false, nil
 	}
-	if err != nil {
-		return "", false, false, err
-	}
-	actor, err := s.store.Actor(c.UserContext(), user)
 	if err != nil {
 		return "", false, false, err
 	}

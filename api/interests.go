@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -62,10 +63,15 @@ func (s *server) sendInterest(c *fiber.Ctx) error {
 		return notFound("opportunity")
 	}
 	key := c.Get("Idempotency-Key")
-	if len(key) > maxIdempotencyKey || strings.ContainsAny(key, "\x00\r\n") {
-		var v invalid
-		v.add("Idempotency-Key", "header", "too_long", map[string]any{"Max": maxIdempotencyKey})
-		return v.err("invalid-parameters")
+	var kv invalid
+	switch {
+	case len(key) > maxIdempotencyKey:
+		kv.add("Idempotency-Key", "header", "too_long", map[string]any{"Max": maxIdempotencyKey})
+	case strings.ContainsAny(key, "\x00\r\n") || !utf8.ValidString(key):
+		kv.add("Idempotency-Key", "header", "invalid_encoding", nil)
+	}
+	if err := kv.err("invalid-parameters"); err != nil {
+		return err
 	}
 	var in struct {
 		Message string      `json:"message"`

@@ -230,7 +230,10 @@ func (s *server) listOrganizations(c *fiber.Ctx) error {
 	var next *domain.Cursor
 	if more {
 		last := orgs[len(orgs)-1]
-		next = &domain.Cursor{List: list, ID: last.ID, Key: last.Name, PublishedAt: last.CreatedAt}
+		next = &domain.Cursor{List: list, ID: last.ID, PublishedAt: last.CreatedAt}
+		if !f.Pending {
+			next.Key = last.Name // the directory is by name; applications by date
+		}
 	}
 	if f.Pending {
 		return sendPrivateList(s, c, v, items, next)

@@ -79,7 +79,9 @@ func (c Cursor) Encode() string {
 
 // DecodeCursor reads a cursor and checks that it belongs to the list of fingerprint list.
 func DecodeCursor(s string, list uint32) (*Cursor, error) {
-	if len(s) > 512 {
+	// Room for the longest sort key a list has: an organization's name (300 characters, up to
+	// 1,200 bytes) in base64.
+	if len(s) > 2048 {
 		return nil, ErrInvalidCursor
 	}
 	b, err := base64.RawURLEncoding.DecodeString(s)

@@ -113,15 +113,6 @@ func (r Rates) Convert(m Money, to string) (Converted, bool) {
 		Rate: trimDecimal(rate.FloatString(8)), AsOf: asOf}, true
 }
 
-// ConvertRat shows an exact euro amount in currency, rounded to the cent; "" when unknown.
-func (r Rates) ConvertRat(eur *big.Rat, currency string) string {
-	per := r.perEUR(currency)
-	if per == nil || eur == nil {
-		return ""
-	}
-	return new(big.Rat).Mul(eur, per).FloatString(2)
-}
-
 // trimDecimal drops trailing zeros of a decimal ("1.16000000" → "1.16", "2.00" → "2").
 func trimDecimal(s string) string {
 	if !strings.Contains(s, ".") {

@@ -19,13 +19,15 @@ type Action string
 const (
 	ActionView      Action = "view"      // read it, whatever its status
 	ActionEdit      Action = "edit"      // change its language-neutral fields or text
-	ActionTranslate Action = "translate" // write or delete a translation
-	ActionDelete    Action = "delete"
-	ActionSubmit    Action = "submit"
-	ActionPublish   Action = "publish"
-	ActionReject    Action = "reject"
-	ActionArchive   Action = "archive"
-	ActionHistory   Action = "history" // read its audit trail
+	ActionTranslate Action = "translate" // write a translation
+	// ActionDeleteTranslation removes one language; who may do it is who may translate.
+	ActionDeleteTranslation Action = "delete_translation"
+	ActionDelete            Action = "delete"
+	ActionSubmit            Action = "submit"
+	ActionPublish           Action = "publish"
+	ActionReject            Action = "reject"
+	ActionArchive           Action = "archive"
+	ActionHistory           Action = "history" // read its audit trail
 )
 
 // Transitions maps each workflow action to the status it starts from and the one it ends in.
@@ -95,7 +97,7 @@ func Decide(a Actor, action Action, item Owned) Decision {
 	switch action {
 	case ActionHistory:
 		return Allowed
-	case ActionEdit, ActionTranslate:
+	case ActionEdit, ActionTranslate, ActionDeleteTranslation:
 		if item.Status == StatusArchived {
 			return WrongStatus
 		}

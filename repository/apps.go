@@ -133,10 +133,14 @@ func (s *Store) APIKeyByHash(ctx context.Context, hash []byte) (*domain.APIKey, 
 // country or all ("").
 func (s *Store) Changes(ctx context.Context, after int64, country string, limit int) ([]domain.Change, error) {
 	changes := []domain.Change{}
+	where, args := "seq > $1", []any{after, limit}
+	if country != "" {
+		// A plain equality, so that content_changes_country serves it.
+		where, args = where+" AND country_code = $3", append(args, country)
+	}
 	err := s.db.SelectContext(ctx, &changes, `
 		SELECT seq, kind, item_id, slug, country_code, change, changed_at FROM content_changes
-		WHERE seq > $1 AND ($2 = '' OR country_code = $2)
-		ORDER BY seq LIMIT $3`, after, country, limit)
+		WHERE `+where+` ORDER BY seq LIMIT $2`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("repository: changes: %w", err)
 	}

@@ -236,9 +236,7 @@ func selectRows[R interface{ key() rowKey }](ctx context.Context, db sqlx.Querye
 // ListSQL is the statement and arguments of a kind's list for f, as the API runs it: for
 // benchmarks that give the database's own figure for the same query (pgbench).
 func ListSQL(kind domain.Kind, f domain.ListFilter) (string, []any) {
-	spec := map[domain.Kind]kindSpec{domain.KindOpportunity: opportunitySpec, domain.KindIncentive: incentiveSpec,
-		domain.KindProgramme: programmeSpec}[kind]
-	sqlText, args, _ := spec.selectSQL(f, "")
+	sqlText, args, _ := specOf(kind).selectSQL(f, "")
 	return sqlText, args
 }
 

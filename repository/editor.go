@@ -152,7 +152,7 @@ func snapshot(ctx context.Context, tx *sqlx.Tx, k kindSpec, id string, lang stri
 		args = append(args, lang)
 	}
 	return jsonSnapshot(ctx, tx, `SELECT (to_jsonb(c) - ARRAY['id', 'search_document', 'langs', 'created_at', 'updated_at',
-			'version', 'created_by', 'source_changed_at']) || jsonb_build_object(`+extra+`) || `+text+`
+			'version', 'source_changed_at']) || jsonb_build_object(`+extra+`) || `+text+`
 		FROM `+k.table+` c WHERE c.id = $1`, args...)
 }
 
@@ -245,12 +245,12 @@ func (s *Store) CreateContent(ctx context.Context, kind domain.Kind, actor domai
 			return domain.Denied{Decision: d}
 		}
 		var q query
-		names := []string{"slug", "country_code", "organization_id", "source_lang", "created_by"}
+		names := []string{"slug", "country_code", "organization_id", "source_lang"}
 		values := []string{
 			// A readable slug from the title, unique by a random suffix.
 			"concat_ws('-', nullif(trim(both '-' from left(regexp_replace(lower(unaccent(" + q.arg(deref(w.Text.Title)) +
 				")), '[^a-z0-9]+', '-', 'g'), 80)), ''), substr(replace(gen_random_uuid()::text, '-', ''), 1, 8))",
-			q.arg(country), q.arg(orgID), q.arg(w.Text.Lang), q.arg(nullUUID(actor.UserID)),
+			q.arg(country), q.arg(orgID), q.arg(w.Text.Lang),
 		}
 		if kind == domain.KindProgramme && w.Columns["operator_id"] == nil {
 			names, values = append(names, "operator_id"), append(values, q.arg(orgID))
@@ -446,7 +446,7 @@ var ErrSourceLanguage = errors.New("the source language cannot be deleted")
 // no text in it.
 func (s *Store) DeleteTranslation(ctx context.Context, kind domain.Kind, idOrSlug string, actor domain.Actor, ifVersion int, lang string) (int, error) {
 	k := specOf(kind)
-	return s.edit(ctx, kind, idOrSlug, actor, domain.ActionTranslate, ifVersion, lang, nil, func(tx *sqlx.Tx, it *lockedItem) error {
+	return s.edit(ctx, kind, idOrSlug, actor, domain.ActionDeleteTranslation, ifVersion, lang, nil, func(tx *sqlx.Tx, it *lockedItem) error {
 		if lang == it.SourceLang {
 			return ErrSourceLanguage
 		}

@@ -129,3 +129,57 @@ func TestConcurrentTransitions(t *testing.T) {
 		t.Errorf("%d events, want create, submit, publish", n)
 	}
 }
+
+// TestErasureKeepsPublicContent: erasing the account of someone who wrote a published item's
+// translation leaves the item as the public sees it — no new updated_at, no change-log entry.
+func TestErasureKeepsPublicContent(t *testing.T) {
+	s, owner, org, id := editorFixture(t)
+	ctx := context.Background()
+	db := s.DB()
+	if _, err := db.ExecContext(ctx, `UPDATE opportunities SET status = 'published', published_at = now() WHERE id = $1`, id); err != nil {
+		t.Fatal(err)
+	}
+	writer, err := s.CreateUser(ctx, "writer@agency.cv", "h", "Writer", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.AddMember(ctx, owner.UserID, org, "writer@agency.cv", domain.RoleMember); err != nil {
+		t.Fatal(err)
+	}
+	actor, err := s.Actor(ctx, writer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	title, text := "Title", "Text"
+	if _, _, err := s.PutTranslation(ctx, domain.KindOpportunity, id, actor, 0,
+		repository.TextWrite{Lang: "en", Title: &title, Summary: &text, Description: &text}); err != nil {
+		t.Fatal(err)
+	}
+	var updatedAt string
+	if err := db.GetContext(ctx, &updatedAt, `SELECT updated_at::text FROM opportunities WHERE id = $1`, id); err != nil {
+		t.Fatal(err)
+	}
+	last, err := s.LastChange(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.DeleteUser(ctx, writer.ID); err != nil {
+		t.Fatal(err)
+	}
+	var after string
+	if err := db.GetContext(ctx, &after, `SELECT updated_at::text FROM opportunities WHERE id = $1`, id); err != nil {
+		t.Fatal(err)
+	}
+	if after != updatedAt {
+		t.Errorf("erasure changed updated_at: %s -> %s", updatedAt, after)
+	}
+	if now, err := s.LastChange(ctx); err != nil || now != last {
+		t.Errorf("erasure wrote to the change log: %d -> %d (%v)", last, now, err)
+	}
+	if err := s.DeleteUser(ctx, owner.UserID); err != nil {
+		t.Fatal(err)
+	}
+	if now, err := s.LastChange(ctx); err != nil || now != last {
+		t.Errorf("erasing the creator wrote to the change log: %d -> %d (%v)", last, now, err)
+	}
+}

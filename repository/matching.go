@@ -164,20 +164,20 @@ func (s *Store) Recommend(ctx context.Context, in RecommendInput) ([]Recommendat
 				$5::numeric / eur_rate($6) AS ticket_min, $7::numeric / eur_rate($8) AS ticket_max),
 		parts AS (
 			SELECT c.id, c.published_at,
-				CASE WHEN cardinality(p.sectors) = 0 THEN 0.5
-					WHEN EXISTS (SELECT 1 FROM opportunity_sectors s WHERE s.opportunity_id = c.id AND s.sector_code = ANY(p.sectors)) THEN 1
-					ELSE 0 END AS sector,
+				-- The WHERE keeps only opportunities of a followed sector, when the profile follows any.
+				CASE WHEN cardinality(p.sectors) = 0 THEN 0.5 ELSE 1 END AS sector,
 				CASE WHEN cardinality(p.regions) = 0 OR c.region_code IS NULL THEN 0.5
 					WHEN c.region_code = ANY(p.regions) THEN 1 ELSE 0 END AS region,
 				CASE WHEN (p.ticket_min IS NULL AND p.ticket_max IS NULL) OR (c.min_investment IS NULL AND c.max_investment IS NULL) THEN 0.5
 					WHEN (p.ticket_max IS NULL OR c.min_investment IS NULL OR c.min_investment / xr.per_eur <= p.ticket_max)
 						AND (p.ticket_min IS NULL OR c.max_investment IS NULL OR c.max_investment / xr.per_eur >= p.ticket_min) THEN 1
 					ELSE 0 END AS ticket,
-				power(0.5, greatest(extract(epoch FROM now() - c.published_at), 0) / 86400 / $13) AS freshness
+				power(0.5::float8, greatest(extract(epoch FROM now() - c.published_at), 0)::float8 / 86400 / $13::float8) AS freshness
 			FROM opportunities c CROSS JOIN profile p
 			LEFT JOIN (SELECT DISTINCT ON (currency) currency, per_eur FROM exchange_rates ORDER BY currency, as_of DESC) xr
 				ON xr.currency = c.currency
-			WHERE c.status = 'published' AND ($1 = '' OR c.country_code = $1)
+			-- $1 cast to the column's type, so that the country index serves it.
+			WHERE c.status = 'published' AND ($1::text = '' OR c.country_code = $1::text::char(2))
 				AND ($2 = '' OR cardinality(c.investor_types) = 0 OR c.investor_types @> ARRAY[$2])
 				AND (cardinality(p.sectors) = 0 OR EXISTS (SELECT 1 FROM opportunity_sectors s
 					WHERE s.opportunity_id = c.id AND s.sector_code = ANY(p.sectors))))

@@ -48,9 +48,9 @@ func (s *Store) CreateOrganization(ctx context.Context, actorID string, in OrgIn
 	var id string
 	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
 		if err := tx.GetContext(ctx, &id, `
-			INSERT INTO organizations (slug, country_code, name, acronym, type, website, created_by)
-			VALUES ('org-' || replace(gen_random_uuid()::text, '-', ''), $1, $2, $3, $4, $5, $6) RETURNING id`,
-			in.Country, in.Name, in.Acronym, in.Type, in.Website, actorID); err != nil {
+			INSERT INTO organizations (slug, country_code, name, acronym, type, website)
+			VALUES ('org-' || replace(gen_random_uuid()::text, '-', ''), $1, $2, $3, $4, $5) RETURNING id`,
+			in.Country, in.Name, in.Acronym, in.Type, in.Website); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO organization_members (organization_id, user_id, role) VALUES ($1, $2, 'owner')`,
@@ -68,7 +68,7 @@ func (s *Store) CreateOrganization(ctx context.Context, actorID string, in OrgIn
 }
 
 func orgSnapshot(ctx context.Context, tx *sqlx.Tx, id string) (map[string]any, error) {
-	return jsonSnapshot(ctx, tx, `SELECT to_jsonb(o) - ARRAY['id', 'slug', 'created_at', 'updated_at', 'created_by']
+	return jsonSnapshot(ctx, tx, `SELECT to_jsonb(o) - ARRAY['id', 'slug', 'created_at', 'updated_at']
 		FROM organizations o WHERE o.id = $1`, id)
 }
 

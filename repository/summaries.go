@@ -59,7 +59,7 @@ func (s *Store) ContentSummaries(ctx context.Context, f SummaryFilter) ([]domain
 			where = strings.Join(common, " AND ")
 		}
 		// Each kind is read in its own index order and cut to the page before the merge.
-		parts[i] = `(SELECT '` + string(kind) + `' AS kind, c.id, c.slug, c.country_code, c.status, c.langs, c.review_note,
+		parts[i] = `(SELECT '` + string(k.kind) + `' AS kind, c.id, c.slug, c.country_code, c.status, c.langs, c.review_note,
 			c.submitted_at, c.updated_at, ` + sortCol + ` AS sort_at, c.organization_id,
 			coalesce(tr.lang, c.source_lang) AS lang, coalesce(tr.` + k.titleCol + `, '') AS title
 			FROM ` + k.table + ` c ` + pickTranslation(k.singular+"_translations", "t."+k.singular+"_id = c.id", langs) + `
