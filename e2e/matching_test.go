@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"maps"
 	"net/http"
 	"strings"
 	"testing"
@@ -35,7 +36,21 @@ func TestServerMatching(t *testing.T) {
 			t.Errorf("eligible (%s) lacks %q", eligible, want)
 		}
 	}
-	for _, raw := range answer["not_eligible"].([]any) {
+	poor := maps.Clone(situation)
+	poor["amount"] = map[string]any{"amount": "100.00", "currency": "EUR"}
+	poorAnswer := must(s.json(http.MethodPost, "/v1/eligibility?lang=en", poor, ""), http.StatusOK)
+	// With 100 EUR the minimums fail, each refusal with its reasons (checked below).
+	minimumFailed := false
+	for _, raw := range poorAnswer["not_eligible"].([]any) {
+		for _, f := range raw.(map[string]any)["failed"].([]any) {
+			minimumFailed = minimumFailed || f.(map[string]any)["code"] == "min_investment"
+		}
+	}
+	if !minimumFailed {
+		t.Errorf("with 100 EUR no minimum investment failed: %v", poorAnswer["not_eligible"])
+	}
+
+	for _, raw := range poorAnswer["not_eligible"].([]any) {
 		e := raw.(map[string]any)
 		failed := e["failed"].([]any)
 		if len(failed) == 0 {
