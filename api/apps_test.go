@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/diaspora-investor/marketplace/api"
 	"github.com/diaspora-investor/marketplace/internal/contract"
@@ -458,7 +459,8 @@ func TestSparseFieldsets(t *testing.T) {
 // status or header a route gives to a key and the document lacks fails here.
 func TestEveryRouteWithAKey(t *testing.T) {
 	t.Parallel()
-	a := newAPIWith(t, func(c *api.Config) { c.APIKeyQuota = 2 })
+	// An hour-long window: a minute boundary between a route's three requests would refill it.
+	a := newAPIWith(t, func(c *api.Config) { c.APIKeyQuota, c.QuotaWindow = 2, time.Hour })
 	ana := a.signUp("ana.everyroute@example.org")
 	first := func(list string) string {
 		t.Helper()
