@@ -120,7 +120,7 @@ func (s *server) register(c *fiber.Ctx) error {
 		return err
 	}
 	c.Status(fiber.StatusCreated)
-	c.Set(fiber.HeaderLocation, "/v1/me")
+	c.Set(fiber.HeaderLocation, s.link("/v1/me"))
 	v2 := s.newView(prefsWith(requestPrefs(c), user.Lang))
 	s.private(c, v2)
 	return s.sendJSON(c, v2.me(user))
@@ -251,16 +251,14 @@ func (s *server) refresh(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	userID, err := s.store.RotateRefreshToken(c.UserContext(), hashRefreshToken(in.RefreshToken), nextHash, time.Now().Add(refreshTTL))
+	// The user comes back from the rotating transaction: an account erased or re-keyed while
+	// this request ran is either seen here (401) or sees this token (and revokes it).
+	user, err := s.store.RotateRefreshToken(c.UserContext(), hashRefreshToken(in.RefreshToken), nextHash, time.Now().Add(refreshTTL))
 	if errors.Is(err, repository.ErrTokenInvalid) || errors.Is(err, repository.ErrTokenReused) {
 		e := unauthorized(true)
 		e.detailKey = "invalid_refresh_token"
 		return e
 	}
-	if err != nil {
-		return err
-	}
-	user, err := s.store.UserByID(c.UserContext(), userID)
 	if err != nil {
 		return err
 	}

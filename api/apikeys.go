@@ -118,8 +118,9 @@ func isAccountPath(path string) bool {
 	return path == "/v1/me" || strings.HasPrefix(path, "/v1/me/")
 }
 
-// withQuota counts the request against a quota and runs the rest of the chain. A 304 gives its
-// count back: revalidating costs the client nothing, so apps are encouraged to do it.
+// withQuota counts the request against a quota and runs the rest of the chain. A 304 earned
+// by a validator the server issued gives its count back: revalidating costs the client
+// nothing, so apps are encouraged to do it. `If-None-Match: *` or a made-up tag earns nothing.
 func (s *server) withQuota(c *fiber.Ctx, l rateLimit, key string) error {
 	if l.max <= 0 || l.window <= 0 {
 		return c.Next()
@@ -128,7 +129,8 @@ func (s *server) withQuota(c *fiber.Ctx, l rateLimit, key string) error {
 		return err
 	}
 	err := c.Next()
-	if err == nil && c.Response().StatusCode() == fiber.StatusNotModified {
+	free, _ := c.Locals(localFreeRevalidation).(bool)
+	if err == nil && free && c.Response().StatusCode() == fiber.StatusNotModified {
 		if err := s.store.RefundRateLimit(c.UserContext(), s.bucket(l, key), l.window); err != nil {
 			return err
 		}
@@ -235,7 +237,7 @@ func (s *server) createAPIKey(c *fiber.Ctx) error {
 		return err
 	}
 	c.Status(fiber.StatusCreated)
-	c.Set(fiber.HeaderLocation, "/v1/me/api-keys/"+k.ID)
+	c.Set(fiber.HeaderLocation, s.link("/v1/me/api-keys/"+k.ID))
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	c.Set(fiber.HeaderContentLanguage, s.langs.Interface(requestPrefs(c)))
 	return s.sendJSON(c, newAPIKeyJSON{apiKeyJSON: apiKeyView(k, time.Now()), Key: key})

@@ -17,6 +17,7 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/cors"
 	"github.com/gofiber/fiber/v2/middleware/recover"
 
+	marketplace "github.com/diaspora-investor/marketplace"
 	"github.com/diaspora-investor/marketplace/repository"
 )
 
@@ -42,7 +43,13 @@ type Config struct {
 	APIKeyQuota    int
 	AnonymousQuota int
 	QuotaWindow    time.Duration
+	// PublicURL (PUBLIC_URL, checked by ParsePublicURL) is the one source of absolute links:
+	// feeds, Link, Location, the served document's servers. Empty: links are relative.
+	PublicURL string
 }
+
+// headerLimit bounds the request line and headers together, in bytes.
+const headerLimit = 16 << 10
 
 // DefaultConfig are the settings used when the environment says nothing.
 func DefaultConfig() Config {
@@ -72,6 +79,7 @@ type server struct {
 	// "simple" for content in languages without a stemmer (Cabo Verdean Creole, kea).
 	searchLangs []string
 	trusted     []*net.IPNet // proxies whose X-Forwarded-For is believed
+	document    []byte       // openapi.yaml as served (see servedDocument)
 }
 
 // New builds the app over the store.
@@ -80,6 +88,7 @@ func New(cfg Config, store *repository.Store, langs *Languages, log *slog.Logger
 		tokens:      tokens{key: cfg.JWTSecret, now: time.Now},
 		searchLangs: append(slices.Clone(langs.Codes()), "simple"),
 		trusted:     parseTrusted(cfg.TrustedProxies),
+		document:    servedDocument(marketplace.OpenAPIDocument, cfg.PublicURL),
 		ready: readiness{check: func(ctx context.Context) (bool, error) {
 			return repository.MigrationsApplied(ctx, store.DB().DB)
 		}}}
@@ -94,8 +103,8 @@ func New(cfg Config, store *repository.Store, langs *Languages, log *slog.Logger
 		IdleTimeout:           cfg.IdleTimeout,
 		ErrorHandler:          s.errorHandler,
 		DisableStartupMessage: true,
-		// Room for a bearer token beside a browser's usual headers.
-		ReadBufferSize: 16 << 10,
+		// Room for a bearer token beside a browser's usual headers; more is a 431.
+		ReadBufferSize: headerLimit,
 		StrictRouting:  true,
 		CaseSensitive:  true,
 		JSONEncoder:    json.Marshal,

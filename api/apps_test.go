@@ -473,7 +473,7 @@ func TestEveryRouteWithAKey(t *testing.T) {
 		"PATCH /v1/me": true, "DELETE /v1/me": true, "POST /v1/me/password": true, "GET /v1/me/export": true,
 		"GET /v1/me/api-keys": true, "POST /v1/me/api-keys": true,
 		"GET /v1/me/api-keys/{id}": true, "DELETE /v1/me/api-keys/{id}": true,
-		"GET /v1/me/interests": true,
+		"GET /v1/me/interests": true, "GET /v1/me/invitations": true,
 	}
 	// Keys act for investors' apps: the writes they may make are these; agencies' and
 	// administrators' work (writes, private reads) needs the user's own sign-in.

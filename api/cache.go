@@ -150,7 +150,7 @@ func (s *server) cacheReads(c *fiber.Ctx) error {
 			c.Set(fiber.HeaderCacheControl, strings.Replace(string(c.Response().Header.Peek(fiber.HeaderCacheControl)), "public", "private", 1))
 		}
 		c.Set(fiber.HeaderETag, e.etag)
-		if etagMatches(c.Get(fiber.HeaderIfNoneMatch), e.etag) {
+		if revalidated(c, e.etag) {
 			c.Status(fiber.StatusNotModified)
 			return nil
 		}

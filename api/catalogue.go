@@ -3,7 +3,6 @@ package api
 import (
 	"context"
 	"errors"
-	"net/url"
 	"reflect"
 	"regexp"
 	"strconv"
@@ -32,17 +31,10 @@ func sendList[T any](s *server, c *fiber.Ctx, v *view, items []T, next *domain.C
 	if next != nil {
 		cursor := next.Encode()
 		body.NextCursor = &cursor
-		c.Set(fiber.HeaderLink, "<"+nextURL(c, cursor)+`>; rel="next"`)
+		c.Set(fiber.HeaderLink, "<"+s.nextURL(c, cursor)+`>; rel="next"`)
 	}
 	s.publicRead(c, v)
 	return s.sendJSON(c, body)
-}
-
-// nextURL is the request's own path and query with the cursor of the next page.
-func nextURL(c *fiber.Ctx, cursor string) string {
-	q, _ := url.ParseQuery(string(c.Context().QueryArgs().QueryString()))
-	q.Set("cursor", cursor)
-	return c.Path() + "?" + q.Encode()
 }
 
 func (s *server) listCountries(c *fiber.Ctx) error {

@@ -99,7 +99,7 @@ func (s *server) listChanges(c *fiber.Ctx) error {
 	body.ResumeCursor = changeCursor{last}.encode()
 	if more {
 		body.NextCursor = &body.ResumeCursor
-		c.Set(fiber.HeaderLink, "<"+nextURL(c, body.ResumeCursor)+`>; rel="next"`)
+		c.Set(fiber.HeaderLink, "<"+s.nextURL(c, body.ResumeCursor)+`>; rel="next"`)
 	}
 	s.publicRead(c, s.newView(requestPrefs(c)))
 	c.Set(fiber.HeaderContentLanguage, s.langs.Interface(requestPrefs(c)))
@@ -168,9 +168,10 @@ func (s *server) opportunityFeed(c *fiber.Ctx) error {
 	v := s.newView(prefs)
 	v.uses(country.Country.Lang)
 	lang := s.langs.Interface(prefs)
-	base := c.BaseURL()
+	// Links from PUBLIC_URL only (relative without it): this feed is shared by every reader.
+	base := s.cfg.PublicURL
 	self := base + c.Path() + "?lang=" + lang
-	feed := atomFeed{Lang: lang, ID: self,
+	feed := atomFeed{Lang: lang, ID: "urn:diaspora-marketplace:opportunities:" + code + ":" + lang,
 		Title:    s.langs.Message(lang, "feed.opportunities.title", map[string]any{"Country": country.Country.Name}),
 		Subtitle: s.langs.Message(lang, "feed.opportunities.subtitle", nil),
 		Updated:  time.Unix(0, 0).UTC().Format(time.RFC3339),

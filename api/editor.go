@@ -108,6 +108,8 @@ func deniedProblem(d domain.Decision, resource string) *apiError {
 		return forbidden("not_a_member")
 	case domain.RequiresOwner:
 		return forbidden("requires_owner")
+	case domain.IdentityNeedsAdmin:
+		return forbidden("identity_needs_admin")
 	case domain.WrongStatus:
 		return &apiError{status: fiber.StatusConflict, slug: "conflict", detailKey: "wrong_status"}
 	case domain.LastOwner:
@@ -132,6 +134,8 @@ func writeError(err error, resource string) error {
 		return &apiError{status: fiber.StatusConflict, slug: "conflict", detailKey: "source_language"}
 	case errors.Is(err, repository.ErrTranslationNotFound):
 		return notFound("translation")
+	case errors.Is(err, repository.ErrIdentityTaken):
+		return &apiError{status: fiber.StatusConflict, slug: "conflict", detailKey: "identity_taken"}
 	}
 	return err
 }
@@ -437,7 +441,7 @@ func (r contentRoutes[T, J, D]) createHandler(s *server) fiber.Handler {
 		if err != nil {
 			return writeError(err, r.resource)
 		}
-		c.Location("/v1/" + string(r.kind) + "/" + id)
+		c.Location(s.link("/v1/" + string(r.kind) + "/" + id))
 		return r.editorView(s, c, id, fiber.StatusCreated, nil)
 	}
 }
@@ -755,7 +759,7 @@ func (s *server) sendHistory(c *fiber.Ctx, entityID, orgID string) error {
 	if more {
 		cursor := domain.SeqCursor{List: list, Seq: events[len(events)-1].ID}.Encode()
 		body.NextCursor = &cursor
-		c.Set(fiber.HeaderLink, "<"+nextURL(c, cursor)+`>; rel="next"`)
+		c.Set(fiber.HeaderLink, "<"+s.nextURL(c, cursor)+`>; rel="next"`)
 	}
 	s.private(c, v)
 	return s.sendJSON(c, body)

@@ -129,7 +129,7 @@ func (s *server) sendInterest(c *fiber.Ctx) error {
 	if replayed {
 		c.Set("Idempotent-Replayed", "true")
 	}
-	c.Location("/v1/interests/" + it.ID)
+	c.Location(s.link("/v1/interests/" + it.ID))
 	c.Status(fiber.StatusCreated)
 	return s.sendInterestView(c, it)
 }

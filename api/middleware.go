@@ -18,6 +18,7 @@ import (
 const (
 	localRequestID = "request_id"
 	localPrefs     = "langs"
+	localObserved  = "observed" // the request went through observe, which logs and counts it
 )
 
 var requestIDPattern = regexp.MustCompile(`^[A-Za-z0-9._:-]{1,64}$`)
@@ -93,24 +94,44 @@ func requestPrefs(c *fiber.Ctx) []string {
 // status is known: one structured log line and the latency histogram.
 func (s *server) observe(c *fiber.Ctx) error {
 	start := time.Now()
+	c.Locals(localObserved, true)
 	if err := c.Next(); err != nil {
 		if err := s.errorHandler(c, err); err != nil {
 			return err
 		}
 	}
+	s.record(c, time.Since(start))
+	return nil
+}
+
+// record writes the log line and the metric of an answered request.
+func (s *server) record(c *fiber.Ctx, elapsed time.Duration) {
 	status := c.Response().StatusCode()
-	elapsed := time.Since(start)
 	s.log.Info("request", "request_id", requestID(c), "method", c.Method(), "path", c.Path(),
 		"status", status, "duration_ms", float64(elapsed.Microseconds())/1000,
 		"bytes", len(c.Response().Body()))
 	// The route template, not the path, keeps the number of series bounded. A request no route
-	// matched ends on a middleware, whose path is "/".
+	// matched ends on a middleware, whose path is "/". Route templates belong to the app.
 	route := c.Route().Path
-	if route == "/" {
-		route = "unmatched"
+	if observed, _ := c.Locals(localObserved).(bool); route == "/" || !observed {
+		route = "unmatched" // without a matched route, Fiber names the raw path: unbounded
 	}
-	s.metrics.duration.WithLabelValues(c.Method(), route, strconv.Itoa(status)).Observe(elapsed.Seconds())
-	return nil
+	s.metrics.duration.WithLabelValues(methodLabel(c.Method()), route, strconv.Itoa(status)).Observe(elapsed.Seconds())
+}
+
+// methodLabel is the method as a label that outlives the request. Fiber's c.Method() (like
+// every string Fiber hands out) points into fasthttp's buffer, which the next request on the
+// same connection overwrites; Prometheus keeps label values for ever, so a kept c.Method()
+// turned "GET" into "GETCH" and broke /metrics. A fixed set of constants also bounds the
+// number of series whatever method a client invents.
+func methodLabel(method string) string {
+	for _, m := range []string{fiber.MethodGet, fiber.MethodHead, fiber.MethodPost, fiber.MethodPut,
+		fiber.MethodPatch, fiber.MethodDelete, fiber.MethodOptions} {
+		if method == m {
+			return m
+		}
+	}
+	return "other"
 }
 
 // metrics are the Prometheus series the API exports at /metrics.
@@ -173,7 +194,7 @@ func conditional(c *fiber.Ctx) error {
 		etag = `W/"` + strconv.FormatUint(h.Sum64(), 36) + "-" + strconv.Itoa(len(body)) + `"`
 		c.Set(fiber.HeaderETag, etag)
 	}
-	if etagMatches(c.Get(fiber.HeaderIfNoneMatch), etag) {
+	if revalidated(c, etag) {
 		c.Status(fiber.StatusNotModified)
 		c.Response().ResetBody()
 		c.Response().Header.Del(fiber.HeaderContentLength)
@@ -181,23 +202,35 @@ func conditional(c *fiber.Ctx) error {
 	return nil
 }
 
-// cacheable says whether answers on path are worth revalidating: not the probes and metrics,
-// which must be read afresh each time.
-func cacheable(path string) bool {
-	return path != "/healthz" && path != "/readyz" && path != "/metrics"
-}
+// localFreeRevalidation marks a 304 earned by a validator the server issued: only such a 304
+// gives its quota count back (withQuota).
+const localFreeRevalidation = "free_revalidation"
 
-// etagMatches applies If-None-Match's weak comparison: a list of tags, or *.
-func etagMatches(header, etag string) bool {
+// revalidated says whether If-None-Match matches etag, so that the answer is a 304. A match by
+// one of the listed tags (a validator this server issued) makes the 304 free; `If-None-Match: *`
+// matches any existing representation, as HTTP says, but the client proved nothing: it counts,
+// or anyone could read every costly search for free.
+func revalidated(c *fiber.Ctx, etag string) bool {
+	header := c.Get(fiber.HeaderIfNoneMatch)
 	if header == "" {
 		return false
 	}
 	want := strings.TrimPrefix(etag, "W/")
+	matched := false
 	for _, candidate := range strings.Split(header, ",") {
 		candidate = strings.TrimSpace(candidate)
-		if candidate == "*" || strings.TrimPrefix(candidate, "W/") == want {
+		if candidate == "*" {
+			matched = true
+		} else if strings.TrimPrefix(candidate, "W/") == want {
+			c.Locals(localFreeRevalidation, true)
 			return true
 		}
 	}
-	return false
+	return matched
+}
+
+// cacheable says whether answers on path are worth revalidating: not the probes and metrics,
+// which must be read afresh each time.
+func cacheable(path string) bool {
+	return path != "/healthz" && path != "/readyz" && path != "/metrics"
 }

@@ -9,8 +9,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/swaggest/swgui"
 	"github.com/swaggest/swgui/v5emb"
-
-	marketplace "github.com/diaspora-investor/marketplace"
 )
 
 func (s *server) healthz(c *fiber.Ctx) error {
@@ -48,7 +46,7 @@ func (s *server) metricsHandler() fiber.Handler {
 func (s *server) openAPI(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderContentType, "application/yaml")
 	c.Set(fiber.HeaderCacheControl, "public, max-age=300")
-	return c.Send(marketplace.OpenAPIDocument)
+	return c.Send(s.document)
 }
 
 // docs serves Swagger UI, whose assets are embedded in the binary: the page works offline.

@@ -1,7 +1,6 @@
 package api
 
 import (
-	"errors"
 	"strings"
 	"time"
 
@@ -102,7 +101,7 @@ func (s *server) createOrganization(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	c.Location("/v1/organizations/" + id)
+	c.Location(s.link("/v1/organizations/" + id))
 	return s.sendOrganization(c, id, fiber.StatusCreated)
 }
 
@@ -247,7 +246,7 @@ func sendPrivateList[T any](s *server, c *fiber.Ctx, v *view, items []T, next *d
 	if next != nil {
 		cursor := next.Encode()
 		body.NextCursor = &cursor
-		c.Set(fiber.HeaderLink, "<"+nextURL(c, cursor)+`>; rel="next"`)
+		c.Set(fiber.HeaderLink, "<"+s.nextURL(c, cursor)+`>; rel="next"`)
 	}
 	s.private(c, v)
 	return s.sendJSON(c, body)
@@ -268,7 +267,8 @@ func (s *server) verifyOrganization(verified bool) fiber.Handler {
 }
 
 // patchOrganization: PATCH /v1/organizations/{id} {"name", "acronym", "website"}, by owners
-// and administrators; country and type are fixed once verified (ask an administrator).
+// and administrators; once the organization is verified, by administrators only (its
+// identity is what verification vouches for). Country and type are fixed.
 func (s *server) patchOrganization(c *fiber.Ctx) error {
 	org, actor, err := s.orgFor(c, domain.OrgEdit, true)
 	if err != nil {
@@ -291,7 +291,7 @@ func (s *server) patchOrganization(c *fiber.Ctx) error {
 	if err := k.v.err("invalid-body"); err != nil {
 		return err
 	}
-	if err := s.store.UpdateOrganization(c.UserContext(), actor.UserID, org.ID, k.w.Columns); err != nil {
+	if err := s.store.UpdateOrganization(c.UserContext(), actor.UserID, org.ID, k.w.Columns, actor.Admin); err != nil {
 		return writeError(err, "organization")
 	}
 	return s.sendOrganization(c, org.ID, fiber.StatusOK)
@@ -313,58 +313,6 @@ func (s *server) listMembers(c *fiber.Ctx) error {
 		items[i] = memberJSON{UserID: m.UserID, Email: m.Email, Name: m.Name, Role: v.label(domain.MemberRoles, m.Role), AddedAt: m.AddedAt.UTC()}
 	}
 	return sendPrivateList(s, c, v, items, nil)
-}
-
-// addMember: POST /v1/organizations/{id}/members {"email", "role"}, by owners and
-// administrators; it also changes the role of a member.
-func (s *server) addMember(c *fiber.Ctx) error {
-	org, actor, err := s.orgFor(c, domain.OrgManageMembers, true)
-	if err != nil {
-		return err
-	}
-	var in struct {
-		Email string `json:"email"`
-		Role  string `json:"role"`
-	}
-	if err := decodeBody(c, &in); err != nil {
-		return err
-	}
-	var v invalid
-	email := domain.NormalizeEmail(in.Email)
-	if email == "" {
-		v.add("email", "body", "invalid_email", nil)
-	}
-	if in.Role == "" {
-		in.Role = domain.RoleMember
-	}
-	if !domain.MemberRoles.Has(in.Role) {
-		v.add("role", "body", "unknown_code", map[string]any{"Value": truncate(in.Role), "Allowed": strings.Join(domain.MemberRoles.Codes, ", ")})
-	}
-	if err := v.err("invalid-body"); err != nil {
-		return err
-	}
-	userID, err := s.store.AddMember(c.UserContext(), actor.UserID, org.ID, email, in.Role)
-	if errors.Is(err, repository.ErrNotFound) {
-		return &apiError{status: fiber.StatusNotFound, slug: "not-found", detailKey: "account_not_found"}
-	}
-	if err != nil {
-		return writeError(err, "organization")
-	}
-	members, err := s.store.Members(c.UserContext(), org.ID)
-	if err != nil {
-		return err
-	}
-	view := s.newView(requestPrefs(c))
-	for _, m := range members {
-		if m.UserID == userID {
-			c.Location("/v1/organizations/" + org.ID + "/members/" + m.UserID)
-			s.private(c, view)
-			c.Status(fiber.StatusCreated)
-			return s.sendJSON(c, memberJSON{UserID: m.UserID, Email: m.Email, Name: m.Name,
-				Role: view.label(domain.MemberRoles, m.Role), AddedAt: m.AddedAt.UTC()})
-		}
-	}
-	return errors.New("added member not found")
 }
 
 // removeMember: DELETE /v1/organizations/{id}/members/{user_id}, by owners and

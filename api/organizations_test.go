@@ -24,30 +24,34 @@ func TestOrganizationMembership(t *testing.T) {
 		http.StatusBadRequest, "/problems/invalid-body")
 	problemOf(t, a.send(http.MethodPost, "/v1/organizations", map[string]any{"name": "X", "country": "CV", "type": "ngo"}), http.StatusUnauthorized, "/problems/unauthorized")
 
-	// The owner adds a member; members see each other; outsiders do not see an unverified one.
-	r := a.send(http.MethodPost, members, map[string]any{"email": "BIA@agency.cv"}, bearer(ana.access)...)
-	expect(t, r, http.StatusCreated)
-	if m := r.json(t); m["user_id"] != bia.id || m["role"].(map[string]any)["code"] != "member" {
-		t.Errorf("member %v", m)
-	}
+	// The owner invites a member, who accepts; members see each other; outsiders do not see an
+	// unverified one.
+	a.join(ana, bia, "")
 	list := a.get(members, bearer(bia.access)...).items(t)
-	if len(list) != 2 || list[0]["role"].(map[string]any)["code"] != "owner" {
+	if len(list) != 2 || list[0]["role"].(map[string]any)["code"] != "owner" || list[1]["user_id"] != bia.id {
 		t.Errorf("members %v", list)
 	}
 	expect(t, a.get(members, bearer(caio.access)...), http.StatusNotFound)
 	expect(t, a.get("/v1/organizations/"+ana.org, bearer(caio.access)...), http.StatusNotFound)
-	// A plain member cannot manage members; an unknown e-mail is a 404.
-	problemOf(t, a.send(http.MethodPost, members, map[string]any{"email": "caio@example.org"}, bearer(bia.access)...), http.StatusForbidden, "/problems/forbidden")
-	problemOf(t, a.send(http.MethodPost, members, map[string]any{"email": "nobody@example.org"}, bearer(ana.access)...), http.StatusNotFound, "/problems/not-found")
-	problemOf(t, a.send(http.MethodPost, members, map[string]any{"email": "caio@example.org", "role": "boss"}, bearer(ana.access)...), http.StatusBadRequest, "/problems/invalid-body")
+	// A plain member cannot manage members; a bad role is a 400.
+	invitations := "/v1/organizations/" + ana.org + "/invitations"
+	problemOf(t, a.send(http.MethodPost, invitations, map[string]any{"email": "caio@example.org"}, bearer(bia.access)...), http.StatusForbidden, "/problems/forbidden")
+	problemOf(t, a.send(http.MethodPost, invitations, map[string]any{"email": "caio@example.org", "role": "boss"}, bearer(ana.access)...), http.StatusBadRequest, "/problems/invalid-body")
+	problemOf(t, a.send(http.MethodPost, invitations, map[string]any{"email": "bia@agency.cv"}, bearer(ana.access)...), http.StatusConflict, "/problems/conflict")
 	// The last owner cannot leave or be demoted; once there is another owner, they can.
 	problemOf(t, a.send(http.MethodDelete, members+"/"+ana.id, nil, bearer(ana.access)...), http.StatusConflict, "/problems/conflict")
-	problemOf(t, a.send(http.MethodPost, members, map[string]any{"email": "ana@agency.cv", "role": "member"}, bearer(ana.access)...), http.StatusConflict, "/problems/conflict")
-	expect(t, a.send(http.MethodPost, members, map[string]any{"email": "bia@agency.cv", "role": "owner"}, bearer(ana.access)...), http.StatusCreated)
+	problemOf(t, a.send(http.MethodPatch, members+"/"+ana.id, map[string]any{"role": "member"}, bearer(ana.access)...), http.StatusConflict, "/problems/conflict")
+	problemOf(t, a.send(http.MethodPatch, members+"/"+bia.id, map[string]any{"role": "boss"}, bearer(ana.access)...), http.StatusBadRequest, "/problems/invalid-body")
+	problemOf(t, a.send(http.MethodPatch, members+"/"+caio.id, map[string]any{"role": "owner"}, bearer(ana.access)...), http.StatusNotFound, "/problems/not-found")
+	r := a.send(http.MethodPatch, members+"/"+bia.id, map[string]any{"role": "owner"}, bearer(ana.access)...)
+	expect(t, r, http.StatusOK)
+	if r.json(t)["role"].(map[string]any)["code"] != "owner" {
+		t.Errorf("after the role change %s", r.body)
+	}
 	expect(t, a.send(http.MethodDelete, members+"/"+ana.id, nil, bearer(ana.access)...), http.StatusNoContent)
 	expect(t, a.get(members, bearer(ana.access)...), http.StatusNotFound)
 	// A member leaves by themselves; someone else's membership is not theirs to end.
-	expect(t, a.send(http.MethodPost, members, map[string]any{"email": "caio@example.org"}, bearer(bia.access)...), http.StatusCreated)
+	a.join(agent{account: bia.account, id: bia.id, org: ana.org}, caio, "")
 	problemOf(t, a.send(http.MethodDelete, members+"/"+bia.id, nil, bearer(caio.access)...), http.StatusForbidden, "/problems/forbidden")
 	expect(t, a.send(http.MethodDelete, members+"/"+caio.id, nil, bearer(caio.access)...), http.StatusNoContent)
 
@@ -82,7 +86,7 @@ func TestOrganizationMembership(t *testing.T) {
 	for _, e := range a.get("/v1/organizations/"+ana.org+"/history?limit=100", bearer(bia.access)...).items(t) {
 		actions = append(actions, e["action"].(map[string]any)["code"].(string))
 	}
-	want := []string{"create", "add_member", "add_member", "remove_member", "add_member", "remove_member", "verify", "unverify"}
+	want := []string{"create", "invite", "add_member", "change_role", "remove_member", "invite", "add_member", "remove_member", "verify", "unverify"}
 	if !slices.Equal(actions, want) {
 		t.Errorf("history %v, want %v", actions, want)
 	}
@@ -144,7 +148,7 @@ func TestOrganizationEdit(t *testing.T) {
 	a := newAPI(t)
 	ana := a.founder("ana@agency.cv", "Agência")
 	bia := a.user("bia@agency.cv")
-	expect(t, a.send(http.MethodPost, "/v1/organizations/"+ana.org+"/members", map[string]any{"email": "bia@agency.cv"}, bearer(ana.access)...), http.StatusCreated)
+	a.join(ana, bia, "")
 	path := "/v1/organizations/" + ana.org
 	r := a.send(http.MethodPatch, path, map[string]any{"name": "Agência Nacional", "acronym": "AN", "website": "https://an.cv"}, bearer(ana.access)...)
 	expect(t, r, http.StatusOK)

@@ -105,6 +105,13 @@ func (s *server) errorHandler(c *fiber.Ctx, err error) error {
 		s.log.ErrorContext(c.UserContext(), "request failed", "request_id", requestID(c),
 			"method", c.Method(), "path", c.Path(), "status", e.status, "error", e.Error())
 	}
+	if observed, _ := c.Locals(localObserved).(bool); !observed {
+		// Refused by the server before any middleware ran (headers too large, a body over the
+		// limit, a read timeout): logged and counted like every other answer all the same.
+		err := s.writeProblem(c, e)
+		s.record(c, 0)
+		return err
+	}
 	return s.writeProblem(c, e)
 }
 
@@ -120,6 +127,8 @@ func (s *server) fromFiberError(c *fiber.Ctx, fe *fiber.Error) *apiError {
 		return problem(fe.Code, "payload-too-large", map[string]any{"Limit": s.cfg.BodyLimit})
 	case fiber.StatusRequestTimeout:
 		return problem(fe.Code, "timeout", nil)
+	case fiber.StatusRequestHeaderFieldsTooLarge:
+		return problem(fe.Code, "header-too-large", map[string]any{"Limit": headerLimit})
 	case fiber.StatusUnsupportedMediaType:
 		return problem(fe.Code, "unsupported-media-type", nil)
 	case fiber.StatusTooManyRequests:

@@ -46,6 +46,9 @@ func (s *server) routes(app *fiber.App) {
 	v1.Put("/me/saved/:opportunity_id", s.saveOpportunity)
 	v1.Delete("/me/saved/:opportunity_id", s.unsaveOpportunity)
 	v1.Get("/me/interests", s.myInterests)
+	v1.Get("/me/invitations", s.myInvitations)
+	v1.Post("/me/invitations/:invitation_id/accept", s.answerInvitation(true))
+	v1.Post("/me/invitations/:invitation_id/decline", s.answerInvitation(false))
 
 	// Agencies and administrators: organizations, content writing, the workflow, interests.
 	v1.Get("/organizations", s.listOrganizations)
@@ -55,8 +58,11 @@ func (s *server) routes(app *fiber.App) {
 	v1.Post("/organizations/:id/verify", s.verifyOrganization(true))
 	v1.Post("/organizations/:id/unverify", s.verifyOrganization(false))
 	v1.Get("/organizations/:id/members", s.listMembers)
-	v1.Post("/organizations/:id/members", s.addMember)
+	v1.Patch("/organizations/:id/members/:user_id", s.changeRole)
 	v1.Delete("/organizations/:id/members/:user_id", s.removeMember)
+	v1.Get("/organizations/:id/invitations", s.listInvitations)
+	v1.Post("/organizations/:id/invitations", s.invite)
+	v1.Delete("/organizations/:id/invitations/:invitation_id", s.revokeInvitation)
 	v1.Get("/organizations/:id/content", s.orgContent)
 	v1.Get("/organizations/:id/interests", s.orgInterests)
 	v1.Get("/organizations/:id/history", s.orgHistory)

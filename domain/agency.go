@@ -114,3 +114,26 @@ type Interest struct {
 // expression of interest.
 var ShareableFields = []string{"display_name", "email", "origin_country", "residence_country",
 	"investor_type", "legal_form", "sectors", "ticket"}
+
+// Invitation asks the holder of an e-mail address to join an organization with a role. Nobody
+// becomes a member without accepting one.
+type Invitation struct {
+	ID           string
+	Organization OrgRef
+	Email        string
+	Role         string
+	// Status is pending, accepted, declined or revoked; a pending invitation past ExpiresAt
+	// reads as expired.
+	Status     string
+	CreatedAt  time.Time
+	ExpiresAt  time.Time
+	AnsweredAt *time.Time
+}
+
+// InvitationStatus is the status as a reader should see it at now.
+func (i Invitation) InvitationStatus(now time.Time) string {
+	if i.Status == "pending" && !now.Before(i.ExpiresAt) {
+		return "expired"
+	}
+	return i.Status
+}

@@ -53,6 +53,9 @@ const (
 	NotAMember             // the user belongs to no organization that may post here: 403
 	LastOwner              // an organization keeps at least one owner: 409
 	RequiresOwner          // only an owner (or an administrator) may do this: 403
+	// IdentityNeedsAdmin: a verified organization's name, acronym and website are what the
+	// verification vouches for; only an administrator changes them: 403.
+	IdentityNeedsAdmin
 )
 
 // Membership is a user's place in one organization.

@@ -438,8 +438,12 @@ func TestKilledDuringWritesLosesNothingAcknowledged(t *testing.T) {
 			if _, ok := call(http.MethodPost, "/v1/organizations/"+orgID+"/verify", nil, adminToken, addr, http.StatusOK); !ok {
 				return
 			}
-			if _, ok := call(http.MethodPost, "/v1/organizations/"+orgID+"/members", map[string]any{"email": second.name + "@example.org"},
-				first.token, addr, http.StatusCreated); !ok {
+			inv, ok := call(http.MethodPost, "/v1/organizations/"+orgID+"/invitations", map[string]any{"email": second.name + "@example.org"},
+				first.token, addr, http.StatusCreated)
+			if !ok {
+				return
+			}
+			if _, ok := call(http.MethodPost, "/v1/me/invitations/"+inv["id"].(string)+"/accept", nil, second.token, addr, http.StatusOK); !ok {
 				return
 			}
 			var items []crashItem

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"slices"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -19,9 +20,12 @@ var (
 	ErrTokenReused  = errors.New("refresh token reused")
 )
 
-func isUniqueViolation(err error) bool {
+// isUniqueViolation reports a unique violation, of one of the named constraints when any are
+// named.
+func isUniqueViolation(err error, constraints ...string) bool {
 	var pqErr *pq.Error
-	return errors.As(err, &pqErr) && pqErr.Code == "23505"
+	return errors.As(err, &pqErr) && pqErr.Code == "23505" &&
+		(len(constraints) == 0 || slices.Contains(constraints, pqErr.Constraint))
 }
 
 const userColumns = `id, email, password_hash, role, display_name, lang, password_changed_at, token_version, created_at, updated_at`
@@ -131,13 +135,16 @@ func (s *Store) CreateRefreshToken(ctx context.Context, userID, familyID string,
 // RotateRefreshToken spends the token of oldHash and stores newHash as its successor, returning
 // the user. A token used a second time revokes its whole family (ErrTokenReused): one of the
 // two users of that token is a thief.
-func (s *Store) RotateRefreshToken(ctx context.Context, oldHash, newHash []byte, expires time.Time) (string, error) {
-	var userID string
+func (s *Store) RotateRefreshToken(ctx context.Context, oldHash, newHash []byte, expires time.Time) (*domain.User, error) {
+	var owner *domain.User
 	var reused bool
 	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
 		// Lock the user first, as logout, password change and erasure do, so that none of them
-		// can miss the token this rotation is about to create.
-		if err := lockTokenOwner(ctx, tx, oldHash); err != nil {
+		// can miss the token this rotation is about to create. The user read here, under the
+		// lock, is the one the new tokens are issued for: a second read after commit could
+		// find the account erased or its password changed in between.
+		var err error
+		if owner, err = lockTokenOwner(ctx, tx, oldHash); err != nil {
 			return err
 		}
 		var t struct {
@@ -148,7 +155,7 @@ func (s *Store) RotateRefreshToken(ctx context.Context, oldHash, newHash []byte,
 			UsedAt    *time.Time `db:"used_at"`
 			RevokedAt *time.Time `db:"revoked_at"`
 		}
-		err := tx.GetContext(ctx, &t, `
+		err = tx.GetContext(ctx, &t, `
 			SELECT id, user_id, family_id, expires_at, used_at, revoked_at FROM refresh_tokens
 			WHERE token_hash = $1 FOR UPDATE`, oldHash)
 		if errors.Is(err, sql.ErrNoRows) {
@@ -173,32 +180,37 @@ func (s *Store) RotateRefreshToken(ctx context.Context, oldHash, newHash []byte,
 			t.UserID, t.FamilyID, newHash, expires); err != nil {
 			return err
 		}
-		userID = t.UserID
 		return nil
 	})
 	if err == nil && reused {
 		// The revocation above is committed; only then is the reuse reported.
-		return "", ErrTokenReused
+		return nil, ErrTokenReused
 	}
-	return userID, err
+	if err != nil {
+		return nil, err
+	}
+	return owner, nil
 }
 
-// lockTokenOwner locks the row of the user a refresh token belongs to; ErrTokenInvalid when
+// lockTokenOwner locks and returns the user a refresh token belongs to; ErrTokenInvalid when
 // the token or its user is unknown.
-func lockTokenOwner(ctx context.Context, tx *sqlx.Tx, hash []byte) error {
-	var id string
-	err := tx.GetContext(ctx, &id, `
-		SELECT u.id FROM users u WHERE u.id = (SELECT user_id FROM refresh_tokens WHERE token_hash = $1) FOR UPDATE`, hash)
+func lockTokenOwner(ctx context.Context, tx *sqlx.Tx, hash []byte) (*domain.User, error) {
+	var u domain.User
+	err := tx.GetContext(ctx, &u, `
+		SELECT `+userColumns+` FROM users WHERE id = (SELECT user_id FROM refresh_tokens WHERE token_hash = $1) FOR UPDATE`, hash)
 	if errors.Is(err, sql.ErrNoRows) {
-		return ErrTokenInvalid
+		return nil, ErrTokenInvalid
 	}
-	return err
+	if err != nil {
+		return nil, err
+	}
+	return &u, nil
 }
 
 // RevokeRefreshFamily revokes the family of a token (logout). Unknown tokens are ignored.
 func (s *Store) RevokeRefreshFamily(ctx context.Context, hash []byte) error {
 	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
-		if err := lockTokenOwner(ctx, tx, hash); err != nil {
+		if _, err := lockTokenOwner(ctx, tx, hash); err != nil {
 			return err
 		}
 		_, err := tx.ExecContext(ctx, `

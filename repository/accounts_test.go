@@ -52,8 +52,8 @@ func TestRefreshTokenRotationAndReuse(t *testing.T) {
 	if err := s.CreateRefreshToken(ctx, u.ID, "", []byte("first"), later); err != nil {
 		t.Fatal(err)
 	}
-	if id, err := s.RotateRefreshToken(ctx, []byte("first"), []byte("second"), later); err != nil || id != u.ID {
-		t.Fatalf("rotate: %s %v", id, err)
+	if owner, err := s.RotateRefreshToken(ctx, []byte("first"), []byte("second"), later); err != nil || owner.ID != u.ID {
+		t.Fatalf("rotate: %v %v", owner, err)
 	}
 	if _, err := s.RotateRefreshToken(ctx, []byte("first"), []byte("third"), later); !errors.Is(err, repository.ErrTokenReused) {
 		t.Errorf("reuse: %v", err)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/diaspora-investor/marketplace/domain"
 	"github.com/diaspora-investor/marketplace/repository"
@@ -143,7 +144,11 @@ func TestErasureKeepsPublicContent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.AddMember(ctx, owner.UserID, org, "writer@agency.cv", domain.RoleMember); err != nil {
+	inv, err := s.Invite(ctx, owner.UserID, org, "writer@agency.cv", domain.RoleMember, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.AnswerInvitation(ctx, writer, inv.ID, true); err != nil {
 		t.Fatal(err)
 	}
 	actor, err := s.Actor(ctx, writer)

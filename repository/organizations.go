@@ -223,49 +223,6 @@ func (s *Store) AllInterests(ctx context.Context, investorID string, langs []str
 	}
 }
 
-// AddMember makes the account with the e-mail a member (or changes its role); ErrNotFound
-// when no account has it.
-func (s *Store) AddMember(ctx context.Context, actorID, orgID, email, role string) (string, error) {
-	var userID string
-	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
-		if err := lockOrg(ctx, tx, orgID); err != nil {
-			return err
-		}
-		err := tx.GetContext(ctx, &userID, `SELECT id FROM users WHERE lower(email) = lower($1)`, email)
-		if errors.Is(err, sql.ErrNoRows) {
-			return ErrNotFound
-		}
-		if err != nil {
-			return err
-		}
-		var before *string
-		if err := tx.GetContext(ctx, &before, `SELECT (SELECT role FROM organization_members WHERE organization_id = $1 AND user_id = $2)`,
-			orgID, userID); err != nil {
-			return err
-		}
-		if before != nil && *before == role {
-			return nil
-		}
-		if before != nil && *before == domain.RoleOwner {
-			if err := keepAnOwner(ctx, tx, orgID, userID); err != nil {
-				return err
-			}
-		}
-		if _, err := tx.ExecContext(ctx, `
-			INSERT INTO organization_members (organization_id, user_id, role) VALUES ($1, $2, $3)
-			ON CONFLICT (organization_id, user_id) DO UPDATE SET role = EXCLUDED.role`, orgID, userID, role); err != nil {
-			return err
-		}
-		var was any
-		if before != nil {
-			was = *before
-		}
-		return writeAudit(ctx, tx, auditEvent{actor: actorID, entity: "organization", entityID: orgID, orgID: orgID,
-			action: "add_member", changes: map[string]domain.FieldChange{"member:" + userID: {Before: was, After: role}}})
-	})
-	return userID, err
-}
-
 // RemoveMember ends a membership; the last owner cannot leave.
 func (s *Store) RemoveMember(ctx context.Context, actorID, orgID, userID string) error {
 	return s.inTx(ctx, func(tx *sqlx.Tx) error {
@@ -326,6 +283,11 @@ func (s *Store) SetVerified(ctx context.Context, actorID, orgID string, verified
 		if err != nil {
 			return err
 		}
+		if verified {
+			if err := identityFree(ctx, tx, orgID); err != nil {
+				return err
+			}
+		}
 		if _, err := tx.ExecContext(ctx, `UPDATE organizations SET verified = $2,
 			verified_at = CASE WHEN $2 THEN coalesce(verified_at, now()) END, updated_at = now() WHERE id = $1`, orgID, verified); err != nil {
 			return err
@@ -347,9 +309,50 @@ func (s *Store) SetVerified(ctx context.Context, actorID, orgID string, verified
 	})
 }
 
+// ErrIdentityTaken: another verified organization of the same country has this name or
+// acronym.
+var ErrIdentityTaken = errors.New("a verified organization of this country already has this name or acronym")
+
+// identityChanges says whether writing cols would change any of the organization's values.
+func identityChanges(before map[string]any, cols map[string]any) bool {
+	for col, v := range cols {
+		if p, ok := v.(*string); ok {
+			if p == nil {
+				v = nil
+			} else {
+				v = *p
+			}
+		}
+		if v != before[col] {
+			return true
+		}
+	}
+	return false
+}
+
+// identityFree checks, under the organization's lock, that no other verified organization of
+// its country has its name or acronym (the unique indexes of migration 00009 are the backstop).
+func identityFree(ctx context.Context, tx *sqlx.Tx, orgID string) error {
+	var taken bool
+	if err := tx.GetContext(ctx, &taken, `
+		SELECT EXISTS (SELECT 1 FROM organizations o, organizations other
+			WHERE o.id = $1 AND other.id <> o.id AND other.verified
+			AND coalesce(other.country_code, '--') = coalesce(o.country_code, '--')
+			AND (lower(other.name) = lower(o.name) OR lower(other.acronym) = lower(o.acronym)))`, orgID); err != nil {
+		return err
+	}
+	if taken {
+		return ErrIdentityTaken
+	}
+	return nil
+}
+
 // UpdateOrganization changes an organization's name, acronym or website (columns checked by
-// the caller: name, acronym, website); an unchanged write records nothing.
-func (s *Store) UpdateOrganization(ctx context.Context, actorID, orgID string, cols map[string]any) error {
+// the caller: name, acronym, website); an unchanged write records nothing. These are the
+// identity that verification vouches for: once verified, only an administrator (byAdmin)
+// changes them, and never into another verified organization's name or acronym. Before, the
+// owner of a verified agency could rename it into a regulator and publish at once "as" it.
+func (s *Store) UpdateOrganization(ctx context.Context, actorID, orgID string, cols map[string]any, byAdmin bool) error {
 	return s.inTx(ctx, func(tx *sqlx.Tx) error {
 		if err := lockOrg(ctx, tx, orgID); err != nil {
 			return err
@@ -368,8 +371,15 @@ func (s *Store) UpdateOrganization(ctx context.Context, actorID, orgID string, c
 		if len(sets) == 0 {
 			return nil
 		}
+		// Decided on the row as locked: a verification granted meanwhile is seen.
+		if verified, _ := before["verified"].(bool); verified && !byAdmin && identityChanges(before, cols) {
+			return domain.Denied{Decision: domain.IdentityNeedsAdmin}
+		}
 		if _, err := tx.ExecContext(ctx, `UPDATE organizations SET `+strings.Join(sets, ", ")+`, updated_at = now()
 			WHERE id = `+q.arg(orgID), q.args...); err != nil {
+			if isUniqueViolation(err, "organizations_verified_name", "organizations_verified_acronym") {
+				return ErrIdentityTaken
+			}
 			return err
 		}
 		after, err := orgSnapshot(ctx, tx, orgID)

@@ -148,10 +148,15 @@ func loadConfig() (config, error) {
 		return c, errors.New("set both ADMIN_EMAIL and ADMIN_PASSWORD, or neither")
 	}
 	if secret := os.Getenv("JWT_SECRET"); secret != "" {
-		if len(secret) < 32 {
-			return c, errors.New("JWT_SECRET must be at least 32 bytes")
+		if err := api.CheckSecret(secret); err != nil {
+			return c, err
 		}
 		c.http.JWTSecret = []byte(secret)
+	}
+	if v := os.Getenv("PUBLIC_URL"); v != "" {
+		if c.http.PublicURL, err = api.ParsePublicURL(v); err != nil {
+			return c, err
+		}
 	}
 	if _, err := strconv.Atoi(c.port); err != nil {
 		return c, errors.New("PORT must be a number")

@@ -1,0 +1,206 @@
+package repository
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/diaspora-investor/marketplace/domain"
+)
+
+// ErrAlreadyMember: the invited address is already a member's.
+var ErrAlreadyMember = errors.New("already a member")
+
+const invitationColumns = `i.id, i.email, i.role, i.status, i.created_at, i.expires_at, i.answered_at,
+	o.id AS org_id, o.name AS org_name, o.acronym AS org_acronym`
+
+type invitationRow struct {
+	ID         string     `db:"id"`
+	Email      string     `db:"email"`
+	Role       string     `db:"role"`
+	Status     string     `db:"status"`
+	CreatedAt  time.Time  `db:"created_at"`
+	ExpiresAt  time.Time  `db:"expires_at"`
+	AnsweredAt *time.Time `db:"answered_at"`
+	OrgID      string     `db:"org_id"`
+	OrgName    string     `db:"org_name"`
+	OrgAcronym *string    `db:"org_acronym"`
+}
+
+func (r invitationRow) invitation() domain.Invitation {
+	return domain.Invitation{ID: r.ID, Email: r.Email, Role: r.Role, Status: r.Status, CreatedAt: r.CreatedAt,
+		ExpiresAt: r.ExpiresAt, AnsweredAt: r.AnsweredAt,
+		Organization: domain.OrgRef{ID: r.OrgID, Name: r.OrgName, Acronym: r.OrgAcronym}}
+}
+
+func invitations(ctx context.Context, q sqlx.QueryerContext, where string, args ...any) ([]domain.Invitation, error) {
+	var rows []invitationRow
+	if err := sqlx.SelectContext(ctx, q, &rows, `SELECT `+invitationColumns+`
+		FROM organization_invitations i JOIN organizations o ON o.id = i.organization_id
+		WHERE `+where+` ORDER BY i.created_at DESC, i.id LIMIT 200`, args...); err != nil {
+		return nil, err
+	}
+	out := make([]domain.Invitation, len(rows))
+	for i, r := range rows {
+		out[i] = r.invitation()
+	}
+	return out, nil
+}
+
+// Invite invites email (normalized by the caller) to the organization with role, valid for
+// ttl. Inviting an address again renews its open invitation. Whether the address has an
+// account is neither needed nor told.
+func (s *Store) Invite(ctx context.Context, actorID, orgID, email, role string, ttl time.Duration) (domain.Invitation, error) {
+	var inv domain.Invitation
+	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+		if err := lockOrg(ctx, tx, orgID); err != nil {
+			return err
+		}
+		var member bool
+		if err := tx.GetContext(ctx, &member, `SELECT EXISTS (SELECT 1 FROM organization_members m JOIN users u ON u.id = m.user_id
+			WHERE m.organization_id = $1 AND lower(u.email) = $2)`, orgID, email); err != nil {
+			return err
+		}
+		if member {
+			return ErrAlreadyMember
+		}
+		var id string
+		if err := tx.GetContext(ctx, &id, `
+			INSERT INTO organization_invitations (organization_id, email, role, invited_by, expires_at)
+			VALUES ($1, $2, $3, $4, now() + make_interval(secs => $5))
+			ON CONFLICT (organization_id, email) WHERE status = 'pending'
+			DO UPDATE SET role = EXCLUDED.role, invited_by = EXCLUDED.invited_by, created_at = now(), expires_at = EXCLUDED.expires_at
+			RETURNING id`, orgID, email, role, actorID, ttl.Seconds()); err != nil {
+			return err
+		}
+		list, err := invitations(ctx, tx, `i.id = $1`, id)
+		if err != nil {
+			return err
+		}
+		inv = list[0]
+		return writeAudit(ctx, tx, auditEvent{actor: actorID, entity: "organization", entityID: orgID, orgID: orgID,
+			action: "invite", changes: map[string]domain.FieldChange{"invitation:" + email: {Before: nil, After: role}}})
+	})
+	return inv, err
+}
+
+// OrganizationInvitations lists an organization's invitations, newest first (at most 200).
+func (s *Store) OrganizationInvitations(ctx context.Context, orgID string) ([]domain.Invitation, error) {
+	return invitations(ctx, s.db, `i.organization_id = $1`, orgID)
+}
+
+// RevokeInvitation withdraws an open invitation of the organization.
+func (s *Store) RevokeInvitation(ctx context.Context, actorID, orgID, invitationID string) error {
+	if !domain.IsID(invitationID) {
+		return ErrNotFound
+	}
+	return s.inTx(ctx, func(tx *sqlx.Tx) error {
+		var email string
+		err := tx.GetContext(ctx, &email, `UPDATE organization_invitations SET status = 'revoked', answered_at = now()
+			WHERE id = $1 AND organization_id = $2 AND status = 'pending' RETURNING email`, invitationID, orgID)
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		return writeAudit(ctx, tx, auditEvent{actor: actorID, entity: "organization", entityID: orgID, orgID: orgID,
+			action: "revoke_invitation", changes: map[string]domain.FieldChange{"invitation:" + email: {Before: "pending", After: "revoked"}}})
+	})
+}
+
+// InvitationsFor lists the open, unexpired invitations addressed to email.
+func (s *Store) InvitationsFor(ctx context.Context, email string) ([]domain.Invitation, error) {
+	return invitations(ctx, s.db, `i.email = lower($1) AND i.status = 'pending' AND i.expires_at > now()`, email)
+}
+
+// AnswerInvitation accepts or declines an open, unexpired invitation addressed to the user's
+// e-mail (ErrNotFound otherwise: someone else's invitation is not theirs to see). Accepting
+// makes the user a member with the invitation's role; an existing owner keeps their role.
+// It returns the organization's id.
+func (s *Store) AnswerInvitation(ctx context.Context, user *domain.User, invitationID string, accept bool) (string, error) {
+	if !domain.IsID(invitationID) {
+		return "", ErrNotFound
+	}
+	var orgID string
+	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+		var inv struct {
+			OrgID string `db:"organization_id"`
+			Role  string `db:"role"`
+		}
+		err := tx.GetContext(ctx, &inv, `SELECT organization_id, role FROM organization_invitations
+			WHERE id = $1 AND email = lower($2) AND status = 'pending' AND expires_at > now() FOR UPDATE`, invitationID, user.Email)
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		orgID = inv.OrgID
+		if err := lockOrg(ctx, tx, orgID); err != nil {
+			return err
+		}
+		status := "declined"
+		if accept {
+			status = "accepted"
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE organization_invitations SET status = $2, answered_at = now() WHERE id = $1`,
+			invitationID, status); err != nil {
+			return err
+		}
+		if !accept {
+			return nil
+		}
+		var before *string
+		if err := tx.GetContext(ctx, &before, `SELECT (SELECT role FROM organization_members WHERE organization_id = $1 AND user_id = $2)`,
+			orgID, user.ID); err != nil {
+			return err
+		}
+		if before != nil && (*before == domain.RoleOwner || *before == inv.Role) {
+			return nil
+		}
+		if _, err := tx.ExecContext(ctx, `
+			INSERT INTO organization_members (organization_id, user_id, role) VALUES ($1, $2, $3)
+			ON CONFLICT (organization_id, user_id) DO UPDATE SET role = EXCLUDED.role`, orgID, user.ID, inv.Role); err != nil {
+			return err
+		}
+		var was any
+		if before != nil {
+			was = *before
+		}
+		return writeAudit(ctx, tx, auditEvent{actor: user.ID, entity: "organization", entityID: orgID, orgID: orgID,
+			action: "add_member", changes: map[string]domain.FieldChange{"member:" + user.ID: {Before: was, After: inv.Role}}})
+	})
+	return orgID, err
+}
+
+// ChangeRole sets the role of an existing member; the last owner cannot step down.
+func (s *Store) ChangeRole(ctx context.Context, actorID, orgID, userID, role string) error {
+	return s.inTx(ctx, func(tx *sqlx.Tx) error {
+		if err := lockOrg(ctx, tx, orgID); err != nil {
+			return err
+		}
+		var before string
+		err := tx.GetContext(ctx, &before, `SELECT role FROM organization_members WHERE organization_id = $1 AND user_id = $2`, orgID, userID)
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrNotFound
+		}
+		if err != nil || before == role {
+			return err
+		}
+		if before == domain.RoleOwner {
+			if err := keepAnOwner(ctx, tx, orgID, userID); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE organization_members SET role = $3 WHERE organization_id = $1 AND user_id = $2`,
+			orgID, userID, role); err != nil {
+			return err
+		}
+		return writeAudit(ctx, tx, auditEvent{actor: actorID, entity: "organization", entityID: orgID, orgID: orgID,
+			action: "change_role", changes: map[string]domain.FieldChange{"member:" + userID: {Before: before, After: role}}})
+	})
+}
