@@ -38,8 +38,8 @@ var (
 		"submit", "publish", "reject", "archive", "delete", "verify", "unverify", "add_member", "remove_member",
 		"invite", "revoke_invitation", "change_role"}}
 	InvitationStatuses = CodeSet{"invitation_status", []string{"pending", "accepted", "declined", "revoked", "expired"}}
-	MemberRoles      = CodeSet{"member_role", []string{"owner", "member"}}
-	InterestStatuses = CodeSet{"interest_status", []string{"sent", "read", "answered", "closed"}}
-	FactMetrics      = CodeSet{"fact_metric", []string{"diaspora_size", "resident_population",
+	MemberRoles        = CodeSet{"member_role", []string{"owner", "member"}}
+	InterestStatuses   = CodeSet{"interest_status", []string{"sent", "read", "answered", "closed"}}
+	FactMetrics        = CodeSet{"fact_metric", []string{"diaspora_size", "resident_population",
 		"remittances_gdp_share", "remittances_volume", "residence_country_diaspora"}}
 )

@@ -789,7 +789,11 @@ export interface paths {
         /**
          * Edit an organization
          * @description Owners and administrators change the name, acronym and website (`null` clears the last two).
-         *     The country and type are fixed: ask an administrator. Recorded in the audit trail.
+         *     Once the organization is verified, these are the identity its verification vouches for: only
+         *     an administrator changes them (an owner's change is a `403`; an identical value is not a
+         *     change), and never into the name or acronym of another verified organization of the same
+         *     country (`409`). The country and type are fixed: ask an administrator. Recorded in the
+         *     audit trail.
          */
         patch: operations["updateOrganization"];
         trace?: never;
@@ -805,7 +809,7 @@ export interface paths {
         put?: never;
         /**
          * Verify an organization
-         * @description Administrators only. A verified organization is public and its members publish its content. Idempotent.
+         * @description Administrators only. A verified organization is public and its members publish its content. Idempotent. Two verified organizations of a country may not share a name or an acronym (case aside): verifying one that would is a `409`.
          */
         post: operations["verifyOrganization"];
         delete?: never;
@@ -848,14 +852,7 @@ export interface paths {
          */
         get: operations["listMembers"];
         put?: never;
-        /**
-         * Add a member, or change a member's role
-         * @description Owners and administrators add a registered user by e-mail, as `member` (the default) or
-         *     `owner`; adding someone who already belongs changes their role. An e-mail address with no
-         *     account is a `404`: the person registers first. Taking the owner role from the last owner is
-         *     a `409`.
-         */
-        post: operations["addMember"];
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -878,6 +875,61 @@ export interface paths {
          *     owner cannot leave or be removed (`409`): add another owner first.
          */
         delete: operations["removeMember"];
+        options?: never;
+        head?: never;
+        /**
+         * Change a member's role
+         * @description Owners and administrators make a member an `owner` or a plain `member`. Taking the owner
+         *     role from the last owner is a `409`: make another owner first. People join by invitation
+         *     (`POST /v1/organizations/{id}/invitations`), never by being added.
+         */
+        patch: operations["changeMemberRole"];
+        trace?: never;
+    };
+    "/v1/organizations/{id}/invitations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List an organization's invitations
+         * @description For its owners and administrators, newest first (at most 200), with their status (`pending`, `accepted`, `declined`, `revoked`, or `expired` once past `expires_at`).
+         */
+        get: operations["listInvitations"];
+        put?: never;
+        /**
+         * Invite someone to join
+         * @description Owners and administrators invite an e-mail address, as `member` (the default) or `owner`.
+         *     The person sees the invitation under `GET /v1/me/invitations` once signed in with that
+         *     address, and accepts or declines it: nobody becomes a member without consent. The answer
+         *     is the same whether the address has an account or not, so inviting tells nobody who is
+         *     registered. Inviting the same address again renews its open invitation; an invitation
+         *     expires after 14 days. An address that already belongs to a member is a `409`.
+         */
+        post: operations["inviteMember"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/organizations/{id}/invitations/{invitation_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Withdraw an invitation
+         * @description Owners and administrators withdraw an invitation that is still waiting for its answer; any other is a `404`.
+         */
+        delete: operations["revokeInvitation"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1357,6 +1409,68 @@ export interface paths {
         get: operations["getCountryOpportunityFeed"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/invitations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the invitations addressed to me
+         * @description The open, unexpired invitations to join an organization addressed to the signed-in user's e-mail address. API keys are refused (`403`).
+         */
+        get: operations["listMyInvitations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/invitations/{invitation_id}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Accept an invitation
+         * @description The signed-in user joins the organization with the invitation's role (an owner keeps their
+         *     role). An invitation that is not addressed to the user, already answered, withdrawn or
+         *     expired is a `404`. API keys are refused (`403`).
+         */
+        post: operations["acceptInvitation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/invitations/{invitation_id}/decline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Decline an invitation
+         * @description The invitation is closed as declined; the organization sees it so. Same `404` rules as accepting.
+         */
+        post: operations["declineInvitation"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2524,7 +2638,7 @@ export interface components {
             next_cursor: components["schemas"]["NextCursor"];
         };
         /** @enum {string} */
-        AuditActionCode: "create" | "update" | "translate" | "delete_translation" | "submit" | "publish" | "reject" | "archive" | "delete" | "verify" | "unverify" | "add_member" | "remove_member";
+        AuditActionCode: "create" | "update" | "translate" | "delete_translation" | "submit" | "publish" | "reject" | "archive" | "delete" | "verify" | "unverify" | "add_member" | "remove_member" | "invite" | "revoke_invitation" | "change_role";
         /** @description One entry of the audit trail. */
         AuditEvent: {
             /** @description The entry's sequence number (as a string). */
@@ -2614,11 +2728,35 @@ export interface components {
             /** @description Always `null`; this list is not paginated. */
             next_cursor: null;
         };
-        MemberInput: {
-            /** @description The e-mail address of a registered account. */
+        InvitationInput: {
+            /** @description The e-mail address to invite; it need not have an account yet. */
             email: string;
             /** @default member */
             role: components["schemas"]["MemberRoleCode"];
+        };
+        RoleInput: {
+            role: components["schemas"]["MemberRoleCode"];
+        };
+        /** @description An invitation to join an organization, answered by the holder of the address. */
+        Invitation: {
+            id: components["schemas"]["Id"];
+            organization: components["schemas"]["OrganizationRef"];
+            email: string;
+            role: components["schemas"]["MemberRole"];
+            status: components["schemas"]["InvitationStatus"];
+            created_at: components["schemas"]["DateTime"];
+            expires_at: components["schemas"]["DateTime"];
+            answered_at: components["schemas"]["DateTime"] | null;
+        };
+        InvitationList: {
+            items: components["schemas"]["Invitation"][];
+            /** @description Always `null`; this list is not paginated. */
+            next_cursor: null;
+        };
+        InvitationStatus: {
+            /** @enum {string} */
+            code: "pending" | "accepted" | "declined" | "revoked" | "expired";
+            label: string;
         };
         /** @description How investors reach the promoter; a field left out or `null` is cleared. */
         ContactInput: {
@@ -4604,6 +4742,11 @@ export interface components {
          */
         OrganizationIdPath: string;
         /**
+         * @description The `id` of the invitation.
+         * @example 7d1e2f3a-4b5c-4d6e-8f90-a1b2c3d4e5f6
+         */
+        InvitationIdPath: string;
+        /**
          * @description The `user_id` of the member (see the member list).
          * @example 5c2d9e1f-7a3b-4c6d-8e9f-0a1b2c3d4e5f
          */
@@ -4843,10 +4986,10 @@ export interface components {
          */
         "Location-Interest": string;
         /**
-         * @description The address of the membership (`DELETE` it to remove the member).
-         * @example /v1/organizations/0b7e9c2e-4a1d-4f3e-8c55-2d9a1f6b7c10/members/5c2d9e1f-7a3b-4c6d-8e9f-0a1b2c3d4e5f
+         * @description The address of the invitation (`DELETE` it to withdraw it). Relative, or under `PUBLIC_URL` when the server has one.
+         * @example /v1/organizations/0b7e9c2e-4a1d-4f3e-8c55-2d9a1f6b7c10/invitations/7d1e2f3a-4b5c-4d6e-8f90-a1b2c3d4e5f6
          */
-        "Location-Member": string;
+        "Location-Invitation": string;
         /**
          * @description `true` when the answer is the replay of an earlier request with the same `Idempotency-Key`.
          * @example true
@@ -7573,6 +7716,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
@@ -7612,6 +7756,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
@@ -7713,66 +7858,6 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
-    addMember: {
-        parameters: {
-            query?: {
-                /**
-                 * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
-                 */
-                lang?: components["parameters"]["Lang"];
-            };
-            header?: {
-                /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
-                 * @example pt-PT,pt;q=0.9,en;q=0.8
-                 */
-                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
-            };
-            path: {
-                /**
-                 * @description The id of the organization.
-                 * @example 0b7e9c2e-4a1d-4f3e-8c55-2d9a1f6b7c10
-                 */
-                id: components["parameters"]["OrganizationIdPath"];
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["MemberInput"];
-            };
-        };
-        responses: {
-            /** @description The membership, as written; `Location` is its address (for `DELETE`). */
-            201: {
-                headers: {
-                    Location: components["headers"]["Location-Member"];
-                    "Content-Language": components["headers"]["Content-Language"];
-                    Vary: components["headers"]["Vary"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    "Cache-Control": components["headers"]["Cache-Control-No-Store"];
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit-Optional"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining-Optional"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset-Optional"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Member"];
-                };
-            };
-            400: components["responses"]["WriteInvalid"];
-            401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
-            413: components["responses"]["PayloadTooLarge"];
-            415: components["responses"]["UnsupportedMediaType"];
-            429: components["responses"]["TooManyRequests"];
-            500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
-        };
-    };
     removeMember: {
         parameters: {
             query?: {
@@ -7811,6 +7896,231 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    changeMemberRole: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
+                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 */
+                lang?: components["parameters"]["Lang"];
+            };
+            header?: {
+                /**
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @example pt-PT,pt;q=0.9,en;q=0.8
+                 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
+            path: {
+                /**
+                 * @description The id of the organization.
+                 * @example 0b7e9c2e-4a1d-4f3e-8c55-2d9a1f6b7c10
+                 */
+                id: components["parameters"]["OrganizationIdPath"];
+                /**
+                 * @description The `user_id` of the member (see the member list).
+                 * @example 5c2d9e1f-7a3b-4c6d-8e9f-0a1b2c3d4e5f
+                 */
+                user_id: components["parameters"]["MemberUserIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RoleInput"];
+            };
+        };
+        responses: {
+            /** @description The membership, as written. */
+            200: {
+                headers: {
+                    "Content-Language": components["headers"]["Content-Language"];
+                    Vary: components["headers"]["Vary"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Cache-Control": components["headers"]["Cache-Control-No-Store"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit-Optional"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining-Optional"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset-Optional"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Member"];
+                };
+            };
+            400: components["responses"]["WriteInvalid"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listInvitations: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
+                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 */
+                lang?: components["parameters"]["Lang"];
+            };
+            header?: {
+                /**
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @example pt-PT,pt;q=0.9,en;q=0.8
+                 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+                /**
+                 * @description An `ETag` from an earlier response; when it still matches, the answer is `304` with no body.
+                 * @example "5d41402abc4b2a76"
+                 */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
+            path: {
+                /**
+                 * @description The id of the organization.
+                 * @example 0b7e9c2e-4a1d-4f3e-8c55-2d9a1f6b7c10
+                 */
+                id: components["parameters"]["OrganizationIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The invitations (not paginated). */
+            200: {
+                headers: {
+                    "Content-Language": components["headers"]["Content-Language"];
+                    Vary: components["headers"]["Vary"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Cache-Control": components["headers"]["Cache-Control-No-Store"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit-Optional"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining-Optional"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset-Optional"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvitationList"];
+                };
+            };
+            304: components["responses"]["NotModifiedPrivate"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    inviteMember: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
+                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 */
+                lang?: components["parameters"]["Lang"];
+            };
+            header?: {
+                /**
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @example pt-PT,pt;q=0.9,en;q=0.8
+                 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
+            path: {
+                /**
+                 * @description The id of the organization.
+                 * @example 0b7e9c2e-4a1d-4f3e-8c55-2d9a1f6b7c10
+                 */
+                id: components["parameters"]["OrganizationIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InvitationInput"];
+            };
+        };
+        responses: {
+            /** @description The invitation, as written; `Location` is its address (for `DELETE`). */
+            201: {
+                headers: {
+                    Location: components["headers"]["Location-Invitation"];
+                    "Content-Language": components["headers"]["Content-Language"];
+                    Vary: components["headers"]["Vary"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Cache-Control": components["headers"]["Cache-Control-No-Store"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit-Optional"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining-Optional"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset-Optional"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Invitation"];
+                };
+            };
+            400: components["responses"]["WriteInvalid"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    revokeInvitation: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
+                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 */
+                lang?: components["parameters"]["Lang"];
+            };
+            header?: {
+                /**
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @example pt-PT,pt;q=0.9,en;q=0.8
+                 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
+            path: {
+                /**
+                 * @description The id of the organization.
+                 * @example 0b7e9c2e-4a1d-4f3e-8c55-2d9a1f6b7c10
+                 */
+                id: components["parameters"]["OrganizationIdPath"];
+                /**
+                 * @description The `id` of the invitation.
+                 * @example 7d1e2f3a-4b5c-4d6e-8f90-a1b2c3d4e5f6
+                 */
+                invitation_id: components["parameters"]["InvitationIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: components["responses"]["NoContent"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
@@ -9111,6 +9421,132 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["InsufficientScope"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listMyInvitations: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
+                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 */
+                lang?: components["parameters"]["Lang"];
+            };
+            header?: {
+                /**
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @example pt-PT,pt;q=0.9,en;q=0.8
+                 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+                /**
+                 * @description An `ETag` from an earlier response; when it still matches, the answer is `304` with no body.
+                 * @example "5d41402abc4b2a76"
+                 */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The invitations (not paginated). */
+            200: {
+                headers: {
+                    "Content-Language": components["headers"]["Content-Language"];
+                    Vary: components["headers"]["Vary"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Cache-Control": components["headers"]["Cache-Control-No-Store"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit-Optional"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining-Optional"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset-Optional"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvitationList"];
+                };
+            };
+            304: components["responses"]["NotModifiedPrivate"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    acceptInvitation: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
+                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 */
+                lang?: components["parameters"]["Lang"];
+            };
+            header?: {
+                /**
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @example pt-PT,pt;q=0.9,en;q=0.8
+                 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
+            path: {
+                /**
+                 * @description The `id` of the invitation.
+                 * @example 7d1e2f3a-4b5c-4d6e-8f90-a1b2c3d4e5f6
+                 */
+                invitation_id: components["parameters"]["InvitationIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["OrganizationWritten"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    declineInvitation: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
+                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 */
+                lang?: components["parameters"]["Lang"];
+            };
+            header?: {
+                /**
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @example pt-PT,pt;q=0.9,en;q=0.8
+                 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
+            path: {
+                /**
+                 * @description The `id` of the invitation.
+                 * @example 7d1e2f3a-4b5c-4d6e-8f90-a1b2c3d4e5f6
+                 */
+                invitation_id: components["parameters"]["InvitationIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: components["responses"]["NoContent"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
