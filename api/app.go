@@ -18,6 +18,7 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/recover"
 
 	marketplace "github.com/diaspora-investor/marketplace"
+	"github.com/diaspora-investor/marketplace/app/agencies"
 	"github.com/diaspora-investor/marketplace/repository"
 )
 
@@ -80,6 +81,8 @@ type server struct {
 	searchLangs []string
 	trusted     []*net.IPNet // proxies whose X-Forwarded-For is believed
 	document    []byte       // openapi.yaml as served (see servedDocument)
+	// The use cases (the application layer), shared with every other interface.
+	agencies *agencies.Service
 }
 
 // New builds the app over the store.
@@ -89,6 +92,7 @@ func New(cfg Config, store *repository.Store, langs *Languages, log *slog.Logger
 		searchLangs: append(slices.Clone(langs.Codes()), "simple"),
 		trusted:     parseTrusted(cfg.TrustedProxies),
 		document:    servedDocument(marketplace.OpenAPIDocument, cfg.PublicURL),
+		agencies:    agencies.New(store),
 		ready: readiness{check: func(ctx context.Context) (bool, error) {
 			return repository.MigrationsApplied(ctx, store.DB().DB)
 		}}}

@@ -134,8 +134,19 @@ func writeError(err error, resource string) error {
 		return &apiError{status: fiber.StatusConflict, slug: "conflict", detailKey: "source_language"}
 	case errors.Is(err, repository.ErrTranslationNotFound):
 		return notFound("translation")
-	case errors.Is(err, repository.ErrIdentityTaken):
+	case errors.Is(err, domain.ErrIdentityTaken):
 		return &apiError{status: fiber.StatusConflict, slug: "conflict", detailKey: "identity_taken"}
+	case errors.Is(err, domain.ErrAlreadyMember):
+		return &apiError{status: fiber.StatusConflict, slug: "conflict", detailKey: "already_member"}
+	}
+	var invalid *domain.Invalid
+	if errors.As(err, &invalid) {
+		// A use case checks bodies: its fields are the body's.
+		e := &apiError{status: fiber.StatusBadRequest, slug: "invalid-body"}
+		for _, f := range invalid.Fields {
+			e.fields = append(e.fields, fieldError{name: f.Name, in: "body", code: f.Code, data: f.Data})
+		}
+		return e
 	}
 	return err
 }

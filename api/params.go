@@ -209,12 +209,7 @@ func decimalLess(a, b string) bool {
 }
 
 // truncate shortens a client's value before it is echoed in an error message.
-func truncate(s string) string {
-	if utf8.RuneCountInString(s) > 60 {
-		return string([]rune(s)[:60]) + "…"
-	}
-	return s
-}
+func truncate(s string) string { return domain.Truncate(s) }
 
 // knownCountry returns the catalogue's code for v (in any case), or "" when v names no
 // origin country of the catalogue.

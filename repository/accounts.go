@@ -15,7 +15,7 @@ import (
 
 // Errors of the account store.
 var (
-	ErrConflict     = errors.New("conflict")
+	ErrConflict     = domain.ErrConflict
 	ErrTokenInvalid = errors.New("refresh token unknown, expired or revoked")
 	ErrTokenReused  = errors.New("refresh token reused")
 )

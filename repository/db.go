@@ -15,11 +15,13 @@ import (
 	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/lock"
 
+	"github.com/diaspora-investor/marketplace/domain"
 	"github.com/diaspora-investor/marketplace/migrations"
 )
 
-// ErrNotFound is returned when a row does not exist or is not visible to the caller.
-var ErrNotFound = errors.New("not found")
+// ErrNotFound is returned when a row does not exist or is not visible to the caller (the
+// domain's own error: use cases and interfaces test domain.ErrNotFound).
+var ErrNotFound = domain.ErrNotFound
 
 // Store reads and writes the catalogue.
 type Store struct {

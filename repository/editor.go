@@ -16,7 +16,7 @@ import (
 )
 
 // ErrPreconditionFailed: the item changed since the version the writer read (If-Match).
-var ErrPreconditionFailed = errors.New("precondition failed")
+var ErrPreconditionFailed = domain.ErrPreconditionFailed
 
 // ContentWrite is one write to an item: language-neutral columns, the lists it owns, and the
 // text of one language. Nil parts are left as they are.

@@ -11,9 +11,6 @@ import (
 	"github.com/diaspora-investor/marketplace/domain"
 )
 
-// ErrAlreadyMember: the invited address is already a member's.
-var ErrAlreadyMember = errors.New("already a member")
-
 const invitationColumns = `i.id, i.email, i.role, i.status, i.created_at, i.expires_at, i.answered_at,
 	o.id AS org_id, o.name AS org_name, o.acronym AS org_acronym`
 
@@ -65,7 +62,7 @@ func (s *Store) Invite(ctx context.Context, actorID, orgID, email, role string, 
 			return err
 		}
 		if member {
-			return ErrAlreadyMember
+			return domain.ErrAlreadyMember
 		}
 		var id string
 		if err := tx.GetContext(ctx, &id, `

@@ -309,10 +309,6 @@ func (s *Store) SetVerified(ctx context.Context, actorID, orgID string, verified
 	})
 }
 
-// ErrIdentityTaken: another verified organization of the same country has this name or
-// acronym.
-var ErrIdentityTaken = errors.New("a verified organization of this country already has this name or acronym")
-
 // identityChanges says whether writing cols would change any of the organization's values.
 func identityChanges(before map[string]any, cols map[string]any) bool {
 	for col, v := range cols {
@@ -342,7 +338,7 @@ func identityFree(ctx context.Context, tx *sqlx.Tx, orgID string) error {
 		return err
 	}
 	if taken {
-		return ErrIdentityTaken
+		return domain.ErrIdentityTaken
 	}
 	return nil
 }
@@ -378,7 +374,7 @@ func (s *Store) UpdateOrganization(ctx context.Context, actorID, orgID string, c
 		if _, err := tx.ExecContext(ctx, `UPDATE organizations SET `+strings.Join(sets, ", ")+`, updated_at = now()
 			WHERE id = `+q.arg(orgID), q.args...); err != nil {
 			if isUniqueViolation(err, "organizations_verified_name", "organizations_verified_acronym") {
-				return ErrIdentityTaken
+				return domain.ErrIdentityTaken
 			}
 			return err
 		}

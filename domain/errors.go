@@ -1,0 +1,62 @@
+package domain
+
+import (
+	"errors"
+	"unicode/utf8"
+)
+
+// The errors that use cases return, whatever stores them: the HTTP layer (and any other
+// interface) maps each to its answer in one table. The repository returns these same values,
+// so that no caller needs to know which package found the problem.
+var (
+	// ErrNotFound: the thing does not exist, or the reader may not know that it exists.
+	ErrNotFound = errors.New("not found")
+	// ErrConflict: the request conflicts with what is stored (an e-mail already taken…).
+	ErrConflict = errors.New("conflict")
+	// ErrPreconditionFailed: the item changed since the version the writer read (If-Match).
+	ErrPreconditionFailed = errors.New("precondition failed")
+	// ErrAlreadyMember: the invited address already belongs to a member.
+	ErrAlreadyMember = errors.New("already a member")
+	// ErrIdentityTaken: another verified organization of the same country has this name or
+	// acronym.
+	ErrIdentityTaken = errors.New("a verified organization of this country already has this name or acronym")
+)
+
+// FieldError is one rule that one field of an input breaks. Code names the rule (a message id
+// of the validation messages); Data fills the message's placeholders.
+type FieldError struct {
+	Name string
+	Code string
+	Data map[string]any
+}
+
+// Invalid is an input that breaks rules, every broken rule listed (not only the first).
+type Invalid struct{ Fields []FieldError }
+
+func (v *Invalid) Error() string {
+	if len(v.Fields) == 0 {
+		return "invalid input"
+	}
+	return "invalid input: " + v.Fields[0].Name + ": " + v.Fields[0].Code
+}
+
+// Add records a broken rule.
+func (v *Invalid) Add(name, code string, data map[string]any) {
+	v.Fields = append(v.Fields, FieldError{Name: name, Code: code, Data: data})
+}
+
+// Err is v as an error, or nil when no rule is broken.
+func (v *Invalid) Err() error {
+	if len(v.Fields) == 0 {
+		return nil
+	}
+	return v
+}
+
+// Truncate shortens a value quoted back in an error message to 60 characters.
+func Truncate(s string) string {
+	if utf8.RuneCountInString(s) > 60 {
+		return string([]rune(s)[:60]) + "…"
+	}
+	return s
+}
