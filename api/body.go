@@ -27,7 +27,12 @@ import (
 // null are therefore checked first, and only those named in nullable may be.
 func decodeBody(c *fiber.Ctx, dst any, nullable ...string) error {
 	mediaType, _, err := mime.ParseMediaType(c.Get(fiber.HeaderContentType))
-	if err != nil || mediaType != fiber.MIMEApplicationJSON {
+	if err != nil {
+		// A malformed parameter (charset=\xff) does not make JSON something else: the body is
+		// read as UTF-8 and checked as such.
+		mediaType = strings.ToLower(strings.TrimSpace(strings.SplitN(c.Get(fiber.HeaderContentType), ";", 2)[0]))
+	}
+	if mediaType != fiber.MIMEApplicationJSON {
 		return problem(fiber.StatusUnsupportedMediaType, "unsupported-media-type", nil)
 	}
 	body := bytes.TrimSpace(c.Body())

@@ -151,8 +151,13 @@ func (s *server) checkQuery(routes []documentedRoute) fiber.Handler {
 				return
 			}
 			kind := domain.NameText
-			if name == "q" {
-				kind = domain.TitleText // search text: letters of any script, one line
+			switch {
+			case name == "q":
+				kind = domain.TitleText // search text: letters of any script, one line; empty: no search
+			case len(value) == 0:
+				// `?sector=` is not "every sector": a client that meant a value learns it sent none.
+				v.add(name, "query", "empty_value", nil)
+				return
 			}
 			if p := domain.CheckText(string(value), kind); p != nil {
 				v.add(name, "query", p.Code, map[string]any{"Char": p.Char})
