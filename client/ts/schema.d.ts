@@ -2632,7 +2632,12 @@ export interface components {
             title: string;
             url: string;
         };
-        /** @description Who it is for; a field left out is unchanged, `null` (or an empty list) means no restriction. */
+        /**
+         * @description Who it is for; a field left out is unchanged, `null` (or an empty list) means no restriction.
+         *     In a new item either investment bound may be sent alone (the other is open); a PATCH that
+         *     changes the range sends `min_investment` and `max_investment` together (either may be
+         *     `null`), since they share one currency (else `give_both`).
+         */
         CriteriaInput: {
             investor_types?: components["schemas"]["InvestorTypeCode"][] | null;
             min_investment?: components["schemas"]["MoneyInput"] | null;
@@ -2710,7 +2715,7 @@ export interface components {
             /** @description Required with `answered`, refused otherwise. */
             reply?: string;
         };
-        /** @description A new draft, in one language. `min_investment` and `max_investment` are sent together (either may be `null`). */
+        /** @description A new draft, in one language. Either investment bound may be sent alone (the other is open); `null` is the same as leaving an optional field out. */
         OpportunityCreate: {
             /** @description The organization it is posted for; may be left out when the user belongs to exactly one organization of `country`. */
             organization_id?: string;
@@ -2722,18 +2727,18 @@ export interface components {
             summary: string;
             description: string;
             sectors: components["schemas"]["SectorCode"][];
-            region?: components["schemas"]["RegionCode"];
-            instrument?: components["schemas"]["InstrumentCode"];
-            min_investment?: components["schemas"]["MoneyInput"];
-            max_investment?: components["schemas"]["MoneyInput"];
-            jobs?: number;
+            region?: components["schemas"]["RegionCode"] | null;
+            instrument?: components["schemas"]["InstrumentCode"] | null;
+            min_investment?: components["schemas"]["MoneyInput"] | null;
+            max_investment?: components["schemas"]["MoneyInput"] | null;
+            jobs?: number | null;
             /** Format: date */
-            deadline?: string;
+            deadline?: string | null;
             investor_types?: components["schemas"]["InvestorTypeCode"][];
-            contact?: components["schemas"]["ContactInput"];
-            source?: components["schemas"]["SourceInput"];
+            contact?: components["schemas"]["ContactInput"] | null;
+            source?: components["schemas"]["SourceInput"] | null;
         };
-        /** @description A new draft, in one language. */
+        /** @description A new draft, in one language. `null` is the same as leaving an optional field out. */
         IncentiveCreate: {
             /** @description The organization it is posted for; may be left out when the user belongs to exactly one organization of `country`. */
             organization_id?: string;
@@ -2747,17 +2752,17 @@ export interface components {
             type: components["schemas"]["IncentiveTypeCode"];
             /** @description The law or decree that grants it. */
             legal_instrument: string;
-            legal_article?: string;
-            legal_url?: string;
+            legal_article?: string | null;
+            legal_url?: string | null;
             /** Format: date */
-            valid_from?: string;
+            valid_from?: string | null;
             /** Format: date */
-            valid_until?: string;
+            valid_until?: string | null;
             eligibility?: components["schemas"]["CriteriaInput"];
             benefits?: components["schemas"]["BenefitInput"][];
-            source?: components["schemas"]["SourceInput"];
+            source?: components["schemas"]["SourceInput"] | null;
         };
-        /** @description A new draft, in one language. */
+        /** @description A new draft, in one language. `null` is the same as leaving an optional field out. */
         ProgrammeCreate: {
             /** @description The organization it is posted for; may be left out when the user belongs to exactly one organization of `country`. */
             organization_id?: string;
@@ -2771,15 +2776,15 @@ export interface components {
             how_to_apply?: string;
             type: components["schemas"]["ProgrammeTypeCode"];
             /** @description The verified organization that runs the programme, when not the one posting it. */
-            operator_id?: string;
-            url?: string;
-            max_amount?: components["schemas"]["MoneyInput"];
+            operator_id?: string | null;
+            url?: string | null;
+            max_amount?: components["schemas"]["MoneyInput"] | null;
             /** Format: date */
-            valid_from?: string;
+            valid_from?: string | null;
             /** Format: date */
-            valid_until?: string;
+            valid_until?: string | null;
             eligibility?: components["schemas"]["CriteriaInput"];
-            source?: components["schemas"]["SourceInput"];
+            source?: components["schemas"]["SourceInput"] | null;
         };
         /** @description The fields to change; the others stay. Text fields are of `lang` (the source language when left out); `null` clears an optional field. `min_investment` and `max_investment` are sent together (either may be `null`). */
         OpportunityPatch: {
@@ -2891,28 +2896,28 @@ export interface components {
             rate: components["schemas"]["Decimal"];
             as_of: components["schemas"]["Date"];
         };
-        /** @description An investor's situation. Only `country` is required; a fact left out makes the conditions that need it undetermined. */
+        /** @description An investor's situation. Only `country` is required; a fact left out (or `null`) makes the conditions that need it undetermined. */
         EligibilityInput: {
             /**
              * @description The origin country where the investment is made (ISO 3166-1 alpha-2, of the catalogue).
              * @example CV
              */
             country: string;
-            investor_type?: components["schemas"]["InvestorTypeCode"];
+            investor_type?: components["schemas"]["InvestorTypeCode"] | null;
             /**
              * @description Where the investor lives (any ISO 3166-1 alpha-2 country).
              * @example FR
              */
-            residence_country?: string;
-            sector?: components["schemas"]["SectorCode"];
+            residence_country?: string | null;
+            sector?: components["schemas"]["SectorCode"] | null;
             /**
              * @description A region code of `country`.
              * @example boa_vista
              */
-            region?: string;
-            amount?: components["schemas"]["MoneyInput"];
+            region?: string | null;
+            amount?: components["schemas"]["MoneyInput"] | null;
             /** @description Jobs the project creates. */
-            jobs?: number;
+            jobs?: number | null;
         };
         /** @description One condition of an incentive or programme and what it says about the situation. */
         CriterionResult: {
@@ -2957,7 +2962,7 @@ export interface components {
         };
         RecommendationReason: components["schemas"]["Coded"] & {
             /** @enum {unknown} */
-            code?: "sector" | "region" | "ticket" | "fresh";
+            code?: "sector" | "region" | "ticket" | "fresh" | "invalid_encoding" | "invalid_character" | "unknown_parameter" | "too_many_values" | "unknown_field" | "invalid_type" | "empty_value";
         };
         RecommendedOpportunity: {
             score: number;
@@ -3234,7 +3239,9 @@ export interface components {
          *     a stable `code`: `unknown_code`, `unknown_country`, `unknown_region`, `invalid_limit`,
          *     `invalid_cursor`, `invalid_language`,
          *     `invalid_amount`, `invalid_currency`, `min_greater_than_max`, `invalid_facets`, `invalid_fields`,
-         *     `search_too_long`, `repeated_parameter`.
+         *     `search_too_long`, `repeated_parameter`, `unknown_parameter` (a query parameter the route does
+         *     not take), `too_many_values`, `empty_value` (`?sector=`: give a value or leave the parameter
+         *     out; `q` may be empty), `invalid_encoding`, `invalid_character`.
          */
         BadRequest: {
             headers: {
@@ -4151,7 +4158,7 @@ export interface components {
          *     `unknown_region` (not a region of the item's country), `unknown_organization`,
          *     `unsupported_language`, `lang_without_text`, `no_such_translation`, `invalid_date`,
          *     `before_start`, `invalid_url`, `invalid_count`, `invalid_percent`, `invalid_amount`,
-         *     `invalid_currency`, `give_both` (an investment range sends its two ends together),
+         *     `invalid_currency`, `give_both` (a PATCH that changes an investment range sends its two ends together),
          *     `currency_mismatch`, `min_greater_than_max`, `invalid_email`, `reply_needs_answered`.
          */
         WriteInvalid: {
@@ -4511,6 +4518,7 @@ export interface components {
          * @description One sector code, or several separated by commas (or the parameter repeated): items in any of
          *     them. For incentives and programmes, items whose eligibility has no sector restriction match
          *     every sector. An unknown code → `400` (`unknown_code`).
+         *     At most 20 values (repeats included) → else `400` (`too_many_values`).
          * @example [
          *       "tourism",
          *       "renewable_energy"
@@ -4564,6 +4572,7 @@ export interface components {
          *     pages, not only this one):
          *     `sector`, `region`, `type`. The answer's `facets` has one entry per facet asked. Anything else →
          *     `400` (`invalid_facets`).
+         *     At most 3 values (repeats included) → else `400` (`too_many_values`).
          * @example [
          *       "sector",
          *       "type"
@@ -4620,7 +4629,7 @@ export interface components {
          */
         TranslationLangPath: string;
         /**
-         * @description Only these kinds of content (comma-separated, or the parameter repeated). Unknown → `400` (`unknown_code`).
+         * @description Only these kinds of content (comma-separated, or the parameter repeated). Unknown → `400` (`unknown_code`). At most 3 values (repeats included) → else `400` (`too_many_values`).
          * @example [
          *       "opportunities"
          *     ]
@@ -4668,6 +4677,7 @@ export interface components {
          * @description Sparse fieldsets: a comma-separated list of the items' top-level fields (such as
          *     `title,summary,region`); each item of the page then has only those fields, and `id`. Paging,
          *     filters and facets are unchanged. A field the items do not have → `400` (`invalid_fields`).
+         *     At most 40 values (repeats included) → else `400` (`too_many_values`).
          * @example [
          *       "title",
          *       "summary",
@@ -5034,6 +5044,7 @@ export interface operations {
                  * @description One sector code, or several separated by commas (or the parameter repeated): items in any of
                  *     them. For incentives and programmes, items whose eligibility has no sector restriction match
                  *     every sector. An unknown code → `400` (`unknown_code`).
+                 *     At most 20 values (repeats included) → else `400` (`too_many_values`).
                  * @example [
                  *       "tourism",
                  *       "renewable_energy"
@@ -5083,6 +5094,7 @@ export interface operations {
                  *     pages, not only this one):
                  *     `sector`, `region`, `type`. The answer's `facets` has one entry per facet asked. Anything else →
                  *     `400` (`invalid_facets`).
+                 *     At most 3 values (repeats included) → else `400` (`too_many_values`).
                  * @example [
                  *       "sector",
                  *       "type"
@@ -5093,6 +5105,7 @@ export interface operations {
                  * @description Sparse fieldsets: a comma-separated list of the items' top-level fields (such as
                  *     `title,summary,region`); each item of the page then has only those fields, and `id`. Paging,
                  *     filters and facets are unchanged. A field the items do not have → `400` (`invalid_fields`).
+                 *     At most 40 values (repeats included) → else `400` (`too_many_values`).
                  * @example [
                  *       "title",
                  *       "summary",
@@ -5155,6 +5168,7 @@ export interface operations {
                  * @description One sector code, or several separated by commas (or the parameter repeated): items in any of
                  *     them. For incentives and programmes, items whose eligibility has no sector restriction match
                  *     every sector. An unknown code → `400` (`unknown_code`).
+                 *     At most 20 values (repeats included) → else `400` (`too_many_values`).
                  * @example [
                  *       "tourism",
                  *       "renewable_energy"
@@ -5204,6 +5218,7 @@ export interface operations {
                  *     pages, not only this one):
                  *     `sector`, `region`, `type`. The answer's `facets` has one entry per facet asked. Anything else →
                  *     `400` (`invalid_facets`).
+                 *     At most 3 values (repeats included) → else `400` (`too_many_values`).
                  * @example [
                  *       "sector",
                  *       "type"
@@ -5214,6 +5229,7 @@ export interface operations {
                  * @description Sparse fieldsets: a comma-separated list of the items' top-level fields (such as
                  *     `title,summary,region`); each item of the page then has only those fields, and `id`. Paging,
                  *     filters and facets are unchanged. A field the items do not have → `400` (`invalid_fields`).
+                 *     At most 40 values (repeats included) → else `400` (`too_many_values`).
                  * @example [
                  *       "title",
                  *       "summary",
@@ -5276,6 +5292,7 @@ export interface operations {
                  * @description One sector code, or several separated by commas (or the parameter repeated): items in any of
                  *     them. For incentives and programmes, items whose eligibility has no sector restriction match
                  *     every sector. An unknown code → `400` (`unknown_code`).
+                 *     At most 20 values (repeats included) → else `400` (`too_many_values`).
                  * @example [
                  *       "tourism",
                  *       "renewable_energy"
@@ -5325,6 +5342,7 @@ export interface operations {
                  *     pages, not only this one):
                  *     `sector`, `region`, `type`. The answer's `facets` has one entry per facet asked. Anything else →
                  *     `400` (`invalid_facets`).
+                 *     At most 3 values (repeats included) → else `400` (`too_many_values`).
                  * @example [
                  *       "sector",
                  *       "type"
@@ -5335,6 +5353,7 @@ export interface operations {
                  * @description Sparse fieldsets: a comma-separated list of the items' top-level fields (such as
                  *     `title,summary,region`); each item of the page then has only those fields, and `id`. Paging,
                  *     filters and facets are unchanged. A field the items do not have → `400` (`invalid_fields`).
+                 *     At most 40 values (repeats included) → else `400` (`too_many_values`).
                  * @example [
                  *       "title",
                  *       "summary",
@@ -5454,6 +5473,7 @@ export interface operations {
                  * @description One sector code, or several separated by commas (or the parameter repeated): items in any of
                  *     them. For incentives and programmes, items whose eligibility has no sector restriction match
                  *     every sector. An unknown code → `400` (`unknown_code`).
+                 *     At most 20 values (repeats included) → else `400` (`too_many_values`).
                  * @example [
                  *       "tourism",
                  *       "renewable_energy"
@@ -5503,6 +5523,7 @@ export interface operations {
                  *     pages, not only this one):
                  *     `sector`, `region`, `type`. The answer's `facets` has one entry per facet asked. Anything else →
                  *     `400` (`invalid_facets`).
+                 *     At most 3 values (repeats included) → else `400` (`too_many_values`).
                  * @example [
                  *       "sector",
                  *       "type"
@@ -5513,6 +5534,7 @@ export interface operations {
                  * @description Sparse fieldsets: a comma-separated list of the items' top-level fields (such as
                  *     `title,summary,region`); each item of the page then has only those fields, and `id`. Paging,
                  *     filters and facets are unchanged. A field the items do not have → `400` (`invalid_fields`).
+                 *     At most 40 values (repeats included) → else `400` (`too_many_values`).
                  * @example [
                  *       "title",
                  *       "summary",
@@ -6101,6 +6123,7 @@ export interface operations {
                  * @description One sector code, or several separated by commas (or the parameter repeated): items in any of
                  *     them. For incentives and programmes, items whose eligibility has no sector restriction match
                  *     every sector. An unknown code → `400` (`unknown_code`).
+                 *     At most 20 values (repeats included) → else `400` (`too_many_values`).
                  * @example [
                  *       "tourism",
                  *       "renewable_energy"
@@ -6150,6 +6173,7 @@ export interface operations {
                  *     pages, not only this one):
                  *     `sector`, `region`, `type`. The answer's `facets` has one entry per facet asked. Anything else →
                  *     `400` (`invalid_facets`).
+                 *     At most 3 values (repeats included) → else `400` (`too_many_values`).
                  * @example [
                  *       "sector",
                  *       "type"
@@ -6160,6 +6184,7 @@ export interface operations {
                  * @description Sparse fieldsets: a comma-separated list of the items' top-level fields (such as
                  *     `title,summary,region`); each item of the page then has only those fields, and `id`. Paging,
                  *     filters and facets are unchanged. A field the items do not have → `400` (`invalid_fields`).
+                 *     At most 40 values (repeats included) → else `400` (`too_many_values`).
                  * @example [
                  *       "title",
                  *       "summary",
@@ -6748,6 +6773,7 @@ export interface operations {
                  * @description One sector code, or several separated by commas (or the parameter repeated): items in any of
                  *     them. For incentives and programmes, items whose eligibility has no sector restriction match
                  *     every sector. An unknown code → `400` (`unknown_code`).
+                 *     At most 20 values (repeats included) → else `400` (`too_many_values`).
                  * @example [
                  *       "tourism",
                  *       "renewable_energy"
@@ -6797,6 +6823,7 @@ export interface operations {
                  *     pages, not only this one):
                  *     `sector`, `region`, `type`. The answer's `facets` has one entry per facet asked. Anything else →
                  *     `400` (`invalid_facets`).
+                 *     At most 3 values (repeats included) → else `400` (`too_many_values`).
                  * @example [
                  *       "sector",
                  *       "type"
@@ -6807,6 +6834,7 @@ export interface operations {
                  * @description Sparse fieldsets: a comma-separated list of the items' top-level fields (such as
                  *     `title,summary,region`); each item of the page then has only those fields, and `id`. Paging,
                  *     filters and facets are unchanged. A field the items do not have → `400` (`invalid_fields`).
+                 *     At most 40 values (repeats included) → else `400` (`too_many_values`).
                  * @example [
                  *       "title",
                  *       "summary",
@@ -7820,7 +7848,7 @@ export interface operations {
         parameters: {
             query?: {
                 /**
-                 * @description Only these kinds of content (comma-separated, or the parameter repeated). Unknown → `400` (`unknown_code`).
+                 * @description Only these kinds of content (comma-separated, or the parameter repeated). Unknown → `400` (`unknown_code`). At most 3 values (repeats included) → else `400` (`too_many_values`).
                  * @example [
                  *       "opportunities"
                  *     ]
@@ -7995,7 +8023,7 @@ export interface operations {
         parameters: {
             query?: {
                 /**
-                 * @description Only these kinds of content (comma-separated, or the parameter repeated). Unknown → `400` (`unknown_code`).
+                 * @description Only these kinds of content (comma-separated, or the parameter repeated). Unknown → `400` (`unknown_code`). At most 3 values (repeats included) → else `400` (`too_many_values`).
                  * @example [
                  *       "opportunities"
                  *     ]
@@ -9479,6 +9507,7 @@ export interface operations {
                     "application/json": components["schemas"]["Health"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -9510,6 +9539,7 @@ export interface operations {
                     "application/json": components["schemas"]["Readiness"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
         };
@@ -9538,6 +9568,7 @@ export interface operations {
                     "text/plain": string;
                 };
             };
+            400: components["responses"]["BadRequest"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -9563,6 +9594,7 @@ export interface operations {
                 };
             };
             304: components["responses"]["NotModifiedFile"];
+            400: components["responses"]["BadRequest"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -9587,6 +9619,7 @@ export interface operations {
                 };
             };
             304: components["responses"]["NotModifiedFile"];
+            400: components["responses"]["BadRequest"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -9621,6 +9654,7 @@ export interface operations {
                 };
             };
             304: components["responses"]["NotModifiedFile"];
+            400: components["responses"]["BadRequest"];
             404: components["responses"]["NotFound"];
             500: components["responses"]["InternalError"];
         };
