@@ -187,6 +187,9 @@ func (s *server) writeProblem(c *fiber.Ctx, e *apiError) error {
 	}
 	for _, f := range e.fields {
 		data := maps.Clone(f.data) // words in this language only: f.data stays as it was
+		if data["Expected"] == "string" {
+			data["Expected"] = msgID("shape.string") // a JSON shape in the reader's words, not a type name
+		}
 		for k, v := range data {
 			if id, ok := v.(msgID); ok {
 				data[k] = s.langs.Message(lang, string(id), nil)

@@ -170,6 +170,7 @@ func TestDecodeErrorsNameShapesNotGoTypes(t *testing.T) {
 		{"/v1/me/profile", `{"ticket_min":{"amount":"1","currency":"EUR","Currency":"CVE"}}`, "ticket_min.Currency", "unknown_field", "", bearer(acc.access)},
 		{"/v1/me/profile", `{"ticket_min":"1000 EUR"}`, "ticket_min", "invalid_type", `"currency": "EUR"`, bearer(acc.access)},
 		{"/v1/me/profile", `{"sectors":"tourism"}`, "sectors", "invalid_type", "an array", bearer(acc.access)},
+		{"/v1/me", `{"lang":7}`, "lang", "invalid_type", "expected a string", bearer(acc.access)},
 		{"/v1/opportunities", `{"eligibility":5}`, "eligibility", "unknown_field", "", bearer(ana.access)},
 		{"/v1/incentives", `{"country":"CV","lang":"pt","name":"N","summary":"s","description":"d","type":"tax","legal_instrument":"L","eligibility":{"min_jobs":"5"}}`, "eligibility.min_jobs", "invalid_type", "whole number", bearer(ana.access)},
 		{"/v1/incentives", `{"country":"CV","lang":"pt","name":"N","summary":"s","description":"d","type":"tax","legal_instrument":"L","benefits":[{"kind":"grant","amount":{"amount":"1","currency":"EUR","Kind":1}}]}`, "benefits.amount.Kind", "unknown_field", "", bearer(ana.access)},
@@ -178,6 +179,8 @@ func TestDecodeErrorsNameShapesNotGoTypes(t *testing.T) {
 		method := http.MethodPost
 		if strings.HasPrefix(c.target, "/v1/me/") {
 			method = http.MethodPut
+		} else if c.target == "/v1/me" {
+			method = http.MethodPatch
 		}
 		r := a.send(method, c.target, c.body, append(c.auth, "Accept-Language", "en")...)
 		if r.status != http.StatusBadRequest {
