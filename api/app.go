@@ -130,6 +130,8 @@ func New(cfg Config, store *repository.Store, langs *Languages, log *slog.Logger
 			"RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset, WWW-Authenticate, X-Request-ID",
 		MaxAge: 600,
 	}))
+	// Before the cache and the quotas: a misspelt parameter or a NUL never reaches either.
+	app.Use(s.checkQuery(queryRoutes()))
 	app.Use(s.authenticate)
 	app.Use(compress.New())
 	app.Use(s.cacheReads)

@@ -8,40 +8,46 @@ import (
 	"mime"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
+
+	"github.com/diaspora-investor/marketplace/domain"
 )
 
-// decodeBody reads a JSON request body into dst strictly: the media type must be JSON, unknown
-// fields are refused (a client cannot slip in "role" or "id"), and a value of the wrong type
-// names its field.
+// decodeBody reads a JSON request body into dst strictly: the media type must be JSON, the body
+// an object, unknown fields are refused at every depth and names are matched exactly (a client
+// cannot slip in "role" or "Amount"), a value of the wrong type names its field and the shape
+// expected, and every string passes the text hygiene of its field (domain.CheckText) before it
+// can reach the database.
 //
-// Go would read a JSON null into a string as "" without a word; fields that may not be null
-// are therefore checked first, and only those named in nullable may be.
+// Go would read a JSON null into a string as "" without a word; top-level fields that may not be
+// null are therefore checked first, and only those named in nullable may be.
 func decodeBody(c *fiber.Ctx, dst any, nullable ...string) error {
 	mediaType, _, err := mime.ParseMediaType(c.Get(fiber.HeaderContentType))
-	if err != nil || mediaType != fiber.MIMEApplicationJSON {
+	if err != nil {
+		// A malformed parameter (charset=\xff) does not make JSON something else: the body is
+		// read as UTF-8 and checked as such.
+		mediaType = strings.ToLower(strings.TrimSpace(strings.SplitN(c.Get(fiber.HeaderContentType), ";", 2)[0]))
+	}
+	if mediaType != fiber.MIMEApplicationJSON {
 		return problem(fiber.StatusUnsupportedMediaType, "unsupported-media-type", nil)
 	}
-	var fields map[string]json.RawMessage
-	if json.Unmarshal(c.Body(), &fields) == nil {
-		// encoding/json matches names without regard to case; the API does not.
-		known := jsonNames(dst)
-		var v invalid
-		for _, name := range sortedFieldNames(fields) {
-			switch {
-			case !slices.Contains(known, name):
-				v.add(name, "body", "unknown_field", nil)
-			case string(bytes.TrimSpace(fields[name])) == "null" && !slices.Contains(nullable, name):
-				v.add(name, "body", "invalid_type", map[string]any{"Expected": "a value, not null"})
-			}
+	body := bytes.TrimSpace(c.Body())
+	if json.Valid(body) {
+		w := bodyWalker{nullable: nullable}
+		if body[0] != '{' {
+			w.v.add("body", "body", "invalid_type", map[string]any{"Expected": msgID("shape.json_object")})
+		} else {
+			w.value(body, reflect.TypeOf(dst), "", "", true)
 		}
-		if err := v.err("invalid-body"); err != nil {
+		if err := w.v.err("invalid-body"); err != nil {
 			return err
 		}
 	}
-	dec := json.NewDecoder(bytes.NewReader(c.Body()))
+	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	err = dec.Decode(dst)
 	if err == nil && dec.More() {
@@ -50,26 +56,187 @@ func decodeBody(c *fiber.Ctx, dst any, nullable ...string) error {
 	if err == nil {
 		return nil
 	}
-	var typeErr *json.UnmarshalTypeError
-	if errors.As(err, &typeErr) {
-		var v invalid
-		field := typeErr.Field
-		if field == "" {
-			field = "body"
-		}
-		v.add(field, "body", "invalid_type", map[string]any{"Expected": typeErr.Type.String()})
-		return v.err("invalid-body")
-	}
-	if name, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
-		var v invalid
-		v.add(strings.Trim(name, `"`), "body", "unknown_field", nil)
-		return v.err("invalid-body")
-	}
-	reason := err.Error()
-	if errors.Is(err, io.EOF) {
+	// The walk above caught wrong types and unknown fields of well-formed bodies; what is left
+	// is malformed JSON. Only the parser's own words reach the client, never a Go type.
+	reason := "the body does not match the expected shape"
+	var syntaxErr *json.SyntaxError
+	switch {
+	case errors.Is(err, io.EOF):
 		reason = "the body is empty"
+	case errors.As(err, &syntaxErr), errors.Is(err, io.ErrUnexpectedEOF):
+		reason = strings.TrimPrefix(err.Error(), "json: ")
+	case err.Error() == "unexpected data after the JSON value":
+		reason = err.Error()
 	}
-	return problem(fiber.StatusBadRequest, "malformed-json", map[string]any{"Reason": strings.TrimPrefix(reason, "json: ")})
+	return problem(fiber.StatusBadRequest, "malformed-json", map[string]any{"Reason": reason})
+}
+
+// msgID is a message id put in words in the request's language when the problem is written
+// (the shape a field expected, for instance).
+type msgID string
+
+// optional is implemented by opt[T]: a field that may be absent, null or a T.
+type optional interface{ valueType() reflect.Type }
+
+var (
+	optionalType   = reflect.TypeOf((*optional)(nil)).Elem()
+	rawMessageType = reflect.TypeOf(json.RawMessage(nil))
+	moneyInputType = reflect.TypeOf(moneyInput{})
+)
+
+// bodyWalker checks a well-formed JSON body against the Go type it is decoded into.
+type bodyWalker struct {
+	nullable []string
+	v        invalid
+}
+
+// value checks raw (one JSON value) against t; path is the dotted name of the field, key its
+// last element (which decides the text hygiene of strings), top whether it is a top-level field.
+func (w *bodyWalker) value(raw []byte, t reflect.Type, path, key string, top bool) {
+	isNull := raw[0] == 'n'
+	if t.Implements(optionalType) || reflect.PointerTo(t).Implements(optionalType) {
+		if isNull && !top {
+			return // an opt field's null means "clear it"; at the top, nullable decides
+		}
+		t = reflect.New(t).Elem().Interface().(optional).valueType()
+	}
+	if isNull {
+		if top && !slices.Contains(w.nullable, path) || !top && t.Kind() != reflect.Pointer && t != rawMessageType {
+			w.v.add(path, "body", "invalid_type", map[string]any{"Expected": msgID("shape.not_null")})
+		}
+		return
+	}
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t == rawMessageType || t.Kind() == reflect.Interface {
+		if raw[0] == '"' {
+			w.text(raw, path, key)
+		}
+		return // the handler reads it
+	}
+	expected := ""
+	switch t.Kind() {
+	case reflect.String:
+		if raw[0] != '"' {
+			expected = "shape.string"
+			break
+		}
+		w.text(raw, path, key)
+	case reflect.Bool:
+		if raw[0] != 't' && raw[0] != 'f' {
+			expected = "shape.boolean"
+		}
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		// No fraction, no exponent, within range: 1e3, 1.0 and 40 digits are refused by name.
+		if _, err := strconv.ParseInt(string(raw), 10, t.Bits()); err != nil {
+			expected = "shape.integer"
+		}
+	case reflect.Float32, reflect.Float64:
+		if _, err := strconv.ParseFloat(string(raw), t.Bits()); err != nil {
+			expected = "shape.number"
+		}
+	case reflect.Slice:
+		var items []json.RawMessage
+		if raw[0] != '[' || json.Unmarshal(raw, &items) != nil {
+			expected = "shape.array"
+			break
+		}
+		for _, item := range items {
+			w.value(bytes.TrimSpace(item), t.Elem(), path, key, false)
+		}
+	case reflect.Struct:
+		if raw[0] != '{' {
+			expected = "shape.object"
+			if t == moneyInputType {
+				expected = "shape.money"
+			}
+			break
+		}
+		var fields map[string]json.RawMessage
+		_ = json.Unmarshal(raw, &fields) // well-formed: checked by the caller
+		known := jsonFieldTypes(t)
+		for _, name := range sortedFieldNames(fields) {
+			// encoding/json matches names without regard to case; the API does not, at any depth.
+			ft, ok := known[name]
+			if !ok {
+				w.v.add(joinPath(path, truncate(name)), "body", "unknown_field", nil)
+				continue
+			}
+			w.value(bytes.TrimSpace(fields[name]), ft, joinPath(path, name), name, top && path == "")
+		}
+	default:
+		expected = "shape.object"
+	}
+	if expected != "" {
+		name := path
+		if name == "" {
+			name = "body"
+		}
+		w.v.add(name, "body", "invalid_type", map[string]any{"Expected": msgID(expected)})
+	}
+}
+
+// text checks a JSON string literal: well-formed UTF-8 with no lone surrogate escape (which
+// encoding/json would silently replace), then the hygiene of the field's kind of text.
+func (w *bodyWalker) text(literal []byte, path, key string) {
+	if !utf8.Valid(literal) || domain.LoneSurrogate(literal) {
+		w.v.add(path, "body", "invalid_encoding", nil)
+		return
+	}
+	var s string
+	if json.Unmarshal(literal, &s) != nil {
+		w.v.add(path, "body", "invalid_encoding", nil)
+		return
+	}
+	if p := domain.CheckText(s, textKindOf(key)); p != nil {
+		w.v.add(path, "body", p.Code, map[string]any{"Char": p.Char})
+	}
+}
+
+// freeTextFields may hold several lines; titleFields one line that may need zero-width joiners.
+// Every other string field is a name, code, identifier, e-mail or address: the strictest kind.
+var (
+	freeTextFields = []string{"summary", "description", "how_to_apply", "message", "reply", "reason",
+		"password", "current_password", "new_password"}
+	titleFields = []string{"title", "legal_instrument", "legal_article", "source"}
+)
+
+func textKindOf(key string) domain.TextKind {
+	switch {
+	case slices.Contains(freeTextFields, key):
+		return domain.FreeText
+	case slices.Contains(titleFields, key):
+		return domain.TitleText
+	}
+	return domain.NameText
+}
+
+func joinPath(path, name string) string {
+	if path == "" {
+		return name
+	}
+	return path + "." + name
+}
+
+// jsonFieldTypes maps the JSON names of a struct's fields (those of embedded structs included)
+// to their types.
+func jsonFieldTypes(t reflect.Type) map[string]reflect.Type {
+	out := map[string]reflect.Type{}
+	for i := range t.NumField() {
+		f := t.Field(i)
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if f.Anonymous && name == "" {
+			for k, v := range jsonFieldTypes(f.Type) {
+				out[k] = v
+			}
+			continue
+		}
+		if name != "" && name != "-" && f.IsExported() {
+			out[name] = f.Type
+		}
+	}
+	return out
 }
 
 func sortedFieldNames(m map[string]json.RawMessage) []string {
@@ -81,21 +248,19 @@ func sortedFieldNames(m map[string]json.RawMessage) []string {
 	return names
 }
 
-// jsonNames lists the JSON names of a struct's fields (dst is a pointer to a struct).
-func jsonNames(dst any) []string {
-	t := reflect.TypeOf(dst)
-	for t.Kind() == reflect.Pointer {
-		t = t.Elem()
+// canonicalJSON rewrites a well-formed JSON value without insignificant whitespace, with object
+// keys sorted and strings escaped one way, numbers kept as written: two bodies that mean the
+// same give the same bytes.
+func canonicalJSON(body []byte) []byte {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	var v any
+	if dec.Decode(&v) != nil {
+		return body
 	}
-	if t.Kind() != reflect.Struct {
-		return nil
+	out, err := json.Marshal(v)
+	if err != nil {
+		return body
 	}
-	names := make([]string, 0, t.NumField())
-	for i := range t.NumField() {
-		name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
-		if name != "" && name != "-" {
-			names = append(names, name)
-		}
-	}
-	return names
+	return out
 }

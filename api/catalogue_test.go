@@ -242,9 +242,15 @@ func TestBadParametersAreLocalizedProblems(t *testing.T) {
 		{"/v1/opportunities?q=" + strings.Repeat("a", 201), "q", "search_too_long"},
 		{"/v1/opportunities?region=sal&region=maio", "region", "repeated_parameter"},
 		{"/v1/opportunities?lang=en&lang=fr", "lang", "repeated_parameter"},
-		{"/v1/opportunities?q=%00", "q", "invalid_encoding"},
+		{"/v1/opportunities?q=%00", "q", "invalid_character"},
+		{"/v1/opportunities?q=%E2%80%AEevil", "q", "invalid_character"}, // a bidi override
+		{"/v1/opportunities?q=%ED%A0%80", "q", "invalid_encoding"},      // a lone surrogate, as UTF-8
+		{"/v1/opportunities?cuontry=CV", "cuontry", "unknown_parameter"},
+		{"/v1/countries/CV/regions?page=2", "page", "unknown_parameter"},
+		{"/v1/opportunities?sector=" + strings.Repeat("tourism,", 21), "sector", "too_many_values"},
+		{"/v1/opportunities?facets=sector&facets=sector,sector&facets=type", "facets", "too_many_values"},
 		{"/v1/opportunities?q=caf%E9", "q", "invalid_encoding"},
-		{"/v1/countries/CV/opportunities?country=SN", "country", "unknown_country"},
+		{"/v1/countries/CV/opportunities?country=SN", "country", "unknown_parameter"}, // the path says the country
 	}
 	for _, c := range cases {
 		p := problemOf(t, a.get(c.target, "Accept-Language", "pt"), http.StatusBadRequest, "/problems/invalid-parameters")

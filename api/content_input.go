@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/url"
+	"reflect"
 	"regexp"
 	"slices"
 	"strings"
@@ -138,12 +139,13 @@ var (
 
 // contentChecker turns a content body into a repository write, collecting field errors.
 type contentChecker struct {
-	s       *server
-	ctx     context.Context
-	kind    domain.Kind
-	country string // the item's country: regions are checked against it
-	v       invalid
-	w       repository.ContentWrite
+	s        *server
+	ctx      context.Context
+	kind     domain.Kind
+	country  string // the item's country: regions are checked against it
+	creating bool   // a new item: an absent field is simply not set
+	v        invalid
+	w        repository.ContentWrite
 }
 
 func (k *contentChecker) set(col string, value any) {
@@ -269,13 +271,15 @@ func (k *contentChecker) money(name string, m moneyInput) (amount, currency stri
 	return a, cur, true, nil
 }
 
-// moneyRange checks an investment range stored as two amounts and one currency column. Both
-// ends are sent together (either may be null), so the currency never changes under one of them.
+// moneyRange checks an investment range stored as two amounts and one currency column. A new
+// item may give either bound alone (the other is open) or null. A PATCH that changes the range
+// sends both ends together (either may be null), so the currency never changes under the one
+// left unsent.
 func (k *contentChecker) moneyRange(prefix string, min, max opt[moneyInput], currencyCol string) error {
 	if !min.Set && !max.Set {
 		return nil
 	}
-	if min.Set != max.Set {
+	if min.Set != max.Set && !k.creating {
 		missing := prefix + "max_investment"
 		if max.Set {
 			missing = prefix + "min_investment"
@@ -433,3 +437,5 @@ func (k *contentChecker) benefits(list []benefitInput) error {
 
 // percentPattern: 0 to 100 with up to three decimals.
 var percentPattern = regexp.MustCompile(`^(100(\.0{1,3})?|[0-9]{1,2}(\.[0-9]{1,3})?)$`)
+
+func (opt[T]) valueType() reflect.Type { return reflect.TypeOf((*T)(nil)).Elem() }

@@ -158,14 +158,11 @@ func (s *server) readContent(c *fiber.Ctx, kind domain.Kind, types domain.CodeSe
 		return nil, repository.ContentWrite{}, err
 	}
 	var in contentInput
-	nullable := nullableFields
-	if creating {
-		nullable = nil // a new item starts empty: null says nothing
-	}
-	if err := decodeBody(c, &in, nullable...); err != nil {
+	// A new item starts empty: there, null is the same as leaving the field out.
+	if err := decodeBody(c, &in, nullableFields...); err != nil {
 		return nil, repository.ContentWrite{}, err
 	}
-	k := &contentChecker{s: s, ctx: c.UserContext(), kind: kind, country: country}
+	k := &contentChecker{s: s, ctx: c.UserContext(), kind: kind, country: country, creating: creating}
 	titleName, title := "title", in.Title
 	if kind != domain.KindOpportunity {
 		titleName, title = "name", in.Name

@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -67,8 +66,10 @@ func (s *server) sendInterest(c *fiber.Ctx) error {
 	switch {
 	case len(key) > maxIdempotencyKey:
 		kv.add("Idempotency-Key", "header", "too_long", map[string]any{"Max": maxIdempotencyKey})
-	case strings.ContainsAny(key, "\x00\r\n") || !utf8.ValidString(key):
-		kv.add("Idempotency-Key", "header", "invalid_encoding", nil)
+	default:
+		if p := domain.CheckText(key, domain.NameText); p != nil {
+			kv.add("Idempotency-Key", "header", p.Code, map[string]any{"Char": p.Char})
+		}
 	}
 	if err := kv.err("invalid-parameters"); err != nil {
 		return err
@@ -108,11 +109,12 @@ func (s *server) sendInterest(c *fiber.Ctx) error {
 		return err
 	}
 	if key != "" {
-		// The same key with another body (or for another opportunity) is a client bug, not a retry.
+		// The same key with another body (or for another opportunity) is a client bug, not a retry;
+		// the same JSON with other spacing or key order is the same request.
 		h := sha256.New()
 		h.Write([]byte(oppID))
 		h.Write([]byte{0})
-		h.Write(c.Body())
+		h.Write(canonicalJSON(c.Body()))
 		out.RequestHash = h.Sum(nil)
 	}
 	it, replayed, err := s.store.SendInterest(c.UserContext(), user.ID, oppID, out, requestPrefs(c))

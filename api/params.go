@@ -40,12 +40,31 @@ func (q *queryParams) one(name string) string {
 	}
 }
 
-// list returns a parameter given as a comma-separated list, or repeated, or both.
+// maxListValues caps how many values a list parameter may carry (duplicates included): each
+// is documented as the parameter's maxItems in openapi.yaml (a test compares them).
+var maxListValues = map[string]int{"sector": 20, "facets": 3, "fields": 40, "kind": 3}
+
+const defaultMaxListValues = 20
+
+// list returns a parameter given as a comma-separated list, or repeated, or both, without
+// repeated values. More values than the parameter's maximum are refused with one error.
 func (q *queryParams) list(name string) []string {
+	max := maxListValues[name]
+	if max == 0 {
+		max = defaultMaxListValues
+	}
 	var out []string
+	given := 0
 	for _, v := range q.c.Context().QueryArgs().PeekMulti(name) {
 		for _, part := range strings.Split(string(v), ",") {
-			if part = strings.TrimSpace(part); part != "" {
+			if part = strings.TrimSpace(part); part == "" {
+				continue
+			}
+			if given++; given > max {
+				q.add(name, "query", "too_many_values", map[string]any{"Max": max})
+				return nil
+			}
+			if !slices.Contains(out, part) {
 				out = append(out, part)
 			}
 		}

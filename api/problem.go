@@ -3,6 +3,8 @@ package api
 import (
 	"context"
 	"errors"
+	"fmt"
+	"maps"
 	"net"
 	"strconv"
 	"strings"
@@ -67,7 +69,27 @@ func notFound(resource string) *apiError {
 // invalid collects field errors of query parameters or body fields.
 type invalid struct{ fields []fieldError }
 
+// An answer lists a few errors per parameter and a few dozen in all, so that a request naming
+// the same bad value thousands of times does not get an answer thousands of times larger.
+const (
+	maxErrorsPerName = 3
+	maxErrors        = 20
+)
+
 func (v *invalid) add(name, in, code string, data map[string]any) {
+	name = truncate(name) // a name may be a client's unknown key: echoed, but not at any length
+	same := 0
+	for _, f := range v.fields {
+		if f.name == name && f.in == in {
+			if f.code == code && fmt.Sprint(f.data) == fmt.Sprint(data) {
+				return // the very same error again
+			}
+			same++
+		}
+	}
+	if same >= maxErrorsPerName || len(v.fields) >= maxErrors {
+		return
+	}
 	v.fields = append(v.fields, fieldError{name, in, code, data})
 }
 
@@ -92,13 +114,9 @@ func (s *server) errorHandler(c *fiber.Ctx, err error) error {
 		e = &apiError{status: fiber.StatusServiceUnavailable, slug: "timeout", retry: 5, internal: err}
 	case isUnavailable(err):
 		e = &apiError{status: fiber.StatusServiceUnavailable, slug: "unavailable", retry: 5, internal: err}
-	case sqlState(err, "23"):
-		// A constraint the handlers should have checked first: still the client's request, not
-		// our failure. Logged, so the missing check gets written.
-		e = &apiError{status: fiber.StatusConflict, slug: "conflict", internal: err}
-	case sqlState(err, "22"):
-		e = &apiError{status: fiber.StatusBadRequest, slug: "invalid-body", internal: err}
 	default:
+		// A database error the handlers did not expect is our failure, whatever its class:
+		// a 500, logged, so that the missing check in front of it gets written.
 		e = &apiError{status: fiber.StatusInternalServerError, slug: "internal", internal: err}
 	}
 	if e.internal != nil || e.status >= 500 {
@@ -177,8 +195,17 @@ func (s *server) writeProblem(c *fiber.Ctx, e *apiError) error {
 		RequestID: requestID(c),
 	}
 	for _, f := range e.fields {
+		data := maps.Clone(f.data) // words in this language only: f.data stays as it was
+		if data["Expected"] == "string" {
+			data["Expected"] = msgID("shape.string") // a JSON shape in the reader's words, not a type name
+		}
+		for k, v := range data {
+			if id, ok := v.(msgID); ok {
+				data[k] = s.langs.Message(lang, string(id), nil)
+			}
+		}
 		p.Errors = append(p.Errors, FieldError{Name: f.name, In: f.in, Code: f.code,
-			Detail: s.langs.Message(lang, "validation."+f.code, f.data)})
+			Detail: s.langs.Message(lang, "validation."+f.code, data)})
 	}
 	if e.allowed != "" {
 		c.Set(fiber.HeaderAllow, e.allowed)
@@ -200,12 +227,6 @@ func (s *server) writeProblem(c *fiber.Ctx, e *apiError) error {
 	}
 	c.Set(fiber.HeaderContentType, "application/problem+json")
 	return c.Send(body)
-}
-
-// sqlState reports a PostgreSQL error of the class (the first two characters of SQLSTATE).
-func sqlState(err error, class string) bool {
-	var pqErr *pq.Error
-	return errors.As(err, &pqErr) && strings.HasPrefix(string(pqErr.Code), class)
 }
 
 // isTimeout reports a request that ran out of time: its deadline passed, or PostgreSQL

@@ -91,7 +91,9 @@ func DecodeCursor(s string, list uint32) (*Cursor, error) {
 	var c Cursor
 	dec := json.NewDecoder(strings.NewReader(string(b)))
 	dec.DisallowUnknownFields()
-	if err := dec.Decode(&c); err != nil || c.List != list || c.PublishedAt.IsZero() || !isUUID(c.ID) {
+	if err := dec.Decode(&c); err != nil || c.List != list || c.PublishedAt.IsZero() || !isUUID(c.ID) ||
+		CheckText(c.Key, TitleText) != nil {
+		// A sort key goes to the database: a forged one with NUL or controls goes nowhere.
 		return nil, ErrInvalidCursor
 	}
 	return &c, nil

@@ -2770,7 +2770,12 @@ export interface components {
             title: string;
             url: string;
         };
-        /** @description Who it is for; a field left out is unchanged, `null` (or an empty list) means no restriction. */
+        /**
+         * @description Who it is for; a field left out is unchanged, `null` (or an empty list) means no restriction.
+         *     In a new item either investment bound may be sent alone (the other is open); a PATCH that
+         *     changes the range sends `min_investment` and `max_investment` together (either may be
+         *     `null`), since they share one currency (else `give_both`).
+         */
         CriteriaInput: {
             investor_types?: components["schemas"]["InvestorTypeCode"][] | null;
             min_investment?: components["schemas"]["MoneyInput"] | null;
@@ -2848,7 +2853,7 @@ export interface components {
             /** @description Required with `answered`, refused otherwise. */
             reply?: string;
         };
-        /** @description A new draft, in one language. `min_investment` and `max_investment` are sent together (either may be `null`). */
+        /** @description A new draft, in one language. Either investment bound may be sent alone (the other is open); `null` is the same as leaving an optional field out. */
         OpportunityCreate: {
             /** @description The organization it is posted for; may be left out when the user belongs to exactly one organization of `country`. */
             organization_id?: string;
@@ -2860,18 +2865,18 @@ export interface components {
             summary: string;
             description: string;
             sectors: components["schemas"]["SectorCode"][];
-            region?: components["schemas"]["RegionCode"];
-            instrument?: components["schemas"]["InstrumentCode"];
-            min_investment?: components["schemas"]["MoneyInput"];
-            max_investment?: components["schemas"]["MoneyInput"];
-            jobs?: number;
+            region?: components["schemas"]["RegionCode"] | null;
+            instrument?: components["schemas"]["InstrumentCode"] | null;
+            min_investment?: components["schemas"]["MoneyInput"] | null;
+            max_investment?: components["schemas"]["MoneyInput"] | null;
+            jobs?: number | null;
             /** Format: date */
-            deadline?: string;
+            deadline?: string | null;
             investor_types?: components["schemas"]["InvestorTypeCode"][];
-            contact?: components["schemas"]["ContactInput"];
-            source?: components["schemas"]["SourceInput"];
+            contact?: components["schemas"]["ContactInput"] | null;
+            source?: components["schemas"]["SourceInput"] | null;
         };
-        /** @description A new draft, in one language. */
+        /** @description A new draft, in one language. `null` is the same as leaving an optional field out. */
         IncentiveCreate: {
             /** @description The organization it is posted for; may be left out when the user belongs to exactly one organization of `country`. */
             organization_id?: string;
@@ -2885,17 +2890,17 @@ export interface components {
             type: components["schemas"]["IncentiveTypeCode"];
             /** @description The law or decree that grants it. */
             legal_instrument: string;
-            legal_article?: string;
-            legal_url?: string;
+            legal_article?: string | null;
+            legal_url?: string | null;
             /** Format: date */
-            valid_from?: string;
+            valid_from?: string | null;
             /** Format: date */
-            valid_until?: string;
+            valid_until?: string | null;
             eligibility?: components["schemas"]["CriteriaInput"];
             benefits?: components["schemas"]["BenefitInput"][];
-            source?: components["schemas"]["SourceInput"];
+            source?: components["schemas"]["SourceInput"] | null;
         };
-        /** @description A new draft, in one language. */
+        /** @description A new draft, in one language. `null` is the same as leaving an optional field out. */
         ProgrammeCreate: {
             /** @description The organization it is posted for; may be left out when the user belongs to exactly one organization of `country`. */
             organization_id?: string;
@@ -2909,15 +2914,15 @@ export interface components {
             how_to_apply?: string;
             type: components["schemas"]["ProgrammeTypeCode"];
             /** @description The verified organization that runs the programme, when not the one posting it. */
-            operator_id?: string;
-            url?: string;
-            max_amount?: components["schemas"]["MoneyInput"];
+            operator_id?: string | null;
+            url?: string | null;
+            max_amount?: components["schemas"]["MoneyInput"] | null;
             /** Format: date */
-            valid_from?: string;
+            valid_from?: string | null;
             /** Format: date */
-            valid_until?: string;
+            valid_until?: string | null;
             eligibility?: components["schemas"]["CriteriaInput"];
-            source?: components["schemas"]["SourceInput"];
+            source?: components["schemas"]["SourceInput"] | null;
         };
         /** @description The fields to change; the others stay. Text fields are of `lang` (the source language when left out); `null` clears an optional field. `min_investment` and `max_investment` are sent together (either may be `null`). */
         OpportunityPatch: {
@@ -3029,28 +3034,28 @@ export interface components {
             rate: components["schemas"]["Decimal"];
             as_of: components["schemas"]["Date"];
         };
-        /** @description An investor's situation. Only `country` is required; a fact left out makes the conditions that need it undetermined. */
+        /** @description An investor's situation. Only `country` is required; a fact left out (or `null`) makes the conditions that need it undetermined. */
         EligibilityInput: {
             /**
              * @description The origin country where the investment is made (ISO 3166-1 alpha-2, of the catalogue).
              * @example CV
              */
             country: string;
-            investor_type?: components["schemas"]["InvestorTypeCode"];
+            investor_type?: components["schemas"]["InvestorTypeCode"] | null;
             /**
              * @description Where the investor lives (any ISO 3166-1 alpha-2 country).
              * @example FR
              */
-            residence_country?: string;
-            sector?: components["schemas"]["SectorCode"];
+            residence_country?: string | null;
+            sector?: components["schemas"]["SectorCode"] | null;
             /**
              * @description A region code of `country`.
              * @example boa_vista
              */
-            region?: string;
-            amount?: components["schemas"]["MoneyInput"];
+            region?: string | null;
+            amount?: components["schemas"]["MoneyInput"] | null;
             /** @description Jobs the project creates. */
-            jobs?: number;
+            jobs?: number | null;
         };
         /** @description One condition of an incentive or programme and what it says about the situation. */
         CriterionResult: {
@@ -3095,7 +3100,7 @@ export interface components {
         };
         RecommendationReason: components["schemas"]["Coded"] & {
             /** @enum {unknown} */
-            code?: "sector" | "region" | "ticket" | "fresh";
+            code?: "sector" | "region" | "ticket" | "fresh" | "invalid_encoding" | "invalid_character" | "unknown_parameter" | "too_many_values" | "unknown_field" | "invalid_type" | "empty_value";
         };
         RecommendedOpportunity: {
             score: number;
@@ -3372,7 +3377,9 @@ export interface components {
          *     a stable `code`: `unknown_code`, `unknown_country`, `unknown_region`, `invalid_limit`,
          *     `invalid_cursor`, `invalid_language`,
          *     `invalid_amount`, `invalid_currency`, `min_greater_than_max`, `invalid_facets`, `invalid_fields`,
-         *     `search_too_long`, `repeated_parameter`.
+         *     `search_too_long`, `repeated_parameter`, `unknown_parameter` (a query parameter the route does
+         *     not take), `too_many_values`, `empty_value` (`?sector=`: give a value or leave the parameter
+         *     out; `q` may be empty), `invalid_encoding`, `invalid_character`.
          */
         BadRequest: {
             headers: {
@@ -4289,7 +4296,7 @@ export interface components {
          *     `unknown_region` (not a region of the item's country), `unknown_organization`,
          *     `unsupported_language`, `lang_without_text`, `no_such_translation`, `invalid_date`,
          *     `before_start`, `invalid_url`, `invalid_count`, `invalid_percent`, `invalid_amount`,
-         *     `invalid_currency`, `give_both` (an investment range sends its two ends together),
+         *     `invalid_currency`, `give_both` (a PATCH that changes an investment range sends its two ends together),
          *     `currency_mismatch`, `min_greater_than_max`, `invalid_email`, `reply_needs_answered`.
          */
         WriteInvalid: {
@@ -4649,6 +4656,7 @@ export interface components {
          * @description One sector code, or several separated by commas (or the parameter repeated): items in any of
          *     them. For incentives and programmes, items whose eligibility has no sector restriction match
          *     every sector. An unknown code → `400` (`unknown_code`).
+         *     At most 20 values (repeats included) → else `400` (`too_many_values`).
          * @example [
          *       "tourism",
          *       "renewable_energy"
@@ -4702,6 +4710,7 @@ export interface components {
          *     pages, not only this one):
          *     `sector`, `region`, `type`. The answer's `facets` has one entry per facet asked. Anything else →
          *     `400` (`invalid_facets`).
+         *     At most 3 values (repeats included) → else `400` (`too_many_values`).
          * @example [
          *       "sector",
          *       "type"
@@ -4763,7 +4772,7 @@ export interface components {
          */
         TranslationLangPath: string;
         /**
-         * @description Only these kinds of content (comma-separated, or the parameter repeated). Unknown → `400` (`unknown_code`).
+         * @description Only these kinds of content (comma-separated, or the parameter repeated). Unknown → `400` (`unknown_code`). At most 3 values (repeats included) → else `400` (`too_many_values`).
          * @example [
          *       "opportunities"
          *     ]
@@ -4811,6 +4820,7 @@ export interface components {
          * @description Sparse fieldsets: a comma-separated list of the items' top-level fields (such as
          *     `title,summary,region`); each item of the page then has only those fields, and `id`. Paging,
          *     filters and facets are unchanged. A field the items do not have → `400` (`invalid_fields`).
+         *     At most 40 values (repeats included) → else `400` (`too_many_values`).
          * @example [
          *       "title",
          *       "summary",
@@ -5177,6 +5187,7 @@ export interface operations {
                  * @description One sector code, or several separated by commas (or the parameter repeated): items in any of
                  *     them. For incentives and programmes, items whose eligibility has no sector restriction match
                  *     every sector. An unknown code → `400` (`unknown_code`).
+                 *     At most 20 values (repeats included) → else `400` (`too_many_values`).
                  * @example [
                  *       "tourism",
                  *       "renewable_energy"
@@ -5226,6 +5237,7 @@ export interface operations {
                  *     pages, not only this one):
                  *     `sector`, `region`, `type`. The answer's `facets` has one entry per facet asked. Anything else →
                  *     `400` (`invalid_facets`).
+                 *     At most 3 values (repeats included) → else `400` (`too_many_values`).
                  * @example [
                  *       "sector",
                  *       "type"
@@ -5236,6 +5248,7 @@ export interface operations {
                  * @description Sparse fieldsets: a comma-separated list of the items' top-level fields (such as
                  *     `title,summary,region`); each item of the page then has only those fields, and `id`. Paging,
                  *     filters and facets are unchanged. A field the items do not have → `400` (`invalid_fields`).
+                 *     At most 40 values (repeats included) → else `400` (`too_many_values`).
                  * @example [
                  *       "title",
                  *       "summary",
@@ -5298,6 +5311,7 @@ export interface operations {
                  * @description One sector code, or several separated by commas (or the parameter repeated): items in any of
                  *     them. For incentives and programmes, items whose eligibility has no sector restriction match
                  *     every sector. An unknown code → `400` (`unknown_code`).
+                 *     At most 20 values (repeats included) → else `400` (`too_many_values`).
                  * @example [
                  *       "tourism",
                  *       "renewable_energy"
@@ -5347,6 +5361,7 @@ export interface operations {
                  *     pages, not only this one):
                  *     `sector`, `region`, `type`. The answer's `facets` has one entry per facet asked. Anything else →
                  *     `400` (`invalid_facets`).
+                 *     At most 3 values (repeats included) → else `400` (`too_many_values`).
                  * @example [
                  *       "sector",
                  *       "type"
@@ -5357,6 +5372,7 @@ export interface operations {
                  * @description Sparse fieldsets: a comma-separated list of the items' top-level fields (such as
                  *     `title,summary,region`); each item of the page then has only those fields, and `id`. Paging,
                  *     filters and facets are unchanged. A field the items do not have → `400` (`invalid_fields`).
+                 *     At most 40 values (repeats included) → else `400` (`too_many_values`).
                  * @example [
                  *       "title",
                  *       "summary",
@@ -5419,6 +5435,7 @@ export interface operations {
                  * @description One sector code, or several separated by commas (or the parameter repeated): items in any of
                  *     them. For incentives and programmes, items whose eligibility has no sector restriction match
                  *     every sector. An unknown code → `400` (`unknown_code`).
+                 *     At most 20 values (repeats included) → else `400` (`too_many_values`).
                  * @example [
                  *       "tourism",
                  *       "renewable_energy"
@@ -5468,6 +5485,7 @@ export interface operations {
                  *     pages, not only this one):
                  *     `sector`, `region`, `type`. The answer's `facets` has one entry per facet asked. Anything else →
                  *     `400` (`invalid_facets`).
+                 *     At most 3 values (repeats included) → else `400` (`too_many_values`).
                  * @example [
                  *       "sector",
                  *       "type"
@@ -5478,6 +5496,7 @@ export interface operations {
                  * @description Sparse fieldsets: a comma-separated list of the items' top-level fields (such as
                  *     `title,summary,region`); each item of the page then has only those fields, and `id`. Paging,
                  *     filters and facets are unchanged. A field the items do not have → `400` (`invalid_fields`).
+                 *     At most 40 values (repeats included) → else `400` (`too_many_values`).
                  * @example [
                  *       "title",
                  *       "summary",
@@ -5597,6 +5616,7 @@ export interface operations {
                  * @description One sector code, or several separated by commas (or the parameter repeated): items in any of
                  *     them. For incentives and programmes, items whose eligibility has no sector restriction match
                  *     every sector. An unknown code → `400` (`unknown_code`).
+                 *     At most 20 values (repeats included) → else `400` (`too_many_values`).
                  * @example [
                  *       "tourism",
                  *       "renewable_energy"
@@ -5646,6 +5666,7 @@ export interface operations {
                  *     pages, not only this one):
                  *     `sector`, `region`, `type`. The answer's `facets` has one entry per facet asked. Anything else →
                  *     `400` (`invalid_facets`).
+                 *     At most 3 values (repeats included) → else `400` (`too_many_values`).
                  * @example [
                  *       "sector",
                  *       "type"
@@ -5656,6 +5677,7 @@ export interface operations {
                  * @description Sparse fieldsets: a comma-separated list of the items' top-level fields (such as
                  *     `title,summary,region`); each item of the page then has only those fields, and `id`. Paging,
                  *     filters and facets are unchanged. A field the items do not have → `400` (`invalid_fields`).
+                 *     At most 40 values (repeats included) → else `400` (`too_many_values`).
                  * @example [
                  *       "title",
                  *       "summary",
@@ -6244,6 +6266,7 @@ export interface operations {
                  * @description One sector code, or several separated by commas (or the parameter repeated): items in any of
                  *     them. For incentives and programmes, items whose eligibility has no sector restriction match
                  *     every sector. An unknown code → `400` (`unknown_code`).
+                 *     At most 20 values (repeats included) → else `400` (`too_many_values`).
                  * @example [
                  *       "tourism",
                  *       "renewable_energy"
@@ -6293,6 +6316,7 @@ export interface operations {
                  *     pages, not only this one):
                  *     `sector`, `region`, `type`. The answer's `facets` has one entry per facet asked. Anything else →
                  *     `400` (`invalid_facets`).
+                 *     At most 3 values (repeats included) → else `400` (`too_many_values`).
                  * @example [
                  *       "sector",
                  *       "type"
@@ -6303,6 +6327,7 @@ export interface operations {
                  * @description Sparse fieldsets: a comma-separated list of the items' top-level fields (such as
                  *     `title,summary,region`); each item of the page then has only those fields, and `id`. Paging,
                  *     filters and facets are unchanged. A field the items do not have → `400` (`invalid_fields`).
+                 *     At most 40 values (repeats included) → else `400` (`too_many_values`).
                  * @example [
                  *       "title",
                  *       "summary",
@@ -6891,6 +6916,7 @@ export interface operations {
                  * @description One sector code, or several separated by commas (or the parameter repeated): items in any of
                  *     them. For incentives and programmes, items whose eligibility has no sector restriction match
                  *     every sector. An unknown code → `400` (`unknown_code`).
+                 *     At most 20 values (repeats included) → else `400` (`too_many_values`).
                  * @example [
                  *       "tourism",
                  *       "renewable_energy"
@@ -6940,6 +6966,7 @@ export interface operations {
                  *     pages, not only this one):
                  *     `sector`, `region`, `type`. The answer's `facets` has one entry per facet asked. Anything else →
                  *     `400` (`invalid_facets`).
+                 *     At most 3 values (repeats included) → else `400` (`too_many_values`).
                  * @example [
                  *       "sector",
                  *       "type"
@@ -6950,6 +6977,7 @@ export interface operations {
                  * @description Sparse fieldsets: a comma-separated list of the items' top-level fields (such as
                  *     `title,summary,region`); each item of the page then has only those fields, and `id`. Paging,
                  *     filters and facets are unchanged. A field the items do not have → `400` (`invalid_fields`).
+                 *     At most 40 values (repeats included) → else `400` (`too_many_values`).
                  * @example [
                  *       "title",
                  *       "summary",
@@ -8130,7 +8158,7 @@ export interface operations {
         parameters: {
             query?: {
                 /**
-                 * @description Only these kinds of content (comma-separated, or the parameter repeated). Unknown → `400` (`unknown_code`).
+                 * @description Only these kinds of content (comma-separated, or the parameter repeated). Unknown → `400` (`unknown_code`). At most 3 values (repeats included) → else `400` (`too_many_values`).
                  * @example [
                  *       "opportunities"
                  *     ]
@@ -8305,7 +8333,7 @@ export interface operations {
         parameters: {
             query?: {
                 /**
-                 * @description Only these kinds of content (comma-separated, or the parameter repeated). Unknown → `400` (`unknown_code`).
+                 * @description Only these kinds of content (comma-separated, or the parameter repeated). Unknown → `400` (`unknown_code`). At most 3 values (repeats included) → else `400` (`too_many_values`).
                  * @example [
                  *       "opportunities"
                  *     ]
@@ -9915,6 +9943,7 @@ export interface operations {
                     "application/json": components["schemas"]["Health"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -9946,6 +9975,7 @@ export interface operations {
                     "application/json": components["schemas"]["Readiness"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
         };
@@ -9974,6 +10004,7 @@ export interface operations {
                     "text/plain": string;
                 };
             };
+            400: components["responses"]["BadRequest"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -9999,6 +10030,7 @@ export interface operations {
                 };
             };
             304: components["responses"]["NotModifiedFile"];
+            400: components["responses"]["BadRequest"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -10023,6 +10055,7 @@ export interface operations {
                 };
             };
             304: components["responses"]["NotModifiedFile"];
+            400: components["responses"]["BadRequest"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -10057,6 +10090,7 @@ export interface operations {
                 };
             };
             304: components["responses"]["NotModifiedFile"];
+            400: components["responses"]["BadRequest"];
             404: components["responses"]["NotFound"];
             500: components["responses"]["InternalError"];
         };
