@@ -111,8 +111,9 @@ func TestHostileInputs(t *testing.T) {
 	org := must(s.json(http.MethodPost, "/v1/organizations", map[string]any{"name": "Agência Hostil", "country": "CV", "type": "ngo"}, founder), http.StatusCreated)["id"].(string)
 	must(s.json(http.MethodPost, "/v1/organizations/"+org+"/verify", nil, admin), http.StatusOK)
 	for _, w := range writers[1:] {
-		// Every writer may post content in the organization's name.
-		must(s.json(http.MethodPost, "/v1/organizations/"+org+"/members", map[string]any{"email": emailOf(t, s, w), "role": "member"}, founder), http.StatusCreated)
+		// Every writer may post content in the organization's name: invited, they accept.
+		inv := must(s.json(http.MethodPost, "/v1/organizations/"+org+"/invitations", map[string]any{"email": emailOf(t, s, w), "role": "member"}, founder), http.StatusCreated)
+		must(s.json(http.MethodPost, "/v1/me/invitations/"+inv["id"].(string)+"/accept", nil, w), http.StatusOK)
 	}
 	draft := must(s.json(http.MethodPost, "/v1/opportunities", map[string]any{"country": "CV", "lang": "pt", "title": "Rascunho",
 		"summary": "s", "description": "d", "sectors": []string{"ict"}}, founder), http.StatusCreated)["id"].(string)
@@ -152,6 +153,8 @@ func TestHostileInputs(t *testing.T) {
 		{http.MethodPatch, "/v1/me", map[string]any{"display_name": "Zé", "lang": "pt"}, writers, nil, 0},
 		{http.MethodPost, "/v1/organizations", map[string]any{"name": "Org", "acronym": "O", "country": "CV", "type": "ngo",
 			"website": "https://example.org"}, writers, nil, 12},
+		{http.MethodPost, "/v1/organizations/" + org + "/invitations", map[string]any{"email": "invitee@example.org", "role": "member"},
+			[]string{founder}, nil, 4}, // the founder's write budget serves the path cases too
 		{http.MethodPost, "/v1/opportunities/" + published + "/interests", map[string]any{"message": "Interesse.", "amount": money,
 			"share": []string{"email"}}, writers, nil, 12},
 		{http.MethodPost, "/v1/me/api-keys", map[string]any{"name": "App", "scopes": []string{"catalogue:read"}, "expires_in_days": 30},
