@@ -42,6 +42,9 @@ type Config struct {
 	APIKeyQuota    int
 	AnonymousQuota int
 	QuotaWindow    time.Duration
+	// PublicURL is where clients reach the API (scheme, host and an optional path prefix, no
+	// trailing slash), from PUBLIC_URL; when set, problem types are absolute URIs under it.
+	PublicURL string
 }
 
 // DefaultConfig are the settings used when the environment says nothing.
