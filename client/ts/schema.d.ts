@@ -1621,6 +1621,70 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/docs/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The documentation page, with a trailing slash
+         * @description Redirects to `/docs`, so that the address typed or linked with a slash works too.
+         */
+        get: operations["redirectDocs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/openapi.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * This document, as JSON
+         * @description The same document as `/openapi.yaml`, converted to JSON, for tools that read only JSON. Every
+         *     value is the YAML's, strings as written (dates in examples stay strings).
+         */
+        get: operations["getOpenAPIDocumentJSON"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/problems/{slug}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What a problem type means
+         * @description The page of a problem `type` (`/problems/not-found`…): what it means, its usual causes and what
+         *     to send instead, in the language negotiated as everywhere (`lang`, then `Accept-Language`).
+         *     The format follows `Accept`: `text/html` (what browsers ask for: a small page with no script),
+         *     `text/markdown`, or `application/json` (the default).
+         */
+        get: operations["getProblemType"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2158,10 +2222,51 @@ export interface components {
             facets?: components["schemas"]["Facets"];
         };
         /**
-         * @description The stable identifier of the kind of problem, a URI reference relative to the API.
-         * @enum {string}
+         * Format: uri-reference
+         * @description The stable identifier of the kind of problem: `/problems/<slug>`, relative to the API, or
+         *     absolute under the server's public address when it has one (`PUBLIC_URL`, such as
+         *     `https://api.example.org/problems/not-found`). Followed, it is a page that says what the problem
+         *     means, its usual causes and what to send instead, in the reader's language
+         *     (`GET /problems/{slug}`). Compare types by their `/problems/<slug>` ending. The slugs:
+         *     `not-found`, `method-not-allowed`, `invalid-parameters`, `invalid-body`, `malformed-json`, `unsupported-media-type`, `payload-too-large`, `too-many-requests`, `timeout`, `unavailable`, `internal`, `unauthorized`, `forbidden`, `conflict`, `precondition-failed`, `idempotency-key-reused`, `insufficient-scope`, `too-many-keys`.
+         * @example /problems/not-found
+         * @example https://api.example.org/problems/invalid-parameters
          */
-        ProblemType: "/problems/not-found" | "/problems/method-not-allowed" | "/problems/invalid-parameters" | "/problems/invalid-body" | "/problems/malformed-json" | "/problems/unsupported-media-type" | "/problems/payload-too-large" | "/problems/too-many-requests" | "/problems/timeout" | "/problems/unavailable" | "/problems/internal" | "/problems/unauthorized" | "/problems/forbidden" | "/problems/conflict" | "/problems/precondition-failed" | "/problems/idempotency-key-reused" | "/problems/insufficient-scope" | "/problems/too-many-keys";
+        ProblemType: string;
+        /**
+         * @description The page of a problem type, in one language.
+         * @example {
+         *       "type": "/problems/precondition-failed",
+         *       "slug": "precondition-failed",
+         *       "title": "Precondition failed",
+         *       "lang": "en",
+         *       "status": [
+         *         412
+         *       ],
+         *       "meaning": "The resource changed since the version you sent in If-Match, so the write was refused and nothing was changed.",
+         *       "causes": [
+         *         "Someone else edited the item between your read and your write."
+         *       ],
+         *       "fix": "Read the item again (its ETag is its current version), apply your change to that, and send the write with the new ETag."
+         *     }
+         */
+        ProblemPage: {
+            type: components["schemas"]["ProblemType"];
+            /** @description The last part of `type`. */
+            slug: string;
+            /** @description The problem's title, as problems of this type carry it. */
+            title: string;
+            /** @description The language of the page. */
+            lang: string;
+            /** @description The HTTP statuses problems of this type come with. */
+            status: number[];
+            /** @description What the problem means. */
+            meaning: string;
+            /** @description Its usual causes. */
+            causes: string[];
+            /** @description What to send instead. */
+            fix: string;
+        };
         /** @description What is wrong with one parameter or field. */
         FieldError: {
             /** @description The parameter or field (a dotted path for body fields). */
@@ -2202,8 +2307,7 @@ export interface components {
          *     `lang`, is invalid; one entry per parameter in `errors`).
          */
         BodyProblem: components["schemas"]["Problem"] & {
-            /** @enum {unknown} */
-            type?: "/problems/invalid-body" | "/problems/malformed-json" | "/problems/invalid-parameters";
+            type?: unknown;
             /** @constant */
             status?: 400;
         } & unknown & unknown;
@@ -3248,8 +3352,7 @@ export interface components {
             };
             content: {
                 "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @constant */
-                    type?: "/problems/invalid-parameters";
+                    type?: unknown;
                     /** @constant */
                     status?: 400;
                 };
@@ -3268,8 +3371,7 @@ export interface components {
             };
             content: {
                 "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @constant */
-                    type?: "/problems/not-found";
+                    type?: unknown;
                     /** @constant */
                     status?: 404;
                 };
@@ -3302,8 +3404,7 @@ export interface components {
                  *     }
                  */
                 "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @constant */
-                    type?: "/problems/method-not-allowed";
+                    type?: unknown;
                     /** @constant */
                     status?: 405;
                 };
@@ -3358,8 +3459,7 @@ export interface components {
             };
             content: {
                 "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @constant */
-                    type?: "/problems/too-many-requests";
+                    type?: unknown;
                     /** @constant */
                     status?: 429;
                 };
@@ -3422,8 +3522,7 @@ export interface components {
             };
             content: {
                 "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @constant */
-                    type?: "/problems/unauthorized";
+                    type?: unknown;
                     /** @constant */
                     status?: 401;
                 };
@@ -3456,8 +3555,7 @@ export interface components {
                  *     }
                  */
                 "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    type?: "/problems/forbidden" | "/problems/insufficient-scope";
+                    type?: unknown;
                     /** @constant */
                     status?: 403;
                 };
@@ -3476,8 +3574,7 @@ export interface components {
             };
             content: {
                 "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @constant */
-                    type?: "/problems/conflict";
+                    type?: unknown;
                     /** @constant */
                     status?: 409;
                 };
@@ -3503,8 +3600,7 @@ export interface components {
                  *     }
                  */
                 "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @constant */
-                    type?: "/problems/payload-too-large";
+                    type?: unknown;
                     /** @constant */
                     status?: 413;
                 };
@@ -3533,8 +3629,7 @@ export interface components {
                  *     }
                  */
                 "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @constant */
-                    type?: "/problems/unsupported-media-type";
+                    type?: unknown;
                     /** @constant */
                     status?: 415;
                 };
@@ -3810,8 +3905,7 @@ export interface components {
                  *     }
                  */
                 "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @constant */
-                    type?: "/problems/internal";
+                    type?: unknown;
                     /** @constant */
                     status?: 500;
                 };
@@ -3835,8 +3929,7 @@ export interface components {
             };
             content: {
                 "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    type?: "/problems/unavailable" | "/problems/timeout";
+                    type?: unknown;
                     /** @constant */
                     status?: 503;
                 };
@@ -4196,8 +4289,7 @@ export interface components {
                  *     }
                  */
                 "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @constant */
-                    type?: "/problems/precondition-failed";
+                    type?: unknown;
                     /** @constant */
                     status?: 412;
                 };
@@ -4226,8 +4318,7 @@ export interface components {
                  *     }
                  */
                 "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @constant */
-                    type?: "/problems/idempotency-key-reused";
+                    type?: unknown;
                     /** @constant */
                     status?: 422;
                 };
@@ -4386,8 +4477,7 @@ export interface components {
                  *     }
                  */
                 "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @constant */
-                    type?: "/problems/too-many-keys";
+                    type?: unknown;
                     /** @constant */
                     status?: 409;
                 };
@@ -4410,8 +4500,7 @@ export interface components {
             };
             content: {
                 "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @constant */
-                    type?: "/problems/insufficient-scope";
+                    type?: unknown;
                     /** @constant */
                     status?: 403;
                 };
@@ -9621,6 +9710,125 @@ export interface operations {
                 };
             };
             304: components["responses"]["NotModifiedFile"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    redirectDocs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The page is at `/docs`. */
+            301: {
+                headers: {
+                    /**
+                     * @description The documentation page.
+                     * @example /docs
+                     */
+                    Location: string;
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getOpenAPIDocumentJSON: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The OpenAPI document, as JSON. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag-File"];
+                    "Cache-Control": components["headers"]["Cache-Control-File"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            304: components["responses"]["NotModifiedFile"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getProblemType: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
+                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 */
+                lang?: components["parameters"]["Lang"];
+            };
+            header?: {
+                /**
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @example pt-PT,pt;q=0.9,en;q=0.8
+                 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+                /**
+                 * @description An `ETag` from an earlier response; when it still matches, the answer is `304` with no body.
+                 * @example "5d41402abc4b2a76"
+                 */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
+            path: {
+                /**
+                 * @description The last part of the problem's `type`.
+                 * @example not-found
+                 */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The page of the problem type. */
+            200: {
+                headers: {
+                    "Content-Language": components["headers"]["Content-Language"];
+                    Vary: components["headers"]["Vary"];
+                    /**
+                     * @description Pages change only with the server's version.
+                     * @example public, max-age=3600
+                     */
+                    "Cache-Control": string;
+                    ETag: components["headers"]["ETag-File"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemPage"];
+                    "text/html": string;
+                    "text/markdown": string;
+                };
+            };
+            /** @description The page has not changed since the validator sent in `If-None-Match`. No body. */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag-File"];
+                    "Cache-Control": components["headers"]["Cache-Control-File"];
+                    "Content-Language": components["headers"]["Content-Language-Optional"];
+                    Vary: components["headers"]["Vary-Optional"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
             404: components["responses"]["NotFound"];
             500: components["responses"]["InternalError"];
         };
