@@ -60,14 +60,14 @@ Instances starting together wait for one another (a PostgreSQL session lock). Ne
 			if len(args) != 1 {
 				return usagef("say up, down or status")
 			}
-			cfg, err := loadDBConfig()
-			if err != nil {
-				return err
-			}
 			switch args[0] {
 			case "up", "down", "status":
 			default:
 				return usagef("no migrate %q (want up, down or status)", args[0])
+			}
+			cfg, err := loadDBConfig()
+			if err != nil {
+				return err
 			}
 			db, err := openDB(ctx, cfg)
 			if err != nil {
