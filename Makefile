@@ -23,11 +23,11 @@ run: build
 test: build vet lint-openapi check-generated-ts
 	bin/pgrun -dir .data/pg-test -- $(GO) test -race -count=1 ./...
 
-## check: the fast inner loop (under 2 minutes): vet, gofmt, lint openapi.yaml, and the tests
-## that need no database or that are quick with it (go test -short skips the database-heavy
-## suites: end to end, resilience, fuzz corpora, benchmarks' fixtures)
-check: build vet lint-openapi
-	bin/pgrun -dir .data/pg-test -- $(GO) test -short -count=1 ./...
+## check: the fast inner loop (well under 2 minutes): vet, gofmt, lint openapi.yaml, the
+## TypeScript types, and every test that needs no database (under -short, a test that needs one
+## skips: internal/testdb.New), so no PostgreSQL is started. `make test` runs everything.
+check: build vet lint-openapi check-generated-ts
+	$(GO) test -short -count=1 ./...
 
 vet:
 	$(GO) vet ./...
