@@ -2,20 +2,32 @@
 # .data/ when DATABASE_URL is not set, and stop it when they end.
 GO ?= go
 
-.PHONY: run test build seed migrate-down vet bench bench-go fuzz clean lint-openapi generate check-generated-ts
+.PHONY: run test check build seed migrate-down vet bench bench-go fuzz clean lint-openapi generate check-generated-ts
+
+# What `marketplace version` prints: the nearest tag (or the commit), the commit and the time.
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+COMMIT ?= $(shell git rev-parse HEAD 2>/dev/null || echo unknown)
+BUILD_DATE ?= $(shell date -u +%Y-%m-%dT%H:%M:%SZ)
+LDFLAGS := -X main.version=$(VERSION) -X main.commit=$(COMMIT) -X main.date=$(BUILD_DATE)
 
 build:
-	$(GO) build -o bin/api ./cmd/api
+	$(GO) build -ldflags '$(LDFLAGS)' -o bin/marketplace ./cmd/marketplace
 	$(GO) build -o bin/pgrun ./cmd/pgrun
 
 ## run: migrate, load the seed into an empty database, and serve on http://localhost:8080
 run: build
-	bin/pgrun -dir .data/pg -durable -- bin/api serve
+	bin/pgrun -dir .data/pg -durable -- bin/marketplace serve
 
 ## test: vet, lint openapi.yaml, check the TypeScript types, then every test with the race
 ## detector, against a private test cluster
 test: build vet lint-openapi check-generated-ts
 	bin/pgrun -dir .data/pg-test -- $(GO) test -race -count=1 ./...
+
+## check: the fast inner loop (well under 2 minutes): vet, gofmt, lint openapi.yaml, the
+## TypeScript types, and every test that needs no database (under -short, a test that needs one
+## skips: internal/testdb.New), so no PostgreSQL is started. `make test` runs everything.
+check: build vet lint-openapi check-generated-ts
+	$(GO) test -short -count=1 ./...
 
 vet:
 	$(GO) vet ./...
@@ -23,11 +35,11 @@ vet:
 
 ## seed: load (or refresh) the seed content into the run database
 seed: build
-	bin/pgrun -dir .data/pg -durable -- bin/api seed
+	bin/pgrun -dir .data/pg -durable -- bin/marketplace seed
 
 ## migrate-down: roll back the last migration of the run database
 migrate-down: build
-	bin/pgrun -dir .data/pg -durable -- bin/api migrate down
+	bin/pgrun -dir .data/pg -durable -- bin/marketplace migrate down
 
 ## bench: the API under load on a synthetic catalogue (BENCH_SIZE, default 100000; BENCH_SECONDS per
 ## measurement, default 6), beside pgbench on the same SQL; writes BENCHMARKS.md. BENCH_PROFILE=<route>

@@ -10,42 +10,72 @@ import (
 )
 
 // EnsureAdmin makes the first administrator from ADMIN_EMAIL and ADMIN_PASSWORD, and does
-// nothing more when run again. An account that already has the e-mail is made administrator
-// only if its password is ADMIN_PASSWORD: anyone may register an address, so registering the
-// operator's address first must not be a way in.
+// nothing more when run again (see MakeAdministrator).
 func EnsureAdmin(ctx context.Context, store *repository.Store, email, password string) error {
-	email = domain.NormalizeEmail(email)
-	if email == "" {
+	_, err := MakeAdministrator(ctx, store, email, password)
+	if errors.Is(err, ErrNotAnEmail) {
 		return errors.New("ADMIN_EMAIL is not an e-mail address")
 	}
+	if errors.Is(err, ErrPasswordRefused) {
+		return fmt.Errorf("ADMIN_PASSWORD is refused: %v", errors.Unwrap(err))
+	}
+	if errors.Is(err, ErrNotTheOwner) {
+		return errors.New("ADMIN_EMAIL names an existing account whose password is not ADMIN_PASSWORD: refusing to make it an administrator")
+	}
+	return err
+}
+
+// Why MakeAdministrator refuses.
+var (
+	ErrNotAnEmail      = errors.New("not an e-mail address")
+	ErrPasswordRefused = errors.New("password refused")
+	ErrNotTheOwner     = errors.New("the account exists and its password is another: refusing to make it an administrator")
+)
+
+// passwordRefused wraps the reason a password is refused.
+type passwordRefused struct{ reason error }
+
+func (e passwordRefused) Error() string        { return e.reason.Error() }
+func (e passwordRefused) Unwrap() error        { return e.reason }
+func (e passwordRefused) Is(target error) bool { return target == ErrPasswordRefused }
+
+// MakeAdministrator creates an administrator account (created is true), or makes the existing
+// account of the e-mail an administrator. An account that already has the e-mail is made
+// administrator only if its password is this one: anyone may register an address, so
+// registering the operator's address first must not be a way in.
+func MakeAdministrator(ctx context.Context, store *repository.Store, email, password string) (created bool, err error) {
+	email = domain.NormalizeEmail(email)
+	if email == "" {
+		return false, ErrNotAnEmail
+	}
 	if err := domain.CheckPassword(password, email); err != nil {
-		return fmt.Errorf("ADMIN_PASSWORD is refused: %v", err)
+		return false, passwordRefused{err}
 	}
 	user, err := store.UserByEmail(ctx, email)
 	if errors.Is(err, repository.ErrNotFound) {
 		hash, err := domain.HashPassword(ctx, password)
 		if err != nil {
-			return err
+			return false, err
 		}
 		err = store.CreateAdmin(ctx, email, hash)
 		if !errors.Is(err, repository.ErrConflict) {
-			return err
+			return err == nil, err
 		}
 		// Registered in the meantime: check it like any existing account.
 		user, err = store.UserByEmail(ctx, email)
 	}
 	if err != nil {
-		return err
+		return false, err
 	}
 	ok, err := domain.VerifyPassword(ctx, password, user.PasswordHash)
 	if err != nil {
-		return err
+		return false, err
 	}
 	if !ok {
-		return errors.New("ADMIN_EMAIL names an existing account whose password is not ADMIN_PASSWORD: refusing to make it an administrator")
+		return false, ErrNotTheOwner
 	}
 	if user.Role == "admin" {
-		return nil
+		return false, nil
 	}
-	return store.MakeAdmin(ctx, user.ID)
+	return false, store.MakeAdmin(ctx, user.ID)
 }

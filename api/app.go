@@ -45,7 +45,8 @@ type Config struct {
 	AnonymousQuota int
 	QuotaWindow    time.Duration
 	// PublicURL (PUBLIC_URL, checked by ParsePublicURL) is the one source of absolute links:
-	// feeds, Link, Location, the served document's servers. Empty: links are relative.
+	// feeds, Link, Location, problem types, the served document's servers. Scheme, host and an
+	// optional path prefix, no trailing slash. Empty: links are relative.
 	PublicURL string
 }
 

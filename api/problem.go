@@ -187,7 +187,7 @@ func (s *server) writeProblem(c *fiber.Ctx, e *apiError) error {
 		slug = "not-found" // one public type for "nothing here"
 	}
 	p := Problem{
-		Type:      "/problems/" + slug,
+		Type:      s.problemType(slug),
 		Title:     s.langs.Message(lang, "problem."+key+".title", nil),
 		Status:    e.status,
 		Detail:    s.langs.Message(lang, detailID, detail),

@@ -13,8 +13,11 @@ func (s *server) routes(app *fiber.App) {
 	app.Get("/readyz", s.readyz)
 	app.Get("/metrics", s.metricsHandler())
 	app.Get("/openapi.yaml", s.openAPI)
+	app.Get("/openapi.json", s.openAPIJSON)
 	app.Get("/docs", s.docs())
+	app.Get("/docs/", s.redirectTo("/docs"))
 	app.Get("/docs/:file", s.docs())
+	app.Get("/problems/:slug", s.problemDoc)
 
 	v1 := app.Group("/v1")
 	v1.Get("/countries", s.listCountries)

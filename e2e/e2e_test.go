@@ -33,7 +33,7 @@ type server struct {
 	validate *contract.Validator
 }
 
-// startServer builds cmd/api and runs it against a new empty database, with extra
+// startServer builds cmd/marketplace and runs it against a new empty database, with extra
 // environment variables (KEY=value) if any.
 func startServer(t *testing.T, env ...string) (*server, *exec.Cmd, *bytes.Buffer) {
 	t.Helper()
@@ -46,17 +46,17 @@ var (
 	buildErr  error
 )
 
-// apiBinary builds cmd/api once per test run.
+// apiBinary builds cmd/marketplace once per test run.
 func apiBinary(t *testing.T) string {
 	t.Helper()
 	buildOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "e2e-api-")
+		dir, err := os.MkdirTemp("", "e2e-marketplace-")
 		if err != nil {
 			buildErr = err
 			return
 		}
-		binary = filepath.Join(dir, "api")
-		if out, err := exec.Command("go", "build", "-o", binary, "../cmd/api").CombinedOutput(); err != nil {
+		binary = filepath.Join(dir, "marketplace")
+		if out, err := exec.Command("go", "build", "-o", binary, "../cmd/marketplace").CombinedOutput(); err != nil {
 			buildErr = fmt.Errorf("build: %v\n%s", err, out)
 		}
 	})
@@ -70,6 +70,7 @@ func apiBinary(t *testing.T) string {
 // waits until it is ready.
 func startServerOn(t *testing.T, dbURL string, env ...string) (*server, *exec.Cmd, *bytes.Buffer) {
 	t.Helper()
+	skipIfShort(t)
 	port := freePort(t)
 	cmd := exec.Command(apiBinary(t), "serve")
 	cmd.Env = append(os.Environ(), "DATABASE_URL="+dbURL, "PORT="+port, "HOST=127.0.0.1", "LOG_LEVEL=warn")
@@ -103,6 +104,15 @@ func startServerOn(t *testing.T, dbURL string, env ...string) (*server, *exec.Cm
 			t.Fatalf("server not ready after 60 s:\n%s", logs.String())
 		}
 		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// skipIfShort skips the end-to-end tests under -short (make check): each builds and starts the
+// real binary on a database of its own, which takes seconds.
+func skipIfShort(t *testing.T) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("end to end: skipped under -short")
 	}
 }
 

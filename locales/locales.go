@@ -12,3 +12,10 @@ import "embed"
 //
 //go:embed *.yaml
 var FS embed.FS
+
+// ProblemsFS holds the pages of the problem types (problems/<lang>.yaml): what each `type` of a
+// problem response means, its usual causes and what to send instead, served at
+// /problems/{slug}. Kept apart from the message files, which stay one flat list of messages.
+//
+//go:embed problems/*.yaml
+var ProblemsFS embed.FS

@@ -2,6 +2,8 @@ package repository
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"sort"
 
@@ -35,7 +37,7 @@ func (s *Store) LoadSeed(ctx context.Context, c *seed.Content) error {
 			return err
 		}
 		for _, f := range c.Countries {
-			if err := loadCountry(ctx, tx, f); err != nil {
+			if err := loadCountry(ctx, tx, f, true); err != nil {
 				return fmt.Errorf("seed %s: %w", f.Name, err)
 			}
 		}
@@ -62,8 +64,19 @@ func loadReference(ctx context.Context, tx *sqlx.Tx, r seed.Reference) error {
 	return nil
 }
 
-func loadCountry(ctx context.Context, tx *sqlx.Tx, f seed.CountryFile) error {
+// loadCountry writes a country file; header false leaves the country's own row, texts, facts
+// and regions as they are (an import that changes only some items).
+func loadCountry(ctx context.Context, tx *sqlx.Tx, f seed.CountryFile, header bool) error {
 	c := f.Country
+	if header {
+		if err := loadCountryHeader(ctx, tx, c); err != nil {
+			return err
+		}
+	}
+	return loadCountryItems(ctx, tx, f)
+}
+
+func loadCountryHeader(ctx context.Context, tx *sqlx.Tx, c seed.Country) error {
 	if _, err := tx.ExecContext(ctx, `
 		INSERT INTO countries (code, currency, source_lang) VALUES ($1, $2, $3)
 		ON CONFLICT (code) DO UPDATE SET currency = EXCLUDED.currency, source_lang = EXCLUDED.source_lang, updated_at = now()`,
@@ -108,6 +121,11 @@ func loadCountry(ctx context.Context, tx *sqlx.Tx, f seed.CountryFile) error {
 			return fmt.Errorf("region %s: %w", r.Code, err)
 		}
 	}
+	return nil
+}
+
+func loadCountryItems(ctx context.Context, tx *sqlx.Tx, f seed.CountryFile) error {
+	c := f.Country
 	for _, o := range f.Organizations {
 		if _, err := tx.ExecContext(ctx, `
 			INSERT INTO organizations (id, slug, country_code, name, acronym, type, website, verified)
@@ -179,8 +197,26 @@ func strs(list []string) pq.StringArray {
 	return pq.StringArray(list)
 }
 
+// idBySlug is the id of the row of table (never user input) with this slug: the existing
+// row's, whatever made it (an agency's content has a random id), or the id a new seed row gets.
+func idBySlug(ctx context.Context, tx *sqlx.Tx, table, slug string) (string, error) {
+	var id string
+	err := tx.GetContext(ctx, &id, `SELECT id FROM `+table+` WHERE slug = $1`, slug)
+	if errors.Is(err, sql.ErrNoRows) {
+		return SeedID(slug), nil
+	}
+	return id, err
+}
+
 func loadIncentive(ctx context.Context, tx *sqlx.Tx, c seed.Country, it seed.Incentive) error {
-	id := SeedID(it.Slug)
+	id, err := idBySlug(ctx, tx, "incentives", it.Slug)
+	if err != nil {
+		return err
+	}
+	org, err := idBySlug(ctx, tx, "organizations", it.Organization)
+	if err != nil {
+		return err
+	}
 	min, max, cur, err := rangeFields(it.Eligibility.MinInvestment, it.Eligibility.MaxInvestment)
 	if err != nil {
 		return err
@@ -202,7 +238,7 @@ func loadIncentive(ctx context.Context, tx *sqlx.Tx, c seed.Country, it seed.Inc
 			min_jobs = EXCLUDED.min_jobs, residence_abroad = EXCLUDED.residence_abroad,
 			illustrative = EXCLUDED.illustrative, source_title = EXCLUDED.source_title,
 			source_url = EXCLUDED.source_url, published_at = EXCLUDED.published_at, updated_at = now()`,
-		id, it.Slug, c.Code, SeedID(it.Organization), it.Type, it.Status, sourceLang(c, it.Item),
+		id, it.Slug, c.Code, org, it.Type, it.Status, sourceLang(c, it.Item),
 		it.LegalBasis.Instrument, it.LegalBasis.Article, it.LegalBasis.URL, it.ValidFrom, it.ValidUntil,
 		strs(it.Eligibility.InvestorTypes), min, max, cur, it.Eligibility.MinJobs, it.Eligibility.ResidenceAbroad,
 		it.Illustrative, srcTitle, srcURL, it.PublishedAt); err != nil {
@@ -227,7 +263,10 @@ func loadIncentive(ctx context.Context, tx *sqlx.Tx, c seed.Country, it seed.Inc
 }
 
 func loadProgramme(ctx context.Context, tx *sqlx.Tx, c seed.Country, p seed.Programme) error {
-	id := SeedID(p.Slug)
+	id, err := idBySlug(ctx, tx, "programmes", p.Slug)
+	if err != nil {
+		return err
+	}
 	min, max, cur, err := rangeFields(p.Eligibility.MinInvestment, p.Eligibility.MaxInvestment)
 	if err != nil {
 		return err
@@ -237,6 +276,14 @@ func loadProgramme(ctx context.Context, tx *sqlx.Tx, c seed.Country, p seed.Prog
 	operator := p.Operator
 	if operator == "" {
 		operator = p.Organization
+	}
+	org, err := idBySlug(ctx, tx, "organizations", p.Organization)
+	if err != nil {
+		return err
+	}
+	operatorID, err := idBySlug(ctx, tx, "organizations", operator)
+	if err != nil {
+		return err
 	}
 	if _, err := tx.ExecContext(ctx, `
 		INSERT INTO programmes (id, slug, country_code, organization_id, operator_id, type, status,
@@ -255,7 +302,7 @@ func loadProgramme(ctx context.Context, tx *sqlx.Tx, c seed.Country, p seed.Prog
 			residence_abroad = EXCLUDED.residence_abroad, illustrative = EXCLUDED.illustrative,
 			source_title = EXCLUDED.source_title, source_url = EXCLUDED.source_url,
 			published_at = EXCLUDED.published_at, updated_at = now()`,
-		id, p.Slug, c.Code, SeedID(p.Organization), SeedID(operator), p.Type, p.Status, sourceLang(c, p.Item),
+		id, p.Slug, c.Code, org, operatorID, p.Type, p.Status, sourceLang(c, p.Item),
 		p.URL, maxAmount, maxCurrency, p.ValidFrom, p.ValidUntil, strs(p.Eligibility.InvestorTypes),
 		min, max, cur, p.Eligibility.MinJobs, p.Eligibility.ResidenceAbroad, p.Illustrative,
 		srcTitle, srcURL, p.PublishedAt); err != nil {
@@ -268,7 +315,14 @@ func loadProgramme(ctx context.Context, tx *sqlx.Tx, c seed.Country, p seed.Prog
 }
 
 func loadOpportunity(ctx context.Context, tx *sqlx.Tx, c seed.Country, o seed.Opportunity) error {
-	id := SeedID(o.Slug)
+	id, err := idBySlug(ctx, tx, "opportunities", o.Slug)
+	if err != nil {
+		return err
+	}
+	org, err := idBySlug(ctx, tx, "organizations", o.Organization)
+	if err != nil {
+		return err
+	}
 	min, max, currency, err := rangeFields(o.MinInvestment, o.MaxInvestment)
 	if err != nil {
 		return err
@@ -290,7 +344,7 @@ func loadOpportunity(ctx context.Context, tx *sqlx.Tx, c seed.Country, o seed.Op
 			contact_url = EXCLUDED.contact_url, illustrative = EXCLUDED.illustrative,
 			source_title = EXCLUDED.source_title, source_url = EXCLUDED.source_url,
 			published_at = EXCLUDED.published_at, updated_at = now()`,
-		id, o.Slug, c.Code, SeedID(o.Organization), o.Region, o.Instrument, o.Status, sourceLang(c, o.Item),
+		id, o.Slug, c.Code, org, o.Region, o.Instrument, o.Status, sourceLang(c, o.Item),
 		min, max, currency, o.Jobs, o.Deadline, strs(o.InvestorTypes), o.Contact.Name, o.Contact.Email,
 		o.Contact.Phone, o.Contact.URL, o.Illustrative, srcTitle, srcURL, o.PublishedAt); err != nil {
 		return err
@@ -303,15 +357,19 @@ func loadOpportunity(ctx context.Context, tx *sqlx.Tx, c seed.Country, o seed.Op
 		return fmt.Errorf("sectors: %w", err)
 	}
 	for _, link := range []struct {
-		table, column string
-		slugs         []string
-	}{{"opportunity_incentives", "incentive_id", o.Incentives}, {"opportunity_programmes", "programme_id", o.Programmes}} {
+		table, column, target string
+		slugs                 []string
+	}{{"opportunity_incentives", "incentive_id", "incentives", o.Incentives}, {"opportunity_programmes", "programme_id", "programmes", o.Programmes}} {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM `+link.table+` WHERE opportunity_id = $1`, id); err != nil {
 			return err
 		}
 		for _, slug := range link.slugs {
+			target, err := idBySlug(ctx, tx, link.target, slug)
+			if err != nil {
+				return err
+			}
 			if _, err := tx.ExecContext(ctx, `INSERT INTO `+link.table+` (opportunity_id, `+link.column+`) VALUES ($1, $2)`,
-				id, SeedID(slug)); err != nil {
+				id, target); err != nil {
 				return fmt.Errorf("link %s: %w", slug, err)
 			}
 		}

@@ -22,160 +22,160 @@ var FS fs.FS = files
 // Reference is reference.yaml: currencies and exchange rates.
 type Reference struct {
 	Currencies []struct {
-		Code       string `yaml:"code"`
-		MinorUnits int    `yaml:"minor_units"`
-	} `yaml:"currencies"`
+		Code       string `yaml:"code,omitempty"`
+		MinorUnits int    `yaml:"minor_units,omitempty"`
+	} `yaml:"currencies,omitempty"`
 	ExchangeRates []struct {
-		Currency string `yaml:"currency"`
-		PerEUR   string `yaml:"per_eur"`
-		AsOf     string `yaml:"as_of"`
-		Source   string `yaml:"source"`
-	} `yaml:"exchange_rates"`
+		Currency string `yaml:"currency,omitempty"`
+		PerEUR   string `yaml:"per_eur,omitempty"`
+		AsOf     string `yaml:"as_of,omitempty"`
+		Source   string `yaml:"source,omitempty"`
+	} `yaml:"exchange_rates,omitempty"`
 }
 
 // Money is an amount and its currency.
 type Money struct {
-	Amount   string `yaml:"amount"`
-	Currency string `yaml:"currency"`
+	Amount   string `yaml:"amount,omitempty"`
+	Currency string `yaml:"currency,omitempty"`
 }
 
 // Source is where a fact comes from.
 type Source struct {
-	Title string `yaml:"title"`
-	URL   string `yaml:"url"`
+	Title string `yaml:"title,omitempty"`
+	URL   string `yaml:"url,omitempty"`
 }
 
 // Country is the country part of a country file.
 type Country struct {
-	Code       string `yaml:"code"`
-	Currency   string `yaml:"currency"`
-	SourceLang string `yaml:"source_lang"`
+	Code       string `yaml:"code,omitempty"`
+	Currency   string `yaml:"currency,omitempty"`
+	SourceLang string `yaml:"source_lang,omitempty"`
 	Text       map[string]struct {
-		Name    string `yaml:"name"`
-		Summary string `yaml:"summary"`
-	} `yaml:"text"`
+		Name    string `yaml:"name,omitempty"`
+		Summary string `yaml:"summary,omitempty"`
+	} `yaml:"text,omitempty"`
 	Facts []struct {
-		Metric           string  `yaml:"metric"`
-		Value            string  `yaml:"value"`
-		Unit             string  `yaml:"unit"`
-		ResidenceCountry *string `yaml:"residence_country"`
-		Year             int     `yaml:"year"`
-		Source           Source  `yaml:"source"`
-	} `yaml:"facts"`
+		Metric           string  `yaml:"metric,omitempty"`
+		Value            string  `yaml:"value,omitempty"`
+		Unit             string  `yaml:"unit,omitempty"`
+		ResidenceCountry *string `yaml:"residence_country,omitempty"`
+		Year             int     `yaml:"year,omitempty"`
+		Source           Source  `yaml:"source,omitempty"`
+	} `yaml:"facts,omitempty"`
 	Regions []struct {
-		Code string `yaml:"code"`
-		Name string `yaml:"name"`
-		Kind string `yaml:"kind"`
-	} `yaml:"regions"`
+		Code string `yaml:"code,omitempty"`
+		Name string `yaml:"name,omitempty"`
+		Kind string `yaml:"kind,omitempty"`
+	} `yaml:"regions,omitempty"`
 }
 
 // Organization is an agency or promoter.
 type Organization struct {
-	Slug     string  `yaml:"slug"`
-	Name     string  `yaml:"name"`
-	Acronym  *string `yaml:"acronym"`
-	Type     string  `yaml:"type"`
-	Website  *string `yaml:"website"`
-	Verified bool    `yaml:"verified"`
+	Slug     string  `yaml:"slug,omitempty"`
+	Name     string  `yaml:"name,omitempty"`
+	Acronym  *string `yaml:"acronym,omitempty"`
+	Type     string  `yaml:"type,omitempty"`
+	Website  *string `yaml:"website,omitempty"`
+	Verified bool    `yaml:"verified,omitempty"`
 }
 
 // Eligibility are the structured conditions of an incentive or programme.
 type Eligibility struct {
-	InvestorTypes   []string `yaml:"investor_types"`
-	MinInvestment   *Money   `yaml:"min_investment"`
-	MaxInvestment   *Money   `yaml:"max_investment"`
-	Sectors         []string `yaml:"sectors"`
-	Regions         []string `yaml:"regions"`
-	MinJobs         *int     `yaml:"min_jobs"`
-	ResidenceAbroad *bool    `yaml:"residence_abroad"`
+	InvestorTypes   []string `yaml:"investor_types,omitempty"`
+	MinInvestment   *Money   `yaml:"min_investment,omitempty"`
+	MaxInvestment   *Money   `yaml:"max_investment,omitempty"`
+	Sectors         []string `yaml:"sectors,omitempty"`
+	Regions         []string `yaml:"regions,omitempty"`
+	MinJobs         *int     `yaml:"min_jobs,omitempty"`
+	ResidenceAbroad *bool    `yaml:"residence_abroad,omitempty"`
 }
 
 // Item is what the three kinds of content share.
 type Item struct {
-	Slug         string  `yaml:"slug"`
-	Organization string  `yaml:"organization"`
-	Status       string  `yaml:"status"`
-	PublishedAt  *string `yaml:"published_at"`
-	Illustrative bool    `yaml:"illustrative"`
-	Source       *Source `yaml:"source"`
-	SourceLang   string  `yaml:"source_lang"`
+	Slug         string  `yaml:"slug,omitempty"`
+	Organization string  `yaml:"organization,omitempty"`
+	Status       string  `yaml:"status,omitempty"`
+	PublishedAt  *string `yaml:"published_at,omitempty"`
+	Illustrative bool    `yaml:"illustrative,omitempty"`
+	Source       *Source `yaml:"source,omitempty"`
+	SourceLang   string  `yaml:"source_lang,omitempty"`
 }
 
 // Text is one language's text of an item; which fields are used depends on the kind.
 type Text struct {
-	Name        string `yaml:"name"`
-	Title       string `yaml:"title"`
-	Summary     string `yaml:"summary"`
-	Description string `yaml:"description"`
-	HowToApply  string `yaml:"how_to_apply"`
+	Name        string `yaml:"name,omitempty"`
+	Title       string `yaml:"title,omitempty"`
+	Summary     string `yaml:"summary,omitempty"`
+	Description string `yaml:"description,omitempty"`
+	HowToApply  string `yaml:"how_to_apply,omitempty"`
 }
 
 // Incentive is a seed incentive.
 type Incentive struct {
 	Item       `yaml:",inline"`
-	Type       string `yaml:"type"`
+	Type       string `yaml:"type,omitempty"`
 	LegalBasis struct {
-		Instrument string  `yaml:"instrument"`
-		Article    *string `yaml:"article"`
-		URL        *string `yaml:"url"`
-	} `yaml:"legal_basis"`
-	ValidFrom  *string `yaml:"valid_from"`
-	ValidUntil *string `yaml:"valid_until"`
+		Instrument string  `yaml:"instrument,omitempty"`
+		Article    *string `yaml:"article,omitempty"`
+		URL        *string `yaml:"url,omitempty"`
+	} `yaml:"legal_basis,omitempty"`
+	ValidFrom  *string `yaml:"valid_from,omitempty"`
+	ValidUntil *string `yaml:"valid_until,omitempty"`
 	Benefits   []struct {
-		Kind            string  `yaml:"kind"`
-		Tax             *string `yaml:"tax"`
-		Percent         *string `yaml:"percent"`
-		CapPercentOfTax *string `yaml:"cap_percent_of_tax"`
-		DurationYears   *int    `yaml:"duration_years"`
-		Amount          *Money  `yaml:"amount"`
-	} `yaml:"benefits"`
-	Eligibility Eligibility     `yaml:"eligibility"`
-	Text        map[string]Text `yaml:"text"`
+		Kind            string  `yaml:"kind,omitempty"`
+		Tax             *string `yaml:"tax,omitempty"`
+		Percent         *string `yaml:"percent,omitempty"`
+		CapPercentOfTax *string `yaml:"cap_percent_of_tax,omitempty"`
+		DurationYears   *int    `yaml:"duration_years,omitempty"`
+		Amount          *Money  `yaml:"amount,omitempty"`
+	} `yaml:"benefits,omitempty"`
+	Eligibility Eligibility     `yaml:"eligibility,omitempty"`
+	Text        map[string]Text `yaml:"text,omitempty"`
 }
 
 // Programme is a seed support programme.
 type Programme struct {
 	Item        `yaml:",inline"`
-	Operator    string          `yaml:"operator"`
-	Type        string          `yaml:"type"`
-	URL         *string         `yaml:"url"`
-	MaxAmount   *Money          `yaml:"max_amount"`
-	ValidFrom   *string         `yaml:"valid_from"`
-	ValidUntil  *string         `yaml:"valid_until"`
-	Eligibility Eligibility     `yaml:"eligibility"`
-	Text        map[string]Text `yaml:"text"`
+	Operator    string          `yaml:"operator,omitempty"`
+	Type        string          `yaml:"type,omitempty"`
+	URL         *string         `yaml:"url,omitempty"`
+	MaxAmount   *Money          `yaml:"max_amount,omitempty"`
+	ValidFrom   *string         `yaml:"valid_from,omitempty"`
+	ValidUntil  *string         `yaml:"valid_until,omitempty"`
+	Eligibility Eligibility     `yaml:"eligibility,omitempty"`
+	Text        map[string]Text `yaml:"text,omitempty"`
 }
 
 // Opportunity is a seed business opportunity.
 type Opportunity struct {
 	Item          `yaml:",inline"`
-	Region        *string  `yaml:"region"`
-	Sectors       []string `yaml:"sectors"`
-	Instrument    *string  `yaml:"instrument"`
-	MinInvestment *Money   `yaml:"min_investment"`
-	MaxInvestment *Money   `yaml:"max_investment"`
-	Jobs          *int     `yaml:"jobs"`
-	Deadline      *string  `yaml:"deadline"`
-	InvestorTypes []string `yaml:"investor_types"`
+	Region        *string  `yaml:"region,omitempty"`
+	Sectors       []string `yaml:"sectors,omitempty"`
+	Instrument    *string  `yaml:"instrument,omitempty"`
+	MinInvestment *Money   `yaml:"min_investment,omitempty"`
+	MaxInvestment *Money   `yaml:"max_investment,omitempty"`
+	Jobs          *int     `yaml:"jobs,omitempty"`
+	Deadline      *string  `yaml:"deadline,omitempty"`
+	InvestorTypes []string `yaml:"investor_types,omitempty"`
 	Contact       struct {
-		Name  *string `yaml:"name"`
-		Email *string `yaml:"email"`
-		Phone *string `yaml:"phone"`
-		URL   *string `yaml:"url"`
-	} `yaml:"contact"`
-	Incentives []string        `yaml:"incentives"`
-	Programmes []string        `yaml:"programmes"`
-	Text       map[string]Text `yaml:"text"`
+		Name  *string `yaml:"name,omitempty"`
+		Email *string `yaml:"email,omitempty"`
+		Phone *string `yaml:"phone,omitempty"`
+		URL   *string `yaml:"url,omitempty"`
+	} `yaml:"contact,omitempty"`
+	Incentives []string        `yaml:"incentives,omitempty"`
+	Programmes []string        `yaml:"programmes,omitempty"`
+	Text       map[string]Text `yaml:"text,omitempty"`
 }
 
 // CountryFile is one origin country's file.
 type CountryFile struct {
 	Name          string         `yaml:"-"`
-	Country       Country        `yaml:"country"`
-	Organizations []Organization `yaml:"organizations"`
-	Incentives    []Incentive    `yaml:"incentives"`
-	Programmes    []Programme    `yaml:"programmes"`
-	Opportunities []Opportunity  `yaml:"opportunities"`
+	Country       Country        `yaml:"country,omitempty"`
+	Organizations []Organization `yaml:"organizations,omitempty"`
+	Incentives    []Incentive    `yaml:"incentives,omitempty"`
+	Programmes    []Programme    `yaml:"programmes,omitempty"`
+	Opportunities []Opportunity  `yaml:"opportunities,omitempty"`
 }
 
 // Content is the whole seed.
@@ -216,4 +216,31 @@ func decodeStrict(b []byte, v any) error {
 	dec := yaml.NewDecoder(bytes.NewReader(b))
 	dec.KnownFields(true)
 	return dec.Decode(v)
+}
+
+// ParseCountryFile reads one country file (the format of this folder's <code>.yaml), as strictly
+// as Load does: an unknown field is an error. name is the file's name without extension.
+func ParseCountryFile(name string, b []byte) (*CountryFile, error) {
+	f := CountryFile{Name: name}
+	if err := decodeStrict(b, &f); err != nil {
+		return nil, fmt.Errorf("seed: %s: %w", name, err)
+	}
+	if f.Country.Code == "" {
+		return nil, fmt.Errorf("seed: %s: no country.code", name)
+	}
+	return &f, nil
+}
+
+// Marshal writes a country file in the format ParseCountryFile reads, leaving out empty fields.
+func (f *CountryFile) Marshal() ([]byte, error) {
+	var buf bytes.Buffer
+	enc := yaml.NewEncoder(&buf)
+	enc.SetIndent(2)
+	if err := enc.Encode(f); err != nil {
+		return nil, err
+	}
+	if err := enc.Close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
 }

@@ -338,7 +338,7 @@ func run() error {
 				if perr := <-prof; perr != nil {
 					fmt.Fprintln(os.Stderr, "bench: profile:", perr)
 				} else {
-					fmt.Fprintf(os.Stderr, "bench: CPU profile of %s at 64 connections in .data/bench-%s.prof (go tool pprof -top bin/api .data/bench-%s.prof)\n", rt.name, rt.name, rt.name)
+					fmt.Fprintf(os.Stderr, "bench: CPU profile of %s at 64 connections in .data/bench-%s.prof (go tool pprof -top bin/marketplace .data/bench-%s.prof)\n", rt.name, rt.name, rt.name)
 				}
 			}
 			if err != nil {
@@ -494,7 +494,7 @@ func startAPI(dbURL string, env ...string) (*apiProcess, error) {
 	}
 	port := strconv.Itoa(l.Addr().(*net.TCPAddr).Port)
 	l.Close()
-	bin := envOr("API_BINARY", "bin/api")
+	bin := envOr("API_BINARY", "bin/marketplace")
 	cmd := exec.Command(bin, "serve")
 	pl, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

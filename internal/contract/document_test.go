@@ -116,10 +116,13 @@ func TestRoutes(t *testing.T) {
 	}
 	want := []string{
 		"GET /docs",
+		"GET /docs/",
 		"GET /docs/{file}",
 		"GET /healthz",
 		"GET /metrics",
+		"GET /openapi.json",
 		"GET /openapi.yaml",
+		"GET /problems/{slug}",
 		"GET /readyz",
 		"POST /v1/auth/login",
 		"POST /v1/auth/logout",

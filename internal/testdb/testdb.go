@@ -35,9 +35,19 @@ var (
 	templateErr  error
 )
 
+// SkipIfShort skips a test that needs a database under -short: `make check`, the fast loop, runs
+// only what needs none (make test runs everything).
+func SkipIfShort(t testing.TB) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("needs a database: skipped under -short")
+	}
+}
+
 // New returns a fresh, migrated and seeded database for t, dropped when t ends, and its URL.
 func New(t testing.TB) (*sqlx.DB, string) {
 	t.Helper()
+	SkipIfShort(t)
 	base := os.Getenv("DATABASE_URL")
 	if base == "" {
 		t.Fatal("DATABASE_URL is not set: run the tests with `make test`, which starts a private PostgreSQL")
@@ -71,6 +81,7 @@ func New(t testing.TB) (*sqlx.DB, string) {
 // ends: for tests of what the server does on first start.
 func NewEmpty(t testing.TB) string {
 	t.Helper()
+	SkipIfShort(t)
 	base := os.Getenv("DATABASE_URL")
 	if base == "" {
 		t.Fatal("DATABASE_URL is not set: run the tests with `make test`, which starts a private PostgreSQL")

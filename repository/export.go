@@ -1,0 +1,621 @@
+package repository
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+	"gopkg.in/yaml.v3"
+
+	"github.com/diaspora-investor/marketplace/seed"
+)
+
+// ExportCountry writes a country's current catalogue — the country, its organizations and
+// every incentive, programme and opportunity in any status — in the seed format, so that
+// importing the result changes nothing.
+func (s *Store) ExportCountry(ctx context.Context, code string) (*seed.CountryFile, error) {
+	return exportCountry(ctx, s.db, code)
+}
+
+func exportCountry(ctx context.Context, q sqlx.QueryerContext, code string) (*seed.CountryFile, error) {
+	f := &seed.CountryFile{Name: code}
+	c := &f.Country
+	var head struct {
+		Code       string `db:"code"`
+		Currency   string `db:"currency"`
+		SourceLang string `db:"source_lang"`
+	}
+	err := sqlx.GetContext(ctx, q, &head, `SELECT code, currency, source_lang FROM countries WHERE code = $1`, code)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("export %s: %w", code, err)
+	}
+	c.Code, c.Currency, c.SourceLang = head.Code, head.Currency, head.SourceLang
+	f.Name = lowerASCII(code)
+	var texts []struct {
+		Lang, Name, Summary string
+	}
+	if err := sqlx.SelectContext(ctx, q, &texts, `SELECT lang, name, summary FROM country_translations WHERE country_code = $1`, code); err != nil {
+		return nil, err
+	}
+	c.Text = map[string]struct {
+		Name    string `yaml:"name,omitempty"`
+		Summary string `yaml:"summary,omitempty"`
+	}{}
+	for _, t := range texts {
+		c.Text[t.Lang] = struct {
+			Name    string `yaml:"name,omitempty"`
+			Summary string `yaml:"summary,omitempty"`
+		}{t.Name, t.Summary}
+	}
+	var facts []struct {
+		Metric, Value, Unit string
+		Residence           *string `db:"residence_country"`
+		Year                int
+		Title               string `db:"source_title"`
+		URL                 string `db:"source_url"`
+	}
+	if err := sqlx.SelectContext(ctx, q, &facts, `SELECT metric, value::text AS value, unit, residence_country, year, source_title, source_url
+		FROM diaspora_facts WHERE country_code = $1 ORDER BY position`, code); err != nil {
+		return nil, err
+	}
+	for _, x := range facts {
+		c.Facts = append(c.Facts, struct {
+			Metric           string      `yaml:"metric,omitempty"`
+			Value            string      `yaml:"value,omitempty"`
+			Unit             string      `yaml:"unit,omitempty"`
+			ResidenceCountry *string     `yaml:"residence_country,omitempty"`
+			Year             int         `yaml:"year,omitempty"`
+			Source           seed.Source `yaml:"source,omitempty"`
+		}{x.Metric, x.Value, x.Unit, x.Residence, x.Year, seed.Source{Title: x.Title, URL: x.URL}})
+	}
+	var regions []struct{ Code, Name, Kind string }
+	if err := sqlx.SelectContext(ctx, q, &regions, `SELECT code, name, kind FROM regions WHERE country_code = $1 ORDER BY position, code`, code); err != nil {
+		return nil, err
+	}
+	for _, r := range regions {
+		c.Regions = append(c.Regions, struct {
+			Code string `yaml:"code,omitempty"`
+			Name string `yaml:"name,omitempty"`
+			Kind string `yaml:"kind,omitempty"`
+		}{r.Code, r.Name, r.Kind})
+	}
+	if err := sqlx.SelectContext(ctx, q, &f.Organizations, `SELECT slug, name, acronym, type, website, verified
+		FROM organizations WHERE country_code = $1 ORDER BY slug`, code); err != nil {
+		return nil, err
+	}
+	if err := exportIncentives(ctx, q, f); err != nil {
+		return nil, err
+	}
+	if err := exportProgrammes(ctx, q, f); err != nil {
+		return nil, err
+	}
+	if err := exportOpportunities(ctx, q, f); err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+func lowerASCII(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
+}
+
+// itemRow is what the three kinds' rows share in an export.
+type itemRow struct {
+	ID           string     `db:"id"`
+	Slug         string     `db:"slug"`
+	Organization string     `db:"organization"`
+	Status       string     `db:"status"`
+	PublishedAt  *time.Time `db:"published_at"`
+	Illustrative bool       `db:"illustrative"`
+	SourceTitle  *string    `db:"source_title"`
+	SourceURL    *string    `db:"source_url"`
+	SourceLang   string     `db:"source_lang"`
+}
+
+const itemColumns = `t.id, t.slug, o.slug AS organization, t.status, t.published_at, t.illustrative,
+	t.source_title, t.source_url, t.source_lang`
+
+func (r itemRow) item(country seed.Country) seed.Item {
+	it := seed.Item{Slug: r.Slug, Organization: r.Organization, Status: r.Status, Illustrative: r.Illustrative}
+	if r.PublishedAt != nil {
+		// Every digit kept, so that a re-import writes the same instant.
+		s := r.PublishedAt.UTC().Format(time.RFC3339Nano)
+		it.PublishedAt = &s
+	}
+	if r.SourceTitle != nil || r.SourceURL != nil {
+		it.Source = &seed.Source{Title: deref(r.SourceTitle), URL: deref(r.SourceURL)}
+	}
+	if r.SourceLang != country.SourceLang {
+		it.SourceLang = r.SourceLang
+	}
+	return it
+}
+
+// exportEligibility holds the structured conditions of incentives and programmes.
+type exportEligibility struct {
+	InvestorTypes   pq.StringArray `db:"investor_types"`
+	MinInvestment   *string        `db:"min_investment"`
+	MaxInvestment   *string        `db:"max_investment"`
+	Currency        *string        `db:"investment_currency"`
+	MinJobs         *int           `db:"min_jobs"`
+	ResidenceAbroad *bool          `db:"residence_abroad"`
+}
+
+func (e exportEligibility) eligibility(sectors, regions []string) seed.Eligibility {
+	out := seed.Eligibility{InvestorTypes: nonEmpty(e.InvestorTypes), Sectors: sectors, Regions: regions,
+		MinJobs: e.MinJobs, ResidenceAbroad: e.ResidenceAbroad}
+	out.MinInvestment = seedMoney(e.MinInvestment, e.Currency)
+	out.MaxInvestment = seedMoney(e.MaxInvestment, e.Currency)
+	return out
+}
+
+func seedMoney(amount, currency *string) *seed.Money {
+	if amount == nil || currency == nil {
+		return nil
+	}
+	return &seed.Money{Amount: *amount, Currency: *currency}
+}
+
+func nonEmpty(list []string) []string {
+	if len(list) == 0 {
+		return nil
+	}
+	return list
+}
+
+// codesOf reads (item id, code) pairs into lists per item, sorted.
+func codesOf(ctx context.Context, q sqlx.QueryerContext, query, country string) (map[string][]string, error) {
+	var rows []struct{ ID, Code string }
+	if err := sqlx.SelectContext(ctx, q, &rows, query, country); err != nil {
+		return nil, err
+	}
+	out := map[string][]string{}
+	for _, r := range rows {
+		out[r.ID] = append(out[r.ID], r.Code)
+	}
+	for _, list := range out {
+		sort.Strings(list)
+	}
+	return out, nil
+}
+
+// textsOf reads an item kind's translations per item id.
+func textsOf(ctx context.Context, q sqlx.QueryerContext, kind, table, columns, country string) (map[string]map[string]seed.Text, error) {
+	var rows []struct {
+		ID          string `db:"id"`
+		Lang        string `db:"lang"`
+		Name        string `db:"name"`
+		Title       string `db:"title"`
+		Summary     string `db:"summary"`
+		Description string `db:"description"`
+		HowToApply  string `db:"how_to_apply"`
+	}
+	// kind is one of three constants, never user input.
+	if err := sqlx.SelectContext(ctx, q, &rows, `SELECT x.`+kind+`_id AS id, x.lang, `+columns+`
+		FROM `+kind+`_translations x JOIN `+table+` t ON t.id = x.`+kind+`_id
+		WHERE t.country_code = $1`, country); err != nil {
+		return nil, err
+	}
+	out := map[string]map[string]seed.Text{}
+	for _, r := range rows {
+		if out[r.ID] == nil {
+			out[r.ID] = map[string]seed.Text{}
+		}
+		out[r.ID][r.Lang] = seed.Text{Name: r.Name, Title: r.Title, Summary: r.Summary, Description: r.Description, HowToApply: r.HowToApply}
+	}
+	return out, nil
+}
+
+func exportIncentives(ctx context.Context, q sqlx.QueryerContext, f *seed.CountryFile) error {
+	var rows []struct {
+		itemRow
+		exportEligibility
+		Type       string  `db:"type"`
+		Instrument string  `db:"legal_instrument"`
+		Article    *string `db:"legal_article"`
+		LegalURL   *string `db:"legal_url"`
+		ValidFrom  *string `db:"valid_from"`
+		ValidUntil *string `db:"valid_until"`
+	}
+	if err := sqlx.SelectContext(ctx, q, &rows, `SELECT `+itemColumns+`, t.type, t.legal_instrument, t.legal_article,
+			t.legal_url, to_char(t.valid_from, 'YYYY-MM-DD') AS valid_from, to_char(t.valid_until, 'YYYY-MM-DD') AS valid_until,
+			t.investor_types, t.min_investment::text AS min_investment, t.max_investment::text AS max_investment,
+			t.investment_currency, t.min_jobs, t.residence_abroad
+		FROM incentives t JOIN organizations o ON o.id = t.organization_id
+		WHERE t.country_code = $1 ORDER BY t.slug`, f.Country.Code); err != nil {
+		return fmt.Errorf("incentives: %w", err)
+	}
+	sectors, err := codesOf(ctx, q, `SELECT s.incentive_id AS id, s.sector_code AS code FROM incentive_sectors s
+		JOIN incentives t ON t.id = s.incentive_id WHERE t.country_code = $1`, f.Country.Code)
+	if err != nil {
+		return err
+	}
+	regions, err := codesOf(ctx, q, `SELECT incentive_id AS id, region_code AS code FROM incentive_regions WHERE country_code = $1`, f.Country.Code)
+	if err != nil {
+		return err
+	}
+	texts, err := textsOf(ctx, q, "incentive", "incentives", `x.name, '' AS title, x.summary, x.description, '' AS how_to_apply`, f.Country.Code)
+	if err != nil {
+		return err
+	}
+	var benefits []struct {
+		ID            string  `db:"id"`
+		Kind          string  `db:"kind"`
+		Tax           *string `db:"tax"`
+		Percent       *string `db:"percent"`
+		Cap           *string `db:"cap_percent_of_tax"`
+		DurationYears *int    `db:"duration_years"`
+		Amount        *string `db:"amount"`
+		Currency      *string `db:"currency"`
+	}
+	if err := sqlx.SelectContext(ctx, q, &benefits, `SELECT b.incentive_id AS id, b.kind, b.tax, b.percent::text AS percent,
+			b.cap_percent_of_tax::text AS cap_percent_of_tax, b.duration_years, b.amount::text AS amount, b.currency
+		FROM incentive_benefits b JOIN incentives t ON t.id = b.incentive_id
+		WHERE t.country_code = $1 ORDER BY b.incentive_id, b.position`, f.Country.Code); err != nil {
+		return fmt.Errorf("benefits: %w", err)
+	}
+	for _, r := range rows {
+		it := seed.Incentive{Item: r.item(f.Country), Type: r.Type, ValidFrom: r.ValidFrom, ValidUntil: r.ValidUntil,
+			Eligibility: r.eligibility(sectors[r.ID], regions[r.ID]), Text: texts[r.ID]}
+		it.LegalBasis.Instrument, it.LegalBasis.Article, it.LegalBasis.URL = r.Instrument, r.Article, r.LegalURL
+		for _, b := range benefits {
+			if b.ID != r.ID {
+				continue
+			}
+			it.Benefits = append(it.Benefits, struct {
+				Kind            string      `yaml:"kind,omitempty"`
+				Tax             *string     `yaml:"tax,omitempty"`
+				Percent         *string     `yaml:"percent,omitempty"`
+				CapPercentOfTax *string     `yaml:"cap_percent_of_tax,omitempty"`
+				DurationYears   *int        `yaml:"duration_years,omitempty"`
+				Amount          *seed.Money `yaml:"amount,omitempty"`
+			}{b.Kind, b.Tax, b.Percent, b.Cap, b.DurationYears, seedMoney(b.Amount, b.Currency)})
+		}
+		f.Incentives = append(f.Incentives, it)
+	}
+	return nil
+}
+
+func exportProgrammes(ctx context.Context, q sqlx.QueryerContext, f *seed.CountryFile) error {
+	var rows []struct {
+		itemRow
+		exportEligibility
+		Operator    string  `db:"operator"`
+		Type        string  `db:"type"`
+		URL         *string `db:"url"`
+		MaxAmount   *string `db:"max_amount"`
+		MaxCurrency *string `db:"max_amount_currency"`
+		ValidFrom   *string `db:"valid_from"`
+		ValidUntil  *string `db:"valid_until"`
+	}
+	if err := sqlx.SelectContext(ctx, q, &rows, `SELECT `+itemColumns+`, op.slug AS operator, t.type, t.url,
+			t.max_amount::text AS max_amount, t.max_amount_currency,
+			to_char(t.valid_from, 'YYYY-MM-DD') AS valid_from, to_char(t.valid_until, 'YYYY-MM-DD') AS valid_until,
+			t.investor_types, t.min_investment::text AS min_investment, t.max_investment::text AS max_investment,
+			t.investment_currency, t.min_jobs, t.residence_abroad
+		FROM programmes t JOIN organizations o ON o.id = t.organization_id JOIN organizations op ON op.id = t.operator_id
+		WHERE t.country_code = $1 ORDER BY t.slug`, f.Country.Code); err != nil {
+		return fmt.Errorf("programmes: %w", err)
+	}
+	sectors, err := codesOf(ctx, q, `SELECT s.programme_id AS id, s.sector_code AS code FROM programme_sectors s
+		JOIN programmes t ON t.id = s.programme_id WHERE t.country_code = $1`, f.Country.Code)
+	if err != nil {
+		return err
+	}
+	regions, err := codesOf(ctx, q, `SELECT programme_id AS id, region_code AS code FROM programme_regions WHERE country_code = $1`, f.Country.Code)
+	if err != nil {
+		return err
+	}
+	texts, err := textsOf(ctx, q, "programme", "programmes", `x.name, '' AS title, x.summary, x.description, x.how_to_apply`, f.Country.Code)
+	if err != nil {
+		return err
+	}
+	for _, r := range rows {
+		p := seed.Programme{Item: r.item(f.Country), Type: r.Type, URL: r.URL, MaxAmount: seedMoney(r.MaxAmount, r.MaxCurrency),
+			ValidFrom: r.ValidFrom, ValidUntil: r.ValidUntil, Eligibility: r.eligibility(sectors[r.ID], regions[r.ID]), Text: texts[r.ID]}
+		if r.Operator != r.Organization {
+			p.Operator = r.Operator
+		}
+		f.Programmes = append(f.Programmes, p)
+	}
+	return nil
+}
+
+func exportOpportunities(ctx context.Context, q sqlx.QueryerContext, f *seed.CountryFile) error {
+	var rows []struct {
+		itemRow
+		Region        *string        `db:"region_code"`
+		Instrument    *string        `db:"instrument"`
+		MinInvestment *string        `db:"min_investment"`
+		MaxInvestment *string        `db:"max_investment"`
+		Currency      *string        `db:"currency"`
+		Jobs          *int           `db:"jobs"`
+		Deadline      *string        `db:"deadline"`
+		InvestorTypes pq.StringArray `db:"investor_types"`
+		ContactName   *string        `db:"contact_name"`
+		ContactEmail  *string        `db:"contact_email"`
+		ContactPhone  *string        `db:"contact_phone"`
+		ContactURL    *string        `db:"contact_url"`
+	}
+	if err := sqlx.SelectContext(ctx, q, &rows, `SELECT `+itemColumns+`, t.region_code, t.instrument,
+			t.min_investment::text AS min_investment, t.max_investment::text AS max_investment, t.currency, t.jobs,
+			to_char(t.deadline, 'YYYY-MM-DD') AS deadline, t.investor_types,
+			t.contact_name, t.contact_email, t.contact_phone, t.contact_url
+		FROM opportunities t JOIN organizations o ON o.id = t.organization_id
+		WHERE t.country_code = $1 ORDER BY t.slug`, f.Country.Code); err != nil {
+		return fmt.Errorf("opportunities: %w", err)
+	}
+	sectors, err := codesOf(ctx, q, `SELECT s.opportunity_id AS id, s.sector_code AS code FROM opportunity_sectors s
+		JOIN opportunities t ON t.id = s.opportunity_id WHERE t.country_code = $1`, f.Country.Code)
+	if err != nil {
+		return err
+	}
+	incentives, err := codesOf(ctx, q, `SELECT l.opportunity_id AS id, i.slug AS code FROM opportunity_incentives l
+		JOIN opportunities t ON t.id = l.opportunity_id JOIN incentives i ON i.id = l.incentive_id WHERE t.country_code = $1`, f.Country.Code)
+	if err != nil {
+		return err
+	}
+	programmes, err := codesOf(ctx, q, `SELECT l.opportunity_id AS id, p.slug AS code FROM opportunity_programmes l
+		JOIN opportunities t ON t.id = l.opportunity_id JOIN programmes p ON p.id = l.programme_id WHERE t.country_code = $1`, f.Country.Code)
+	if err != nil {
+		return err
+	}
+	texts, err := textsOf(ctx, q, "opportunity", "opportunities", `'' AS name, x.title, x.summary, x.description, '' AS how_to_apply`, f.Country.Code)
+	if err != nil {
+		return err
+	}
+	for _, r := range rows {
+		o := seed.Opportunity{Item: r.item(f.Country), Region: r.Region, Sectors: sectors[r.ID], Instrument: r.Instrument,
+			MinInvestment: seedMoney(r.MinInvestment, r.Currency), MaxInvestment: seedMoney(r.MaxInvestment, r.Currency),
+			Jobs: r.Jobs, Deadline: r.Deadline, InvestorTypes: nonEmpty(r.InvestorTypes),
+			Incentives: incentives[r.ID], Programmes: programmes[r.ID], Text: texts[r.ID]}
+		o.Contact.Name, o.Contact.Email, o.Contact.Phone, o.Contact.URL = r.ContactName, r.ContactEmail, r.ContactPhone, r.ContactURL
+		f.Opportunities = append(f.Opportunities, o)
+	}
+	return nil
+}
+
+// Change is one difference an import makes (or would make): a part of the file, new or changed.
+type Change struct {
+	Kind   string   // country, organization, incentive, programme, opportunity
+	Slug   string   // the country's code for the country itself
+	New    bool     // absent from the database before
+	Fields []string // the changed fields (top-level keys; text.<lang> for a language's text)
+}
+
+func (c Change) String() string {
+	if c.New {
+		return fmt.Sprintf("+ %s %s (new)", c.Kind, c.Slug)
+	}
+	return fmt.Sprintf("~ %s %s: %s", c.Kind, c.Slug, joinFields(c.Fields))
+}
+
+func joinFields(fields []string) string {
+	var b bytes.Buffer
+	for i, f := range fields {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(f)
+	}
+	return b.String()
+}
+
+// ImportCountry loads a country file through the seed loader and reports what it changed. It
+// first loads the whole file inside a savepoint and compares the country's export before and
+// after, so that the changes are what the database itself would store (numbers at its scale,
+// instants at its precision); then, unless dryRun, it keeps only the parts that change, so that
+// an unchanged item is not written at all (no new version, no change-log entry).
+func (s *Store) ImportCountry(ctx context.Context, f *seed.CountryFile, dryRun bool) ([]Change, error) {
+	var changes []Change
+	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+		before, err := exportCountry(ctx, tx, f.Country.Code)
+		if errors.Is(err, ErrNotFound) {
+			before, err = &seed.CountryFile{}, nil
+		}
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `SAVEPOINT import_trial`); err != nil {
+			return err
+		}
+		if err := loadCountry(ctx, tx, *f, true); err != nil {
+			return err
+		}
+		after, err := exportCountry(ctx, tx, f.Country.Code)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `ROLLBACK TO SAVEPOINT import_trial`); err != nil {
+			return err
+		}
+		changes, err = compareExports(before, after)
+		if err != nil {
+			return err
+		}
+		if dryRun || len(changes) == 0 {
+			return errRollback
+		}
+		return loadCountry(ctx, tx, onlyChanged(*f, changes), hasChange(changes, "country", f.Country.Code))
+	})
+	if errors.Is(err, errRollback) {
+		err = nil
+	}
+	return changes, err
+}
+
+// errRollback ends a transaction that must write nothing, without being a failure.
+var errRollback = errors.New("rollback")
+
+func hasChange(changes []Change, kind, slug string) bool {
+	for _, c := range changes {
+		if c.Kind == kind && c.Slug == slug {
+			return true
+		}
+	}
+	return false
+}
+
+// onlyChanged keeps the organizations and items of f that change.
+func onlyChanged(f seed.CountryFile, changes []Change) seed.CountryFile {
+	out := f
+	out.Organizations, out.Incentives, out.Programmes, out.Opportunities = nil, nil, nil, nil
+	for _, o := range f.Organizations {
+		if hasChange(changes, "organization", o.Slug) {
+			out.Organizations = append(out.Organizations, o)
+		}
+	}
+	for _, it := range f.Incentives {
+		if hasChange(changes, "incentive", it.Slug) {
+			out.Incentives = append(out.Incentives, it)
+		}
+	}
+	for _, p := range f.Programmes {
+		if hasChange(changes, "programme", p.Slug) {
+			out.Programmes = append(out.Programmes, p)
+		}
+	}
+	for _, o := range f.Opportunities {
+		if hasChange(changes, "opportunity", o.Slug) {
+			out.Opportunities = append(out.Opportunities, o)
+		}
+	}
+	return out
+}
+
+// compareExports lists what differs from before to after, part by part.
+func compareExports(before, after *seed.CountryFile) ([]Change, error) {
+	var changes []Change
+	add := func(kind, slug string, b, a any, existed bool) error {
+		if !existed {
+			changes = append(changes, Change{Kind: kind, Slug: slug, New: true})
+			return nil
+		}
+		fields, err := changedFields(b, a)
+		if err != nil {
+			return err
+		}
+		if len(fields) > 0 {
+			changes = append(changes, Change{Kind: kind, Slug: slug, Fields: fields})
+		}
+		return nil
+	}
+	if err := add("country", after.Country.Code, before.Country, after.Country, before.Country.Code != ""); err != nil {
+		return nil, err
+	}
+	if err := compareBySlug(add, "organization", before.Organizations, after.Organizations, func(o seed.Organization) string { return o.Slug }); err != nil {
+		return nil, err
+	}
+	if err := compareBySlug(add, "incentive", before.Incentives, after.Incentives, func(o seed.Incentive) string { return o.Slug }); err != nil {
+		return nil, err
+	}
+	if err := compareBySlug(add, "programme", before.Programmes, after.Programmes, func(o seed.Programme) string { return o.Slug }); err != nil {
+		return nil, err
+	}
+	if err := compareBySlug(add, "opportunity", before.Opportunities, after.Opportunities, func(o seed.Opportunity) string { return o.Slug }); err != nil {
+		return nil, err
+	}
+	return changes, nil
+}
+
+func compareBySlug[T any](add func(kind, slug string, b, a any, existed bool) error, kind string, before, after []T, slug func(T) string) error {
+	old := map[string]T{}
+	for _, b := range before {
+		old[slug(b)] = b
+	}
+	for _, a := range after {
+		b, existed := old[slug(a)]
+		if err := add(kind, slug(a), b, a, existed); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// changedFields compares two values field by field through their seed YAML (so that the names
+// are the file's), one level deeper for text, by language.
+func changedFields(before, after any) ([]string, error) {
+	b, err := yamlMap(before)
+	if err != nil {
+		return nil, err
+	}
+	a, err := yamlMap(after)
+	if err != nil {
+		return nil, err
+	}
+	var fields []string
+	for _, k := range sortedKeys(union(a, b)) {
+		if k == "text" {
+			bt, _ := b[k].(map[string]any)
+			at, _ := a[k].(map[string]any)
+			for _, lang := range sortedKeys(union(at, bt)) {
+				if !sameYAML(bt[lang], at[lang]) {
+					fields = append(fields, "text."+lang)
+				}
+			}
+			continue
+		}
+		if !sameYAML(b[k], a[k]) {
+			fields = append(fields, k)
+		}
+	}
+	return fields, nil
+}
+
+func yamlMap(v any) (map[string]any, error) {
+	b, err := yaml.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	m := map[string]any{}
+	if err := yaml.Unmarshal(b, &m); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+func union(a, b map[string]any) map[string]any {
+	out := map[string]any{}
+	for k, v := range a {
+		out[k] = v
+	}
+	for k, v := range b {
+		out[k] = v
+	}
+	return out
+}
+
+func sameYAML(a, b any) bool {
+	x, err1 := yaml.Marshal(a)
+	y, err2 := yaml.Marshal(b)
+	return err1 == nil && err2 == nil && bytes.Equal(x, y)
+}
+
+// OrganizationRef finds an organization by id or slug, for the command line.
+func (s *Store) OrganizationRef(ctx context.Context, ref string) (id, name string, verified bool, err error) {
+	var row struct {
+		ID       string `db:"id"`
+		Name     string `db:"name"`
+		Verified bool   `db:"verified"`
+	}
+	err = s.db.GetContext(ctx, &row, `SELECT id, name, verified FROM organizations WHERE slug = $1 OR id::text = $1`, ref)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", "", false, ErrNotFound
+	}
+	return row.ID, row.Name, row.Verified, err
+}
