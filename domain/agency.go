@@ -75,6 +75,7 @@ type Editorial struct {
 	ReviewNote   *string
 	SubmittedAt  *time.Time
 	CreatedAt    time.Time
+	AsOf         *time.Time // when the item was last checked against its sources
 	Translations []Translation
 }
 

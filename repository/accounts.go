@@ -367,7 +367,7 @@ func (s *Store) SavedOpportunities(ctx context.Context, userID string, f domain.
 		ids[i] = m.ID
 	}
 	rows, _, err := selectRows[opportunityRow](ctx, s.db, opportunitySpec,
-		domain.ListFilter{IDs: ids, Limit: len(ids), Langs: f.Langs}, "")
+		s.public(domain.ListFilter{IDs: ids, Limit: len(ids), Langs: f.Langs}), "")
 	if err != nil {
 		return nil, err
 	}

@@ -19,9 +19,11 @@ var files embed.FS
 // FS is the seed folder, for fingerprinting test databases.
 var FS fs.FS = files
 
-// Reference is reference.yaml: currencies and exchange rates.
+// Reference is reference.yaml: currencies, exchange rates and the organizations of no
+// country (the example organization that illustrative items belong to).
 type Reference struct {
-	Currencies []struct {
+	Organizations []Organization `yaml:"organizations"`
+	Currencies    []struct {
 		Code       string `yaml:"code"`
 		MinorUnits int    `yaml:"minor_units"`
 	} `yaml:"currencies"`
@@ -39,10 +41,50 @@ type Money struct {
 	Currency string `yaml:"currency"`
 }
 
-// Source is where a fact comes from.
+// Source is where a fact comes from: the document, who published it and when (as precise as
+// the source says: "2025", "2025-12" or "2025-12-11"), and which fields of the item it
+// supports (field names such as deadline, min_investment, text).
 type Source struct {
-	Title string `yaml:"title"`
-	URL   string `yaml:"url"`
+	Title     string   `yaml:"title" json:"title"`
+	URL       string   `yaml:"url" json:"url"`
+	Publisher string   `yaml:"publisher" json:"publisher,omitempty"`
+	Date      string   `yaml:"date" json:"date,omitempty"`
+	Supports  []string `yaml:"supports" json:"supports,omitempty"`
+}
+
+// Sources joins the single `source` of older entries with their `sources` list.
+func Sources(one *Source, many []Source) []Source {
+	out := []Source{}
+	if one != nil {
+		out = append(out, *one)
+	}
+	return append(out, many...)
+}
+
+// FactValue is one figure of a disputed fact, with what it counts and who says so.
+type FactValue struct {
+	Value      string            `yaml:"value" json:"value"`
+	ValueMax   *string           `yaml:"value_max" json:"value_max,omitempty"`
+	Year       *int              `yaml:"year" json:"year,omitempty"` // nil: the source is undated
+	Definition map[string]string `yaml:"definition" json:"definition,omitempty"`
+	Sources    []Source          `yaml:"sources" json:"sources"`
+}
+
+// Fact is a number about a country's diaspora: settled (value, year, sources) or disputed
+// (two or more alternatives, side by side, and no value of its own).
+type Fact struct {
+	Metric           string            `yaml:"metric"`
+	Value            *string           `yaml:"value"`
+	ValueMax         *string           `yaml:"value_max"`
+	Unit             string            `yaml:"unit"`
+	ResidenceCountry *string           `yaml:"residence_country"`
+	Year             *int              `yaml:"year"`
+	AsOf             string            `yaml:"as_of"`
+	Definition       map[string]string `yaml:"definition"`
+	Note             map[string]string `yaml:"note"`
+	Source           *Source           `yaml:"source"`
+	Sources          []Source          `yaml:"sources"`
+	Alternatives     []FactValue       `yaml:"alternatives"`
 }
 
 // Country is the country part of a country file.
@@ -54,14 +96,7 @@ type Country struct {
 		Name    string `yaml:"name"`
 		Summary string `yaml:"summary"`
 	} `yaml:"text"`
-	Facts []struct {
-		Metric           string  `yaml:"metric"`
-		Value            string  `yaml:"value"`
-		Unit             string  `yaml:"unit"`
-		ResidenceCountry *string `yaml:"residence_country"`
-		Year             int     `yaml:"year"`
-		Source           Source  `yaml:"source"`
-	} `yaml:"facts"`
+	Facts   []Fact `yaml:"facts"`
 	Regions []struct {
 		Code string `yaml:"code"`
 		Name string `yaml:"name"`
@@ -77,6 +112,9 @@ type Organization struct {
 	Type     string  `yaml:"type"`
 	Website  *string `yaml:"website"`
 	Verified bool    `yaml:"verified"`
+	// Example marks the organization illustrative items belong to (and only they): clearly
+	// named, never verified, never a real agency.
+	Example bool `yaml:"example"`
 }
 
 // Eligibility are the structured conditions of an incentive or programme.
@@ -90,16 +128,22 @@ type Eligibility struct {
 	ResidenceAbroad *bool    `yaml:"residence_abroad"`
 }
 
-// Item is what the three kinds of content share.
+// Item is what the three kinds of content share. It has no publication date: an item is
+// published here when the seed is first loaded (see the repository's loader).
 type Item struct {
-	Slug         string  `yaml:"slug"`
-	Organization string  `yaml:"organization"`
-	Status       string  `yaml:"status"`
-	PublishedAt  *string `yaml:"published_at"`
-	Illustrative bool    `yaml:"illustrative"`
-	Source       *Source `yaml:"source"`
-	SourceLang   string  `yaml:"source_lang"`
+	Slug         string   `yaml:"slug"`
+	Organization string   `yaml:"organization"`
+	Status       string   `yaml:"status"`
+	Illustrative bool     `yaml:"illustrative"`
+	Source       *Source  `yaml:"source"`
+	Sources      []Source `yaml:"sources"`
+	// AsOf is the date the item was last checked against its sources (YYYY-MM-DD).
+	AsOf       string `yaml:"as_of"`
+	SourceLang string `yaml:"source_lang"`
 }
+
+// AllSources are the item's sources, `source` first.
+func (it Item) AllSources() []Source { return Sources(it.Source, it.Sources) }
 
 // Text is one language's text of an item; which fields are used depends on the kind.
 type Text struct {
@@ -128,9 +172,20 @@ type Incentive struct {
 		CapPercentOfTax *string `yaml:"cap_percent_of_tax"`
 		DurationYears   *int    `yaml:"duration_years"`
 		Amount          *Money  `yaml:"amount"`
+		// Rate is a reduced tax rate itself (percent of the base), not a reduction.
+		Rate *string `yaml:"rate"`
+		// MinJobs is the headcount this tier of the benefit needs.
+		MinJobs *int `yaml:"min_jobs"`
+		// CarryForwardYears is how long an unused credit may be carried forward.
+		CarryForwardYears *int `yaml:"carry_forward_years"`
+		// Unverified: a term comes from a bill or a weak source, not the final legal text.
+		Unverified bool `yaml:"unverified"`
 	} `yaml:"benefits"`
-	Eligibility Eligibility     `yaml:"eligibility"`
-	Text        map[string]Text `yaml:"text"`
+	// NotCombinableWith are incentives that cannot be enjoyed together with this one: an
+	// opportunity may not link both.
+	NotCombinableWith []string        `yaml:"not_combinable_with"`
+	Eligibility       Eligibility     `yaml:"eligibility"`
+	Text              map[string]Text `yaml:"text"`
 }
 
 // Programme is a seed support programme.
