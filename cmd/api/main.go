@@ -109,6 +109,7 @@ func loadConfig() (config, error) {
 		statementTimeout: 5 * time.Second,
 		http:             api.DefaultConfig(),
 	}
+	c.http.ShowExamples = env("SHOW_EXAMPLES", "false") == "true"
 	if c.databaseURL == "" {
 		return c, errors.New("DATABASE_URL is not set (`make run` starts a private PostgreSQL and sets it)")
 	}
