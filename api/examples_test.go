@@ -314,4 +314,3 @@ func TestOldContentIsFlaggedForRecheck(t *testing.T) {
 		t.Errorf("13 months with a 24-month age: recheck_due %v", got)
 	}
 }
-
