@@ -1870,13 +1870,13 @@ export interface components {
             duration_years: number | null;
             amount: components["schemas"]["NullableMoney"];
             /** @description A reduced tax rate itself (percent of the base), not a reduction; `null` when not a reduced rate. */
-            rate?: components["schemas"]["Percent"] | null;
+            rate: components["schemas"]["Percent"] | null;
             /** @description The headcount this tier of the benefit needs (several tiers may be listed). */
-            min_jobs?: number | null;
+            min_jobs: number | null;
             /** @description How long an unused tax credit may be carried forward. */
-            carry_forward_years?: number | null;
+            carry_forward_years: number | null;
             /** @description `true` when a term comes from a bill or a weak source, not the final legal text: check before relying on it. */
-            unverified?: boolean;
+            unverified: boolean;
         };
         LegalBasis: {
             /** @description The law, decree or regulation. */
@@ -1946,7 +1946,7 @@ export interface components {
             /** @description The value of a settled fact; `null` when disputed. */
             value: components["schemas"]["Decimal"] | null;
             /** @description The upper end when the value is a range; `null` otherwise. */
-            value_max?: components["schemas"]["Decimal"] | null;
+            value_max: components["schemas"]["Decimal"] | null;
             /** @description `persons`, `percent`, or the ISO 4217 code of a money amount. */
             unit: string;
             /** @description For `residence_country_diaspora`, the country of residence (alpha-2); otherwise `null`. */
@@ -1956,15 +1956,15 @@ export interface components {
             /** @description The first of `sources`; `null` when disputed. */
             source: components["schemas"]["Source"] | null;
             /** @description `true` when the sources disagree: see `alternatives`. */
-            disputed?: boolean;
+            disputed: boolean;
             /** @description What the value counts, in the response's language. */
-            definition?: string | null;
+            definition: string | null;
             /** @description A caveat about the fact or its source, in the response's language (e.g. people born in Cabo Verde only, from a weak source). */
-            note?: string | null;
-            as_of?: components["schemas"]["AsOf"];
-            sources?: components["schemas"]["Sources"];
+            note: string | null;
+            as_of: components["schemas"]["AsOf"];
+            sources: components["schemas"]["Sources"];
             /** @description The figures of a disputed fact, side by side (two or more); empty when settled. */
-            alternatives?: components["schemas"]["FactValue"][];
+            alternatives: components["schemas"]["FactValue"][];
         };
         /** @description One figure of a disputed fact. */
         FactValue: {
@@ -2023,10 +2023,10 @@ export interface components {
             organization: components["schemas"]["OrganizationRef"];
             published_at: components["schemas"]["DateTime"];
             updated_at: components["schemas"]["DateTime"];
-            example?: components["schemas"]["Example"];
-            as_of?: components["schemas"]["AsOf"];
+            example: components["schemas"]["Example"];
+            as_of: components["schemas"]["AsOf"];
             /** @description `true` once the deadline has passed (the day after it, UTC): the opportunity is closed by itself. Lists leave closed ones out unless `include_closed=true`. */
-            closed?: boolean;
+            closed: boolean;
         };
         /** @description An opportunity with its description, contact, linked incentives and programmes and source (every field of Opportunity, and more). */
         OpportunityDetail: {
@@ -2060,11 +2060,11 @@ export interface components {
              */
             published_at: string | null;
             updated_at: components["schemas"]["DateTime"];
-            example?: components["schemas"]["Example"];
-            as_of?: components["schemas"]["AsOf"];
+            example: components["schemas"]["Example"];
+            as_of: components["schemas"]["AsOf"];
             /** @description `true` once the deadline has passed (the day after it, UTC): the opportunity is closed by itself. Lists leave closed ones out unless `include_closed=true`. */
-            closed?: boolean;
-            sources?: components["schemas"]["Sources"];
+            closed: boolean;
+            sources: components["schemas"]["Sources"];
             description: string;
             contact: components["schemas"]["Contact"];
             /** @description Published incentives the opportunity can use. */
@@ -2099,8 +2099,8 @@ export interface components {
             organization: components["schemas"]["OrganizationRef"];
             published_at: components["schemas"]["DateTime"];
             updated_at: components["schemas"]["DateTime"];
-            example?: components["schemas"]["Example"];
-            as_of?: components["schemas"]["AsOf"];
+            example: components["schemas"]["Example"];
+            as_of: components["schemas"]["AsOf"];
         };
         /** @description An incentive with its description and source (every field of Incentive, and more). */
         IncentiveDetail: {
@@ -2131,9 +2131,9 @@ export interface components {
              */
             published_at: string | null;
             updated_at: components["schemas"]["DateTime"];
-            example?: components["schemas"]["Example"];
-            as_of?: components["schemas"]["AsOf"];
-            sources?: components["schemas"]["Sources"];
+            example: components["schemas"]["Example"];
+            as_of: components["schemas"]["AsOf"];
+            sources: components["schemas"]["Sources"];
             description: string;
             source: components["schemas"]["Source"] | null;
             /** @description Present in the editors' view only (the item's organization's members, administrators). */
@@ -2165,8 +2165,8 @@ export interface components {
             organization: components["schemas"]["OrganizationRef"];
             published_at: components["schemas"]["DateTime"];
             updated_at: components["schemas"]["DateTime"];
-            example?: components["schemas"]["Example"];
-            as_of?: components["schemas"]["AsOf"];
+            example: components["schemas"]["Example"];
+            as_of: components["schemas"]["AsOf"];
         };
         /** @description A programme with its description, how to apply and source (every field of Programme, and more). */
         ProgrammeDetail: {
@@ -2199,9 +2199,9 @@ export interface components {
              */
             published_at: string | null;
             updated_at: components["schemas"]["DateTime"];
-            example?: components["schemas"]["Example"];
-            as_of?: components["schemas"]["AsOf"];
-            sources?: components["schemas"]["Sources"];
+            example: components["schemas"]["Example"];
+            as_of: components["schemas"]["AsOf"];
+            sources: components["schemas"]["Sources"];
             description: string;
             how_to_apply: string;
             source: components["schemas"]["Source"] | null;
@@ -2572,7 +2572,7 @@ export interface components {
             submitted_at: string | null;
             created_at: components["schemas"]["DateTime"];
             /** @description `true` when `as_of` is older than the set age (12 months by default) or missing: the agency should check the item against its sources again. */
-            recheck_due?: boolean;
+            recheck_due: boolean;
             /** @description Every language the item has text in, the source language first. */
             translations: components["schemas"]["TranslationState"][];
         };
