@@ -120,6 +120,10 @@ func TestExamplesAreHiddenFromThePublic(t *testing.T) {
 			t.Errorf("recommends example %s", id)
 		}
 	}
+	// Nor can an investor bookmark one or express interest in it.
+	problemOf(t, a.send(http.MethodPut, "/v1/me/saved/"+examples[0], nil, bearer(acc.access)...), http.StatusNotFound, "/problems/not-found")
+	problemOf(t, a.send(http.MethodPost, "/v1/opportunities/"+examples[0]+"/interests", map[string]any{"message": "Tenho interesse."},
+		bearer(acc.access)...), http.StatusNotFound, "/problems/not-found")
 	changes, _ := a.follow("")
 	if len(changes) == 0 {
 		t.Fatal("empty change log")

@@ -316,8 +316,8 @@ func (s *Store) SaveOpportunity(ctx context.Context, userID, idOrSlug string) er
 	res, err := s.db.ExecContext(ctx, `
 		INSERT INTO saved_opportunities (user_id, opportunity_id)
 		SELECT $1, o.id FROM opportunities o
-		WHERE o.status = 'published' AND (o.slug = $2 OR o.id::text = lower($2))
-		ON CONFLICT (user_id, opportunity_id) DO UPDATE SET saved_at = saved_opportunities.saved_at`, userID, idOrSlug)
+		WHERE o.status = 'published' AND (o.slug = $2 OR o.id::text = lower($2)) AND (NOT o.illustrative OR $3)
+		ON CONFLICT (user_id, opportunity_id) DO UPDATE SET saved_at = saved_opportunities.saved_at`, userID, idOrSlug, s.examples)
 	if err != nil {
 		return err
 	}
