@@ -47,6 +47,14 @@ ALTER TABLE incentive_benefits
   ADD COLUMN carry_forward_years smallint CHECK (carry_forward_years > 0),
   ADD COLUMN unverified boolean NOT NULL DEFAULT false;
 
+-- published_at is when an item appeared in this catalogue. Seed files used to carry invented
+-- publication dates, older than the rows themselves: a row published before it was created was
+-- published when it was created (the first seed load). Dates written by the workflow are later
+-- than creation and stay as they are.
+UPDATE opportunities SET published_at = created_at WHERE published_at < created_at;
+UPDATE incentives SET published_at = created_at WHERE published_at < created_at;
+UPDATE programmes SET published_at = created_at WHERE published_at < created_at;
+
 -- Illustrative items are hidden from the public unless SHOW_EXAMPLES=true; the change log
 -- finds the few there are through these small partial indexes.
 CREATE INDEX opportunities_illustrative ON opportunities (id) WHERE illustrative;
