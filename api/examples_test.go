@@ -311,6 +311,19 @@ func TestOldContentIsFlaggedForRecheck(t *testing.T) {
 	if got := recheck(a); got != true {
 		t.Errorf("checked 13 months ago: recheck_due %v", got)
 	}
+	// The agency's content list flags it too, with the date.
+	found := false
+	for _, it := range a.get("/v1/organizations/"+ana.org+"/content", bearer(ana.access)...).items(t) {
+		if it["id"] == id {
+			found = true
+			if it["recheck_due"] != true || it["as_of"] == nil {
+				t.Errorf("content list: %v", it)
+			}
+		}
+	}
+	if !found {
+		t.Error("the draft is not in its organization's content list")
+	}
 	cfg := api.DefaultConfig()
 	cfg.RecheckAfterMonths = 24
 	lenient := &testAPI{t: t, app: newApp(t, a.db, cfg), db: a.db}

@@ -2603,6 +2603,9 @@ export interface components {
             /** Format: date-time */
             submitted_at: string | null;
             updated_at: components["schemas"]["DateTime"];
+            as_of: components["schemas"]["AsOf"];
+            /** @description `true` when `as_of` is older than the set age (12 months by default) or missing: the item should be checked against its sources again. */
+            recheck_due: boolean;
         };
         ContentSummaryList: {
             items: components["schemas"]["ContentSummary"][];
