@@ -2018,7 +2018,7 @@ export interface components {
             /** @description The kinds of investor it is open to; empty means open to all. */
             investor_types: components["schemas"]["InvestorType"][];
             status: components["schemas"]["PublishedStatus"];
-            /** @description `true` for an illustrative example that no source backs. */
+            /** @description `true` for an illustrative example (invented, belonging to the example organization; see `example`). Public only when the server runs with `SHOW_EXAMPLES=true`. */
             illustrative: boolean;
             organization: components["schemas"]["OrganizationRef"];
             published_at: components["schemas"]["DateTime"];
@@ -2051,7 +2051,7 @@ export interface components {
             investor_types: components["schemas"]["InvestorType"][];
             /** @description `published` in the public catalogue; any status in the editors' view. */
             status: components["schemas"]["Status"];
-            /** @description `true` for an illustrative example that no source backs. */
+            /** @description `true` for an illustrative example (invented, belonging to the example organization; see `example`). Public only when the server runs with `SHOW_EXAMPLES=true`. */
             illustrative: boolean;
             organization: components["schemas"]["OrganizationRef"];
             /**
@@ -2094,7 +2094,7 @@ export interface components {
             benefits: components["schemas"]["Benefit"][];
             eligibility: components["schemas"]["Eligibility"];
             status: components["schemas"]["PublishedStatus"];
-            /** @description `true` for an illustrative example that no source backs. */
+            /** @description `true` for an illustrative example (invented, belonging to the example organization; see `example`). Public only when the server runs with `SHOW_EXAMPLES=true`. */
             illustrative: boolean;
             organization: components["schemas"]["OrganizationRef"];
             published_at: components["schemas"]["DateTime"];
@@ -2122,7 +2122,7 @@ export interface components {
             eligibility: components["schemas"]["Eligibility"];
             /** @description `published` in the public catalogue; any status in the editors' view. */
             status: components["schemas"]["Status"];
-            /** @description `true` for an illustrative example that no source backs. */
+            /** @description `true` for an illustrative example (invented, belonging to the example organization; see `example`). Public only when the server runs with `SHOW_EXAMPLES=true`. */
             illustrative: boolean;
             organization: components["schemas"]["OrganizationRef"];
             /**
@@ -2160,7 +2160,7 @@ export interface components {
             valid_until: string | null;
             eligibility: components["schemas"]["Eligibility"];
             status: components["schemas"]["PublishedStatus"];
-            /** @description `true` for an illustrative example that no source backs. */
+            /** @description `true` for an illustrative example (invented, belonging to the example organization; see `example`). Public only when the server runs with `SHOW_EXAMPLES=true`. */
             illustrative: boolean;
             organization: components["schemas"]["OrganizationRef"];
             published_at: components["schemas"]["DateTime"];
@@ -2190,7 +2190,7 @@ export interface components {
             eligibility: components["schemas"]["Eligibility"];
             /** @description `published` in the public catalogue; any status in the editors' view. */
             status: components["schemas"]["Status"];
-            /** @description `true` for an illustrative example that no source backs. */
+            /** @description `true` for an illustrative example (invented, belonging to the example organization; see `example`). Public only when the server runs with `SHOW_EXAMPLES=true`. */
             illustrative: boolean;
             organization: components["schemas"]["OrganizationRef"];
             /**
