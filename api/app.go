@@ -48,6 +48,12 @@ type Config struct {
 	// feeds, Link, Location, problem types, the served document's servers. Scheme, host and an
 	// optional path prefix, no trailing slash. Empty: links are relative.
 	PublicURL string
+	// ShowExamples makes illustrative items public (labelled as examples); otherwise only their
+	// editors see them (SHOW_EXAMPLES).
+	ShowExamples bool
+	// RecheckAfterMonths is the age of as_of past which an item is flagged for its agency to
+	// check it again against its sources.
+	RecheckAfterMonths int
 }
 
 // headerLimit bounds the request line and headers together, in bytes.
@@ -56,16 +62,17 @@ const headerLimit = 16 << 10
 // DefaultConfig are the settings used when the environment says nothing.
 func DefaultConfig() Config {
 	return Config{
-		BodyLimit:      1 << 20,
-		ReadTimeout:    10 * time.Second,
-		WriteTimeout:   30 * time.Second,
-		IdleTimeout:    120 * time.Second,
-		RequestTimeout: 10 * time.Second,
-		CORSOrigins:    "*",
-		CacheMaxAge:    60 * time.Second,
-		APIKeyQuota:    1200,
-		AnonymousQuota: 300,
-		QuotaWindow:    time.Minute,
+		BodyLimit:          1 << 20,
+		RecheckAfterMonths: 12,
+		ReadTimeout:        10 * time.Second,
+		WriteTimeout:       30 * time.Second,
+		IdleTimeout:        120 * time.Second,
+		RequestTimeout:     10 * time.Second,
+		CORSOrigins:        "*",
+		CacheMaxAge:        60 * time.Second,
+		APIKeyQuota:        1200,
+		AnonymousQuota:     300,
+		QuotaWindow:        time.Minute,
 	}
 }
 
@@ -88,6 +95,7 @@ type server struct {
 
 // New builds the app over the store.
 func New(cfg Config, store *repository.Store, langs *Languages, log *slog.Logger) *fiber.App {
+	store.Public(cfg.ShowExamples)
 	s := &server{cfg: cfg, store: store, langs: langs, log: log, metrics: newMetrics(),
 		tokens:      tokens{key: cfg.JWTSecret, now: time.Now},
 		searchLangs: append(slices.Clone(langs.Codes()), "simple"),

@@ -44,6 +44,10 @@ func (a *testAPI) walk(first string, header ...string) []map[string]any {
 	return all
 }
 
+// openOpportunity is the condition of the opportunities public lists show by default: those
+// whose deadline has not passed (closed ones need include_closed=true).
+const openOpportunity = `(deadline IS NULL OR deadline >= (now() AT TIME ZONE 'UTC')::date)`
+
 func (a *testAPI) count(query string, args ...any) int {
 	a.t.Helper()
 	var n int
@@ -55,7 +59,7 @@ func (a *testAPI) count(query string, args ...any) int {
 
 func TestCountryOpportunitiesInEachLanguage(t *testing.T) {
 	a := newAPI(t)
-	published := a.count(`SELECT count(*) FROM opportunities WHERE country_code = 'CV' AND status = 'published'`)
+	published := a.count(`SELECT count(*) FROM opportunities WHERE country_code = 'CV' AND status = 'published' AND ` + openOpportunity)
 	if published < 12 {
 		t.Fatalf("seed has %d published Cabo Verde opportunities, want at least 12", published)
 	}
@@ -209,7 +213,7 @@ func TestListsPageStablyUnderInserts(t *testing.T) {
 		}
 		seen[it["id"]] = true
 	}
-	if want := a.count(`SELECT count(*) FROM opportunities WHERE status = 'published'`) - 1; len(seen) != want {
+	if want := a.count(`SELECT count(*) FROM opportunities WHERE status = 'published' AND `+openOpportunity) - 1; len(seen) != want {
 		t.Errorf("walked %d, want %d", len(seen), want)
 	}
 }
@@ -334,14 +338,14 @@ func TestFiltersNarrowLists(t *testing.T) {
 		query string
 		sql   string
 	}{
-		{"sector=tourism", `SELECT count(*) FROM opportunities o WHERE status = 'published' AND EXISTS (SELECT 1 FROM opportunity_sectors s WHERE s.opportunity_id = o.id AND s.sector_code = 'tourism')`},
-		{"sector=tourism,ict", `SELECT count(*) FROM opportunities o WHERE status = 'published' AND EXISTS (SELECT 1 FROM opportunity_sectors s WHERE s.opportunity_id = o.id AND s.sector_code IN ('tourism', 'ict'))`},
-		{"region=sal", `SELECT count(*) FROM opportunities WHERE status = 'published' AND region_code = 'sal'`},
-		{"type=equity", `SELECT count(*) FROM opportunities WHERE status = 'published' AND instrument = 'equity'`},
-		{"country=cv", `SELECT count(*) FROM opportunities WHERE status = 'published' AND country_code = 'CV'`},
-		{"investor_type=national", `SELECT count(*) FROM opportunities WHERE status = 'published' AND (investor_types = '{}' OR 'national' = ANY(investor_types))`},
-		{"max_amount=100000&currency=EUR", `SELECT count(*) FROM opportunities WHERE status = 'published' AND (min_investment IS NULL OR min_investment / eur_rate(currency) <= 100000)`},
-		{"min_amount=1000000&currency=EUR", `SELECT count(*) FROM opportunities WHERE status = 'published' AND (max_investment IS NULL OR max_investment / eur_rate(currency) >= 1000000)`},
+		{"sector=tourism", `SELECT count(*) FROM opportunities o WHERE status = 'published' AND ` + openOpportunity + ` AND EXISTS (SELECT 1 FROM opportunity_sectors s WHERE s.opportunity_id = o.id AND s.sector_code = 'tourism')`},
+		{"sector=tourism,ict", `SELECT count(*) FROM opportunities o WHERE status = 'published' AND ` + openOpportunity + ` AND EXISTS (SELECT 1 FROM opportunity_sectors s WHERE s.opportunity_id = o.id AND s.sector_code IN ('tourism', 'ict'))`},
+		{"region=sal", `SELECT count(*) FROM opportunities WHERE status = 'published' AND ` + openOpportunity + ` AND region_code = 'sal'`},
+		{"type=equity", `SELECT count(*) FROM opportunities WHERE status = 'published' AND ` + openOpportunity + ` AND instrument = 'equity'`},
+		{"country=cv", `SELECT count(*) FROM opportunities WHERE status = 'published' AND ` + openOpportunity + ` AND country_code = 'CV'`},
+		{"investor_type=national", `SELECT count(*) FROM opportunities WHERE status = 'published' AND ` + openOpportunity + ` AND (investor_types = '{}' OR 'national' = ANY(investor_types))`},
+		{"max_amount=100000&currency=EUR", `SELECT count(*) FROM opportunities WHERE status = 'published' AND ` + openOpportunity + ` AND (min_investment IS NULL OR min_investment / eur_rate(currency) <= 100000)`},
+		{"min_amount=1000000&currency=EUR", `SELECT count(*) FROM opportunities WHERE status = 'published' AND ` + openOpportunity + ` AND (max_investment IS NULL OR max_investment / eur_rate(currency) >= 1000000)`},
 	} {
 		want := a.count(c.sql)
 		got := len(a.walk("/v1/opportunities?limit=7&" + c.query))
@@ -460,11 +464,30 @@ func TestCatalogueReferenceRoutes(t *testing.T) {
 	if cv["name"] != "Cap-Vert" || len(cv["regions"].([]any)) != 9 || len(cv["facts"].([]any)) == 0 {
 		t.Errorf("Cabo Verde in French: %v, %d regions, %d facts", cv["name"], len(cv["regions"].([]any)), len(cv["facts"].([]any)))
 	}
+	disputed := 0
 	for _, f := range cv["facts"].([]any) {
 		fact := f.(map[string]any)
-		if fact["source"].(map[string]any)["url"] == "" || fact["year"].(float64) < 1900 {
-			t.Errorf("fact without source or year: %v", fact)
+		if fact["disputed"] == true {
+			// Never one settled number: each figure beside the others, with what it counts.
+			disputed++
+			alts := fact["alternatives"].([]any)
+			if fact["value"] != nil || fact["year"] != nil || len(alts) < 2 {
+				t.Errorf("disputed fact shown as settled: %v", fact)
+			}
+			for _, a := range alts {
+				alt := a.(map[string]any)
+				if len(alt["sources"].([]any)) == 0 || alt["definition"] == nil {
+					t.Errorf("alternative without source or definition: %v", alt)
+				}
+			}
+			continue
 		}
+		if fact["source"].(map[string]any)["url"] == "" || fact["year"].(float64) < 1900 || fact["as_of"] == nil {
+			t.Errorf("fact without source, year or as_of: %v", fact)
+		}
+	}
+	if disputed < 2 {
+		t.Errorf("%d disputed facts, want the diaspora size and the remittances' share of GDP", disputed)
 	}
 	sectors := a.get("/v1/sectors?lang=pt").items(t)
 	if len(sectors) != 13 || sectors[0]["code"] != "tourism" || sectors[0]["label"] != "Turismo" {

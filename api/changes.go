@@ -184,7 +184,12 @@ func (s *server) opportunityFeed(c *fiber.Ctx) error {
 		if o.UpdatedAt.After(newest) {
 			newest = o.UpdatedAt
 		}
-		e := atomEntry{Lang: o.Lang, ID: "urn:uuid:" + o.ID, Title: o.Title, Summary: o.Summary,
+		title := o.Title
+		if o.Illustrative {
+			// Feed readers show titles only: the example is said there, in the feed's language.
+			title = s.langs.Message(lang, "example.title_prefix", nil) + " " + title
+		}
+		e := atomEntry{Lang: o.Lang, ID: "urn:uuid:" + o.ID, Title: title, Summary: o.Summary,
 			Published: o.PublishedAt.UTC().Format(time.RFC3339), Updated: o.UpdatedAt.UTC().Format(time.RFC3339),
 			Links:  []atomLink{{Rel: "alternate", Type: "application/json", HrefLang: o.Lang, Href: base + "/v1/opportunities/" + o.ID + "?lang=" + lang}},
 			Author: atomPerson{Name: o.Organization.Name}}

@@ -39,11 +39,15 @@ type editorialJSON struct {
 	SubmittedAt  *time.Time        `json:"submitted_at"`
 	CreatedAt    time.Time         `json:"created_at"`
 	Translations []translationJSON `json:"translations"`
+	// RecheckDue: as_of is older than the configured age (or missing), so the agency should
+	// check the item against its sources again.
+	RecheckDue bool `json:"recheck_due"`
 }
 
 func (v *view) editorial(e *domain.Editorial) *editorialJSON {
 	out := &editorialJSON{Version: e.Version, Status: v.label(domain.Statuses, e.Status), ReviewNote: e.ReviewNote,
-		SubmittedAt: utc(e.SubmittedAt), CreatedAt: e.CreatedAt.UTC(), Translations: make([]translationJSON, len(e.Translations))}
+		SubmittedAt: utc(e.SubmittedAt), CreatedAt: e.CreatedAt.UTC(), Translations: make([]translationJSON, len(e.Translations)),
+		RecheckDue: domain.RecheckDue(e.AsOf, time.Now(), v.recheckMonths)}
 	for i, t := range e.Translations {
 		out.Translations[i] = translationJSON{Lang: t.Lang, UpdatedAt: t.UpdatedAt.UTC(), Stale: t.Stale}
 		if t.UpdatedBy != nil {

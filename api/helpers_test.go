@@ -42,7 +42,11 @@ func newAPI(t *testing.T) *testAPI {
 	if validatorErr != nil {
 		t.Fatalf("load openapi.yaml: %v", validatorErr)
 	}
-	return &testAPI{t: t, app: newApp(t, db, api.DefaultConfig()), db: db}
+	// The seed's sample listings are examples: the suite reads them with SHOW_EXAMPLES on;
+	// examples_test.go checks the public default, which hides them.
+	cfg := api.DefaultConfig()
+	cfg.ShowExamples = true
+	return &testAPI{t: t, app: newApp(t, db, cfg), db: db}
 }
 
 // newApp builds the real app over db with cfg (signed with testSecret unless cfg says

@@ -366,6 +366,8 @@ type contentSummaryJSON struct {
 	ReviewNote   *string    `json:"review_note"`
 	SubmittedAt  *time.Time `json:"submitted_at"`
 	UpdatedAt    time.Time  `json:"updated_at"`
+	AsOf         *string    `json:"as_of"`
+	RecheckDue   bool       `json:"recheck_due"` // as_of older than the set age: check the sources again
 }
 
 var contentKinds = domain.CodeSet{Name: "kind", Codes: []string{string(domain.KindOpportunity), string(domain.KindIncentive), string(domain.KindProgramme)}}
@@ -415,7 +417,8 @@ func (s *server) sendSummaries(c *fiber.Ctx, f repository.SummaryFilter) error {
 		v.uses(r.Lang)
 		items[i] = contentSummaryJSON{Kind: string(r.Kind), ID: r.ID, Slug: r.Slug, Country: r.Country,
 			Status: v.label(domain.Statuses, r.Status), Title: r.Title, Lang: r.Lang, Langs: orEmpty(r.Langs),
-			Organization: orgRef(r.Organization), ReviewNote: r.ReviewNote, SubmittedAt: utc(r.SubmittedAt), UpdatedAt: r.UpdatedAt.UTC()}
+			Organization: orgRef(r.Organization), ReviewNote: r.ReviewNote, SubmittedAt: utc(r.SubmittedAt), UpdatedAt: r.UpdatedAt.UTC(),
+			AsOf: date(r.AsOf), RecheckDue: domain.RecheckDue(r.AsOf, v.today, v.recheckMonths)}
 	}
 	if next != nil {
 		next.List = list

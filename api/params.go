@@ -206,6 +206,15 @@ func (s *server) listFilter(c *fiber.Ctx, kind domain.Kind, types domain.CodeSet
 			f.Facets = append(f.Facets, name)
 		}
 	}
+	if kind == domain.KindOpportunity {
+		switch v := q.one("include_closed"); v {
+		case "", "false":
+		case "true":
+			f.IncludeClosed = true
+		default:
+			q.add("include_closed", "query", "invalid_boolean", map[string]any{"Value": truncate(v)})
+		}
+	}
 	f.Limit = q.limit()
 	if err := q.err("invalid-parameters"); err != nil {
 		return f, err

@@ -57,13 +57,44 @@ type sourceJSON struct {
 	URL   string `json:"url"`
 }
 
+// factJSON is a settled fact (value, year, its sources) or a disputed one: value, year and
+// source null, disputed true, and the figures the sources give side by side in alternatives.
 type factJSON struct {
-	Metric           coded      `json:"metric"`
-	Value            string     `json:"value"`
-	Unit             string     `json:"unit"`
-	ResidenceCountry *string    `json:"residence_country"`
-	Year             int        `json:"year"`
-	Source           sourceJSON `json:"source"`
+	Metric           coded           `json:"metric"`
+	Value            *string         `json:"value"`
+	ValueMax         *string         `json:"value_max"`
+	Unit             string          `json:"unit"`
+	ResidenceCountry *string         `json:"residence_country"`
+	Year             *int            `json:"year"`
+	Source           *sourceJSON     `json:"source"`
+	Disputed         bool            `json:"disputed"`
+	Definition       *string         `json:"definition"`
+	Note             *string         `json:"note"`
+	AsOf             *string         `json:"as_of"`
+	Sources          []sourceRefJSON `json:"sources"`
+	Alternatives     []factValueJSON `json:"alternatives"`
+}
+
+type factValueJSON struct {
+	Value      string          `json:"value"`
+	ValueMax   *string         `json:"value_max"`
+	Year       *int            `json:"year"`
+	Definition *string         `json:"definition"`
+	Sources    []sourceRefJSON `json:"sources"`
+}
+
+// sourceRefJSON is one source of an item or fact, with the fields of the item it supports.
+type sourceRefJSON struct {
+	Title     string   `json:"title"`
+	URL       string   `json:"url"`
+	Publisher *string  `json:"publisher"`
+	Date      *string  `json:"date"`
+	Supports  []string `json:"supports"`
+}
+
+// exampleJSON labels an illustrative item, in the reader's language.
+type exampleJSON struct {
+	Label string `json:"label"`
 }
 
 type regionJSON struct {
@@ -102,11 +133,14 @@ type contentJSON struct {
 }
 
 type provenanceJSON struct {
-	Status       coded      `json:"status"`
-	Illustrative bool       `json:"illustrative"`
-	Organization orgRefJSON `json:"organization"`
-	PublishedAt  *time.Time `json:"published_at"`
-	UpdatedAt    time.Time  `json:"updated_at"`
+	Status       coded `json:"status"`
+	Illustrative bool  `json:"illustrative"`
+	// Example is set on illustrative items only: what to show beside them.
+	Example      *exampleJSON `json:"example"`
+	Organization orgRefJSON   `json:"organization"`
+	PublishedAt  *time.Time   `json:"published_at"`
+	UpdatedAt    time.Time    `json:"updated_at"`
+	AsOf         *string      `json:"as_of"`
 }
 
 type opportunityJSON struct {
@@ -120,17 +154,19 @@ type opportunityJSON struct {
 	MaxInvestment *moneyJSON     `json:"max_investment"`
 	Jobs          *int           `json:"jobs"`
 	Deadline      *string        `json:"deadline"`
+	Closed        bool           `json:"closed"`
 	InvestorTypes []coded        `json:"investor_types"`
 	provenanceJSON
 }
 
 type opportunityDetailJSON struct {
 	opportunityJSON
-	Description string       `json:"description"`
-	Contact     contactJSON  `json:"contact"`
-	Incentives  []linkedJSON `json:"incentives"`
-	Programmes  []linkedJSON `json:"programmes"`
-	Source      *sourceJSON  `json:"source"`
+	Description string          `json:"description"`
+	Contact     contactJSON     `json:"contact"`
+	Incentives  []linkedJSON    `json:"incentives"`
+	Programmes  []linkedJSON    `json:"programmes"`
+	Source      *sourceJSON     `json:"source"`
+	Sources     []sourceRefJSON `json:"sources"`
 	// Editorial is shown to the item's editors only.
 	Editorial *editorialJSON `json:"editorial,omitempty"`
 }
@@ -166,12 +202,16 @@ type legalBasisJSON struct {
 }
 
 type benefitJSON struct {
-	Kind            coded      `json:"kind"`
-	Tax             *coded     `json:"tax"`
-	Percent         *string    `json:"percent"`
-	CapPercentOfTax *string    `json:"cap_percent_of_tax"`
-	DurationYears   *int       `json:"duration_years"`
-	Amount          *moneyJSON `json:"amount"`
+	Kind              coded      `json:"kind"`
+	Tax               *coded     `json:"tax"`
+	Percent           *string    `json:"percent"`
+	CapPercentOfTax   *string    `json:"cap_percent_of_tax"`
+	DurationYears     *int       `json:"duration_years"`
+	Amount            *moneyJSON `json:"amount"`
+	Rate              *string    `json:"rate"`
+	MinJobs           *int       `json:"min_jobs"`
+	CarryForwardYears *int       `json:"carry_forward_years"`
+	Unverified        bool       `json:"unverified"`
 }
 
 type incentiveJSON struct {
@@ -189,8 +229,9 @@ type incentiveJSON struct {
 
 type incentiveDetailJSON struct {
 	incentiveJSON
-	Description string      `json:"description"`
-	Source      *sourceJSON `json:"source"`
+	Description string          `json:"description"`
+	Source      *sourceJSON     `json:"source"`
+	Sources     []sourceRefJSON `json:"sources"`
 	// Editorial is shown to the item's editors only.
 	Editorial *editorialJSON `json:"editorial,omitempty"`
 }
@@ -211,9 +252,10 @@ type programmeJSON struct {
 
 type programmeDetailJSON struct {
 	programmeJSON
-	Description string      `json:"description"`
-	HowToApply  string      `json:"how_to_apply"`
-	Source      *sourceJSON `json:"source"`
+	Description string          `json:"description"`
+	HowToApply  string          `json:"how_to_apply"`
+	Source      *sourceJSON     `json:"source"`
+	Sources     []sourceRefJSON `json:"sources"`
 	// Editorial is shown to the item's editors only.
 	Editorial *editorialJSON `json:"editorial,omitempty"`
 }
@@ -227,6 +269,9 @@ type view struct {
 	// rates and showIn, when set, add each amount's value in showIn beside it (currency=).
 	rates  domain.Rates
 	showIn string
+	// recheckMonths is the age of as_of past which editors are told to check an item again.
+	recheckMonths int
+	today         time.Time
 }
 
 // moneyJSON is an amount as the API shows it: with its value in the reader's currency when
@@ -264,7 +309,7 @@ func (v *view) money(m *domain.Money) *moneyJSON {
 
 func (s *server) newView(prefs []string) *view {
 	lang := s.langs.Interface(prefs)
-	return &view{langs: s.langs, lang: lang, used: []string{lang}}
+	return &view{langs: s.langs, lang: lang, used: []string{lang}, recheckMonths: s.cfg.RecheckAfterMonths, today: time.Now().UTC()}
 }
 
 func (v *view) uses(lang string) {
@@ -329,9 +374,18 @@ func (v *view) countryDetail(d *repository.CountryDetail) countryDetailJSON {
 	out := countryDetailJSON{countryJSON: v.country(d.Country), Facts: []factJSON{},
 		Regions: []regionJSON{}, Organizations: []organizationJSON{}}
 	for _, f := range d.Facts {
-		out.Facts = append(out.Facts, factJSON{Metric: v.label(domain.FactMetrics, f.Metric), Value: f.Value,
-			Unit: f.Unit, ResidenceCountry: f.ResidenceCountry, Year: f.Year,
-			Source: sourceJSON{Title: f.SourceTitle, URL: f.SourceURL}})
+		fact := factJSON{Metric: v.label(domain.FactMetrics, f.Metric), Value: f.Value, ValueMax: f.ValueMax,
+			Unit: f.Unit, ResidenceCountry: f.ResidenceCountry, Year: f.Year, Disputed: len(f.Alternatives) > 0,
+			Definition: v.text(f.Definition), Note: v.text(f.Note), AsOf: date(f.AsOf),
+			Sources: sourceRefs(f.Sources), Alternatives: make([]factValueJSON, len(f.Alternatives))}
+		if len(f.Sources) > 0 {
+			fact.Source = &sourceJSON{Title: f.Sources[0].Title, URL: f.Sources[0].URL}
+		}
+		for i, a := range f.Alternatives {
+			fact.Alternatives[i] = factValueJSON{Value: a.Value, ValueMax: a.ValueMax, Year: a.Year,
+				Definition: v.text(a.Definition), Sources: sourceRefs(a.Sources)}
+		}
+		out.Facts = append(out.Facts, fact)
 	}
 	for _, r := range d.Regions {
 		out.Regions = append(out.Regions, v.region(r))
@@ -353,8 +407,55 @@ func (v *view) content(c domain.Content) contentJSON {
 }
 
 func (v *view) provenance(c domain.Content) provenanceJSON {
-	return provenanceJSON{Status: v.label(domain.Statuses, c.Status), Illustrative: c.Illustrative,
-		Organization: orgRef(c.Organization), PublishedAt: utc(c.PublishedAt), UpdatedAt: c.UpdatedAt.UTC()}
+	out := provenanceJSON{Status: v.label(domain.Statuses, c.Status), Illustrative: c.Illustrative,
+		Organization: orgRef(c.Organization), PublishedAt: utc(c.PublishedAt), UpdatedAt: c.UpdatedAt.UTC(),
+		AsOf: date(c.AsOf)}
+	if c.Illustrative {
+		out.Example = &exampleJSON{Label: v.langs.Message(v.lang, "example.label", nil)}
+	}
+	return out
+}
+
+// text picks a localized text (facts' definitions and notes) in the interface language, else
+// in English, else in any language it has; nil when it has none.
+func (v *view) text(byLang map[string]string) *string {
+	for _, lang := range []string{v.lang, "en"} {
+		if t, ok := byLang[lang]; ok {
+			v.uses(lang)
+			return &t
+		}
+	}
+	for _, lang := range sortedLangs(byLang) {
+		t := byLang[lang]
+		v.uses(lang)
+		return &t
+	}
+	return nil
+}
+
+func sortedLangs(m map[string]string) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
+}
+
+func sourceRefs(list []domain.SourceRef) []sourceRefJSON {
+	out := make([]sourceRefJSON, len(list))
+	for i, s := range list {
+		out[i] = sourceRefJSON{Title: s.Title, URL: s.URL, Publisher: nonEmpty(s.Publisher), Date: nonEmpty(s.Date),
+			Supports: orEmpty(s.Supports)}
+	}
+	return out
+}
+
+func nonEmpty(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
 }
 
 func (v *view) opportunity(o domain.Opportunity) opportunityJSON {
@@ -362,6 +463,7 @@ func (v *view) opportunity(o domain.Opportunity) opportunityJSON {
 		contentJSON: v.content(o.Content), Title: o.Title, Summary: o.Summary,
 		Sectors: v.labels(domain.Sectors, o.Sectors), Instrument: v.optionalLabel(domain.Instruments, o.Instrument),
 		MinInvestment: v.money(o.MinInvestment), MaxInvestment: v.money(o.MaxInvestment), Jobs: o.Jobs, Deadline: date(o.Deadline),
+		Closed:        domain.Closed(o.Deadline, v.today),
 		InvestorTypes: v.labels(domain.InvestorTypes, o.InvestorTypes), provenanceJSON: v.provenance(o.Content),
 	}
 	if o.Region != nil {
@@ -372,7 +474,7 @@ func (v *view) opportunity(o domain.Opportunity) opportunityJSON {
 
 func (v *view) opportunityDetail(o *domain.Opportunity) opportunityDetailJSON {
 	out := opportunityDetailJSON{opportunityJSON: v.opportunity(*o), Description: o.Description,
-		Contact: contactJSON(o.Contact), Source: source(o.Source)}
+		Contact: contactJSON(o.Contact), Source: source(o.Source), Sources: sourceRefs(o.Sources)}
 	out.Incentives = v.linked(o.Incentives, domain.IncentiveTypes)
 	out.Programmes = v.linked(o.Programmes, domain.ProgrammeTypes)
 	return out
@@ -409,13 +511,15 @@ func (v *view) incentive(it domain.Incentive) incentiveJSON {
 	}
 	for i, b := range it.Benefits {
 		out.Benefits[i] = benefitJSON{Kind: v.label(domain.BenefitKinds, b.Kind), Tax: v.optionalLabel(domain.Taxes, b.Tax),
-			Percent: b.Percent, CapPercentOfTax: b.CapPercentOfTax, DurationYears: b.DurationYears, Amount: v.money(b.Amount)}
+			Percent: b.Percent, CapPercentOfTax: b.CapPercentOfTax, DurationYears: b.DurationYears, Amount: v.money(b.Amount),
+			Rate: b.Rate, MinJobs: b.MinJobs, CarryForwardYears: b.CarryForwardYears, Unverified: b.Unverified}
 	}
 	return out
 }
 
 func (v *view) incentiveDetail(it *domain.Incentive) incentiveDetailJSON {
-	return incentiveDetailJSON{incentiveJSON: v.incentive(*it), Description: it.Description, Source: source(it.Source)}
+	return incentiveDetailJSON{incentiveJSON: v.incentive(*it), Description: it.Description, Source: source(it.Source),
+		Sources: sourceRefs(it.Sources)}
 }
 
 func (v *view) programme(p domain.Programme) programmeJSON {
@@ -429,7 +533,7 @@ func (v *view) programme(p domain.Programme) programmeJSON {
 
 func (v *view) programmeDetail(p *domain.Programme) programmeDetailJSON {
 	return programmeDetailJSON{programmeJSON: v.programme(*p), Description: p.Description,
-		HowToApply: p.HowToApply, Source: source(p.Source)}
+		HowToApply: p.HowToApply, Source: source(p.Source), Sources: sourceRefs(p.Sources)}
 }
 
 // facets renders facet counts with their labels; regions carry their own names.

@@ -75,6 +75,7 @@ type Editorial struct {
 	ReviewNote   *string
 	SubmittedAt  *time.Time
 	CreatedAt    time.Time
+	AsOf         *time.Time // when the item was last checked against its sources
 	Translations []Translation
 }
 
@@ -92,6 +93,7 @@ type ContentSummary struct {
 	ReviewNote   *string
 	SubmittedAt  *time.Time
 	UpdatedAt    time.Time
+	AsOf         *time.Time // when the item was last checked against its sources
 }
 
 // Interest is an expression of interest in an opportunity.

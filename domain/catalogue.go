@@ -33,15 +33,56 @@ type Counts struct {
 	Programmes    int `db:"programmes"`
 }
 
-// Fact is a sourced number about a country's diaspora.
+// Fact is a sourced number about a country's diaspora: settled (Value, Year, Sources) or
+// disputed (Value nil, and two or more Alternatives shown side by side). Definition and Note
+// are by language.
 type Fact struct {
 	Metric           string
-	Value            string
+	Value            *string
+	ValueMax         *string
 	Unit             string
 	ResidenceCountry *string
-	Year             int
-	SourceTitle      string
-	SourceURL        string
+	Year             *int
+	Definition       map[string]string
+	Note             map[string]string
+	Sources          []SourceRef
+	Alternatives     []FactValue
+	AsOf             *time.Time
+}
+
+// FactValue is one figure of a disputed fact; Year is nil when the source is undated.
+type FactValue struct {
+	Value      string            `json:"value"`
+	ValueMax   *string           `json:"value_max"`
+	Year       *int              `json:"year"`
+	Definition map[string]string `json:"definition"`
+	Sources    []SourceRef       `json:"sources"`
+}
+
+// SourceRef is one source of an item or fact: the document, its publisher and date (as
+// precise as the source gives it: 2025, 2025-12 or 2025-12-11) and the fields it supports.
+type SourceRef struct {
+	Title     string   `json:"title"`
+	URL       string   `json:"url"`
+	Publisher string   `json:"publisher"`
+	Date      string   `json:"date"`
+	Supports  []string `json:"supports"`
+}
+
+// Closed says whether an opportunity with this deadline is closed on day today (UTC): the day
+// after its deadline.
+func Closed(deadline *time.Time, today time.Time) bool {
+	if deadline == nil {
+		return false
+	}
+	y, m, d := today.UTC().Date()
+	return deadline.Before(time.Date(y, m, d, 0, 0, 0, 0, time.UTC))
+}
+
+// RecheckDue says whether content last checked on asOf must be checked again against its
+// sources on day today, past months months (unchecked content always is).
+func RecheckDue(asOf *time.Time, today time.Time, months int) bool {
+	return asOf == nil || asOf.AddDate(0, months, 0).Before(today.UTC())
 }
 
 // Region is an island, province or state of a country.
@@ -96,6 +137,8 @@ type Content struct {
 	Illustrative bool
 	Organization OrgRef
 	Source       *Source
+	Sources      []SourceRef
+	AsOf         *time.Time // when it was last checked against its sources
 	PublishedAt  *time.Time // nil until first published
 	UpdatedAt    time.Time
 	Summary      string
@@ -166,6 +209,13 @@ type Benefit struct {
 	CapPercentOfTax *string
 	DurationYears   *int
 	Amount          *Money
+	// Rate is a reduced tax rate itself (percent of the base); MinJobs the headcount this tier
+	// needs; CarryForwardYears how long an unused credit may be carried forward; Unverified
+	// that a term comes from a bill or a weak source, not the final legal text.
+	Rate              *string
+	MinJobs           *int
+	CarryForwardYears *int
+	Unverified        bool
 }
 
 // Programme is a support programme: financing, guarantees, grants, training …

@@ -43,6 +43,12 @@ type ListFilter struct {
 	// AnyStatus reads an item whatever its workflow status, for its editors; the catalogue
 	// shows published items only.
 	AnyStatus bool
+	// HideExamples leaves out illustrative items (the public catalogue, unless SHOW_EXAMPLES).
+	HideExamples bool
+	// IncludeClosed keeps opportunities whose deadline has passed (include_closed=true);
+	// public lists leave them out by default (HideClosed). Details and bookmarks show them.
+	IncludeClosed bool
+	HideClosed    bool
 }
 
 // Fingerprint identifies what a filter selects and in which order (not the page or the
@@ -50,7 +56,7 @@ type ListFilter struct {
 func (f ListFilter) Fingerprint(kind Kind) uint32 {
 	h := fnv.New32a()
 	for _, part := range []string{string(kind), f.Owner, f.Country, strings.Join(f.Sectors, ","), f.Region,
-		f.Type, f.InvestorType, f.MinAmount, f.MaxAmount, f.Currency, f.Query} {
+		f.Type, f.InvestorType, f.MinAmount, f.MaxAmount, f.Currency, f.Query, strconv.FormatBool(f.IncludeClosed)} {
 		h.Write([]byte(part))
 		h.Write([]byte{0})
 	}

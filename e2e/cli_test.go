@@ -197,11 +197,18 @@ func TestCLIOperatorTasks(t *testing.T) {
 	if r := runCLI(t, binary, "", env, "import", file); r.code != 0 || !strings.Contains(r.stdout, "CV: nothing to change") {
 		t.Errorf("import(export(CV)): %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
-	added := f.Opportunities[0]
+	// A copy of a real (not illustrative) listing, open: examples are hidden from the public.
+	var added seed.Opportunity
+	for _, o := range f.Opportunities {
+		if !o.Illustrative {
+			added = o
+			break
+		}
+	}
 	added.Slug = "cv-cli-imported-guesthouse"
 	added.Status = "published"
-	now := time.Now().UTC().Format(time.RFC3339)
-	added.PublishedAt = &now
+	added.Deadline = nil
+	added.Incentives, added.Programmes = nil, nil
 	added.Text = map[string]seed.Text{
 		"pt": {Title: "Casa de hóspedes importada", Summary: "Uma casa de hóspedes.", Description: "Importada pela linha de comandos."},
 		"fr": {Title: "Maison d'hôtes importée", Summary: "Une maison d'hôtes.", Description: "Importée par la ligne de commande."},

@@ -73,7 +73,9 @@ func startServerOn(t *testing.T, dbURL string, env ...string) (*server, *exec.Cm
 	skipIfShort(t)
 	port := freePort(t)
 	cmd := exec.Command(apiBinary(t), "serve")
-	cmd.Env = append(os.Environ(), "DATABASE_URL="+dbURL, "PORT="+port, "HOST=127.0.0.1", "LOG_LEVEL=warn")
+	// SHOW_EXAMPLES: the walks below use the seed's sample listings, which are examples (the
+	// public default, which hides them, is tested in api/examples_test.go).
+	cmd.Env = append(os.Environ(), "DATABASE_URL="+dbURL, "PORT="+port, "HOST=127.0.0.1", "LOG_LEVEL=warn", "SHOW_EXAMPLES=true")
 	cmd.Env = append(cmd.Env, env...)
 	var logs bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &logs, &logs

@@ -328,8 +328,8 @@ func (s *Store) SaveOpportunity(ctx context.Context, userID, idOrSlug string) er
 	res, err := s.db.ExecContext(ctx, `
 		INSERT INTO saved_opportunities (user_id, opportunity_id)
 		SELECT $1, o.id FROM opportunities o
-		WHERE o.status = 'published' AND (o.slug = $2 OR o.id::text = lower($2))
-		ON CONFLICT (user_id, opportunity_id) DO UPDATE SET saved_at = saved_opportunities.saved_at`, userID, idOrSlug)
+		WHERE o.status = 'published' AND (o.slug = $2 OR o.id::text = lower($2)) AND (NOT o.illustrative OR $3)
+		ON CONFLICT (user_id, opportunity_id) DO UPDATE SET saved_at = saved_opportunities.saved_at`, userID, idOrSlug, s.examples)
 	if err != nil {
 		return err
 	}
@@ -379,7 +379,7 @@ func (s *Store) SavedOpportunities(ctx context.Context, userID string, f domain.
 		ids[i] = m.ID
 	}
 	rows, _, err := selectRows[opportunityRow](ctx, s.db, opportunitySpec,
-		domain.ListFilter{IDs: ids, Limit: len(ids), Langs: f.Langs}, "")
+		s.public(domain.ListFilter{IDs: ids, Limit: len(ids), Langs: f.Langs}), "")
 	if err != nil {
 		return nil, err
 	}

@@ -134,6 +134,12 @@ func (s *Store) APIKeyByHash(ctx context.Context, hash []byte) (*domain.APIKey, 
 func (s *Store) Changes(ctx context.Context, after int64, country string, limit int) ([]domain.Change, error) {
 	changes := []domain.Change{}
 	where, args := "seq > $1", []any{after, limit}
+	if !s.examples {
+		// Changes of examples are left out while examples are hidden (their own rows say so; a
+		// deleted example's tombstone has none left and is shown).
+		where += ` AND item_id NOT IN (SELECT id FROM opportunities WHERE illustrative
+			UNION ALL SELECT id FROM incentives WHERE illustrative UNION ALL SELECT id FROM programmes WHERE illustrative)`
+	}
 	if country != "" {
 		// A plain equality, so that content_changes_country serves it.
 		where, args = where+" AND country_code = $3", append(args, country)

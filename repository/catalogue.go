@@ -3,7 +3,10 @@ package repository
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
+	"fmt"
+	"time"
 
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
@@ -27,13 +30,25 @@ type countryRow struct {
 	domain.Counts
 }
 
-const countrySelect = `
+// countrySelect reads countries with the counts of their public content, as the default lists
+// show it: examples only when shown, open opportunities only.
+func (s *Store) countrySelect() string {
+	visible, open := "status = 'published'", ""
+	if !s.examples {
+		visible += " AND NOT illustrative"
+	}
+	if s.hideClosed {
+		open = " AND (deadline IS NULL OR deadline >= " + todayUTC + ")"
+	}
+	return `
 	SELECT c.code, c.currency, c.source_lang, c.langs, tr.lang, tr.name, tr.summary,
 		coalesce(o.n, 0) AS opportunities, coalesce(i.n, 0) AS incentives, coalesce(p.n, 0) AS programmes
 	FROM countries c
-	LEFT JOIN (SELECT country_code, count(*) AS n FROM opportunities WHERE status = 'published' GROUP BY country_code) o ON o.country_code = c.code
-	LEFT JOIN (SELECT country_code, count(*) AS n FROM incentives WHERE status = 'published' GROUP BY country_code) i ON i.country_code = c.code
-	LEFT JOIN (SELECT country_code, count(*) AS n FROM programmes WHERE status = 'published' GROUP BY country_code) p ON p.country_code = c.code `
+	LEFT JOIN (SELECT country_code, count(*) AS n FROM opportunities WHERE ` + visible + `
+` + open + ` GROUP BY country_code) o ON o.country_code = c.code
+	LEFT JOIN (SELECT country_code, count(*) AS n FROM incentives WHERE ` + visible + ` GROUP BY country_code) i ON i.country_code = c.code
+	LEFT JOIN (SELECT country_code, count(*) AS n FROM programmes WHERE ` + visible + ` GROUP BY country_code) p ON p.country_code = c.code `
+}
 
 func (r countryRow) country() domain.Country {
 	c := r.Country
@@ -45,7 +60,7 @@ func (r countryRow) country() domain.Country {
 // Countries lists every origin country, in the reader's languages.
 func (s *Store) Countries(ctx context.Context, langs []string) ([]domain.Country, error) {
 	var rows []countryRow
-	err := s.db.SelectContext(ctx, &rows, countrySelect+pickTranslation("country_translations", "t.country_code = c.code", "$1")+`
+	err := s.db.SelectContext(ctx, &rows, s.countrySelect()+pickTranslation("country_translations", "t.country_code = c.code", "$1")+`
 		ORDER BY c.code`, pq.Array(langs))
 	if err != nil {
 		return nil, err
@@ -68,7 +83,7 @@ type CountryDetail struct {
 // Country reads one country; ErrNotFound when the code is unknown.
 func (s *Store) Country(ctx context.Context, code string, langs []string) (*CountryDetail, error) {
 	var row countryRow
-	err := s.db.GetContext(ctx, &row, countrySelect+pickTranslation("country_translations", "t.country_code = c.code", "$2")+`
+	err := s.db.GetContext(ctx, &row, s.countrySelect()+pickTranslation("country_translations", "t.country_code = c.code", "$2")+`
 		WHERE c.code = $1`, code, pq.Array(langs))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
@@ -79,21 +94,37 @@ func (s *Store) Country(ctx context.Context, code string, langs []string) (*Coun
 	d := &CountryDetail{Country: row.country()}
 
 	var facts []struct {
-		Metric           string  `db:"metric"`
-		Value            string  `db:"value"`
-		Unit             string  `db:"unit"`
-		ResidenceCountry *string `db:"residence_country"`
-		Year             int     `db:"year"`
-		SourceTitle      string  `db:"source_title"`
-		SourceURL        string  `db:"source_url"`
+		Metric           string     `db:"metric"`
+		Value            *string    `db:"value"`
+		ValueMax         *string    `db:"value_max"`
+		Unit             string     `db:"unit"`
+		ResidenceCountry *string    `db:"residence_country"`
+		Year             *int       `db:"year"`
+		Definition       []byte     `db:"definition"`
+		Note             []byte     `db:"note"`
+		Sources          []byte     `db:"sources"`
+		Alternatives     []byte     `db:"alternatives"`
+		AsOf             *time.Time `db:"as_of"`
 	}
 	if err := s.db.SelectContext(ctx, &facts, `
-		SELECT metric, value::text, unit, residence_country, year, source_title, source_url
+		SELECT metric, value::text, value_max::text, unit, residence_country, year, definition, note, sources,
+			alternatives, as_of
 		FROM diaspora_facts WHERE country_code = $1 ORDER BY position`, code); err != nil {
 		return nil, err
 	}
 	for _, f := range facts {
-		d.Facts = append(d.Facts, domain.Fact(f))
+		fact := domain.Fact{Metric: f.Metric, Value: f.Value, ValueMax: f.ValueMax, Unit: f.Unit,
+			ResidenceCountry: f.ResidenceCountry, Year: f.Year, Sources: decodeSources(f.Sources), AsOf: f.AsOf,
+			Alternatives: []domain.FactValue{}}
+		for _, part := range []struct {
+			raw []byte
+			to  any
+		}{{f.Definition, &fact.Definition}, {f.Note, &fact.Note}, {f.Alternatives, &fact.Alternatives}} {
+			if err := json.Unmarshal(part.raw, part.to); err != nil {
+				return nil, fmt.Errorf("fact %s: %w", f.Metric, err)
+			}
+		}
+		d.Facts = append(d.Facts, fact)
 	}
 	if d.Regions, err = s.Regions(ctx, code); err != nil {
 		return nil, err

@@ -3,6 +3,8 @@
 package repository
 
 import (
+	"github.com/diaspora-investor/marketplace/domain"
+
 	"context"
 	"database/sql"
 	"errors"
@@ -15,7 +17,6 @@ import (
 	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/lock"
 
-	"github.com/diaspora-investor/marketplace/domain"
 	"github.com/diaspora-investor/marketplace/migrations"
 )
 
@@ -27,10 +28,27 @@ var ErrNotFound = domain.ErrNotFound
 type Store struct {
 	db    *sqlx.DB
 	reads *preparedReads // the public catalogue's reads, as prepared statements
+	// examples: illustrative items are public like the others (SHOW_EXAMPLES); otherwise
+	// they exist for their editors only. Set once, before the store is used.
+	examples bool
+	// hideClosed: lists leave out opportunities whose deadline has passed, unless asked.
+	hideClosed bool
+}
+
+// Public sets what the public catalogue shows: illustrative items only when showExamples, and
+// closed opportunities only when a list asks (include_closed). A new store shows everything
+// (the repository has no public of its own); the HTTP layer calls this with its configuration.
+func (s *Store) Public(showExamples bool) { s.examples, s.hideClosed = showExamples, true }
+
+// public narrows a catalogue filter to what the public may see.
+func (s *Store) public(f domain.ListFilter) domain.ListFilter {
+	f.HideExamples = !s.examples
+	f.HideClosed = s.hideClosed && !f.IncludeClosed
+	return f
 }
 
 // New wraps an open database.
-func New(db *sqlx.DB) *Store { return &Store{db: db, reads: newPreparedReads(db)} }
+func New(db *sqlx.DB) *Store { return &Store{db: db, reads: newPreparedReads(db), examples: true} }
 
 // Close releases the prepared statements (the database itself is the caller's to close).
 func (s *Store) Close() { s.reads.Close() }

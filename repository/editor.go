@@ -510,8 +510,9 @@ func (s *Store) Editorial(ctx context.Context, kind domain.Kind, id string) (*do
 		ReviewNote  *string    `db:"review_note"`
 		SubmittedAt *time.Time `db:"submitted_at"`
 		CreatedAt   time.Time  `db:"created_at"`
+		AsOf        *time.Time `db:"as_of"`
 	}
-	err := s.db.GetContext(ctx, &e, `SELECT version, status, review_note, submitted_at, created_at FROM `+k.table+` WHERE id = $1`, id)
+	err := s.db.GetContext(ctx, &e, `SELECT version, status, review_note, submitted_at, created_at, as_of FROM `+k.table+` WHERE id = $1`, id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
 	}
@@ -534,7 +535,7 @@ func (s *Store) Editorial(ctx context.Context, kind domain.Kind, id string) (*do
 		return nil, err
 	}
 	out := &domain.Editorial{Version: e.Version, Status: e.Status, ReviewNote: e.ReviewNote, SubmittedAt: e.SubmittedAt,
-		CreatedAt: e.CreatedAt, Translations: make([]domain.Translation, len(rows))}
+		CreatedAt: e.CreatedAt, AsOf: e.AsOf, Translations: make([]domain.Translation, len(rows))}
 	for i, r := range rows {
 		out.Translations[i] = domain.Translation{Lang: r.Lang, UpdatedAt: r.UpdatedAt, Stale: r.Stale}
 		if r.UserID != nil {

@@ -4,10 +4,10 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"sort"
-	"time"
 
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
@@ -57,25 +57,44 @@ func exportCountry(ctx context.Context, q sqlx.QueryerContext, code string) (*se
 		}{t.Name, t.Summary}
 	}
 	var facts []struct {
-		Metric, Value, Unit string
-		Residence           *string `db:"residence_country"`
-		Year                int
-		Title               string `db:"source_title"`
-		URL                 string `db:"source_url"`
+		Metric       string  `db:"metric"`
+		Value        *string `db:"value"`
+		ValueMax     *string `db:"value_max"`
+		Unit         string  `db:"unit"`
+		Residence    *string `db:"residence_country"`
+		Year         *int    `db:"year"`
+		AsOf         *string `db:"as_of"`
+		Sources      []byte  `db:"sources"`
+		Definition   []byte  `db:"definition"`
+		Note         []byte  `db:"note"`
+		Alternatives []byte  `db:"alternatives"`
 	}
-	if err := sqlx.SelectContext(ctx, q, &facts, `SELECT metric, value::text AS value, unit, residence_country, year, source_title, source_url
+	if err := sqlx.SelectContext(ctx, q, &facts, `SELECT metric, value::text AS value, value_max::text AS value_max, unit,
+			residence_country, year, to_char(as_of, 'YYYY-MM-DD') AS as_of, sources, definition, note, alternatives
 		FROM diaspora_facts WHERE country_code = $1 ORDER BY position`, code); err != nil {
 		return nil, err
 	}
 	for _, x := range facts {
-		c.Facts = append(c.Facts, struct {
-			Metric           string      `yaml:"metric,omitempty"`
-			Value            string      `yaml:"value,omitempty"`
-			Unit             string      `yaml:"unit,omitempty"`
-			ResidenceCountry *string     `yaml:"residence_country,omitempty"`
-			Year             int         `yaml:"year,omitempty"`
-			Source           seed.Source `yaml:"source,omitempty"`
-		}{x.Metric, x.Value, x.Unit, x.Residence, x.Year, seed.Source{Title: x.Title, URL: x.URL}})
+		fact := seed.Fact{Metric: x.Metric, Value: x.Value, ValueMax: x.ValueMax, Unit: x.Unit,
+			ResidenceCountry: x.Residence, Year: x.Year, AsOf: deref(x.AsOf)}
+		for _, part := range []struct {
+			raw []byte
+			dst any
+		}{{x.Sources, &fact.Sources}, {x.Definition, &fact.Definition}, {x.Note, &fact.Note}, {x.Alternatives, &fact.Alternatives}} {
+			if err := json.Unmarshal(part.raw, part.dst); err != nil {
+				return nil, fmt.Errorf("fact %s: %w", x.Metric, err)
+			}
+		}
+		if len(fact.Definition) == 0 {
+			fact.Definition = nil
+		}
+		if len(fact.Note) == 0 {
+			fact.Note = nil
+		}
+		if len(fact.Alternatives) == 0 {
+			fact.Alternatives = nil
+		}
+		c.Facts = append(c.Facts, fact)
 	}
 	var regions []struct{ Code, Name, Kind string }
 	if err := sqlx.SelectContext(ctx, q, &regions, `SELECT code, name, kind FROM regions WHERE country_code = $1 ORDER BY position, code`, code); err != nil {
@@ -114,36 +133,34 @@ func lowerASCII(s string) string {
 	return string(b)
 }
 
-// itemRow is what the three kinds' rows share in an export.
+// itemRow is what the three kinds' rows share in an export. Publication times are the
+// catalogue's own (when an item appeared here), not the file's: they are not exported.
 type itemRow struct {
-	ID           string     `db:"id"`
-	Slug         string     `db:"slug"`
-	Organization string     `db:"organization"`
-	Status       string     `db:"status"`
-	PublishedAt  *time.Time `db:"published_at"`
-	Illustrative bool       `db:"illustrative"`
-	SourceTitle  *string    `db:"source_title"`
-	SourceURL    *string    `db:"source_url"`
-	SourceLang   string     `db:"source_lang"`
+	ID           string  `db:"id"`
+	Slug         string  `db:"slug"`
+	Organization string  `db:"organization"`
+	Status       string  `db:"status"`
+	Illustrative bool    `db:"illustrative"`
+	Sources      []byte  `db:"sources"`
+	AsOf         *string `db:"as_of"`
+	SourceLang   string  `db:"source_lang"`
 }
 
-const itemColumns = `t.id, t.slug, o.slug AS organization, t.status, t.published_at, t.illustrative,
-	t.source_title, t.source_url, t.source_lang`
+const itemColumns = `t.id, t.slug, o.slug AS organization, t.status, t.illustrative,
+	t.sources, to_char(t.as_of, 'YYYY-MM-DD') AS as_of, t.source_lang`
 
-func (r itemRow) item(country seed.Country) seed.Item {
-	it := seed.Item{Slug: r.Slug, Organization: r.Organization, Status: r.Status, Illustrative: r.Illustrative}
-	if r.PublishedAt != nil {
-		// Every digit kept, so that a re-import writes the same instant.
-		s := r.PublishedAt.UTC().Format(time.RFC3339Nano)
-		it.PublishedAt = &s
+func (r itemRow) item(country seed.Country) (seed.Item, error) {
+	it := seed.Item{Slug: r.Slug, Organization: r.Organization, Status: r.Status, Illustrative: r.Illustrative, AsOf: deref(r.AsOf)}
+	if err := json.Unmarshal(r.Sources, &it.Sources); err != nil {
+		return it, fmt.Errorf("%s: sources: %w", r.Slug, err)
 	}
-	if r.SourceTitle != nil || r.SourceURL != nil {
-		it.Source = &seed.Source{Title: deref(r.SourceTitle), URL: deref(r.SourceURL)}
+	if len(it.Sources) == 0 {
+		it.Sources = nil
 	}
 	if r.SourceLang != country.SourceLang {
 		it.SourceLang = r.SourceLang
 	}
-	return it
+	return it, nil
 }
 
 // exportEligibility holds the structured conditions of incentives and programmes.
@@ -262,29 +279,35 @@ func exportIncentives(ctx context.Context, q sqlx.QueryerContext, f *seed.Countr
 		DurationYears *int    `db:"duration_years"`
 		Amount        *string `db:"amount"`
 		Currency      *string `db:"currency"`
+		Rate          *string `db:"rate"`
+		MinJobs       *int    `db:"min_jobs"`
+		CarryForward  *int    `db:"carry_forward_years"`
+		Unverified    bool    `db:"unverified"`
 	}
 	if err := sqlx.SelectContext(ctx, q, &benefits, `SELECT b.incentive_id AS id, b.kind, b.tax, b.percent::text AS percent,
-			b.cap_percent_of_tax::text AS cap_percent_of_tax, b.duration_years, b.amount::text AS amount, b.currency
+			b.cap_percent_of_tax::text AS cap_percent_of_tax, b.duration_years, b.amount::text AS amount, b.currency,
+			b.rate::text AS rate, b.min_jobs, b.carry_forward_years, b.unverified
 		FROM incentive_benefits b JOIN incentives t ON t.id = b.incentive_id
 		WHERE t.country_code = $1 ORDER BY b.incentive_id, b.position`, f.Country.Code); err != nil {
 		return fmt.Errorf("benefits: %w", err)
 	}
 	for _, r := range rows {
-		it := seed.Incentive{Item: r.item(f.Country), Type: r.Type, ValidFrom: r.ValidFrom, ValidUntil: r.ValidUntil,
+		item, err := r.item(f.Country)
+		if err != nil {
+			return err
+		}
+		it := seed.Incentive{Item: item, Type: r.Type, ValidFrom: r.ValidFrom, ValidUntil: r.ValidUntil,
 			Eligibility: r.eligibility(sectors[r.ID], regions[r.ID]), Text: texts[r.ID]}
 		it.LegalBasis.Instrument, it.LegalBasis.Article, it.LegalBasis.URL = r.Instrument, r.Article, r.LegalURL
 		for _, b := range benefits {
 			if b.ID != r.ID {
 				continue
 			}
-			it.Benefits = append(it.Benefits, struct {
-				Kind            string      `yaml:"kind,omitempty"`
-				Tax             *string     `yaml:"tax,omitempty"`
-				Percent         *string     `yaml:"percent,omitempty"`
-				CapPercentOfTax *string     `yaml:"cap_percent_of_tax,omitempty"`
-				DurationYears   *int        `yaml:"duration_years,omitempty"`
-				Amount          *seed.Money `yaml:"amount,omitempty"`
-			}{b.Kind, b.Tax, b.Percent, b.Cap, b.DurationYears, seedMoney(b.Amount, b.Currency)})
+			var out seed.Benefit
+			out.Kind, out.Tax, out.Percent, out.CapPercentOfTax, out.DurationYears = b.Kind, b.Tax, b.Percent, b.Cap, b.DurationYears
+			out.Amount, out.Rate, out.MinJobs = seedMoney(b.Amount, b.Currency), b.Rate, b.MinJobs
+			out.CarryForwardYears, out.Unverified = b.CarryForward, b.Unverified
+			it.Benefits = append(it.Benefits, out)
 		}
 		f.Incentives = append(f.Incentives, it)
 	}
@@ -326,7 +349,11 @@ func exportProgrammes(ctx context.Context, q sqlx.QueryerContext, f *seed.Countr
 		return err
 	}
 	for _, r := range rows {
-		p := seed.Programme{Item: r.item(f.Country), Type: r.Type, URL: r.URL, MaxAmount: seedMoney(r.MaxAmount, r.MaxCurrency),
+		item, err := r.item(f.Country)
+		if err != nil {
+			return err
+		}
+		p := seed.Programme{Item: item, Type: r.Type, URL: r.URL, MaxAmount: seedMoney(r.MaxAmount, r.MaxCurrency),
 			ValidFrom: r.ValidFrom, ValidUntil: r.ValidUntil, Eligibility: r.eligibility(sectors[r.ID], regions[r.ID]), Text: texts[r.ID]}
 		if r.Operator != r.Organization {
 			p.Operator = r.Operator
@@ -380,7 +407,11 @@ func exportOpportunities(ctx context.Context, q sqlx.QueryerContext, f *seed.Cou
 		return err
 	}
 	for _, r := range rows {
-		o := seed.Opportunity{Item: r.item(f.Country), Region: r.Region, Sectors: sectors[r.ID], Instrument: r.Instrument,
+		item, err := r.item(f.Country)
+		if err != nil {
+			return err
+		}
+		o := seed.Opportunity{Item: item, Region: r.Region, Sectors: sectors[r.ID], Instrument: r.Instrument,
 			MinInvestment: seedMoney(r.MinInvestment, r.Currency), MaxInvestment: seedMoney(r.MaxInvestment, r.Currency),
 			Jobs: r.Jobs, Deadline: r.Deadline, InvestorTypes: nonEmpty(r.InvestorTypes),
 			Incentives: incentives[r.ID], Programmes: programmes[r.ID], Text: texts[r.ID]}

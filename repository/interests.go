@@ -79,7 +79,9 @@ func (s *Store) sendInterest(ctx context.Context, investorID, opportunity string
 			ID    string `db:"id"`
 			OrgID string `db:"organization_id"`
 		}
-		err := tx.GetContext(ctx, &opp, `SELECT c.id, c.organization_id FROM opportunities c WHERE `+where+` AND c.status = 'published'`, arg)
+		// A hidden example does not exist for investors (404), as in the catalogue.
+		err := tx.GetContext(ctx, &opp, `SELECT c.id, c.organization_id FROM opportunities c WHERE `+where+`
+			AND c.status = 'published' AND (NOT c.illustrative OR $2)`, arg, s.examples)
 		if errors.Is(err, sql.ErrNoRows) {
 			return ErrNotFound
 		}

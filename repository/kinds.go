@@ -49,6 +49,7 @@ func (r opportunityRow) opportunity() domain.Opportunity {
 
 // Opportunities lists published opportunities.
 func (s *Store) Opportunities(ctx context.Context, f domain.ListFilter) (*domain.Page[domain.Opportunity], error) {
+	f = s.public(f)
 	rows, next, err := selectRows[opportunityRow](ctx, s.reads, opportunitySpec, f, "")
 	if err != nil {
 		return nil, err
@@ -69,7 +70,7 @@ func (s *Store) Opportunity(ctx context.Context, idOrSlug string, langs []string
 
 // opportunity reads one opportunity; anyStatus reads it whatever its status (for its editors).
 func (s *Store) opportunity(ctx context.Context, idOrSlug string, langs []string, anyStatus bool) (*domain.Opportunity, error) {
-	rows, _, err := selectRows[opportunityRow](ctx, s.reads, opportunitySpec, domain.ListFilter{Langs: langs, AnyStatus: anyStatus}, idOrSlug)
+	rows, _, err := selectRows[opportunityRow](ctx, s.reads, opportunitySpec, s.public(domain.ListFilter{Langs: langs, AnyStatus: anyStatus}), idOrSlug)
 	if err != nil {
 		return nil, err
 	}
@@ -99,8 +100,8 @@ func (s *Store) linked(ctx context.Context, kind, opportunityID string, langs []
 		SELECT c.id, c.type, coalesce(tr.lang, c.source_lang) AS lang, coalesce(tr.name, '') AS name
 		FROM opportunity_`+kind+`s l JOIN `+kind+`s c ON c.id = l.`+kind+`_id
 		`+pickTranslation(kind+"_translations", "t."+kind+"_id = c.id", "$2")+`
-		WHERE l.opportunity_id = $1 AND c.status = 'published'
-		ORDER BY c.published_at DESC, c.id`, opportunityID, pq.Array(langs))
+		WHERE l.opportunity_id = $1 AND c.status = 'published' AND (NOT c.illustrative OR $3)
+		ORDER BY c.published_at DESC, c.id`, opportunityID, pq.Array(langs), s.examples)
 	if err != nil {
 		return nil, err
 	}
@@ -139,6 +140,7 @@ func (r incentiveRow) incentive() domain.Incentive {
 
 // Incentives lists published incentives with their benefits.
 func (s *Store) Incentives(ctx context.Context, f domain.ListFilter) (*domain.Page[domain.Incentive], error) {
+	f = s.public(f)
 	rows, next, err := selectRows[incentiveRow](ctx, s.reads, incentiveSpec, f, "")
 	if err != nil {
 		return nil, err
@@ -161,7 +163,7 @@ func (s *Store) Incentive(ctx context.Context, idOrSlug string, langs []string) 
 
 // incentive reads one incentive; anyStatus reads it whatever its status (for its editors).
 func (s *Store) incentive(ctx context.Context, idOrSlug string, langs []string, anyStatus bool) (*domain.Incentive, error) {
-	rows, _, err := selectRows[incentiveRow](ctx, s.reads, incentiveSpec, domain.ListFilter{Langs: langs, AnyStatus: anyStatus}, idOrSlug)
+	rows, _, err := selectRows[incentiveRow](ctx, s.reads, incentiveSpec, s.public(domain.ListFilter{Langs: langs, AnyStatus: anyStatus}), idOrSlug)
 	if err != nil {
 		return nil, err
 	}
@@ -195,17 +197,23 @@ func (s *Store) attachBenefits(ctx context.Context, items []domain.Incentive) er
 		DurationYears   *int    `db:"duration_years"`
 		Amount          *string `db:"amount"`
 		Currency        *string `db:"currency"`
+		Rate            *string `db:"rate"`
+		MinJobs         *int    `db:"min_jobs"`
+		CarryForward    *int    `db:"carry_forward_years"`
+		Unverified      bool    `db:"unverified"`
 	}
 	if err := sqlx.SelectContext(ctx, s.reads, &rows, `
 		SELECT incentive_id, kind, tax, trim_scale(percent)::text AS percent,
-			trim_scale(cap_percent_of_tax)::text AS cap_percent_of_tax, duration_years, amount::text AS amount, currency
+			trim_scale(cap_percent_of_tax)::text AS cap_percent_of_tax, duration_years, amount::text AS amount, currency,
+			trim_scale(rate)::text AS rate, min_jobs, carry_forward_years, unverified
 		FROM incentive_benefits WHERE incentive_id = ANY($1::uuid[]) ORDER BY incentive_id, position`, pq.Array(ids)); err != nil {
 		return err
 	}
 	for _, r := range rows {
 		it := &items[index[r.IncentiveID]]
 		it.Benefits = append(it.Benefits, domain.Benefit{Kind: r.Kind, Tax: r.Tax, Percent: r.Percent,
-			CapPercentOfTax: r.CapPercentOfTax, DurationYears: r.DurationYears, Amount: money(r.Amount, r.Currency)})
+			CapPercentOfTax: r.CapPercentOfTax, DurationYears: r.DurationYears, Amount: money(r.Amount, r.Currency),
+			Rate: r.Rate, MinJobs: r.MinJobs, CarryForwardYears: r.CarryForward, Unverified: r.Unverified})
 	}
 	return nil
 }
@@ -242,6 +250,7 @@ func (r programmeRow) programme() domain.Programme {
 
 // Programmes lists published support programmes.
 func (s *Store) Programmes(ctx context.Context, f domain.ListFilter) (*domain.Page[domain.Programme], error) {
+	f = s.public(f)
 	rows, next, err := selectRows[programmeRow](ctx, s.reads, programmeSpec, f, "")
 	if err != nil {
 		return nil, err
@@ -261,7 +270,7 @@ func (s *Store) Programme(ctx context.Context, idOrSlug string, langs []string) 
 
 // programme reads one programme; anyStatus reads it whatever its status (for its editors).
 func (s *Store) programme(ctx context.Context, idOrSlug string, langs []string, anyStatus bool) (*domain.Programme, error) {
-	rows, _, err := selectRows[programmeRow](ctx, s.reads, programmeSpec, domain.ListFilter{Langs: langs, AnyStatus: anyStatus}, idOrSlug)
+	rows, _, err := selectRows[programmeRow](ctx, s.reads, programmeSpec, s.public(domain.ListFilter{Langs: langs, AnyStatus: anyStatus}), idOrSlug)
 	if err != nil {
 		return nil, err
 	}

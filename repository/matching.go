@@ -94,7 +94,7 @@ func candidateSelect(kind domain.Kind, singular, langsParam string) string {
 			coalesce(tr.name, '') AS name, c.valid_from, c.valid_until, c.published_at, ` + eligibilityColumns(singular) + `
 		FROM ` + string(kind) + ` c ` + eligibilityJoin(singular) + `
 		` + pickTranslation(singular+"_translations", "t."+singular+"_id = c.id", langsParam) + `
-		WHERE c.status = 'published' AND c.country_code = $1`
+		WHERE c.status = 'published' AND c.country_code = $1 AND (NOT c.illustrative OR $3)`
 }
 
 // EligibilityCandidates reads every published incentive and programme of a country with its
@@ -105,7 +105,7 @@ func (s *Store) EligibilityCandidates(ctx context.Context, country string, langs
 	err := s.db.SelectContext(ctx, &rows, candidateSelect(domain.KindIncentive, "incentive", "$2")+`
 		UNION ALL
 		`+candidateSelect(domain.KindProgramme, "programme", "$2")+`
-		ORDER BY kind, published_at DESC, id`, country, pq.Array(langs))
+		ORDER BY kind, published_at DESC, id`, country, pq.Array(langs), s.examples)
 	if err != nil {
 		return nil, err
 	}
@@ -177,7 +177,9 @@ func (s *Store) Recommend(ctx context.Context, in RecommendInput) ([]Recommendat
 			LEFT JOIN (SELECT DISTINCT ON (currency) currency, per_eur FROM exchange_rates ORDER BY currency, as_of DESC) xr
 				ON xr.currency = c.currency
 			-- $1 cast to the column's type, so that the country index serves it.
+			-- Examples only when shown; closed opportunities (deadline passed) never.
 			WHERE c.status = 'published' AND ($1::text = '' OR c.country_code = $1::text::char(2))
+				AND (NOT c.illustrative OR $15) AND (NOT $16 OR c.deadline IS NULL OR c.deadline >= `+todayUTC+`)
 				AND ($2 = '' OR cardinality(c.investor_types) = 0 OR c.investor_types @> ARRAY[$2])
 				AND (cardinality(p.sectors) = 0 OR EXISTS (SELECT 1 FROM opportunity_sectors s
 					WHERE s.opportunity_id = c.id AND s.sector_code = ANY(p.sectors))))
@@ -188,7 +190,7 @@ func (s *Store) Recommend(ctx context.Context, in RecommendInput) ([]Recommendat
 		FROM parts ORDER BY score DESC, published_at DESC, id DESC LIMIT $14`,
 		in.Country, in.InvestorType, pq.Array(in.Sectors), pq.Array(in.Regions),
 		ticketMin, ticketMinCur, ticketMax, ticketMaxCur,
-		w.Sector, w.Region, w.Ticket, w.Freshness, w.FreshnessHalfLifeDays, in.Limit)
+		w.Sector, w.Region, w.Ticket, w.Freshness, w.FreshnessHalfLifeDays, in.Limit, s.examples, s.hideClosed)
 	if err != nil {
 		return nil, err
 	}

@@ -3,9 +3,12 @@ package repository
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/jmoiron/sqlx"
@@ -31,7 +34,14 @@ func (s *Store) HasCatalogue(ctx context.Context) (bool, error) {
 // LoadSeed writes the seed content in one transaction. It is idempotent: rows are matched by
 // code or slug and updated in place; an item's translations, sectors, regions, benefits and
 // links are replaced by the seed's.
+//
+// Content that fails seed.Check (no source or as_of, an example outside the example
+// organization, a disputed fact shown as settled, a link to an incentive the opportunity cannot
+// get…) is refused whole, before anything is written.
 func (s *Store) LoadSeed(ctx context.Context, c *seed.Content) error {
+	if err := c.Check(time.Now()); err != nil {
+		return fmt.Errorf("seed: refused: %w", err)
+	}
 	return s.inTx(ctx, func(tx *sqlx.Tx) error {
 		if err := loadReference(ctx, tx, c.Reference); err != nil {
 			return err
@@ -46,6 +56,11 @@ func (s *Store) LoadSeed(ctx context.Context, c *seed.Content) error {
 }
 
 func loadReference(ctx context.Context, tx *sqlx.Tx, r seed.Reference) error {
+	for _, o := range r.Organizations {
+		if err := loadOrganization(ctx, tx, nil, o); err != nil {
+			return err
+		}
+	}
 	for _, c := range r.Currencies {
 		if _, err := tx.ExecContext(ctx, `
 			INSERT INTO currencies (code, minor_units) VALUES ($1, $2)
@@ -100,13 +115,20 @@ func loadCountryHeader(ctx context.Context, tx *sqlx.Tx, c seed.Country) error {
 		return err
 	}
 	for i, fact := range c.Facts {
+		sources := seed.Sources(fact.Source, fact.Sources)
+		srcTitle, srcURL := firstSource(sources)
 		if _, err := tx.ExecContext(ctx, `
-			INSERT INTO diaspora_facts (country_code, position, metric, value, unit, residence_country, year, source_title, source_url)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+			INSERT INTO diaspora_facts (country_code, position, metric, value, value_max, unit, residence_country, year,
+				source_title, source_url, sources, definition, note, alternatives, as_of)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
 			ON CONFLICT (country_code, position) DO UPDATE SET metric = EXCLUDED.metric, value = EXCLUDED.value,
-				unit = EXCLUDED.unit, residence_country = EXCLUDED.residence_country, year = EXCLUDED.year,
-				source_title = EXCLUDED.source_title, source_url = EXCLUDED.source_url`,
-			c.Code, i+1, fact.Metric, fact.Value, fact.Unit, fact.ResidenceCountry, fact.Year, fact.Source.Title, fact.Source.URL); err != nil {
+				value_max = EXCLUDED.value_max, unit = EXCLUDED.unit, residence_country = EXCLUDED.residence_country,
+				year = EXCLUDED.year, source_title = EXCLUDED.source_title, source_url = EXCLUDED.source_url,
+				sources = EXCLUDED.sources, definition = EXCLUDED.definition, note = EXCLUDED.note,
+				alternatives = EXCLUDED.alternatives, as_of = EXCLUDED.as_of`,
+			c.Code, i+1, fact.Metric, fact.Value, fact.ValueMax, fact.Unit, fact.ResidenceCountry, fact.Year,
+			srcTitle, srcURL, jsonOf(sources), jsonOf(orEmptyMap(fact.Definition)), jsonOf(orEmptyMap(fact.Note)),
+			jsonOf(orEmptyList(fact.Alternatives)), nullDate(fact.AsOf)); err != nil {
 			return fmt.Errorf("fact %d (%s): %w", i+1, fact.Metric, err)
 		}
 	}
@@ -127,14 +149,8 @@ func loadCountryHeader(ctx context.Context, tx *sqlx.Tx, c seed.Country) error {
 func loadCountryItems(ctx context.Context, tx *sqlx.Tx, f seed.CountryFile) error {
 	c := f.Country
 	for _, o := range f.Organizations {
-		if _, err := tx.ExecContext(ctx, `
-			INSERT INTO organizations (id, slug, country_code, name, acronym, type, website, verified)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-			ON CONFLICT (slug) DO UPDATE SET country_code = EXCLUDED.country_code, name = EXCLUDED.name,
-				acronym = EXCLUDED.acronym, type = EXCLUDED.type, website = EXCLUDED.website,
-				verified = EXCLUDED.verified, updated_at = now()`,
-			SeedID(o.Slug), o.Slug, c.Code, o.Name, o.Acronym, o.Type, o.Website, o.Verified); err != nil {
-			return fmt.Errorf("organization %s: %w", o.Slug, err)
+		if err := loadOrganization(ctx, tx, &c.Code, o); err != nil {
+			return err
 		}
 	}
 	for _, it := range f.Incentives {
@@ -155,6 +171,20 @@ func loadCountryItems(ctx context.Context, tx *sqlx.Tx, f seed.CountryFile) erro
 	return nil
 }
 
+// loadOrganization writes an organization of country (nil: of none).
+func loadOrganization(ctx context.Context, tx *sqlx.Tx, country *string, o seed.Organization) error {
+	if _, err := tx.ExecContext(ctx, `
+		INSERT INTO organizations (id, slug, country_code, name, acronym, type, website, verified)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+		ON CONFLICT (slug) DO UPDATE SET country_code = EXCLUDED.country_code, name = EXCLUDED.name,
+			acronym = EXCLUDED.acronym, type = EXCLUDED.type, website = EXCLUDED.website,
+			verified = EXCLUDED.verified, updated_at = now()`,
+		SeedID(o.Slug), o.Slug, country, o.Name, o.Acronym, o.Type, o.Website, o.Verified); err != nil {
+		return fmt.Errorf("organization %s: %w", o.Slug, err)
+	}
+	return nil
+}
+
 func sourceLang(c seed.Country, it seed.Item) string {
 	if it.SourceLang != "" {
 		return it.SourceLang
@@ -162,11 +192,47 @@ func sourceLang(c seed.Country, it seed.Item) string {
 	return c.SourceLang
 }
 
-func sourceFields(it seed.Item) (title, url *string) {
-	if it.Source == nil {
+// sourceFields are an item's first source (the columns lists read) and all its sources.
+func sourceFields(it seed.Item) (title, url *string, all []byte) {
+	sources := it.AllSources()
+	title, url = firstSource(sources)
+	return title, url, jsonOf(sources)
+}
+
+func firstSource(sources []seed.Source) (title, url *string) {
+	if len(sources) == 0 {
 		return nil, nil
 	}
-	return &it.Source.Title, &it.Source.URL
+	return &sources[0].Title, &sources[0].URL
+}
+
+func jsonOf(v any) []byte {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err) // only seed structs of plain fields are marshalled
+	}
+	return b
+}
+
+func orEmptyMap(m map[string]string) map[string]string {
+	if m == nil {
+		return map[string]string{}
+	}
+	return m
+}
+
+func orEmptyList[T any](l []T) []T {
+	if l == nil {
+		return []T{}
+	}
+	return l
+}
+
+func nullDate(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
 }
 
 func moneyFields(m *seed.Money) (amount, currency *string) {
@@ -208,6 +274,18 @@ func idBySlug(ctx context.Context, tx *sqlx.Tx, table, slug string) (string, err
 	return id, err
 }
 
+// publishedOnLoad is when a seed item is published here: when it is first loaded as published
+// (or archived), $6 being its status (another parameter number is substituted where the
+// status is elsewhere). A later load keeps that time (keepPublished), so the date
+// says when the item appeared in this catalogue, not a date invented in a file.
+const publishedOnLoad = `CASE WHEN $6 IN ('published', 'archived') THEN now() END`
+
+// keepPublished keeps the first publication time of a reloaded item; an item that becomes
+// published later gets the load time then, and a draft has none.
+func keepPublished(table string) string {
+	return `CASE WHEN EXCLUDED.status IN ('published', 'archived') THEN coalesce(` + table + `.published_at, now()) END`
+}
+
 func loadIncentive(ctx context.Context, tx *sqlx.Tx, c seed.Country, it seed.Incentive) error {
 	id, err := idBySlug(ctx, tx, "incentives", it.Slug)
 	if err != nil {
@@ -221,13 +299,14 @@ func loadIncentive(ctx context.Context, tx *sqlx.Tx, c seed.Country, it seed.Inc
 	if err != nil {
 		return err
 	}
-	srcTitle, srcURL := sourceFields(it.Item)
+	srcTitle, srcURL, sources := sourceFields(it.Item)
 	if _, err := tx.ExecContext(ctx, `
 		INSERT INTO incentives (id, slug, country_code, organization_id, type, status, source_lang,
 			legal_instrument, legal_article, legal_url, valid_from, valid_until, investor_types,
 			min_investment, max_investment, investment_currency, min_jobs, residence_abroad,
-			illustrative, source_title, source_url, published_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)
+			illustrative, source_title, source_url, sources, as_of, published_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23,
+			`+publishedOnLoad+`)
 		ON CONFLICT (slug) DO UPDATE SET country_code = EXCLUDED.country_code,
 			organization_id = EXCLUDED.organization_id, type = EXCLUDED.type, status = EXCLUDED.status,
 			source_lang = EXCLUDED.source_lang, legal_instrument = EXCLUDED.legal_instrument,
@@ -237,11 +316,12 @@ func loadIncentive(ctx context.Context, tx *sqlx.Tx, c seed.Country, it seed.Inc
 			max_investment = EXCLUDED.max_investment, investment_currency = EXCLUDED.investment_currency,
 			min_jobs = EXCLUDED.min_jobs, residence_abroad = EXCLUDED.residence_abroad,
 			illustrative = EXCLUDED.illustrative, source_title = EXCLUDED.source_title,
-			source_url = EXCLUDED.source_url, published_at = EXCLUDED.published_at, updated_at = now()`,
+			source_url = EXCLUDED.source_url, sources = EXCLUDED.sources, as_of = EXCLUDED.as_of,
+			published_at = `+keepPublished("incentives")+`, updated_at = now()`,
 		id, it.Slug, c.Code, org, it.Type, it.Status, sourceLang(c, it.Item),
 		it.LegalBasis.Instrument, it.LegalBasis.Article, it.LegalBasis.URL, it.ValidFrom, it.ValidUntil,
 		strs(it.Eligibility.InvestorTypes), min, max, cur, it.Eligibility.MinJobs, it.Eligibility.ResidenceAbroad,
-		it.Illustrative, srcTitle, srcURL, it.PublishedAt); err != nil {
+		it.Illustrative, srcTitle, srcURL, sources, nullDate(it.AsOf)); err != nil {
 		return err
 	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM incentive_benefits WHERE incentive_id = $1`, id); err != nil {
@@ -250,9 +330,11 @@ func loadIncentive(ctx context.Context, tx *sqlx.Tx, c seed.Country, it seed.Inc
 	for i, b := range it.Benefits {
 		amount, currency := moneyFields(b.Amount)
 		if _, err := tx.ExecContext(ctx, `
-			INSERT INTO incentive_benefits (incentive_id, position, kind, tax, percent, cap_percent_of_tax, duration_years, amount, currency)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-			id, i+1, b.Kind, b.Tax, b.Percent, b.CapPercentOfTax, b.DurationYears, amount, currency); err != nil {
+			INSERT INTO incentive_benefits (incentive_id, position, kind, tax, percent, cap_percent_of_tax, duration_years,
+				amount, currency, rate, min_jobs, carry_forward_years, unverified)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+			id, i+1, b.Kind, b.Tax, b.Percent, b.CapPercentOfTax, b.DurationYears, amount, currency,
+			b.Rate, b.MinJobs, b.CarryForwardYears, b.Unverified); err != nil {
 			return fmt.Errorf("benefit %d: %w", i+1, err)
 		}
 	}
@@ -272,7 +354,7 @@ func loadProgramme(ctx context.Context, tx *sqlx.Tx, c seed.Country, p seed.Prog
 		return err
 	}
 	maxAmount, maxCurrency := moneyFields(p.MaxAmount)
-	srcTitle, srcURL := sourceFields(p.Item)
+	srcTitle, srcURL, sources := sourceFields(p.Item)
 	operator := p.Operator
 	if operator == "" {
 		operator = p.Organization
@@ -289,8 +371,9 @@ func loadProgramme(ctx context.Context, tx *sqlx.Tx, c seed.Country, p seed.Prog
 		INSERT INTO programmes (id, slug, country_code, organization_id, operator_id, type, status,
 			source_lang, url, max_amount, max_amount_currency, valid_from, valid_until, investor_types,
 			min_investment, max_investment, investment_currency, min_jobs, residence_abroad,
-			illustrative, source_title, source_url, published_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)
+			illustrative, source_title, source_url, sources, as_of, published_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23,
+			$24, `+strings.Replace(publishedOnLoad, "$6", "$7", 1)+`)
 		ON CONFLICT (slug) DO UPDATE SET country_code = EXCLUDED.country_code,
 			organization_id = EXCLUDED.organization_id, operator_id = EXCLUDED.operator_id,
 			type = EXCLUDED.type, status = EXCLUDED.status, source_lang = EXCLUDED.source_lang,
@@ -301,11 +384,12 @@ func loadProgramme(ctx context.Context, tx *sqlx.Tx, c seed.Country, p seed.Prog
 			investment_currency = EXCLUDED.investment_currency, min_jobs = EXCLUDED.min_jobs,
 			residence_abroad = EXCLUDED.residence_abroad, illustrative = EXCLUDED.illustrative,
 			source_title = EXCLUDED.source_title, source_url = EXCLUDED.source_url,
-			published_at = EXCLUDED.published_at, updated_at = now()`,
+			sources = EXCLUDED.sources, as_of = EXCLUDED.as_of,
+			published_at = `+keepPublished("programmes")+`, updated_at = now()`,
 		id, p.Slug, c.Code, org, operatorID, p.Type, p.Status, sourceLang(c, p.Item),
 		p.URL, maxAmount, maxCurrency, p.ValidFrom, p.ValidUntil, strs(p.Eligibility.InvestorTypes),
 		min, max, cur, p.Eligibility.MinJobs, p.Eligibility.ResidenceAbroad, p.Illustrative,
-		srcTitle, srcURL, p.PublishedAt); err != nil {
+		srcTitle, srcURL, sources, nullDate(p.AsOf)); err != nil {
 		return err
 	}
 	if err := replaceCodes(ctx, tx, "programme", id, c.Code, p.Eligibility); err != nil {
@@ -327,13 +411,14 @@ func loadOpportunity(ctx context.Context, tx *sqlx.Tx, c seed.Country, o seed.Op
 	if err != nil {
 		return err
 	}
-	srcTitle, srcURL := sourceFields(o.Item)
+	srcTitle, srcURL, sources := sourceFields(o.Item)
 	if _, err := tx.ExecContext(ctx, `
 		INSERT INTO opportunities (id, slug, country_code, organization_id, region_code, instrument,
 			status, source_lang, min_investment, max_investment, currency, jobs, deadline,
 			investor_types, contact_name, contact_email, contact_phone, contact_url, illustrative,
-			source_title, source_url, published_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)
+			source_title, source_url, sources, as_of, published_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23,
+			`+strings.Replace(publishedOnLoad, "$6", "$7", 1)+`)
 		ON CONFLICT (slug) DO UPDATE SET country_code = EXCLUDED.country_code,
 			organization_id = EXCLUDED.organization_id, region_code = EXCLUDED.region_code,
 			instrument = EXCLUDED.instrument, status = EXCLUDED.status, source_lang = EXCLUDED.source_lang,
@@ -343,10 +428,11 @@ func loadOpportunity(ctx context.Context, tx *sqlx.Tx, c seed.Country, o seed.Op
 			contact_email = EXCLUDED.contact_email, contact_phone = EXCLUDED.contact_phone,
 			contact_url = EXCLUDED.contact_url, illustrative = EXCLUDED.illustrative,
 			source_title = EXCLUDED.source_title, source_url = EXCLUDED.source_url,
-			published_at = EXCLUDED.published_at, updated_at = now()`,
+			sources = EXCLUDED.sources, as_of = EXCLUDED.as_of,
+			published_at = `+keepPublished("opportunities")+`, updated_at = now()`,
 		id, o.Slug, c.Code, org, o.Region, o.Instrument, o.Status, sourceLang(c, o.Item),
 		min, max, currency, o.Jobs, o.Deadline, strs(o.InvestorTypes), o.Contact.Name, o.Contact.Email,
-		o.Contact.Phone, o.Contact.URL, o.Illustrative, srcTitle, srcURL, o.PublishedAt); err != nil {
+		o.Contact.Phone, o.Contact.URL, o.Illustrative, srcTitle, srcURL, sources, nullDate(o.AsOf)); err != nil {
 		return err
 	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM opportunity_sectors WHERE opportunity_id = $1`, id); err != nil {

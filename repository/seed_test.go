@@ -215,6 +215,17 @@ func TestBrokenSeedLeavesTheDatabaseAsItWas(t *testing.T) {
 			t.Fatal("the seed has no incentive")
 			return ""
 		}},
+		// seed.Check, run by the loader before it writes: eligibility recomputed for each link.
+		{"a linked incentive the opportunity cannot get", func(t *testing.T, c *seed.Content) string {
+			o := findOpportunity(t, c, "cv-mindelo-fish-processing")            // 121–330 million CVE
+			o.Incentives = append(o.Incentives, "cv-zeemsv-special-incentives") // needs 275 million
+			return o.Slug
+		}},
+		{"an example under a real agency", func(t *testing.T, c *seed.Content) string {
+			o := findOpportunity(t, c, "cv-fogo-winery-expansion")
+			o.Organization = "cv-tradeinvest"
+			return o.Slug
+		}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			s := newStore(t)
@@ -257,4 +268,17 @@ func TestBrokenSeedLeavesTheDatabaseAsItWas(t *testing.T) {
 			compareSnapshots(t, "failed load", before, snapshot(t, db, false))
 		})
 	}
+}
+
+func findOpportunity(t *testing.T, c *seed.Content, slug string) *seed.Opportunity {
+	t.Helper()
+	for i := range c.Countries {
+		for j := range c.Countries[i].Opportunities {
+			if o := &c.Countries[i].Opportunities[j]; o.Slug == slug {
+				return o
+			}
+		}
+	}
+	t.Fatalf("no opportunity %s in the seed", slug)
+	return nil
 }

@@ -60,7 +60,7 @@ func (s *Store) ContentSummaries(ctx context.Context, f SummaryFilter) ([]domain
 		}
 		// Each kind is read in its own index order and cut to the page before the merge.
 		parts[i] = `(SELECT '` + string(k.kind) + `' AS kind, c.id, c.slug, c.country_code, c.status, c.langs, c.review_note,
-			c.submitted_at, c.updated_at, ` + sortCol + ` AS sort_at, c.organization_id,
+			c.submitted_at, c.updated_at, c.as_of, ` + sortCol + ` AS sort_at, c.organization_id,
 			coalesce(tr.lang, c.source_lang) AS lang, coalesce(tr.` + k.titleCol + `, '') AS title
 			FROM ` + k.table + ` c ` + pickTranslation(k.singular+"_translations", "t."+k.singular+"_id = c.id", langs) + `
 			WHERE ` + where + ` ORDER BY ` + sortCol + ` ` + dir + `, c.id ` + dir + ` LIMIT ` + limit + `)`
@@ -75,6 +75,7 @@ func (s *Store) ContentSummaries(ctx context.Context, f SummaryFilter) ([]domain
 		ReviewNote  *string        `db:"review_note"`
 		SubmittedAt *time.Time     `db:"submitted_at"`
 		UpdatedAt   time.Time      `db:"updated_at"`
+		AsOf        *time.Time     `db:"as_of"`
 		SortAt      time.Time      `db:"sort_at"`
 		OrgID       string         `db:"organization_id"`
 		OrgName     string         `db:"org_name"`
@@ -97,7 +98,7 @@ func (s *Store) ContentSummaries(ctx context.Context, f SummaryFilter) ([]domain
 	for i, r := range rows {
 		out[i] = domain.ContentSummary{Kind: domain.Kind(r.Kind), ID: r.ID, Slug: r.Slug, Country: r.Country, Status: r.Status,
 			Title: r.Title, Lang: r.Lang, Langs: r.Langs, ReviewNote: r.ReviewNote, SubmittedAt: r.SubmittedAt,
-			UpdatedAt: r.UpdatedAt, Organization: domain.OrgRef{ID: r.OrgID, Name: r.OrgName, Acronym: r.OrgAcronym}}
+			UpdatedAt: r.UpdatedAt, AsOf: r.AsOf, Organization: domain.OrgRef{ID: r.OrgID, Name: r.OrgName, Acronym: r.OrgAcronym}}
 	}
 	return out, next, nil
 }

@@ -19,9 +19,11 @@ var files embed.FS
 // FS is the seed folder, for fingerprinting test databases.
 var FS fs.FS = files
 
-// Reference is reference.yaml: currencies and exchange rates.
+// Reference is reference.yaml: currencies, exchange rates and the organizations of no
+// country (the example organization that illustrative items belong to).
 type Reference struct {
-	Currencies []struct {
+	Organizations []Organization `yaml:"organizations,omitempty"`
+	Currencies    []struct {
 		Code       string `yaml:"code,omitempty"`
 		MinorUnits int    `yaml:"minor_units,omitempty"`
 	} `yaml:"currencies,omitempty"`
@@ -39,10 +41,50 @@ type Money struct {
 	Currency string `yaml:"currency,omitempty"`
 }
 
-// Source is where a fact comes from.
+// Source is where a fact comes from: the document, who published it and when (as precise as
+// the source says: "2025", "2025-12" or "2025-12-11"), and which fields of the item it
+// supports (field names such as deadline, min_investment, text).
 type Source struct {
-	Title string `yaml:"title,omitempty"`
-	URL   string `yaml:"url,omitempty"`
+	Title     string   `yaml:"title,omitempty" json:"title"`
+	URL       string   `yaml:"url,omitempty" json:"url"`
+	Publisher string   `yaml:"publisher,omitempty" json:"publisher,omitempty"`
+	Date      string   `yaml:"date,omitempty" json:"date,omitempty"`
+	Supports  []string `yaml:"supports,omitempty" json:"supports,omitempty"`
+}
+
+// Sources joins the single `source` of older entries with their `sources` list.
+func Sources(one *Source, many []Source) []Source {
+	out := []Source{}
+	if one != nil {
+		out = append(out, *one)
+	}
+	return append(out, many...)
+}
+
+// FactValue is one figure of a disputed fact, with what it counts and who says so.
+type FactValue struct {
+	Value      string            `yaml:"value,omitempty" json:"value"`
+	ValueMax   *string           `yaml:"value_max,omitempty" json:"value_max,omitempty"`
+	Year       *int              `yaml:"year,omitempty" json:"year,omitempty"` // nil: the source is undated
+	Definition map[string]string `yaml:"definition,omitempty" json:"definition,omitempty"`
+	Sources    []Source          `yaml:"sources,omitempty" json:"sources"`
+}
+
+// Fact is a number about a country's diaspora: settled (value, year, sources) or disputed
+// (two or more alternatives, side by side, and no value of its own).
+type Fact struct {
+	Metric           string            `yaml:"metric,omitempty"`
+	Value            *string           `yaml:"value,omitempty"`
+	ValueMax         *string           `yaml:"value_max,omitempty"`
+	Unit             string            `yaml:"unit,omitempty"`
+	ResidenceCountry *string           `yaml:"residence_country,omitempty"`
+	Year             *int              `yaml:"year,omitempty"`
+	AsOf             string            `yaml:"as_of,omitempty"`
+	Definition       map[string]string `yaml:"definition,omitempty"`
+	Note             map[string]string `yaml:"note,omitempty"`
+	Source           *Source           `yaml:"source,omitempty"`
+	Sources          []Source          `yaml:"sources,omitempty"`
+	Alternatives     []FactValue       `yaml:"alternatives,omitempty"`
 }
 
 // Country is the country part of a country file.
@@ -54,14 +96,7 @@ type Country struct {
 		Name    string `yaml:"name,omitempty"`
 		Summary string `yaml:"summary,omitempty"`
 	} `yaml:"text,omitempty"`
-	Facts []struct {
-		Metric           string  `yaml:"metric,omitempty"`
-		Value            string  `yaml:"value,omitempty"`
-		Unit             string  `yaml:"unit,omitempty"`
-		ResidenceCountry *string `yaml:"residence_country,omitempty"`
-		Year             int     `yaml:"year,omitempty"`
-		Source           Source  `yaml:"source,omitempty"`
-	} `yaml:"facts,omitempty"`
+	Facts   []Fact `yaml:"facts,omitempty"`
 	Regions []struct {
 		Code string `yaml:"code,omitempty"`
 		Name string `yaml:"name,omitempty"`
@@ -77,6 +112,9 @@ type Organization struct {
 	Type     string  `yaml:"type,omitempty"`
 	Website  *string `yaml:"website,omitempty"`
 	Verified bool    `yaml:"verified,omitempty"`
+	// Example marks the organization illustrative items belong to (and only they): clearly
+	// named, never verified, never a real agency.
+	Example bool `yaml:"example,omitempty"`
 }
 
 // Eligibility are the structured conditions of an incentive or programme.
@@ -90,16 +128,22 @@ type Eligibility struct {
 	ResidenceAbroad *bool    `yaml:"residence_abroad,omitempty"`
 }
 
-// Item is what the three kinds of content share.
+// Item is what the three kinds of content share. It has no publication date: an item is
+// published here when the seed is first loaded (see the repository's loader).
 type Item struct {
-	Slug         string  `yaml:"slug,omitempty"`
-	Organization string  `yaml:"organization,omitempty"`
-	Status       string  `yaml:"status,omitempty"`
-	PublishedAt  *string `yaml:"published_at,omitempty"`
-	Illustrative bool    `yaml:"illustrative,omitempty"`
-	Source       *Source `yaml:"source,omitempty"`
-	SourceLang   string  `yaml:"source_lang,omitempty"`
+	Slug         string   `yaml:"slug,omitempty"`
+	Organization string   `yaml:"organization,omitempty"`
+	Status       string   `yaml:"status,omitempty"`
+	Illustrative bool     `yaml:"illustrative,omitempty"`
+	Source       *Source  `yaml:"source,omitempty"`
+	Sources      []Source `yaml:"sources,omitempty"`
+	// AsOf is the date the item was last checked against its sources (YYYY-MM-DD).
+	AsOf       string `yaml:"as_of,omitempty"`
+	SourceLang string `yaml:"source_lang,omitempty"`
 }
+
+// AllSources are the item's sources, `source` first.
+func (it Item) AllSources() []Source { return Sources(it.Source, it.Sources) }
 
 // Text is one language's text of an item; which fields are used depends on the kind.
 type Text struct {
@@ -111,6 +155,25 @@ type Text struct {
 }
 
 // Incentive is a seed incentive.
+// Benefit is one structured benefit of an incentive.
+type Benefit struct {
+	Kind            string  `yaml:"kind,omitempty"`
+	Tax             *string `yaml:"tax,omitempty"`
+	Percent         *string `yaml:"percent,omitempty"`
+	CapPercentOfTax *string `yaml:"cap_percent_of_tax,omitempty"`
+	DurationYears   *int    `yaml:"duration_years,omitempty"`
+	Amount          *Money  `yaml:"amount,omitempty"`
+	// Rate is a reduced tax rate itself (percent of the base), not a reduction.
+	Rate *string `yaml:"rate,omitempty"`
+	// MinJobs is the headcount this tier of the benefit needs.
+	MinJobs *int `yaml:"min_jobs,omitempty"`
+	// CarryForwardYears is how long an unused credit may be carried forward.
+	CarryForwardYears *int `yaml:"carry_forward_years,omitempty"`
+	// Unverified: a term comes from a bill or a weak source, not the final legal text.
+	Unverified bool `yaml:"unverified,omitempty"`
+}
+
+// Incentive is a tax, customs or other benefit, with its legal basis and eligibility.
 type Incentive struct {
 	Item       `yaml:",inline"`
 	Type       string `yaml:"type,omitempty"`
@@ -119,18 +182,14 @@ type Incentive struct {
 		Article    *string `yaml:"article,omitempty"`
 		URL        *string `yaml:"url,omitempty"`
 	} `yaml:"legal_basis,omitempty"`
-	ValidFrom  *string `yaml:"valid_from,omitempty"`
-	ValidUntil *string `yaml:"valid_until,omitempty"`
-	Benefits   []struct {
-		Kind            string  `yaml:"kind,omitempty"`
-		Tax             *string `yaml:"tax,omitempty"`
-		Percent         *string `yaml:"percent,omitempty"`
-		CapPercentOfTax *string `yaml:"cap_percent_of_tax,omitempty"`
-		DurationYears   *int    `yaml:"duration_years,omitempty"`
-		Amount          *Money  `yaml:"amount,omitempty"`
-	} `yaml:"benefits,omitempty"`
-	Eligibility Eligibility     `yaml:"eligibility,omitempty"`
-	Text        map[string]Text `yaml:"text,omitempty"`
+	ValidFrom  *string   `yaml:"valid_from,omitempty"`
+	ValidUntil *string   `yaml:"valid_until,omitempty"`
+	Benefits   []Benefit `yaml:"benefits,omitempty"`
+	// NotCombinableWith are incentives that cannot be enjoyed together with this one: an
+	// opportunity may not link both.
+	NotCombinableWith []string        `yaml:"not_combinable_with,omitempty"`
+	Eligibility       Eligibility     `yaml:"eligibility,omitempty"`
+	Text              map[string]Text `yaml:"text,omitempty"`
 }
 
 // Programme is a seed support programme.

@@ -1975,11 +1975,37 @@ export interface components {
             converted?: components["schemas"]["ConvertedAmount"];
         };
         NullableMoney: components["schemas"]["Money"] | null;
-        /** @description Where the facts come from. */
+        /** @description Where the facts come from (the first of `sources`). */
         Source: {
             title: string;
             url: components["schemas"]["Url"];
         };
+        /** @description One source of an item or fact. */
+        SourceRef: {
+            title: string;
+            url: components["schemas"]["Url"];
+            publisher: string | null;
+            /** @description When the source was published, as precisely as it says (`2025`, `2025-12` or `2025-12-11`); `null` when undated. */
+            date: string | null;
+            /** @description The fields of the item (or fact) this source supports, e.g. `deadline`, `min_investment`, `benefits`, `text`, `value`; empty when not said. */
+            supports: string[];
+        };
+        /** @description Every source of the item, with what each supports. */
+        Sources: components["schemas"]["SourceRef"][];
+        /**
+         * Format: date
+         * @description The date the item was last checked against its sources (`null` when never). Readers should weigh old dates; agencies are told to check again past a set age (`editorial.recheck_due`).
+         */
+        AsOf: string | null;
+        /**
+         * @description Set on an illustrative item only (an example that no agency posted, belonging to the example organization): a label
+         *     in the response's language, to show wherever the item appears. `null` on real items. Examples are public only
+         *     when the server runs with `SHOW_EXAMPLES=true`.
+         */
+        Example: {
+            /** @example Illustrative example: not a real offer. No agency posted it. */
+            label: string;
+        } | null;
         RegionRef: {
             code: components["schemas"]["RegionCode"];
             name: string;
@@ -2018,8 +2044,17 @@ export interface components {
             percent: components["schemas"]["Percent"] | null;
             /** @description The benefit cannot exceed this share of the tax due. */
             cap_percent_of_tax: components["schemas"]["Percent"] | null;
+            /** @description How long the benefit lasts. */
             duration_years: number | null;
             amount: components["schemas"]["NullableMoney"];
+            /** @description A reduced tax rate itself (percent of the base), not a reduction; `null` when not a reduced rate. */
+            rate: components["schemas"]["Percent"] | null;
+            /** @description The headcount this tier of the benefit needs (several tiers may be listed). */
+            min_jobs: number | null;
+            /** @description How long an unused tax credit may be carried forward. */
+            carry_forward_years: number | null;
+            /** @description `true` when a term comes from a bill or a weak source, not the final legal text: check before relying on it. */
+            unverified: boolean;
         };
         LegalBasis: {
             /** @description The law, decree or regulation. */
@@ -2079,16 +2114,45 @@ export interface components {
             currency: components["schemas"]["CurrencyCode"];
             counts: components["schemas"]["CountryCounts"];
         };
-        /** @description A sourced number about the country's diaspora. */
+        /**
+         * @description A sourced number about the country's diaspora. A settled fact has its `value`, `year` and `sources`. A disputed
+         *     one (`disputed: true`) is never shown as one number: `value`, `year` and `source` are `null`, and `alternatives`
+         *     lists every figure the sources give, side by side, each with what it counts and who says so.
+         */
         Fact: {
             metric: components["schemas"]["FactMetric"];
-            value: components["schemas"]["Decimal"];
+            /** @description The value of a settled fact; `null` when disputed. */
+            value: components["schemas"]["Decimal"] | null;
+            /** @description The upper end when the value is a range; `null` otherwise. */
+            value_max: components["schemas"]["Decimal"] | null;
             /** @description `persons`, `percent`, or the ISO 4217 code of a money amount. */
             unit: string;
             /** @description For `residence_country_diaspora`, the country of residence (alpha-2); otherwise `null`. */
             residence_country: components["schemas"]["CountryCode"] | null;
-            year: number;
-            source: components["schemas"]["Source"];
+            /** @description The year the value is about; `null` when disputed. */
+            year: number | null;
+            /** @description The first of `sources`; `null` when disputed. */
+            source: components["schemas"]["Source"] | null;
+            /** @description `true` when the sources disagree: see `alternatives`. */
+            disputed: boolean;
+            /** @description What the value counts, in the response's language. */
+            definition: string | null;
+            /** @description A caveat about the fact or its source, in the response's language (e.g. people born in Cabo Verde only, from a weak source). */
+            note: string | null;
+            as_of: components["schemas"]["AsOf"];
+            sources: components["schemas"]["Sources"];
+            /** @description The figures of a disputed fact, side by side (two or more); empty when settled. */
+            alternatives: components["schemas"]["FactValue"][];
+        };
+        /** @description One figure of a disputed fact. */
+        FactValue: {
+            value: components["schemas"]["Decimal"];
+            value_max: components["schemas"]["Decimal"] | null;
+            /** @description The year it is about; `null` when the source is undated. */
+            year: number | null;
+            /** @description What this figure counts, in the response's language. */
+            definition: string | null;
+            sources: components["schemas"]["Sources"];
         };
         Region: {
             code: components["schemas"]["RegionCode"];
@@ -2132,11 +2196,15 @@ export interface components {
             /** @description The kinds of investor it is open to; empty means open to all. */
             investor_types: components["schemas"]["InvestorType"][];
             status: components["schemas"]["PublishedStatus"];
-            /** @description `true` for an illustrative example that no source backs. */
+            /** @description `true` for an illustrative example (invented, belonging to the example organization; see `example`). Public only when the server runs with `SHOW_EXAMPLES=true`. */
             illustrative: boolean;
             organization: components["schemas"]["OrganizationRef"];
             published_at: components["schemas"]["DateTime"];
             updated_at: components["schemas"]["DateTime"];
+            example: components["schemas"]["Example"];
+            as_of: components["schemas"]["AsOf"];
+            /** @description `true` once the deadline has passed (the day after it, UTC): the opportunity is closed by itself. Lists leave closed ones out unless `include_closed=true`. */
+            closed: boolean;
         };
         /** @description An opportunity with its description, contact, linked incentives and programmes and source (every field of Opportunity, and more). */
         OpportunityDetail: {
@@ -2161,7 +2229,7 @@ export interface components {
             investor_types: components["schemas"]["InvestorType"][];
             /** @description `published` in the public catalogue; any status in the editors' view. */
             status: components["schemas"]["Status"];
-            /** @description `true` for an illustrative example that no source backs. */
+            /** @description `true` for an illustrative example (invented, belonging to the example organization; see `example`). Public only when the server runs with `SHOW_EXAMPLES=true`. */
             illustrative: boolean;
             organization: components["schemas"]["OrganizationRef"];
             /**
@@ -2170,6 +2238,11 @@ export interface components {
              */
             published_at: string | null;
             updated_at: components["schemas"]["DateTime"];
+            example: components["schemas"]["Example"];
+            as_of: components["schemas"]["AsOf"];
+            /** @description `true` once the deadline has passed (the day after it, UTC): the opportunity is closed by itself. Lists leave closed ones out unless `include_closed=true`. */
+            closed: boolean;
+            sources: components["schemas"]["Sources"];
             description: string;
             contact: components["schemas"]["Contact"];
             /** @description Published incentives the opportunity can use. */
@@ -2199,11 +2272,13 @@ export interface components {
             benefits: components["schemas"]["Benefit"][];
             eligibility: components["schemas"]["Eligibility"];
             status: components["schemas"]["PublishedStatus"];
-            /** @description `true` for an illustrative example that no source backs. */
+            /** @description `true` for an illustrative example (invented, belonging to the example organization; see `example`). Public only when the server runs with `SHOW_EXAMPLES=true`. */
             illustrative: boolean;
             organization: components["schemas"]["OrganizationRef"];
             published_at: components["schemas"]["DateTime"];
             updated_at: components["schemas"]["DateTime"];
+            example: components["schemas"]["Example"];
+            as_of: components["schemas"]["AsOf"];
         };
         /** @description An incentive with its description and source (every field of Incentive, and more). */
         IncentiveDetail: {
@@ -2225,7 +2300,7 @@ export interface components {
             eligibility: components["schemas"]["Eligibility"];
             /** @description `published` in the public catalogue; any status in the editors' view. */
             status: components["schemas"]["Status"];
-            /** @description `true` for an illustrative example that no source backs. */
+            /** @description `true` for an illustrative example (invented, belonging to the example organization; see `example`). Public only when the server runs with `SHOW_EXAMPLES=true`. */
             illustrative: boolean;
             organization: components["schemas"]["OrganizationRef"];
             /**
@@ -2234,6 +2309,9 @@ export interface components {
              */
             published_at: string | null;
             updated_at: components["schemas"]["DateTime"];
+            example: components["schemas"]["Example"];
+            as_of: components["schemas"]["AsOf"];
+            sources: components["schemas"]["Sources"];
             description: string;
             source: components["schemas"]["Source"] | null;
             /** @description Present in the editors' view only (the item's organization's members, administrators). */
@@ -2260,11 +2338,13 @@ export interface components {
             valid_until: string | null;
             eligibility: components["schemas"]["Eligibility"];
             status: components["schemas"]["PublishedStatus"];
-            /** @description `true` for an illustrative example that no source backs. */
+            /** @description `true` for an illustrative example (invented, belonging to the example organization; see `example`). Public only when the server runs with `SHOW_EXAMPLES=true`. */
             illustrative: boolean;
             organization: components["schemas"]["OrganizationRef"];
             published_at: components["schemas"]["DateTime"];
             updated_at: components["schemas"]["DateTime"];
+            example: components["schemas"]["Example"];
+            as_of: components["schemas"]["AsOf"];
         };
         /** @description A programme with its description, how to apply and source (every field of Programme, and more). */
         ProgrammeDetail: {
@@ -2288,7 +2368,7 @@ export interface components {
             eligibility: components["schemas"]["Eligibility"];
             /** @description `published` in the public catalogue; any status in the editors' view. */
             status: components["schemas"]["Status"];
-            /** @description `true` for an illustrative example that no source backs. */
+            /** @description `true` for an illustrative example (invented, belonging to the example organization; see `example`). Public only when the server runs with `SHOW_EXAMPLES=true`. */
             illustrative: boolean;
             organization: components["schemas"]["OrganizationRef"];
             /**
@@ -2297,6 +2377,9 @@ export interface components {
              */
             published_at: string | null;
             updated_at: components["schemas"]["DateTime"];
+            example: components["schemas"]["Example"];
+            as_of: components["schemas"]["AsOf"];
+            sources: components["schemas"]["Sources"];
             description: string;
             how_to_apply: string;
             source: components["schemas"]["Source"] | null;
@@ -2391,7 +2474,7 @@ export interface components {
              * @description A stable code: `unknown_code`, `unknown_country`, `unknown_region`, `invalid_limit`,
              *     `invalid_cursor`, `invalid_language`,
              *     `invalid_amount`, `invalid_currency`, `min_greater_than_max`, `invalid_facets`, `invalid_fields`,
-             *     `search_too_long`, `repeated_parameter`, and more as routes are added.
+             *     `invalid_boolean`, `search_too_long`, `repeated_parameter`, and more as routes are added.
              * @example invalid_limit
              */
             code: string;
@@ -2706,6 +2789,8 @@ export interface components {
              */
             submitted_at: string | null;
             created_at: components["schemas"]["DateTime"];
+            /** @description `true` when `as_of` is older than the set age (12 months by default) or missing: the agency should check the item against its sources again. */
+            recheck_due: boolean;
             /** @description Every language the item has text in, the source language first. */
             translations: components["schemas"]["TranslationState"][];
         };
@@ -2736,6 +2821,9 @@ export interface components {
             /** Format: date-time */
             submitted_at: string | null;
             updated_at: components["schemas"]["DateTime"];
+            as_of: components["schemas"]["AsOf"];
+            /** @description `true` when `as_of` is older than the set age (12 months by default) or missing: the item should be checked against its sources again. */
+            recheck_due: boolean;
         };
         ContentSummaryList: {
             items: components["schemas"]["ContentSummary"][];
@@ -3481,9 +3569,9 @@ export interface components {
          *     a stable `code`: `unknown_code`, `unknown_country`, `unknown_region`, `invalid_limit`,
          *     `invalid_cursor`, `invalid_language`,
          *     `invalid_amount`, `invalid_currency`, `min_greater_than_max`, `invalid_facets`, `invalid_fields`,
-         *     `search_too_long`, `repeated_parameter`, `unknown_parameter` (a query parameter the route does
-         *     not take), `too_many_values`, `empty_value` (`?sector=`: give a value or leave the parameter
-         *     out; `q` may be empty), `invalid_encoding`, `invalid_character`.
+         *     `invalid_boolean`, `search_too_long`, `repeated_parameter`, `unknown_parameter` (a query
+         *     parameter the route does not take), `too_many_values`, `empty_value` (`?sector=`: give a value
+         *     or leave the parameter out; `q` may be empty), `invalid_encoding`, `invalid_character`.
          */
         BadRequest: {
             headers: {
@@ -4821,6 +4909,13 @@ export interface components {
          */
         Query: string;
         /**
+         * @description `true` keeps opportunities whose deadline has passed (each shows `closed: true`); by default
+         *     lists leave them out, since a passed deadline closes an opportunity by itself (the day after
+         *     the deadline, UTC). Details always show an opportunity, closed or not. Anything but `true` or
+         *     `false` → `400` (`invalid_boolean`).
+         */
+        IncludeClosed: boolean;
+        /**
          * @description Comma-separated facets (or the parameter repeated) to count for the current filter (over all
          *     pages, not only this one):
          *     `sector`, `region`, `type`. The answer's `facets` has one entry per facet asked. Anything else →
@@ -5363,6 +5458,13 @@ export interface operations {
                  */
                 facets?: components["parameters"]["Facets"];
                 /**
+                 * @description `true` keeps opportunities whose deadline has passed (each shows `closed: true`); by default
+                 *     lists leave them out, since a passed deadline closes an opportunity by itself (the day after
+                 *     the deadline, UTC). Details always show an opportunity, closed or not. Anything but `true` or
+                 *     `false` → `400` (`invalid_boolean`).
+                 */
+                include_closed?: components["parameters"]["IncludeClosed"];
+                /**
                  * @description Sparse fieldsets: a comma-separated list of the items' top-level fields (such as
                  *     `title,summary,region`); each item of the page then has only those fields, and `id`. Paging,
                  *     filters and facets are unchanged. A field the items do not have → `400` (`invalid_fields`).
@@ -5795,6 +5897,13 @@ export interface operations {
                  *     ]
                  */
                 facets?: components["parameters"]["Facets"];
+                /**
+                 * @description `true` keeps opportunities whose deadline has passed (each shows `closed: true`); by default
+                 *     lists leave them out, since a passed deadline closes an opportunity by itself (the day after
+                 *     the deadline, UTC). Details always show an opportunity, closed or not. Anything but `true` or
+                 *     `false` → `400` (`invalid_boolean`).
+                 */
+                include_closed?: components["parameters"]["IncludeClosed"];
                 /**
                  * @description Sparse fieldsets: a comma-separated list of the items' top-level fields (such as
                  *     `title,summary,region`); each item of the page then has only those fields, and `id`. Paging,

@@ -102,6 +102,14 @@ func loadServeConfig() (serveConfig, error) {
 	default:
 		return c, badVar("SEED_ON_START", "true or false")
 	}
+	// Illustrative listings are hidden from the public unless asked for (a demo).
+	switch env("SHOW_EXAMPLES", "false") {
+	case "true":
+		c.http.ShowExamples = true
+	case "false":
+	default:
+		return c, badVar("SHOW_EXAMPLES", "true or false")
+	}
 	cacheMB, err := strconv.Atoi(env("CACHE_MAX_MB", "32"))
 	if err != nil || cacheMB < 0 {
 		return c, badVar("CACHE_MAX_MB", "a whole number of megabytes, such as 32 (0 turns the cache off)")
