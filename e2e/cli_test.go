@@ -110,7 +110,7 @@ func TestCLIExplainsItself(t *testing.T) {
 		{[]string{"DATABASE_URL=mysql://localhost/x"}, []string{"export", "CV"}, []string{"DATABASE_URL is not a postgres:// URL"}},
 		{[]string{"DATABASE_URL=postgres://localhost/x", "PORT=eighty"}, []string{"serve"}, []string{`PORT is "eighty"`, "TCP port"}},
 		{[]string{"DATABASE_URL=postgres://localhost/x", "PUBLIC_URL=api.example.org"}, []string{"serve"}, []string{"PUBLIC_URL", "https://api.example.org"}},
-		{[]string{"DATABASE_URL=postgres://localhost/x", "JWT_SECRET=short"}, []string{"serve"}, []string{"JWT_SECRET has 5 bytes", "at least 32"}},
+		{[]string{"DATABASE_URL=postgres://localhost/x", "JWT_SECRET=short"}, []string{"serve"}, []string{"JWT_SECRET must be at least 32 bytes", "at least 32"}},
 		{[]string{"DATABASE_URL=postgres://localhost/x", "ADMIN_EMAIL=a@example.org"}, []string{"serve"}, []string{"ADMIN_PASSWORD is not set"}},
 	} {
 		r := runCLI(t, binary, "", c.env, c.args...)

@@ -3440,6 +3440,9 @@ export interface components {
             organization?: components["schemas"]["Opportunity"]["organization"];
             published_at?: components["schemas"]["Opportunity"]["published_at"];
             updated_at?: components["schemas"]["Opportunity"]["updated_at"];
+            example?: components["schemas"]["Opportunity"]["example"];
+            as_of?: components["schemas"]["Opportunity"]["as_of"];
+            closed?: components["schemas"]["Opportunity"]["closed"];
         };
         /**
          * @description An incentive of a list asked with `fields=`: only the fields asked, and `id`. Each field is
@@ -3465,6 +3468,8 @@ export interface components {
             organization?: components["schemas"]["Incentive"]["organization"];
             published_at?: components["schemas"]["Incentive"]["published_at"];
             updated_at?: components["schemas"]["Incentive"]["updated_at"];
+            example?: components["schemas"]["Incentive"]["example"];
+            as_of?: components["schemas"]["Incentive"]["as_of"];
         };
         /**
          * @description A programme of a list asked with `fields=`: only the fields asked, and `id`. Each field is
@@ -3491,6 +3496,8 @@ export interface components {
             organization?: components["schemas"]["Programme"]["organization"];
             published_at?: components["schemas"]["Programme"]["published_at"];
             updated_at?: components["schemas"]["Programme"]["updated_at"];
+            example?: components["schemas"]["Programme"]["example"];
+            as_of?: components["schemas"]["Programme"]["as_of"];
         };
     };
     responses: {
@@ -10437,6 +10444,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["BadRequest"];
             431: components["responses"]["HeaderTooLarge"];
             500: components["responses"]["InternalError"];
         };
@@ -10463,6 +10471,7 @@ export interface operations {
                 };
             };
             304: components["responses"]["NotModifiedFile"];
+            400: components["responses"]["BadRequest"];
             431: components["responses"]["HeaderTooLarge"];
             500: components["responses"]["InternalError"];
         };

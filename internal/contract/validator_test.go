@@ -32,7 +32,10 @@ func opportunity() map[string]any {
 		"deadline":       "2027-06-30",
 		"investor_types": []any{},
 		"status":         map[string]any{"code": "published", "label": "Publicado"},
-		"illustrative":   true,
+		"illustrative":   false,
+		"example":        nil,
+		"as_of":          "2026-11-20",
+		"closed":         false,
 		"organization":   map[string]any{"id": "0b7e9c2e", "name": "Cabo Verde TradeInvest", "acronym": nil},
 		"published_at":   "2026-03-01T09:00:00Z",
 		"updated_at":     "2026-03-10T15:30:00.123+01:00",
@@ -49,6 +52,7 @@ func opportunityDetail() map[string]any {
 	}}
 	o["programmes"] = []any{}
 	o["source"] = nil
+	o["sources"] = []any{}
 	return o
 }
 
