@@ -1,6 +1,7 @@
 package api
 
 import (
+	"regexp"
 	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
@@ -12,6 +13,10 @@ const (
 	maxAcceptLanguage = 1000 // characters of Accept-Language
 	maxIfMatch        = 200  // characters of If-Match
 )
+
+// refreshTokenShape is the shape of a refresh token (base64url, as newRefreshToken makes them;
+// openapi.yaml's RefreshInput pattern): another is refused with a 400 on refresh and logout alike.
+var refreshTokenShape = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
 
 // declaredLimits refuses, with a 400 problem naming each header or parameter:
 //   - a query parameter given with an empty value (`lang=`, `country=`): every parameter's schema

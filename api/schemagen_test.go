@@ -181,7 +181,7 @@ func (g *gen) chance(label string, percent int) bool {
 // valid draws a value the schema accepts. name is the field or parameter name, for hints.
 func (g *gen) valid(s map[string]any, name string, depth int) any {
 	s = g.d.flatten(s)
-	if hints := g.d.hints[name]; len(hints) > 0 && g.chance("hint?", 50) {
+	if hints := g.d.hints[name]; len(hints) > 0 && slices.Contains(types(s), "string") && g.chance("hint?", 50) {
 		return rapid.SampledFrom(hints).Draw(g.t, "hint "+name)
 	}
 	if c, ok := s["const"]; ok {
