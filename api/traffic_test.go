@@ -259,6 +259,7 @@ type genOp struct {
 	method, path string
 	params       []map[string]any // resolved parameter objects
 	body         map[string]any   // the JSON request schema, or nil
+	bodyMedia    map[string]any   // its media type object (examples)
 	bodyRequired bool
 	bearer       bool // a bearer token may be sent
 	anonymous    bool // it may be called without credentials
@@ -288,6 +289,7 @@ func (tr *traffic) operations() []genOp {
 				if content, ok := rb["content"].(map[string]any); ok {
 					if mt, ok := content["application/json"].(map[string]any); ok {
 						op.body = tr.doc.deref(mt["schema"])
+						op.bodyMedia = mt
 					}
 				}
 			}
@@ -454,6 +456,12 @@ func (tr *traffic) run(op genOp, wantInvalid bool, seed int) {
 	if c.path == "" {
 		return
 	}
+	tr.send(op, c, fmt.Sprintf("seed %d", seed), false)
+}
+
+// send sends one case and checks the answer; with mustBeValid, the document must also accept
+// the request (an example of the document's own).
+func (tr *traffic) send(op genOp, c reqCase, label string, mustBeValid bool) {
 	if tr.sent++; tr.sent%10 == 0 {
 		tr.resetLimits()
 	}
@@ -488,16 +496,19 @@ func (tr *traffic) run(op genOp, wantInvalid bool, seed int) {
 		req.Header.Set("Authorization", "Bearer "+acc.access)
 	}
 	schemaErr := tr.validator.CheckRequest(req)
+	if mustBeValid && schemaErr != nil {
+		tr.failf("%s: %s %s: openapi.yaml refuses its own example: %v", label, op.method, c.path, schemaErr)
+	}
 	resp, err := tr.client.Do(req)
 	if err != nil {
-		tr.failf("seed %d: %s %s: %v", seed, op.method, target, err)
+		tr.failf("%s: %s %s: %v", label, op.method, target, err)
 		return
 	}
 	raw, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
 	tr.requests++
 	tr.byStatus[resp.StatusCode]++
-	what := fmt.Sprintf("seed %d: %s %s (auth %s, body %s)", seed, op.method, strings.TrimPrefix(target, tr.base), c.auth, clip(string(c.body)))
+	what := fmt.Sprintf("%s: %s %s (auth %s, body %s)", label, op.method, strings.TrimPrefix(target, tr.base), c.auth, clip(string(c.body)))
 	// The request as the server saw it, for the contract check (the body was consumed).
 	req2, _ := http.NewRequest(op.method, target, bytes.NewReader(c.body))
 	req2.Header = req.Header
