@@ -1245,7 +1245,9 @@ export interface paths {
         post?: never;
         /**
          * Remove a saved opportunity
-         * @description Idempotent — removing a bookmark that is not there (or of an unknown opportunity) is a `204` too. Writes are rate-limited per user.
+         * @description Idempotent — removing a bookmark that is not there (or of an unknown opportunity) is a `204`
+         *     too; an `opportunity_id` that is not the shape of an id or slug is a `404`. Writes are
+         *     rate-limited per user.
          */
         delete: operations["unsaveOpportunity"];
         options?: never;
@@ -1636,7 +1638,8 @@ export interface components {
          */
         Slug: string;
         /**
-         * @description A BCP 47 language tag.
+         * @description A well-formed BCP 47 language tag: a language subtag of 2 to 8 letters, then subtags of 1 to 8
+         *     letters and digits, joined by hyphens; at most 35 characters.
          * @example pt
          * @example en
          * @example fr
@@ -2172,7 +2175,8 @@ export interface components {
              * @description A stable code: `unknown_code`, `unknown_country`, `unknown_region`, `invalid_limit`,
              *     `invalid_cursor`, `invalid_language`,
              *     `invalid_amount`, `invalid_currency`, `min_greater_than_max`, `invalid_facets`, `invalid_fields`,
-             *     `search_too_long`, `repeated_parameter`, and more as routes are added.
+             *     `search_too_long`, `repeated_parameter`, `empty_parameter` (a query parameter given with
+             *     no value: leave it out instead), `too_long`, and more as routes are added.
              * @example invalid_limit
              */
             code: string;
@@ -2338,7 +2342,10 @@ export interface components {
          *     }
          */
         RegisterInput: {
-            /** @description The e-mail address; unique, compared case-insensitively. */
+            /**
+             * @description The e-mail address (ASCII; surrounding spaces are dropped); unique, compared
+             *     case-insensitively. Already registered → `409`.
+             */
             email: string;
             /**
              * @description 10 to 128 characters; not among the most common leaked passwords, and not the e-mail
@@ -2349,7 +2356,8 @@ export interface components {
             display_name?: string;
             /**
              * @description The preferred language, a BCP 47 tag of a supported language (or one that matches it:
-             *     `pt-BR` is stored as `pt`). Left out: no preference.
+             *     `pt-BR` is stored as `pt`). Left out: no preference. A well-formed tag of a language the
+             *     API has no locale for → `400` (`invalid_language`), for what it means.
              */
             lang?: string;
         };
@@ -2360,6 +2368,7 @@ export interface components {
          *     }
          */
         LoginInput: {
+            /** @description Any non-empty text; an address with no account (or the wrong password) → `401`. */
             email: string;
             password: string;
         };
@@ -2369,6 +2378,7 @@ export interface components {
          *     }
          */
         RefreshInput: {
+            /** @description As `POST /v1/auth/login` gave it (base64url); an unknown, used or revoked one → `401`. */
             refresh_token: string;
         };
         /**
@@ -2383,7 +2393,10 @@ export interface components {
          */
         MeUpdate: {
             display_name?: string;
-            /** @description A supported language (BCP 47), or `null` to clear the preference. */
+            /**
+             * @description A supported language (BCP 47), or `null` to clear the preference. A well-formed tag of a
+             *     language the API has no locale for → `400` (`invalid_language`), for what it means.
+             */
             lang?: string | null;
         };
         PasswordChange: {
@@ -2400,7 +2413,8 @@ export interface components {
              */
             amount: string;
             /**
-             * @description An ISO 4217 code (case-insensitive) with a stored exchange rate.
+             * @description An ISO 4217 code (case-insensitive) with a stored exchange rate; one without →
+             *     `400` (`invalid_currency`), for what it means.
              * @example EUR
              */
             currency: string;
@@ -2439,22 +2453,23 @@ export interface components {
          */
         ProfileInput: {
             display_name?: string;
-            /** @description ISO 3166-1 alpha-2 code of a country of the catalogue, case-insensitive. */
+            /** @description ISO 3166-1 alpha-2 code of a country of the catalogue, case-insensitive; another → `400` (`unknown_country`). */
             origin_country?: string | null;
-            /** @description ISO 3166-1 alpha-2 code of any country, case-insensitive. */
+            /** @description ISO 3166-1 alpha-2 code of any country, case-insensitive; an unassigned one → `400` (`unknown_country`). */
             residence_country?: string | null;
-            /** @description BCP 47 tags; duplicates are dropped. */
-            languages?: string[];
+            /**
+             * @description BCP 47 tags of languages the person reads; duplicates are dropped. A well-formed tag of no
+             *     real language (private-use, reserved) → `400` (`invalid_language`), for what it means.
+             */
+            languages?: components["schemas"]["LanguageTag"][];
             /** @description Sector codes; duplicates are dropped. */
-            sectors?: string[];
-            /** @description Region codes of `origin_country`; duplicates are dropped. */
-            regions?: string[];
+            sectors?: components["schemas"]["SectorCode"][];
+            /** @description Region codes of `origin_country`; duplicates are dropped. Another → `400` (`unknown_region`). */
+            regions?: components["schemas"]["RegionCode"][];
             ticket_min?: components["schemas"]["MoneyInput"] | null;
             ticket_max?: components["schemas"]["MoneyInput"] | null;
-            /** @description `diaspora`, `foreign` or `national`. */
-            investor_type?: string | null;
-            /** @description `individual`, `company` or `association`. */
-            legal_form?: string | null;
+            investor_type?: components["schemas"]["InvestorTypeCode"] | null;
+            legal_form?: components["schemas"]["LegalFormCode"] | null;
         };
         /** @description The workflow status. The public catalogue shows published content only; its editors see every status. */
         Status: {
@@ -2585,20 +2600,29 @@ export interface components {
         /** @description An application for an organization. */
         OrganizationInput: {
             name: string;
+            /** @description Not blank; `null` or left out for none. */
             acronym?: string | null;
-            /** @description The ISO 3166-1 alpha-2 code of a country of the catalogue (case-insensitive). */
+            /** @description The ISO 3166-1 alpha-2 code of a country of the catalogue (case-insensitive); another → `400` (`unknown_country`). */
             country: string;
             /**
              * @description International organizations are set up by the operators, not by application.
              * @enum {string}
              */
             type: "investment_promotion_agency" | "ministry" | "development_bank" | "chamber" | "diaspora_association" | "private_promoter" | "ngo" | "public_agency" | "financial_institution";
-            /** @description An absolute `http://` or `https://` address, in lower case. */
+            /**
+             * Format: uri
+             * @description An absolute `http://` or `https://` address (the scheme in lower case), without spaces.
+             */
             website?: string | null;
         };
         OrganizationPatch: {
             name?: string;
+            /** @description Not blank; `null` clears it. */
             acronym?: string | null;
+            /**
+             * Format: uri
+             * @description An absolute `http://` or `https://` address (the scheme in lower case), without spaces; `null` clears it.
+             */
             website?: string | null;
         };
         Member: {
@@ -2615,7 +2639,7 @@ export interface components {
             next_cursor: null;
         };
         MemberInput: {
-            /** @description The e-mail address of a registered account. */
+            /** @description The e-mail address of a registered account; no such account → `404`. */
             email: string;
             /** @default member */
             role: components["schemas"]["MemberRoleCode"];
@@ -2625,11 +2649,13 @@ export interface components {
             name?: string | null;
             email?: string | null;
             phone?: string | null;
+            /** Format: uri */
             url?: string | null;
         };
         /** @description The public document the facts come from (an item with a source is not illustrative). */
         SourceInput: {
             title: string;
+            /** Format: uri */
             url: string;
         };
         /** @description Who it is for; a field left out is unchanged, `null` (or an empty list) means no restriction. */
@@ -2652,7 +2678,7 @@ export interface components {
             amount?: components["schemas"]["MoneyInput"] | null;
         };
         RejectInput: {
-            /** @description Why, for the organization (shown in `editorial.review_note`). */
+            /** @description Why, for the organization (shown in `editorial.review_note`); not blank. */
             reason: string;
         };
         /** @enum {string} */
@@ -2704,10 +2730,19 @@ export interface components {
             /** @description The profile fields to show the organization (nothing by default). */
             share?: ("display_name" | "email" | "origin_country" | "residence_country" | "investor_type" | "legal_form" | "sectors" | "ticket")[];
         };
+        /**
+         * @example {
+         *       "status": "read"
+         *     }
+         * @example {
+         *       "status": "answered",
+         *       "reply": "Obrigado pelo seu interesse. Podemos falar na próxima semana?"
+         *     }
+         */
         InterestUpdate: {
             /** @enum {string} */
             status: "read" | "answered" | "closed";
-            /** @description Required with `answered`, refused otherwise. */
+            /** @description Required with `answered` (`400` `required`), refused otherwise (`400` `reply_needs_answered`). */
             reply?: string;
         };
         /** @description A new draft, in one language. `min_investment` and `max_investment` are sent together (either may be `null`). */
@@ -2748,6 +2783,7 @@ export interface components {
             /** @description The law or decree that grants it. */
             legal_instrument: string;
             legal_article?: string;
+            /** Format: uri */
             legal_url?: string;
             /** Format: date */
             valid_from?: string;
@@ -2772,6 +2808,7 @@ export interface components {
             type: components["schemas"]["ProgrammeTypeCode"];
             /** @description The verified organization that runs the programme, when not the one posting it. */
             operator_id?: string;
+            /** Format: uri */
             url?: string;
             max_amount?: components["schemas"]["MoneyInput"];
             /** Format: date */
@@ -2811,6 +2848,7 @@ export interface components {
             /** @description The law or decree that grants it. */
             legal_instrument?: string;
             legal_article?: string | null;
+            /** Format: uri */
             legal_url?: string | null;
             /** Format: date */
             valid_from?: string | null;
@@ -2831,6 +2869,7 @@ export interface components {
             type?: components["schemas"]["ProgrammeTypeCode"];
             /** @description The verified organization that runs the programme, when not the one posting it. */
             operator_id?: string | null;
+            /** Format: uri */
             url?: string | null;
             max_amount?: components["schemas"]["MoneyInput"] | null;
             /** Format: date */
@@ -2894,19 +2933,19 @@ export interface components {
         /** @description An investor's situation. Only `country` is required; a fact left out makes the conditions that need it undetermined. */
         EligibilityInput: {
             /**
-             * @description The origin country where the investment is made (ISO 3166-1 alpha-2, of the catalogue).
+             * @description The origin country where the investment is made (ISO 3166-1 alpha-2, case-insensitive); one not in the catalogue → `400` (`unknown_country`).
              * @example CV
              */
             country: string;
             investor_type?: components["schemas"]["InvestorTypeCode"];
             /**
-             * @description Where the investor lives (any ISO 3166-1 alpha-2 country).
+             * @description Where the investor lives (any ISO 3166-1 alpha-2 country, case-insensitive); an unassigned code → `400` (`unknown_country`).
              * @example FR
              */
             residence_country?: string;
             sector?: components["schemas"]["SectorCode"];
             /**
-             * @description A region code of `country`.
+             * @description A region code of `country`; another → `400` (`unknown_region`).
              * @example boa_vista
              */
             region?: string;
@@ -2983,17 +3022,18 @@ export interface components {
         };
         ExchangeRateInput: {
             /**
-             * @description Units of the currency for one euro, a positive decimal with at most 8 decimals.
+             * @description Units of the currency for one euro, a positive decimal of at most 12 digits before the point and 8 after.
              * @example 1.1625
              */
             per_eur: string;
             /**
-             * @description The date of the rate, `YYYY-MM-DD`, not in the future.
+             * Format: date
+             * @description The date of the rate, `YYYY-MM-DD`, from 1900; a date in the future → `400` (`date_in_future`), for what it means.
              * @example 2026-11-20
              */
             as_of: string;
             /**
-             * @description Where the rate comes from (1–500 characters).
+             * @description Where the rate comes from (1–500 characters, not blank).
              * @example ECB euro foreign exchange reference rate
              */
             source: string;
@@ -4482,11 +4522,15 @@ export interface components {
     parameters: {
         /**
          * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-         *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+         *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+         *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+         *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
          */
         Lang: components["schemas"]["LanguageTag"];
         /**
-         * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+         * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+         *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+         *     ignored, as browsers and proxies send odd ones.
          * @example pt-PT,pt;q=0.9,en;q=0.8
          */
         AcceptLanguage: string;
@@ -4586,7 +4630,9 @@ export interface components {
         /**
          * @description The `ETag` of the item as the client last read it (`"v<version>"`). When the item has changed
          *     since, the write is refused with `412` and nothing is written: read it again, merge, retry.
-         *     Without `If-Match` (or with `*`) the write applies to whatever version is current.
+         *     Without `If-Match` (or with `*`) the write applies to whatever version is current. Over 200
+         *     characters → `400` (`too_long`, naming the header); any other value that names no current
+         *     version → `412`.
          * @example "v3"
          */
         IfMatch: string;
@@ -4594,7 +4640,7 @@ export interface components {
          * @description A key the client makes up (a UUID, say) so that retrying a request cannot send it twice: the
          *     same key with the same request answers the first result again, with `Idempotent-Replayed:
          *     true`; the same key with another request is a `422` (`/problems/idempotency-key-reused`).
-         *     Keys belong to the user; at most 255 characters.
+         *     Keys belong to the user; 1 to 255 visible ASCII characters (over 255 → `400` `too_long`).
          * @example 6f1c9e7a-2b4d-4f0e-9a7b-3c2d1e0f9a8b
          */
         IdempotencyKey: string;
@@ -4665,16 +4711,41 @@ export interface components {
          */
         ChangeCursor: string;
         /**
-         * @description Sparse fieldsets: a comma-separated list of the items' top-level fields (such as
-         *     `title,summary,region`); each item of the page then has only those fields, and `id`. Paging,
-         *     filters and facets are unchanged. A field the items do not have → `400` (`invalid_fields`).
+         * @description Sparse fieldsets: a comma-separated list (or the parameter repeated) of the items' top-level
+         *     fields, such as `title,summary,region`; each item of the page then has only those fields,
+         *     and `id` (`OpportunityFields`). Paging, filters and facets are unchanged. Another name → `400`
+         *     (`invalid_fields`).
          * @example [
          *       "title",
          *       "summary",
          *       "region"
          *     ]
          */
-        Fields: string[];
+        OpportunityFieldsParam: ("id" | "slug" | "country" | "region" | "sectors" | "instrument" | "title" | "summary" | "lang" | "langs" | "source_lang" | "min_investment" | "max_investment" | "jobs" | "deadline" | "investor_types" | "status" | "illustrative" | "organization" | "published_at" | "updated_at")[];
+        /**
+         * @description Sparse fieldsets: a comma-separated list (or the parameter repeated) of the items' top-level
+         *     fields, such as `name,summary,type`; each item of the page then has only those fields,
+         *     and `id` (`IncentiveFields`). Paging, filters and facets are unchanged. Another name → `400`
+         *     (`invalid_fields`).
+         * @example [
+         *       "name",
+         *       "summary",
+         *       "type"
+         *     ]
+         */
+        IncentiveFieldsParam: ("id" | "slug" | "country" | "type" | "name" | "summary" | "lang" | "langs" | "source_lang" | "legal_basis" | "valid_from" | "valid_until" | "benefits" | "eligibility" | "status" | "illustrative" | "organization" | "published_at" | "updated_at")[];
+        /**
+         * @description Sparse fieldsets: a comma-separated list (or the parameter repeated) of the items' top-level
+         *     fields, such as `name,summary,operator`; each item of the page then has only those fields,
+         *     and `id` (`ProgrammeFields`). Paging, filters and facets are unchanged. Another name → `400`
+         *     (`invalid_fields`).
+         * @example [
+         *       "name",
+         *       "summary",
+         *       "operator"
+         *     ]
+         */
+        ProgrammeFieldsParam: ("id" | "slug" | "country" | "type" | "name" | "summary" | "lang" | "langs" | "source_lang" | "operator" | "url" | "max_amount" | "valid_from" | "valid_until" | "eligibility" | "status" | "illustrative" | "organization" | "published_at" | "updated_at")[];
     };
     requestBodies: never;
     headers: {
@@ -4862,13 +4933,17 @@ export interface operations {
             query?: {
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
             header?: {
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -4914,13 +4989,17 @@ export interface operations {
             query?: {
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
             header?: {
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -4973,13 +5052,17 @@ export interface operations {
             query?: {
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
             header?: {
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -5090,16 +5173,17 @@ export interface operations {
                  */
                 facets?: components["parameters"]["Facets"];
                 /**
-                 * @description Sparse fieldsets: a comma-separated list of the items' top-level fields (such as
-                 *     `title,summary,region`); each item of the page then has only those fields, and `id`. Paging,
-                 *     filters and facets are unchanged. A field the items do not have → `400` (`invalid_fields`).
+                 * @description Sparse fieldsets: a comma-separated list (or the parameter repeated) of the items' top-level
+                 *     fields, such as `title,summary,region`; each item of the page then has only those fields,
+                 *     and `id` (`OpportunityFields`). Paging, filters and facets are unchanged. Another name → `400`
+                 *     (`invalid_fields`).
                  * @example [
                  *       "title",
                  *       "summary",
                  *       "region"
                  *     ]
                  */
-                fields?: components["parameters"]["Fields"];
+                fields?: components["parameters"]["OpportunityFieldsParam"];
                 /** @description Page size, 1 to 100. Outside → `400` (`invalid_limit`). */
                 limit?: components["parameters"]["Limit"];
                 /**
@@ -5110,13 +5194,17 @@ export interface operations {
                 cursor?: components["parameters"]["Cursor"];
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
             header?: {
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -5211,16 +5299,17 @@ export interface operations {
                  */
                 facets?: components["parameters"]["Facets"];
                 /**
-                 * @description Sparse fieldsets: a comma-separated list of the items' top-level fields (such as
-                 *     `title,summary,region`); each item of the page then has only those fields, and `id`. Paging,
-                 *     filters and facets are unchanged. A field the items do not have → `400` (`invalid_fields`).
+                 * @description Sparse fieldsets: a comma-separated list (or the parameter repeated) of the items' top-level
+                 *     fields, such as `name,summary,type`; each item of the page then has only those fields,
+                 *     and `id` (`IncentiveFields`). Paging, filters and facets are unchanged. Another name → `400`
+                 *     (`invalid_fields`).
                  * @example [
-                 *       "title",
+                 *       "name",
                  *       "summary",
-                 *       "region"
+                 *       "type"
                  *     ]
                  */
-                fields?: components["parameters"]["Fields"];
+                fields?: components["parameters"]["IncentiveFieldsParam"];
                 /** @description Page size, 1 to 100. Outside → `400` (`invalid_limit`). */
                 limit?: components["parameters"]["Limit"];
                 /**
@@ -5231,13 +5320,17 @@ export interface operations {
                 cursor?: components["parameters"]["Cursor"];
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
             header?: {
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -5332,16 +5425,17 @@ export interface operations {
                  */
                 facets?: components["parameters"]["Facets"];
                 /**
-                 * @description Sparse fieldsets: a comma-separated list of the items' top-level fields (such as
-                 *     `title,summary,region`); each item of the page then has only those fields, and `id`. Paging,
-                 *     filters and facets are unchanged. A field the items do not have → `400` (`invalid_fields`).
+                 * @description Sparse fieldsets: a comma-separated list (or the parameter repeated) of the items' top-level
+                 *     fields, such as `name,summary,operator`; each item of the page then has only those fields,
+                 *     and `id` (`ProgrammeFields`). Paging, filters and facets are unchanged. Another name → `400`
+                 *     (`invalid_fields`).
                  * @example [
-                 *       "title",
+                 *       "name",
                  *       "summary",
-                 *       "region"
+                 *       "operator"
                  *     ]
                  */
-                fields?: components["parameters"]["Fields"];
+                fields?: components["parameters"]["ProgrammeFieldsParam"];
                 /** @description Page size, 1 to 100. Outside → `400` (`invalid_limit`). */
                 limit?: components["parameters"]["Limit"];
                 /**
@@ -5352,13 +5446,17 @@ export interface operations {
                 cursor?: components["parameters"]["Cursor"];
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
             header?: {
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -5395,13 +5493,17 @@ export interface operations {
             query?: {
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
             header?: {
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -5510,16 +5612,17 @@ export interface operations {
                  */
                 facets?: components["parameters"]["Facets"];
                 /**
-                 * @description Sparse fieldsets: a comma-separated list of the items' top-level fields (such as
-                 *     `title,summary,region`); each item of the page then has only those fields, and `id`. Paging,
-                 *     filters and facets are unchanged. A field the items do not have → `400` (`invalid_fields`).
+                 * @description Sparse fieldsets: a comma-separated list (or the parameter repeated) of the items' top-level
+                 *     fields, such as `title,summary,region`; each item of the page then has only those fields,
+                 *     and `id` (`OpportunityFields`). Paging, filters and facets are unchanged. Another name → `400`
+                 *     (`invalid_fields`).
                  * @example [
                  *       "title",
                  *       "summary",
                  *       "region"
                  *     ]
                  */
-                fields?: components["parameters"]["Fields"];
+                fields?: components["parameters"]["OpportunityFieldsParam"];
                 /** @description Page size, 1 to 100. Outside → `400` (`invalid_limit`). */
                 limit?: components["parameters"]["Limit"];
                 /**
@@ -5530,13 +5633,17 @@ export interface operations {
                 cursor?: components["parameters"]["Cursor"];
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
             header?: {
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -5566,13 +5673,17 @@ export interface operations {
             query?: {
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
             header?: {
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -5609,13 +5720,17 @@ export interface operations {
                 currency?: components["parameters"]["DisplayCurrency"];
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
             header?: {
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -5665,7 +5780,9 @@ export interface operations {
             query?: {
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
@@ -5673,12 +5790,16 @@ export interface operations {
                 /**
                  * @description The `ETag` of the item as the client last read it (`"v<version>"`). When the item has changed
                  *     since, the write is refused with `412` and nothing is written: read it again, merge, retry.
-                 *     Without `If-Match` (or with `*`) the write applies to whatever version is current.
+                 *     Without `If-Match` (or with `*`) the write applies to whatever version is current. Over 200
+                 *     characters → `400` (`too_long`, naming the header); any other value that names no current
+                 *     version → `412`.
                  * @example "v3"
                  */
                 "If-Match"?: components["parameters"]["IfMatch"];
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -5708,7 +5829,9 @@ export interface operations {
             query?: {
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
@@ -5716,12 +5839,16 @@ export interface operations {
                 /**
                  * @description The `ETag` of the item as the client last read it (`"v<version>"`). When the item has changed
                  *     since, the write is refused with `412` and nothing is written: read it again, merge, retry.
-                 *     Without `If-Match` (or with `*`) the write applies to whatever version is current.
+                 *     Without `If-Match` (or with `*`) the write applies to whatever version is current. Over 200
+                 *     characters → `400` (`too_long`, naming the header); any other value that names no current
+                 *     version → `412`.
                  * @example "v3"
                  */
                 "If-Match"?: components["parameters"]["IfMatch"];
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -5757,7 +5884,9 @@ export interface operations {
             query?: {
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
@@ -5765,12 +5894,16 @@ export interface operations {
                 /**
                  * @description The `ETag` of the item as the client last read it (`"v<version>"`). When the item has changed
                  *     since, the write is refused with `412` and nothing is written: read it again, merge, retry.
-                 *     Without `If-Match` (or with `*`) the write applies to whatever version is current.
+                 *     Without `If-Match` (or with `*`) the write applies to whatever version is current. Over 200
+                 *     characters → `400` (`too_long`, naming the header); any other value that names no current
+                 *     version → `412`.
                  * @example "v3"
                  */
                 "If-Match"?: components["parameters"]["IfMatch"];
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -5813,7 +5946,9 @@ export interface operations {
             query?: {
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
@@ -5821,12 +5956,16 @@ export interface operations {
                 /**
                  * @description The `ETag` of the item as the client last read it (`"v<version>"`). When the item has changed
                  *     since, the write is refused with `412` and nothing is written: read it again, merge, retry.
-                 *     Without `If-Match` (or with `*`) the write applies to whatever version is current.
+                 *     Without `If-Match` (or with `*`) the write applies to whatever version is current. Over 200
+                 *     characters → `400` (`too_long`, naming the header); any other value that names no current
+                 *     version → `412`.
                  * @example "v3"
                  */
                 "If-Match"?: components["parameters"]["IfMatch"];
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -5862,7 +6001,9 @@ export interface operations {
             query?: {
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
@@ -5870,12 +6011,16 @@ export interface operations {
                 /**
                  * @description The `ETag` of the item as the client last read it (`"v<version>"`). When the item has changed
                  *     since, the write is refused with `412` and nothing is written: read it again, merge, retry.
-                 *     Without `If-Match` (or with `*`) the write applies to whatever version is current.
+                 *     Without `If-Match` (or with `*`) the write applies to whatever version is current. Over 200
+                 *     characters → `400` (`too_long`, naming the header); any other value that names no current
+                 *     version → `412`.
                  * @example "v3"
                  */
                 "If-Match"?: components["parameters"]["IfMatch"];
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -5907,7 +6052,9 @@ export interface operations {
             query?: {
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
@@ -5915,12 +6062,16 @@ export interface operations {
                 /**
                  * @description The `ETag` of the item as the client last read it (`"v<version>"`). When the item has changed
                  *     since, the write is refused with `412` and nothing is written: read it again, merge, retry.
-                 *     Without `If-Match` (or with `*`) the write applies to whatever version is current.
+                 *     Without `If-Match` (or with `*`) the write applies to whatever version is current. Over 200
+                 *     characters → `400` (`too_long`, naming the header); any other value that names no current
+                 *     version → `412`.
                  * @example "v3"
                  */
                 "If-Match"?: components["parameters"]["IfMatch"];
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -5952,7 +6103,9 @@ export interface operations {
             query?: {
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
@@ -5960,12 +6113,16 @@ export interface operations {
                 /**
                  * @description The `ETag` of the item as the client last read it (`"v<version>"`). When the item has changed
                  *     since, the write is refused with `412` and nothing is written: read it again, merge, retry.
-                 *     Without `If-Match` (or with `*`) the write applies to whatever version is current.
+                 *     Without `If-Match` (or with `*`) the write applies to whatever version is current. Over 200
+                 *     characters → `400` (`too_long`, naming the header); any other value that names no current
+                 *     version → `412`.
                  * @example "v3"
                  */
                 "If-Match"?: components["parameters"]["IfMatch"];
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -6001,7 +6158,9 @@ export interface operations {
             query?: {
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
@@ -6009,12 +6168,16 @@ export interface operations {
                 /**
                  * @description The `ETag` of the item as the client last read it (`"v<version>"`). When the item has changed
                  *     since, the write is refused with `412` and nothing is written: read it again, merge, retry.
-                 *     Without `If-Match` (or with `*`) the write applies to whatever version is current.
+                 *     Without `If-Match` (or with `*`) the write applies to whatever version is current. Over 200
+                 *     characters → `400` (`too_long`, naming the header); any other value that names no current
+                 *     version → `412`.
                  * @example "v3"
                  */
                 "If-Match"?: components["parameters"]["IfMatch"];
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -6054,13 +6217,17 @@ export interface operations {
                 cursor?: components["parameters"]["Cursor"];
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
             header?: {
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -6157,16 +6324,17 @@ export interface operations {
                  */
                 facets?: components["parameters"]["Facets"];
                 /**
-                 * @description Sparse fieldsets: a comma-separated list of the items' top-level fields (such as
-                 *     `title,summary,region`); each item of the page then has only those fields, and `id`. Paging,
-                 *     filters and facets are unchanged. A field the items do not have → `400` (`invalid_fields`).
+                 * @description Sparse fieldsets: a comma-separated list (or the parameter repeated) of the items' top-level
+                 *     fields, such as `name,summary,type`; each item of the page then has only those fields,
+                 *     and `id` (`IncentiveFields`). Paging, filters and facets are unchanged. Another name → `400`
+                 *     (`invalid_fields`).
                  * @example [
-                 *       "title",
+                 *       "name",
                  *       "summary",
-                 *       "region"
+                 *       "type"
                  *     ]
                  */
-                fields?: components["parameters"]["Fields"];
+                fields?: components["parameters"]["IncentiveFieldsParam"];
                 /** @description Page size, 1 to 100. Outside → `400` (`invalid_limit`). */
                 limit?: components["parameters"]["Limit"];
                 /**
@@ -6177,13 +6345,17 @@ export interface operations {
                 cursor?: components["parameters"]["Cursor"];
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
             header?: {
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -6213,13 +6385,17 @@ export interface operations {
             query?: {
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
             header?: {
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -6256,13 +6432,17 @@ export interface operations {
                 currency?: components["parameters"]["DisplayCurrency"];
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
             header?: {
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -6312,7 +6492,9 @@ export interface operations {
             query?: {
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
@@ -6320,12 +6502,16 @@ export interface operations {
                 /**
                  * @description The `ETag` of the item as the client last read it (`"v<version>"`). When the item has changed
                  *     since, the write is refused with `412` and nothing is written: read it again, merge, retry.
-                 *     Without `If-Match` (or with `*`) the write applies to whatever version is current.
+                 *     Without `If-Match` (or with `*`) the write applies to whatever version is current. Over 200
+                 *     characters → `400` (`too_long`, naming the header); any other value that names no current
+                 *     version → `412`.
                  * @example "v3"
                  */
                 "If-Match"?: components["parameters"]["IfMatch"];
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -6355,7 +6541,9 @@ export interface operations {
             query?: {
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
@@ -6363,12 +6551,16 @@ export interface operations {
                 /**
                  * @description The `ETag` of the item as the client last read it (`"v<version>"`). When the item has changed
                  *     since, the write is refused with `412` and nothing is written: read it again, merge, retry.
-                 *     Without `If-Match` (or with `*`) the write applies to whatever version is current.
+                 *     Without `If-Match` (or with `*`) the write applies to whatever version is current. Over 200
+                 *     characters → `400` (`too_long`, naming the header); any other value that names no current
+                 *     version → `412`.
                  * @example "v3"
                  */
                 "If-Match"?: components["parameters"]["IfMatch"];
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -6404,7 +6596,9 @@ export interface operations {
             query?: {
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
@@ -6412,12 +6606,16 @@ export interface operations {
                 /**
                  * @description The `ETag` of the item as the client last read it (`"v<version>"`). When the item has changed
                  *     since, the write is refused with `412` and nothing is written: read it again, merge, retry.
-                 *     Without `If-Match` (or with `*`) the write applies to whatever version is current.
+                 *     Without `If-Match` (or with `*`) the write applies to whatever version is current. Over 200
+                 *     characters → `400` (`too_long`, naming the header); any other value that names no current
+                 *     version → `412`.
                  * @example "v3"
                  */
                 "If-Match"?: components["parameters"]["IfMatch"];
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -6460,7 +6658,9 @@ export interface operations {
             query?: {
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
@@ -6468,12 +6668,16 @@ export interface operations {
                 /**
                  * @description The `ETag` of the item as the client last read it (`"v<version>"`). When the item has changed
                  *     since, the write is refused with `412` and nothing is written: read it again, merge, retry.
-                 *     Without `If-Match` (or with `*`) the write applies to whatever version is current.
+                 *     Without `If-Match` (or with `*`) the write applies to whatever version is current. Over 200
+                 *     characters → `400` (`too_long`, naming the header); any other value that names no current
+                 *     version → `412`.
                  * @example "v3"
                  */
                 "If-Match"?: components["parameters"]["IfMatch"];
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -6509,7 +6713,9 @@ export interface operations {
             query?: {
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
@@ -6517,12 +6723,16 @@ export interface operations {
                 /**
                  * @description The `ETag` of the item as the client last read it (`"v<version>"`). When the item has changed
                  *     since, the write is refused with `412` and nothing is written: read it again, merge, retry.
-                 *     Without `If-Match` (or with `*`) the write applies to whatever version is current.
+                 *     Without `If-Match` (or with `*`) the write applies to whatever version is current. Over 200
+                 *     characters → `400` (`too_long`, naming the header); any other value that names no current
+                 *     version → `412`.
                  * @example "v3"
                  */
                 "If-Match"?: components["parameters"]["IfMatch"];
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -6554,7 +6764,9 @@ export interface operations {
             query?: {
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
@@ -6562,12 +6774,16 @@ export interface operations {
                 /**
                  * @description The `ETag` of the item as the client last read it (`"v<version>"`). When the item has changed
                  *     since, the write is refused with `412` and nothing is written: read it again, merge, retry.
-                 *     Without `If-Match` (or with `*`) the write applies to whatever version is current.
+                 *     Without `If-Match` (or with `*`) the write applies to whatever version is current. Over 200
+                 *     characters → `400` (`too_long`, naming the header); any other value that names no current
+                 *     version → `412`.
                  * @example "v3"
                  */
                 "If-Match"?: components["parameters"]["IfMatch"];
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -6599,7 +6815,9 @@ export interface operations {
             query?: {
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
@@ -6607,12 +6825,16 @@ export interface operations {
                 /**
                  * @description The `ETag` of the item as the client last read it (`"v<version>"`). When the item has changed
                  *     since, the write is refused with `412` and nothing is written: read it again, merge, retry.
-                 *     Without `If-Match` (or with `*`) the write applies to whatever version is current.
+                 *     Without `If-Match` (or with `*`) the write applies to whatever version is current. Over 200
+                 *     characters → `400` (`too_long`, naming the header); any other value that names no current
+                 *     version → `412`.
                  * @example "v3"
                  */
                 "If-Match"?: components["parameters"]["IfMatch"];
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -6648,7 +6870,9 @@ export interface operations {
             query?: {
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
@@ -6656,12 +6880,16 @@ export interface operations {
                 /**
                  * @description The `ETag` of the item as the client last read it (`"v<version>"`). When the item has changed
                  *     since, the write is refused with `412` and nothing is written: read it again, merge, retry.
-                 *     Without `If-Match` (or with `*`) the write applies to whatever version is current.
+                 *     Without `If-Match` (or with `*`) the write applies to whatever version is current. Over 200
+                 *     characters → `400` (`too_long`, naming the header); any other value that names no current
+                 *     version → `412`.
                  * @example "v3"
                  */
                 "If-Match"?: components["parameters"]["IfMatch"];
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -6701,13 +6929,17 @@ export interface operations {
                 cursor?: components["parameters"]["Cursor"];
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
             header?: {
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -6804,16 +7036,17 @@ export interface operations {
                  */
                 facets?: components["parameters"]["Facets"];
                 /**
-                 * @description Sparse fieldsets: a comma-separated list of the items' top-level fields (such as
-                 *     `title,summary,region`); each item of the page then has only those fields, and `id`. Paging,
-                 *     filters and facets are unchanged. A field the items do not have → `400` (`invalid_fields`).
+                 * @description Sparse fieldsets: a comma-separated list (or the parameter repeated) of the items' top-level
+                 *     fields, such as `name,summary,operator`; each item of the page then has only those fields,
+                 *     and `id` (`ProgrammeFields`). Paging, filters and facets are unchanged. Another name → `400`
+                 *     (`invalid_fields`).
                  * @example [
-                 *       "title",
+                 *       "name",
                  *       "summary",
-                 *       "region"
+                 *       "operator"
                  *     ]
                  */
-                fields?: components["parameters"]["Fields"];
+                fields?: components["parameters"]["ProgrammeFieldsParam"];
                 /** @description Page size, 1 to 100. Outside → `400` (`invalid_limit`). */
                 limit?: components["parameters"]["Limit"];
                 /**
@@ -6824,13 +7057,17 @@ export interface operations {
                 cursor?: components["parameters"]["Cursor"];
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
             header?: {
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -6860,13 +7097,17 @@ export interface operations {
             query?: {
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
             header?: {
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -6903,13 +7144,17 @@ export interface operations {
                 currency?: components["parameters"]["DisplayCurrency"];
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
             header?: {
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -6959,7 +7204,9 @@ export interface operations {
             query?: {
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
@@ -6967,12 +7214,16 @@ export interface operations {
                 /**
                  * @description The `ETag` of the item as the client last read it (`"v<version>"`). When the item has changed
                  *     since, the write is refused with `412` and nothing is written: read it again, merge, retry.
-                 *     Without `If-Match` (or with `*`) the write applies to whatever version is current.
+                 *     Without `If-Match` (or with `*`) the write applies to whatever version is current. Over 200
+                 *     characters → `400` (`too_long`, naming the header); any other value that names no current
+                 *     version → `412`.
                  * @example "v3"
                  */
                 "If-Match"?: components["parameters"]["IfMatch"];
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -7002,7 +7253,9 @@ export interface operations {
             query?: {
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
@@ -7010,12 +7263,16 @@ export interface operations {
                 /**
                  * @description The `ETag` of the item as the client last read it (`"v<version>"`). When the item has changed
                  *     since, the write is refused with `412` and nothing is written: read it again, merge, retry.
-                 *     Without `If-Match` (or with `*`) the write applies to whatever version is current.
+                 *     Without `If-Match` (or with `*`) the write applies to whatever version is current. Over 200
+                 *     characters → `400` (`too_long`, naming the header); any other value that names no current
+                 *     version → `412`.
                  * @example "v3"
                  */
                 "If-Match"?: components["parameters"]["IfMatch"];
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -7051,7 +7308,9 @@ export interface operations {
             query?: {
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
@@ -7059,12 +7318,16 @@ export interface operations {
                 /**
                  * @description The `ETag` of the item as the client last read it (`"v<version>"`). When the item has changed
                  *     since, the write is refused with `412` and nothing is written: read it again, merge, retry.
-                 *     Without `If-Match` (or with `*`) the write applies to whatever version is current.
+                 *     Without `If-Match` (or with `*`) the write applies to whatever version is current. Over 200
+                 *     characters → `400` (`too_long`, naming the header); any other value that names no current
+                 *     version → `412`.
                  * @example "v3"
                  */
                 "If-Match"?: components["parameters"]["IfMatch"];
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -7107,7 +7370,9 @@ export interface operations {
             query?: {
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
@@ -7115,12 +7380,16 @@ export interface operations {
                 /**
                  * @description The `ETag` of the item as the client last read it (`"v<version>"`). When the item has changed
                  *     since, the write is refused with `412` and nothing is written: read it again, merge, retry.
-                 *     Without `If-Match` (or with `*`) the write applies to whatever version is current.
+                 *     Without `If-Match` (or with `*`) the write applies to whatever version is current. Over 200
+                 *     characters → `400` (`too_long`, naming the header); any other value that names no current
+                 *     version → `412`.
                  * @example "v3"
                  */
                 "If-Match"?: components["parameters"]["IfMatch"];
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -7156,7 +7425,9 @@ export interface operations {
             query?: {
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
@@ -7164,12 +7435,16 @@ export interface operations {
                 /**
                  * @description The `ETag` of the item as the client last read it (`"v<version>"`). When the item has changed
                  *     since, the write is refused with `412` and nothing is written: read it again, merge, retry.
-                 *     Without `If-Match` (or with `*`) the write applies to whatever version is current.
+                 *     Without `If-Match` (or with `*`) the write applies to whatever version is current. Over 200
+                 *     characters → `400` (`too_long`, naming the header); any other value that names no current
+                 *     version → `412`.
                  * @example "v3"
                  */
                 "If-Match"?: components["parameters"]["IfMatch"];
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -7201,7 +7476,9 @@ export interface operations {
             query?: {
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
@@ -7209,12 +7486,16 @@ export interface operations {
                 /**
                  * @description The `ETag` of the item as the client last read it (`"v<version>"`). When the item has changed
                  *     since, the write is refused with `412` and nothing is written: read it again, merge, retry.
-                 *     Without `If-Match` (or with `*`) the write applies to whatever version is current.
+                 *     Without `If-Match` (or with `*`) the write applies to whatever version is current. Over 200
+                 *     characters → `400` (`too_long`, naming the header); any other value that names no current
+                 *     version → `412`.
                  * @example "v3"
                  */
                 "If-Match"?: components["parameters"]["IfMatch"];
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -7246,7 +7527,9 @@ export interface operations {
             query?: {
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
@@ -7254,12 +7537,16 @@ export interface operations {
                 /**
                  * @description The `ETag` of the item as the client last read it (`"v<version>"`). When the item has changed
                  *     since, the write is refused with `412` and nothing is written: read it again, merge, retry.
-                 *     Without `If-Match` (or with `*`) the write applies to whatever version is current.
+                 *     Without `If-Match` (or with `*`) the write applies to whatever version is current. Over 200
+                 *     characters → `400` (`too_long`, naming the header); any other value that names no current
+                 *     version → `412`.
                  * @example "v3"
                  */
                 "If-Match"?: components["parameters"]["IfMatch"];
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -7295,7 +7582,9 @@ export interface operations {
             query?: {
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
@@ -7303,12 +7592,16 @@ export interface operations {
                 /**
                  * @description The `ETag` of the item as the client last read it (`"v<version>"`). When the item has changed
                  *     since, the write is refused with `412` and nothing is written: read it again, merge, retry.
-                 *     Without `If-Match` (or with `*`) the write applies to whatever version is current.
+                 *     Without `If-Match` (or with `*`) the write applies to whatever version is current. Over 200
+                 *     characters → `400` (`too_long`, naming the header); any other value that names no current
+                 *     version → `412`.
                  * @example "v3"
                  */
                 "If-Match"?: components["parameters"]["IfMatch"];
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -7348,13 +7641,17 @@ export interface operations {
                 cursor?: components["parameters"]["Cursor"];
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
             header?: {
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -7411,13 +7708,17 @@ export interface operations {
                 cursor?: components["parameters"]["Cursor"];
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
             header?: {
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -7464,13 +7765,17 @@ export interface operations {
             query?: {
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
             header?: {
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -7500,13 +7805,17 @@ export interface operations {
             query?: {
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
             header?: {
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -7542,13 +7851,17 @@ export interface operations {
             query?: {
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
             header?: {
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -7585,13 +7898,17 @@ export interface operations {
             query?: {
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
             header?: {
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -7622,13 +7939,17 @@ export interface operations {
             query?: {
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
             header?: {
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -7659,13 +7980,17 @@ export interface operations {
             query?: {
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
             header?: {
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -7718,13 +8043,17 @@ export interface operations {
             query?: {
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
             header?: {
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -7778,13 +8107,17 @@ export interface operations {
             query?: {
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
             header?: {
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -7846,13 +8179,17 @@ export interface operations {
                 cursor?: components["parameters"]["Cursor"];
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
             header?: {
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -7902,13 +8239,17 @@ export interface operations {
                 cursor?: components["parameters"]["Cursor"];
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
             header?: {
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -7953,13 +8294,17 @@ export interface operations {
                 cursor?: components["parameters"]["Cursor"];
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
             header?: {
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -8016,13 +8361,17 @@ export interface operations {
                 cursor?: components["parameters"]["Cursor"];
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
             header?: {
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -8052,7 +8401,9 @@ export interface operations {
             query?: {
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
@@ -8061,12 +8412,14 @@ export interface operations {
                  * @description A key the client makes up (a UUID, say) so that retrying a request cannot send it twice: the
                  *     same key with the same request answers the first result again, with `Idempotent-Replayed:
                  *     true`; the same key with another request is a `422` (`/problems/idempotency-key-reused`).
-                 *     Keys belong to the user; at most 255 characters.
+                 *     Keys belong to the user; 1 to 255 visible ASCII characters (over 255 → `400` `too_long`).
                  * @example 6f1c9e7a-2b4d-4f0e-9a7b-3c2d1e0f9a8b
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -8102,13 +8455,17 @@ export interface operations {
             query?: {
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
             header?: {
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -8145,13 +8502,17 @@ export interface operations {
             query?: {
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
             header?: {
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -8189,13 +8550,17 @@ export interface operations {
             query?: {
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
             header?: {
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -8240,13 +8605,17 @@ export interface operations {
             query?: {
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
             header?: {
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -8298,13 +8667,17 @@ export interface operations {
             query?: {
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
             header?: {
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -8348,13 +8721,17 @@ export interface operations {
             query?: {
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
             header?: {
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -8381,13 +8758,17 @@ export interface operations {
             query?: {
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
             header?: {
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -8417,13 +8798,17 @@ export interface operations {
             query?: {
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
             header?: {
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -8447,13 +8832,17 @@ export interface operations {
             query?: {
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
             header?: {
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -8483,13 +8872,17 @@ export interface operations {
             query?: {
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
             header?: {
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -8519,13 +8912,17 @@ export interface operations {
             query?: {
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
             header?: {
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -8664,13 +9061,17 @@ export interface operations {
             query?: {
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
             header?: {
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -8700,13 +9101,17 @@ export interface operations {
             query?: {
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
             header?: {
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -8751,13 +9156,17 @@ export interface operations {
                 currency?: components["parameters"]["DisplayCurrency"];
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
             header?: {
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -8804,13 +9213,17 @@ export interface operations {
             query?: {
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
             header?: {
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -8841,13 +9254,17 @@ export interface operations {
             query?: {
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
             header?: {
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -8867,6 +9284,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["InsufficientScope"];
+            404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
@@ -8877,13 +9295,17 @@ export interface operations {
             query?: {
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
             header?: {
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -8913,13 +9335,17 @@ export interface operations {
             query?: {
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
             header?: {
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -8950,13 +9376,17 @@ export interface operations {
             query?: {
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
             header?: {
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -8993,13 +9423,17 @@ export interface operations {
             query?: {
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
             header?: {
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -9043,13 +9477,17 @@ export interface operations {
                 cursor?: components["parameters"]["ChangeCursor"];
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
             header?: {
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -9079,13 +9517,17 @@ export interface operations {
             query?: {
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
             header?: {
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -9135,13 +9577,17 @@ export interface operations {
                 cursor?: components["parameters"]["Cursor"];
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
             header?: {
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -9171,13 +9617,17 @@ export interface operations {
             query?: {
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
             header?: {
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -9252,13 +9702,17 @@ export interface operations {
                 currency?: components["parameters"]["DisplayCurrency"];
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
             header?: {
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -9304,13 +9758,17 @@ export interface operations {
             query?: {
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
             header?: {
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -9374,13 +9832,17 @@ export interface operations {
             query?: {
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
             header?: {
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
