@@ -2747,7 +2747,10 @@ export interface components {
         };
         /** @description A new draft, in one language. `min_investment` and `max_investment` are sent together (either may be `null`). */
         OpportunityCreate: {
-            /** @description The organization it is posted for; may be left out when the user belongs to exactly one organization of `country`. */
+            /**
+             * @description The organization it is posted for; may be left out when the user belongs to exactly one
+             *     organization of `country`, and is otherwise `400` (`required`).
+             */
             organization_id?: string;
             /** @description The ISO 3166-1 alpha-2 code of the item's country (case-insensitive); fixed once created. */
             country: string;
@@ -2770,7 +2773,10 @@ export interface components {
         };
         /** @description A new draft, in one language. */
         IncentiveCreate: {
-            /** @description The organization it is posted for; may be left out when the user belongs to exactly one organization of `country`. */
+            /**
+             * @description The organization it is posted for; may be left out when the user belongs to exactly one
+             *     organization of `country`, and is otherwise `400` (`required`).
+             */
             organization_id?: string;
             /** @description The ISO 3166-1 alpha-2 code of the item's country (case-insensitive); fixed once created. */
             country: string;
@@ -2795,7 +2801,10 @@ export interface components {
         };
         /** @description A new draft, in one language. */
         ProgrammeCreate: {
-            /** @description The organization it is posted for; may be left out when the user belongs to exactly one organization of `country`. */
+            /**
+             * @description The organization it is posted for; may be left out when the user belongs to exactly one
+             *     organization of `country`, and is otherwise `400` (`required`).
+             */
             organization_id?: string;
             /** @description The ISO 3166-1 alpha-2 code of the item's country (case-insensitive); fixed once created. */
             country: string;
