@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -67,7 +66,7 @@ func (s *server) sendInterest(c *fiber.Ctx) error {
 	switch {
 	case len(key) > maxIdempotencyKey:
 		kv.add("Idempotency-Key", "header", "too_long", map[string]any{"Max": maxIdempotencyKey})
-	case strings.ContainsAny(key, "\x00\r\n") || !utf8.ValidString(key):
+	case !printableASCII(key):
 		kv.add("Idempotency-Key", "header", "invalid_encoding", nil)
 	}
 	if err := kv.err("invalid-parameters"); err != nil {
@@ -258,4 +257,16 @@ func (s *server) sendInterestView(c *fiber.Ctx, it *domain.Interest) error {
 	body := v.interest(it) // before private: the opportunity's language goes in Content-Language
 	s.private(c, v)
 	return s.sendJSON(c, body)
+}
+
+// printableASCII tells whether s has only printable ASCII characters (space to tilde), as
+// openapi.yaml's Idempotency-Key pattern says: a UUID or any such token, the same for every
+// client library and proxy.
+func printableASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x20 || s[i] > 0x7e {
+			return false
+		}
+	}
+	return true
 }

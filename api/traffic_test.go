@@ -96,6 +96,7 @@ var meaningCodes = map[string]string{
 	"date_in_future":            "a date not yet reached",
 	"give_both":                 "a range sent with one bound",
 	"account_not_found":         "no account with that e-mail",
+	"no_such_translation":       "a language the item has no text in",
 }
 
 // meaningFields are field codes that, on these fields only, depend on who asks rather than on
@@ -236,15 +237,19 @@ func (tr *traffic) setUp() {
 		"incentives":    {"organization_id": orgID, "country": "CV", "lang": "pt", "name": "Incentivo gerado", "summary": "Resumo.", "description": "Texto.", "type": "tax", "legal_instrument": "Lei n.º 1/2026"},
 		"programmes":    {"organization_id": orgID, "country": "CV", "lang": "pt", "name": "Programa gerado", "summary": "Resumo.", "description": "Texto.", "type": "grant"},
 	} {
-		_, item, _ := tr.call(http.MethodPost, "/v1/"+kind, body, a)
-		ids[kind] = append(ids[kind], item["id"].(string))
+		// Several drafts, so that some are still drafts when the workflow's operations come.
+		for range 4 {
+			_, item, _ := tr.call(http.MethodPost, "/v1/"+kind, body, a)
+			ids[kind] = append(ids[kind], item["id"].(string))
+		}
 		_, list, _ := tr.call(http.MethodGet, "/v1/"+kind+"?limit=3", nil, "")
 		for _, it := range list["items"].([]any) {
 			m := it.(map[string]any)
 			ids[kind] = append(ids[kind], m["id"].(string), m["slug"].(string))
 		}
 	}
-	_, interest, _ := tr.call(http.MethodPost, "/v1/opportunities/"+ids["opportunities"][1]+"/interests",
+	published := ids["opportunities"][4:]
+	_, interest, _ := tr.call(http.MethodPost, "/v1/opportunities/"+published[0]+"/interests",
 		map[string]any{"message": "Tenho interesse."}, tr.investor.access)
 	_, key, _ := tr.call(http.MethodPost, "/v1/me/api-keys", map[string]any{"name": "generated", "scopes": []string{"catalogue:read", "profile:read", "profile:write", "saved:read", "saved:write"}}, tr.investor.access)
 	tr.apiKey = key["key"].(string)
@@ -256,11 +261,11 @@ func (tr *traffic) setUp() {
 		"/v1/organizations|id":    {orgID},
 		"/v1/interests|id":        {interest["id"].(string)},
 		"/v1/me/api-keys|id":      {key["id"].(string)},
-		"opportunity_id":          ids["opportunities"][1:],
+		"opportunity_id":          published,
 		"user_id":                 {tr.invID, tr.adminID},
 		"lang":                    {"pt", "en", "fr"},
 		"currency":                {"USD", "GBP", "CVE"},
-		"/v1/me/saved|id":         ids["opportunities"][1:],
+		"/v1/me/saved|id":         published,
 		"/v1/organizations|email": {tr.investor.email},
 	}
 	tr.doc.hints = map[string][]any{

@@ -2829,7 +2829,10 @@ export interface components {
         };
         /** @description The fields to change; the others stay. Text fields are of `lang` (the source language when left out); `null` clears an optional field. `min_investment` and `max_investment` are sent together (either may be `null`). */
         OpportunityPatch: {
-            /** @description The language of the text fields (a supported language, in lower case). */
+            /**
+             * @description The language of the text fields (a supported language, in lower case), one the item has
+             *     text in; another → `400` (`no_such_translation`: add it with `PUT …/translations/{lang}`).
+             */
             lang?: string;
             title?: string;
             summary?: string;
@@ -2848,7 +2851,10 @@ export interface components {
         };
         /** @description The fields to change; the others stay. Text fields are of `lang` (the source language when left out); `null` clears an optional field. */
         IncentivePatch: {
-            /** @description The language of the text fields (a supported language, in lower case). */
+            /**
+             * @description The language of the text fields (a supported language, in lower case), one the item has
+             *     text in; another → `400` (`no_such_translation`: add it with `PUT …/translations/{lang}`).
+             */
             lang?: string;
             name?: string;
             summary?: string;
@@ -2869,7 +2875,10 @@ export interface components {
         };
         /** @description The fields to change; the others stay. Text fields are of `lang` (the source language when left out); `null` clears an optional field. */
         ProgrammePatch: {
-            /** @description The language of the text fields (a supported language, in lower case). */
+            /**
+             * @description The language of the text fields (a supported language, in lower case), one the item has
+             *     text in; another → `400` (`no_such_translation`: add it with `PUT …/translations/{lang}`).
+             */
             lang?: string;
             name?: string;
             summary?: string;
@@ -4649,7 +4658,8 @@ export interface components {
          * @description A key the client makes up (a UUID, say) so that retrying a request cannot send it twice: the
          *     same key with the same request answers the first result again, with `Idempotent-Replayed:
          *     true`; the same key with another request is a `422` (`/problems/idempotency-key-reused`).
-         *     Keys belong to the user; 1 to 255 visible ASCII characters (over 255 → `400` `too_long`).
+         *     Keys belong to the user; 1 to 255 printable ASCII characters (over 255 → `400` `too_long`,
+         *     another character → `400` `invalid_encoding`).
          * @example 6f1c9e7a-2b4d-4f0e-9a7b-3c2d1e0f9a8b
          */
         IdempotencyKey: string;
@@ -8421,7 +8431,8 @@ export interface operations {
                  * @description A key the client makes up (a UUID, say) so that retrying a request cannot send it twice: the
                  *     same key with the same request answers the first result again, with `Idempotent-Replayed:
                  *     true`; the same key with another request is a `422` (`/problems/idempotency-key-reused`).
-                 *     Keys belong to the user; 1 to 255 visible ASCII characters (over 255 → `400` `too_long`).
+                 *     Keys belong to the user; 1 to 255 printable ASCII characters (over 255 → `400` `too_long`,
+                 *     another character → `400` `invalid_encoding`).
                  * @example 6f1c9e7a-2b4d-4f0e-9a7b-3c2d1e0f9a8b
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
