@@ -43,7 +43,7 @@ bench-go: build
 
 ## fuzz: every fuzz target for FUZZTIME each (default 30s), then the generated traffic from openapi.yaml
 ## with GENERATED_CASES per operation (default 60; GENERATED_SEED replays a run); `make test` runs
-## only the fuzz targets' seed corpus and 6 generated cases per operation
+## only the fuzz targets' seed corpus and 10 generated cases per operation
 FUZZTIME ?= 30s
 fuzz: build
 	bin/pgrun -dir .data/pg-test -- sh -c 'set -e; \

@@ -48,7 +48,7 @@ func TestGeneratedTraffic(t *testing.T) {
 		}
 		seed = n
 	}
-	perOp := 6
+	perOp := 10
 	if s := os.Getenv("GENERATED_CASES"); s != "" {
 		n, err := strconv.Atoi(s)
 		if err != nil || n < 1 {
@@ -67,6 +67,14 @@ func TestGeneratedTraffic(t *testing.T) {
 		}
 	}
 	tr.report(len(ops))
+	// A run that judged nothing would pass on anything.
+	if tr.requests < len(ops)*perOp*9/10 || tr.valid == 0 || tr.invalid == 0 || tr.namedRefusals == 0 {
+		t.Errorf("too little was checked: %d requests (%d valid, %d invalid, %d refused naming the field) for %d operations × %d cases",
+			tr.requests, tr.valid, tr.invalid, tr.namedRefusals, len(ops), perOp)
+	}
+	if len(ops) < 80 {
+		t.Errorf("only %d operations read from openapi.yaml", len(ops))
+	}
 }
 
 // meaningCodes are the field codes that refuse a value for what it means rather than for its
