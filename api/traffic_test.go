@@ -11,7 +11,6 @@ import (
 	"net/url"
 	"os"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"testing"
@@ -697,4 +696,3 @@ func sortedInts(m map[int]int) []int {
 	return out
 }
 
-var _ = sort.Strings
