@@ -172,7 +172,6 @@ type gen struct {
 // printable runes, from several scripts, for free text.
 var textRunes = rapid.SampledFrom([]rune("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 -_.,'ãçéêõúÀÉ€ñü😀ß中"))
 
-
 func (g *gen) chance(label string, percent int) bool {
 	return rapid.IntRange(0, 99).Draw(g.t, label) < percent
 }

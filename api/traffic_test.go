@@ -695,4 +695,3 @@ func sortedInts(m map[int]int) []int {
 	slices.Sort(out)
 	return out
 }
-
