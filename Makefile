@@ -53,12 +53,15 @@ bench: build
 bench-go: build
 	bin/pgrun -dir .data/pg-test -- $(GO) test -run '^$$' -bench . -benchmem ./...
 
-## fuzz: every fuzz target for FUZZTIME each (default 30s); `make test` runs only their seed corpus
+## fuzz: every fuzz target for FUZZTIME each (default 30s), then the generated traffic from openapi.yaml
+## with GENERATED_CASES per operation (default 60; GENERATED_SEED replays a run); `make test` runs
+## only the fuzz targets' seed corpus and 10 generated cases per operation
 FUZZTIME ?= 30s
 fuzz: build
 	bin/pgrun -dir .data/pg-test -- sh -c 'set -e; \
 		for t in FuzzDecodeCursor FuzzParseAmount FuzzParseCurrency FuzzCursorRoundTrip; do $(GO) test ./domain -run "^$$" -fuzz "^$$t$$" -fuzztime $(FUZZTIME); done; \
-		for t in FuzzCatalogueQuery FuzzLanguageNegotiation FuzzWriteBodies; do $(GO) test ./api -run "^$$" -fuzz "^$$t$$" -fuzztime $(FUZZTIME); done'
+		for t in FuzzCatalogueQuery FuzzLanguageNegotiation FuzzWriteBodies; do $(GO) test ./api -run "^$$" -fuzz "^$$t$$" -fuzztime $(FUZZTIME); done; \
+		GENERATED_CASES=$${GENERATED_CASES:-60} $(GO) test -count=1 ./api -run "^TestGeneratedTraffic$$" -v'
 
 ## clean: remove binaries and the private clusters (their data too)
 clean:

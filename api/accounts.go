@@ -228,7 +228,7 @@ type refreshInput struct {
 }
 
 func (in refreshInput) check() error {
-	if in.RefreshToken == "" || len(in.RefreshToken) > 200 {
+	if in.RefreshToken == "" || len(in.RefreshToken) > 200 || !refreshTokenShape.MatchString(in.RefreshToken) {
 		var v invalid
 		v.add("refresh_token", "body", "required", nil)
 		return v.err("invalid-body")

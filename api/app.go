@@ -131,6 +131,7 @@ func New(cfg Config, store *repository.Store, langs *Languages, log *slog.Logger
 	app.Use(s.observe)
 	app.Use(recover.New())
 	app.Use(s.negotiate)
+	app.Use(s.declaredLimits)
 	app.Use(cors.New(cors.Config{
 		AllowOrigins: cfg.CORSOrigins,
 		AllowMethods: "GET,HEAD,POST,PUT,PATCH,DELETE,OPTIONS",

@@ -66,6 +66,8 @@ func (s *server) sendInterest(c *fiber.Ctx) error {
 	switch {
 	case len(key) > maxIdempotencyKey:
 		kv.add("Idempotency-Key", "header", "too_long", map[string]any{"Max": maxIdempotencyKey})
+	case !printableASCII(key):
+		kv.add("Idempotency-Key", "header", "invalid_encoding", nil)
 	default:
 		if p := domain.CheckText(key, domain.NameText); p != nil {
 			kv.add("Idempotency-Key", "header", p.Code, map[string]any{"Char": p.Char})
@@ -260,4 +262,16 @@ func (s *server) sendInterestView(c *fiber.Ctx, it *domain.Interest) error {
 	body := v.interest(it) // before private: the opportunity's language goes in Content-Language
 	s.private(c, v)
 	return s.sendJSON(c, body)
+}
+
+// printableASCII tells whether s has only printable ASCII characters (space to tilde), as
+// openapi.yaml's Idempotency-Key pattern says: a UUID or any such token, the same for every
+// client library and proxy.
+func printableASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x20 || s[i] > 0x7e {
+			return false
+		}
+	}
+	return true
 }

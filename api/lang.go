@@ -1,9 +1,11 @@
 package api
 
 import (
+	"errors"
 	"fmt"
 	"io/fs"
 	"path"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -74,6 +76,15 @@ func (l *Languages) Codes() []string { return l.codes }
 // errMalformedLanguage says that a lang parameter is not a BCP 47 tag.
 var errMalformedLanguage = fmt.Errorf("malformed language tag")
 
+// errUnknownLanguage says that a tag is well-formed (the LanguageTag pattern of openapi.yaml:
+// a language subtag of 2 to 8 letters, then subtags of 1 to 8 letters and digits, joined by hyphens, at most 35 characters) but names no
+// language known to golang.org/x/text ("zz", "true"): like any language without a locale, it is
+// passed over in negotiation.
+var errUnknownLanguage = fmt.Errorf("unknown language")
+
+// wellFormedTag is the LanguageTag pattern of openapi.yaml.
+var wellFormedTag = regexp.MustCompile(`^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$`)
+
 // match returns the supported language a tag stands for ("pt-BR" → "pt"), or "".
 func (l *Languages) match(tag language.Tag) string {
 	_, index, confidence := l.matcher.Match(tag)
@@ -85,7 +96,7 @@ func (l *Languages) match(tag language.Tag) string {
 
 // Negotiate returns the supported languages a request asks for, best first and without
 // repeats: lang, then Accept-Language by quality, then the user's preference. A well-formed
-// but unsupported language is skipped; a malformed lang is an error (a malformed
+// but unsupported language ("de", "kea", even "zz") is skipped; a malformed lang is an error (a malformed
 // Accept-Language header is ignored, as browsers and proxies send odd ones).
 func (l *Languages) Negotiate(langParam, acceptLanguage, userPreference string) ([]string, error) {
 	var prefs []string
@@ -96,10 +107,12 @@ func (l *Languages) Negotiate(langParam, acceptLanguage, userPreference string) 
 	}
 	if langParam != "" {
 		tag, err := parseTag(langParam)
-		if err != nil {
+		switch {
+		case err == nil:
+			add(tag)
+		case !errors.Is(err, errUnknownLanguage):
 			return nil, err
 		}
-		add(tag)
 	}
 	if acceptLanguage != "" && len(acceptLanguage) <= 1000 {
 		if tags, qs, err := language.ParseAcceptLanguage(acceptLanguage); err == nil {
@@ -124,6 +137,9 @@ func parseTag(s string) (language.Tag, error) {
 	}
 	tag, err := language.Parse(s)
 	if err != nil || tag == language.Und {
+		if wellFormedTag.MatchString(s) {
+			return language.Und, errUnknownLanguage
+		}
 		return language.Und, errMalformedLanguage
 	}
 	return tag, nil

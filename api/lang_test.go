@@ -28,6 +28,8 @@ func TestNegotiate(t *testing.T) {
 		{"user preference last", "", "de", "pt", []string{"pt"}},
 		{"malformed header ignored", "", ";;;q=abc", "fr", []string{"fr"}},
 		{"creole is not portuguese", "kea", "", "", nil},
+		{"well-formed but unknown falls back", "zz", "fr", "", []string{"fr"}},
+		{"well-formed reserved subtag falls back", "true", "", "pt", []string{"pt"}},
 	}
 	for _, c := range cases {
 		got, err := l.Negotiate(c.lang, c.accept, c.user)

@@ -301,10 +301,12 @@ func (s *server) unsaveOpportunity(c *fiber.Ctx) error {
 		return err
 	}
 	id := c.Params("opportunity_id")
-	if idPattern.MatchString(id) {
-		if err := s.store.UnsaveOpportunity(c.UserContext(), user.ID, id); err != nil {
-			return err
-		}
+	if !idPattern.MatchString(id) {
+		// Not the shape of an id or slug (openapi.yaml's pattern): no opportunity has it.
+		return notFound("opportunity")
+	}
+	if err := s.store.UnsaveOpportunity(c.UserContext(), user.ID, id); err != nil {
+		return err
 	}
 	return sendNoContent(c)
 }

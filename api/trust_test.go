@@ -474,3 +474,20 @@ func TestRefusedBeforeRoutingAreCounted(t *testing.T) {
 		}
 	}
 }
+
+// A PATCH of one end of the validity window is checked against the stored other end (found by
+// generated traffic: the table's CHECK answered with a 500).
+func TestValidityWindowAgainstStoredEnd(t *testing.T) {
+	a := newAPI(t)
+	admin := a.admin("admin.window@example.org")
+	var id string
+	if err := a.db.Get(&id, `SELECT id::text FROM incentives WHERE valid_from IS NOT NULL ORDER BY slug LIMIT 1`); err != nil {
+		t.Fatal(err)
+	}
+	p := problemOf(t, a.send(http.MethodPatch, "/v1/incentives/"+id, map[string]any{"valid_until": "1901-01-01"}, bearer(admin.access)...),
+		http.StatusBadRequest, "/problems/invalid-body")
+	if fieldErrors(p)["valid_until"] != "before_start" {
+		t.Errorf("errors %v", fieldErrors(p))
+	}
+	expect(t, a.send(http.MethodPatch, "/v1/incentives/"+id, map[string]any{"valid_until": "2999-01-01"}, bearer(admin.access)...), http.StatusOK)
+}

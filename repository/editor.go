@@ -306,6 +306,9 @@ func (s *Store) UpdateContent(ctx context.Context, kind domain.Kind, idOrSlug st
 		lang = w.Text.Lang
 	}
 	return s.edit(ctx, kind, idOrSlug, actor, domain.ActionEdit, ifVersion, lang, nil, func(tx *sqlx.Tx, it *lockedItem) error {
+		if err := validityWindowHolds(ctx, tx, k.table, it.ID, w.Columns); err != nil {
+			return err
+		}
 		if len(cols) > 0 {
 			var q query
 			sets := make([]string, len(cols))
@@ -558,4 +561,29 @@ func (s *Store) IncentiveForEditor(ctx context.Context, id string, langs []strin
 // ProgrammeForEditor reads one programme whatever its status.
 func (s *Store) ProgrammeForEditor(ctx context.Context, id string, langs []string) (*domain.Programme, error) {
 	return s.programme(ctx, id, langs, true)
+}
+
+// validityWindowHolds checks, on the locked row, that a write of one end of the validity window
+// (valid_from or valid_until) leaves it in order with the stored other end: the body alone
+// cannot tell, and the table's CHECK would otherwise answer with a 500.
+func validityWindowHolds(ctx context.Context, tx *sqlx.Tx, table, id string, cols map[string]any) error {
+	from, setFrom := cols["valid_from"]
+	until, setUntil := cols["valid_until"]
+	if !setFrom && !setUntil {
+		return nil
+	}
+	var ok bool
+	// table is one of the kinds' constant table names, never input.
+	err := tx.GetContext(ctx, &ok, `SELECT u IS NULL OR f IS NULL OR u >= f FROM (
+		SELECT CASE WHEN $2 THEN $3::date ELSE valid_until END AS u, CASE WHEN $4 THEN $5::date ELSE valid_from END AS f
+		FROM `+table+` WHERE id = $1) w`, id, setUntil, sqlValue(until), setFrom, sqlValue(from))
+	if err != nil {
+		return err
+	}
+	if !ok {
+		v := &domain.Invalid{}
+		v.Add("valid_until", "before_start", nil)
+		return v
+	}
+	return nil
 }

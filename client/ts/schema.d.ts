@@ -1297,7 +1297,9 @@ export interface paths {
         post?: never;
         /**
          * Remove a saved opportunity
-         * @description Idempotent — removing a bookmark that is not there (or of an unknown opportunity) is a `204` too. Writes are rate-limited per user.
+         * @description Idempotent — removing a bookmark that is not there (or of an unknown opportunity) is a `204`
+         *     too; an `opportunity_id` that is not the shape of an id or slug is a `404`. Writes are
+         *     rate-limited per user.
          */
         delete: operations["unsaveOpportunity"];
         options?: never;
@@ -1814,7 +1816,8 @@ export interface components {
          */
         Slug: string;
         /**
-         * @description A BCP 47 language tag.
+         * @description A well-formed BCP 47 language tag: a language subtag of 2 to 8 letters, then subtags of 1 to 8
+         *     letters and digits, joined by hyphens; at most 35 characters.
          * @example pt
          * @example en
          * @example fr
@@ -2474,7 +2477,7 @@ export interface components {
              * @description A stable code: `unknown_code`, `unknown_country`, `unknown_region`, `invalid_limit`,
              *     `invalid_cursor`, `invalid_language`,
              *     `invalid_amount`, `invalid_currency`, `min_greater_than_max`, `invalid_facets`, `invalid_fields`,
-             *     `invalid_boolean`, `search_too_long`, `repeated_parameter`, and more as routes are added.
+             *     `invalid_boolean`, `search_too_long`, `repeated_parameter`, `too_long`, and more as routes are added.
              * @example invalid_limit
              */
             code: string;
@@ -2639,7 +2642,10 @@ export interface components {
          *     }
          */
         RegisterInput: {
-            /** @description The e-mail address; unique, compared case-insensitively. */
+            /**
+             * @description The e-mail address (ASCII; surrounding spaces are dropped); unique, compared
+             *     case-insensitively. Already registered → `409`.
+             */
             email: string;
             /**
              * @description 10 to 128 characters; not among the most common leaked passwords, and not the e-mail
@@ -2650,7 +2656,8 @@ export interface components {
             display_name?: string;
             /**
              * @description The preferred language, a BCP 47 tag of a supported language (or one that matches it:
-             *     `pt-BR` is stored as `pt`). Left out: no preference.
+             *     `pt-BR` is stored as `pt`). Left out: no preference. A well-formed tag of a language the
+             *     API has no locale for → `400` (`invalid_language`), for what it means.
              */
             lang?: string;
         };
@@ -2661,6 +2668,7 @@ export interface components {
          *     }
          */
         LoginInput: {
+            /** @description Any non-empty text; an address with no account (or the wrong password) → `401`. */
             email: string;
             password: string;
         };
@@ -2670,6 +2678,7 @@ export interface components {
          *     }
          */
         RefreshInput: {
+            /** @description As `POST /v1/auth/login` gave it (base64url); an unknown, used or revoked one → `401`. */
             refresh_token: string;
         };
         /**
@@ -2684,7 +2693,10 @@ export interface components {
          */
         MeUpdate: {
             display_name?: string;
-            /** @description A supported language (BCP 47), or `null` to clear the preference. */
+            /**
+             * @description A supported language (BCP 47), or `null` to clear the preference. A well-formed tag of a
+             *     language the API has no locale for → `400` (`invalid_language`), for what it means.
+             */
             lang?: string | null;
         };
         PasswordChange: {
@@ -2701,7 +2713,8 @@ export interface components {
              */
             amount: string;
             /**
-             * @description An ISO 4217 code (case-insensitive) with a stored exchange rate.
+             * @description An ISO 4217 code (case-insensitive) with a stored exchange rate; one without →
+             *     `400` (`invalid_currency`), for what it means.
              * @example EUR
              */
             currency: string;
@@ -2740,22 +2753,23 @@ export interface components {
          */
         ProfileInput: {
             display_name?: string;
-            /** @description ISO 3166-1 alpha-2 code of a country of the catalogue, case-insensitive. */
+            /** @description ISO 3166-1 alpha-2 code of a country of the catalogue, case-insensitive; another → `400` (`unknown_country`). */
             origin_country?: string | null;
-            /** @description ISO 3166-1 alpha-2 code of any country, case-insensitive. */
+            /** @description ISO 3166-1 alpha-2 code of any country, case-insensitive; an unassigned one → `400` (`unknown_country`). */
             residence_country?: string | null;
-            /** @description BCP 47 tags; duplicates are dropped. */
-            languages?: string[];
+            /**
+             * @description BCP 47 tags of languages the person reads; duplicates are dropped. A well-formed tag of no
+             *     real language (private-use, reserved) → `400` (`invalid_language`), for what it means.
+             */
+            languages?: components["schemas"]["LanguageTag"][];
             /** @description Sector codes; duplicates are dropped. */
-            sectors?: string[];
-            /** @description Region codes of `origin_country`; duplicates are dropped. */
-            regions?: string[];
+            sectors?: components["schemas"]["SectorCode"][];
+            /** @description Region codes of `origin_country`; duplicates are dropped. Another → `400` (`unknown_region`). */
+            regions?: components["schemas"]["RegionCode"][];
             ticket_min?: components["schemas"]["MoneyInput"] | null;
             ticket_max?: components["schemas"]["MoneyInput"] | null;
-            /** @description `diaspora`, `foreign` or `national`. */
-            investor_type?: string | null;
-            /** @description `individual`, `company` or `association`. */
-            legal_form?: string | null;
+            investor_type?: components["schemas"]["InvestorTypeCode"] | null;
+            legal_form?: components["schemas"]["LegalFormCode"] | null;
         };
         /** @description The workflow status. The public catalogue shows published content only; its editors see every status. */
         Status: {
@@ -2891,20 +2905,29 @@ export interface components {
         /** @description An application for an organization. */
         OrganizationInput: {
             name: string;
+            /** @description Not blank; `null` or left out for none. */
             acronym?: string | null;
-            /** @description The ISO 3166-1 alpha-2 code of a country of the catalogue (case-insensitive). */
+            /** @description The ISO 3166-1 alpha-2 code of a country of the catalogue (case-insensitive); another → `400` (`unknown_country`). */
             country: string;
             /**
              * @description International organizations are set up by the operators, not by application.
              * @enum {string}
              */
             type: "investment_promotion_agency" | "ministry" | "development_bank" | "chamber" | "diaspora_association" | "private_promoter" | "ngo" | "public_agency" | "financial_institution";
-            /** @description An absolute `http://` or `https://` address, in lower case. */
+            /**
+             * Format: uri
+             * @description An absolute `http://` or `https://` address (the scheme in lower case), without spaces.
+             */
             website?: string | null;
         };
         OrganizationPatch: {
             name?: string;
+            /** @description Not blank; `null` clears it. */
             acronym?: string | null;
+            /**
+             * Format: uri
+             * @description An absolute `http://` or `https://` address (the scheme in lower case), without spaces; `null` clears it.
+             */
             website?: string | null;
         };
         Member: {
@@ -2955,11 +2978,13 @@ export interface components {
             name?: string | null;
             email?: string | null;
             phone?: string | null;
+            /** Format: uri */
             url?: string | null;
         };
         /** @description The public document the facts come from (an item with a source is not illustrative). */
         SourceInput: {
             title: string;
+            /** Format: uri */
             url: string;
         };
         /**
@@ -2987,7 +3012,7 @@ export interface components {
             amount?: components["schemas"]["MoneyInput"] | null;
         };
         RejectInput: {
-            /** @description Why, for the organization (shown in `editorial.review_note`). */
+            /** @description Why, for the organization (shown in `editorial.review_note`); not blank. */
             reason: string;
         };
         /** @enum {string} */
@@ -3039,15 +3064,27 @@ export interface components {
             /** @description The profile fields to show the organization (nothing by default). */
             share?: ("display_name" | "email" | "origin_country" | "residence_country" | "investor_type" | "legal_form" | "sectors" | "ticket")[];
         };
+        /**
+         * @example {
+         *       "status": "read"
+         *     }
+         * @example {
+         *       "status": "answered",
+         *       "reply": "Obrigado pelo seu interesse. Podemos falar na próxima semana?"
+         *     }
+         */
         InterestUpdate: {
             /** @enum {string} */
             status: "read" | "answered" | "closed";
-            /** @description Required with `answered`, refused otherwise. */
+            /** @description Required with `answered` (`400` `required`), refused otherwise (`400` `reply_needs_answered`). */
             reply?: string;
         };
         /** @description A new draft, in one language. Either investment bound may be sent alone (the other is open); `null` is the same as leaving an optional field out. */
         OpportunityCreate: {
-            /** @description The organization it is posted for; may be left out when the user belongs to exactly one organization of `country`. */
+            /**
+             * @description The organization it is posted for; may be left out when the user belongs to exactly one
+             *     organization of `country`, and is otherwise `400` (`required`).
+             */
             organization_id?: string;
             /** @description The ISO 3166-1 alpha-2 code of the item's country (case-insensitive); fixed once created. */
             country: string;
@@ -3070,7 +3107,10 @@ export interface components {
         };
         /** @description A new draft, in one language. `null` is the same as leaving an optional field out. */
         IncentiveCreate: {
-            /** @description The organization it is posted for; may be left out when the user belongs to exactly one organization of `country`. */
+            /**
+             * @description The organization it is posted for; may be left out when the user belongs to exactly one
+             *     organization of `country`, and is otherwise `400` (`required`).
+             */
             organization_id?: string;
             /** @description The ISO 3166-1 alpha-2 code of the item's country (case-insensitive); fixed once created. */
             country: string;
@@ -3083,6 +3123,7 @@ export interface components {
             /** @description The law or decree that grants it. */
             legal_instrument: string;
             legal_article?: string | null;
+            /** Format: uri */
             legal_url?: string | null;
             /** Format: date */
             valid_from?: string | null;
@@ -3094,7 +3135,10 @@ export interface components {
         };
         /** @description A new draft, in one language. `null` is the same as leaving an optional field out. */
         ProgrammeCreate: {
-            /** @description The organization it is posted for; may be left out when the user belongs to exactly one organization of `country`. */
+            /**
+             * @description The organization it is posted for; may be left out when the user belongs to exactly one
+             *     organization of `country`, and is otherwise `400` (`required`).
+             */
             organization_id?: string;
             /** @description The ISO 3166-1 alpha-2 code of the item's country (case-insensitive); fixed once created. */
             country: string;
@@ -3107,6 +3151,7 @@ export interface components {
             type: components["schemas"]["ProgrammeTypeCode"];
             /** @description The verified organization that runs the programme, when not the one posting it. */
             operator_id?: string | null;
+            /** Format: uri */
             url?: string | null;
             max_amount?: components["schemas"]["MoneyInput"] | null;
             /** Format: date */
@@ -3118,7 +3163,10 @@ export interface components {
         };
         /** @description The fields to change; the others stay. Text fields are of `lang` (the source language when left out); `null` clears an optional field. `min_investment` and `max_investment` are sent together (either may be `null`). */
         OpportunityPatch: {
-            /** @description The language of the text fields (a supported language, in lower case). */
+            /**
+             * @description The language of the text fields (a supported language, in lower case), one the item has
+             *     text in; another → `400` (`no_such_translation`: add it with `PUT …/translations/{lang}`).
+             */
             lang?: string;
             title?: string;
             summary?: string;
@@ -3137,7 +3185,10 @@ export interface components {
         };
         /** @description The fields to change; the others stay. Text fields are of `lang` (the source language when left out); `null` clears an optional field. */
         IncentivePatch: {
-            /** @description The language of the text fields (a supported language, in lower case). */
+            /**
+             * @description The language of the text fields (a supported language, in lower case), one the item has
+             *     text in; another → `400` (`no_such_translation`: add it with `PUT …/translations/{lang}`).
+             */
             lang?: string;
             name?: string;
             summary?: string;
@@ -3146,6 +3197,7 @@ export interface components {
             /** @description The law or decree that grants it. */
             legal_instrument?: string;
             legal_article?: string | null;
+            /** Format: uri */
             legal_url?: string | null;
             /** Format: date */
             valid_from?: string | null;
@@ -3157,7 +3209,10 @@ export interface components {
         };
         /** @description The fields to change; the others stay. Text fields are of `lang` (the source language when left out); `null` clears an optional field. */
         ProgrammePatch: {
-            /** @description The language of the text fields (a supported language, in lower case). */
+            /**
+             * @description The language of the text fields (a supported language, in lower case), one the item has
+             *     text in; another → `400` (`no_such_translation`: add it with `PUT …/translations/{lang}`).
+             */
             lang?: string;
             name?: string;
             summary?: string;
@@ -3166,6 +3221,7 @@ export interface components {
             type?: components["schemas"]["ProgrammeTypeCode"];
             /** @description The verified organization that runs the programme, when not the one posting it. */
             operator_id?: string | null;
+            /** Format: uri */
             url?: string | null;
             max_amount?: components["schemas"]["MoneyInput"] | null;
             /** Format: date */
@@ -3229,19 +3285,19 @@ export interface components {
         /** @description An investor's situation. Only `country` is required; a fact left out (or `null`) makes the conditions that need it undetermined. */
         EligibilityInput: {
             /**
-             * @description The origin country where the investment is made (ISO 3166-1 alpha-2, of the catalogue).
+             * @description The origin country where the investment is made (ISO 3166-1 alpha-2, case-insensitive); one not in the catalogue → `400` (`unknown_country`).
              * @example CV
              */
             country: string;
             investor_type?: components["schemas"]["InvestorTypeCode"] | null;
             /**
-             * @description Where the investor lives (any ISO 3166-1 alpha-2 country).
+             * @description Where the investor lives (any ISO 3166-1 alpha-2 country, case-insensitive); an unassigned code → `400` (`unknown_country`).
              * @example FR
              */
             residence_country?: string | null;
             sector?: components["schemas"]["SectorCode"] | null;
             /**
-             * @description A region code of `country`.
+             * @description A region code of `country`; another → `400` (`unknown_region`).
              * @example boa_vista
              */
             region?: string | null;
@@ -3318,17 +3374,18 @@ export interface components {
         };
         ExchangeRateInput: {
             /**
-             * @description Units of the currency for one euro, a positive decimal with at most 8 decimals.
+             * @description Units of the currency for one euro, a positive decimal of at most 12 digits before the point and 8 after.
              * @example 1.1625
              */
             per_eur: string;
             /**
-             * @description The date of the rate, `YYYY-MM-DD`, not in the future.
+             * Format: date
+             * @description The date of the rate, `YYYY-MM-DD`, from 1900; a date in the future → `400` (`date_in_future`), for what it means.
              * @example 2026-11-20
              */
             as_of: string;
             /**
-             * @description Where the rate comes from (1–500 characters).
+             * @description Where the rate comes from (1–500 characters, not blank).
              * @example ECB euro foreign exchange reference rate
              */
             source: string;
@@ -4837,11 +4894,15 @@ export interface components {
     parameters: {
         /**
          * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-         *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+         *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+         *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+         *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
          */
         Lang: components["schemas"]["LanguageTag"];
         /**
-         * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+         * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+         *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+         *     ignored, as browsers and proxies send odd ones.
          * @example pt-PT,pt;q=0.9,en;q=0.8
          */
         AcceptLanguage: string;
@@ -4950,7 +5011,9 @@ export interface components {
         /**
          * @description The `ETag` of the item as the client last read it (`"v<version>"`). When the item has changed
          *     since, the write is refused with `412` and nothing is written: read it again, merge, retry.
-         *     Without `If-Match` (or with `*`) the write applies to whatever version is current.
+         *     Without `If-Match` (or with `*`) the write applies to whatever version is current. Over 200
+         *     characters → `400` (`too_long`, naming the header); any other value that names no current
+         *     version → `412`.
          * @example "v3"
          */
         IfMatch: string;
@@ -4958,7 +5021,8 @@ export interface components {
          * @description A key the client makes up (a UUID, say) so that retrying a request cannot send it twice: the
          *     same key with the same request answers the first result again, with `Idempotent-Replayed:
          *     true`; the same key with another request is a `422` (`/problems/idempotency-key-reused`).
-         *     Keys belong to the user; at most 255 characters.
+         *     Keys belong to the user; 1 to 255 printable ASCII characters (over 255 → `400` `too_long`,
+         *     another character → `400` `invalid_encoding`).
          * @example 6f1c9e7a-2b4d-4f0e-9a7b-3c2d1e0f9a8b
          */
         IdempotencyKey: string;
@@ -5034,17 +5098,44 @@ export interface components {
          */
         ChangeCursor: string;
         /**
-         * @description Sparse fieldsets: a comma-separated list of the items' top-level fields (such as
-         *     `title,summary,region`); each item of the page then has only those fields, and `id`. Paging,
-         *     filters and facets are unchanged. A field the items do not have → `400` (`invalid_fields`).
-         *     At most 40 values (repeats included) → else `400` (`too_many_values`).
+         * @description Sparse fieldsets: a comma-separated list (or the parameter repeated) of the items' top-level
+         *     fields, such as `title,summary,region`; each item of the page then has only those fields,
+         *     and `id` (`OpportunityFields`). Paging, filters and facets are unchanged. Another name → `400`
+         *     (`invalid_fields`). At most 40 values (repeats included) → else `400`
+         *     (`too_many_values`).
          * @example [
          *       "title",
          *       "summary",
          *       "region"
          *     ]
          */
-        Fields: string[];
+        OpportunityFieldsParam: ("id" | "slug" | "country" | "region" | "sectors" | "instrument" | "title" | "summary" | "lang" | "langs" | "source_lang" | "min_investment" | "max_investment" | "jobs" | "deadline" | "investor_types" | "status" | "illustrative" | "organization" | "published_at" | "updated_at" | "example" | "as_of" | "closed")[];
+        /**
+         * @description Sparse fieldsets: a comma-separated list (or the parameter repeated) of the items' top-level
+         *     fields, such as `name,summary,type`; each item of the page then has only those fields,
+         *     and `id` (`IncentiveFields`). Paging, filters and facets are unchanged. Another name → `400`
+         *     (`invalid_fields`). At most 40 values (repeats included) → else `400`
+         *     (`too_many_values`).
+         * @example [
+         *       "name",
+         *       "summary",
+         *       "type"
+         *     ]
+         */
+        IncentiveFieldsParam: ("id" | "slug" | "country" | "type" | "name" | "summary" | "lang" | "langs" | "source_lang" | "legal_basis" | "valid_from" | "valid_until" | "benefits" | "eligibility" | "status" | "illustrative" | "organization" | "published_at" | "updated_at" | "example" | "as_of")[];
+        /**
+         * @description Sparse fieldsets: a comma-separated list (or the parameter repeated) of the items' top-level
+         *     fields, such as `name,summary,operator`; each item of the page then has only those fields,
+         *     and `id` (`ProgrammeFields`). Paging, filters and facets are unchanged. Another name → `400`
+         *     (`invalid_fields`). At most 40 values (repeats included) → else `400`
+         *     (`too_many_values`).
+         * @example [
+         *       "name",
+         *       "summary",
+         *       "operator"
+         *     ]
+         */
+        ProgrammeFieldsParam: ("id" | "slug" | "country" | "type" | "name" | "summary" | "lang" | "langs" | "source_lang" | "operator" | "url" | "max_amount" | "valid_from" | "valid_until" | "eligibility" | "status" | "illustrative" | "organization" | "published_at" | "updated_at" | "example" | "as_of")[];
     };
     requestBodies: never;
     headers: {
@@ -5232,13 +5323,17 @@ export interface operations {
             query?: {
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
             header?: {
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -5285,13 +5380,17 @@ export interface operations {
             query?: {
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
             header?: {
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -5345,13 +5444,17 @@ export interface operations {
             query?: {
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
             header?: {
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -5472,17 +5575,18 @@ export interface operations {
                  */
                 include_closed?: components["parameters"]["IncludeClosed"];
                 /**
-                 * @description Sparse fieldsets: a comma-separated list of the items' top-level fields (such as
-                 *     `title,summary,region`); each item of the page then has only those fields, and `id`. Paging,
-                 *     filters and facets are unchanged. A field the items do not have → `400` (`invalid_fields`).
-                 *     At most 40 values (repeats included) → else `400` (`too_many_values`).
+                 * @description Sparse fieldsets: a comma-separated list (or the parameter repeated) of the items' top-level
+                 *     fields, such as `title,summary,region`; each item of the page then has only those fields,
+                 *     and `id` (`OpportunityFields`). Paging, filters and facets are unchanged. Another name → `400`
+                 *     (`invalid_fields`). At most 40 values (repeats included) → else `400`
+                 *     (`too_many_values`).
                  * @example [
                  *       "title",
                  *       "summary",
                  *       "region"
                  *     ]
                  */
-                fields?: components["parameters"]["Fields"];
+                fields?: components["parameters"]["OpportunityFieldsParam"];
                 /** @description Page size, 1 to 100. Outside → `400` (`invalid_limit`). */
                 limit?: components["parameters"]["Limit"];
                 /**
@@ -5493,13 +5597,17 @@ export interface operations {
                 cursor?: components["parameters"]["Cursor"];
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
             header?: {
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -5597,17 +5705,18 @@ export interface operations {
                  */
                 facets?: components["parameters"]["Facets"];
                 /**
-                 * @description Sparse fieldsets: a comma-separated list of the items' top-level fields (such as
-                 *     `title,summary,region`); each item of the page then has only those fields, and `id`. Paging,
-                 *     filters and facets are unchanged. A field the items do not have → `400` (`invalid_fields`).
-                 *     At most 40 values (repeats included) → else `400` (`too_many_values`).
+                 * @description Sparse fieldsets: a comma-separated list (or the parameter repeated) of the items' top-level
+                 *     fields, such as `name,summary,type`; each item of the page then has only those fields,
+                 *     and `id` (`IncentiveFields`). Paging, filters and facets are unchanged. Another name → `400`
+                 *     (`invalid_fields`). At most 40 values (repeats included) → else `400`
+                 *     (`too_many_values`).
                  * @example [
-                 *       "title",
+                 *       "name",
                  *       "summary",
-                 *       "region"
+                 *       "type"
                  *     ]
                  */
-                fields?: components["parameters"]["Fields"];
+                fields?: components["parameters"]["IncentiveFieldsParam"];
                 /** @description Page size, 1 to 100. Outside → `400` (`invalid_limit`). */
                 limit?: components["parameters"]["Limit"];
                 /**
@@ -5618,13 +5727,17 @@ export interface operations {
                 cursor?: components["parameters"]["Cursor"];
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
             header?: {
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -5722,17 +5835,18 @@ export interface operations {
                  */
                 facets?: components["parameters"]["Facets"];
                 /**
-                 * @description Sparse fieldsets: a comma-separated list of the items' top-level fields (such as
-                 *     `title,summary,region`); each item of the page then has only those fields, and `id`. Paging,
-                 *     filters and facets are unchanged. A field the items do not have → `400` (`invalid_fields`).
-                 *     At most 40 values (repeats included) → else `400` (`too_many_values`).
+                 * @description Sparse fieldsets: a comma-separated list (or the parameter repeated) of the items' top-level
+                 *     fields, such as `name,summary,operator`; each item of the page then has only those fields,
+                 *     and `id` (`ProgrammeFields`). Paging, filters and facets are unchanged. Another name → `400`
+                 *     (`invalid_fields`). At most 40 values (repeats included) → else `400`
+                 *     (`too_many_values`).
                  * @example [
-                 *       "title",
+                 *       "name",
                  *       "summary",
-                 *       "region"
+                 *       "operator"
                  *     ]
                  */
-                fields?: components["parameters"]["Fields"];
+                fields?: components["parameters"]["ProgrammeFieldsParam"];
                 /** @description Page size, 1 to 100. Outside → `400` (`invalid_limit`). */
                 limit?: components["parameters"]["Limit"];
                 /**
@@ -5743,13 +5857,17 @@ export interface operations {
                 cursor?: components["parameters"]["Cursor"];
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
             header?: {
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -5787,13 +5905,17 @@ export interface operations {
             query?: {
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
             header?: {
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -5912,17 +6034,18 @@ export interface operations {
                  */
                 include_closed?: components["parameters"]["IncludeClosed"];
                 /**
-                 * @description Sparse fieldsets: a comma-separated list of the items' top-level fields (such as
-                 *     `title,summary,region`); each item of the page then has only those fields, and `id`. Paging,
-                 *     filters and facets are unchanged. A field the items do not have → `400` (`invalid_fields`).
-                 *     At most 40 values (repeats included) → else `400` (`too_many_values`).
+                 * @description Sparse fieldsets: a comma-separated list (or the parameter repeated) of the items' top-level
+                 *     fields, such as `title,summary,region`; each item of the page then has only those fields,
+                 *     and `id` (`OpportunityFields`). Paging, filters and facets are unchanged. Another name → `400`
+                 *     (`invalid_fields`). At most 40 values (repeats included) → else `400`
+                 *     (`too_many_values`).
                  * @example [
                  *       "title",
                  *       "summary",
                  *       "region"
                  *     ]
                  */
-                fields?: components["parameters"]["Fields"];
+                fields?: components["parameters"]["OpportunityFieldsParam"];
                 /** @description Page size, 1 to 100. Outside → `400` (`invalid_limit`). */
                 limit?: components["parameters"]["Limit"];
                 /**
@@ -5933,13 +6056,17 @@ export interface operations {
                 cursor?: components["parameters"]["Cursor"];
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
             header?: {
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -5970,13 +6097,17 @@ export interface operations {
             query?: {
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
             header?: {
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -6014,13 +6145,17 @@ export interface operations {
                 currency?: components["parameters"]["DisplayCurrency"];
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
             header?: {
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -6071,7 +6206,9 @@ export interface operations {
             query?: {
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
@@ -6079,12 +6216,16 @@ export interface operations {
                 /**
                  * @description The `ETag` of the item as the client last read it (`"v<version>"`). When the item has changed
                  *     since, the write is refused with `412` and nothing is written: read it again, merge, retry.
-                 *     Without `If-Match` (or with `*`) the write applies to whatever version is current.
+                 *     Without `If-Match` (or with `*`) the write applies to whatever version is current. Over 200
+                 *     characters → `400` (`too_long`, naming the header); any other value that names no current
+                 *     version → `412`.
                  * @example "v3"
                  */
                 "If-Match"?: components["parameters"]["IfMatch"];
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -6115,7 +6256,9 @@ export interface operations {
             query?: {
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
@@ -6123,12 +6266,16 @@ export interface operations {
                 /**
                  * @description The `ETag` of the item as the client last read it (`"v<version>"`). When the item has changed
                  *     since, the write is refused with `412` and nothing is written: read it again, merge, retry.
-                 *     Without `If-Match` (or with `*`) the write applies to whatever version is current.
+                 *     Without `If-Match` (or with `*`) the write applies to whatever version is current. Over 200
+                 *     characters → `400` (`too_long`, naming the header); any other value that names no current
+                 *     version → `412`.
                  * @example "v3"
                  */
                 "If-Match"?: components["parameters"]["IfMatch"];
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -6165,7 +6312,9 @@ export interface operations {
             query?: {
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
@@ -6173,12 +6322,16 @@ export interface operations {
                 /**
                  * @description The `ETag` of the item as the client last read it (`"v<version>"`). When the item has changed
                  *     since, the write is refused with `412` and nothing is written: read it again, merge, retry.
-                 *     Without `If-Match` (or with `*`) the write applies to whatever version is current.
+                 *     Without `If-Match` (or with `*`) the write applies to whatever version is current. Over 200
+                 *     characters → `400` (`too_long`, naming the header); any other value that names no current
+                 *     version → `412`.
                  * @example "v3"
                  */
                 "If-Match"?: components["parameters"]["IfMatch"];
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -6222,7 +6375,9 @@ export interface operations {
             query?: {
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
@@ -6230,12 +6385,16 @@ export interface operations {
                 /**
                  * @description The `ETag` of the item as the client last read it (`"v<version>"`). When the item has changed
                  *     since, the write is refused with `412` and nothing is written: read it again, merge, retry.
-                 *     Without `If-Match` (or with `*`) the write applies to whatever version is current.
+                 *     Without `If-Match` (or with `*`) the write applies to whatever version is current. Over 200
+                 *     characters → `400` (`too_long`, naming the header); any other value that names no current
+                 *     version → `412`.
                  * @example "v3"
                  */
                 "If-Match"?: components["parameters"]["IfMatch"];
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -6272,7 +6431,9 @@ export interface operations {
             query?: {
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
@@ -6280,12 +6441,16 @@ export interface operations {
                 /**
                  * @description The `ETag` of the item as the client last read it (`"v<version>"`). When the item has changed
                  *     since, the write is refused with `412` and nothing is written: read it again, merge, retry.
-                 *     Without `If-Match` (or with `*`) the write applies to whatever version is current.
+                 *     Without `If-Match` (or with `*`) the write applies to whatever version is current. Over 200
+                 *     characters → `400` (`too_long`, naming the header); any other value that names no current
+                 *     version → `412`.
                  * @example "v3"
                  */
                 "If-Match"?: components["parameters"]["IfMatch"];
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -6318,7 +6483,9 @@ export interface operations {
             query?: {
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
@@ -6326,12 +6493,16 @@ export interface operations {
                 /**
                  * @description The `ETag` of the item as the client last read it (`"v<version>"`). When the item has changed
                  *     since, the write is refused with `412` and nothing is written: read it again, merge, retry.
-                 *     Without `If-Match` (or with `*`) the write applies to whatever version is current.
+                 *     Without `If-Match` (or with `*`) the write applies to whatever version is current. Over 200
+                 *     characters → `400` (`too_long`, naming the header); any other value that names no current
+                 *     version → `412`.
                  * @example "v3"
                  */
                 "If-Match"?: components["parameters"]["IfMatch"];
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -6364,7 +6535,9 @@ export interface operations {
             query?: {
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
@@ -6372,12 +6545,16 @@ export interface operations {
                 /**
                  * @description The `ETag` of the item as the client last read it (`"v<version>"`). When the item has changed
                  *     since, the write is refused with `412` and nothing is written: read it again, merge, retry.
-                 *     Without `If-Match` (or with `*`) the write applies to whatever version is current.
+                 *     Without `If-Match` (or with `*`) the write applies to whatever version is current. Over 200
+                 *     characters → `400` (`too_long`, naming the header); any other value that names no current
+                 *     version → `412`.
                  * @example "v3"
                  */
                 "If-Match"?: components["parameters"]["IfMatch"];
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -6414,7 +6591,9 @@ export interface operations {
             query?: {
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
@@ -6422,12 +6601,16 @@ export interface operations {
                 /**
                  * @description The `ETag` of the item as the client last read it (`"v<version>"`). When the item has changed
                  *     since, the write is refused with `412` and nothing is written: read it again, merge, retry.
-                 *     Without `If-Match` (or with `*`) the write applies to whatever version is current.
+                 *     Without `If-Match` (or with `*`) the write applies to whatever version is current. Over 200
+                 *     characters → `400` (`too_long`, naming the header); any other value that names no current
+                 *     version → `412`.
                  * @example "v3"
                  */
                 "If-Match"?: components["parameters"]["IfMatch"];
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -6468,13 +6651,17 @@ export interface operations {
                 cursor?: components["parameters"]["Cursor"];
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
             header?: {
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -6574,17 +6761,18 @@ export interface operations {
                  */
                 facets?: components["parameters"]["Facets"];
                 /**
-                 * @description Sparse fieldsets: a comma-separated list of the items' top-level fields (such as
-                 *     `title,summary,region`); each item of the page then has only those fields, and `id`. Paging,
-                 *     filters and facets are unchanged. A field the items do not have → `400` (`invalid_fields`).
-                 *     At most 40 values (repeats included) → else `400` (`too_many_values`).
+                 * @description Sparse fieldsets: a comma-separated list (or the parameter repeated) of the items' top-level
+                 *     fields, such as `name,summary,type`; each item of the page then has only those fields,
+                 *     and `id` (`IncentiveFields`). Paging, filters and facets are unchanged. Another name → `400`
+                 *     (`invalid_fields`). At most 40 values (repeats included) → else `400`
+                 *     (`too_many_values`).
                  * @example [
-                 *       "title",
+                 *       "name",
                  *       "summary",
-                 *       "region"
+                 *       "type"
                  *     ]
                  */
-                fields?: components["parameters"]["Fields"];
+                fields?: components["parameters"]["IncentiveFieldsParam"];
                 /** @description Page size, 1 to 100. Outside → `400` (`invalid_limit`). */
                 limit?: components["parameters"]["Limit"];
                 /**
@@ -6595,13 +6783,17 @@ export interface operations {
                 cursor?: components["parameters"]["Cursor"];
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
             header?: {
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -6632,13 +6824,17 @@ export interface operations {
             query?: {
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
             header?: {
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -6676,13 +6872,17 @@ export interface operations {
                 currency?: components["parameters"]["DisplayCurrency"];
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
             header?: {
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -6733,7 +6933,9 @@ export interface operations {
             query?: {
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
@@ -6741,12 +6943,16 @@ export interface operations {
                 /**
                  * @description The `ETag` of the item as the client last read it (`"v<version>"`). When the item has changed
                  *     since, the write is refused with `412` and nothing is written: read it again, merge, retry.
-                 *     Without `If-Match` (or with `*`) the write applies to whatever version is current.
+                 *     Without `If-Match` (or with `*`) the write applies to whatever version is current. Over 200
+                 *     characters → `400` (`too_long`, naming the header); any other value that names no current
+                 *     version → `412`.
                  * @example "v3"
                  */
                 "If-Match"?: components["parameters"]["IfMatch"];
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -6777,7 +6983,9 @@ export interface operations {
             query?: {
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
@@ -6785,12 +6993,16 @@ export interface operations {
                 /**
                  * @description The `ETag` of the item as the client last read it (`"v<version>"`). When the item has changed
                  *     since, the write is refused with `412` and nothing is written: read it again, merge, retry.
-                 *     Without `If-Match` (or with `*`) the write applies to whatever version is current.
+                 *     Without `If-Match` (or with `*`) the write applies to whatever version is current. Over 200
+                 *     characters → `400` (`too_long`, naming the header); any other value that names no current
+                 *     version → `412`.
                  * @example "v3"
                  */
                 "If-Match"?: components["parameters"]["IfMatch"];
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -6827,7 +7039,9 @@ export interface operations {
             query?: {
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
@@ -6835,12 +7049,16 @@ export interface operations {
                 /**
                  * @description The `ETag` of the item as the client last read it (`"v<version>"`). When the item has changed
                  *     since, the write is refused with `412` and nothing is written: read it again, merge, retry.
-                 *     Without `If-Match` (or with `*`) the write applies to whatever version is current.
+                 *     Without `If-Match` (or with `*`) the write applies to whatever version is current. Over 200
+                 *     characters → `400` (`too_long`, naming the header); any other value that names no current
+                 *     version → `412`.
                  * @example "v3"
                  */
                 "If-Match"?: components["parameters"]["IfMatch"];
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -6884,7 +7102,9 @@ export interface operations {
             query?: {
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
@@ -6892,12 +7112,16 @@ export interface operations {
                 /**
                  * @description The `ETag` of the item as the client last read it (`"v<version>"`). When the item has changed
                  *     since, the write is refused with `412` and nothing is written: read it again, merge, retry.
-                 *     Without `If-Match` (or with `*`) the write applies to whatever version is current.
+                 *     Without `If-Match` (or with `*`) the write applies to whatever version is current. Over 200
+                 *     characters → `400` (`too_long`, naming the header); any other value that names no current
+                 *     version → `412`.
                  * @example "v3"
                  */
                 "If-Match"?: components["parameters"]["IfMatch"];
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -6934,7 +7158,9 @@ export interface operations {
             query?: {
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
@@ -6942,12 +7168,16 @@ export interface operations {
                 /**
                  * @description The `ETag` of the item as the client last read it (`"v<version>"`). When the item has changed
                  *     since, the write is refused with `412` and nothing is written: read it again, merge, retry.
-                 *     Without `If-Match` (or with `*`) the write applies to whatever version is current.
+                 *     Without `If-Match` (or with `*`) the write applies to whatever version is current. Over 200
+                 *     characters → `400` (`too_long`, naming the header); any other value that names no current
+                 *     version → `412`.
                  * @example "v3"
                  */
                 "If-Match"?: components["parameters"]["IfMatch"];
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -6980,7 +7210,9 @@ export interface operations {
             query?: {
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
@@ -6988,12 +7220,16 @@ export interface operations {
                 /**
                  * @description The `ETag` of the item as the client last read it (`"v<version>"`). When the item has changed
                  *     since, the write is refused with `412` and nothing is written: read it again, merge, retry.
-                 *     Without `If-Match` (or with `*`) the write applies to whatever version is current.
+                 *     Without `If-Match` (or with `*`) the write applies to whatever version is current. Over 200
+                 *     characters → `400` (`too_long`, naming the header); any other value that names no current
+                 *     version → `412`.
                  * @example "v3"
                  */
                 "If-Match"?: components["parameters"]["IfMatch"];
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -7026,7 +7262,9 @@ export interface operations {
             query?: {
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
@@ -7034,12 +7272,16 @@ export interface operations {
                 /**
                  * @description The `ETag` of the item as the client last read it (`"v<version>"`). When the item has changed
                  *     since, the write is refused with `412` and nothing is written: read it again, merge, retry.
-                 *     Without `If-Match` (or with `*`) the write applies to whatever version is current.
+                 *     Without `If-Match` (or with `*`) the write applies to whatever version is current. Over 200
+                 *     characters → `400` (`too_long`, naming the header); any other value that names no current
+                 *     version → `412`.
                  * @example "v3"
                  */
                 "If-Match"?: components["parameters"]["IfMatch"];
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -7076,7 +7318,9 @@ export interface operations {
             query?: {
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
@@ -7084,12 +7328,16 @@ export interface operations {
                 /**
                  * @description The `ETag` of the item as the client last read it (`"v<version>"`). When the item has changed
                  *     since, the write is refused with `412` and nothing is written: read it again, merge, retry.
-                 *     Without `If-Match` (or with `*`) the write applies to whatever version is current.
+                 *     Without `If-Match` (or with `*`) the write applies to whatever version is current. Over 200
+                 *     characters → `400` (`too_long`, naming the header); any other value that names no current
+                 *     version → `412`.
                  * @example "v3"
                  */
                 "If-Match"?: components["parameters"]["IfMatch"];
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -7130,13 +7378,17 @@ export interface operations {
                 cursor?: components["parameters"]["Cursor"];
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
             header?: {
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -7236,17 +7488,18 @@ export interface operations {
                  */
                 facets?: components["parameters"]["Facets"];
                 /**
-                 * @description Sparse fieldsets: a comma-separated list of the items' top-level fields (such as
-                 *     `title,summary,region`); each item of the page then has only those fields, and `id`. Paging,
-                 *     filters and facets are unchanged. A field the items do not have → `400` (`invalid_fields`).
-                 *     At most 40 values (repeats included) → else `400` (`too_many_values`).
+                 * @description Sparse fieldsets: a comma-separated list (or the parameter repeated) of the items' top-level
+                 *     fields, such as `name,summary,operator`; each item of the page then has only those fields,
+                 *     and `id` (`ProgrammeFields`). Paging, filters and facets are unchanged. Another name → `400`
+                 *     (`invalid_fields`). At most 40 values (repeats included) → else `400`
+                 *     (`too_many_values`).
                  * @example [
-                 *       "title",
+                 *       "name",
                  *       "summary",
-                 *       "region"
+                 *       "operator"
                  *     ]
                  */
-                fields?: components["parameters"]["Fields"];
+                fields?: components["parameters"]["ProgrammeFieldsParam"];
                 /** @description Page size, 1 to 100. Outside → `400` (`invalid_limit`). */
                 limit?: components["parameters"]["Limit"];
                 /**
@@ -7257,13 +7510,17 @@ export interface operations {
                 cursor?: components["parameters"]["Cursor"];
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
             header?: {
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -7294,13 +7551,17 @@ export interface operations {
             query?: {
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
             header?: {
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -7338,13 +7599,17 @@ export interface operations {
                 currency?: components["parameters"]["DisplayCurrency"];
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
             header?: {
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -7395,7 +7660,9 @@ export interface operations {
             query?: {
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
@@ -7403,12 +7670,16 @@ export interface operations {
                 /**
                  * @description The `ETag` of the item as the client last read it (`"v<version>"`). When the item has changed
                  *     since, the write is refused with `412` and nothing is written: read it again, merge, retry.
-                 *     Without `If-Match` (or with `*`) the write applies to whatever version is current.
+                 *     Without `If-Match` (or with `*`) the write applies to whatever version is current. Over 200
+                 *     characters → `400` (`too_long`, naming the header); any other value that names no current
+                 *     version → `412`.
                  * @example "v3"
                  */
                 "If-Match"?: components["parameters"]["IfMatch"];
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -7439,7 +7710,9 @@ export interface operations {
             query?: {
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
@@ -7447,12 +7720,16 @@ export interface operations {
                 /**
                  * @description The `ETag` of the item as the client last read it (`"v<version>"`). When the item has changed
                  *     since, the write is refused with `412` and nothing is written: read it again, merge, retry.
-                 *     Without `If-Match` (or with `*`) the write applies to whatever version is current.
+                 *     Without `If-Match` (or with `*`) the write applies to whatever version is current. Over 200
+                 *     characters → `400` (`too_long`, naming the header); any other value that names no current
+                 *     version → `412`.
                  * @example "v3"
                  */
                 "If-Match"?: components["parameters"]["IfMatch"];
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -7489,7 +7766,9 @@ export interface operations {
             query?: {
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
@@ -7497,12 +7776,16 @@ export interface operations {
                 /**
                  * @description The `ETag` of the item as the client last read it (`"v<version>"`). When the item has changed
                  *     since, the write is refused with `412` and nothing is written: read it again, merge, retry.
-                 *     Without `If-Match` (or with `*`) the write applies to whatever version is current.
+                 *     Without `If-Match` (or with `*`) the write applies to whatever version is current. Over 200
+                 *     characters → `400` (`too_long`, naming the header); any other value that names no current
+                 *     version → `412`.
                  * @example "v3"
                  */
                 "If-Match"?: components["parameters"]["IfMatch"];
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -7546,7 +7829,9 @@ export interface operations {
             query?: {
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
@@ -7554,12 +7839,16 @@ export interface operations {
                 /**
                  * @description The `ETag` of the item as the client last read it (`"v<version>"`). When the item has changed
                  *     since, the write is refused with `412` and nothing is written: read it again, merge, retry.
-                 *     Without `If-Match` (or with `*`) the write applies to whatever version is current.
+                 *     Without `If-Match` (or with `*`) the write applies to whatever version is current. Over 200
+                 *     characters → `400` (`too_long`, naming the header); any other value that names no current
+                 *     version → `412`.
                  * @example "v3"
                  */
                 "If-Match"?: components["parameters"]["IfMatch"];
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -7596,7 +7885,9 @@ export interface operations {
             query?: {
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
@@ -7604,12 +7895,16 @@ export interface operations {
                 /**
                  * @description The `ETag` of the item as the client last read it (`"v<version>"`). When the item has changed
                  *     since, the write is refused with `412` and nothing is written: read it again, merge, retry.
-                 *     Without `If-Match` (or with `*`) the write applies to whatever version is current.
+                 *     Without `If-Match` (or with `*`) the write applies to whatever version is current. Over 200
+                 *     characters → `400` (`too_long`, naming the header); any other value that names no current
+                 *     version → `412`.
                  * @example "v3"
                  */
                 "If-Match"?: components["parameters"]["IfMatch"];
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -7642,7 +7937,9 @@ export interface operations {
             query?: {
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
@@ -7650,12 +7947,16 @@ export interface operations {
                 /**
                  * @description The `ETag` of the item as the client last read it (`"v<version>"`). When the item has changed
                  *     since, the write is refused with `412` and nothing is written: read it again, merge, retry.
-                 *     Without `If-Match` (or with `*`) the write applies to whatever version is current.
+                 *     Without `If-Match` (or with `*`) the write applies to whatever version is current. Over 200
+                 *     characters → `400` (`too_long`, naming the header); any other value that names no current
+                 *     version → `412`.
                  * @example "v3"
                  */
                 "If-Match"?: components["parameters"]["IfMatch"];
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -7688,7 +7989,9 @@ export interface operations {
             query?: {
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
@@ -7696,12 +7999,16 @@ export interface operations {
                 /**
                  * @description The `ETag` of the item as the client last read it (`"v<version>"`). When the item has changed
                  *     since, the write is refused with `412` and nothing is written: read it again, merge, retry.
-                 *     Without `If-Match` (or with `*`) the write applies to whatever version is current.
+                 *     Without `If-Match` (or with `*`) the write applies to whatever version is current. Over 200
+                 *     characters → `400` (`too_long`, naming the header); any other value that names no current
+                 *     version → `412`.
                  * @example "v3"
                  */
                 "If-Match"?: components["parameters"]["IfMatch"];
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -7738,7 +8045,9 @@ export interface operations {
             query?: {
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
@@ -7746,12 +8055,16 @@ export interface operations {
                 /**
                  * @description The `ETag` of the item as the client last read it (`"v<version>"`). When the item has changed
                  *     since, the write is refused with `412` and nothing is written: read it again, merge, retry.
-                 *     Without `If-Match` (or with `*`) the write applies to whatever version is current.
+                 *     Without `If-Match` (or with `*`) the write applies to whatever version is current. Over 200
+                 *     characters → `400` (`too_long`, naming the header); any other value that names no current
+                 *     version → `412`.
                  * @example "v3"
                  */
                 "If-Match"?: components["parameters"]["IfMatch"];
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -7792,13 +8105,17 @@ export interface operations {
                 cursor?: components["parameters"]["Cursor"];
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
             header?: {
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -7856,13 +8173,17 @@ export interface operations {
                 cursor?: components["parameters"]["Cursor"];
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
             header?: {
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -7910,13 +8231,17 @@ export interface operations {
             query?: {
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
             header?: {
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -7947,13 +8272,17 @@ export interface operations {
             query?: {
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
             header?: {
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -7990,13 +8319,17 @@ export interface operations {
             query?: {
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
             header?: {
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -8035,13 +8368,17 @@ export interface operations {
             query?: {
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
             header?: {
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -8074,13 +8411,17 @@ export interface operations {
             query?: {
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
             header?: {
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -8112,13 +8453,17 @@ export interface operations {
             query?: {
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
             header?: {
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -8172,13 +8517,17 @@ export interface operations {
             query?: {
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
             header?: {
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -8216,13 +8565,17 @@ export interface operations {
             query?: {
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
             header?: {
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -8281,13 +8634,17 @@ export interface operations {
             query?: {
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
             header?: {
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -8341,13 +8698,17 @@ export interface operations {
             query?: {
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
             header?: {
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -8402,13 +8763,17 @@ export interface operations {
             query?: {
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
             header?: {
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -8470,13 +8835,17 @@ export interface operations {
                 cursor?: components["parameters"]["Cursor"];
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
             header?: {
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -8527,13 +8896,17 @@ export interface operations {
                 cursor?: components["parameters"]["Cursor"];
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
             header?: {
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -8579,13 +8952,17 @@ export interface operations {
                 cursor?: components["parameters"]["Cursor"];
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
             header?: {
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -8643,13 +9020,17 @@ export interface operations {
                 cursor?: components["parameters"]["Cursor"];
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
             header?: {
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -8680,7 +9061,9 @@ export interface operations {
             query?: {
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
@@ -8689,12 +9072,15 @@ export interface operations {
                  * @description A key the client makes up (a UUID, say) so that retrying a request cannot send it twice: the
                  *     same key with the same request answers the first result again, with `Idempotent-Replayed:
                  *     true`; the same key with another request is a `422` (`/problems/idempotency-key-reused`).
-                 *     Keys belong to the user; at most 255 characters.
+                 *     Keys belong to the user; 1 to 255 printable ASCII characters (over 255 → `400` `too_long`,
+                 *     another character → `400` `invalid_encoding`).
                  * @example 6f1c9e7a-2b4d-4f0e-9a7b-3c2d1e0f9a8b
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -8731,13 +9117,17 @@ export interface operations {
             query?: {
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
             header?: {
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -8775,13 +9165,17 @@ export interface operations {
             query?: {
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
             header?: {
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -8820,13 +9214,17 @@ export interface operations {
             query?: {
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
             header?: {
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -8872,13 +9270,17 @@ export interface operations {
             query?: {
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
             header?: {
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -8931,13 +9333,17 @@ export interface operations {
             query?: {
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
             header?: {
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -8982,13 +9388,17 @@ export interface operations {
             query?: {
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
             header?: {
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -9016,13 +9426,17 @@ export interface operations {
             query?: {
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
             header?: {
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -9053,13 +9467,17 @@ export interface operations {
             query?: {
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
             header?: {
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -9084,13 +9502,17 @@ export interface operations {
             query?: {
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
             header?: {
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -9121,13 +9543,17 @@ export interface operations {
             query?: {
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
             header?: {
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -9158,13 +9584,17 @@ export interface operations {
             query?: {
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
             header?: {
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -9304,13 +9734,17 @@ export interface operations {
             query?: {
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
             header?: {
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -9341,13 +9775,17 @@ export interface operations {
             query?: {
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
             header?: {
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -9393,13 +9831,17 @@ export interface operations {
                 currency?: components["parameters"]["DisplayCurrency"];
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
             header?: {
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -9447,13 +9889,17 @@ export interface operations {
             query?: {
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
             header?: {
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -9485,13 +9931,17 @@ export interface operations {
             query?: {
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
             header?: {
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -9511,6 +9961,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["InsufficientScope"];
+            404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             431: components["responses"]["HeaderTooLarge"];
             500: components["responses"]["InternalError"];
@@ -9522,13 +9973,17 @@ export interface operations {
             query?: {
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
             header?: {
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -9559,13 +10014,17 @@ export interface operations {
             query?: {
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
             header?: {
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -9597,13 +10056,17 @@ export interface operations {
             query?: {
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
             header?: {
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -9641,13 +10104,17 @@ export interface operations {
             query?: {
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
             header?: {
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -9692,13 +10159,17 @@ export interface operations {
                 cursor?: components["parameters"]["ChangeCursor"];
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
             header?: {
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -9729,13 +10200,17 @@ export interface operations {
             query?: {
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
             header?: {
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -9773,13 +10248,17 @@ export interface operations {
             query?: {
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
             header?: {
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -9826,13 +10305,17 @@ export interface operations {
             query?: {
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
             header?: {
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -9864,13 +10347,17 @@ export interface operations {
             query?: {
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
             header?: {
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -9915,13 +10402,17 @@ export interface operations {
                 cursor?: components["parameters"]["Cursor"];
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
             header?: {
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -9952,13 +10443,17 @@ export interface operations {
             query?: {
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
             header?: {
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -10034,13 +10529,17 @@ export interface operations {
                 currency?: components["parameters"]["DisplayCurrency"];
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
             header?: {
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -10087,13 +10586,17 @@ export interface operations {
             query?: {
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
             header?: {
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -10158,13 +10661,17 @@ export interface operations {
             query?: {
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
             header?: {
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -10481,13 +10988,17 @@ export interface operations {
             query?: {
                 /**
                  * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
-                 *     introduction). Malformed → `400` (`invalid_language`); well-formed but unsupported → ignored.
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
                  */
                 lang?: components["parameters"]["Lang"];
             };
             header?: {
                 /**
-                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`.
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
                  * @example pt-PT,pt;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];

@@ -139,8 +139,10 @@ func (t *tour) signUp(ctx context.Context) error {
 }
 
 func (t *tour) fillProfile(ctx context.Context) error {
-	origin, residence, investor, form := "CV", "FR", "diaspora", "individual"
-	langs, sectors, regions := []string{"fr", "pt"}, []string{"tourism", "renewable_energy"}, []string{"sal", "sao_vicente"}
+	origin, residence := "CV", "FR"
+	investor, form := client.InvestorTypeCode("diaspora"), client.LegalFormCode("individual")
+	langs, regions := []string{"fr", "pt"}, []string{"sal", "sao_vicente"}
+	sectors := []client.SectorCode{"tourism", "renewable_energy"}
 	r, err := t.api.PutProfileWithResponse(ctx, nil, client.ProfileInput{
 		OriginCountry: &origin, ResidenceCountry: &residence, Languages: &langs, Sectors: &sectors,
 		Regions: &regions, InvestorType: &investor, LegalForm: &form,

@@ -134,7 +134,7 @@ func (c *check) checkAuth() {
 	if c.status != http.StatusUnauthorized {
 		return
 	}
-	if mode == authOptional && !credentials {
+	if mode == authOptional && !credentials && !c.tokenRequiredByQuery() {
 		c.addf("answered 401, but no Authorization header was sent and %s needs no token: only an invalid token is a 401 here", c.operation)
 	}
 	challenge := c.header.Get("WWW-Authenticate")
@@ -337,4 +337,31 @@ func (c *check) langIsPreference() bool {
 	}
 	var b bool
 	return node.Decode(&b) == nil && b
+}
+
+// tokenRequiredByQuery reports whether the request asks for something that the operation's
+// x-token-required-when lists ("status=pending": the applications waiting for verification),
+// for which an anonymous request is a 401 although the operation's token is otherwise optional.
+func (c *check) tokenRequiredByQuery() bool {
+	if c.op == nil || c.op.Extensions == nil {
+		return false
+	}
+	node, ok := c.op.Extensions.Get("x-token-required-when")
+	if !ok || node == nil {
+		return false
+	}
+	var when []string
+	if node.Decode(&when) != nil {
+		return false
+	}
+	query := c.req.URL.Query()
+	for _, w := range when {
+		name, value, _ := strings.Cut(w, "=")
+		for _, v := range query[name] {
+			if v == value {
+				return true
+			}
+		}
+	}
+	return false
 }

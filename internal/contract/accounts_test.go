@@ -419,8 +419,8 @@ func TestAccountResponsesRejected(t *testing.T) {
 		{name: "saved list in a language Content-Language misses", target: "/v1/me/saved", reqHdr: auth(), status: 200,
 			header: readHeader(), body: list(map[string]any{"saved_at": "2026-04-05T18:20:00Z", "opportunity": opportunity()}),
 			want: "Content-Language"},
-		{name: "unsave answered 404", method: http.MethodDelete, target: "/v1/me/saved/x", reqHdr: auth(), status: 404,
-			header: problemHeader(), body: problem("/problems/not-found", 404, "/v1/me/saved/x"), want: "status 404 is not documented"},
+		{name: "profile answered 404", target: "/v1/me/profile", reqHdr: auth(), status: 404,
+			header: problemHeader(), body: problem("/problems/not-found", 404, "/v1/me/profile"), want: "status 404 is not documented"},
 
 		// The catalogue with and without a token.
 		{name: "catalogue read signed in, public", target: "/v1/opportunities", reqHdr: auth(), status: 200,

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -380,6 +381,9 @@ func (c *check) checkRequest() {
 	}
 	query := c.req.URL.Query()
 	for _, p := range append(append([]*v3.Parameter{}, c.path.item.Parameters...), c.op.Parameters...) {
+		if p != nil && p.In == "query" && slices.Contains(query[p.Name], "") {
+			c.checkEmptyQueryValue(p)
+		}
 		if p == nil || p.In != "query" || len(query[p.Name]) < 2 {
 			continue
 		}
@@ -556,4 +560,34 @@ func mergeHeader(h http.Header) http.Header {
 		}
 	}
 	return out
+}
+
+// checkEmptyQueryValue checks a query parameter given with an empty value ("lang=") against its
+// schema, which the library passes over: an empty string for a string, [""] for a
+// comma-separated list, and nothing else.
+func (c *check) checkEmptyQueryValue(p *v3.Parameter) {
+	if p.Schema == nil {
+		return
+	}
+	s := p.Schema.Schema()
+	if s == nil {
+		return
+	}
+	var empty []byte
+	switch {
+	case contains(s.Type, "string"):
+		empty = []byte(`""`)
+	case contains(s.Type, "array"):
+		empty = []byte(`[""]`)
+	default:
+		c.addf("request: query parameter %q is empty, which its schema (%s) does not allow", p.Name, strings.Join(s.Type, ", "))
+		return
+	}
+	if ok, errs := c.v.schemas.ValidateSchemaBytesWithVersion(s, empty, openAPIVersion); !ok {
+		start := len(c.problems)
+		c.addLib("request "+p.Name, errs)
+		for i := start; i < len(c.problems); i++ {
+			c.problems[i] += " (the parameter is empty)"
+		}
+	}
 }

@@ -1,0 +1,68 @@
+package api
+
+import (
+	"regexp"
+	"unicode/utf8"
+
+	"github.com/gofiber/fiber/v2"
+)
+
+// Limits that openapi.yaml declares on every /v1 request, checked before any handler so that a
+// request the document refuses is refused whatever route it is for.
+const (
+	maxAcceptLanguage = 1000 // characters of Accept-Language
+	maxIfMatch        = 200  // characters of If-Match
+)
+
+// refreshTokenShape is the shape of a refresh token (base64url, as newRefreshToken makes them;
+// openapi.yaml's RefreshInput pattern): another is refused with a 400 on refresh and logout alike.
+var refreshTokenShape = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
+
+// declaredLimits refuses, with a 400 problem naming each header or parameter:
+//   - a query parameter given with an empty value (`lang=`, `country=`): every parameter's schema
+//     asks for at least one character, except the search text `q`, where an empty search is
+//     no search;
+//   - an Accept-Language over 1,000 characters and an If-Match over 200.
+//
+// A malformed Accept-Language of allowed length is still ignored (browsers and proxies send odd
+// ones); a malformed If-Match matches no version (412).
+func (s *server) declaredLimits(c *fiber.Ctx) error {
+	path := c.Path()
+	if len(path) < 4 || path[:4] != "/v1/" {
+		return c.Next()
+	}
+	var v invalid
+	var emptyQuery []string
+	c.Context().QueryArgs().VisitAll(func(key, value []byte) {
+		name := string(key)
+		if len(value) == 0 && name != "q" && !containsString(emptyQuery, name) {
+			emptyQuery = append(emptyQuery, name)
+		}
+	})
+	for _, name := range emptyQuery {
+		code := "empty_value"
+		if name == "lang" {
+			code = "invalid_language"
+		}
+		v.add(name, "query", code, nil)
+	}
+	if n := utf8.RuneCountInString(c.Get(fiber.HeaderAcceptLanguage)); n > maxAcceptLanguage {
+		v.add(fiber.HeaderAcceptLanguage, "header", "too_long", map[string]any{"Max": maxAcceptLanguage})
+	}
+	if n := utf8.RuneCountInString(c.Get(fiber.HeaderIfMatch)); n > maxIfMatch {
+		v.add(fiber.HeaderIfMatch, "header", "too_long", map[string]any{"Max": maxIfMatch})
+	}
+	if err := v.err("invalid-parameters"); err != nil {
+		return err
+	}
+	return c.Next()
+}
+
+func containsString(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
