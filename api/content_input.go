@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"net/url"
 	"reflect"
 	"regexp"
 	"slices"
@@ -130,11 +129,7 @@ const (
 var (
 	datePattern = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
 	// webURL: an absolute http(s) address, written in lower case as the database checks it.
-	webURL = func(s string) bool {
-		u, err := url.Parse(s)
-		return err == nil && (strings.HasPrefix(s, "http://") || strings.HasPrefix(s, "https://")) && u.Host != "" &&
-			len(s) <= 2000 && !strings.ContainsAny(s, " \t\r\n\x00")
-	}
+	webURL = domain.IsWebURL
 )
 
 // contentChecker turns a content body into a repository write, collecting field errors.

@@ -125,11 +125,14 @@ func deniedProblem(d domain.Decision, resource string) *apiError {
 // writeError maps what a write can fail with to its problem; other errors pass through.
 func writeError(err error, resource string) error {
 	var denied domain.Denied
+	var named domain.NotFound
 	switch {
 	case err == nil:
 		return nil
 	case errors.As(err, &denied):
 		return deniedProblem(denied.Decision, resource)
+	case errors.As(err, &named):
+		return notFound(named.Resource)
 	case errors.Is(err, repository.ErrNotFound):
 		return notFound(resource)
 	case errors.Is(err, repository.ErrPreconditionFailed):

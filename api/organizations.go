@@ -42,12 +42,6 @@ type memberJSON struct {
 	AddedAt time.Time `json:"added_at"`
 }
 
-// Organization types an applicant may choose; international organizations (no country) are
-// set up by operators.
-var applicantOrgTypes = domain.CodeSet{Name: domain.OrgTypes.Name, Codes: domain.OrgTypes.Codes[:len(domain.OrgTypes.Codes)-1]}
-
-const maxOrgName = 300
-
 // createOrganization: POST /v1/organizations. The applicant becomes its first owner; it is
 // unverified, so it can draft but not publish, until an administrator verifies it.
 func (s *server) createOrganization(c *fiber.Ctx) error {
@@ -65,41 +59,10 @@ func (s *server) createOrganization(c *fiber.Ctx) error {
 	if err := decodeBody(c, &in, "acronym", "website"); err != nil {
 		return err
 	}
-	ctx := c.UserContext()
-	k := &contentChecker{s: s, ctx: ctx}
-	out := repository.OrgInput{Type: in.Type}
-	if name, ok := k.text("name", opt[string]{Set: true, Value: in.Name}, 1, maxOrgName); ok {
-		out.Name = name
-	}
-	if in.Acronym != nil {
-		if a, ok := k.text("acronym", opt[string]{Set: true, Value: *in.Acronym}, 1, 30); ok {
-			out.Acronym = &a
-		}
-	}
-	code, err := s.knownCountry(ctx, in.Country)
+	id, err := s.agencies.Apply(c.UserContext(), user, domain.OrgApplication{Name: in.Name, Acronym: in.Acronym,
+		Country: in.Country, Type: in.Type, Website: in.Website})
 	if err != nil {
-		return err
-	}
-	if code == "" {
-		k.v.add("country", "body", "unknown_country", map[string]any{"Value": truncate(in.Country)})
-	}
-	out.Country = code
-	if !applicantOrgTypes.Has(in.Type) {
-		k.v.add("type", "body", "unknown_code", map[string]any{"Value": truncate(in.Type), "Allowed": strings.Join(applicantOrgTypes.Codes, ", ")})
-	}
-	if in.Website != nil {
-		if webURL(*in.Website) {
-			out.Website = in.Website
-		} else {
-			k.v.add("website", "body", "invalid_url", nil)
-		}
-	}
-	if err := k.v.err("invalid-body"); err != nil {
-		return err
-	}
-	id, err := s.store.CreateOrganization(ctx, user.ID, out)
-	if err != nil {
-		return err
+		return writeError(err, "organization")
 	}
 	c.Location(s.link("/v1/organizations/" + id))
 	return s.sendOrganization(c, id, fiber.StatusCreated)
@@ -255,14 +218,15 @@ func sendPrivateList[T any](s *server, c *fiber.Ctx, v *view, items []T, next *d
 // verifyOrganization: POST /v1/organizations/{id}/verify or …/unverify (administrators).
 func (s *server) verifyOrganization(verified bool) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		org, actor, err := s.orgFor(c, domain.OrgVerify, true)
+		actor, err := s.writeActor(c)
 		if err != nil {
 			return err
 		}
-		if err := s.store.SetVerified(c.UserContext(), actor.UserID, org.ID, verified); err != nil {
+		id, err := s.agencies.Verify(c.UserContext(), actor, c.Params("id"), verified)
+		if err != nil {
 			return writeError(err, "organization")
 		}
-		return s.sendOrganization(c, org.ID, fiber.StatusOK)
+		return s.sendOrganization(c, id, fiber.StatusOK)
 	}
 }
 
@@ -270,7 +234,7 @@ func (s *server) verifyOrganization(verified bool) fiber.Handler {
 // and administrators; once the organization is verified, by administrators only (its
 // identity is what verification vouches for). Country and type are fixed.
 func (s *server) patchOrganization(c *fiber.Ctx) error {
-	org, actor, err := s.orgFor(c, domain.OrgEdit, true)
+	actor, err := s.writeActor(c)
 	if err != nil {
 		return err
 	}
@@ -282,16 +246,22 @@ func (s *server) patchOrganization(c *fiber.Ctx) error {
 	if err := decodeBody(c, &in, "acronym", "website"); err != nil {
 		return err
 	}
-	k := &contentChecker{s: s, ctx: c.UserContext()}
-	if name, ok := k.text("name", in.Name, 1, maxOrgName); ok {
-		k.set("name", name)
+	change := domain.OrgIdentity{ClearAcronym: in.Acronym.Null, ClearWebsite: in.Website.Null}
+	if in.Name.has() {
+		change.Name = &in.Name.Value
 	}
-	k.optionalText("acronym", "acronym", in.Acronym, 30)
-	k.link("website", "website", in.Website)
-	if err := k.v.err("invalid-body"); err != nil {
-		return err
+	if in.Acronym.has() {
+		change.Acronym = &in.Acronym.Value
 	}
-	if err := s.store.UpdateOrganization(c.UserContext(), actor.UserID, org.ID, k.w.Columns, actor.Admin); err != nil {
+	if in.Website.has() {
+		change.Website = &in.Website.Value
+	}
+	orgID := c.Params("id")
+	if err := s.agencies.Edit(c.UserContext(), actor, orgID, change); err != nil {
+		return writeError(err, "organization")
+	}
+	org, err := s.store.Organization(c.UserContext(), orgID)
+	if err != nil {
 		return writeError(err, "organization")
 	}
 	return s.sendOrganization(c, org.ID, fiber.StatusOK)
@@ -318,27 +288,12 @@ func (s *server) listMembers(c *fiber.Ctx) error {
 // removeMember: DELETE /v1/organizations/{id}/members/{user_id}, by owners and
 // administrators, or by the member leaving.
 func (s *server) removeMember(c *fiber.Ctx) error {
-	userID := strings.ToLower(c.Params("user_id"))
 	actor, err := s.writeActor(c)
 	if err != nil {
 		return err
 	}
-	org, err := s.store.Organization(c.UserContext(), c.Params("id"))
-	if err != nil {
+	if err := s.agencies.RemoveMember(c.UserContext(), actor, c.Params("id"), c.Params("user_id")); err != nil {
 		return writeError(err, "organization")
-	}
-	if userID != actor.UserID {
-		if d := domain.DecideOrg(actor, domain.OrgManageMembers, org.ID, org.Verified); d != domain.Allowed {
-			return deniedProblem(d, "organization")
-		}
-	} else if _, member := actor.Orgs[org.ID]; !member {
-		return notFound("member")
-	}
-	if !domain.IsID(userID) {
-		return notFound("member")
-	}
-	if err := s.store.RemoveMember(c.UserContext(), actor.UserID, org.ID, userID); err != nil {
-		return writeError(err, "member")
 	}
 	return sendNoContent(c)
 }

@@ -139,3 +139,22 @@ func (i Invitation) InvitationStatus(now time.Time) string {
 	}
 	return i.Status
 }
+
+// OrgApplication is an application for a new organization; the applicant becomes its owner.
+type OrgApplication struct {
+	Name    string
+	Acronym *string
+	Country string
+	Type    string
+	Website *string
+}
+
+// OrgIdentity is a change to an organization's name, acronym or website: a field whose
+// pointer is nil is left as it is; Clear* clears the nullable ones.
+type OrgIdentity struct {
+	Name         *string
+	Acronym      *string
+	ClearAcronym bool
+	Website      *string
+	ClearWebsite bool
+}

@@ -60,3 +60,12 @@ func Truncate(s string) string {
 	}
 	return s
 }
+
+// NotFound is ErrNotFound naming what was not found, where a use case knows better than its
+// caller (an organization exists, but not the membership asked about).
+type NotFound struct{ Resource string }
+
+func (e NotFound) Error() string { return e.Resource + " not found" }
+
+// Is makes errors.Is(err, ErrNotFound) hold.
+func (e NotFound) Is(target error) bool { return target == ErrNotFound }

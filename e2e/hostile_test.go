@@ -402,7 +402,10 @@ func TestHostileInputs(t *testing.T) {
 	if fiveXX > 0 {
 		t.Errorf("%d answers were 5xx", fiveXX)
 	}
-	if n := dials.Load(); n > 20 {
+	// Answers that end a connection (a body over the limit, a broken request line) make the
+	// client dial again, so the count varies a little from run to run: keep-alive is shown by
+	// many requests per connection, not by an exact number.
+	if n := dials.Load(); n > int64(len(cases)/25) {
 		t.Errorf("%d connections opened for %d requests: not kept alive", n, len(cases))
 	}
 	t.Logf("hostile: %d requests (%d raw) in %v over %d connections, %d x 5xx, %d ERROR lines, %d refused, %d accepted, %d defects",

@@ -35,13 +35,7 @@ func (s *Store) Actor(ctx context.Context, user *domain.User) (domain.Actor, err
 }
 
 // OrgInput is an application for a new organization.
-type OrgInput struct {
-	Name    string
-	Acronym *string
-	Country string
-	Type    string
-	Website *string
-}
+type OrgInput = domain.OrgApplication
 
 // CreateOrganization records an unverified organization with its applicant as first owner.
 func (s *Store) CreateOrganization(ctx context.Context, actorID string, in OrgInput) (string, error) {
@@ -348,7 +342,22 @@ func identityFree(ctx context.Context, tx *sqlx.Tx, orgID string) error {
 // identity that verification vouches for: once verified, only an administrator (byAdmin)
 // changes them, and never into another verified organization's name or acronym. Before, the
 // owner of a verified agency could rename it into a regulator and publish at once "as" it.
-func (s *Store) UpdateOrganization(ctx context.Context, actorID, orgID string, cols map[string]any, byAdmin bool) error {
+func (s *Store) UpdateOrganization(ctx context.Context, actorID, orgID string, change domain.OrgIdentity, byAdmin bool) error {
+	cols := map[string]any{}
+	if change.Name != nil {
+		cols["name"] = *change.Name
+	}
+	for col, v := range map[string]struct {
+		value *string
+		clear bool
+	}{"acronym": {change.Acronym, change.ClearAcronym}, "website": {change.Website, change.ClearWebsite}} {
+		switch {
+		case v.clear:
+			cols[col] = nil
+		case v.value != nil:
+			cols[col] = *v.value
+		}
+	}
 	return s.inTx(ctx, func(tx *sqlx.Tx) error {
 		if err := lockOrg(ctx, tx, orgID); err != nil {
 			return err

@@ -1,5 +1,5 @@
-// Package agencies holds the use cases of organizations: membership by invitation, roles and
-// the identity that verification vouches for. Each use case checks its input, decides who may
+// Package agencies holds the use cases of organizations: applying, the identity that
+// verification vouches for, verification, and membership by invitation and roles. Each use case checks its input, decides who may
 // act with domain's rules, and has the store write in one transaction. It knows nothing of
 // HTTP or SQL, so that the JSON API, the web console and the command line call the same rules.
 package agencies
@@ -24,6 +24,11 @@ type Store interface {
 	InvitationsFor(ctx context.Context, email string) ([]domain.Invitation, error)
 	AnswerInvitation(ctx context.Context, user *domain.User, invitationID string, accept bool) (string, error)
 	ChangeRole(ctx context.Context, actorID, orgID, userID, role string) error
+	CountryExists(ctx context.Context, code string) (bool, error)
+	CreateOrganization(ctx context.Context, actorID string, in domain.OrgApplication) (string, error)
+	UpdateOrganization(ctx context.Context, actorID, orgID string, change domain.OrgIdentity, byAdmin bool) error
+	SetVerified(ctx context.Context, actorID, orgID string, verified bool) error
+	RemoveMember(ctx context.Context, actorID, orgID, userID string) error
 }
 
 // Service runs the use cases over a store.
