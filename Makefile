@@ -54,14 +54,15 @@ bench-go: build
 	bin/pgrun -dir .data/pg-test -- $(GO) test -run '^$$' -bench . -benchmem ./...
 
 ## fuzz: every fuzz target for FUZZTIME each (default 30s), then the generated traffic from openapi.yaml
-## with GENERATED_CASES per operation (default 60; GENERATED_SEED replays a run); `make test` runs
-## only the fuzz targets' seed corpus and 10 generated cases per operation
+## with GENERATED_CASES per operation (default 60) from a new random seed (GENERATED_SEED=n replays a
+## run); `make test` runs only the fuzz targets' seed corpus and 10 generated cases per operation
+## from one fixed seed, the same run every time
 FUZZTIME ?= 30s
 fuzz: build
 	bin/pgrun -dir .data/pg-test -- sh -c 'set -e; \
 		for t in FuzzDecodeCursor FuzzParseAmount FuzzParseCurrency FuzzCursorRoundTrip; do $(GO) test ./domain -run "^$$" -fuzz "^$$t$$" -fuzztime $(FUZZTIME); done; \
 		for t in FuzzCatalogueQuery FuzzLanguageNegotiation FuzzWriteBodies; do $(GO) test ./api -run "^$$" -fuzz "^$$t$$" -fuzztime $(FUZZTIME); done; \
-		GENERATED_CASES=$${GENERATED_CASES:-60} $(GO) test -count=1 ./api -run "^TestGeneratedTraffic$$" -v'
+		GENERATED_CASES=$${GENERATED_CASES:-60} GENERATED_SEED=$${GENERATED_SEED:-random} $(GO) test -count=1 ./api -run "^TestGeneratedTraffic$$" -v'
 
 ## clean: remove binaries and the private clusters (their data too)
 clean:

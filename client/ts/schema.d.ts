@@ -4980,9 +4980,9 @@ export interface components {
          * @description `true` keeps opportunities whose deadline has passed (each shows `closed: true`); by default
          *     lists leave them out, since a passed deadline closes an opportunity by itself (the day after
          *     the deadline, UTC). Details always show an opportunity, closed or not. Anything but `true` or
-         *     `false` → `400` (`invalid_boolean`).
+         *     `false` → `400` (`invalid_boolean`), `1` and `0` included: the two words only.
          */
-        IncludeClosed: boolean;
+        IncludeClosed: "true" | "false";
         /**
          * @description Comma-separated facets (or the parameter repeated) to count for the current filter (over all
          *     pages, not only this one):
@@ -5571,7 +5571,7 @@ export interface operations {
                  * @description `true` keeps opportunities whose deadline has passed (each shows `closed: true`); by default
                  *     lists leave them out, since a passed deadline closes an opportunity by itself (the day after
                  *     the deadline, UTC). Details always show an opportunity, closed or not. Anything but `true` or
-                 *     `false` → `400` (`invalid_boolean`).
+                 *     `false` → `400` (`invalid_boolean`), `1` and `0` included: the two words only.
                  */
                 include_closed?: components["parameters"]["IncludeClosed"];
                 /**
@@ -6030,7 +6030,7 @@ export interface operations {
                  * @description `true` keeps opportunities whose deadline has passed (each shows `closed: true`); by default
                  *     lists leave them out, since a passed deadline closes an opportunity by itself (the day after
                  *     the deadline, UTC). Details always show an opportunity, closed or not. Anything but `true` or
-                 *     `false` → `400` (`invalid_boolean`).
+                 *     `false` → `400` (`invalid_boolean`), `1` and `0` included: the two words only.
                  */
                 include_closed?: components["parameters"]["IncludeClosed"];
                 /**
