@@ -256,15 +256,11 @@ func (s *server) patchOrganization(c *fiber.Ctx) error {
 	if in.Website.has() {
 		change.Website = &in.Website.Value
 	}
-	orgID := c.Params("id")
-	if err := s.agencies.Edit(c.UserContext(), actor, orgID, change); err != nil {
-		return writeError(err, "organization")
-	}
-	org, err := s.store.Organization(c.UserContext(), orgID)
+	id, err := s.agencies.Edit(c.UserContext(), actor, c.Params("id"), change)
 	if err != nil {
 		return writeError(err, "organization")
 	}
-	return s.sendOrganization(c, org.ID, fiber.StatusOK)
+	return s.sendOrganization(c, id, fiber.StatusOK)
 }
 
 // listMembers: GET /v1/organizations/{id}/members, for its members and administrators.

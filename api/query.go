@@ -156,7 +156,12 @@ func (s *server) checkQuery(routes []documentedRoute) fiber.Handler {
 				kind = domain.TitleText // search text: letters of any script, one line; empty: no search
 			case len(value) == 0:
 				// `?sector=` is not "every sector": a client that meant a value learns it sent none.
-				v.add(name, "query", "empty_value", nil)
+				// An empty lang is a malformed language, as openapi.yaml's pattern says.
+				code := "empty_value"
+				if name == "lang" {
+					code = "invalid_language"
+				}
+				v.add(name, "query", code, nil)
 				return
 			}
 			if p := domain.CheckText(string(value), kind); p != nil {

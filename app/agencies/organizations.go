@@ -66,13 +66,14 @@ func (s *Service) knownCountry(ctx context.Context, code string) (string, error)
 // Edit changes an organization's name, acronym or website, for its owners and administrators.
 // Once it is verified, only an administrator changes them (the store decides on the locked row),
 // and never into another verified organization's name or acronym.
-func (s *Service) Edit(ctx context.Context, actor domain.Actor, orgID string, change domain.OrgIdentity) error {
+// It returns the organization's id.
+func (s *Service) Edit(ctx context.Context, actor domain.Actor, orgID string, change domain.OrgIdentity) (string, error) {
 	org, err := s.store.Organization(ctx, orgID)
 	if err != nil {
-		return err
+		return "", err
 	}
 	if d := domain.DecideOrg(actor, domain.OrgEdit, org.ID, org.Verified); d != domain.Allowed {
-		return domain.Denied{Decision: d}
+		return "", domain.Denied{Decision: d}
 	}
 	var v domain.Invalid
 	if change.Name != nil {
@@ -89,9 +90,9 @@ func (s *Service) Edit(ctx context.Context, actor domain.Actor, orgID string, ch
 		v.WebURL("website", *change.Website)
 	}
 	if err := v.Err(); err != nil {
-		return err
+		return "", err
 	}
-	return s.store.UpdateOrganization(ctx, actor.UserID, org.ID, change, actor.Admin)
+	return org.ID, s.store.UpdateOrganization(ctx, actor.UserID, org.ID, change, actor.Admin)
 }
 
 // Verify verifies or unverifies an organization (administrators).

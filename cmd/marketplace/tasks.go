@@ -17,6 +17,8 @@ import (
 
 	"golang.org/x/term"
 
+	"github.com/jmoiron/sqlx"
+
 	"github.com/diaspora-investor/marketplace/api"
 	"github.com/diaspora-investor/marketplace/repository"
 	"github.com/diaspora-investor/marketplace/seed"
@@ -25,6 +27,23 @@ import (
 // withStore opens the database of the environment, checks that its schema is the binary's,
 // and runs fn with a store over it.
 func withStore(ctx context.Context, fn func(*repository.Store) error) error {
+	return withDB(ctx, func(db *sqlx.DB) error {
+		ok, err := repository.MigrationsApplied(ctx, db.DB)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return errors.New("the database's schema is not the binary's: run `marketplace migrate up` first")
+		}
+		store := repository.New(db)
+		defer store.Close()
+		return fn(store)
+	})
+}
+
+// withDB opens the database of the environment (DATABASE_URL and the pool settings) and runs fn
+// over it.
+func withDB(ctx context.Context, fn func(*sqlx.DB) error) error {
 	cfg, err := loadDBConfig()
 	if err != nil {
 		return err
@@ -34,16 +53,7 @@ func withStore(ctx context.Context, fn func(*repository.Store) error) error {
 		return err
 	}
 	defer db.Close()
-	ok, err := repository.MigrationsApplied(ctx, db.DB)
-	if err != nil {
-		return err
-	}
-	if !ok {
-		return errors.New("the database's schema is not the binary's: run `marketplace migrate up` first")
-	}
-	store := repository.New(db)
-	defer store.Close()
-	return fn(store)
+	return fn(db)
 }
 
 func migrateCommand() command {
@@ -65,43 +75,36 @@ Instances starting together wait for one another (a PostgreSQL session lock). Ne
 			default:
 				return usagef("no migrate %q (want up, down or status)", args[0])
 			}
-			cfg, err := loadDBConfig()
-			if err != nil {
-				return err
-			}
-			db, err := openDB(ctx, cfg)
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			switch args[0] {
-			case "up":
-				if err := repository.Migrate(ctx, db.DB); err != nil {
+			return withDB(ctx, func(db *sqlx.DB) error {
+				switch args[0] {
+				case "up":
+					if err := repository.Migrate(ctx, db.DB); err != nil {
+						return err
+					}
+					fmt.Fprintln(a.stdout, "migrations: up to date")
+					return nil
+				case "down":
+					if err := repository.MigrateDown(ctx, db.DB); err != nil {
+						return err
+					}
+					fmt.Fprintln(a.stdout, "migrations: rolled back the last one")
+					return nil
+				}
+				list, err := repository.MigrationStatus(ctx, db.DB)
+				if err != nil {
 					return err
 				}
-				fmt.Fprintln(a.stdout, "migrations: up to date")
-				return nil
-			case "down":
-				if err := repository.MigrateDown(ctx, db.DB); err != nil {
-					return err
+				w := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', 0)
+				fmt.Fprintln(w, "VERSION\tMIGRATION\tAPPLIED")
+				for _, m := range list {
+					applied := "pending"
+					if !m.AppliedAt.IsZero() {
+						applied = m.AppliedAt.UTC().Format(time.RFC3339)
+					}
+					fmt.Fprintf(w, "%d\t%s\t%s\n", m.Version, m.Name, applied)
 				}
-				fmt.Fprintln(a.stdout, "migrations: rolled back the last one")
-				return nil
-			}
-			list, err := repository.MigrationStatus(ctx, db.DB)
-			if err != nil {
-				return err
-			}
-			w := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', 0)
-			fmt.Fprintln(w, "VERSION\tMIGRATION\tAPPLIED")
-			for _, m := range list {
-				applied := "pending"
-				if !m.AppliedAt.IsZero() {
-					applied = m.AppliedAt.UTC().Format(time.RFC3339)
-				}
-				fmt.Fprintf(w, "%d\t%s\t%s\n", m.Version, m.Name, applied)
-			}
-			return w.Flush()
+				return w.Flush()
+			})
 		},
 	}
 }
@@ -117,24 +120,17 @@ by code or slug and updated in place. Needs DATABASE_URL.`,
 			if len(args) > 0 {
 				return usagef("seed takes no arguments (got %q); to load a file of your own, use import", args[0])
 			}
-			cfg, err := loadDBConfig()
-			if err != nil {
-				return err
-			}
-			db, err := openDB(ctx, cfg)
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			if err := repository.Migrate(ctx, db.DB); err != nil {
-				return err
-			}
-			log := slog.New(slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-			if err := loadSeed(ctx, log, db); err != nil {
-				return err
-			}
-			fmt.Fprintln(a.stdout, "seed content loaded")
-			return nil
+			return withDB(ctx, func(db *sqlx.DB) error {
+				if err := repository.Migrate(ctx, db.DB); err != nil {
+					return err
+				}
+				log := slog.New(slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+				if err := loadSeed(ctx, log, db); err != nil {
+					return err
+				}
+				fmt.Fprintln(a.stdout, "seed content loaded")
+				return nil
+			})
 		},
 	}
 }
