@@ -122,42 +122,6 @@ func deniedProblem(d domain.Decision, resource string) *apiError {
 	return forbidden("not_yours")
 }
 
-// writeError maps what a write can fail with to its problem; other errors pass through.
-func writeError(err error, resource string) error {
-	var denied domain.Denied
-	var named domain.NotFound
-	switch {
-	case err == nil:
-		return nil
-	case errors.As(err, &denied):
-		return deniedProblem(denied.Decision, resource)
-	case errors.As(err, &named):
-		return notFound(named.Resource)
-	case errors.Is(err, repository.ErrNotFound):
-		return notFound(resource)
-	case errors.Is(err, repository.ErrPreconditionFailed):
-		return problem(fiber.StatusPreconditionFailed, "precondition-failed", nil)
-	case errors.Is(err, repository.ErrSourceLanguage):
-		return &apiError{status: fiber.StatusConflict, slug: "conflict", detailKey: "source_language"}
-	case errors.Is(err, repository.ErrTranslationNotFound):
-		return notFound("translation")
-	case errors.Is(err, domain.ErrIdentityTaken):
-		return &apiError{status: fiber.StatusConflict, slug: "conflict", detailKey: "identity_taken"}
-	case errors.Is(err, domain.ErrAlreadyMember):
-		return &apiError{status: fiber.StatusConflict, slug: "conflict", detailKey: "already_member"}
-	}
-	var invalid *domain.Invalid
-	if errors.As(err, &invalid) {
-		// A use case checks bodies: its fields are the body's.
-		e := &apiError{status: fiber.StatusBadRequest, slug: "invalid-body"}
-		for _, f := range invalid.Fields {
-			e.fields = append(e.fields, fieldError{name: f.Name, in: "body", code: f.Code, data: f.Data})
-		}
-		return e
-	}
-	return err
-}
-
 // readContent reads and checks the body of a create (country == "") or of a PATCH of an item
 // of country, for one kind.
 func (s *server) readContent(c *fiber.Ctx, kind domain.Kind, types domain.CodeSet, creating bool, country string) (*contentInput, repository.ContentWrite, error) {

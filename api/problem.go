@@ -10,7 +10,8 @@ import (
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/lib/pq"
+
+	"github.com/diaspora-investor/marketplace/repository"
 )
 
 // Problem is an RFC 9457 problem details body.
@@ -232,8 +233,7 @@ func (s *server) writeProblem(c *fiber.Ctx, e *apiError) error {
 // isTimeout reports a request that ran out of time: its deadline passed, or PostgreSQL
 // cancelled a statement that ran longer than statement_timeout.
 func isTimeout(err error) bool {
-	var pqErr *pq.Error
-	return errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &pqErr) && pqErr.Code == "57014")
+	return errors.Is(err, context.DeadlineExceeded) || repository.IsStatementTimeout(err)
 }
 
 // isUnavailable reports errors that mean "the database cannot answer now": the client may
@@ -242,12 +242,8 @@ func isUnavailable(err error) bool {
 	if errors.Is(err, context.DeadlineExceeded) {
 		return true
 	}
-	var pqErr *pq.Error
-	if errors.As(err, &pqErr) {
-		code := string(pqErr.Code)
-		// 08: connection exception; 57P01-57P03: shutting down, cannot connect now;
-		// 57014: statement timeout or cancel; 53: insufficient resources.
-		return strings.HasPrefix(code, "08") || strings.HasPrefix(code, "57P") || code == "57014" || strings.HasPrefix(code, "53")
+	if repository.IsUnavailable(err) {
+		return true
 	}
 	var netErr net.Error
 	if errors.As(err, &netErr) {

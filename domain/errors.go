@@ -20,6 +20,18 @@ var (
 	// ErrIdentityTaken: another verified organization of the same country has this name or
 	// acronym.
 	ErrIdentityTaken = errors.New("a verified organization of this country already has this name or acronym")
+	// ErrTokenInvalid: a refresh token that is unknown, expired or revoked.
+	ErrTokenInvalid = errors.New("refresh token unknown, expired or revoked")
+	// ErrTokenReused: a refresh token presented again after its rotation (its family is revoked).
+	ErrTokenReused = errors.New("refresh token reused")
+	// ErrTooMany: a per-owner limit is reached (API keys per account…).
+	ErrTooMany = errors.New("too many")
+	// ErrSourceLanguage: the source language of an item cannot be deleted.
+	ErrSourceLanguage = errors.New("the source language cannot be deleted")
+	// ErrTranslationNotFound: the item has no text in that language.
+	ErrTranslationNotFound = errors.New("translation not found")
+	// ErrIdempotencyMismatch: an Idempotency-Key reused with another request.
+	ErrIdempotencyMismatch = errors.New("idempotency key reused with another request")
 )
 
 // FieldError is one rule that one field of an input breaks. Code names the rule (a message id

@@ -16,8 +16,8 @@ import (
 // Errors of the account store.
 var (
 	ErrConflict     = domain.ErrConflict
-	ErrTokenInvalid = errors.New("refresh token unknown, expired or revoked")
-	ErrTokenReused  = errors.New("refresh token reused")
+	ErrTokenInvalid = domain.ErrTokenInvalid
+	ErrTokenReused  = domain.ErrTokenReused
 )
 
 // isUniqueViolation reports a unique violation, of one of the named constraints when any are

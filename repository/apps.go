@@ -39,7 +39,7 @@ type APIKeyInput struct {
 const MaxAPIKeys = 20
 
 // ErrTooMany is returned when a user already holds as many keys as allowed.
-var ErrTooMany = errors.New("too many")
+var ErrTooMany = domain.ErrTooMany
 
 // CreateAPIKey stores a new key of userID. The count of live keys is checked under a lock on
 // the user, so concurrent creations cannot pass the limit together. The lock is taken by a

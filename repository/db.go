@@ -3,20 +3,20 @@
 package repository
 
 import (
-	"github.com/diaspora-investor/marketplace/domain"
-
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
-	_ "github.com/lib/pq" // PostgreSQL driver
+	"github.com/lib/pq" // the PostgreSQL driver; its errors are read only in this package
 	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/lock"
 
+	"github.com/diaspora-investor/marketplace/domain"
 	"github.com/diaspora-investor/marketplace/migrations"
 )
 
@@ -174,4 +174,23 @@ func (s *Store) inTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
 		return err
 	}
 	return tx.Commit()
+}
+
+// IsStatementTimeout reports PostgreSQL cancelling a statement that ran past statement_timeout
+// (SQLSTATE 57014). The driver's error types stay in this package.
+func IsStatementTimeout(err error) bool {
+	var pqErr *pq.Error
+	return errors.As(err, &pqErr) && pqErr.Code == "57014"
+}
+
+// IsUnavailable reports a database error that means "cannot answer now, retry later": a
+// connection exception (08), shutting down or cannot connect now (57P01-57P03), a statement
+// timeout or cancel (57014), insufficient resources (53).
+func IsUnavailable(err error) bool {
+	var pqErr *pq.Error
+	if !errors.As(err, &pqErr) {
+		return false
+	}
+	code := string(pqErr.Code)
+	return strings.HasPrefix(code, "08") || strings.HasPrefix(code, "57P") || code == "57014" || strings.HasPrefix(code, "53")
 }

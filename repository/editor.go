@@ -443,7 +443,7 @@ func (s *Store) PutTranslation(ctx context.Context, kind domain.Kind, idOrSlug s
 }
 
 // ErrSourceLanguage: the source language's text cannot be deleted.
-var ErrSourceLanguage = errors.New("the source language cannot be deleted")
+var ErrSourceLanguage = domain.ErrSourceLanguage
 
 // DeleteTranslation removes one language other than the source; ErrNotFound when the item has
 // no text in it.
@@ -465,7 +465,7 @@ func (s *Store) DeleteTranslation(ctx context.Context, kind domain.Kind, idOrSlu
 }
 
 // ErrTranslationNotFound: the item exists but has no text in that language.
-var ErrTranslationNotFound = errors.New("translation not found")
+var ErrTranslationNotFound = domain.ErrTranslationNotFound
 
 // Transition moves an item along the workflow (submit, publish, reject with a reason, archive).
 func (s *Store) Transition(ctx context.Context, kind domain.Kind, idOrSlug string, actor domain.Actor, ifVersion int, action domain.Action, reason *string) (int, error) {

@@ -17,7 +17,7 @@ import (
 // Errors of expressions of interest.
 var (
 	// ErrIdempotencyMismatch: an Idempotency-Key used before for a different request.
-	ErrIdempotencyMismatch = errors.New("idempotency key reused with another request")
+	ErrIdempotencyMismatch = domain.ErrIdempotencyMismatch
 )
 
 // InterestInput is an investor's expression of interest.

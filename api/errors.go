@@ -1,0 +1,50 @@
+package api
+
+import (
+	"errors"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/diaspora-investor/marketplace/domain"
+)
+
+// This file is the one table from the errors of use cases (package domain) to problems. A
+// handler that gets an error from a use case returns writeError(err, resource); errors that it
+// does not know (a database that went away…) pass through to the problem middleware, which
+// answers 503 or 500.
+
+// writeError maps what a write can fail with to its problem; other errors pass through.
+func writeError(err error, resource string) error {
+	var denied domain.Denied
+	var named domain.NotFound
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &denied):
+		return deniedProblem(denied.Decision, resource)
+	case errors.As(err, &named):
+		return notFound(named.Resource)
+	case errors.Is(err, domain.ErrNotFound):
+		return notFound(resource)
+	case errors.Is(err, domain.ErrPreconditionFailed):
+		return problem(fiber.StatusPreconditionFailed, "precondition-failed", nil)
+	case errors.Is(err, domain.ErrSourceLanguage):
+		return &apiError{status: fiber.StatusConflict, slug: "conflict", detailKey: "source_language"}
+	case errors.Is(err, domain.ErrTranslationNotFound):
+		return notFound("translation")
+	case errors.Is(err, domain.ErrIdentityTaken):
+		return &apiError{status: fiber.StatusConflict, slug: "conflict", detailKey: "identity_taken"}
+	case errors.Is(err, domain.ErrAlreadyMember):
+		return &apiError{status: fiber.StatusConflict, slug: "conflict", detailKey: "already_member"}
+	}
+	var invalid *domain.Invalid
+	if errors.As(err, &invalid) {
+		// A use case checks bodies: its fields are the body's.
+		e := &apiError{status: fiber.StatusBadRequest, slug: "invalid-body"}
+		for _, f := range invalid.Fields {
+			e.fields = append(e.fields, fieldError{name: f.Name, in: "body", code: f.Code, data: f.Data})
+		}
+		return e
+	}
+	return err
+}
