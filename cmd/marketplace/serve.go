@@ -10,6 +10,7 @@ import (
 	"net/http/pprof"
 	"os"
 	"runtime/debug"
+	"slices"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -17,6 +18,7 @@ import (
 	"github.com/diaspora-investor/marketplace/api"
 	"github.com/diaspora-investor/marketplace/repository"
 	"github.com/diaspora-investor/marketplace/seed"
+	"github.com/diaspora-investor/marketplace/web"
 )
 
 func serveCommand() command {
@@ -126,6 +128,13 @@ func serve(ctx context.Context, log *slog.Logger, cfg serveConfig, db *sqlx.DB) 
 		cfg.http.Cache = cache
 	}
 	app := api.New(cfg.http, store, langs, log)
+	// The web site for people, on the same app: /, /{lang}/…, /assets/…, /sitemap.xml.
+	if _, err := web.Mount(app, web.Wiring(store, cfg.http.JWTSecret, append(slices.Clone(langs.Codes()), "simple")), web.Options{
+		PublicURL: cfg.http.PublicURL, DefaultLang: cfg.defaultLang, Secret: cfg.http.JWTSecret,
+		TrustedProxies: cfg.http.TrustedProxies, CacheMaxAge: cfg.http.CacheMaxAge, Log: log,
+	}); err != nil {
+		return err
+	}
 	if cfg.pprofAddr != "" {
 		stop, err := servePprof(cfg.pprofAddr, log)
 		if err != nil {
