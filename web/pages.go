@@ -125,7 +125,8 @@ func (s *Site) list(c *fiber.Ctx) error {
 	}
 	data := map[string]any{"Country": info, "Kind": c.Params("kind"), "Types": k.types, "Form": form,
 		"Q": f.Query, "Rates": rates, "Currency": f.Currency, "Currencies": currencies(rates),
-		"Sectors": domain.Sectors.Codes, "InvestorTypes": domain.InvestorTypes.Codes}
+		"Sectors": domain.Sectors.Codes, "InvestorTypes": domain.InvestorTypes.Codes,
+		"Facets": map[string]map[string]int{}}
 	for _, e := range errs {
 		p.Errors = append(p.Errors, fieldMessage{e.Field, s.texts.msg(p.Lang, "validation."+e.Code, e.Data)})
 	}
