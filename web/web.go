@@ -542,7 +542,9 @@ func (s *Site) render(c *fiber.Ctx, name string, p *page, data map[string]any) e
 	if err := t.Execute(&buf, p); err != nil {
 		return s.fail(c, err)
 	}
-	if p.User != nil || p.CSRFToken != "" || c.Response().StatusCode() >= 400 || len(c.Response().Header.PeekCookie(cookieRefresh)) > 0 {
+	setsCookie := false
+	c.Response().Header.VisitAllCookie(func(_, _ []byte) { setsCookie = true })
+	if p.User != nil || p.CSRFToken != "" || setsCookie || c.Response().StatusCode() >= 400 {
 		c.Set(fiber.HeaderCacheControl, "private, no-store")
 	} else {
 		c.Set(fiber.HeaderCacheControl, "public, max-age="+strconv.Itoa(int(s.opts.CacheMaxAge.Seconds())))
