@@ -142,6 +142,7 @@ func mustSee(t testing.TB, ctx context.Context, parts ...string) {
 }
 
 func TestBrowser(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("the browser suite runs in make test, not under -short")
 	}

@@ -511,6 +511,9 @@ func (p *page) Alternate(lang string) string {
 	return u
 }
 
+// XDefault is the address for readers of other languages: the root, which negotiates.
+func (p *page) XDefault() string { return p.site.absolute("/") }
+
 // SwitchTo is the link that switches the language (and remembers the choice).
 func (p *page) SwitchTo(lang string) string {
 	next := "/" + p.Lang + p.Path

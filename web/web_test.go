@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
@@ -9,6 +10,7 @@ import (
 )
 
 func TestRootNegotiatesLanguage(t *testing.T) {
+	t.Parallel()
 	app, _ := newSite(t, true)
 	b := newBrowser(t, app)
 	for accept, want := range map[string]string{"fr-CA,fr;q=0.9": "/fr/", "pt-BR": "/pt/", "de, en;q=0.5": "/en/", "": "/en/", "zz": "/en/"} {
@@ -36,6 +38,7 @@ func TestRootNegotiatesLanguage(t *testing.T) {
 }
 
 func TestPagesHeadersAndLanguages(t *testing.T) {
+	t.Parallel()
 	app, _ := newSite(t, true)
 	b := newBrowser(t, app)
 	for lang, heading := range map[string]string{"en": "Invest where you come from", "pt": "Invista de onde vem", "fr": "Investir là d&#39;où l&#39;on vient"} {
@@ -83,6 +86,7 @@ func TestPagesHeadersAndLanguages(t *testing.T) {
 }
 
 func TestCountryListFiltersFacetsAndPages(t *testing.T) {
+	t.Parallel()
 	app, _ := newSite(t, true)
 	b := newBrowser(t, app)
 	p := b.get("/fr/countries/CV")
@@ -117,6 +121,7 @@ func TestCountryListFiltersFacetsAndPages(t *testing.T) {
 }
 
 func TestDetailsAndFallback(t *testing.T) {
+	t.Parallel()
 	app, _ := newSite(t, true)
 	b := newBrowser(t, app)
 	p := b.get("/fr/programmes/cv-pro-garante-guarantee?currency=USD")
@@ -131,6 +136,7 @@ func TestDetailsAndFallback(t *testing.T) {
 }
 
 func TestDraftNeverAppears(t *testing.T) {
+	t.Parallel()
 	app, _ := newSite(t, true)
 	id := makeDraft(t, app)
 	b := newBrowser(t, app)
@@ -149,6 +155,7 @@ func TestDraftNeverAppears(t *testing.T) {
 // check a 750,000 EUR hotel project on Boa Vista, sign up from an opportunity, save it, send an
 // interest, and see it in the account.
 func TestDoneWhen(t *testing.T) {
+	t.Parallel()
 	app, _ := newSite(t, false)
 	b := newBrowser(t, app)
 	p := b.get("/fr/eligibility?country=CV&investor_type=diaspora&residence=FR&sector=tourism&region=boa_vista&amount=750000&currency=EUR&jobs=")
@@ -250,6 +257,7 @@ func TestDoneWhen(t *testing.T) {
 // The access cookie expires after 15 minutes; the refresh cookie renews it (rotating the
 // refresh token, as the API's refresh does), and the old refresh token is then refused.
 func TestSessionRenewsFromRefreshToken(t *testing.T) {
+	t.Parallel()
 	app, _ := newSite(t, true)
 	b := newBrowser(t, app)
 	p := b.get("/en/signup")
@@ -275,6 +283,7 @@ func TestSessionRenewsFromRefreshToken(t *testing.T) {
 }
 
 func TestSitemapAndRobots(t *testing.T) {
+	t.Parallel()
 	app, _ := newSite(t, true)
 	b := newBrowser(t, app)
 	p := b.get("/sitemap.xml")
@@ -282,4 +291,32 @@ func TestSitemapAndRobots(t *testing.T) {
 	expectContains(t, p, "<loc>/fr/countries/CV/incentives</loc>", `hreflang="pt" href="/pt/countries/CV"`, "/en/incentives/cv-investment-tax-credit-priority")
 	p = b.get("/robots.txt")
 	expectContains(t, p, "Sitemap: /sitemap.xml")
+}
+
+// Sign-in spends the API's login limits: past 10 failures for an account, a page says to wait.
+func TestSignInRateLimit(t *testing.T) {
+	t.Parallel()
+	app, _ := newSite(t, true)
+	b := newBrowser(t, app)
+	token := b.get("/en/signin").csrf(t)
+	var p page
+	for i := 0; i < 11; i++ {
+		p = b.post("/en/signin", url.Values{"csrf": {token}, "email": {"nobody@example.org"}, "password": {"not the password"}})
+	}
+	expectStatus(t, p, http.StatusTooManyRequests)
+	if p.header.Get("Retry-After") == "" {
+		t.Error("no Retry-After")
+	}
+	expectContains(t, p, "Too many attempts")
+	// The API counts the same failures: its next login for the account is refused too.
+	req := httptest.NewRequest(http.MethodPost, "/v1/auth/login", strings.NewReader(`{"email":"nobody@example.org","password":"not the password"}`))
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := app.Test(req, -1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusTooManyRequests {
+		t.Errorf("the API's login after the site's failures: %d", resp.StatusCode)
+	}
 }

@@ -33,6 +33,7 @@ var pageTypes = []struct{ name, path string }{
 // TestPageWeights measures each page type as a browser receives it (gzip) and the server's time
 // to answer it, and holds the budget: under 60 KB compressed.
 func TestPageWeights(t *testing.T) {
+	t.Parallel()
 	app, _ := newSite(t, true)
 	const budget = 60 << 10
 	for _, p := range pageTypes {
