@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -366,4 +367,113 @@ func (s *Site) erase(c *fiber.Ctx) error {
 	s.endSession(c)
 	c.Set(fiber.HeaderCacheControl, "private, no-store")
 	return c.Redirect("/"+pageLang(c)+"/?erased=1", fiber.StatusSeeOther)
+}
+
+// profileData is what the profile form shows: the choices, and the values (the saved profile's
+// or the form's).
+func (s *Site) profileData(c *fiber.Ctx, lang string, form ProfileForm) (map[string]any, error) {
+	ctx := c.UserContext()
+	countries, err := s.deps.Catalogue.Countries(ctx, []string{lang})
+	if err != nil {
+		return nil, err
+	}
+	rates, err := s.deps.Catalogue.Rates(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var regions []domain.Region
+	if form.OriginCountry != "" {
+		info, err := s.deps.Catalogue.Country(ctx, form.OriginCountry, []string{lang})
+		if err != nil && !errors.Is(err, ErrNotFound) {
+			return nil, err
+		}
+		if info != nil {
+			regions = info.Regions
+		}
+	}
+	residences := slices.Clone(residenceCountries)
+	slices.SortFunc(residences, func(a, b string) int { return strings.Compare(countryName(lang, a), countryName(lang, b)) })
+	if form.TicketCurrency == "" {
+		form.TicketCurrency = "EUR"
+	}
+	return map[string]any{"Form": form, "Countries": countries, "Residences": residences, "Regions": regions,
+		"Sectors": domain.Sectors.Codes, "InvestorTypes": domain.InvestorTypes.Codes, "LegalForms": domain.LegalForms.Codes,
+		"Currencies": currencies(rates)}, nil
+}
+
+func (s *Site) profileForm(c *fiber.Ctx) error {
+	u, ok, err := s.signedIn(c)
+	if !ok {
+		return err
+	}
+	p := s.newPage(c, "web.profile.title")
+	p.NoIndex = true
+	pr, err := s.deps.Accounts.Profile(c.UserContext(), u.ID)
+	if err != nil {
+		return s.fail(c, err)
+	}
+	form := ProfileForm{DisplayName: u.DisplayName, Sectors: pr.Sectors}
+	str := func(p *string) string {
+		if p == nil {
+			return ""
+		}
+		return *p
+	}
+	form.OriginCountry, form.ResidenceCountry = str(pr.OriginCountry), str(pr.ResidenceCountry)
+	form.InvestorType, form.LegalForm = str(pr.InvestorType), str(pr.LegalForm)
+	for _, r := range pr.Regions {
+		form.Regions = append(form.Regions, r.Code)
+	}
+	if pr.TicketMin != nil {
+		form.TicketMin, form.TicketCurrency = pr.TicketMin.Amount, pr.TicketMin.Currency
+	}
+	if pr.TicketMax != nil {
+		form.TicketMax, form.TicketCurrency = pr.TicketMax.Amount, pr.TicketMax.Currency
+	}
+	data, err := s.profileData(c, p.Lang, form)
+	if err != nil {
+		return s.fail(c, err)
+	}
+	data["Saved"] = c.Query("saved") == "1"
+	return s.render(c, "profile", p, data)
+}
+
+func (s *Site) saveProfile(c *fiber.Ctx) error {
+	u, ok, err := s.signedIn(c)
+	if !ok {
+		return err
+	}
+	p := s.newPage(c, "web.profile.title")
+	p.NoIndex = true
+	args := c.Request().PostArgs()
+	multi := func(name string) []string {
+		var out []string
+		for _, v := range args.PeekMulti(name) {
+			out = append(out, string(v))
+		}
+		return out
+	}
+	form := ProfileForm{DisplayName: c.FormValue("display_name"), OriginCountry: c.FormValue("origin_country"),
+		ResidenceCountry: c.FormValue("residence_country"), InvestorType: c.FormValue("investor_type"),
+		LegalForm: c.FormValue("legal_form"), Sectors: multi("sectors"), Regions: multi("regions"),
+		TicketMin: strings.TrimSpace(c.FormValue("ticket_min")), TicketMax: strings.TrimSpace(c.FormValue("ticket_max")),
+		TicketCurrency: c.FormValue("ticket_currency")}
+	err = s.deps.Accounts.PutProfile(c.UserContext(), u, form)
+	var rl *RateLimited
+	switch {
+	case err == nil:
+		c.Set(fiber.HeaderCacheControl, "private, no-store")
+		return c.Redirect("/"+p.Lang+"/account/profile?saved=1", fiber.StatusSeeOther)
+	case errors.As(err, &rl):
+		return s.tooMany(c, rl)
+	case s.fieldErrors(p, err):
+	default:
+		return s.fail(c, err)
+	}
+	data, err := s.profileData(c, p.Lang, form)
+	if err != nil {
+		return s.fail(c, err)
+	}
+	c.Status(fiber.StatusUnprocessableEntity)
+	return s.render(c, "profile", p, data)
 }

@@ -253,7 +253,7 @@ func TestBrowser(t *testing.T) {
 		"/fr/countries/CV/opportunities?sector=nope", strings.TrimPrefix(opportunity, base),
 		"/fr/incentives/cv-investment-tax-credit-priority", "/en/programmes/cv-pro-garante-guarantee",
 		"/fr/eligibility", "/fr/eligibility?country=CV&investor_type=diaspora&residence=FR&sector=tourism&region=boa_vista&amount=750000&currency=EUR",
-		"/fr/account", "/fr/account/saved", "/fr/account/interests", strings.TrimPrefix(opportunity, base) + "/interest",
+		"/fr/account", "/fr/account/profile", "/fr/account/saved", "/fr/account/interests", strings.TrimPrefix(opportunity, base) + "/interest",
 		"/fr/account/erase", "/fr/nowhere", "/fr/signup", "/fr/signin"} {
 		checkAxe(t, ctx, base+target, axe)
 	}

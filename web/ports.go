@@ -78,6 +78,9 @@ type Accounts interface {
 	ParseAccess(token string) (userID string, version int, err error)
 
 	Profile(ctx context.Context, userID string) (*domain.Profile, error)
+	// PutProfile replaces the profile with the form's (the languages it does not show are
+	// kept); a *FieldErrors for invalid input.
+	PutProfile(ctx context.Context, user *domain.User, in ProfileForm) error
 	Saved(ctx context.Context, userID string, f domain.ListFilter) (*domain.Page[domain.SavedOpportunity], error)
 	SavedIDs(ctx context.Context, userID string) (map[string]bool, error)
 	Save(ctx context.Context, userID, opportunity string) error
@@ -85,6 +88,13 @@ type Accounts interface {
 	// Export is everything held about the user, as the API's export gives it.
 	Export(ctx context.Context, userID string, langs []string) (any, error)
 	Erase(ctx context.Context, user *domain.User) error
+}
+
+// ProfileForm is what the profile form sends; empty strings are "not said".
+type ProfileForm struct {
+	DisplayName, OriginCountry, ResidenceCountry, InvestorType, LegalForm string
+	Sectors, Regions                                                      []string
+	TicketMin, TicketMax, TicketCurrency                                  string
 }
 
 // Registration is what the sign-up form sends.

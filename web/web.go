@@ -183,6 +183,8 @@ func (s *Site) routes(app *fiber.App) {
 		g.Post("/signin", s.csrf, s.signin)
 		g.Post("/signout", s.csrf, s.signout)
 		g.Get("/account", s.account)
+		g.Get("/account/profile", s.profileForm)
+		g.Post("/account/profile", s.csrf, s.saveProfile)
 		g.Get("/account/saved", s.saved)
 		g.Get("/account/interests", s.interests)
 		g.Get("/account/export", s.export)

@@ -320,3 +320,32 @@ func TestSignInRateLimit(t *testing.T) {
 		t.Errorf("the API's login after the site's failures: %d", resp.StatusCode)
 	}
 }
+
+func TestProfile(t *testing.T) {
+	t.Parallel()
+	app, _ := newSite(t, true)
+	b := newBrowser(t, app)
+	p := b.get("/pt/signup")
+	expectStatus(t, b.post("/pt/signup", url.Values{"csrf": {p.csrf(t)}, "email": {"profile@example.org"}, "password": {"a long passphrase of mine"}}), http.StatusSeeOther)
+	p = b.get("/pt/account/profile")
+	expectStatus(t, p, http.StatusOK)
+	token := p.csrf(t)
+	form := url.Values{"csrf": {token}, "display_name": {"Ana"}, "origin_country": {"CV"}, "residence_country": {"FR"},
+		"investor_type": {"diaspora"}, "legal_form": {"individual"}, "sectors": {"tourism", "renewable_energy"},
+		"ticket_min": {"500000"}, "ticket_max": {"1000000"}, "ticket_currency": {"EUR"}}
+	p = b.post("/pt/account/profile", form)
+	if p.status != http.StatusSeeOther {
+		t.Fatalf("save: %d\n%s", p.status, p.body)
+	}
+	form.Set("regions", "boa_vista")
+	expectStatus(t, b.post("/pt/account/profile", form), http.StatusSeeOther)
+	p = b.get("/pt/account/profile?saved=1")
+	expectContains(t, p, "O seu perfil foi guardado", `value="tourism" checked`, `value="boa_vista" checked`, `<option value="CV" selected>`, `value="500000.00"`)
+	// Errors beside the fields, nothing saved.
+	bad := url.Values{"csrf": {token}, "origin_country": {"CV"}, "regions": {"atlantis"}, "ticket_min": {"9"}, "ticket_max": {"1"}, "ticket_currency": {"EUR"}}
+	p = b.post("/pt/account/profile", bad)
+	expectStatus(t, p, http.StatusUnprocessableEntity)
+	expectContains(t, p, `href="#f-regions"`, `href="#f-ticket_min"`)
+	p = b.get("/pt/account")
+	expectContains(t, p, "França", "Turismo")
+}

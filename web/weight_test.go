@@ -95,7 +95,7 @@ func TestScreenshots(t *testing.T) {
 		run(t, ctx, "sign up", chromedp.Navigate(base+"/en/signup"),
 			chromedp.SendKeys(css("#f-email"), "screens@example.org"), chromedp.SendKeys(css("#f-password"), "a long passphrase of mine"),
 			clickLoad(`main form button[type="submit"]`))
-		all := append(pages, struct{ name, path string }{"account", "/fr/account"}, struct{ name, path string }{"interest-form", "/fr/opportunities/sdtibm-zdti-land-boa-vista-maio/interest"},
+		all := append(pages, struct{ name, path string }{"account", "/fr/account"}, struct{ name, path string }{"profile", "/fr/account/profile"}, struct{ name, path string }{"interest-form", "/fr/opportunities/sdtibm-zdti-land-boa-vista-maio/interest"},
 			struct{ name, path string }{"filter-errors", "/fr/countries/CV/opportunities?sector=nope&min_amount=abc"})
 		for _, p := range all {
 			run(t, ctx, "open "+p.path, chromedp.Navigate(base+p.path), chromedp.WaitReady(css("body")))

@@ -16,6 +16,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
+	"math/big"
 	"slices"
 	"strings"
 	"time"
@@ -23,6 +24,7 @@ import (
 
 	"github.com/golang-jwt/jwt/v5"
 	"github.com/google/uuid"
+	"golang.org/x/text/language"
 
 	"github.com/diaspora-investor/marketplace/domain"
 	"github.com/diaspora-investor/marketplace/repository"
@@ -338,6 +340,124 @@ func hashToken(token string) []byte {
 
 func (a *adapter) Profile(ctx context.Context, userID string) (*domain.Profile, error) {
 	return a.store.Profile(ctx, userID)
+}
+
+// PutProfile checks the form as api/profile.go's putProfile checks its body, then replaces the
+// profile.
+func (a *adapter) PutProfile(ctx context.Context, u *domain.User, in ProfileForm) error {
+	if err := a.hit(ctx, writesPerUser, u.ID); err != nil {
+		return err
+	}
+	current, err := a.store.Profile(ctx, u.ID)
+	if err != nil {
+		return err
+	}
+	var v FieldErrors
+	out := repository.ProfileInput{DisplayName: strings.TrimSpace(in.DisplayName), Languages: current.Languages}
+	if utf8.RuneCountInString(in.DisplayName) > maxDisplayName {
+		v.Add("display_name", "too_long", map[string]any{"Max": maxDisplayName})
+	} else if strings.ContainsAny(in.DisplayName, "\x00\r\n") {
+		v.Add("display_name", "invalid_encoding", nil)
+	}
+	if c := strings.ToUpper(in.OriginCountry); c != "" {
+		if ok, err := a.store.CountryExists(ctx, c); err != nil {
+			return err
+		} else if ok {
+			out.OriginCountry = &c
+		} else {
+			v.Add("origin_country", "unknown_country", map[string]any{"Value": domain.Truncate(c)})
+		}
+	}
+	if c := strings.ToUpper(in.ResidenceCountry); c != "" {
+		if region, err := language.ParseRegion(c); err == nil && region.IsCountry() && region.String() == c {
+			out.ResidenceCountry = &c
+		} else {
+			v.Add("residence_country", "unknown_country", map[string]any{"Value": domain.Truncate(c)})
+		}
+	}
+	for _, sector := range in.Sectors {
+		if !domain.Sectors.Has(sector) {
+			v.Add("sectors", "unknown_code", map[string]any{"Value": domain.Truncate(sector), "Allowed": strings.Join(domain.Sectors.Codes, ", ")})
+			break
+		}
+		if !slices.Contains(out.Sectors, sector) {
+			out.Sectors = append(out.Sectors, sector)
+		}
+	}
+	for _, r := range in.Regions {
+		if !slices.Contains(out.Regions, r) {
+			out.Regions = append(out.Regions, r)
+		}
+	}
+	if len(out.Regions) > 20 {
+		v.Add("regions", "too_long", map[string]any{"Max": 20})
+	} else if len(out.Regions) > 0 {
+		// Regions of interest are regions of the origin country.
+		if out.OriginCountry == nil {
+			v.Add("regions", "unknown_region", map[string]any{"Value": domain.Truncate(out.Regions[0])})
+		} else if unknown, err := a.store.UnknownRegions(ctx, *out.OriginCountry, out.Regions); err != nil {
+			return err
+		} else if len(unknown) > 0 {
+			v.Add("regions", "unknown_region", map[string]any{"Value": domain.Truncate(unknown[0])})
+		}
+	}
+	if t := in.InvestorType; t != "" {
+		if domain.InvestorTypes.Has(t) {
+			out.InvestorType = &t
+		} else {
+			v.Add("investor_type", "unknown_code", map[string]any{"Value": domain.Truncate(t), "Allowed": strings.Join(domain.InvestorTypes.Codes, ", ")})
+		}
+	}
+	if f := in.LegalForm; f != "" {
+		if domain.LegalForms.Has(f) {
+			out.LegalForm = &f
+		} else {
+			v.Add("legal_form", "unknown_code", map[string]any{"Value": domain.Truncate(f), "Allowed": strings.Join(domain.LegalForms.Codes, ", ")})
+		}
+	}
+	if in.TicketMin != "" || in.TicketMax != "" {
+		rates, err := a.store.Rates(ctx)
+		if err != nil {
+			return err
+		}
+		cur := strings.ToUpper(in.TicketCurrency)
+		if _, ok := rates[cur]; !ok {
+			v.Add("ticket_currency", "invalid_currency", map[string]any{"Value": domain.Truncate(cur)})
+		}
+		var lo, hi string
+		for _, f := range []struct {
+			name, value string
+			into        *string
+		}{{"ticket_min", in.TicketMin, &lo}, {"ticket_max", in.TicketMax, &hi}} {
+			if f.value == "" {
+				continue
+			}
+			amount, err := domain.ParseAmount(f.value)
+			if err != nil {
+				v.Add(f.name, "invalid_amount", nil)
+				continue
+			}
+			*f.into = amount
+		}
+		if lo != "" && hi != "" {
+			x, _ := new(big.Rat).SetString(lo)
+			y, _ := new(big.Rat).SetString(hi)
+			if y.Cmp(x) < 0 {
+				v.Add("ticket_min", "min_greater_than_max", nil)
+			}
+		}
+		if lo != "" {
+			out.TicketMin = &lo
+		}
+		if hi != "" {
+			out.TicketMax = &hi
+		}
+		out.TicketCurrency = &cur
+	}
+	if err := v.Err(); err != nil {
+		return err
+	}
+	return a.store.PutProfile(ctx, u.ID, out)
 }
 
 func (a *adapter) Saved(ctx context.Context, userID string, f domain.ListFilter) (*domain.Page[domain.SavedOpportunity], error) {
