@@ -351,3 +351,9 @@ func (p *page) FactValue(value string, valueMax *string, unit string) string {
 
 // Closed says whether an opportunity with this deadline is closed today.
 func (p *page) Closed(deadline *time.Time) bool { return domain.Closed(deadline, time.Now()) }
+
+// MissingField is the form field that gives a missing fact, for a link to it ("" if none).
+func (p *page) MissingField(fact string) string {
+	return map[string]string{"investor_type": "f-investor_type", "residence_country": "f-residence", "sector": "f-sector",
+		"region": "f-region", "amount": "f-amount-value", "jobs": "f-jobs"}[fact]
+}
