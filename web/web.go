@@ -167,6 +167,7 @@ func (s *Site) routes(app *fiber.App) {
 	app.Get("/sitemap.xml", s.sitemap)
 	app.Get("/assets/:file", s.asset)
 	for _, lang := range s.texts.codes {
+		app.Get("/"+lang, func(c *fiber.Ctx) error { return c.Redirect("/"+lang+"/", fiber.StatusMovedPermanently) })
 		g := app.Group("/"+lang, s.headers, s.session)
 		g.Get("/", s.home)
 		g.Get("/language", s.switchLanguage)

@@ -31,6 +31,9 @@ func TestRootNegotiatesLanguage(t *testing.T) {
 	if p := b.get("/en/language?to=fr&next=" + url.QueryEscape("//evil.example/")); p.header.Get("Location") != "/fr/" {
 		t.Errorf("next to another site: %s", p.header.Get("Location"))
 	}
+	if p := b.get("/fr"); p.status != http.StatusMovedPermanently || p.header.Get("Location") != "/fr/" {
+		t.Errorf("/fr: %d %s", p.status, p.header.Get("Location"))
+	}
 	// The API is where it was.
 	if p := b.get("/v1/countries"); p.status != http.StatusOK || !strings.Contains(p.header.Get("Content-Type"), "json") {
 		t.Errorf("/v1/countries: %d %s", p.status, p.header.Get("Content-Type"))
