@@ -1,14 +1,13 @@
 package api
 
 import (
-	"encoding/base64"
-	"encoding/json"
 	"encoding/xml"
-	"strings"
+	"errors"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/diaspora-investor/marketplace/app/integrations"
 	"github.com/diaspora-investor/marketplace/domain"
 )
 
@@ -28,30 +27,6 @@ type changesJSON struct {
 	ResumeCursor string       `json:"resume_cursor"`
 }
 
-// changeCursor is the opaque position in the change log: after the entry of sequence number s.
-type changeCursor struct {
-	Seq int64 `json:"s"`
-}
-
-func (c changeCursor) encode() string {
-	b, _ := json.Marshal(c)
-	return base64.RawURLEncoding.EncodeToString(b)
-}
-
-func decodeChangeCursor(s string) (int64, bool) {
-	b, err := base64.RawURLEncoding.DecodeString(s)
-	if err != nil || len(s) > 64 {
-		return 0, false
-	}
-	var c changeCursor
-	dec := json.NewDecoder(strings.NewReader(string(b)))
-	dec.DisallowUnknownFields()
-	if dec.Decode(&c) != nil || c.Seq < 0 {
-		return 0, false
-	}
-	return c.Seq, true
-}
-
 var changeHref = map[string]string{"opportunity": "/v1/opportunities/", "incentive": "/v1/incentives/", "programme": "/v1/programmes/"}
 
 // listChanges is the change log of published content, oldest first: what became public, what
@@ -60,50 +35,37 @@ var changeHref = map[string]string{"opportunity": "/v1/opportunities/", "incenti
 func (s *server) listChanges(c *fiber.Ctx) error {
 	q := &queryParams{c: c}
 	limit := q.limit()
-	var after int64
-	if cursor := q.one("cursor"); cursor != "" {
-		var ok bool
-		if after, ok = decodeChangeCursor(cursor); !ok {
-			q.add("cursor", "query", "invalid_cursor", nil)
-		}
-	}
-	country := ""
-	if v := q.one("country"); v != "" {
-		code, err := s.knownCountry(c.UserContext(), v)
-		if err != nil {
-			return err
-		}
-		if code == "" {
-			q.add("country", "query", "unknown_country", map[string]any{"Value": truncate(v)})
-		}
-		country = code
-	}
-	if err := q.err("invalid-parameters"); err != nil {
+	page, err := s.integrations.Changes(c.UserContext(), integrations.ChangesQuery{Cursor: q.one("cursor"), Country: q.one("country"), Limit: limit})
+	if err := q.errWith(err); err != nil {
 		return err
 	}
-	changes, err := s.store.Changes(c.UserContext(), after, country, limit+1)
-	if err != nil {
-		return err
+	body := changesJSON{Items: make([]changeJSON, len(page.Items)), ResumeCursor: page.Resume}
+	for i, ch := range page.Items {
+		body.Items[i] = changeJSON{Kind: ch.Kind, ID: ch.ItemID, Slug: ch.Slug, Country: ch.Country,
+			Change: ch.Change, ChangedAt: ch.ChangedAt.UTC(), Href: changeHref[ch.Kind] + ch.ItemID}
 	}
-	body := changesJSON{Items: make([]changeJSON, 0, len(changes))}
-	more := len(changes) > limit
-	if more {
-		changes = changes[:limit]
-	}
-	last := after
-	for _, ch := range changes {
-		body.Items = append(body.Items, changeJSON{Kind: ch.Kind, ID: ch.ItemID, Slug: ch.Slug, Country: ch.Country,
-			Change: ch.Change, ChangedAt: ch.ChangedAt.UTC(), Href: changeHref[ch.Kind] + ch.ItemID})
-		last = ch.Seq
-	}
-	body.ResumeCursor = changeCursor{last}.encode()
-	if more {
+	if page.More {
 		body.NextCursor = &body.ResumeCursor
 		c.Set(fiber.HeaderLink, "<"+s.nextURL(c, body.ResumeCursor)+`>; rel="next"`)
 	}
 	s.publicRead(c, s.newView(requestPrefs(c)))
 	c.Set(fiber.HeaderContentLanguage, s.langs.Interface(requestPrefs(c)))
 	return s.sendJSON(c, body)
+}
+
+// errWith adds the parameters that a use case found wrong (a domain.Invalid) to those of q, and
+// returns them all; any other error of the use case as it is.
+func (q *queryParams) errWith(err error) error {
+	var broken *domain.Invalid
+	if err != nil && !errors.As(err, &broken) {
+		return err
+	}
+	if broken != nil {
+		for _, f := range broken.Fields {
+			q.add(f.Name, "query", f.Code, f.Data)
+		}
+	}
+	return q.err("invalid-parameters")
 }
 
 // feedSize is how many of the newest opportunities an Atom feed holds.

@@ -38,6 +38,8 @@ func writeError(err error, resource string) error {
 		return &apiError{status: fiber.StatusConflict, slug: "conflict", detailKey: "interest_open"}
 	case errors.Is(err, domain.ErrIdempotencyMismatch):
 		return &apiError{status: fiber.StatusUnprocessableEntity, slug: "idempotency-key-reused"}
+	case errors.Is(err, domain.ErrTooManyKeys):
+		return problem(fiber.StatusConflict, "too-many-keys", map[string]any{"Max": domain.MaxAPIKeys})
 	case errors.Is(err, domain.ErrAlreadyMember):
 		return &apiError{status: fiber.StatusConflict, slug: "conflict", detailKey: "already_member"}
 	}
