@@ -68,9 +68,6 @@ func (q *queryParams) errWith(err error) error {
 	return q.err("invalid-parameters")
 }
 
-// feedSize is how many of the newest opportunities an Atom feed holds.
-const feedSize = 50
-
 type atomFeed struct {
 	XMLName  xml.Name    `xml:"http://www.w3.org/2005/Atom feed"`
 	Lang     string      `xml:"xml:lang,attr"`
@@ -118,47 +115,19 @@ func (s *server) opportunityFeed(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	ctx, prefs := c.UserContext(), requestPrefs(c)
-	country, err := s.store.Country(ctx, code, prefs)
-	if err != nil {
-		return err
-	}
-	page, err := s.store.Opportunities(ctx, domain.ListFilter{Country: code, Limit: feedSize, Langs: prefs, SearchLangs: s.searchLangs})
+	prefs := requestPrefs(c)
+	f, err := s.integrations.OpportunityFeed(c.UserContext(), code, prefs, s.searchLangs)
 	if err != nil {
 		return err
 	}
 	v := s.newView(prefs)
-	v.uses(country.Country.Lang)
-	lang := s.langs.Interface(prefs)
-	// Links from PUBLIC_URL only (relative without it): this feed is shared by every reader.
-	base := s.cfg.PublicURL
-	self := base + c.Path() + "?lang=" + lang
-	feed := atomFeed{Lang: lang, ID: "urn:diaspora-marketplace:opportunities:" + code + ":" + lang,
-		Title:    s.langs.Message(lang, "feed.opportunities.title", map[string]any{"Country": country.Country.Name}),
-		Subtitle: s.langs.Message(lang, "feed.opportunities.subtitle", nil),
-		Updated:  time.Unix(0, 0).UTC().Format(time.RFC3339),
-		Links: []atomLink{{Rel: "self", Type: "application/atom+xml", Href: self},
-			{Rel: "alternate", Type: "application/json", Href: base + "/v1/countries/" + code + "/opportunities?lang=" + lang}},
-		Author: atomPerson{Name: country.Country.Name}}
+	v.uses(f.Country.Lang)
+	feed := s.atomHead(c, f.Country, code, s.langs.Interface(prefs))
 	var newest time.Time
-	for _, o := range page.Items {
+	for _, o := range f.Items {
 		v.uses(o.Lang)
-		if o.UpdatedAt.After(newest) {
-			newest = o.UpdatedAt
-		}
-		title := o.Title
-		if o.Illustrative {
-			// Feed readers show titles only: the example is said there, in the feed's language.
-			title = s.langs.Message(lang, "example.title_prefix", nil) + " " + title
-		}
-		e := atomEntry{Lang: o.Lang, ID: "urn:uuid:" + o.ID, Title: title, Summary: o.Summary,
-			Published: o.PublishedAt.UTC().Format(time.RFC3339), Updated: o.UpdatedAt.UTC().Format(time.RFC3339),
-			Links:  []atomLink{{Rel: "alternate", Type: "application/json", HrefLang: o.Lang, Href: base + "/v1/opportunities/" + o.ID + "?lang=" + lang}},
-			Author: atomPerson{Name: o.Organization.Name}}
-		for _, sec := range v.labels(domain.Sectors, o.Sectors) {
-			e.Categories = append(e.Categories, atomCategory{Term: sec.Code, Label: sec.Label})
-		}
-		feed.Entries = append(feed.Entries, e)
+		newest = latest(newest, o.UpdatedAt)
+		feed.Entries = append(feed.Entries, s.atomEntry(v, &o, feed.Lang))
 	}
 	if !newest.IsZero() {
 		feed.Updated = newest.UTC().Format(time.RFC3339)
@@ -170,4 +139,42 @@ func (s *server) opportunityFeed(c *fiber.Ctx) error {
 	s.publicRead(c, v)
 	c.Set(fiber.HeaderContentType, "application/atom+xml; charset=utf-8")
 	return c.Send(append([]byte(xml.Header), out...))
+}
+
+func latest(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
+}
+
+// atomHead is a feed of a country in lang, without entries. Its links are made from
+// PUBLIC_URL only (relative without it): the feed is shared by every reader.
+func (s *server) atomHead(c *fiber.Ctx, country domain.Country, code, lang string) atomFeed {
+	base := s.cfg.PublicURL
+	return atomFeed{Lang: lang, ID: "urn:diaspora-marketplace:opportunities:" + code + ":" + lang,
+		Title:    s.langs.Message(lang, "feed.opportunities.title", map[string]any{"Country": country.Name}),
+		Subtitle: s.langs.Message(lang, "feed.opportunities.subtitle", nil),
+		Updated:  time.Unix(0, 0).UTC().Format(time.RFC3339),
+		Links: []atomLink{{Rel: "self", Type: "application/atom+xml", Href: base + c.Path() + "?lang=" + lang},
+			{Rel: "alternate", Type: "application/json", Href: base + "/v1/countries/" + code + "/opportunities?lang=" + lang}},
+		Author: atomPerson{Name: country.Name}}
+}
+
+// atomEntry is an opportunity in a feed in lang.
+func (s *server) atomEntry(v *view, o *domain.Opportunity, lang string) atomEntry {
+	title := o.Title
+	if o.Illustrative {
+		// Feed readers show titles only: the example is said there, in the feed's language.
+		title = s.langs.Message(lang, "example.title_prefix", nil) + " " + title
+	}
+	e := atomEntry{Lang: o.Lang, ID: "urn:uuid:" + o.ID, Title: title, Summary: o.Summary,
+		Published: o.PublishedAt.UTC().Format(time.RFC3339), Updated: o.UpdatedAt.UTC().Format(time.RFC3339),
+		Links: []atomLink{{Rel: "alternate", Type: "application/json", HrefLang: o.Lang,
+			Href: s.cfg.PublicURL + "/v1/opportunities/" + o.ID + "?lang=" + lang}},
+		Author: atomPerson{Name: o.Organization.Name}}
+	for _, sec := range v.labels(domain.Sectors, o.Sectors) {
+		e.Categories = append(e.Categories, atomCategory{Term: sec.Code, Label: sec.Label})
+	}
+	return e
 }

@@ -188,3 +188,13 @@ func (s *Store) LastChange(ctx context.Context) (int64, error) {
 	}
 	return seq, nil
 }
+
+// CountryHeading is a country as a feed names it: its name in the first of langs it has.
+// ErrNotFound when the code is unknown.
+func (s *Store) CountryHeading(ctx context.Context, code string, langs []string) (domain.Country, error) {
+	d, err := s.Country(ctx, code, langs)
+	if err != nil {
+		return domain.Country{}, err
+	}
+	return d.Country, nil
+}

@@ -44,6 +44,8 @@ type Store interface {
 	APIKeyByHash(ctx context.Context, hash []byte) (*domain.APIKey, *domain.User, error)
 	Changes(ctx context.Context, after int64, country string, limit int) ([]domain.Change, error)
 	CountryExists(ctx context.Context, code string) (bool, error)
+	CountryHeading(ctx context.Context, code string, langs []string) (domain.Country, error)
+	Opportunities(ctx context.Context, f domain.ListFilter) (*domain.Page[domain.Opportunity], error)
 }
 
 // Service runs the use cases over a store.
