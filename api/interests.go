@@ -54,22 +54,9 @@ func (s *server) sendInterest(c *fiber.Ctx) error {
 	if !idPattern.MatchString(oppID) {
 		return notFound("opportunity")
 	}
-	key, err := idempotencyKey(c)
+	e, err := readExpression(c)
 	if err != nil {
 		return err
-	}
-	var in struct {
-		Message string      `json:"message"`
-		Amount  *moneyInput `json:"amount"`
-		Share   []string    `json:"share"`
-	}
-	if err := decodeBody(c, &in, "amount"); err != nil {
-		return err
-	}
-	// The same JSON with other spacing or key order is the same request.
-	e := interests.Expression{Message: in.Message, Share: in.Share, IdempotencyKey: key, Request: canonicalJSON(c.Body())}
-	if in.Amount != nil {
-		e.Amount = &domain.Money{Amount: in.Amount.Amount, Currency: in.Amount.Currency}
 	}
 	it, replayed, err := s.interests.Send(c.UserContext(), user, oppID, e, requestPrefs(c))
 	if err != nil {
@@ -81,6 +68,28 @@ func (s *server) sendInterest(c *fiber.Ctx) error {
 	c.Location(s.link("/v1/interests/" + it.ID))
 	c.Status(fiber.StatusCreated)
 	return s.sendInterestView(c, it)
+}
+
+// readExpression reads the Idempotency-Key header and the body of sendInterest.
+func readExpression(c *fiber.Ctx) (interests.Expression, error) {
+	key, err := idempotencyKey(c)
+	if err != nil {
+		return interests.Expression{}, err
+	}
+	var in struct {
+		Message string      `json:"message"`
+		Amount  *moneyInput `json:"amount"`
+		Share   []string    `json:"share"`
+	}
+	if err := decodeBody(c, &in, "amount"); err != nil {
+		return interests.Expression{}, err
+	}
+	// The same JSON with other spacing or key order is the same request.
+	e := interests.Expression{Message: in.Message, Share: in.Share, IdempotencyKey: key, Request: canonicalJSON(c.Body())}
+	if in.Amount != nil {
+		e.Amount = &domain.Money{Amount: in.Amount.Amount, Currency: in.Amount.Currency}
+	}
+	return e, nil
 }
 
 // idempotencyKey reads the Idempotency-Key header ("" when there is none).

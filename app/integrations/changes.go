@@ -56,22 +56,8 @@ func decodeChangeCursor(s string) (int64, bool) {
 // Changes reads one page of the change log. A malformed cursor or a country that is not in the
 // catalogue is a domain.Invalid naming the parameter.
 func (s *Service) Changes(ctx context.Context, q ChangesQuery) (ChangesPage, error) {
-	var v domain.Invalid
-	var after int64
-	if q.Cursor != "" {
-		var ok bool
-		if after, ok = decodeChangeCursor(q.Cursor); !ok {
-			v.Add("cursor", "invalid_cursor", nil)
-		}
-	}
-	country, err := s.knownCountry(ctx, q.Country)
+	after, country, err := s.checkChanges(ctx, q)
 	if err != nil {
-		return ChangesPage{}, err
-	}
-	if q.Country != "" && country == "" {
-		v.Add("country", "unknown_country", map[string]any{"Value": domain.Truncate(q.Country)})
-	}
-	if err := v.Err(); err != nil {
 		return ChangesPage{}, err
 	}
 	changes, err := s.store.Changes(ctx, after, country, q.Limit+1)
@@ -88,6 +74,26 @@ func (s *Service) Changes(ctx context.Context, q ChangesQuery) (ChangesPage, err
 	}
 	page.Resume = changeCursor{last}.encode()
 	return page, nil
+}
+
+// checkChanges reads the position of the query's cursor and the catalogue's code of its country.
+func (s *Service) checkChanges(ctx context.Context, q ChangesQuery) (int64, string, error) {
+	var v domain.Invalid
+	var after int64
+	if q.Cursor != "" {
+		var ok bool
+		if after, ok = decodeChangeCursor(q.Cursor); !ok {
+			v.Add("cursor", "invalid_cursor", nil)
+		}
+	}
+	country, err := s.knownCountry(ctx, q.Country)
+	if err != nil {
+		return 0, "", err
+	}
+	if q.Country != "" && country == "" {
+		v.Add("country", "unknown_country", map[string]any{"Value": domain.Truncate(q.Country)})
+	}
+	return after, country, v.Err()
 }
 
 // knownCountry is the catalogue's code for code (in any case), or "" when it names no origin
