@@ -18,6 +18,7 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/recover"
 
 	marketplace "github.com/diaspora-investor/marketplace"
+	"github.com/diaspora-investor/marketplace/app/accounts"
 	"github.com/diaspora-investor/marketplace/app/agencies"
 	"github.com/diaspora-investor/marketplace/repository"
 )
@@ -91,6 +92,7 @@ type server struct {
 	document    []byte       // openapi.yaml as served (see servedDocument)
 	// The use cases (the application layer), shared with every other interface.
 	agencies *agencies.Service
+	accounts *accounts.Service
 }
 
 // New builds the app over the store.
@@ -105,6 +107,7 @@ func New(cfg Config, store *repository.Store, langs *Languages, log *slog.Logger
 		ready: readiness{check: func(ctx context.Context) (bool, error) {
 			return repository.MigrationsApplied(ctx, store.DB().DB)
 		}}}
+	s.accounts = accounts.New(store, s.supportedLanguage)
 	if cfg.Cache != nil {
 		s.metrics.registerCache(cfg.Cache)
 	}

@@ -19,7 +19,9 @@ import (
 
 	"github.com/jmoiron/sqlx"
 
-	"github.com/diaspora-investor/marketplace/api"
+	"github.com/diaspora-investor/marketplace/app/accounts"
+	"github.com/diaspora-investor/marketplace/app/agencies"
+	"github.com/diaspora-investor/marketplace/domain"
 	"github.com/diaspora-investor/marketplace/repository"
 	"github.com/diaspora-investor/marketplace/seed"
 )
@@ -254,8 +256,9 @@ func adminCommand() command {
               the one given. The password is read from standard input (its first line) or,
               on a terminal, asked twice without echo; never an argument, so it stays out of
               shell history and process lists.
-verify ORG    verify an organization (by id or slug), so its members may publish; recorded in
-              its history with no user as the actor.
+verify ORG    verify an organization (by id or slug), so its members may publish: the same
+              use case as an administrator's, run by the operator as a system actor (an
+              administrator with no account), recorded in its history with no user as the actor.
 
 Needs DATABASE_URL. (ADMIN_EMAIL and ADMIN_PASSWORD still make an administrator at serve's
 start-up.)`,
@@ -276,7 +279,7 @@ start-up.)`,
 						fmt.Fprintf(a.stdout, "%s (%s) was already verified\n", name, id)
 						return nil
 					}
-					if err := store.SetVerified(ctx, "", id, true); err != nil {
+					if _, err := agencies.New(store).Verify(ctx, operator, id, true); err != nil {
 						return err
 					}
 					fmt.Fprintf(a.stdout, "%s (%s) is verified\n", name, id)
@@ -291,11 +294,11 @@ start-up.)`,
 				return err
 			}
 			return withStore(ctx, func(store *repository.Store) error {
-				created, err := api.MakeAdministrator(ctx, store, args[1], password)
+				created, err := accounts.New(store, nil).MakeAdministrator(ctx, args[1], password)
 				switch {
-				case errors.Is(err, api.ErrNotAnEmail):
+				case errors.Is(err, accounts.ErrNotAnEmail):
 					return fmt.Errorf("%q is not an e-mail address", args[1])
-				case errors.Is(err, api.ErrPasswordRefused):
+				case errors.Is(err, accounts.ErrPasswordRefused):
 					return fmt.Errorf("password refused: %v", err)
 				case err != nil:
 					return err
@@ -310,6 +313,11 @@ start-up.)`,
 		},
 	}
 }
+
+// operator is who runs the admin commands: the person at the machine, not an account. The
+// use cases see an administrator, and the audit trail records no user (its actor is NULL, as
+// for every change the system makes).
+var operator = domain.Actor{Admin: true}
 
 // readPassword asks on a terminal (twice, without echo) or reads standard input's first line.
 func readPassword(a *app, email string) (string, error) {
