@@ -134,6 +134,12 @@ func (s *server) authenticate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	s.signIn(c, user)
+	return c.Next()
+}
+
+// signIn makes user the request's user, and their preferred language part of the negotiation.
+func (s *server) signIn(c *fiber.Ctx, user *domain.User) {
 	c.Locals(localUser, user)
 	if user.Lang != nil {
 		prefs, err := s.langs.Negotiate(c.Query("lang"), c.Get(fiber.HeaderAcceptLanguage), *user.Lang)
@@ -141,7 +147,6 @@ func (s *server) authenticate(c *fiber.Ctx) error {
 			c.Locals(localPrefs, prefs)
 		}
 	}
-	return c.Next()
 }
 
 // requireUser returns the signed-in user or a 401. A request made with an API key gets the

@@ -112,18 +112,8 @@ func (s *server) listSaved(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	q := &queryParams{c: c}
-	f := domain.ListFilter{Owner: user.ID, Langs: requestPrefs(c), Limit: q.limit()}
-	currency := s.displayCurrency(q)
-	if err := q.err("invalid-parameters"); err != nil {
-		return err
-	}
-	if cursor := q.one("cursor"); cursor != "" {
-		if f.After, err = domain.DecodeCursor(cursor, f.Fingerprint(domain.KindSaved)); err != nil {
-			q.add("cursor", "query", "invalid_cursor", nil)
-		}
-	}
-	if err := q.err("invalid-parameters"); err != nil {
+	f, currency, err := s.savedParams(c, user)
+	if err != nil {
 		return err
 	}
 	page, err := s.accounts.Saved(c.UserContext(), user, f)
@@ -143,6 +133,24 @@ func (s *server) listSaved(c *fiber.Ctx) error {
 	}
 	s.private(c, v)
 	return nil
+}
+
+// savedParams reads the parameters of the list of saved opportunities: a page's size and
+// cursor, and the currency to show amounts in.
+func (s *server) savedParams(c *fiber.Ctx, user *domain.User) (domain.ListFilter, string, error) {
+	q := &queryParams{c: c}
+	f := domain.ListFilter{Owner: user.ID, Langs: requestPrefs(c), Limit: q.limit()}
+	currency := s.displayCurrency(q)
+	if err := q.err("invalid-parameters"); err != nil {
+		return f, "", err
+	}
+	if cursor := q.one("cursor"); cursor != "" {
+		var err error
+		if f.After, err = domain.DecodeCursor(cursor, f.Fingerprint(domain.KindSaved)); err != nil {
+			q.add("cursor", "query", "invalid_cursor", nil)
+		}
+	}
+	return f, currency, q.err("invalid-parameters")
 }
 
 func (s *server) saveOpportunity(c *fiber.Ctx) error {
