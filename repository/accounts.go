@@ -180,9 +180,6 @@ func (s *Store) user(ctx context.Context, statement string, arg any) (*domain.Us
 	return &u, err
 }
 
-// UserUpdate is a partial update of an account: nil fields stay as they are.
-type UserUpdate = domain.UserChange
-
 // UpdateUser applies a partial update and returns the account.
 func (s *Store) UpdateUser(ctx context.Context, id string, up domain.UserChange) (*domain.User, error) {
 	var u domain.User
@@ -356,10 +353,8 @@ func (s *Store) Profile(ctx context.Context, userID string) (*domain.Profile, er
 	return p, nil
 }
 
-// ProfileInput is a whole profile to store; its codes are already checked.
-type ProfileInput = domain.ProfileRecord
-
-// PutProfile replaces a user's profile (and display name) in one transaction.
+// PutProfile replaces a user's profile (and display name) in one transaction; its codes are
+// already checked.
 func (s *Store) PutProfile(ctx context.Context, userID string, p domain.ProfileRecord) error {
 	return s.inTx(ctx, func(tx *sqlx.Tx) error {
 		if _, err := tx.ExecContext(ctx, sqlSetDisplayName, userID, p.DisplayName); err != nil {
