@@ -382,3 +382,57 @@ func TestSavedExportAndErasure(t *testing.T) {
 		t.Errorf("an erased account's token: got %v", err)
 	}
 }
+
+// The saved list pages through its cursor, newest first, each bookmark once.
+func TestSavedPages(t *testing.T) {
+	t.Parallel()
+	s, _, db := newService(t)
+	ctx := context.Background()
+	user := register(t, s, "ana@example.org")
+	var slugs []string
+	if err := db.SelectContext(ctx, &slugs, `SELECT slug FROM opportunities WHERE status = 'published' ORDER BY slug LIMIT 5`); err != nil || len(slugs) < 5 {
+		t.Fatalf("published opportunities: %v %v", slugs, err)
+	}
+	for _, slug := range slugs {
+		if err := s.Save(ctx, user, slug); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tests := []struct {
+		limit int
+		pages []int // the size of each page
+	}{
+		{2, []int{2, 2, 1}},
+		{5, []int{5}},
+		{4, []int{4, 1}},
+	}
+	for _, tt := range tests {
+		t.Run(fmt.Sprint("limit ", tt.limit), func(t *testing.T) {
+			f := domain.ListFilter{Owner: user.ID, Langs: []string{"en"}, Limit: tt.limit}
+			var sizes []int
+			var seen []time.Time
+			for {
+				page, err := s.Saved(ctx, user, f)
+				if err != nil {
+					t.Fatal(err)
+				}
+				sizes = append(sizes, len(page.Items))
+				for _, it := range page.Items {
+					seen = append(seen, it.SavedAt)
+				}
+				if page.Next == nil {
+					break
+				}
+				f.After = page.Next
+			}
+			if fmt.Sprint(sizes) != fmt.Sprint(tt.pages) {
+				t.Errorf("pages of %v, want %v", sizes, tt.pages)
+			}
+			for i := 1; i < len(seen); i++ {
+				if seen[i].After(seen[i-1]) {
+					t.Errorf("bookmark %d is newer than the one before it", i)
+				}
+			}
+		})
+	}
+}
