@@ -18,6 +18,7 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/recover"
 
 	marketplace "github.com/diaspora-investor/marketplace"
+	"github.com/diaspora-investor/marketplace/app/accounts"
 	"github.com/diaspora-investor/marketplace/app/agencies"
 	"github.com/diaspora-investor/marketplace/app/integrations"
 	"github.com/diaspora-investor/marketplace/app/interests"
@@ -95,6 +96,7 @@ type server struct {
 	agencies     *agencies.Service
 	interests    *interests.Service
 	integrations *integrations.Service
+	accounts     *accounts.Service
 }
 
 // New builds the app over the store.
@@ -111,6 +113,7 @@ func New(cfg Config, store *repository.Store, langs *Languages, log *slog.Logger
 		ready: readiness{check: func(ctx context.Context) (bool, error) {
 			return repository.MigrationsApplied(ctx, store.DB().DB)
 		}}}
+	s.accounts = accounts.New(store, s.supportedLanguage)
 	if cfg.Cache != nil {
 		s.metrics.registerCache(cfg.Cache)
 	}

@@ -42,6 +42,16 @@ func writeError(err error, resource string) error {
 		return problem(fiber.StatusConflict, "too-many-keys", map[string]any{"Max": domain.MaxAPIKeys})
 	case errors.Is(err, domain.ErrAlreadyMember):
 		return &apiError{status: fiber.StatusConflict, slug: "conflict", detailKey: "already_member"}
+	case errors.Is(err, domain.ErrEmailTaken):
+		return &apiError{status: fiber.StatusConflict, slug: "conflict", detailKey: "email_taken"}
+	case errors.Is(err, domain.ErrInvalidCredentials):
+		e := unauthorized(false)
+		e.detailKey = "invalid_credentials"
+		return e
+	case errors.Is(err, domain.ErrTokenInvalid), errors.Is(err, domain.ErrTokenReused):
+		e := unauthorized(true)
+		e.detailKey = "invalid_refresh_token"
+		return e
 	}
 	var broken *domain.Invalid
 	if errors.As(err, &broken) {
