@@ -353,7 +353,7 @@ func (a *adapter) PutProfile(ctx context.Context, u *domain.User, in ProfileForm
 		return err
 	}
 	var v FieldErrors
-	out := repository.ProfileInput{DisplayName: strings.TrimSpace(in.DisplayName), Languages: current.Languages}
+	out := domain.ProfileRecord{DisplayName: strings.TrimSpace(in.DisplayName), Languages: current.Languages}
 	if utf8.RuneCountInString(in.DisplayName) > maxDisplayName {
 		v.Add("display_name", "too_long", map[string]any{"Max": maxDisplayName})
 	} else if strings.ContainsAny(in.DisplayName, "\x00\r\n") {
