@@ -41,6 +41,8 @@ type Deps struct {
 	Eligibility Eligibility
 	Accounts    Accounts
 	Interests   Interests
+	// Console is the agencies' console's (console_wiring.go); nil: no console.
+	Console *ConsoleServices
 }
 
 // Options are the site's settings.
@@ -102,6 +104,9 @@ func Mount(app *fiber.App, deps Deps, opts Options) (*Site, error) {
 		return nil, err
 	}
 	if err := s.loadTemplates(); err != nil {
+		return nil, err
+	}
+	if err := s.loadConsoleTemplates(); err != nil {
 		return nil, err
 	}
 	s.routes(app)
@@ -195,6 +200,7 @@ func (s *Site) routes(app *fiber.App) {
 		g.Post("/opportunities/:id/unsave", s.csrf, s.save(false))
 		g.Get("/opportunities/:id/interest", s.interestForm)
 		g.Post("/opportunities/:id/interest", s.csrf, s.sendInterest)
+		s.consoleRoutes(g)
 		g.All("/*", s.notFound)
 	}
 }

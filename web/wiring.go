@@ -35,7 +35,7 @@ import (
 // site's access cookie (its own audience: a cookie is never an API bearer token).
 func Wiring(store *repository.Store, secret []byte, searchLangs []string) Deps {
 	a := &adapter{store: store, secret: secret, searchLangs: searchLangs, now: time.Now}
-	return Deps{Catalogue: a, Eligibility: a, Accounts: a, Interests: a}
+	return Deps{Catalogue: a, Eligibility: a, Accounts: a, Interests: a, Console: NewConsoleServices(store)}
 }
 
 type adapter struct {

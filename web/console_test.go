@@ -1,0 +1,198 @@
+package web_test
+
+import (
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/jmoiron/sqlx"
+)
+
+// consoleUser signs up a new account through the site's form and returns its browser.
+func consoleUser(t *testing.T, app *fiber.App, email string) *browser {
+	t.Helper()
+	b := newBrowser(t, app)
+	p := b.get("/en/signup")
+	expectStatus(t, b.post("/en/signup", url.Values{"csrf": {p.csrf(t)}, "email": {email}, "password": {"a long passphrase of ours"}}), http.StatusSeeOther)
+	return b
+}
+
+// consoleAdmin signs up an account and makes it an administrator (as `marketplace admin create`
+// would).
+func consoleAdmin(t *testing.T, app *fiber.App, db *sqlx.DB) *browser {
+	t.Helper()
+	b := consoleUser(t, app, "admin@example.org")
+	if _, err := db.Exec(`UPDATE users SET role = 'admin' WHERE email = 'admin@example.org'`); err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+var orgLink = regexp.MustCompile(`/console/orgs/([0-9a-f-]{36})`)
+
+// applyFor applies for an organization of Cabo Verde through the console's form and returns
+// its id.
+func applyFor(t *testing.T, b *browser, name string) string {
+	t.Helper()
+	p := b.get("/en/console/apply")
+	expectStatus(t, p, http.StatusOK)
+	p = b.post("/en/console/apply", url.Values{"csrf": {p.csrf(t)}, "name": {name}, "country": {"CV"},
+		"type": {"investment_promotion_agency"}, "website": {"https://example.org/agency"}})
+	expectStatus(t, p, http.StatusSeeOther)
+	m := orgLink.FindStringSubmatch(p.header.Get("Location"))
+	if m == nil {
+		t.Fatalf("after applying: %s", p.header.Get("Location"))
+	}
+	return m[1]
+}
+
+func expectPrivate(t *testing.T, p page) {
+	t.Helper()
+	if cc := p.header.Get("Cache-Control"); cc != "private, no-store" {
+		t.Errorf("Cache-Control %q, want private, no-store", cc)
+	}
+}
+
+func TestConsoleSignedInOnly(t *testing.T) {
+	t.Parallel()
+	app, _ := newSite(t, true)
+	b := newBrowser(t, app)
+	for _, path := range []string{"/en/console/", "/pt/console/apply", "/fr/console/orgs/00000000-0000-0000-0000-000000000000/inbox"} {
+		p := b.get(path)
+		if p.status != http.StatusSeeOther || !strings.HasPrefix(p.header.Get("Location"), "/"+path[1:3]+"/signin?next=") {
+			t.Errorf("%s: %d %s", path, p.status, p.header.Get("Location"))
+		}
+		expectPrivate(t, p)
+	}
+	// A form posted by someone signed out goes to sign in too, and changes nothing.
+	p := b.post("/en/console/apply", url.Values{"name": {"X"}})
+	if p.status != http.StatusSeeOther || !strings.Contains(p.header.Get("Location"), "/en/signin") {
+		t.Errorf("post signed out: %d %s", p.status, p.header.Get("Location"))
+	}
+	// An API bearer token is no console session.
+	req, _ := http.NewRequest(http.MethodGet, "/en/console/", nil)
+	req.Header.Set("Authorization", "Bearer whatever")
+	if p := b.do(req); p.status != http.StatusSeeOther {
+		t.Errorf("bearer token: %d", p.status)
+	}
+}
+
+func TestConsoleOrganizations(t *testing.T) {
+	t.Parallel()
+	app, db := newSite(t, true)
+	owner := consoleUser(t, app, "owner@example.org")
+
+	// Home, in each language, private, with the link to apply.
+	for lang, text := range map[string]string{"en": "Apply for an organization", "pt": "Candidatar uma organização", "fr": "Demander l&#39;inscription"} {
+		p := owner.get("/" + lang + "/console/")
+		expectStatus(t, p, http.StatusOK)
+		expectPrivate(t, p)
+		expectContains(t, p, text, `<html lang="`+lang+`"`, `name="robots" content="noindex"`)
+	}
+
+	// Applying: problems beside the fields, in the page's language; then the organization.
+	p := owner.get("/fr/console/apply")
+	p = owner.post("/fr/console/apply", url.Values{"csrf": {p.csrf(t)}, "name": {""}, "country": {"ZZ"}, "type": {"bank"}, "website": {"ftp://x"}})
+	expectStatus(t, p, http.StatusUnprocessableEntity)
+	expectContains(t, p, `class="error-summary"`, `href="#f-name"`, `href="#f-country"`, `href="#f-type"`, `href="#f-website"`,
+		`id="f-name-error"`, `aria-describedby="f-country-error"`, "Code pays inconnu ZZ")
+	// Without the CSRF token, refused.
+	expectStatus(t, owner.post("/en/console/apply", url.Values{"name": {"Agência"}, "country": {"CV"}, "type": {"investment_promotion_agency"}}), http.StatusForbidden)
+
+	org := applyFor(t, owner, "Agência do Teste")
+	p = owner.get("/en/console/orgs/" + org + "?done=applied")
+	expectStatus(t, p, http.StatusOK)
+	expectPrivate(t, p)
+	expectContains(t, p, "Agência do Teste", "Not verified", "waiting for an administrator", "Your application is recorded",
+		"owner@example.org", "Invite a colleague", `0 unread`)
+
+	// Inviting: a bad address is refused beside the field; a good one is listed as waiting.
+	p = owner.post("/en/console/orgs/"+org+"/invitations", url.Values{"csrf": {p.csrf(t)}, "email": {"not an address"}, "role": {"member"}})
+	expectStatus(t, p, http.StatusUnprocessableEntity)
+	expectContains(t, p, `href="#f-email"`, `id="f-email-error"`)
+	p = owner.post("/en/console/orgs/"+org+"/invitations", url.Values{"csrf": {p.csrf(t)}, "email": {"Colleague@Example.org"}, "role": {"member"}})
+	expectStatus(t, p, http.StatusSeeOther)
+	p = owner.get(p.header.Get("Location"))
+	expectContains(t, p, "Invitation sent.", "colleague@example.org", "Waiting for an answer")
+
+	// The colleague sees the invitation in their own console, and accepts it.
+	colleague := consoleUser(t, app, "colleague@example.org")
+	p = colleague.get("/pt/console/")
+	expectContains(t, p, "Convites para si", "Agência do Teste convida-o a juntar-se como membro")
+	m := regexp.MustCompile(`/pt/console/invitations/([0-9a-f-]{36})/accept`).FindStringSubmatch(p.body)
+	if m == nil {
+		t.Fatalf("no accept form:\n%s", p.body)
+	}
+	p = colleague.post(m[0], url.Values{"csrf": {p.csrf(t)}})
+	expectStatus(t, p, http.StatusSeeOther)
+	p = colleague.get(p.header.Get("Location"))
+	expectContains(t, p, "Juntou-se à organização", "colleague@example.org", "owner@example.org", "Sair da organização")
+	if strings.Contains(p.body, "Convidar um colega") {
+		t.Error("a plain member sees the invitation form")
+	}
+	colleagueID := memberID(t, db, "colleague@example.org")
+	ownerID := memberID(t, db, "owner@example.org")
+
+	// A plain member may not invite, change roles or remove: the server refuses (403).
+	token := p.csrf(t)
+	expectStatus(t, colleague.post("/en/console/orgs/"+org+"/invitations", url.Values{"csrf": {token}, "email": {"x@example.org"}}), http.StatusForbidden)
+	p = colleague.post("/en/console/orgs/"+org+"/members/"+ownerID+"/remove", url.Values{"csrf": {token}})
+	expectStatus(t, p, http.StatusForbidden)
+	expectContains(t, p, "Only an owner of the organization")
+	expectStatus(t, colleague.post("/en/console/orgs/"+org+"/members/"+colleagueID+"/role", url.Values{"csrf": {token}, "role": {"owner"}}), http.StatusForbidden)
+
+	// The owner makes the colleague an owner, then the last-owner rule holds for the colleague
+	// after the owner leaves.
+	token = owner.get("/en/console/orgs/" + org).csrf(t)
+	expectStatus(t, owner.post("/en/console/orgs/"+org+"/members/"+colleagueID+"/role", url.Values{"csrf": {token}, "role": {"owner"}}), http.StatusSeeOther)
+	p = owner.post("/en/console/orgs/"+org+"/members/"+ownerID+"/remove", url.Values{"csrf": {token}})
+	expectStatus(t, p, http.StatusSeeOther)
+	if p.header.Get("Location") != "/en/console/?done=left" {
+		t.Errorf("after leaving: %s", p.header.Get("Location"))
+	}
+	// Gone: the unverified organization does not exist for its former owner.
+	expectStatus(t, owner.get("/en/console/orgs/"+org), http.StatusNotFound)
+	p = colleague.post("/en/console/orgs/"+org+"/members/"+colleagueID+"/remove", url.Values{"csrf": {colleague.get("/en/console/").csrf(t)}})
+	expectStatus(t, p, http.StatusConflict)
+	expectContains(t, p, "keeps at least one owner")
+
+	// Another organization's member: its pages do not exist (404), its forms neither.
+	stranger := consoleUser(t, app, "stranger@example.org")
+	applyFor(t, stranger, "Outra Agência")
+	for _, path := range []string{"/en/console/orgs/" + org, "/en/console/orgs/" + org + "/inbox"} {
+		expectStatus(t, stranger.get(path), http.StatusNotFound)
+	}
+	token = stranger.get("/en/console/").csrf(t)
+	expectStatus(t, stranger.post("/en/console/orgs/"+org+"/invitations", url.Values{"csrf": {token}, "email": {"x@example.org"}}), http.StatusNotFound)
+	expectStatus(t, stranger.post("/en/console/admin/organizations/"+org+"/verify", url.Values{"csrf": {token}}), http.StatusNotFound)
+	expectStatus(t, stranger.get("/en/console/admin/organizations"), http.StatusForbidden)
+
+	// The administrator sees the pending applications, oldest first, and verifies one.
+	admin := consoleAdmin(t, app, db)
+	p = admin.get("/en/console/admin/organizations")
+	expectStatus(t, p, http.StatusOK)
+	expectPrivate(t, p)
+	if i, j := strings.Index(p.body, "Agência do Teste"), strings.Index(p.body, "Outra Agência"); i < 0 || j < 0 || i > j {
+		t.Errorf("pending applications, oldest first:\n%s", p.body)
+	}
+	p = admin.post("/en/console/admin/organizations/"+org+"/verify", url.Values{"csrf": {p.csrf(t)}})
+	expectStatus(t, p, http.StatusSeeOther)
+	p = admin.get(p.header.Get("Location"))
+	expectContains(t, p, "The organization is verified.", "Verified</strong>", "It can publish", "Withdraw the verification")
+	p = admin.post("/en/console/admin/organizations/"+org+"/unverify", url.Values{"csrf": {p.csrf(t)}})
+	expectStatus(t, p, http.StatusSeeOther)
+	p = colleague.get("/en/console/orgs/" + org)
+	expectContains(t, p, "Not verified", "an administrator withdrew the verification")
+}
+
+func memberID(t *testing.T, db *sqlx.DB, email string) string {
+	t.Helper()
+	var id string
+	if err := db.Get(&id, `SELECT id FROM users WHERE email = $1`, email); err != nil {
+		t.Fatal(err)
+	}
+	return id
+}

@@ -1,0 +1,89 @@
+package web
+
+// The console's services: the use cases of app/ (agencies, interests) that the JSON API calls,
+// and the few reads that have no use case yet (who the user is for the rules, an
+// organization's members, its audit trail, pending applications), made here as the API's
+// handlers make them, after the same domain decision.
+
+import (
+	"context"
+
+	"github.com/diaspora-investor/marketplace/app/agencies"
+	"github.com/diaspora-investor/marketplace/app/interests"
+	"github.com/diaspora-investor/marketplace/domain"
+	"github.com/diaspora-investor/marketplace/repository"
+)
+
+// ConsoleServices are what the agencies' console calls.
+type ConsoleServices struct {
+	store     *repository.Store
+	agencies  *agencies.Service
+	interests *interests.Service
+}
+
+// NewConsoleServices builds the console's services over the store.
+func NewConsoleServices(store *repository.Store) *ConsoleServices {
+	return &ConsoleServices{store: store, agencies: agencies.New(store), interests: interests.New(store)}
+}
+
+// actor is the user with their memberships, for the rules (as api/editor.go's actor).
+func (cs *ConsoleServices) actor(ctx context.Context, u *domain.User) (domain.Actor, error) {
+	return cs.store.Actor(ctx, u)
+}
+
+func (cs *ConsoleServices) memberships(ctx context.Context, userID string) ([]domain.MembershipRecord, error) {
+	return cs.store.Memberships(ctx, userID)
+}
+
+// organization reads an organization that actor may see (as api/organizations.go's
+// getOrganization): another's unverified application does not exist for them.
+func (cs *ConsoleServices) organization(ctx context.Context, actor domain.Actor, id string) (*domain.OrgDetail, error) {
+	org, err := cs.store.Organization(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if d := domain.DecideOrg(actor, domain.OrgView, org.ID, org.Verified); d != domain.Allowed {
+		return nil, domain.Denied{Decision: d}
+	}
+	return org, nil
+}
+
+// members lists an organization's members (as api/organizations.go's listMembers).
+func (cs *ConsoleServices) members(ctx context.Context, actor domain.Actor, org *domain.OrgDetail) ([]domain.Member, error) {
+	if d := domain.DecideOrg(actor, domain.OrgListMembers, org.ID, org.Verified); d != domain.Allowed {
+		return nil, domain.Denied{Decision: d}
+	}
+	return cs.store.Members(ctx, org.ID)
+}
+
+// orgHistory is an organization's own audit trail, oldest first (as api/editor.go's
+// orgHistory, limited to the organization's events).
+func (cs *ConsoleServices) orgHistory(ctx context.Context, actor domain.Actor, org *domain.OrgDetail, limit int) ([]domain.AuditEvent, error) {
+	if d := domain.DecideOrg(actor, domain.OrgContent, org.ID, org.Verified); d != domain.Allowed {
+		return nil, domain.Denied{Decision: d}
+	}
+	events, _, err := cs.store.History(ctx, org.ID, "", 0, limit)
+	return events, err
+}
+
+// pending lists the applications waiting for verification, oldest first (administrators).
+func (cs *ConsoleServices) pending(ctx context.Context, actor domain.Actor, limit int) ([]domain.OrgDetail, error) {
+	if !actor.Admin {
+		return nil, domain.Denied{Decision: domain.AdminOnly}
+	}
+	orgs, _, err := cs.store.Organizations(ctx, repository.OrgFilter{Pending: true, Limit: limit})
+	return orgs, err
+}
+
+// unreadCap bounds the unread count shown in the navigation ("99+").
+const unreadCap = 99
+
+// unread counts the organization's interests not opened yet, up to unreadCap+1.
+func (cs *ConsoleServices) unread(ctx context.Context, actor domain.Actor, orgID string) (int, error) {
+	list, err := cs.interests.Inbox(ctx, actor, orgID)
+	if err != nil {
+		return 0, err
+	}
+	rows, _, err := cs.interests.Page(ctx, list, interests.Page{Status: domain.InterestSent, Limit: unreadCap + 1})
+	return len(rows), err
+}
