@@ -196,3 +196,92 @@ func memberID(t *testing.T, db *sqlx.DB, email string) string {
 	}
 	return id
 }
+
+// apiToken signs in through the API and returns an access token.
+func apiToken(t *testing.T, app *fiber.App, email string) string {
+	t.Helper()
+	tok := apiCall(t, app, http.MethodPost, "/v1/auth/login", map[string]any{"email": email, "password": "a long passphrase of ours"}, "")
+	return tok["access_token"].(string)
+}
+
+// publishedOpportunity makes owner's organization verified (by the administrator's console)
+// and publishes an opportunity through the API; it returns its id.
+func publishedOpportunity(t *testing.T, app *fiber.App, admin *browser, org, ownerEmail, title string) string {
+	t.Helper()
+	p := admin.get("/en/console/admin/organizations")
+	expectStatus(t, admin.post("/en/console/admin/organizations/"+org+"/verify", url.Values{"csrf": {p.csrf(t)}}), http.StatusSeeOther)
+	access := apiToken(t, app, ownerEmail)
+	d := apiCall(t, app, http.MethodPost, "/v1/opportunities", map[string]any{"country": "CV", "sectors": []string{"tourism"},
+		"lang": "pt", "title": title, "summary": "Um resumo.", "description": "Uma descrição da oportunidade."}, access)
+	id := d["id"].(string)
+	apiCall(t, app, http.MethodPost, "/v1/opportunities/"+id+"/submit", nil, access)
+	apiCall(t, app, http.MethodPost, "/v1/opportunities/"+id+"/publish", nil, access)
+	return id
+}
+
+func TestConsoleInbox(t *testing.T) {
+	t.Parallel()
+	app, db := newSite(t, true)
+	owner := consoleUser(t, app, "owner@example.org")
+	org := applyFor(t, owner, "Agência do Teste")
+	admin := consoleAdmin(t, app, db)
+	opp := publishedOpportunity(t, app, admin, org, "owner@example.org", "Hotel na Boa Vista")
+
+	// An investor sends an interest through the site, sharing their e-mail address.
+	investor := consoleUser(t, app, "investor@example.org")
+	p := investor.get("/en/opportunities/" + opp + "/interest")
+	expectStatus(t, p, http.StatusOK)
+	p = investor.post("/en/opportunities/"+opp+"/interest", url.Values{"csrf": {p.csrf(t)}, "message": {"I would like to visit the site.\nNext spring."},
+		"share": {"email"}})
+	if p.status != http.StatusSeeOther {
+		t.Fatalf("interest: %d\n%s", p.status, p.body)
+	}
+
+	// Unread in the navigation, listed as new.
+	p = owner.get("/en/console/orgs/" + org + "/inbox")
+	expectStatus(t, p, http.StatusOK)
+	expectPrivate(t, p)
+	expectContains(t, p, "1 unread", "Hotel na Boa Vista", "(new)")
+	m := regexp.MustCompile(`/en/console/orgs/` + org + `/inbox/([0-9a-f-]{36})`).FindStringSubmatch(p.body)
+	if m == nil {
+		t.Fatalf("no interest link:\n%s", p.body)
+	}
+	interest := m[0]
+
+	// Another organization's member, or an investor, cannot open it in a console.
+	stranger := consoleUser(t, app, "stranger@example.org")
+	other := applyFor(t, stranger, "Outra Agência")
+	expectStatus(t, stranger.get(interest), http.StatusNotFound)
+	expectStatus(t, stranger.get(strings.Replace(interest, org, other, 1)), http.StatusNotFound)
+	expectStatus(t, investor.get(interest), http.StatusNotFound)
+
+	// Opening it marks it read; the investor's shared fields and message show.
+	p = owner.get(interest)
+	expectStatus(t, p, http.StatusOK)
+	expectContains(t, p, "0 unread", "investor@example.org", "E-mail address", "I would like to visit the site.", "Next spring.", ">Read<")
+	p = owner.get("/en/console/orgs/" + org + "/inbox?status=sent")
+	expectContains(t, p, "No expression of interest here.")
+
+	// An empty answer is refused beside the field; a real one is sent, and the investor sees it.
+	p = owner.post(interest+"/answer", url.Values{"csrf": {p.csrf(t)}, "reply": {"  "}})
+	expectStatus(t, p, http.StatusUnprocessableEntity)
+	expectContains(t, p, `href="#f-reply"`, `id="f-reply-error"`)
+	p = owner.post(interest+"/answer", url.Values{"csrf": {p.csrf(t)}, "reply": {"Welcome: call us on Monday."}})
+	expectStatus(t, p, http.StatusSeeOther)
+	p = owner.get(p.header.Get("Location"))
+	expectContains(t, p, "Your answer is sent.", "Welcome: call us on Monday.", ">Answered<")
+	p = investor.get("/en/account/interests")
+	expectContains(t, p, "Welcome: call us on Monday.")
+
+	// Closed, it takes no answer any more (the rule says 409).
+	expectStatus(t, owner.post(interest+"/close", url.Values{"csrf": {owner.get(interest).csrf(t)}}), http.StatusSeeOther)
+	p = owner.get(interest)
+	expectContains(t, p, ">Closed<")
+	if strings.Contains(p.body, "Send the answer") {
+		t.Error("a closed interest offers an answer")
+	}
+	p = owner.post(interest+"/answer", url.Values{"csrf": {p.csrf(t)}, "reply": {"Again"}})
+	expectStatus(t, p, http.StatusConflict)
+	// Without its token, refused.
+	expectStatus(t, owner.post(interest+"/close", url.Values{}), http.StatusForbidden)
+}
