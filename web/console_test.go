@@ -285,3 +285,60 @@ func TestConsoleInbox(t *testing.T) {
 	// Without its token, refused.
 	expectStatus(t, owner.post(interest+"/close", url.Values{}), http.StatusForbidden)
 }
+
+func TestConsoleContentList(t *testing.T) {
+	t.Parallel()
+	app, db := newSite(t, true)
+	owner := consoleUser(t, app, "owner@example.org")
+	org := applyFor(t, owner, "Agência do Teste")
+	access := apiToken(t, app, "owner@example.org")
+	draft := func(title string) string {
+		d := apiCall(t, app, http.MethodPost, "/v1/opportunities", map[string]any{"country": "CV", "sectors": []string{"tourism"},
+			"lang": "pt", "title": title, "summary": "Um resumo.", "description": "Uma descrição."}, access)
+		return d["id"].(string)
+	}
+	alone := draft("Só em português")
+	both := draft("Em duas línguas")
+	apiCall(t, app, http.MethodPut, "/v1/opportunities/"+both+"/translations/en", map[string]any{"title": "In two languages",
+		"summary": "A summary.", "description": "A description."}, access)
+	// The Portuguese source changes after the English translation: English is stale.
+	apiCall(t, app, http.MethodPut, "/v1/opportunities/"+both+"/translations/pt", map[string]any{"title": "Em duas línguas, revisto",
+		"summary": "Um resumo novo.", "description": "Uma descrição."}, access)
+	apiCall(t, app, http.MethodPost, "/v1/opportunities/"+alone+"/submit", nil, access)
+
+	list := "/en/console/orgs/" + org + "/content"
+	p := owner.get(list)
+	expectStatus(t, p, http.StatusOK)
+	expectPrivate(t, p)
+	// Newest change first (the submission was last), titles in the reader's language where
+	// they exist; the stale language is flagged.
+	if i, j := strings.Index(p.body, "Só em português"), strings.Index(p.body, "In two languages"); i < 0 || j < 0 || i > j {
+		t.Errorf("newest change first:\n%s", p.body[strings.Index(p.body, "<tbody>"):])
+	}
+	expectContains(t, p, "en <strong>(stale)</strong>", "In review", "Draft")
+	for query, want := range map[string][2]bool{ // [shows alone, shows both]
+		"gap=missing-en": {true, false}, "gap=missing-fr": {true, true}, "gap=stale": {false, true}, "gap=missing-pt": {false, false},
+		"status=in_review": {true, false}, "status=draft&gap=stale": {false, true}, "kind=incentives": {false, false}, "kind=opportunities": {true, true},
+	} {
+		p := owner.get(list + "?" + query)
+		expectStatus(t, p, http.StatusOK)
+		if got := [2]bool{strings.Contains(p.body, "/"+alone+`"`), strings.Contains(p.body, "/"+both+`"`)}; got != want {
+			t.Errorf("%s: shows %v, want %v", query, got, want)
+		}
+	}
+	expectContains(t, owner.get("/fr/console/orgs/"+org+"/content"), "Manque en français", "périmée")
+	expectStatus(t, owner.get(list+"?cursor=nonsense"), http.StatusNotFound)
+
+	// Another organization's member: 404; a plain investor neither.
+	stranger := consoleUser(t, app, "stranger@example.org")
+	expectStatus(t, stranger.get(list), http.StatusNotFound)
+	// The review queue is the administrators'.
+	expectStatus(t, owner.get("/en/console/admin/review"), http.StatusForbidden)
+	admin := consoleAdmin(t, app, db)
+	p = admin.get("/en/console/admin/review")
+	expectStatus(t, p, http.StatusOK)
+	expectContains(t, p, "Só em português", "Agência do Teste")
+	if strings.Contains(p.body, "Em duas línguas") {
+		t.Error("a draft is in the review queue")
+	}
+}

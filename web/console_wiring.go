@@ -87,3 +87,95 @@ func (cs *ConsoleServices) unread(ctx context.Context, actor domain.Actor, orgID
 	rows, _, err := cs.interests.Page(ctx, list, interests.Page{Status: domain.InterestSent, Limit: unreadCap + 1})
 	return len(rows), err
 }
+
+// contentPage is one page of an organization's content (or of the review queue), with the
+// editorial side of each item for its language gaps.
+type contentRow struct {
+	domain.ContentSummary
+	Translations []domain.Translation
+}
+
+// contentQuery selects content for editors: kinds and status (empty: all), a language gap
+// ("missing-xx": no text in xx; "stale": a translation older than the source's last change).
+type contentQuery struct {
+	OrgID  string
+	Review bool
+	Kinds  []domain.Kind
+	Status string
+	Gap    string
+	After  *domain.Cursor
+	Limit  int
+	Langs  []string
+}
+
+// content reads one page of content for editors (as api/organizations.go's orgContent and
+// reviewQueue decide who may), keeping the items with the language gap asked for: it reads
+// the store's pages until the page is full, and the next cursor is the last item examined.
+func (cs *ConsoleServices) content(ctx context.Context, actor domain.Actor, org *domain.OrgDetail, q contentQuery) ([]contentRow, *domain.Cursor, error) {
+	if q.Review {
+		if !actor.Admin {
+			return nil, nil, domain.Denied{Decision: domain.AdminOnly}
+		}
+	} else if d := domain.DecideOrg(actor, domain.OrgContent, org.ID, org.Verified); d != domain.Allowed {
+		return nil, nil, domain.Denied{Decision: d}
+	}
+	f := repository.SummaryFilter{Review: q.Review, Kinds: q.Kinds, Status: q.Status, After: q.After, Limit: q.Limit, Langs: q.Langs}
+	if org != nil {
+		f.OrgID = org.ID
+	}
+	var out []contentRow
+	var last *domain.Cursor
+	for examined := 0; examined < 500; {
+		rows, next, err := cs.store.ContentSummaries(ctx, f)
+		if err != nil {
+			return nil, nil, err
+		}
+		for _, r := range rows {
+			examined++
+			sortAt := r.UpdatedAt
+			if q.Review && r.SubmittedAt != nil {
+				sortAt = *r.SubmittedAt
+			}
+			last = &domain.Cursor{PublishedAt: sortAt, ID: r.ID}
+			ed, err := cs.store.Editorial(ctx, r.Kind, r.ID)
+			if err != nil {
+				return nil, nil, err
+			}
+			if !hasGap(r, ed.Translations, q.Gap) {
+				continue
+			}
+			out = append(out, contentRow{ContentSummary: r, Translations: ed.Translations})
+			if len(out) == q.Limit {
+				return out, last, nil
+			}
+		}
+		if next == nil {
+			return out, nil, nil
+		}
+		f.After = next
+	}
+	// Past this many items without a full page, the page ends here and the next one goes on.
+	return out, last, nil
+}
+
+func hasGap(r domain.ContentSummary, translations []domain.Translation, gap string) bool {
+	switch {
+	case gap == "":
+		return true
+	case gap == "stale":
+		for _, t := range translations {
+			if t.Stale {
+				return true
+			}
+		}
+		return false
+	case len(gap) > 8 && gap[:8] == "missing-":
+		for _, l := range r.Langs {
+			if l == gap[8:] {
+				return false
+			}
+		}
+		return true
+	}
+	return true
+}
