@@ -210,7 +210,7 @@ func TestDoneWhen(t *testing.T) {
 	// The interest, with the consent stated.
 	p = b.get("/fr/opportunities/" + opp[1] + "/interest")
 	expectStatus(t, p, http.StatusOK)
-	expectContains(t, p, "En envoyant, vous acceptez que")
+	expectContains(t, p, "En envoyant, vous acceptez que", "<strong>investor@example.org</strong>", "absent de votre profil")
 	p = b.post("/fr/opportunities/"+opp[1]+"/interest", url.Values{"csrf": {token}, "message": {"Projet d'hôtel de 750 000 EUR."},
 		"amount": {"750000"}, "currency": {"EUR"}, "share": {"display_name", "email"}})
 	if p.status != http.StatusSeeOther {
