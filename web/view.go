@@ -47,6 +47,24 @@ var funcs = template.FuncMap{
 		return out
 	},
 	"add": func(a, b int) int { return a + b },
+	// tel is a phone number's tel: link (html/template refuses the scheme by default), made only
+	// of digits and +; "" when the number has other characters than digits, spaces and +-().
+	"tel": func(phone string) template.URL {
+		var b strings.Builder
+		for _, r := range phone {
+			switch {
+			case r >= '0' && r <= '9', r == '+':
+				b.WriteRune(r)
+			case r == ' ', r == '-', r == '(', r == ')', r == '.':
+			default:
+				return ""
+			}
+		}
+		if b.Len() < 3 {
+			return ""
+		}
+		return template.URL("tel:" + b.String())
+	},
 	"dict": func(kv ...any) map[string]any {
 		m := map[string]any{}
 		for i := 0; i+1 < len(kv); i += 2 {
