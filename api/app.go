@@ -18,7 +18,10 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/recover"
 
 	marketplace "github.com/diaspora-investor/marketplace"
+	"github.com/diaspora-investor/marketplace/app/accounts"
 	"github.com/diaspora-investor/marketplace/app/agencies"
+	"github.com/diaspora-investor/marketplace/app/integrations"
+	"github.com/diaspora-investor/marketplace/app/interests"
 	"github.com/diaspora-investor/marketplace/repository"
 )
 
@@ -90,21 +93,27 @@ type server struct {
 	trusted     []*net.IPNet // proxies whose X-Forwarded-For is believed
 	document    []byte       // openapi.yaml as served (see servedDocument)
 	// The use cases (the application layer), shared with every other interface.
-	agencies *agencies.Service
+	agencies     *agencies.Service
+	interests    *interests.Service
+	integrations *integrations.Service
+	accounts     *accounts.Service
 }
 
 // New builds the app over the store.
 func New(cfg Config, store *repository.Store, langs *Languages, log *slog.Logger) *fiber.App {
 	store.Public(cfg.ShowExamples)
 	s := &server{cfg: cfg, store: store, langs: langs, log: log, metrics: newMetrics(),
-		tokens:      tokens{key: cfg.JWTSecret, now: time.Now},
-		searchLangs: append(slices.Clone(langs.Codes()), "simple"),
-		trusted:     parseTrusted(cfg.TrustedProxies),
-		document:    servedDocument(marketplace.OpenAPIDocument, cfg.PublicURL),
-		agencies:    agencies.New(store),
+		tokens:       tokens{key: cfg.JWTSecret, now: time.Now},
+		searchLangs:  append(slices.Clone(langs.Codes()), "simple"),
+		trusted:      parseTrusted(cfg.TrustedProxies),
+		document:     servedDocument(marketplace.OpenAPIDocument, cfg.PublicURL),
+		agencies:     agencies.New(store),
+		interests:    interests.New(store),
+		integrations: integrations.New(store),
 		ready: readiness{check: func(ctx context.Context) (bool, error) {
 			return repository.MigrationsApplied(ctx, store.DB().DB)
 		}}}
+	s.accounts = accounts.New(store, s.supportedLanguage)
 	if cfg.Cache != nil {
 		s.metrics.registerCache(cfg.Cache)
 	}

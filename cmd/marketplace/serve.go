@@ -16,6 +16,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"github.com/diaspora-investor/marketplace/api"
+	"github.com/diaspora-investor/marketplace/app/accounts"
 	"github.com/diaspora-investor/marketplace/repository"
 	"github.com/diaspora-investor/marketplace/seed"
 	"github.com/diaspora-investor/marketplace/web"
@@ -75,7 +76,7 @@ func ensureAdmin(ctx context.Context, log *slog.Logger, cfg serveConfig, store *
 	if cfg.adminEmail == "" {
 		return nil
 	}
-	if err := api.EnsureAdmin(ctx, store, cfg.adminEmail, cfg.adminPassword); err != nil {
+	if err := accounts.New(store, nil).EnsureAdmin(ctx, cfg.adminEmail, cfg.adminPassword); err != nil {
 		return err
 	}
 	log.Info("administrator account ready", "email", cfg.adminEmail)
