@@ -70,8 +70,9 @@ type Accounts interface {
 	// revoked or reused.
 	Resume(ctx context.Context, client, refreshToken string) (*Session, error)
 	SignOut(ctx context.Context, refreshToken string) error
-	// User reads the account an access cookie names (ErrNotFound once erased).
-	User(ctx context.Context, id string) (*domain.User, error)
+	// TokenUser reads the account an access cookie names, if the cookie is of the account's
+	// current token version; ErrBadCredentials once erased or re-keyed.
+	TokenUser(ctx context.Context, id string, version int) (*domain.User, error)
 	// AccessToken and ParseAccess make and check the short-lived signed value naming the user
 	// between two refreshes.
 	AccessToken(u *domain.User) (string, error)

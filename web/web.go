@@ -287,12 +287,12 @@ func (s *Site) session(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	if access != "" {
 		if id, version, err := s.deps.Accounts.ParseAccess(access); err == nil {
-			u, err := s.deps.Accounts.User(ctx, id)
+			u, err := s.deps.Accounts.TokenUser(ctx, id, version)
 			switch {
-			case err == nil && u.TokenVersion == version:
+			case err == nil:
 				c.Locals(localUser, u)
 				return c.Next()
-			case err != nil && !errors.Is(err, ErrNotFound):
+			case !errors.Is(err, ErrBadCredentials):
 				return s.fail(c, err)
 			}
 		}

@@ -269,8 +269,8 @@ func (a *adapter) SignOut(ctx context.Context, refreshToken string) error {
 	return mapErr(a.accounts.Logout(ctx, refreshToken))
 }
 
-func (a *adapter) User(ctx context.Context, id string) (*domain.User, error) {
-	u, err := a.store.UserByID(ctx, id)
+func (a *adapter) TokenUser(ctx context.Context, id string, version int) (*domain.User, error) {
+	u, err := a.accounts.TokenUser(ctx, id, version)
 	return u, mapErr(err)
 }
 
