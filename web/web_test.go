@@ -68,6 +68,15 @@ func TestPagesHeadersAndLanguages(t *testing.T) {
 			t.Errorf("inline script or style on %s", lang)
 		}
 	}
+	// Revalidation: the same page again with its validator is a 304 without a body.
+	first := b.get("/pt/countries/CV")
+	etag := first.header.Get("ETag")
+	if etag == "" {
+		t.Fatal("no ETag on a public page")
+	}
+	if again := b.get("/pt/countries/CV", "If-None-Match", etag); again.status != http.StatusNotModified || again.body != "" {
+		t.Errorf("revalidation: %d, %d bytes", again.status, len(again.body))
+	}
 	// Plural forms: one incentive, two incentives.
 	p := b.get("/en/")
 	expectContains(t, p, "1 incentive<", "14 incentives<", "0 opportunities<")
