@@ -1,6 +1,7 @@
-// Package api is the HTTP layer: the Fiber app, its routes, handlers and middleware. Handlers
-// parse and check input, call the repository, and turn domain values into the JSON of
-// openapi.yaml; every error becomes an RFC 9457 problem in the reader's language.
+// Package api is the HTTP layer: the Fiber app, its routes, handlers and middleware. A handler
+// parses the request, calls one use case of an app package, and renders the domain values it
+// gets as the JSON of openapi.yaml; every error becomes an RFC 9457 problem in the reader's
+// language (errors.go maps the use cases' errors).
 package api
 
 import (
