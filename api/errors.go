@@ -34,6 +34,8 @@ func writeError(err error, resource string) error {
 		return notFound("translation")
 	case errors.Is(err, domain.ErrIdentityTaken):
 		return &apiError{status: fiber.StatusConflict, slug: "conflict", detailKey: "identity_taken"}
+	case errors.Is(err, domain.ErrRatesAdminOnly):
+		return problem(fiber.StatusForbidden, "forbidden", nil)
 	case errors.Is(err, domain.ErrAlreadyMember):
 		return &apiError{status: fiber.StatusConflict, slug: "conflict", detailKey: "already_member"}
 	}

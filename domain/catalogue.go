@@ -251,3 +251,11 @@ type Page[T any] struct {
 	Next   *Cursor // nil on the last page
 	Facets Facets  // nil unless asked
 }
+
+// CountryDetail is a country with its facts, regions and verified organizations.
+type CountryDetail struct {
+	Country
+	Facts         []Fact
+	Regions       []Region
+	Organizations []Organization
+}

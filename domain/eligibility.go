@@ -260,3 +260,22 @@ var RankWeights = struct {
 
 // RecommendationReasons are the codes that say why an opportunity is recommended.
 var RecommendationReasons = CodeSet{"recommendation_reason", []string{"sector", "region", "ticket", "fresh"}}
+
+// RecommendInput is what recommendations rank by: the investor's profile.
+type RecommendInput struct {
+	Country      string // "" for every country
+	InvestorType string
+	Sectors      []string
+	Regions      []string
+	TicketMin    *Money
+	TicketMax    *Money
+	Langs        []string
+	Limit        int
+}
+
+// Recommendation is an opportunity with its score and what it matched.
+type Recommendation struct {
+	Opportunity Opportunity
+	Score       float64
+	Reasons     []string // codes of RecommendationReasons
+}

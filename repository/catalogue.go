@@ -73,12 +73,7 @@ func (s *Store) Countries(ctx context.Context, langs []string) ([]domain.Country
 }
 
 // CountryDetail is a country with its facts, regions and verified organizations.
-type CountryDetail struct {
-	domain.Country
-	Facts         []domain.Fact
-	Regions       []domain.Region
-	Organizations []domain.Organization
-}
+type CountryDetail = domain.CountryDetail
 
 // Country reads one country; ErrNotFound when the code is unknown.
 func (s *Store) Country(ctx context.Context, code string, langs []string) (*CountryDetail, error) {

@@ -118,23 +118,10 @@ func (s *Store) EligibilityCandidates(ctx context.Context, country string, langs
 }
 
 // RecommendInput is what recommendations rank by: the investor's profile.
-type RecommendInput struct {
-	Country      string // "" for every country
-	InvestorType string
-	Sectors      []string
-	Regions      []string
-	TicketMin    *domain.Money
-	TicketMax    *domain.Money
-	Langs        []string
-	Limit        int
-}
+type RecommendInput = domain.RecommendInput
 
 // Recommendation is an opportunity with its score and what it matched.
-type Recommendation struct {
-	Opportunity domain.Opportunity
-	Score       float64
-	Reasons     []string // codes of domain.RecommendationReasons
-}
+type Recommendation = domain.Recommendation
 
 type scoreRow struct {
 	ID      string         `db:"id"`
