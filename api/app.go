@@ -20,6 +20,7 @@ import (
 	marketplace "github.com/diaspora-investor/marketplace"
 	"github.com/diaspora-investor/marketplace/app/agencies"
 	"github.com/diaspora-investor/marketplace/app/catalogue"
+	"github.com/diaspora-investor/marketplace/app/matching"
 	"github.com/diaspora-investor/marketplace/repository"
 )
 
@@ -93,6 +94,7 @@ type server struct {
 	// The use cases (the application layer), shared with every other interface.
 	agencies  *agencies.Service
 	catalogue *catalogue.Service
+	matching  *matching.Service
 }
 
 // New builds the app over the store.
@@ -108,6 +110,7 @@ func New(cfg Config, store *repository.Store, langs *Languages, log *slog.Logger
 			return repository.MigrationsApplied(ctx, store.DB().DB)
 		}}}
 	s.catalogue = catalogue.New(store, store, s.searchLangs)
+	s.matching = matching.New(store, s.catalogue)
 	if cfg.Cache != nil {
 		s.metrics.registerCache(cfg.Cache)
 	}
