@@ -164,6 +164,17 @@ func (s *server) listFilter(c *fiber.Ctx, kind domain.Kind, country string) (dom
 // mergeListErrors orders syntax errors and refusals by listParams, a parameter's syntax error
 // first. A cursor is only judged when nothing else is wrong.
 func mergeListErrors(parsed []fieldError, refused *domain.Invalid) []fieldError {
+	all := mergeErrors(listParams, parsed, refused)
+	if len(all) > 0 && all[0].name != "cursor" {
+		all = slices.DeleteFunc(all, func(f fieldError) bool { return f.name == "cursor" })
+	}
+	return all
+}
+
+// mergeErrors lists the syntax errors of query parameters (parsed) and the refusals of their
+// values by a use case in the order of params, a parameter's syntax error first; a range's
+// refusal (min_greater_than_max) is ranked as the parameter "range".
+func mergeErrors(params []string, parsed []fieldError, refused *domain.Invalid) []fieldError {
 	all := slices.Clone(parsed)
 	if refused != nil {
 		for _, f := range refused.Fields {
@@ -172,15 +183,26 @@ func mergeListErrors(parsed []fieldError, refused *domain.Invalid) []fieldError 
 	}
 	rank := func(f fieldError) int {
 		if f.code == "min_greater_than_max" {
-			return slices.Index(listParams, "range")
+			return slices.Index(params, "range")
 		}
-		return slices.Index(listParams, f.name)
+		return slices.Index(params, f.name)
 	}
 	slices.SortStableFunc(all, func(a, b fieldError) int { return rank(a) - rank(b) })
-	if len(all) > 0 && all[0].name != "cursor" {
-		all = slices.DeleteFunc(all, func(f fieldError) bool { return f.name == "cursor" })
-	}
 	return all
+}
+
+// queryProblem is the problem of a query's syntax errors and its refusal by a use case (a
+// *domain.Invalid) in the order of params; nil when there is neither. Other errors pass.
+func queryProblem(params []string, parsed *queryParams, err error) error {
+	var refused *domain.Invalid
+	if err != nil && !errors.As(err, &refused) {
+		return err
+	}
+	q := &invalid{}
+	for _, fe := range mergeErrors(params, parsed.fields, refused) {
+		q.add(fe.name, fe.in, fe.code, fe.data)
+	}
+	return q.err("invalid-parameters")
 }
 
 // queryError turns a use case's refusal of query parameters into their problem; other

@@ -259,3 +259,15 @@ type CountryDetail struct {
 	Regions       []Region
 	Organizations []Organization
 }
+
+// OrgFilter narrows the directory of organizations.
+type OrgFilter struct {
+	Country  string
+	Type     string
+	Pending  bool // unverified applications (administrators), oldest first
+	AfterKey string
+	AfterID  string
+	Limit    int
+	// List is the fingerprint of the list that the filter selects, for its cursors.
+	List uint32
+}

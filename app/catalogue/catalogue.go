@@ -30,6 +30,7 @@ type Store interface {
 	Programme(ctx context.Context, idOrSlug string, langs []string) (*domain.Programme, error)
 	ExchangeRates(ctx context.Context) ([]domain.Rate, error)
 	Rates(ctx context.Context) (domain.Rates, error)
+	Organizations(ctx context.Context, f domain.OrgFilter) ([]domain.OrgDetail, bool, error)
 }
 
 // RateStore records exchange rates: the one write of this package, kept apart from Store so
