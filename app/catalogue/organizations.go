@@ -76,4 +76,3 @@ func (s *Service) Directory(ctx context.Context, user *domain.User, f domain.Org
 	}
 	return orgs, next, nil
 }
-
