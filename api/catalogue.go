@@ -137,15 +137,15 @@ func (r contentRoutes[T, J, D]) listHandler(s *server, byCountry bool) fiber.Han
 		for i, it := range page.Items {
 			items[i] = r.item(v, it)
 		}
-		if fields != nil {
-			// Sparse fieldsets: the same page, each item cut down to the fields asked.
-			cut, err := sparse(items, fields)
-			if err != nil {
-				return err
-			}
-			return sendList(s, c, v, cut, page.Next, v.facets(page.Facets, r.types))
+		if fields == nil {
+			return sendList(s, c, v, items, page.Next, v.facets(page.Facets, r.types))
 		}
-		return sendList(s, c, v, items, page.Next, v.facets(page.Facets, r.types))
+		// Sparse fieldsets: the same page, each item cut down to the fields asked.
+		cut, err := sparse(items, fields)
+		if err != nil {
+			return err
+		}
+		return sendList(s, c, v, cut, page.Next, v.facets(page.Facets, r.types))
 	}
 }
 
