@@ -104,7 +104,21 @@ func (s *Store) Country(ctx context.Context, code string, langs []string) (*Coun
 		return nil, err
 	}
 	d := &CountryDetail{Country: row.country()}
+	if d.Facts, err = s.countryFacts(ctx, code); err != nil {
+		return nil, err
+	}
+	if d.Regions, err = s.Regions(ctx, code); err != nil {
+		return nil, err
+	}
+	if d.Organizations, err = s.countryOrganizations(ctx, code); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
 
+// countryFacts reads a country's facts in their order.
+func (s *Store) countryFacts(ctx context.Context, code string) ([]domain.Fact, error) {
+	var out []domain.Fact
 	var facts []struct {
 		Metric           string     `db:"metric"`
 		Value            *string    `db:"value"`
@@ -133,11 +147,14 @@ func (s *Store) Country(ctx context.Context, code string, langs []string) (*Coun
 				return nil, fmt.Errorf("fact %s: %w", f.Metric, err)
 			}
 		}
-		d.Facts = append(d.Facts, fact)
+		out = append(out, fact)
 	}
-	if d.Regions, err = s.Regions(ctx, code); err != nil {
-		return nil, err
-	}
+	return out, nil
+}
+
+// countryOrganizations reads a country's verified organizations by name.
+func (s *Store) countryOrganizations(ctx context.Context, code string) ([]domain.Organization, error) {
+	var out []domain.Organization
 	var orgs []struct {
 		ID       string  `db:"id"`
 		Name     string  `db:"name"`
@@ -150,10 +167,10 @@ func (s *Store) Country(ctx context.Context, code string, langs []string) (*Coun
 		return nil, err
 	}
 	for _, o := range orgs {
-		d.Organizations = append(d.Organizations, domain.Organization{
+		out = append(out, domain.Organization{
 			OrgRef: domain.OrgRef{ID: o.ID, Name: o.Name, Acronym: o.Acronym}, Type: o.Type, Website: o.Website, Verified: o.Verified})
 	}
-	return d, nil
+	return out, nil
 }
 
 // Regions lists a country's regions in their usual order.
