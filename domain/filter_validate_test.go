@@ -36,7 +36,9 @@ func TestFilterValidators(t *testing.T) {
 		{"search trimmed", func(v *domain.Invalid) any { return v.SearchText("q", " praia ") }, "praia", nil},
 		{"search too long", func(v *domain.Invalid) any { return v.SearchText("q", strings.Repeat("ã", domain.MaxQueryLen+1)) }, "", []string{"q:search_too_long"}},
 		{"search not UTF-8", func(v *domain.Invalid) any { return v.SearchText("q", "\xff") }, "", []string{"q:invalid_encoding"}},
-		{"codes without repeats", func(v *domain.Invalid) any { return v.FilterCodes("sector", []string{"ict", "ict", "oil"}, domain.Sectors) },
+		{"codes without repeats", func(v *domain.Invalid) any {
+			return v.FilterCodes("sector", []string{"ict", "ict", "oil"}, domain.Sectors)
+		},
 			[]string{"ict"}, []string{"sector:unknown_code"}},
 		{"facets", func(v *domain.Invalid) any { return v.FilterFacets("facets", []string{"type", "sector", "type"}) },
 			[]string{"type", "sector"}, nil},
