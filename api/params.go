@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"math/big"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -13,11 +12,6 @@ import (
 
 	"github.com/diaspora-investor/marketplace/app/catalogue"
 	"github.com/diaspora-investor/marketplace/domain"
-)
-
-var (
-	countryPattern = regexp.MustCompile(`^[A-Z]{2}$`)
-	codePattern    = regexp.MustCompile(`^[a-z][a-z0-9_]{0,49}$`)
 )
 
 // queryParams reads query parameters, collecting every problem instead of stopping at the
