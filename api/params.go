@@ -5,7 +5,6 @@ import (
 	"errors"
 	"math/big"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -80,19 +79,6 @@ func (q *queryParams) unknownCode(name, value string, set domain.CodeSet) {
 	q.add(name, "query", "unknown_code", map[string]any{"Value": truncate(value), "Allowed": strings.Join(set.Codes, ", ")})
 }
 
-func (q *queryParams) amount(name string) string {
-	v := q.one(name)
-	if v == "" {
-		return ""
-	}
-	a, err := domain.ParseAmount(v)
-	if err != nil {
-		q.add(name, "query", "invalid_amount", nil)
-		return ""
-	}
-	return a
-}
-
 // cursor reads the cursor parameter of the list named list: nil when there is none, or when it
 // is malformed or was made for another list (reported).
 func (q *queryParams) cursor(list uint32) *domain.Cursor {
@@ -109,16 +95,17 @@ func (q *queryParams) cursor(list uint32) *domain.Cursor {
 }
 
 func (q *queryParams) limit() int {
-	v := q.one("limit")
-	if v == "" {
-		return domain.DefaultLimit
-	}
-	n, err := strconv.Atoi(v)
-	if err != nil || n < 1 || n > domain.MaxLimit {
-		q.add("limit", "query", "invalid_limit", map[string]any{"Max": domain.MaxLimit})
-		return domain.DefaultLimit
-	}
+	var v domain.Invalid
+	n := v.FilterLimit("limit", q.one("limit"))
+	q.refused(&v)
 	return n
+}
+
+// refused adds the rules that a domain check says query parameters break.
+func (q *queryParams) refused(v *domain.Invalid) {
+	for _, f := range v.Fields {
+		q.add(f.Name, "query", f.Code, f.Data)
+	}
 }
 
 // listParams are the parameters of a content list, in the order their errors are listed.
@@ -206,10 +193,8 @@ func queryError(err error, resource string) error {
 	if !errors.As(err, &refused) {
 		return writeError(err, resource)
 	}
-	q := &invalid{}
-	for _, f := range refused.Fields {
-		q.add(f.Name, "query", f.Code, f.Data)
-	}
+	q := &queryParams{}
+	q.refused(refused)
 	return q.err("invalid-parameters")
 }
 
