@@ -21,8 +21,10 @@ import (
 	marketplace "github.com/diaspora-investor/marketplace"
 	"github.com/diaspora-investor/marketplace/app/accounts"
 	"github.com/diaspora-investor/marketplace/app/agencies"
+	"github.com/diaspora-investor/marketplace/app/catalogue"
 	"github.com/diaspora-investor/marketplace/app/integrations"
 	"github.com/diaspora-investor/marketplace/app/interests"
+	"github.com/diaspora-investor/marketplace/app/matching"
 	"github.com/diaspora-investor/marketplace/repository"
 )
 
@@ -98,6 +100,8 @@ type server struct {
 	interests    *interests.Service
 	integrations *integrations.Service
 	accounts     *accounts.Service
+	catalogue    *catalogue.Service
+	matching     *matching.Service
 }
 
 // New builds the app over the store.
@@ -115,6 +119,8 @@ func New(cfg Config, store *repository.Store, langs *Languages, log *slog.Logger
 			return repository.MigrationsApplied(ctx, store.DB().DB)
 		}}}
 	s.accounts = accounts.New(store, s.supportedLanguage)
+	s.catalogue = catalogue.New(store, store, s.searchLangs)
+	s.matching = matching.New(store, s.catalogue)
 	if cfg.Cache != nil {
 		s.metrics.registerCache(cfg.Cache)
 	}
