@@ -372,7 +372,7 @@ func (p *page) Closed(deadline *time.Time) bool { return domain.Closed(deadline,
 
 // MissingField is the form field that gives a missing fact, for a link to it ("" if none).
 func (p *page) MissingField(fact string) string {
-	return map[string]string{"investor_type": "f-investor_type", "residence_country": "f-residence", "sector": "f-sector",
+	return map[string]string{"investor_type": "f-investor_type", "residence_country": "f-residence_country", "sector": "f-sector",
 		"region": "f-region", "amount": "f-amount-value", "jobs": "f-jobs"}[fact]
 }
 

@@ -170,7 +170,7 @@ func TestDoneWhen(t *testing.T) {
 	t.Parallel()
 	app, _ := newSite(t, false)
 	b := newBrowser(t, app)
-	p := b.get("/fr/eligibility?country=CV&investor_type=diaspora&residence=FR&sector=tourism&region=boa_vista&amount=750000&currency=EUR&jobs=")
+	p := b.get("/fr/eligibility?country=CV&investor_type=diaspora&residence_country=FR&sector=tourism&region=boa_vista&amount=750000&currency=EUR&jobs=")
 	expectStatus(t, p, http.StatusOK)
 	expectContains(t, p, "S&#39;applique à vous", "Ne s&#39;applique pas à vous", "Pourquoi pas", "Opportunités adaptées à votre projet")
 	if !strings.Contains(p.body, "Ce qui manque") {
@@ -360,4 +360,17 @@ func TestProfile(t *testing.T) {
 	expectContains(t, p, `href="#f-regions"`, `href="#f-ticket_min"`)
 	p = b.get("/pt/account")
 	expectContains(t, p, "França", "Turismo")
+}
+
+// The eligibility form's errors come from app/matching, named as the form's fields.
+func TestEligibilityErrors(t *testing.T) {
+	t.Parallel()
+	app, _ := newSite(t, true)
+	b := newBrowser(t, app)
+	p := b.get("/en/eligibility?country=CV&investor_type=pirate&residence_country=XX&sector=tourism&region=atlantis&amount=lots&currency=EUR&jobs=many")
+	expectStatus(t, p, http.StatusBadRequest)
+	expectContains(t, p, "There is a problem", `href="#f-investor_type"`, `href="#f-residence_country"`, `href="#f-region"`, `href="#f-amount"`, `href="#f-jobs"`)
+	p = b.get("/en/eligibility?country=ZZ")
+	expectStatus(t, p, http.StatusBadRequest)
+	expectContains(t, p, `href="#f-country"`)
 }

@@ -1,12 +1,11 @@
 package web
 
 // This file is the one place where the site meets the code below it. It satisfies the
-// capabilities of ports.go with a thin adapter: accounts and interests go through the use
-// cases of app/accounts and app/interests; the catalogue and eligibility still read the store
-// and call domain's rules as the API's handlers do, until app/catalogue and app/matching
-// exist. What stays in the HTTP layer of both interfaces (the rate limits and their counter
-// names, the access token's shape) is repeated here, marked "as api/…", so that the site and
-// the API count together and keep the same rules.
+// capabilities of ports.go with a thin adapter over the use cases the JSON API calls too:
+// app/catalogue, app/matching, app/accounts and app/interests. What stays in the HTTP layer of
+// both interfaces (the rate limits and their counter names, the access token's shape) is
+// repeated here, marked "as api/…", so that the site and the API count together and keep the
+// same rules.
 
 import (
 	"context"
@@ -14,6 +13,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"strconv"
 	"strings"
 	"time"
 
@@ -21,7 +21,9 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/diaspora-investor/marketplace/app/accounts"
+	"github.com/diaspora-investor/marketplace/app/catalogue"
 	"github.com/diaspora-investor/marketplace/app/interests"
+	"github.com/diaspora-investor/marketplace/app/matching"
 	"github.com/diaspora-investor/marketplace/domain"
 	"github.com/diaspora-investor/marketplace/repository"
 )
@@ -31,6 +33,8 @@ import (
 // site's access cookie (its own audience: a cookie is never an API bearer token).
 func Wiring(store *repository.Store, secret []byte, searchLangs []string) Deps {
 	a := &adapter{store: store, secret: secret, searchLangs: searchLangs, now: time.Now, interests: interests.New(store)}
+	a.catalogue = catalogue.New(store, store, searchLangs)
+	a.matching = matching.New(store, a.catalogue)
 	// The site signs people up in the language of the page, one of the locale files: it is
 	// the interface language itself.
 	a.accounts = accounts.New(store, func(tag string) (string, bool) { return tag, tag != "" })
@@ -40,6 +44,8 @@ func Wiring(store *repository.Store, secret []byte, searchLangs []string) Deps {
 type adapter struct {
 	store       *repository.Store
 	accounts    *accounts.Service
+	catalogue   *catalogue.Service
+	matching    *matching.Service
 	interests   *interests.Service
 	secret      []byte
 	searchLangs []string
@@ -67,90 +73,102 @@ func mapErr(err error) error {
 	return err
 }
 
-// --- Catalogue (as api/catalogue.go) ---
+// --- Catalogue (app/catalogue) and eligibility (app/matching) ---
 
 func (a *adapter) Countries(ctx context.Context, langs []string) ([]domain.Country, error) {
-	return a.store.Countries(ctx, langs)
+	return a.catalogue.Countries(ctx, langs)
 }
 
 func (a *adapter) Country(ctx context.Context, code string, langs []string) (*CountryInfo, error) {
-	d, err := a.store.Country(ctx, code, langs)
+	d, err := a.catalogue.Country(ctx, code, langs)
 	if err != nil {
 		return nil, mapErr(err)
 	}
 	return &CountryInfo{Country: d.Country, Facts: d.Facts, Regions: d.Regions, Organizations: d.Organizations}, nil
 }
 
-func (a *adapter) withSearch(f domain.ListFilter) domain.ListFilter {
-	f.SearchLangs = a.searchLangs
-	return f
+func (a *adapter) Filter(ctx context.Context, q ListQuery) (domain.ListFilter, error) {
+	f, err := a.catalogue.Filter(ctx, catalogue.ListQuery{Kind: q.Kind, PathCountry: q.Country, Sectors: q.Sectors,
+		Region: q.Region, Type: q.Type, InvestorType: q.InvestorType, MinAmount: q.MinAmount, MaxAmount: q.MaxAmount,
+		Currency: q.Currency, Search: q.Search, Facets: q.Facets, IncludeClosed: q.IncludeClosed, Limit: q.Limit,
+		Cursor: q.Cursor, Langs: q.Langs})
+	return f, mapErr(err)
 }
 
 func (a *adapter) Opportunities(ctx context.Context, f domain.ListFilter) (*domain.Page[domain.Opportunity], error) {
-	return a.store.Opportunities(ctx, a.withSearch(f))
+	return a.catalogue.Opportunities(ctx, a.withSearch(f))
 }
 
 func (a *adapter) Incentives(ctx context.Context, f domain.ListFilter) (*domain.Page[domain.Incentive], error) {
-	return a.store.Incentives(ctx, a.withSearch(f))
+	return a.catalogue.Incentives(ctx, a.withSearch(f))
 }
 
 func (a *adapter) Programmes(ctx context.Context, f domain.ListFilter) (*domain.Page[domain.Programme], error) {
-	return a.store.Programmes(ctx, a.withSearch(f))
+	return a.catalogue.Programmes(ctx, a.withSearch(f))
+}
+
+// withSearch parses a search in every language, as Filter does (the site's own filters, such
+// as its search page, are built without Filter).
+func (a *adapter) withSearch(f domain.ListFilter) domain.ListFilter {
+	if f.SearchLangs == nil {
+		f.SearchLangs = a.searchLangs
+	}
+	return f
 }
 
 func (a *adapter) Opportunity(ctx context.Context, id string, langs []string) (*domain.Opportunity, error) {
-	o, err := a.store.Opportunity(ctx, id, langs)
+	o, err := a.catalogue.Opportunity(ctx, id, langs)
 	return o, mapErr(err)
 }
 
 func (a *adapter) Incentive(ctx context.Context, id string, langs []string) (*domain.Incentive, error) {
-	it, err := a.store.Incentive(ctx, id, langs)
+	it, err := a.catalogue.Incentive(ctx, id, langs)
 	return it, mapErr(err)
 }
 
 func (a *adapter) Programme(ctx context.Context, id string, langs []string) (*domain.Programme, error) {
-	p, err := a.store.Programme(ctx, id, langs)
+	p, err := a.catalogue.Programme(ctx, id, langs)
 	return p, mapErr(err)
 }
 
 func (a *adapter) Rates(ctx context.Context) (domain.Rates, error) { return a.store.Rates(ctx) }
 
-// --- Eligibility (as api/matching.go checkEligibility) ---
-
-const maxMatchedOpportunities = 20
-
-func (a *adapter) Check(ctx context.Context, sit domain.Situation, langs []string) (*EligibilityResult, error) {
-	rates, err := a.store.Rates(ctx)
+func (a *adapter) Check(ctx context.Context, in Plan, langs []string) (*EligibilityResult, error) {
+	opt := func(s string) *string {
+		if s = strings.TrimSpace(s); s == "" {
+			return nil
+		}
+		return &s
+	}
+	plan := matching.Plan{Country: in.Country, InvestorType: opt(in.InvestorType), ResidenceCountry: opt(in.ResidenceCountry),
+		Sector: opt(in.Sector), Region: opt(in.Region)}
+	if amount := strings.TrimSpace(in.Amount); amount != "" {
+		plan.Amount = &matching.Amount{Amount: amount, Currency: in.Currency}
+	}
+	// The form's jobs are text: a number that is none is reported with the plan's own errors.
+	var jobsErr FieldErrors
+	if jobs := strings.TrimSpace(in.Jobs); jobs != "" {
+		n, err := strconv.Atoi(jobs)
+		if err != nil || len(jobs) > 9 {
+			jobsErr.Add("jobs", "invalid_count", nil)
+		} else {
+			plan.Jobs = &n
+		}
+	}
+	e, err := a.matching.Check(ctx, plan, langs)
+	err = mapErr(err)
+	if fe := (*FieldErrors)(nil); errors.As(err, &fe) {
+		*fe = append(*fe, jobsErr...)
+		return nil, fe
+	}
 	if err != nil {
 		return nil, err
 	}
-	candidates, err := a.store.EligibilityCandidates(ctx, sit.Country, langs)
-	if err != nil {
-		return nil, err
+	if len(jobsErr) > 0 {
+		return nil, &jobsErr
 	}
-	regions, err := a.store.Regions(ctx, sit.Country)
-	if err != nil {
-		return nil, err
-	}
-	out := &EligibilityResult{Regions: map[string]string{}, Rates: rates}
-	for _, r := range regions {
-		out.Regions[r.Code] = r.Name
-	}
-	f := domain.ListFilter{Country: sit.Country, Sectors: sit.Sectors, InvestorType: sit.InvestorType,
-		Langs: langs, Limit: maxMatchedOpportunities, Currency: "EUR"}
-	if len(sit.Regions) > 0 {
-		f.Region = sit.Regions[0]
-	}
-	if sit.AmountLow != nil {
-		f.MinAmount, f.MaxAmount, f.Currency = sit.AmountLow.Amount, sit.AmountLow.Amount, sit.AmountLow.Currency
-	}
-	page, err := a.store.Opportunities(ctx, f)
-	if err != nil {
-		return nil, err
-	}
-	out.Opportunities = page.Items
-	out.Eligible, out.NotEligible, out.Undetermined = domain.AssessAll(candidates, sit, rates)
-	return out, nil
+	return &EligibilityResult{Situation: e.Situation, Eligible: e.Eligible, NotEligible: e.NotEligible,
+		Undetermined: e.Undetermined, Opportunities: e.Opportunities, Regions: e.Regions, Rates: e.Rates}, nil
 }
 
 // --- Accounts (app/accounts; the rate limits as api/ratelimit.go and api/auth.go) ---
