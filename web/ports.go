@@ -34,13 +34,13 @@ type Catalogue interface {
 
 // ListQuery is a list's filter form, as sent.
 type ListQuery struct {
-	Kind                                                domain.Kind
-	Country                                             string // the country of the page
-	Sectors                                             []string
-	Region, Type, InvestorType, MinAmount, MaxAmount    string
-	Currency, Search, IncludeClosed, Cursor, Limit      string
-	Langs                                               []string
-	Facets                                              []string
+	Kind                                             domain.Kind
+	Country                                          string // the country of the page
+	Sectors                                          []string
+	Region, Type, InvestorType, MinAmount, MaxAmount string
+	Currency, Search, IncludeClosed, Cursor, Limit   string
+	Langs                                            []string
+	Facets                                           []string
 }
 
 // CountryInfo is a country page's content: the country, its sourced facts, regions and agencies.
