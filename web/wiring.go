@@ -131,6 +131,8 @@ func (a *adapter) Programme(ctx context.Context, id string, langs []string) (*do
 	return p, mapErr(err)
 }
 
+// Rates reads the rates in use (app/catalogue has no use case that returns them all as one
+// map; DisplayRates checks a currency first).
 func (a *adapter) Rates(ctx context.Context) (domain.Rates, error) { return a.store.Rates(ctx) }
 
 func (a *adapter) Check(ctx context.Context, in Plan, langs []string) (*EligibilityResult, error) {
@@ -318,7 +320,7 @@ func (a *adapter) ParseAccess(token string) (string, int, error) {
 }
 
 func (a *adapter) Profile(ctx context.Context, userID string) (*domain.Profile, error) {
-	return a.store.Profile(ctx, userID)
+	return a.accounts.Profile(ctx, &domain.User{ID: userID})
 }
 
 // PutProfile replaces the profile through app/accounts (the languages the form does not show
@@ -327,7 +329,7 @@ func (a *adapter) PutProfile(ctx context.Context, u *domain.User, in ProfileForm
 	if err := a.hit(ctx, writesPerUser, u.ID); err != nil {
 		return err
 	}
-	current, err := a.store.Profile(ctx, u.ID)
+	current, err := a.accounts.Profile(ctx, u)
 	if err != nil {
 		return err
 	}
