@@ -1,6 +1,7 @@
-// Package api is the HTTP layer: the Fiber app, its routes, handlers and middleware. Handlers
-// parse and check input, call the repository, and turn domain values into the JSON of
-// openapi.yaml; every error becomes an RFC 9457 problem in the reader's language.
+// Package api is the HTTP layer: the Fiber app, its routes, handlers and middleware. A handler
+// parses the request, calls one use case of an app package, and renders the domain values it
+// gets as the JSON of openapi.yaml; every error becomes an RFC 9457 problem in the reader's
+// language (errors.go maps the use cases' errors).
 package api
 
 import (
@@ -20,8 +21,10 @@ import (
 	marketplace "github.com/diaspora-investor/marketplace"
 	"github.com/diaspora-investor/marketplace/app/accounts"
 	"github.com/diaspora-investor/marketplace/app/agencies"
+	"github.com/diaspora-investor/marketplace/app/catalogue"
 	"github.com/diaspora-investor/marketplace/app/integrations"
 	"github.com/diaspora-investor/marketplace/app/interests"
+	"github.com/diaspora-investor/marketplace/app/matching"
 	"github.com/diaspora-investor/marketplace/repository"
 )
 
@@ -97,6 +100,8 @@ type server struct {
 	interests    *interests.Service
 	integrations *integrations.Service
 	accounts     *accounts.Service
+	catalogue    *catalogue.Service
+	matching     *matching.Service
 }
 
 // New builds the app over the store.
@@ -114,6 +119,8 @@ func New(cfg Config, store *repository.Store, langs *Languages, log *slog.Logger
 			return repository.MigrationsApplied(ctx, store.DB().DB)
 		}}}
 	s.accounts = accounts.New(store, s.supportedLanguage)
+	s.catalogue = catalogue.New(store, store, s.searchLangs)
+	s.matching = matching.New(store, s.catalogue)
 	if cfg.Cache != nil {
 		s.metrics.registerCache(cfg.Cache)
 	}

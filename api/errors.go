@@ -40,6 +40,8 @@ func writeError(err error, resource string) error {
 		return &apiError{status: fiber.StatusUnprocessableEntity, slug: "idempotency-key-reused"}
 	case errors.Is(err, domain.ErrTooManyKeys):
 		return problem(fiber.StatusConflict, "too-many-keys", map[string]any{"Max": domain.MaxAPIKeys})
+	case errors.Is(err, domain.ErrRatesAdminOnly):
+		return problem(fiber.StatusForbidden, "forbidden", nil)
 	case errors.Is(err, domain.ErrAlreadyMember):
 		return &apiError{status: fiber.StatusConflict, slug: "conflict", detailKey: "already_member"}
 	case errors.Is(err, domain.ErrEmailTaken):

@@ -6,6 +6,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/diaspora-investor/marketplace/app/catalogue"
 	"github.com/diaspora-investor/marketplace/domain"
 	"github.com/diaspora-investor/marketplace/repository"
 )
@@ -138,64 +139,32 @@ func orNotFound(err error) error {
 	return err
 }
 
+// directoryParams are the parameters of the directory, in the order their errors are listed.
+var directoryParams = []string{"limit", "type", "country", "status", "cursor"}
+
 // listOrganizations: GET /v1/organizations, the directory of verified organizations by name;
 // administrators ask status=pending for the applications to verify.
 func (s *server) listOrganizations(c *fiber.Ctx) error {
 	q := &queryParams{c: c}
-	f := repository.OrgFilter{Limit: q.limit(), Type: q.code("type", domain.OrgTypes)}
-	if raw := q.one("country"); raw != "" {
-		code, err := s.knownCountry(c.UserContext(), raw)
-		if err != nil {
-			return err
-		}
-		if code == "" {
-			q.add("country", "query", "unknown_country", map[string]any{"Value": truncate(raw)})
-		}
-		f.Country = code
-	}
-	switch status := q.one("status"); status {
-	case "", "verified":
-	case "pending":
-		f.Pending = true
-	default:
-		q.add("status", "query", "unknown_code", map[string]any{"Value": truncate(status), "Allowed": "verified, pending"})
-	}
-	list := domain.ListFingerprint("organizations", f.Country, f.Type, q.one("status"))
-	if cur := q.cursor(list); cur != nil {
-		f.AfterID = cur.ID
-		f.AfterKey = cur.Key
-		if f.Pending {
-			f.AfterKey = cur.PublishedAt.Format(time.RFC3339Nano)
-		}
-	}
-	if err := q.err("invalid-parameters"); err != nil {
+	f, err := s.catalogue.DirectoryFilter(c.UserContext(), catalogue.DirectoryQuery{Limit: q.one("limit"),
+		Type: q.one("type"), Country: q.one("country"), Status: q.one("status"), Cursor: q.one("cursor")})
+	if err := queryProblem(directoryParams, q, err); err != nil {
 		return err
 	}
+	var user *domain.User
 	if f.Pending {
-		user, err := requireUser(c)
-		if err != nil {
+		if user, err = requireUser(c); err != nil {
 			return err
 		}
-		if user.Role != "admin" {
-			return deniedProblem(domain.AdminOnly, "")
-		}
 	}
-	orgs, more, err := s.store.Organizations(c.UserContext(), f)
+	orgs, next, err := s.catalogue.Directory(c.UserContext(), user, f)
 	if err != nil {
-		return err
+		return writeError(err, "")
 	}
 	v := s.newView(requestPrefs(c))
 	items := make([]orgDetailJSON, len(orgs))
 	for i := range orgs {
 		items[i] = v.orgDetail(&orgs[i], nil)
-	}
-	var next *domain.Cursor
-	if more {
-		last := orgs[len(orgs)-1]
-		next = &domain.Cursor{List: list, ID: last.ID, PublishedAt: last.CreatedAt}
-		if !f.Pending {
-			next.Key = last.Name // the directory is by name; applications by date
-		}
 	}
 	if f.Pending {
 		return sendPrivateList(s, c, v, items, next)

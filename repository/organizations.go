@@ -148,14 +148,7 @@ func (s *Store) Organization(ctx context.Context, id string) (*domain.OrgDetail,
 }
 
 // OrgFilter narrows the directory of organizations.
-type OrgFilter struct {
-	Country  string
-	Type     string
-	Pending  bool // unverified applications (administrators), oldest first
-	AfterKey string
-	AfterID  string
-	Limit    int
-}
+type OrgFilter = domain.OrgFilter
 
 // Organizations lists verified organizations by name, or pending applications by age.
 func (s *Store) Organizations(ctx context.Context, f OrgFilter) ([]domain.OrgDetail, bool, error) {

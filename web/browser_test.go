@@ -200,7 +200,7 @@ func TestBrowser(t *testing.T) {
 	run(t, ctx, "eligibility", clickLoad(`nav.main a[href="/fr/eligibility"]`),
 		chromedp.WaitVisible(css("#f-country")),
 		chromedp.Click(css(`input[name="investor_type"][value="diaspora"]`)),
-		chromedp.SetValue(css(`#f-residence`), "FR"),
+		chromedp.SetValue(css(`#f-residence_country`), "FR"),
 		chromedp.SetValue(css(`#f-sector`), "tourism"),
 		chromedp.SetValue(css(`#f-region`), "boa_vista"),
 		chromedp.SendKeys(css(`#f-amount-value`), "750000"),
@@ -252,7 +252,7 @@ func TestBrowser(t *testing.T) {
 		"/fr/countries/CV/incentives?sector=tourism&region=boa_vista&investor_type=diaspora",
 		"/fr/countries/CV/opportunities?sector=nope", strings.TrimPrefix(opportunity, base),
 		"/fr/incentives/cv-investment-tax-credit-priority", "/en/programmes/cv-pro-garante-guarantee",
-		"/fr/eligibility", "/fr/eligibility?country=CV&investor_type=diaspora&residence=FR&sector=tourism&region=boa_vista&amount=750000&currency=EUR",
+		"/fr/eligibility", "/fr/eligibility?country=CV&investor_type=diaspora&residence_country=FR&sector=tourism&region=boa_vista&amount=750000&currency=EUR",
 		"/fr/account", "/fr/account/profile", "/fr/account/saved", "/fr/account/interests", strings.TrimPrefix(opportunity, base) + "/interest",
 		"/fr/account/erase", "/fr/nowhere", "/fr/signup", "/fr/signin"} {
 		checkAxe(t, ctx, base+target, axe)

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"html/template"
 	"strings"
 	"testing"
 )
@@ -83,6 +84,15 @@ func TestFormatMoney(t *testing.T) {
 	} {
 		if got := formatMoney(c.lang, c.amount, "EUR"); got != c.want {
 			t.Errorf("formatMoney(%s, %s) = %q, want %q", c.lang, c.amount, got, c.want)
+		}
+	}
+}
+
+func TestTelLinks(t *testing.T) {
+	tel := funcs["tel"].(func(string) template.URL)
+	for in, want := range map[string]string{"+238 260 41 10": "tel:+2382604110", "(238) 123-4567": "tel:2381234567", "javascript:alert(1)": "", "12": ""} {
+		if got := string(tel(in)); got != want {
+			t.Errorf("tel(%q) = %q, want %q", in, got, want)
 		}
 	}
 }

@@ -2,10 +2,10 @@ package web
 
 import (
 	"errors"
-	"math/big"
 	"net/url"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -116,7 +116,7 @@ func (s *Site) list(c *fiber.Ctx) error {
 	if err != nil {
 		return s.fail(c, err)
 	}
-	f, form, errs := s.listFilter(c, p.Lang, info, k.kind, k.types, rates)
+	f, form, errs := s.listFilter(c, p.Lang, info, k.kind)
 	p.Title = s.texts.msg(p.Lang, k.title, nil) + " — " + info.Name
 	p.Query = form.Encode()
 	p.Feed = "/v1/countries/" + info.Code + "/opportunities.atom?lang=" + p.Lang
@@ -204,113 +204,60 @@ func currencies(rates domain.Rates) []string {
 	return out
 }
 
-// listFilter reads the filter form as the API reads its query (api/params.go): every invalid
-// field is reported at once, beside its field. The values kept form the page's canonical query.
-func (s *Site) listFilter(c *fiber.Ctx, lang string, info *CountryInfo, kind domain.Kind, types domain.CodeSet, rates domain.Rates) (domain.ListFilter, url.Values, FieldErrors) {
-	var errs FieldErrors
+// listFilter reads the filter form and has the catalogue check it as the API's query is
+// checked: every invalid field is reported at once, beside its field. The values sent, without
+// the empty ones, form the page's query (its bookmark).
+func (s *Site) listFilter(c *fiber.Ctx, lang string, info *CountryInfo, kind domain.Kind) (domain.ListFilter, url.Values, FieldErrors) {
 	form := url.Values{}
-	f := domain.ListFilter{Country: info.Code, Langs: []string{lang}, Limit: pageSize, Currency: "EUR",
-		Facets: []string{"sector", "region", "type"}}
 	args := c.Context().QueryArgs()
+	var sectors []string
 	for _, raw := range args.PeekMulti("sector") {
 		for _, v := range strings.Split(string(raw), ",") {
-			if v = strings.TrimSpace(v); v == "" {
-				continue
-			}
-			if !domain.Sectors.Has(v) {
-				errs.Add("sector", "unknown_code", map[string]any{"Value": domain.Truncate(v), "Allowed": strings.Join(domain.Sectors.Codes, ", ")})
-			} else if !slices.Contains(f.Sectors, v) {
-				f.Sectors = append(f.Sectors, v)
+			if v = strings.TrimSpace(v); v != "" && !slices.Contains(sectors, v) {
+				sectors = append(sectors, v)
 				form.Add("sector", v)
 			}
 		}
 	}
-	if v := c.Query("region"); v != "" {
-		known := false
-		for _, r := range info.Regions {
-			known = known || r.Code == v
-		}
-		if known {
-			f.Region = v
-			form.Set("region", v)
-		} else {
-			errs.Add("region", "unknown_region", map[string]any{"Value": domain.Truncate(v)})
-		}
-	}
-	if v := c.Query("type"); v != "" {
-		if types.Has(v) {
-			f.Type = v
-			form.Set("type", v)
-		} else {
-			errs.Add("type", "unknown_code", map[string]any{"Value": domain.Truncate(v), "Allowed": strings.Join(types.Codes, ", ")})
-		}
-	}
-	if v := c.Query("investor_type"); v != "" {
-		if domain.InvestorTypes.Has(v) {
-			f.InvestorType = v
-			form.Set("investor_type", v)
-		} else {
-			errs.Add("investor_type", "unknown_code", map[string]any{"Value": domain.Truncate(v), "Allowed": strings.Join(domain.InvestorTypes.Codes, ", ")})
-		}
-	}
-	for _, name := range []string{"min_amount", "max_amount"} {
+	value := func(name string) string {
 		v := strings.TrimSpace(c.Query(name))
-		if v == "" {
-			continue
+		if name == "min_amount" || name == "max_amount" {
+			// People write 750 000 or 750000,00.
+			v = strings.ReplaceAll(strings.ReplaceAll(strings.ReplaceAll(v, "\u00a0", ""), " ", ""), ",", ".")
 		}
-		a, err := domain.ParseAmount(strings.ReplaceAll(v, ",", "."))
-		if err != nil {
-			errs.Add(name, "invalid_amount", nil)
-			continue
+		if name == "currency" {
+			v = strings.ToUpper(v)
 		}
-		form.Set(name, a)
-		if name == "min_amount" {
-			f.MinAmount = a
-		} else {
-			f.MaxAmount = a
+		if v != "" && !(name == "currency" && v == "EUR") && !(name == "include_closed" && v != "true") {
+			form.Set(name, v)
 		}
+		return v
 	}
-	if f.MinAmount != "" && f.MaxAmount != "" {
-		x, _ := new(big.Rat).SetString(f.MinAmount)
-		y, _ := new(big.Rat).SetString(f.MaxAmount)
-		if x != nil && y != nil && y.Cmp(x) < 0 {
-			errs.Add("min_amount", "min_greater_than_max", nil)
-		}
+	q := ListQuery{Kind: kind, Country: info.Code, Sectors: sectors, Region: value("region"), Type: value("type"),
+		InvestorType: value("investor_type"), MinAmount: value("min_amount"), MaxAmount: value("max_amount"),
+		Currency: value("currency"), Search: value("q"), IncludeClosed: value("include_closed"),
+		Limit: strconv.Itoa(pageSize), Langs: []string{lang}, Facets: domain.FacetNames}
+	if kind != domain.KindOpportunity {
+		q.IncludeClosed = ""
+		form.Del("include_closed")
 	}
-	if v := strings.ToUpper(c.Query("currency")); v != "" {
-		if _, ok := rates[v]; ok {
-			f.Currency = v
-			if v != "EUR" {
-				form.Set("currency", v)
-			}
-		} else {
-			errs.Add("currency", "invalid_currency", map[string]any{"Value": domain.Truncate(v)})
-		}
+	// The cursor belongs to exactly this filter: read it only when the rest holds.
+	if cursor := c.Query("cursor"); cursor != "" {
+		q.Cursor = cursor
+		form.Set("cursor", cursor)
 	}
-	q := strings.TrimSpace(c.Query("q"))
-	switch {
-	case !utf8.ValidString(q) || strings.ContainsRune(q, 0):
-		errs.Add("q", "invalid_encoding", nil)
-	case utf8.RuneCountInString(q) > domain.MaxQueryLen:
-		errs.Add("q", "search_too_long", map[string]any{"Max": domain.MaxQueryLen})
-	case q != "":
-		f.Query = q
-		form.Set("q", q)
+	f, err := s.deps.Catalogue.Filter(c.UserContext(), q)
+	var fe *FieldErrors
+	if errors.As(err, &fe) {
+		return f, form, *fe
 	}
-	if kind == domain.KindOpportunity && c.Query("include_closed") == "true" {
-		f.IncludeClosed = true
-		form.Set("include_closed", "true")
+	if err != nil {
+		return f, form, FieldErrors{{Field: "", Code: "internal"}}
 	}
-	if v := c.Query("cursor"); v != "" && len(errs) == 0 {
-		after, err := domain.DecodeCursor(v, f.Fingerprint(kind))
-		if err != nil {
-			errs.Add("cursor", "invalid_cursor", nil)
-		} else {
-			f.After = after
-			form.Set("cursor", v)
-		}
+	if f.Currency == "" {
+		f.Currency = "EUR"
 	}
-	return f, form, errs
+	return f, form, nil
 }
 
 // readerCurrency is the currency a reader asked amounts in (?currency=), else the euro.
@@ -440,96 +387,24 @@ func (s *Site) eligibility(c *fiber.Ctx) error {
 	}
 	p.NoIndex = true
 	p.Query = string(c.Request().URI().QueryString())
-	sit, errs := situation(c, info, rates)
-	for _, e := range errs {
-		p.Errors = append(p.Errors, fieldMessage{e.Field, s.texts.msg(p.Lang, "validation."+e.Code, e.Data)})
-	}
-	if len(errs) > 0 {
+	plan := Plan{Country: c.Query("country"), InvestorType: c.Query("investor_type"), ResidenceCountry: c.Query("residence_country"),
+		Sector: c.Query("sector"), Region: c.Query("region"), Amount: strings.ReplaceAll(strings.ReplaceAll(strings.ReplaceAll(
+			c.Query("amount"), "\u00a0", ""), " ", ""), ",", "."), Currency: c.Query("currency", "EUR"), Jobs: c.Query("jobs")}
+	res, err := s.deps.Eligibility.Check(ctx, plan, []string{p.Lang})
+	if s.fieldErrors(p, err) {
 		c.Status(fiber.StatusBadRequest)
 		return s.render(c, "eligibility", p, data)
 	}
-	res, err := s.deps.Eligibility.Check(ctx, sit, []string{p.Lang})
 	if err != nil {
 		return s.fail(c, err)
 	}
+	sit := res.Situation
 	data["Result"], data["RegionNames"], data["Situation"] = res, res.Regions, sit
 	data["Rates"], data["Currency"] = res.Rates, "EUR"
 	if sit.AmountLow != nil {
 		data["Currency"] = sit.AmountLow.Currency
 	}
 	return s.render(c, "eligibility", p, data)
-}
-
-// situation reads the eligibility form as the API reads its body (api/matching.go).
-func situation(c *fiber.Ctx, info *CountryInfo, rates domain.Rates) (domain.Situation, FieldErrors) {
-	var errs FieldErrors
-	sit := domain.Situation{Today: time.Now()}
-	if info == nil {
-		errs.Add("country", "unknown_country", map[string]any{"Value": domain.Truncate(c.Query("country"))})
-		return sit, errs
-	}
-	sit.Country = info.Code
-	if v := c.Query("investor_type"); v != "" {
-		if domain.InvestorTypes.Has(v) {
-			sit.InvestorType = v
-		} else {
-			errs.Add("investor_type", "unknown_code", map[string]any{"Value": domain.Truncate(v), "Allowed": strings.Join(domain.InvestorTypes.Codes, ", ")})
-		}
-	}
-	if v := strings.ToUpper(c.Query("residence")); v != "" {
-		if len(v) == 2 && countryName("en", v) != v {
-			sit.ResidenceCountry = v
-		} else {
-			errs.Add("residence", "unknown_country", map[string]any{"Value": domain.Truncate(v)})
-		}
-	}
-	if v := c.Query("sector"); v != "" {
-		if domain.Sectors.Has(v) {
-			sit.Sectors = []string{v}
-		} else {
-			errs.Add("sector", "unknown_code", map[string]any{"Value": domain.Truncate(v), "Allowed": strings.Join(domain.Sectors.Codes, ", ")})
-		}
-	}
-	if v := c.Query("region"); v != "" {
-		known := false
-		for _, r := range info.Regions {
-			known = known || r.Code == v
-		}
-		if known && codePattern.MatchString(v) {
-			sit.Regions = []string{v}
-		} else {
-			errs.Add("region", "unknown_region", map[string]any{"Value": domain.Truncate(v)})
-		}
-	}
-	if v := strings.TrimSpace(c.Query("amount")); v != "" {
-		amount, err := domain.ParseAmount(strings.ReplaceAll(strings.ReplaceAll(v, " ", ""), ",", "."))
-		cur := strings.ToUpper(c.Query("currency", "EUR"))
-		if err != nil {
-			errs.Add("amount", "invalid_amount", nil)
-		} else if _, ok := rates[cur]; !ok {
-			errs.Add("currency", "invalid_currency", map[string]any{"Value": domain.Truncate(cur)})
-		} else {
-			m := &domain.Money{Amount: amount, Currency: cur}
-			sit.AmountLow, sit.AmountHigh = m, m
-		}
-	}
-	if v := strings.TrimSpace(c.Query("jobs")); v != "" {
-		n := 0
-		ok := len(v) <= 7
-		for _, r := range v {
-			if r < '0' || r > '9' {
-				ok = false
-				break
-			}
-			n = n*10 + int(r-'0')
-		}
-		if ok {
-			sit.Jobs = &n
-		} else {
-			errs.Add("jobs", "invalid_count", nil)
-		}
-	}
-	return sit, errs
 }
 
 func organizationOf(item any) string {

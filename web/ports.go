@@ -16,6 +16,9 @@ import (
 // Catalogue reads the public catalogue: published items only, in the reader's languages.
 type Catalogue interface {
 	Countries(ctx context.Context, langs []string) ([]domain.Country, error)
+	// Filter checks a list's filter form, as the API checks its query: every invalid field at
+	// once (*FieldErrors), the cursor last.
+	Filter(ctx context.Context, q ListQuery) (domain.ListFilter, error)
 	// Country answers ErrNotFound for a code that is not in the catalogue.
 	Country(ctx context.Context, code string, langs []string) (*CountryInfo, error)
 	Opportunities(ctx context.Context, f domain.ListFilter) (*domain.Page[domain.Opportunity], error)
@@ -29,6 +32,17 @@ type Catalogue interface {
 	Rates(ctx context.Context) (domain.Rates, error)
 }
 
+// ListQuery is a list's filter form, as sent.
+type ListQuery struct {
+	Kind                                             domain.Kind
+	Country                                          string // the country of the page
+	Sectors                                          []string
+	Region, Type, InvestorType, MinAmount, MaxAmount string
+	Currency, Search, IncludeClosed, Cursor, Limit   string
+	Langs                                            []string
+	Facets                                           []string
+}
+
 // CountryInfo is a country page's content: the country, its sourced facts, regions and agencies.
 type CountryInfo struct {
 	domain.Country
@@ -40,11 +54,18 @@ type CountryInfo struct {
 // Eligibility answers which incentives and programmes of a country apply to a situation, and
 // which published opportunities fit it.
 type Eligibility interface {
-	Check(ctx context.Context, sit domain.Situation, langs []string) (*EligibilityResult, error)
+	// Check answers *FieldErrors, named as the form's fields, for an invalid plan.
+	Check(ctx context.Context, plan Plan, langs []string) (*EligibilityResult, error)
+}
+
+// Plan is the eligibility form as sent; empty fields are "not said".
+type Plan struct {
+	Country, InvestorType, ResidenceCountry, Sector, Region, Amount, Currency, Jobs string
 }
 
 // EligibilityResult is an eligibility answer.
 type EligibilityResult struct {
+	Situation                           domain.Situation
 	Eligible, NotEligible, Undetermined []domain.Assessment
 	Opportunities                       []domain.Opportunity
 	Regions                             map[string]string // region code → name, for explanations
@@ -70,8 +91,9 @@ type Accounts interface {
 	// revoked or reused.
 	Resume(ctx context.Context, client, refreshToken string) (*Session, error)
 	SignOut(ctx context.Context, refreshToken string) error
-	// User reads the account an access cookie names (ErrNotFound once erased).
-	User(ctx context.Context, id string) (*domain.User, error)
+	// TokenUser reads the account an access cookie names, if the cookie is of the account's
+	// current token version; ErrBadCredentials once erased or re-keyed.
+	TokenUser(ctx context.Context, id string, version int) (*domain.User, error)
 	// AccessToken and ParseAccess make and check the short-lived signed value naming the user
 	// between two refreshes.
 	AccessToken(u *domain.User) (string, error)

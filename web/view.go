@@ -47,6 +47,24 @@ var funcs = template.FuncMap{
 		return out
 	},
 	"add": func(a, b int) int { return a + b },
+	// tel is a phone number's tel: link (html/template refuses the scheme by default), made only
+	// of digits and +; "" when the number has other characters than digits, spaces and +-().
+	"tel": func(phone string) template.URL {
+		var b strings.Builder
+		for _, r := range phone {
+			switch {
+			case r >= '0' && r <= '9', r == '+':
+				b.WriteRune(r)
+			case r == ' ', r == '-', r == '(', r == ')', r == '.':
+			default:
+				return ""
+			}
+		}
+		if b.Len() < 3 {
+			return ""
+		}
+		return template.URL("tel:" + b.String())
+	},
 	"dict": func(kv ...any) map[string]any {
 		m := map[string]any{}
 		for i := 0; i+1 < len(kv); i += 2 {
@@ -354,6 +372,65 @@ func (p *page) Closed(deadline *time.Time) bool { return domain.Closed(deadline,
 
 // MissingField is the form field that gives a missing fact, for a link to it ("" if none).
 func (p *page) MissingField(fact string) string {
-	return map[string]string{"investor_type": "f-investor_type", "residence_country": "f-residence", "sector": "f-sector",
+	return map[string]string{"investor_type": "f-investor_type", "residence_country": "f-residence_country", "sector": "f-sector",
 		"region": "f-region", "amount": "f-amount-value", "jobs": "f-jobs"}[fact]
+}
+
+// ShareValue is what an agency would see of a profile field if the reader shares it ("" when the
+// profile says nothing).
+func (p *page) ShareValue(field string) string {
+	pr, _ := p.Data["Profile"].(*domain.Profile)
+	u := p.User
+	if u == nil {
+		return ""
+	}
+	str := func(s *string) string {
+		if s == nil {
+			return ""
+		}
+		return *s
+	}
+	switch field {
+	case "display_name":
+		return u.DisplayName
+	case "email":
+		return u.Email
+	}
+	if pr == nil {
+		return ""
+	}
+	switch field {
+	case "origin_country":
+		if c := str(pr.OriginCountry); c != "" {
+			return countryName(p.Lang, c)
+		}
+	case "residence_country":
+		if c := str(pr.ResidenceCountry); c != "" {
+			return countryName(p.Lang, c)
+		}
+	case "investor_type":
+		if t := str(pr.InvestorType); t != "" {
+			return p.site.texts.label(p.Lang, domain.InvestorTypes, t)
+		}
+	case "legal_form":
+		if f := str(pr.LegalForm); f != "" {
+			return p.site.texts.label(p.Lang, domain.LegalForms, f)
+		}
+	case "sectors":
+		labels := make([]string, len(pr.Sectors))
+		for i, sc := range pr.Sectors {
+			labels[i] = p.site.texts.label(p.Lang, domain.Sectors, sc)
+		}
+		return strings.Join(labels, ", ")
+	case "ticket":
+		switch {
+		case pr.TicketMin != nil && pr.TicketMax != nil:
+			return p.Money(pr.TicketMin) + " – " + p.Money(pr.TicketMax)
+		case pr.TicketMin != nil:
+			return p.Money(pr.TicketMin)
+		case pr.TicketMax != nil:
+			return p.Money(pr.TicketMax)
+		}
+	}
+	return ""
 }

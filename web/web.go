@@ -174,35 +174,43 @@ func (s *Site) routes(app *fiber.App) {
 	for _, lang := range s.texts.codes {
 		app.Get("/"+lang, func(c *fiber.Ctx) error { return c.Redirect("/"+lang+"/", fiber.StatusMovedPermanently) })
 		g := app.Group("/"+lang, s.headers, s.session)
-		g.Get("/", s.home)
-		g.Get("/language", s.switchLanguage)
-		g.Get("/search", s.search)
-		g.Get("/countries/:code", s.country)
-		g.Get("/countries/:code/:kind", s.list)
-		g.Get("/opportunities/:id", s.opportunity)
-		g.Get("/incentives/:id", s.incentive)
-		g.Get("/programmes/:id", s.programme)
-		g.Get("/eligibility", s.eligibility)
-		g.Get("/signup", s.signupForm)
-		g.Post("/signup", s.csrf, s.signup)
-		g.Get("/signin", s.signinForm)
-		g.Post("/signin", s.csrf, s.signin)
-		g.Post("/signout", s.csrf, s.signout)
-		g.Get("/account", s.account)
-		g.Get("/account/profile", s.profileForm)
-		g.Post("/account/profile", s.csrf, s.saveProfile)
-		g.Get("/account/saved", s.saved)
-		g.Get("/account/interests", s.interests)
-		g.Get("/account/export", s.export)
-		g.Get("/account/erase", s.eraseForm)
-		g.Post("/account/erase", s.csrf, s.erase)
-		g.Post("/opportunities/:id/save", s.csrf, s.save(true))
-		g.Post("/opportunities/:id/unsave", s.csrf, s.save(false))
-		g.Get("/opportunities/:id/interest", s.interestForm)
-		g.Post("/opportunities/:id/interest", s.csrf, s.sendInterest)
+		s.investorRoutes(g)
+		// The agencies' console (issue 15) adds its routes to the same group (/{lang}/console/…):
+		// the same security headers, cookie session and CSRF check; its pages are private
+		// (render never lets a signed-in page be stored) and open with a session only.
 		s.consoleRoutes(g)
 		g.All("/*", s.notFound)
 	}
+}
+
+// investorRoutes are the pages of the investors' site, under /{lang}.
+func (s *Site) investorRoutes(g fiber.Router) {
+	g.Get("/", s.home)
+	g.Get("/language", s.switchLanguage)
+	g.Get("/search", s.search)
+	g.Get("/countries/:code", s.country)
+	g.Get("/countries/:code/:kind", s.list)
+	g.Get("/opportunities/:id", s.opportunity)
+	g.Get("/incentives/:id", s.incentive)
+	g.Get("/programmes/:id", s.programme)
+	g.Get("/eligibility", s.eligibility)
+	g.Get("/signup", s.signupForm)
+	g.Post("/signup", s.csrf, s.signup)
+	g.Get("/signin", s.signinForm)
+	g.Post("/signin", s.csrf, s.signin)
+	g.Post("/signout", s.csrf, s.signout)
+	g.Get("/account", s.account)
+	g.Get("/account/profile", s.profileForm)
+	g.Post("/account/profile", s.csrf, s.saveProfile)
+	g.Get("/account/saved", s.saved)
+	g.Get("/account/interests", s.interests)
+	g.Get("/account/export", s.export)
+	g.Get("/account/erase", s.eraseForm)
+	g.Post("/account/erase", s.csrf, s.erase)
+	g.Post("/opportunities/:id/save", s.csrf, s.save(true))
+	g.Post("/opportunities/:id/unsave", s.csrf, s.save(false))
+	g.Get("/opportunities/:id/interest", s.interestForm)
+	g.Post("/opportunities/:id/interest", s.csrf, s.sendInterest)
 }
 
 // pageLang is the language of the URL (/pt/…).
@@ -293,12 +301,12 @@ func (s *Site) session(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	if access != "" {
 		if id, version, err := s.deps.Accounts.ParseAccess(access); err == nil {
-			u, err := s.deps.Accounts.User(ctx, id)
+			u, err := s.deps.Accounts.TokenUser(ctx, id, version)
 			switch {
-			case err == nil && u.TokenVersion == version:
+			case err == nil:
 				c.Locals(localUser, u)
 				return c.Next()
-			case err != nil && !errors.Is(err, ErrNotFound):
+			case !errors.Is(err, ErrBadCredentials):
 				return s.fail(c, err)
 			}
 		}

@@ -68,6 +68,15 @@ func TestPagesHeadersAndLanguages(t *testing.T) {
 			t.Errorf("inline script or style on %s", lang)
 		}
 	}
+	// Revalidation: the same page again with its validator is a 304 without a body.
+	first := b.get("/pt/countries/CV")
+	etag := first.header.Get("ETag")
+	if etag == "" {
+		t.Fatal("no ETag on a public page")
+	}
+	if again := b.get("/pt/countries/CV", "If-None-Match", etag); again.status != http.StatusNotModified || again.body != "" {
+		t.Errorf("revalidation: %d, %d bytes", again.status, len(again.body))
+	}
 	// Plural forms: one incentive, two incentives.
 	p := b.get("/en/")
 	expectContains(t, p, "1 incentive<", "14 incentives<", "0 opportunities<")
@@ -161,7 +170,7 @@ func TestDoneWhen(t *testing.T) {
 	t.Parallel()
 	app, _ := newSite(t, false)
 	b := newBrowser(t, app)
-	p := b.get("/fr/eligibility?country=CV&investor_type=diaspora&residence=FR&sector=tourism&region=boa_vista&amount=750000&currency=EUR&jobs=")
+	p := b.get("/fr/eligibility?country=CV&investor_type=diaspora&residence_country=FR&sector=tourism&region=boa_vista&amount=750000&currency=EUR&jobs=")
 	expectStatus(t, p, http.StatusOK)
 	expectContains(t, p, "S&#39;applique à vous", "Ne s&#39;applique pas à vous", "Pourquoi pas", "Opportunités adaptées à votre projet")
 	if !strings.Contains(p.body, "Ce qui manque") {
@@ -210,7 +219,7 @@ func TestDoneWhen(t *testing.T) {
 	// The interest, with the consent stated.
 	p = b.get("/fr/opportunities/" + opp[1] + "/interest")
 	expectStatus(t, p, http.StatusOK)
-	expectContains(t, p, "En envoyant, vous acceptez que")
+	expectContains(t, p, "En envoyant, vous acceptez que", "<strong>investor@example.org</strong>", "absent de votre profil")
 	p = b.post("/fr/opportunities/"+opp[1]+"/interest", url.Values{"csrf": {token}, "message": {"Projet d'hôtel de 750 000 EUR."},
 		"amount": {"750000"}, "currency": {"EUR"}, "share": {"display_name", "email"}})
 	if p.status != http.StatusSeeOther {
@@ -351,4 +360,17 @@ func TestProfile(t *testing.T) {
 	expectContains(t, p, `href="#f-regions"`, `href="#f-ticket_min"`)
 	p = b.get("/pt/account")
 	expectContains(t, p, "França", "Turismo")
+}
+
+// The eligibility form's errors come from app/matching, named as the form's fields.
+func TestEligibilityErrors(t *testing.T) {
+	t.Parallel()
+	app, _ := newSite(t, true)
+	b := newBrowser(t, app)
+	p := b.get("/en/eligibility?country=CV&investor_type=pirate&residence_country=XX&sector=tourism&region=atlantis&amount=lots&currency=EUR&jobs=many")
+	expectStatus(t, p, http.StatusBadRequest)
+	expectContains(t, p, "There is a problem", `href="#f-investor_type"`, `href="#f-residence_country"`, `href="#f-region"`, `href="#f-amount"`, `href="#f-jobs"`)
+	p = b.get("/en/eligibility?country=ZZ")
+	expectStatus(t, p, http.StatusBadRequest)
+	expectContains(t, p, `href="#f-country"`)
 }

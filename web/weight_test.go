@@ -26,7 +26,7 @@ var pageTypes = []struct{ name, path string }{
 	{"incentive", "/fr/incentives/cv-investment-tax-credit-priority"},
 	{"programme", "/en/programmes/cv-pro-garante-guarantee"},
 	{"eligibility-form", "/fr/eligibility"},
-	{"eligibility-answer", "/fr/eligibility?country=CV&investor_type=diaspora&residence=FR&sector=tourism&region=boa_vista&amount=750000&currency=EUR"},
+	{"eligibility-answer", "/fr/eligibility?country=CV&investor_type=diaspora&residence_country=FR&sector=tourism&region=boa_vista&amount=750000&currency=EUR"},
 	{"signup", "/fr/signup"},
 }
 
