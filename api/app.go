@@ -19,6 +19,7 @@ import (
 
 	marketplace "github.com/diaspora-investor/marketplace"
 	"github.com/diaspora-investor/marketplace/app/agencies"
+	"github.com/diaspora-investor/marketplace/app/editorial"
 	"github.com/diaspora-investor/marketplace/repository"
 )
 
@@ -90,7 +91,8 @@ type server struct {
 	trusted     []*net.IPNet // proxies whose X-Forwarded-For is believed
 	document    []byte       // openapi.yaml as served (see servedDocument)
 	// The use cases (the application layer), shared with every other interface.
-	agencies *agencies.Service
+	agencies  *agencies.Service
+	editorial *editorial.Service
 }
 
 // New builds the app over the store.
@@ -105,6 +107,7 @@ func New(cfg Config, store *repository.Store, langs *Languages, log *slog.Logger
 		ready: readiness{check: func(ctx context.Context) (bool, error) {
 			return repository.MigrationsApplied(ctx, store.DB().DB)
 		}}}
+	s.editorial = editorial.New(store, editorial.Languages{Match: s.supportedLanguage, Codes: s.langs.codes})
 	if cfg.Cache != nil {
 		s.metrics.registerCache(cfg.Cache)
 	}

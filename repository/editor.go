@@ -18,26 +18,6 @@ import (
 // ErrPreconditionFailed: the item changed since the version the writer read (If-Match).
 var ErrPreconditionFailed = domain.ErrPreconditionFailed
 
-// ContentWrite is one write to an item: language-neutral columns, the lists it owns, and the
-// text of one language. Nil parts are left as they are.
-type ContentWrite struct {
-	Columns  map[string]any // column → value; nil writes NULL
-	Sectors  *[]string
-	Regions  *[]string
-	Benefits *[]domain.Benefit
-	Text     *TextWrite
-}
-
-// TextWrite is an item's text in one language. Nil parts keep what the language has; a new
-// language needs the title, summary and description.
-type TextWrite struct {
-	Lang        string
-	Title       *string // the title of an opportunity, the name of an incentive or programme
-	Summary     *string
-	Description *string
-	HowToApply  *string // programmes only
-}
-
 // writableColumns are the language-neutral columns a ContentWrite may set, per kind; nothing
 // else is ever written into SQL text.
 var writableColumns = map[domain.Kind][]string{
@@ -134,6 +114,18 @@ func (s *Store) ItemAccess(ctx context.Context, kind domain.Kind, idOrSlug strin
 	return it.ID, it.owned(), err
 }
 
+// SourceLang reads the language an item was written in first.
+func (s *Store) SourceLang(ctx context.Context, kind domain.Kind, idOrSlug string) (string, error) {
+	k := specOf(kind)
+	where, arg := itemWhere(idOrSlug)
+	var lang string
+	err := s.db.GetContext(ctx, &lang, `SELECT c.source_lang FROM `+k.table+` c WHERE `+where, arg)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", ErrNotFound
+	}
+	return lang, err
+}
+
 // snapshot is an item's language-neutral fields, its lists, and (when lang is set) its text in
 // that language, as the audit trail records them.
 func snapshot(ctx context.Context, tx *sqlx.Tx, k kindSpec, id string, lang string) (map[string]any, error) {
@@ -220,8 +212,9 @@ func auditAction(a domain.Action) string {
 
 // CreateContent makes a draft for country in the name of organization orgID, with its text in
 // one language, and returns its id. ErrNotFound when the organization does not exist.
-func (s *Store) CreateContent(ctx context.Context, kind domain.Kind, actor domain.Actor, orgID, country string, w ContentWrite) (string, error) {
+func (s *Store) CreateContent(ctx context.Context, kind domain.Kind, actor domain.Actor, orgID, country string, c domain.ContentChange) (string, error) {
 	k := specOf(kind)
+	w := columnsOf(kind, c)
 	if w.Text == nil {
 		return "", errors.New("a new item needs its text")
 	}
@@ -284,7 +277,8 @@ func (s *Store) CreateContent(ctx context.Context, kind domain.Kind, actor domai
 
 // UpdateContent changes an item's language-neutral fields and lists, and its text in one
 // language when w.Text is set.
-func (s *Store) UpdateContent(ctx context.Context, kind domain.Kind, idOrSlug string, actor domain.Actor, ifVersion int, w ContentWrite) (int, error) {
+func (s *Store) UpdateContent(ctx context.Context, kind domain.Kind, idOrSlug string, actor domain.Actor, ifVersion int, c domain.ContentChange) (int, error) {
+	w := columnsOf(kind, c)
 	cols, err := sortedColumns(kind, w.Columns)
 	if err != nil {
 		return 0, err
@@ -294,12 +288,7 @@ func (s *Store) UpdateContent(ctx context.Context, kind domain.Kind, idOrSlug st
 	if w.Text != nil {
 		if w.Text.Lang == "" {
 			// Text without a language is the source language's; an item's source never changes.
-			where, arg := itemWhere(idOrSlug)
-			err := s.db.GetContext(ctx, &w.Text.Lang, `SELECT c.source_lang FROM `+k.table+` c WHERE `+where, arg)
-			if errors.Is(err, sql.ErrNoRows) {
-				return 0, ErrNotFound
-			}
-			if err != nil {
+			if w.Text.Lang, err = s.SourceLang(ctx, kind, idOrSlug); err != nil {
 				return 0, err
 			}
 		}
@@ -332,7 +321,7 @@ func (s *Store) UpdateContent(ctx context.Context, kind domain.Kind, idOrSlug st
 }
 
 // writeLists replaces the sectors, regions and benefits the write names.
-func writeLists(ctx context.Context, tx *sqlx.Tx, k kindSpec, it *lockedItem, w ContentWrite) error {
+func writeLists(ctx context.Context, tx *sqlx.Tx, k kindSpec, it *lockedItem, w contentWrite) error {
 	if w.Sectors != nil {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM `+k.singular+`_sectors WHERE `+k.singular+`_id = $1`, it.ID); err != nil {
 			return err
@@ -374,7 +363,7 @@ func writeLists(ctx context.Context, tx *sqlx.Tx, k kindSpec, it *lockedItem, w 
 // writeText writes one language's text, recording its author; it reports whether the
 // translation is new. A change of the source language's text makes the other translations
 // stale.
-func writeText(ctx context.Context, tx *sqlx.Tx, k kindSpec, it *lockedItem, actorID string, t TextWrite) (created bool, err error) {
+func writeText(ctx context.Context, tx *sqlx.Tx, k kindSpec, it *lockedItem, actorID string, t textWrite) (created bool, err error) {
 	table := k.singular + "_translations"
 	var cur struct {
 		Title       string `db:"title"`
@@ -432,8 +421,9 @@ func prefixed(prefix, cols string) string {
 
 // PutTranslation writes (or replaces) an item's text in one language; created reports a new
 // language.
-func (s *Store) PutTranslation(ctx context.Context, kind domain.Kind, idOrSlug string, actor domain.Actor, ifVersion int, t TextWrite) (version int, created bool, err error) {
+func (s *Store) PutTranslation(ctx context.Context, kind domain.Kind, idOrSlug string, actor domain.Actor, ifVersion int, text domain.TextChange) (version int, created bool, err error) {
 	k := specOf(kind)
+	t := textOf(text)
 	version, err = s.edit(ctx, kind, idOrSlug, actor, domain.ActionTranslate, ifVersion, t.Lang, nil, func(tx *sqlx.Tx, it *lockedItem) error {
 		var err error
 		created, err = writeText(ctx, tx, k, it, actor.UserID, t)
