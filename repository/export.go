@@ -421,31 +421,8 @@ func exportOpportunities(ctx context.Context, q sqlx.QueryerContext, f *seed.Cou
 	return nil
 }
 
-// Change is one difference an import makes (or would make): a part of the file, new or changed.
-type Change struct {
-	Kind   string   // country, organization, incentive, programme, opportunity
-	Slug   string   // the country's code for the country itself
-	New    bool     // absent from the database before
-	Fields []string // the changed fields (top-level keys; text.<lang> for a language's text)
-}
-
-func (c Change) String() string {
-	if c.New {
-		return fmt.Sprintf("+ %s %s (new)", c.Kind, c.Slug)
-	}
-	return fmt.Sprintf("~ %s %s: %s", c.Kind, c.Slug, joinFields(c.Fields))
-}
-
-func joinFields(fields []string) string {
-	var b bytes.Buffer
-	for i, f := range fields {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteString(f)
-	}
-	return b.String()
-}
+// Change is one difference an import makes (or would make).
+type Change = seed.Change
 
 // ImportCountry loads a country file through the seed loader and reports what it changed. It
 // first loads the whole file inside a savepoint and compares the country's export before and

@@ -23,6 +23,7 @@ const (
 // every broken rule.
 type checker struct {
 	s        *Service
+	ref      reference // what codes and organizations exist
 	ctx      context.Context
 	kind     domain.Kind
 	country  string // the item's country: regions are checked against it
@@ -53,7 +54,21 @@ func required(kind domain.Kind) []string {
 
 // check checks a draft (creating, country "") or a change to an item of country.
 func (s *Service) check(ctx context.Context, kind domain.Kind, in domain.ContentChange, creating bool, country string) (domain.ContentChange, error) {
-	k := &checker{s: s, ctx: ctx, kind: kind, country: country, creating: creating}
+	return s.checkWith(ctx, s.store, kind, in, creating, country)
+}
+
+// reference is what the checks need to know of the catalogue: the database's for an edit, a
+// file's (then the database's) for a file of content.
+type reference interface {
+	CountryExists(ctx context.Context, code string) (bool, error)
+	CurrencyConvertible(ctx context.Context, currency string) (bool, error)
+	UnknownRegions(ctx context.Context, country string, codes []string) ([]string, error)
+	Organization(ctx context.Context, id string) (*domain.OrgDetail, error)
+}
+
+// checkWith is check against ref.
+func (s *Service) checkWith(ctx context.Context, ref reference, kind domain.Kind, in domain.ContentChange, creating bool, country string) (domain.ContentChange, error) {
+	k := &checker{s: s, ref: ref, ctx: ctx, kind: kind, country: country, creating: creating}
 	if creating {
 		if err := k.draft(in); err != nil {
 			return k.out, err
@@ -78,7 +93,7 @@ func (k *checker) draft(in domain.ContentChange) error {
 	if !in.Country.Set {
 		k.v.Add("country", "required", nil)
 	} else {
-		code, err := k.s.knownCountry(k.ctx, in.Country.Value)
+		code, err := knownCountry(k.ctx, k.ref, in.Country.Value)
 		if err != nil {
 			return err
 		}
@@ -142,12 +157,12 @@ func checkTranslation(kind domain.Kind, t domain.TextChange) (domain.TextChange,
 
 // knownCountry is the catalogue's code for code (in any case), or "" when it names no origin
 // country of the catalogue.
-func (s *Service) knownCountry(ctx context.Context, code string) (string, error) {
+func knownCountry(ctx context.Context, ref reference, code string) (string, error) {
 	code = strings.ToUpper(code)
 	if len(code) != 2 || code[0] < 'A' || code[0] > 'Z' || code[1] < 'A' || code[1] > 'Z' {
 		return "", nil
 	}
-	ok, err := s.store.CountryExists(ctx, code)
+	ok, err := ref.CountryExists(ctx, code)
 	if err != nil || !ok {
 		return "", err
 	}
@@ -155,12 +170,12 @@ func (s *Service) knownCountry(ctx context.Context, code string) (string, error)
 }
 
 // knownCurrency is the ISO 4217 code for code when amounts in it can be converted, or "".
-func (s *Service) knownCurrency(ctx context.Context, code string) (string, error) {
+func knownCurrency(ctx context.Context, ref reference, code string) (string, error) {
 	cur, err := domain.ParseCurrency(code)
 	if err != nil {
 		return "", nil
 	}
-	ok, err := s.store.CurrencyConvertible(ctx, cur)
+	ok, err := ref.CurrencyConvertible(ctx, cur)
 	if err != nil || !ok {
 		return "", err
 	}

@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/diaspora-investor/marketplace/domain"
+	"github.com/diaspora-investor/marketplace/seed"
 )
 
 // Store is what these use cases need of the database. The writes decide who may act with
@@ -30,6 +31,8 @@ type Store interface {
 	DeleteContent(ctx context.Context, kind domain.Kind, id string, actor domain.Actor, ifVersion int) error
 	Editorial(ctx context.Context, kind domain.Kind, id string) (*domain.Editorial, error)
 	History(ctx context.Context, entityID, orgID string, after int64, limit int) ([]domain.AuditEvent, bool, error)
+	LoadSeed(ctx context.Context, c *seed.Content) error
+	ImportCountry(ctx context.Context, f *seed.CountryFile, dryRun bool) ([]seed.Change, error)
 
 	CountryExists(ctx context.Context, code string) (bool, error)
 	CurrencyConvertible(ctx context.Context, currency string) (bool, error)

@@ -99,7 +99,7 @@ func (k *checker) money(name string, m domain.Money) (domain.Money, bool, error)
 		k.v.Add(name, "invalid_amount", nil)
 		return domain.Money{}, false, nil
 	}
-	cur, err := k.s.knownCurrency(k.ctx, m.Currency)
+	cur, err := knownCurrency(k.ctx, k.ref, m.Currency)
 	if err != nil {
 		return domain.Money{}, false, err
 	}
@@ -167,7 +167,7 @@ func (k *checker) regions(name string, codes []string) ([]string, error) {
 		k.v.Add(name, "too_long", map[string]any{"Max": 100})
 		return nil, nil
 	}
-	unknown, err := k.s.store.UnknownRegions(k.ctx, k.country, out)
+	unknown, err := k.ref.UnknownRegions(k.ctx, k.country, out)
 	if err != nil {
 		return nil, err
 	}

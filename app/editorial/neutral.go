@@ -143,7 +143,7 @@ func (k *checker) incentive(in domain.ContentChange) {
 
 func (k *checker) programme(in domain.ContentChange) error {
 	if in.Operator.Set {
-		org, err := k.s.store.Organization(k.ctx, in.Operator.Value)
+		org, err := k.ref.Organization(k.ctx, in.Operator.Value)
 		if errors.Is(err, domain.ErrNotFound) || (err == nil && !org.Verified) {
 			k.v.Add("operator_id", "unknown_organization", nil)
 		} else if err != nil {
