@@ -24,6 +24,9 @@ type textWrite struct {
 	HowToApply  *string // programmes only
 }
 
+// column sets a column of a write when set says so.
+type column func(name string, set bool, value any)
+
 // columnsOf maps a checked change to the columns of the kind's table: the one place where the
 // fields of a change meet the names of columns.
 func columnsOf(kind domain.Kind, c domain.ContentChange) contentWrite {
@@ -40,19 +43,7 @@ func columnsOf(kind domain.Kind, c domain.ContentChange) contentWrite {
 	switch kind {
 	case domain.KindOpportunity:
 		w.Sectors = list(c.Sectors)
-		setString(col, "region_code", c.Region)
-		setString(col, "instrument", c.Instrument)
-		setRange(col, "currency", c.MinInvestment, c.MaxInvestment)
-		col("jobs", c.Jobs.Set, optValue(c.Jobs, func(n int) any { return n }))
-		setString(col, "deadline", c.Deadline)
-		col("investor_types", c.InvestorTypes.Set, c.InvestorTypes.Value)
-		if c.Contact.Set {
-			ct := c.Contact.Value
-			col("contact_name", true, ptrValue(ct.Name))
-			col("contact_email", true, ptrValue(ct.Email))
-			col("contact_phone", true, ptrValue(ct.Phone))
-			col("contact_url", true, ptrValue(ct.URL))
-		}
+		opportunityColumns(col, c)
 	case domain.KindIncentive:
 		setString(col, "legal_instrument", c.LegalInstrument)
 		setString(col, "legal_article", c.LegalArticle)
@@ -67,17 +58,7 @@ func columnsOf(kind domain.Kind, c domain.ContentChange) contentWrite {
 		col("max_amount_currency", c.MaxAmount.Set, optValue(c.MaxAmount, func(m domain.Money) any { return m.Currency }))
 	}
 	if kind != domain.KindOpportunity {
-		setString(col, "type", c.Type)
-		setString(col, "valid_from", c.ValidFrom)
-		setString(col, "valid_until", c.ValidUntil)
-		if c.Eligibility.Set {
-			e := c.Eligibility.Value
-			col("investor_types", e.InvestorTypes.Set, e.InvestorTypes.Value)
-			setRange(col, "investment_currency", e.MinInvestment, e.MaxInvestment)
-			w.Sectors, w.Regions = list(e.Sectors), list(e.Regions)
-			col("min_jobs", e.MinJobs.Set, optValue(e.MinJobs, func(n int) any { return n }))
-			col("residence_abroad", e.ResidenceAbroad.Set, optValue(e.ResidenceAbroad, func(b bool) any { return b }))
-		}
+		w.Sectors, w.Regions = conditionColumns(col, c)
 	}
 	if len(w.Columns) == 0 {
 		w.Columns = nil
@@ -89,18 +70,52 @@ func columnsOf(kind domain.Kind, c domain.ContentChange) contentWrite {
 	return w
 }
 
+// opportunityColumns are the columns only opportunities have.
+func opportunityColumns(col column, c domain.ContentChange) {
+	setString(col, "region_code", c.Region)
+	setString(col, "instrument", c.Instrument)
+	setRange(col, "currency", c.MinInvestment, c.MaxInvestment)
+	col("jobs", c.Jobs.Set, optValue(c.Jobs, func(n int) any { return n }))
+	setString(col, "deadline", c.Deadline)
+	col("investor_types", c.InvestorTypes.Set, c.InvestorTypes.Value)
+	if c.Contact.Set {
+		ct := c.Contact.Value
+		col("contact_name", true, ptrValue(ct.Name))
+		col("contact_email", true, ptrValue(ct.Email))
+		col("contact_phone", true, ptrValue(ct.Phone))
+		col("contact_url", true, ptrValue(ct.URL))
+	}
+}
+
+// conditionColumns are the type, validity window and eligibility of incentives and
+// programmes; it returns the lists of sectors and regions to write.
+func conditionColumns(col column, c domain.ContentChange) (sectors, regions *[]string) {
+	setString(col, "type", c.Type)
+	setString(col, "valid_from", c.ValidFrom)
+	setString(col, "valid_until", c.ValidUntil)
+	if !c.Eligibility.Set {
+		return nil, nil
+	}
+	e := c.Eligibility.Value
+	col("investor_types", e.InvestorTypes.Set, e.InvestorTypes.Value)
+	setRange(col, "investment_currency", e.MinInvestment, e.MaxInvestment)
+	col("min_jobs", e.MinJobs.Set, optValue(e.MinJobs, func(n int) any { return n }))
+	col("residence_abroad", e.ResidenceAbroad.Set, optValue(e.ResidenceAbroad, func(b bool) any { return b }))
+	return list(e.Sectors), list(e.Regions)
+}
+
 // textOf is the text write of a translation.
 func textOf(t domain.TextChange) textWrite {
 	return textWrite{Lang: t.Lang, Title: ptr(t.Title), Summary: ptr(t.Summary), Description: ptr(t.Description),
 		HowToApply: ptr(t.HowToApply)}
 }
 
-func setString(col func(string, bool, any), name string, o domain.Opt[string]) {
+func setString(col column, name string, o domain.Opt[string]) {
 	col(name, o.Set, optValue(o, func(s string) any { return s }))
 }
 
 // setRange writes a range of two amounts in one currency column: both ends, or neither.
-func setRange(col func(string, bool, any), currency string, lo, hi domain.Opt[domain.Money]) {
+func setRange(col column, currency string, lo, hi domain.Opt[domain.Money]) {
 	if !lo.Set && !hi.Set {
 		return
 	}
