@@ -59,8 +59,8 @@ type moneyInput struct {
 	Currency string `json:"currency"`
 }
 
-// money is the amount as the use cases take it; nil for nil.
-func (m *moneyInput) money() *domain.Money {
+// moneyRef is the amount as the use cases take it; nil for nil.
+func (m *moneyInput) moneyRef() *domain.Money {
 	if m == nil {
 		return nil
 	}
@@ -84,7 +84,7 @@ type profileInput struct {
 func (in profileInput) change() domain.ProfileChange {
 	return domain.ProfileChange{DisplayName: in.DisplayName, OriginCountry: in.OriginCountry,
 		ResidenceCountry: in.ResidenceCountry, Languages: in.Languages, Sectors: in.Sectors, Regions: in.Regions,
-		TicketMin: in.TicketMin.money(), TicketMax: in.TicketMax.money(), InvestorType: in.InvestorType, LegalForm: in.LegalForm}
+		TicketMin: in.TicketMin.moneyRef(), TicketMax: in.TicketMax.moneyRef(), InvestorType: in.InvestorType, LegalForm: in.LegalForm}
 }
 
 func (s *server) putProfile(c *fiber.Ctx) error {
