@@ -67,6 +67,16 @@ func (s *Site) consoleRoutes(g fiber.Router) {
 	c.Post("/orgs/:org/members/:user/role", s.csrf, s.changeRole)
 	c.Post("/orgs/:org/members/:user/remove", s.csrf, s.removeMember)
 	c.Get("/orgs/:org/content", s.contentList)
+	c.Get("/orgs/:org/history", s.orgHistoryPage)
+	c.Get("/orgs/:org/new/:kind", s.newDraftForm)
+	c.Post("/orgs/:org/new/:kind", s.csrf, s.createDraft)
+	c.Get("/orgs/:org/:kind/:id", s.editor)
+	c.Get("/orgs/:org/:kind/:id/history", s.history)
+	c.Get("/orgs/:org/:kind/:id/preview", s.preview)
+	c.Post("/orgs/:org/:kind/:id/text/:lang", s.csrf, s.saveText)
+	c.Post("/orgs/:org/:kind/:id/fields", s.csrf, s.saveFields)
+	c.Post("/orgs/:org/:kind/:id/reviewed/:lang", s.csrf, s.markReviewed)
+	c.Post("/orgs/:org/:kind/:id/workflow/:action", s.csrf, s.transition)
 	c.Get("/orgs/:org/inbox", s.inbox)
 	c.Get("/orgs/:org/inbox/:id", s.inboxInterest)
 	c.Post("/orgs/:org/inbox/:id/answer", s.csrf, s.answerInterest)
@@ -163,7 +173,8 @@ func (s *Site) renderConsole(c *fiber.Ctx, name string, p *page, data map[string
 
 // consoleNotices are the notices an action may leave (?done=…).
 var consoleNotices = map[string]bool{"applied": true, "invited": true, "revoked": true, "role": true, "removed": true,
-	"left": true, "accepted": true, "declined": true, "answered": true, "closed": true, "verified": true, "unverified": true}
+	"left": true, "accepted": true, "declined": true, "answered": true, "closed": true, "verified": true, "unverified": true,
+	"created": true, "saved": true, "reviewed": true, "submit": true, "publish": true, "reject": true, "archive": true, "deleted": true}
 
 // withOrg reads the organization of the URL (:org) for the user, with its unread interests
 // for the navigation; it answers false after writing the page that refuses it.

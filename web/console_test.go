@@ -342,3 +342,158 @@ func TestConsoleContentList(t *testing.T) {
 		t.Error("a draft is in the review queue")
 	}
 }
+
+var editorLink = regexp.MustCompile(`/en/console/orgs/[0-9a-f-]{36}/opportunities/([0-9a-f-]{36})`)
+
+func TestConsoleEditor(t *testing.T) {
+	t.Parallel()
+	app, db := newSite(t, true)
+	owner := consoleUser(t, app, "owner@example.org")
+	org := applyFor(t, owner, "Agência do Teste")
+	base := "/en/console/orgs/" + org
+
+	// A draft in Portuguese: problems beside the fields, in the editor's language.
+	p := owner.get(base + "/new/opportunities")
+	expectStatus(t, p, http.StatusOK)
+	expectPrivate(t, p)
+	p = owner.post(base+"/new/opportunities", url.Values{"csrf": {p.csrf(t)}, "lang": {"pt"}, "title": {""}, "summary": {"Resumo."}, "description": {"Descrição."}})
+	expectStatus(t, p, http.StatusUnprocessableEntity)
+	expectContains(t, p, `href="#f-title"`, `href="#f-sectors"`, `id="f-title-error"`)
+	p = owner.post(base+"/new/opportunities", url.Values{"csrf": {p.csrf(t)}, "lang": {"pt"}, "title": {"Hotel na Boa Vista"}, "summary": {"Resumo."},
+		"description": {"Descrição."}, "sectors": {"tourism"}})
+	expectStatus(t, p, http.StatusSeeOther)
+	m := editorLink.FindStringSubmatch(p.header.Get("Location"))
+	if m == nil {
+		t.Fatalf("after creating: %s", p.header.Get("Location"))
+	}
+	id := m[1]
+	item := base + "/opportunities/" + id
+
+	// The English tab: missing; written; then the Portuguese source changes and English is stale.
+	p = owner.get(item + "?lang=en")
+	expectStatus(t, p, http.StatusOK)
+	expectPrivate(t, p)
+	expectContains(t, p, "No text in English yet", `aria-current="page">English (missing)`, "Submit for review", "Delete the draft")
+	if strings.Contains(p.body, ">Publish<") {
+		t.Error("an unverified organization is offered Publish")
+	}
+	version := regexp.MustCompile(`name="version" value="(\d+)"`).FindStringSubmatch(p.body)[1]
+	p = owner.post(item+"/text/en", url.Values{"csrf": {p.csrf(t)}, "version": {version}, "title": {"Hotel in Boa Vista"}, "summary": {"Summary."}, "description": {"Description."}})
+	expectStatus(t, p, http.StatusSeeOther)
+	p = owner.get(p.header.Get("Location"))
+	expectContains(t, p, "Saved.", "Hotel in Boa Vista", "Written by")
+	version = regexp.MustCompile(`name="version" value="(\d+)"`).FindStringSubmatch(p.body)[1]
+	expectStatus(t, owner.post(item+"/text/pt", url.Values{"csrf": {p.csrf(t)}, "version": {version}, "title": {"Hotel na Boa Vista"}, "summary": {"Resumo novo."},
+		"description": {"Descrição."}}), http.StatusSeeOther)
+	p = owner.get(item + "?lang=en")
+	expectContains(t, p, "This translation is stale", "English (stale)", "Mark reviewed")
+	version = regexp.MustCompile(`name="version" value="(\d+)"`).FindStringSubmatch(p.body)[1]
+	p = owner.post(item+"/reviewed/en", url.Values{"csrf": {p.csrf(t)}, "version": {version}})
+	expectStatus(t, p, http.StatusSeeOther)
+	p = owner.get(p.header.Get("Location"))
+	expectContains(t, p, "marked reviewed")
+	if strings.Contains(p.body, "This translation is stale") {
+		t.Error("still stale after mark reviewed")
+	}
+
+	// Two editors: the second save, made on the version read before the first, sees both.
+	colleague := consoleUser(t, app, "colleague@example.org")
+	invitePage := owner.get(base)
+	expectStatus(t, owner.post(base+"/invitations", url.Values{"csrf": {invitePage.csrf(t)}, "email": {"colleague@example.org"}}), http.StatusSeeOther)
+	home := colleague.get("/en/console/")
+	inv := regexp.MustCompile(`/en/console/invitations/[0-9a-f-]{36}/accept`).FindString(home.body)
+	expectStatus(t, colleague.post(inv, url.Values{"csrf": {home.csrf(t)}}), http.StatusSeeOther)
+	mine := owner.get(item + "?lang=en")
+	theirs := colleague.get(item + "?lang=en")
+	v1 := regexp.MustCompile(`name="version" value="(\d+)"`).FindStringSubmatch(theirs.body)[1]
+	expectStatus(t, colleague.post(item+"/text/en", url.Values{"csrf": {theirs.csrf(t)}, "version": {v1}, "title": {"Their title"}, "summary": {"S."}, "description": {"D."}}), http.StatusSeeOther)
+	p = owner.post(item+"/text/en", url.Values{"csrf": {mine.csrf(t)}, "version": {v1}, "title": {"My title"}, "summary": {"S."}, "description": {"D."}})
+	expectStatus(t, p, http.StatusConflict)
+	expectContains(t, p, "Someone else saved this item in the meantime", "Their title", "My title", "Keep the saved version")
+	// Saving again from the conflict page keeps mine, knowingly.
+	v2 := regexp.MustCompile(`name="version" value="(\d+)"`).FindStringSubmatch(p.body)[1]
+	if v2 == v1 {
+		t.Fatalf("the conflict page still carries the old version %s", v1)
+	}
+	expectStatus(t, owner.post(item+"/text/en", url.Values{"csrf": {p.csrf(t)}, "version": {v2}, "title": {"My title"}, "summary": {"S."}, "description": {"D."}}), http.StatusSeeOther)
+	expectContains(t, owner.get(item+"?lang=en"), "My title")
+
+	// Neutral fields: errors beside the fields; then saved.
+	p = owner.get(item + "?lang=en")
+	version = regexp.MustCompile(`name="version" value="(\d+)"`).FindStringSubmatch(p.body)[1]
+	p = owner.post(item+"/fields", url.Values{"csrf": {p.csrf(t)}, "version": {version}, "lang": {"en"}, "sectors": {"tourism"}, "jobs": {"many"},
+		"min_investment": {"10"}, "max_investment": {"5"}, "currency": {"EUR"}})
+	expectStatus(t, p, http.StatusUnprocessableEntity)
+	expectContains(t, p, `href="#f-jobs"`, `id="f-jobs-error"`)
+	p = owner.post(item+"/fields", url.Values{"csrf": {p.csrf(t)}, "version": {version}, "lang": {"en"}, "sectors": {"tourism", "ict"}, "jobs": {"12"},
+		"region": {"boa_vista"}, "min_investment": {"500000"}, "max_investment": {"2000000"}, "currency": {"EUR"}, "deadline": {"2030-06-30"}})
+	expectStatus(t, p, http.StatusSeeOther)
+	p = owner.get(item + "?lang=en")
+	expectContains(t, p, `value="12"`, `value="2030-06-30"`, `value="ict" checked`)
+
+	// History: who changed which field, from what, to what.
+	p = owner.get(item + "/history")
+	expectStatus(t, p, http.StatusOK)
+	expectContains(t, p, "<code>jobs</code>: — → 12", "<code>title</code>: Their title → My title", "Translation marked reviewed")
+	// Preview, in Portuguese, as the public page shows it.
+	p = owner.get(item + "/preview?lang=pt")
+	expectStatus(t, p, http.StatusOK)
+	expectPrivate(t, p)
+	expectContains(t, p, "Preview:", "Hotel na Boa Vista", "Resumo novo.")
+	// Not on the public site.
+	expectStatus(t, newBrowser(t, app).get("/pt/opportunities/"+id), http.StatusNotFound)
+
+	// Another organization's member: every editor URL is a 404, forms too.
+	stranger := consoleUser(t, app, "stranger@example.org")
+	applyFor(t, stranger, "Outra Agência")
+	for _, path := range []string{item, item + "/history", item + "/preview", item + "?lang=fr"} {
+		expectStatus(t, stranger.get(path), http.StatusNotFound)
+	}
+	token := stranger.get("/en/console/").csrf(t)
+	expectStatus(t, stranger.post(item+"/text/en", url.Values{"csrf": {token}, "version": {"1"}, "title": {"x"}}), http.StatusNotFound)
+	expectStatus(t, stranger.post(item+"/workflow/submit", url.Values{"csrf": {token}, "version": {"1"}}), http.StatusNotFound)
+
+	// Workflow: submit; the administrator rejects with a reason (required), then it is a draft
+	// again with the reason shown; resubmitted, verified, published by the organization.
+	p = owner.get(item + "?lang=en")
+	version = regexp.MustCompile(`name="version" value="(\d+)"`).FindStringSubmatch(p.body)[1]
+	expectStatus(t, owner.post(item+"/workflow/submit", url.Values{"csrf": {p.csrf(t)}, "version": {version}, "lang": {"en"}}), http.StatusSeeOther)
+	admin := consoleAdmin(t, app, db)
+	p = admin.get(item + "?lang=en")
+	expectStatus(t, p, http.StatusOK)
+	expectContains(t, p, "In review", "Reason for the rejection", ">Publish<")
+	if strings.Contains(owner.get(item).body, "Reason for the rejection") {
+		t.Error("a member is offered Reject")
+	}
+	version = regexp.MustCompile(`name="version" value="(\d+)"`).FindStringSubmatch(p.body)[1]
+	p = admin.post(item+"/workflow/reject", url.Values{"csrf": {p.csrf(t)}, "version": {version}, "lang": {"en"}, "reason": {" "}})
+	expectStatus(t, p, http.StatusUnprocessableEntity)
+	expectContains(t, p, `href="#f-reason"`)
+	expectStatus(t, admin.post(item+"/workflow/reject", url.Values{"csrf": {p.csrf(t)}, "version": {version}, "lang": {"en"}, "reason": {"Add the source."}}), http.StatusSeeOther)
+	p = owner.get(item + "?lang=en")
+	expectContains(t, p, "Draft", "Add the source.")
+	// The server re-checks: a member cannot publish an unverified organization's item (403),
+	// a stale version is refused (412), the wrong status too (409).
+	version = regexp.MustCompile(`name="version" value="(\d+)"`).FindStringSubmatch(p.body)[1]
+	p = owner.post(item+"/workflow/publish", url.Values{"csrf": {p.csrf(t)}, "version": {version}})
+	expectStatus(t, p, http.StatusForbidden)
+	expectContains(t, p, "not verified yet")
+	expectStatus(t, owner.post(item+"/workflow/submit", url.Values{"csrf": {p.csrf(t)}, "version": {"1"}}), http.StatusPreconditionFailed)
+	expectStatus(t, owner.post(item+"/workflow/archive", url.Values{"csrf": {p.csrf(t)}, "version": {version}}), http.StatusConflict)
+	expectStatus(t, owner.post(item+"/workflow/submit", url.Values{"csrf": {p.csrf(t)}, "version": {version}}), http.StatusSeeOther)
+	pa := admin.get("/en/console/admin/organizations")
+	expectStatus(t, admin.post("/en/console/admin/organizations/"+org+"/verify", url.Values{"csrf": {pa.csrf(t)}}), http.StatusSeeOther)
+	p = owner.get(item)
+	expectContains(t, p, ">Publish<")
+	version = regexp.MustCompile(`name="version" value="(\d+)"`).FindStringSubmatch(p.body)[1]
+	expectStatus(t, owner.post(item+"/workflow/publish", url.Values{"csrf": {p.csrf(t)}, "version": {version}}), http.StatusSeeOther)
+	expectStatus(t, newBrowser(t, app).get("/pt/opportunities/"+id), http.StatusOK)
+	// Published: no Delete; Archive is there, and takes it off the public site.
+	p = owner.get(item)
+	if strings.Contains(p.body, "Delete the draft") {
+		t.Error("a published item offers Delete")
+	}
+	version = regexp.MustCompile(`name="version" value="(\d+)"`).FindStringSubmatch(p.body)[1]
+	expectStatus(t, owner.post(item+"/workflow/archive", url.Values{"csrf": {p.csrf(t)}, "version": {version}}), http.StatusSeeOther)
+	expectStatus(t, newBrowser(t, app).get("/pt/opportunities/"+id), http.StatusNotFound)
+}

@@ -9,6 +9,7 @@ import (
 	"context"
 
 	"github.com/diaspora-investor/marketplace/app/agencies"
+	"github.com/diaspora-investor/marketplace/app/editorial"
 	"github.com/diaspora-investor/marketplace/app/interests"
 	"github.com/diaspora-investor/marketplace/domain"
 	"github.com/diaspora-investor/marketplace/repository"
@@ -19,11 +20,13 @@ type ConsoleServices struct {
 	store     *repository.Store
 	agencies  *agencies.Service
 	interests *interests.Service
+	editorial *editorial.Service
 }
 
 // NewConsoleServices builds the console's services over the store.
 func NewConsoleServices(store *repository.Store) *ConsoleServices {
-	return &ConsoleServices{store: store, agencies: agencies.New(store), interests: interests.New(store)}
+	return &ConsoleServices{store: store, agencies: agencies.New(store), interests: interests.New(store),
+		editorial: editorial.New(store, editorial.FileLanguages())}
 }
 
 // actor is the user with their memberships, for the rules (as api/editor.go's actor).
@@ -178,4 +181,40 @@ func hasGap(r domain.ContentSummary, translations []domain.Translation, gap stri
 		return true
 	}
 	return true
+}
+
+// editorText is one language's text of an item as its editors see it, whatever its status.
+type editorText struct {
+	Lang, Title, Summary, Description, HowToApply string
+	Langs                                         []string
+	SourceLang                                    string
+	Item                                          any // *domain.Opportunity, *domain.Incentive or *domain.Programme
+}
+
+// itemForEditor reads an item in any status in lang (the store falls back to another language
+// when it has none in lang: Lang says which).
+func (cs *ConsoleServices) itemForEditor(ctx context.Context, kind domain.Kind, id, lang string) (*editorText, error) {
+	langs := []string{lang}
+	switch kind {
+	case domain.KindIncentive:
+		it, err := cs.store.IncentiveForEditor(ctx, id, langs)
+		if err != nil {
+			return nil, err
+		}
+		return &editorText{Lang: it.Lang, Langs: it.Langs, SourceLang: it.SourceLang, Title: it.Name, Summary: it.Summary,
+			Description: it.Description, Item: it}, nil
+	case domain.KindProgramme:
+		it, err := cs.store.ProgrammeForEditor(ctx, id, langs)
+		if err != nil {
+			return nil, err
+		}
+		return &editorText{Lang: it.Lang, Langs: it.Langs, SourceLang: it.SourceLang, Title: it.Name, Summary: it.Summary,
+			Description: it.Description, HowToApply: it.HowToApply, Item: it}, nil
+	}
+	it, err := cs.store.OpportunityForEditor(ctx, id, langs)
+	if err != nil {
+		return nil, err
+	}
+	return &editorText{Lang: it.Lang, Langs: it.Langs, SourceLang: it.SourceLang, Title: it.Title, Summary: it.Summary,
+		Description: it.Description, Item: it}, nil
 }
