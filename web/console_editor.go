@@ -278,7 +278,9 @@ func (s *Site) orgHistoryPage(c *fiber.Ctx) error {
 }
 
 // Action is an audit action's label.
-func (p *page) Action(code string) string { return p.site.texts.label(p.Lang, domain.AuditActions, code) }
+func (p *page) Action(code string) string {
+	return p.site.texts.label(p.Lang, domain.AuditActions, code)
+}
 
 // Changes lists an event's field changes in a stable order.
 func (p *page) Changes(m map[string]domain.FieldChange) []fieldChangeView {
