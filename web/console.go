@@ -83,6 +83,8 @@ func (s *Site) consoleRoutes(g fiber.Router) {
 	c.Post("/orgs/:org/:kind/:id/reviewed/:lang", s.csrf, s.markReviewed)
 	c.Post("/orgs/:org/:kind/:id/workflow/:action", s.csrf, s.transition)
 	c.Get("/admin/review", s.reviewQueue)
+	c.Get("/admin/rates", s.rates)
+	c.Post("/admin/rates", s.csrf, s.putRate)
 	c.Get("/admin/organizations", s.pendingOrgs)
 	c.Post("/admin/organizations/:org/:verify", s.csrf, s.verifyOrg)
 	c.All("/*", s.notFound)
@@ -175,7 +177,7 @@ func (s *Site) renderConsole(c *fiber.Ctx, name string, p *page, data map[string
 // consoleNotices are the notices an action may leave (?done=…).
 var consoleNotices = map[string]bool{"applied": true, "invited": true, "revoked": true, "role": true, "removed": true,
 	"left": true, "accepted": true, "declined": true, "answered": true, "closed": true, "verified": true, "unverified": true,
-	"created": true, "saved": true, "reviewed": true, "submit": true, "publish": true, "reject": true, "archive": true, "deleted": true}
+	"rate": true, "created": true, "saved": true, "reviewed": true, "submit": true, "publish": true, "reject": true, "archive": true, "deleted": true}
 
 // withOrg reads the organization of the URL (:org) for the user, with its unread interests
 // for the navigation; it answers false after writing the page that refuses it.
@@ -225,6 +227,8 @@ func problemMessage(err error) (status int, key string, ok bool) {
 			return fiber.StatusConflict, "problem.last_owner", true
 		}
 		return fiber.StatusForbidden, "problem.not_yours", true
+	case errors.Is(err, domain.ErrRatesAdminOnly):
+		return fiber.StatusForbidden, "problem.admin_only", true
 	case errors.Is(err, domain.ErrNotFound):
 		return fiber.StatusNotFound, "web.error.not_found.detail", true
 	case errors.Is(err, domain.ErrPreconditionFailed):

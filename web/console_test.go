@@ -497,3 +497,24 @@ func TestConsoleEditor(t *testing.T) {
 	expectStatus(t, owner.post(item+"/workflow/archive", url.Values{"csrf": {p.csrf(t)}, "version": {version}}), http.StatusSeeOther)
 	expectStatus(t, newBrowser(t, app).get("/pt/opportunities/"+id), http.StatusNotFound)
 }
+
+func TestConsoleRates(t *testing.T) {
+	t.Parallel()
+	app, db := newSite(t, true)
+	owner := consoleUser(t, app, "owner@example.org")
+	expectStatus(t, owner.get("/en/console/admin/rates"), http.StatusForbidden)
+	admin := consoleAdmin(t, app, db)
+	p := admin.get("/en/console/admin/rates")
+	expectStatus(t, p, http.StatusOK)
+	expectPrivate(t, p)
+	expectContains(t, p, "<td>CVE</td><td>110.265")
+	// Refused by the use case, beside the fields; the owner's token is no administrator's.
+	expectStatus(t, owner.post("/en/console/admin/rates", url.Values{"csrf": {owner.get("/en/console/").csrf(t)}, "currency": {"USD"}}), http.StatusForbidden)
+	p = admin.post("/en/console/admin/rates", url.Values{"csrf": {p.csrf(t)}, "currency": {"USD"}, "per_eur": {"-1"}, "as_of": {"2999-01-01"}, "source": {"ECB"}})
+	expectStatus(t, p, http.StatusUnprocessableEntity)
+	expectContains(t, p, `href="#f-per_eur"`, `href="#f-as_of"`)
+	p = admin.post("/en/console/admin/rates", url.Values{"csrf": {p.csrf(t)}, "currency": {"usd"}, "per_eur": {"1.0842"}, "as_of": {"2026-12-01"}, "source": {"ECB reference rate"}})
+	expectStatus(t, p, http.StatusSeeOther)
+	p = admin.get(p.header.Get("Location"))
+	expectContains(t, p, "The rate is recorded.", "<td>USD</td><td>1.0842", "ECB reference rate")
+}

@@ -9,6 +9,7 @@ import (
 	"context"
 
 	"github.com/diaspora-investor/marketplace/app/agencies"
+	"github.com/diaspora-investor/marketplace/app/catalogue"
 	"github.com/diaspora-investor/marketplace/app/editorial"
 	"github.com/diaspora-investor/marketplace/app/interests"
 	"github.com/diaspora-investor/marketplace/domain"
@@ -21,12 +22,13 @@ type ConsoleServices struct {
 	agencies  *agencies.Service
 	interests *interests.Service
 	editorial *editorial.Service
+	catalogue *catalogue.Service
 }
 
 // NewConsoleServices builds the console's services over the store.
 func NewConsoleServices(store *repository.Store) *ConsoleServices {
 	return &ConsoleServices{store: store, agencies: agencies.New(store), interests: interests.New(store),
-		editorial: editorial.New(store, editorial.FileLanguages())}
+		editorial: editorial.New(store, editorial.FileLanguages()), catalogue: catalogue.New(store, store, nil)}
 }
 
 // actor is the user with their memberships, for the rules (as api/editor.go's actor).
