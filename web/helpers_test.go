@@ -175,4 +175,27 @@ func makeDraft(t testing.TB, app *fiber.App) string {
 	return d["id"].(string)
 }
 
-var _ = context.Background
+// answerInterest answers the investor's interest as an administrator of the JSON API would.
+func answerInterest(t testing.TB, app *fiber.App, db *sqlx.DB, investor, reply string) {
+	t.Helper()
+	ctx := context.Background()
+	store := repository.New(db)
+	apiCall(t, app, http.MethodPost, "/v1/auth/register", map[string]any{"email": "admin@example.org", "password": "an admin passphrase here"}, "")
+	admin, err := store.UserByEmail(ctx, "admin@example.org")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := store.MakeAdmin(ctx, admin.ID); err != nil {
+		t.Fatal(err)
+	}
+	tok := apiCall(t, app, http.MethodPost, "/v1/auth/login", map[string]any{"email": "admin@example.org", "password": "an admin passphrase here"}, "")
+	u, err := store.UserByEmail(ctx, investor)
+	if err != nil {
+		t.Fatal(err)
+	}
+	list, err := store.AllInterests(ctx, u.ID, []string{"en"})
+	if err != nil || len(list) == 0 {
+		t.Fatalf("the investor's interests: %v, %d", err, len(list))
+	}
+	apiCall(t, app, http.MethodPatch, "/v1/interests/"+list[0].ID, map[string]any{"status": "answered", "reply": reply}, tok["access_token"].(string))
+}

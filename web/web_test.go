@@ -168,7 +168,7 @@ func TestDraftNeverAppears(t *testing.T) {
 // interest, and see it in the account.
 func TestDoneWhen(t *testing.T) {
 	t.Parallel()
-	app, _ := newSite(t, false)
+	app, db := newSite(t, false)
 	b := newBrowser(t, app)
 	p := b.get("/fr/eligibility?country=CV&investor_type=diaspora&residence_country=FR&sector=tourism&region=boa_vista&amount=750000&currency=EUR&jobs=")
 	expectStatus(t, p, http.StatusOK)
@@ -227,6 +227,10 @@ func TestDoneWhen(t *testing.T) {
 	}
 	p = b.get("/fr/account/interests?sent=1")
 	expectContains(t, p, "Votre manifestation d&#39;intérêt a été envoyée", "Envoyée")
+	// The agency answers (here an administrator, through the JSON API); the investor reads it.
+	answerInterest(t, app, db, "investor@example.org", "Bem-vindo: contacte-nos para visitar o terreno.")
+	p = b.get("/fr/account/interests")
+	expectContains(t, p, "La réponse de l&#39;agence", "Bem-vindo: contacte-nos para visitar o terreno.", "Réponse envoyée")
 	// A second open one is refused with a message.
 	p = b.post("/fr/opportunities/"+opp[1]+"/interest", url.Values{"csrf": {token}, "message": {"Encore."}})
 	expectStatus(t, p, http.StatusUnprocessableEntity)
