@@ -199,3 +199,33 @@ func answerInterest(t testing.TB, app *fiber.App, db *sqlx.DB, investor, reply s
 	}
 	apiCall(t, app, http.MethodPatch, "/v1/interests/"+list[0].ID, map[string]any{"status": "answered", "reply": reply}, tok["access_token"].(string))
 }
+
+// publishPortugueseOnly has an agency publish an opportunity written in Portuguese only: an
+// account applies for an organization of Cabo Verde, an administrator verifies it, and its
+// member drafts, submits and publishes. It returns the opportunity's id.
+func publishPortugueseOnly(t testing.TB, app *fiber.App, db *sqlx.DB) string {
+	t.Helper()
+	ctx := context.Background()
+	store := repository.New(db)
+	login := func(email string) string {
+		apiCall(t, app, http.MethodPost, "/v1/auth/register", map[string]any{"email": email, "password": "a long passphrase of theirs"}, "")
+		return apiCall(t, app, http.MethodPost, "/v1/auth/login", map[string]any{"email": email, "password": "a long passphrase of theirs"}, "")["access_token"].(string)
+	}
+	member := login("member@example.org")
+	org := apiCall(t, app, http.MethodPost, "/v1/organizations", map[string]any{"name": "Câmara de Teste", "country": "CV", "type": "chamber"}, member)["id"].(string)
+	adminToken := login("verifier@example.org")
+	admin, err := store.UserByEmail(ctx, "verifier@example.org")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := store.MakeAdmin(ctx, admin.ID); err != nil {
+		t.Fatal(err)
+	}
+	apiCall(t, app, http.MethodPost, "/v1/organizations/"+org+"/verify", nil, adminToken)
+	id := apiCall(t, app, http.MethodPost, "/v1/opportunities", map[string]any{"country": "CV", "sectors": []string{"tourism"},
+		"region": "sal", "lang": "pt", "title": "Pousada só em português", "summary": "Ainda sem tradução.",
+		"description": "Um texto escrito apenas em português."}, member)["id"].(string)
+	apiCall(t, app, http.MethodPost, "/v1/opportunities/"+id+"/submit", nil, member)
+	apiCall(t, app, http.MethodPost, "/v1/opportunities/"+id+"/publish", nil, member)
+	return id
+}

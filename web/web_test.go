@@ -378,3 +378,20 @@ func TestEligibilityErrors(t *testing.T) {
 	expectStatus(t, p, http.StatusBadRequest)
 	expectContains(t, p, `href="#f-country"`)
 }
+
+// A text missing in the page's language falls back, says so, and carries its own lang.
+func TestFallbackNote(t *testing.T) {
+	t.Parallel()
+	app, db := newSite(t, true)
+	id := publishPortugueseOnly(t, app, db)
+	b := newBrowser(t, app)
+	p := b.get("/fr/opportunities/" + id)
+	expectStatus(t, p, http.StatusOK)
+	expectContains(t, p, `<h1 lang="pt">Pousada só em português</h1>`, "Pas encore traduit : affiché en portugais.", "agence vérifiée")
+	p = b.get("/en/countries/CV/opportunities?region=sal")
+	expectContains(t, p, `lang="pt">Pousada só em português</a>`, "Not yet translated: shown in Portuguese.")
+	p = b.get("/pt/opportunities/" + id)
+	if strings.Contains(p.body, "Ainda não traduzido") {
+		t.Error("a fallback note in the text's own language")
+	}
+}
