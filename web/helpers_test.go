@@ -29,6 +29,12 @@ var testSecret = []byte("web-test-secret-0123456789abcdef-0123456789")
 // over a fresh test database.
 func newSite(t testing.TB, insecure bool) (*fiber.App, *sqlx.DB) {
 	t.Helper()
+	return newSiteWith(t, func(o *web.Options) { o.InsecureCookies = insecure })
+}
+
+// newSiteWith is newSite with the site's options changed by set.
+func newSiteWith(t testing.TB, set func(*web.Options)) (*fiber.App, *sqlx.DB) {
+	t.Helper()
 	db, _ := testdb.New(t)
 	langs, err := api.LoadLanguages("en")
 	if err != nil {
@@ -39,8 +45,9 @@ func newSite(t testing.TB, insecure bool) (*fiber.App, *sqlx.DB) {
 	store := repository.New(db)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	app := api.New(cfg, store, langs, log)
-	if _, err := web.Mount(app, web.Wiring(store, testSecret, append(slices.Clone(langs.Codes()), "simple")),
-		web.Options{DefaultLang: "en", Secret: testSecret, InsecureCookies: insecure, Log: log}); err != nil {
+	opts := web.Options{DefaultLang: "en", Secret: testSecret, Log: log}
+	set(&opts)
+	if _, err := web.Mount(app, web.Wiring(store, testSecret, append(slices.Clone(langs.Codes()), "simple")), opts); err != nil {
 		t.Fatal(err)
 	}
 	return app, db

@@ -7,6 +7,9 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/diaspora-investor/marketplace/web"
 )
 
 func TestRootNegotiatesLanguage(t *testing.T) {
@@ -393,5 +396,39 @@ func TestFallbackNote(t *testing.T) {
 	p = b.get("/pt/opportunities/" + id)
 	if strings.Contains(p.body, "Ainda não traduzido") {
 		t.Error("a fallback note in the text's own language")
+	}
+}
+
+// Anonymous public pages are kept in memory until a change is announced; pages with a session
+// or a form never are.
+func TestPageCache(t *testing.T) {
+	t.Parallel()
+	pages := web.NewPageCache(8<<20, time.Minute)
+	pages.Live(true)
+	app, _ := newSiteWith(t, func(o *web.Options) { o.InsecureCookies, o.Pages = true, pages })
+	b := newBrowser(t, app)
+	first := b.get("/fr/countries/CV")
+	second := b.get("/fr/countries/CV")
+	if hits, _ := pages.Stats(); hits != 1 || first.body != second.body || second.header.Get("Cache-Control") != first.header.Get("Cache-Control") {
+		t.Fatalf("hits %d; the kept page differs", hits)
+	}
+	if second.header.Get("Content-Security-Policy") == "" || second.header.Get("ETag") == "" {
+		t.Errorf("a kept page without its headers: %v", second.header)
+	}
+	pages.Changed()
+	b.get("/fr/countries/CV")
+	if hits, _ := pages.Stats(); hits != 1 {
+		t.Errorf("a page read before a change was served: %d hits", hits)
+	}
+	// Forms and sessions are never kept.
+	b.get("/fr/signup")
+	b.get("/fr/signup")
+	p := b.get("/fr/signup")
+	p = b.post("/fr/signup", url.Values{"csrf": {p.csrf(t)}, "email": {"cache@example.org"}, "password": {"a long passphrase of mine"}})
+	expectStatus(t, p, http.StatusSeeOther)
+	hits, _ := pages.Stats()
+	p = b.get("/fr/countries/CV")
+	if after, _ := pages.Stats(); after != hits || !strings.Contains(p.body, "Se déconnecter") {
+		t.Errorf("a signed-in reader got the anonymous page")
 	}
 }
