@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/diaspora-investor/marketplace/web"
 )
 
 // pageTypes are the pages measured and photographed: one of each kind.
@@ -34,11 +36,14 @@ var pageTypes = []struct{ name, path string }{
 // to answer it, and holds the budget: under 60 KB compressed.
 func TestPageWeights(t *testing.T) {
 	t.Parallel()
-	app, _ := newSite(t, true)
+	pages := web.NewPageCache(8<<20, time.Minute)
+	pages.Live(true)
+	app, _ := newSiteWith(t, func(o *web.Options) { o.InsecureCookies, o.Pages = true, pages })
 	const budget = 60 << 10
 	for _, p := range pageTypes {
-		// The first request warms what the process keeps (templates are parsed at start).
-		var best time.Duration
+		// The first request renders the page (and keeps it); the next ones are answered from the
+		// page cache, as anonymous readers are.
+		var first, best time.Duration
 		var raw, compressed int
 		for i := 0; i < 5; i++ {
 			req := httptest.NewRequest(http.MethodGet, p.path, nil)
@@ -51,7 +56,9 @@ func TestPageWeights(t *testing.T) {
 			body, _ := io.ReadAll(resp.Body)
 			resp.Body.Close()
 			elapsed := time.Since(start)
-			if best == 0 || elapsed < best {
+			if i == 0 {
+				first = elapsed
+			} else if best == 0 || elapsed < best {
 				best = elapsed
 			}
 			if resp.StatusCode != http.StatusOK {
@@ -69,7 +76,8 @@ func TestPageWeights(t *testing.T) {
 				raw = len(body)
 			}
 		}
-		t.Logf("%-20s %6d bytes, %5d gzip, best of 5: %v", p.name, raw, compressed, best.Round(10*time.Microsecond))
+		t.Logf("%-20s %6d bytes, %5d gzip; rendered in %v, from the cache in %v (best of 4)", p.name, raw, compressed,
+			first.Round(10*time.Microsecond), best.Round(10*time.Microsecond))
 		if compressed > budget {
 			t.Errorf("%s weighs %d bytes compressed, over %d", p.path, compressed, budget)
 		}
