@@ -165,10 +165,10 @@ const (
 )
 
 func (s *Site) routes(app *fiber.App) {
-	app.Get("/", s.root)
-	app.Get("/robots.txt", s.robots)
-	app.Get("/sitemap.xml", s.sitemap)
-	app.Get("/assets/:file", s.asset)
+	app.Get("/", s.headers, s.root)
+	app.Get("/robots.txt", s.headers, s.robots)
+	app.Get("/sitemap.xml", s.headers, s.sitemap)
+	app.Get("/assets/:file", s.headers, s.asset)
 	for _, lang := range s.texts.codes {
 		app.Get("/"+lang, func(c *fiber.Ctx) error { return c.Redirect("/"+lang+"/", fiber.StatusMovedPermanently) })
 		g := app.Group("/"+lang, s.headers, s.cached, s.session)
