@@ -22,6 +22,7 @@ import (
 	"github.com/diaspora-investor/marketplace/app/accounts"
 	"github.com/diaspora-investor/marketplace/app/agencies"
 	"github.com/diaspora-investor/marketplace/app/catalogue"
+	"github.com/diaspora-investor/marketplace/app/editorial"
 	"github.com/diaspora-investor/marketplace/app/integrations"
 	"github.com/diaspora-investor/marketplace/app/interests"
 	"github.com/diaspora-investor/marketplace/app/matching"
@@ -102,6 +103,7 @@ type server struct {
 	accounts     *accounts.Service
 	catalogue    *catalogue.Service
 	matching     *matching.Service
+	editorial    *editorial.Service
 }
 
 // New builds the app over the store.
@@ -121,6 +123,7 @@ func New(cfg Config, store *repository.Store, langs *Languages, log *slog.Logger
 	s.accounts = accounts.New(store, s.supportedLanguage)
 	s.catalogue = catalogue.New(store, store, s.searchLangs)
 	s.matching = matching.New(store, s.catalogue)
+	s.editorial = editorial.New(store, editorial.Languages{Match: s.supportedLanguage, Codes: s.langs.codes})
 	if cfg.Cache != nil {
 		s.metrics.registerCache(cfg.Cache)
 	}
