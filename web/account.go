@@ -332,7 +332,8 @@ func (s *Site) export(c *fiber.Ctx) error {
 	if err != nil {
 		return s.fail(c, err)
 	}
-	body, err := json.MarshalIndent(out, "", "  ")
+	p := s.newPage(c, "web.export.title")
+	body, err := json.MarshalIndent(p.exportView(out), "", "  ")
 	if err != nil {
 		return s.fail(c, err)
 	}

@@ -243,8 +243,10 @@ func TestDoneWhen(t *testing.T) {
 		t.Error("a bidi override reached the page raw")
 	}
 	// Export, sign out (the session's family is revoked), sign in again, erase.
-	if p := b.get("/fr/account/export"); p.status != http.StatusOK || !strings.Contains(p.body, "investor@example.org") {
-		t.Errorf("export: %d", p.status)
+	if p := b.get("/fr/account/export"); p.status != http.StatusOK || !strings.Contains(p.body, `"email": "investor@example.org"`) ||
+		!strings.Contains(p.body, `"saved_at"`) || !strings.Contains(p.body, `"code": "answered"`) || strings.Contains(p.body, "argon2") ||
+		!strings.Contains(p.header.Get("Content-Disposition"), "attachment") {
+		t.Errorf("export: %d\n%s", p.status, p.body)
 	}
 	refresh := b.cookies["dim_refresh"]
 	p = b.post("/fr/signout", url.Values{"csrf": {token}})
