@@ -83,9 +83,19 @@ func DefaultConfig() Config {
 	}
 }
 
+// counters is what the HTTP layer itself keeps in the database: the fixed-window counters of
+// rate limits and quotas (shared by every instance), and a ping for readiness.
+type counters interface {
+	HitRateLimit(ctx context.Context, bucket string, window time.Duration) (int, time.Time, error)
+	PeekRateLimit(ctx context.Context, bucket string, window time.Duration) (int, time.Time, error)
+	RefundRateLimit(ctx context.Context, bucket string, window time.Duration) error
+	PruneRateLimits(ctx context.Context, before time.Time) error
+	Ping(ctx context.Context) error
+}
+
 type server struct {
 	cfg     Config
-	store   *repository.Store
+	store   counters
 	langs   *Languages
 	log     *slog.Logger
 	metrics *metrics

@@ -331,7 +331,7 @@ func (r contentRoutes[T, J, D]) transitionHandler(s *server, action domain.Actio
 func (r contentRoutes[T, J, D]) editorView(s *server, c *fiber.Ctx, id string, status int, first []string) error {
 	ctx := c.UserContext()
 	prefs := append(first, requestPrefs(c)...)
-	it, err := r.forEditor(s.store, ctx, id, prefs)
+	it, err := r.forEditor(s.editorial, ctx, id, prefs)
 	if err != nil {
 		return writeError(err, r.resource)
 	}

@@ -11,14 +11,14 @@ ALTER TABLE programme_translations ADD COLUMN reviewed_at timestamptz;
 ALTER TABLE audit_events DROP CONSTRAINT audit_events_action_check, ADD CONSTRAINT audit_events_action_check
   CHECK (action IN ('create', 'update', 'translate', 'delete_translation', 'submit', 'publish', 'reject',
     'archive', 'delete', 'verify', 'unverify', 'add_member', 'remove_member',
-    'invite', 'revoke_invitation', 'change_role', 'review_translation'));
+    'invite', 'revoke_invitation', 'change_role', 'import', 'review_translation'));
 
 -- +goose Down
 DELETE FROM audit_events WHERE action = 'review_translation';
 ALTER TABLE audit_events DROP CONSTRAINT audit_events_action_check, ADD CONSTRAINT audit_events_action_check
   CHECK (action IN ('create', 'update', 'translate', 'delete_translation', 'submit', 'publish', 'reject',
     'archive', 'delete', 'verify', 'unverify', 'add_member', 'remove_member',
-    'invite', 'revoke_invitation', 'change_role'));
+    'invite', 'revoke_invitation', 'change_role', 'import'));
 ALTER TABLE programme_translations DROP COLUMN reviewed_at;
 ALTER TABLE incentive_translations DROP COLUMN reviewed_at;
 ALTER TABLE opportunity_translations DROP COLUMN reviewed_at;

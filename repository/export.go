@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
@@ -444,12 +445,51 @@ func (s *Store) ImportCountry(ctx context.Context, f *seed.CountryFile, dryRun b
 		if dryRun || len(changes) == 0 {
 			return errRollback
 		}
-		return loadCountry(ctx, tx, onlyChanged(*f, changes), hasChange(changes, "country", f.Country.Code))
+		if err := loadCountry(ctx, tx, onlyChanged(*f, changes), hasChange(changes, "country", f.Country.Code)); err != nil {
+			return err
+		}
+		return auditImport(ctx, tx, changes)
 	})
 	if errors.Is(err, errRollback) {
 		err = nil
 	}
 	return changes, err
+}
+
+// The organization an imported organization or item belongs to, by slug, for its audit event.
+var sqlImportedEntity = map[string]string{
+	"organization": statement("imported_organization", `SELECT id, id AS organization_id FROM organizations WHERE slug = $1`),
+	"opportunity":  statement("imported_opportunity", `SELECT id, organization_id FROM opportunities WHERE slug = $1`),
+	"incentive":    statement("imported_incentive", `SELECT id, organization_id FROM incentives WHERE slug = $1`),
+	"programme":    statement("imported_programme", `SELECT id, organization_id FROM programmes WHERE slug = $1`),
+}
+
+// auditImport records, in the import's transaction, an event on each organization and item it
+// created or changed, as an agency's edit is recorded: no actor (the operator), the changed
+// fields in the note.
+func auditImport(ctx context.Context, tx *sqlx.Tx, changes []Change) error {
+	for _, c := range changes {
+		query, ok := sqlImportedEntity[c.Kind]
+		if !ok {
+			continue // the country itself: reference data, not in the trail
+		}
+		var ids struct {
+			ID    string  `db:"id"`
+			OrgID *string `db:"organization_id"`
+		}
+		if err := tx.GetContext(ctx, &ids, query, c.Slug); err != nil {
+			return err
+		}
+		note := "new"
+		if !c.New {
+			note = strings.Join(c.Fields, ", ")
+		}
+		if err := writeAudit(ctx, tx, auditEvent{entity: c.Kind, entityID: ids.ID, orgID: deref(ids.OrgID),
+			action: "import", note: &note}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // errRollback ends a transaction that must write nothing, without being a failure.

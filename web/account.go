@@ -239,8 +239,13 @@ func (s *Site) interestForm(c *fiber.Ctx) error {
 	if err != nil {
 		return s.fail(c, err)
 	}
+	// Ticked at first: the name (when there is one) and the address, so that the agency can answer.
+	share := []string{"email"}
+	if u.DisplayName != "" {
+		share = append(share, "display_name")
+	}
 	return s.render(c, "interest", p, map[string]any{"Item": o, "Profile": profile, "Fields": domain.ShareableFields,
-		"Share": []string{"display_name", "email"}, "Currencies": currencies(rates), "Currency": "EUR"})
+		"Share": share, "Currencies": currencies(rates), "Currency": "EUR"})
 }
 
 func (s *Site) sendInterest(c *fiber.Ctx) error {
@@ -327,7 +332,8 @@ func (s *Site) export(c *fiber.Ctx) error {
 	if err != nil {
 		return s.fail(c, err)
 	}
-	body, err := json.MarshalIndent(out, "", "  ")
+	p := s.newPage(c, "web.export.title")
+	body, err := json.MarshalIndent(p.exportView(out), "", "  ")
 	if err != nil {
 		return s.fail(c, err)
 	}

@@ -30,10 +30,11 @@ import (
 // of make test and does not skip silently.
 func chromiumPath(t testing.TB) string {
 	t.Helper()
+	names := []string{"chromium", "chromium-browser", "google-chrome"}
 	if p := os.Getenv("CHROMIUM"); p != "" {
-		return p
+		names = []string{p}
 	}
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+	for _, name := range names {
 		if p, err := exec.LookPath(name); err == nil {
 			return p
 		}
@@ -146,6 +147,8 @@ func TestBrowser(t *testing.T) {
 	if testing.Short() {
 		t.Skip("the browser suite runs in make test, not under -short")
 	}
+	chromiumPath(t) // before anything else: a machine without Chromium learns it at once
+	axe := axeSource(t)
 	start := time.Now()
 	app, _ := newSite(t, false)
 	draftID := makeDraft(t, app)
@@ -246,7 +249,6 @@ func TestBrowser(t *testing.T) {
 	t.Logf("browsing: %v", time.Since(start).Round(time.Millisecond))
 
 	// axe-core on every page type, with scripts on for axe only.
-	axe := axeSource(t)
 	run(t, ctx, "scripts on for axe", cmd(emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: false}), cmd(cdppage.SetBypassCSP, cdppage.SetBypassCSPParams{Enabled: true}))
 	for _, target := range []string{"/fr/", "/pt/search?q=turismo", "/fr/countries/CV",
 		"/fr/countries/CV/incentives?sector=tourism&region=boa_vista&investor_type=diaspora",

@@ -29,6 +29,12 @@ var testSecret = []byte("web-test-secret-0123456789abcdef-0123456789")
 // over a fresh test database.
 func newSite(t testing.TB, insecure bool) (*fiber.App, *sqlx.DB) {
 	t.Helper()
+	return newSiteWith(t, func(o *web.Options) { o.InsecureCookies = insecure })
+}
+
+// newSiteWith is newSite with the site's options changed by set.
+func newSiteWith(t testing.TB, set func(*web.Options)) (*fiber.App, *sqlx.DB) {
+	t.Helper()
 	db, _ := testdb.New(t)
 	langs, err := api.LoadLanguages("en")
 	if err != nil {
@@ -39,8 +45,9 @@ func newSite(t testing.TB, insecure bool) (*fiber.App, *sqlx.DB) {
 	store := repository.New(db)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	app := api.New(cfg, store, langs, log)
-	if _, err := web.Mount(app, web.Wiring(store, testSecret, append(slices.Clone(langs.Codes()), "simple")),
-		web.Options{DefaultLang: "en", Secret: testSecret, InsecureCookies: insecure, Log: log}); err != nil {
+	opts := web.Options{DefaultLang: "en", Secret: testSecret, Log: log}
+	set(&opts)
+	if _, err := web.Mount(app, web.Wiring(store, testSecret, append(slices.Clone(langs.Codes()), "simple")), opts); err != nil {
 		t.Fatal(err)
 	}
 	return app, db
@@ -175,4 +182,57 @@ func makeDraft(t testing.TB, app *fiber.App) string {
 	return d["id"].(string)
 }
 
-var _ = context.Background
+// answerInterest answers the investor's interest as an administrator of the JSON API would.
+func answerInterest(t testing.TB, app *fiber.App, db *sqlx.DB, investor, reply string) {
+	t.Helper()
+	ctx := context.Background()
+	store := repository.New(db)
+	apiCall(t, app, http.MethodPost, "/v1/auth/register", map[string]any{"email": "admin@example.org", "password": "an admin passphrase here"}, "")
+	admin, err := store.UserByEmail(ctx, "admin@example.org")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := store.MakeAdmin(ctx, admin.ID); err != nil {
+		t.Fatal(err)
+	}
+	tok := apiCall(t, app, http.MethodPost, "/v1/auth/login", map[string]any{"email": "admin@example.org", "password": "an admin passphrase here"}, "")
+	u, err := store.UserByEmail(ctx, investor)
+	if err != nil {
+		t.Fatal(err)
+	}
+	list, err := store.AllInterests(ctx, u.ID, []string{"en"})
+	if err != nil || len(list) == 0 {
+		t.Fatalf("the investor's interests: %v, %d", err, len(list))
+	}
+	apiCall(t, app, http.MethodPatch, "/v1/interests/"+list[0].ID, map[string]any{"status": "answered", "reply": reply}, tok["access_token"].(string))
+}
+
+// publishPortugueseOnly has an agency publish an opportunity written in Portuguese only: an
+// account applies for an organization of Cabo Verde, an administrator verifies it, and its
+// member drafts, submits and publishes. It returns the opportunity's id.
+func publishPortugueseOnly(t testing.TB, app *fiber.App, db *sqlx.DB) string {
+	t.Helper()
+	ctx := context.Background()
+	store := repository.New(db)
+	login := func(email string) string {
+		apiCall(t, app, http.MethodPost, "/v1/auth/register", map[string]any{"email": email, "password": "a long passphrase of theirs"}, "")
+		return apiCall(t, app, http.MethodPost, "/v1/auth/login", map[string]any{"email": email, "password": "a long passphrase of theirs"}, "")["access_token"].(string)
+	}
+	member := login("member@example.org")
+	org := apiCall(t, app, http.MethodPost, "/v1/organizations", map[string]any{"name": "Câmara de Teste", "country": "CV", "type": "chamber"}, member)["id"].(string)
+	adminToken := login("verifier@example.org")
+	admin, err := store.UserByEmail(ctx, "verifier@example.org")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := store.MakeAdmin(ctx, admin.ID); err != nil {
+		t.Fatal(err)
+	}
+	apiCall(t, app, http.MethodPost, "/v1/organizations/"+org+"/verify", nil, adminToken)
+	id := apiCall(t, app, http.MethodPost, "/v1/opportunities", map[string]any{"country": "CV", "sectors": []string{"tourism"},
+		"region": "sal", "lang": "pt", "title": "Pousada só em português", "summary": "Ainda sem tradução.",
+		"description": "Um texto escrito apenas em português."}, member)["id"].(string)
+	apiCall(t, app, http.MethodPost, "/v1/opportunities/"+id+"/submit", nil, member)
+	apiCall(t, app, http.MethodPost, "/v1/opportunities/"+id+"/publish", nil, member)
+	return id
+}

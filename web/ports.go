@@ -108,7 +108,7 @@ type Accounts interface {
 	Save(ctx context.Context, userID, opportunity string) error
 	Unsave(ctx context.Context, userID, opportunity string) error
 	// Export is everything held about the user, as the API's export gives it.
-	Export(ctx context.Context, userID string, langs []string) (any, error)
+	Export(ctx context.Context, userID string, langs []string) (*ExportData, error)
 	Erase(ctx context.Context, user *domain.User) error
 }
 
@@ -117,6 +117,18 @@ type ProfileForm struct {
 	DisplayName, OriginCountry, ResidenceCountry, InvestorType, LegalForm string
 	Sectors, Regions                                                      []string
 	TicketMin, TicketMax, TicketCurrency                                  string
+}
+
+// ExportData is everything the service holds about a person.
+type ExportData struct {
+	At          time.Time
+	User        *domain.User
+	Profile     *domain.Profile
+	Saved       []domain.Bookmark
+	Sessions    []domain.Session
+	APIKeys     []*domain.APIKey
+	Interests   []domain.Interest
+	Memberships []domain.MembershipRecord
 }
 
 // Registration is what the sign-up form sends.

@@ -434,3 +434,12 @@ func (p *page) ShareValue(field string) string {
 	}
 	return ""
 }
+
+// LangIn names a language in the page's language, as a reader says it ("portugais" on a French
+// page), from CLDR; the code itself when CLDR has no name.
+func (p *page) LangIn(code string) string {
+	if name := display.Languages(language.Make(p.Lang)).Name(language.Make(code)); name != "" {
+		return name
+	}
+	return code
+}

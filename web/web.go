@@ -60,7 +60,10 @@ type Options struct {
 	InsecureCookies bool
 	// CacheMaxAge is how long anonymous pages may be kept by caches.
 	CacheMaxAge time.Duration
-	Log         *slog.Logger
+	// Pages, when set, keeps anonymous public pages in memory (see PageCache); nil: every
+	// page is rendered.
+	Pages *PageCache
+	Log   *slog.Logger
 }
 
 // Site renders the pages.
@@ -167,13 +170,13 @@ const (
 )
 
 func (s *Site) routes(app *fiber.App) {
-	app.Get("/", s.root)
-	app.Get("/robots.txt", s.robots)
-	app.Get("/sitemap.xml", s.sitemap)
-	app.Get("/assets/:file", s.asset)
+	app.Get("/", s.headers, s.root)
+	app.Get("/robots.txt", s.headers, s.robots)
+	app.Get("/sitemap.xml", s.headers, s.sitemap)
+	app.Get("/assets/:file", s.headers, s.asset)
 	for _, lang := range s.texts.codes {
 		app.Get("/"+lang, func(c *fiber.Ctx) error { return c.Redirect("/"+lang+"/", fiber.StatusMovedPermanently) })
-		g := app.Group("/"+lang, s.headers, s.session)
+		g := app.Group("/"+lang, s.headers, s.cached, s.session)
 		s.investorRoutes(g)
 		// The agencies' console (issue 15) adds its routes to the same group (/{lang}/console/…):
 		// the same security headers, cookie session and CSRF check; its pages are private
@@ -566,12 +569,16 @@ func (s *Site) render(c *fiber.Ctx, name string, p *page, data map[string]any) e
 	c.Response().Header.VisitAllCookie(func(_, _ []byte) { setsCookie = true })
 	if p.User != nil || p.CSRFToken != "" || setsCookie || c.Response().StatusCode() >= 400 {
 		c.Set(fiber.HeaderCacheControl, "private, no-store")
-	} else {
-		c.Set(fiber.HeaderCacheControl, "public, max-age="+strconv.Itoa(int(s.opts.CacheMaxAge.Seconds())))
+		c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
+		c.Set(fiber.HeaderContentLanguage, p.Lang)
+		return c.Send(neutralizeBidi(buf.Bytes()))
 	}
+	c.Set(fiber.HeaderCacheControl, "public, max-age="+strconv.Itoa(int(s.opts.CacheMaxAge.Seconds())))
 	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
 	c.Set(fiber.HeaderContentLanguage, p.Lang)
-	return c.Send(neutralizeBidi(buf.Bytes()))
+	body := neutralizeBidi(buf.Bytes())
+	s.keep(c, p.Lang, body)
+	return c.Send(body)
 }
 
 // neutralizeBidi shows bidirectional controls (overrides, embeddings, isolates, marks) as

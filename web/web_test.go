@@ -7,6 +7,9 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/diaspora-investor/marketplace/web"
 )
 
 func TestRootNegotiatesLanguage(t *testing.T) {
@@ -168,7 +171,7 @@ func TestDraftNeverAppears(t *testing.T) {
 // interest, and see it in the account.
 func TestDoneWhen(t *testing.T) {
 	t.Parallel()
-	app, _ := newSite(t, false)
+	app, db := newSite(t, false)
 	b := newBrowser(t, app)
 	p := b.get("/fr/eligibility?country=CV&investor_type=diaspora&residence_country=FR&sector=tourism&region=boa_vista&amount=750000&currency=EUR&jobs=")
 	expectStatus(t, p, http.StatusOK)
@@ -227,6 +230,10 @@ func TestDoneWhen(t *testing.T) {
 	}
 	p = b.get("/fr/account/interests?sent=1")
 	expectContains(t, p, "Votre manifestation d&#39;intérêt a été envoyée", "Envoyée")
+	// The agency answers (here an administrator, through the JSON API); the investor reads it.
+	answerInterest(t, app, db, "investor@example.org", "Bem-vindo: contacte-nos para visitar o terreno.")
+	p = b.get("/fr/account/interests")
+	expectContains(t, p, "La réponse de l&#39;agence", "Bem-vindo: contacte-nos para visitar o terreno.", "Réponse envoyée")
 	// A second open one is refused with a message.
 	p = b.post("/fr/opportunities/"+opp[1]+"/interest", url.Values{"csrf": {token}, "message": {"Encore."}})
 	expectStatus(t, p, http.StatusUnprocessableEntity)
@@ -236,8 +243,10 @@ func TestDoneWhen(t *testing.T) {
 		t.Error("a bidi override reached the page raw")
 	}
 	// Export, sign out (the session's family is revoked), sign in again, erase.
-	if p := b.get("/fr/account/export"); p.status != http.StatusOK || !strings.Contains(p.body, "investor@example.org") {
-		t.Errorf("export: %d", p.status)
+	if p := b.get("/fr/account/export"); p.status != http.StatusOK || !strings.Contains(p.body, `"email": "investor@example.org"`) ||
+		!strings.Contains(p.body, `"saved_at"`) || !strings.Contains(p.body, `"code": "answered"`) || strings.Contains(p.body, "argon2") ||
+		!strings.Contains(p.header.Get("Content-Disposition"), "attachment") {
+		t.Errorf("export: %d\n%s", p.status, p.body)
 	}
 	refresh := b.cookies["dim_refresh"]
 	p = b.post("/fr/signout", url.Values{"csrf": {token}})
@@ -373,4 +382,55 @@ func TestEligibilityErrors(t *testing.T) {
 	p = b.get("/en/eligibility?country=ZZ")
 	expectStatus(t, p, http.StatusBadRequest)
 	expectContains(t, p, `href="#f-country"`)
+}
+
+// A text missing in the page's language falls back, says so, and carries its own lang.
+func TestFallbackNote(t *testing.T) {
+	t.Parallel()
+	app, db := newSite(t, true)
+	id := publishPortugueseOnly(t, app, db)
+	b := newBrowser(t, app)
+	p := b.get("/fr/opportunities/" + id)
+	expectStatus(t, p, http.StatusOK)
+	expectContains(t, p, `<h1 lang="pt">Pousada só em português</h1>`, "Pas encore traduit : affiché en portugais.", "agence vérifiée")
+	p = b.get("/en/countries/CV/opportunities?region=sal")
+	expectContains(t, p, `lang="pt">Pousada só em português</a>`, "Not yet translated: shown in Portuguese.")
+	p = b.get("/pt/opportunities/" + id)
+	if strings.Contains(p.body, "Ainda não traduzido") {
+		t.Error("a fallback note in the text's own language")
+	}
+}
+
+// Anonymous public pages are kept in memory until a change is announced; pages with a session
+// or a form never are.
+func TestPageCache(t *testing.T) {
+	t.Parallel()
+	pages := web.NewPageCache(8<<20, time.Minute)
+	pages.Live(true)
+	app, _ := newSiteWith(t, func(o *web.Options) { o.InsecureCookies, o.Pages = true, pages })
+	b := newBrowser(t, app)
+	first := b.get("/fr/countries/CV")
+	second := b.get("/fr/countries/CV")
+	if hits, _ := pages.Stats(); hits != 1 || first.body != second.body || second.header.Get("Cache-Control") != first.header.Get("Cache-Control") {
+		t.Fatalf("hits %d; the kept page differs", hits)
+	}
+	if second.header.Get("Content-Security-Policy") == "" || second.header.Get("ETag") == "" {
+		t.Errorf("a kept page without its headers: %v", second.header)
+	}
+	pages.Changed()
+	b.get("/fr/countries/CV")
+	if hits, _ := pages.Stats(); hits != 1 {
+		t.Errorf("a page read before a change was served: %d hits", hits)
+	}
+	// Forms and sessions are never kept.
+	b.get("/fr/signup")
+	b.get("/fr/signup")
+	p := b.get("/fr/signup")
+	p = b.post("/fr/signup", url.Values{"csrf": {p.csrf(t)}, "email": {"cache@example.org"}, "password": {"a long passphrase of mine"}})
+	expectStatus(t, p, http.StatusSeeOther)
+	hits, _ := pages.Stats()
+	p = b.get("/fr/countries/CV")
+	if after, _ := pages.Stats(); after != hits || !strings.Contains(p.body, "Se déconnecter") {
+		t.Errorf("a signed-in reader got the anonymous page")
+	}
 }

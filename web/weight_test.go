@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/diaspora-investor/marketplace/web"
 )
 
 // pageTypes are the pages measured and photographed: one of each kind.
@@ -34,13 +36,19 @@ var pageTypes = []struct{ name, path string }{
 // to answer it, and holds the budget: under 60 KB compressed.
 func TestPageWeights(t *testing.T) {
 	t.Parallel()
-	app, _ := newSite(t, true)
+	pages := web.NewPageCache(8<<20, time.Minute)
+	pages.Live(true)
+	app, _ := newSiteWith(t, func(o *web.Options) { o.InsecureCookies, o.Pages = true, pages })
 	const budget = 60 << 10
 	for _, p := range pageTypes {
-		// The first request warms what the process keeps (templates are parsed at start).
-		var best time.Duration
+		// Three renderings (the cache emptied before each; the first also warms the pool's
+		// connections), then four answers from the page cache, as anonymous readers get them.
+		var rendered, best time.Duration
 		var raw, compressed int
-		for i := 0; i < 5; i++ {
+		for i := 0; i < 7; i++ {
+			if i < 3 {
+				pages.Changed()
+			}
 			req := httptest.NewRequest(http.MethodGet, p.path, nil)
 			req.Header.Set("Accept-Encoding", "gzip")
 			start := time.Now()
@@ -51,7 +59,12 @@ func TestPageWeights(t *testing.T) {
 			body, _ := io.ReadAll(resp.Body)
 			resp.Body.Close()
 			elapsed := time.Since(start)
-			if best == 0 || elapsed < best {
+			switch {
+			case i < 3:
+				if rendered == 0 || elapsed < rendered {
+					rendered = elapsed
+				}
+			case best == 0 || elapsed < best:
 				best = elapsed
 			}
 			if resp.StatusCode != http.StatusOK {
@@ -69,7 +82,8 @@ func TestPageWeights(t *testing.T) {
 				raw = len(body)
 			}
 		}
-		t.Logf("%-20s %6d bytes, %5d gzip, best of 5: %v", p.name, raw, compressed, best.Round(10*time.Microsecond))
+		t.Logf("%-20s %6d bytes, %5d gzip; rendered in %v (best of 3), from the cache in %v (best of 4)", p.name, raw, compressed,
+			rendered.Round(10*time.Microsecond), best.Round(10*time.Microsecond))
 		if compressed > budget {
 			t.Errorf("%s weighs %d bytes compressed, over %d", p.path, compressed, budget)
 		}

@@ -383,7 +383,7 @@ func (a *adapter) Unsave(ctx context.Context, userID, opportunity string) error 
 	return mapErr(a.accounts.Unsave(ctx, &domain.User{ID: userID}, opportunity))
 }
 
-func (a *adapter) Export(ctx context.Context, userID string, langs []string) (any, error) {
+func (a *adapter) Export(ctx context.Context, userID string, langs []string) (*ExportData, error) {
 	u, err := a.store.UserByID(ctx, userID)
 	if err != nil {
 		return nil, mapErr(err)
@@ -392,11 +392,8 @@ func (a *adapter) Export(ctx context.Context, userID string, langs []string) (an
 	if err != nil {
 		return nil, err
 	}
-	// The password's hash is no data of the person's: it stays out of the file.
-	user := map[string]any{"id": e.User.ID, "email": e.User.Email, "display_name": e.User.DisplayName,
-		"lang": e.User.Lang, "role": e.User.Role, "created_at": e.User.CreatedAt.UTC()}
-	return map[string]any{"exported_at": e.At.UTC(), "account": user, "profile": e.Profile, "saved": e.Saved,
-		"sessions": e.Sessions, "api_keys": len(e.APIKeys), "interests": e.Interests, "memberships": e.Memberships}, nil
+	return &ExportData{At: e.At, User: e.User, Profile: e.Profile, Saved: e.Saved, Sessions: e.Sessions,
+		APIKeys: e.APIKeys, Interests: e.Interests, Memberships: e.Memberships}, nil
 }
 
 func (a *adapter) Erase(ctx context.Context, u *domain.User) error {

@@ -39,6 +39,10 @@ type Store interface {
 	CurrencyConvertible(ctx context.Context, currency string) (bool, error)
 	UnknownRegions(ctx context.Context, country string, codes []string) ([]string, error)
 	Organization(ctx context.Context, id string) (*domain.OrgDetail, error)
+	ContentSummaries(ctx context.Context, f domain.SummaryFilter) ([]domain.ContentSummary, *domain.Cursor, error)
+	OpportunityForEditor(ctx context.Context, id string, langs []string) (*domain.Opportunity, error)
+	IncentiveForEditor(ctx context.Context, id string, langs []string) (*domain.Incentive, error)
+	ProgrammeForEditor(ctx context.Context, id string, langs []string) (*domain.Programme, error)
 }
 
 // Languages are the languages content is written in.
@@ -166,6 +170,20 @@ func (s *Service) Transition(ctx context.Context, actor domain.Actor, kind domai
 // Delete deletes a draft and everything it owns; its audit trail stays.
 func (s *Service) Delete(ctx context.Context, actor domain.Actor, kind domain.Kind, id string, ifVersion int) error {
 	return s.store.DeleteContent(ctx, kind, id, actor, ifVersion)
+}
+
+// OpportunityDraft, IncentiveDraft and ProgrammeDraft read an item in any status, in the first
+// of langs it has, for a reader that Target or EditorFor found to be its editor.
+func (s *Service) OpportunityDraft(ctx context.Context, id string, langs []string) (*domain.Opportunity, error) {
+	return s.store.OpportunityForEditor(ctx, id, langs)
+}
+
+func (s *Service) IncentiveDraft(ctx context.Context, id string, langs []string) (*domain.Incentive, error) {
+	return s.store.IncentiveForEditor(ctx, id, langs)
+}
+
+func (s *Service) ProgrammeDraft(ctx context.Context, id string, langs []string) (*domain.Programme, error) {
+	return s.store.ProgrammeForEditor(ctx, id, langs)
 }
 
 // Editorial reads the side of an item only its editors see.

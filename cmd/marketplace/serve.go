@@ -122,10 +122,13 @@ func serve(ctx context.Context, log *slog.Logger, cfg serveConfig, db *sqlx.DB) 
 		// (the collector's default lets the heap grow to twice what is live).
 		debug.SetMemoryLimit(cfg.cacheBytes + 32<<20)
 	}
+	var pages *web.PageCache
 	if cfg.cacheBytes > 0 {
-		// Filled and served only while the watcher hears the database's change notices.
+		// Filled and served only while the watcher hears the database's change notices. The
+		// web site's anonymous pages get a quarter of the budget, under the same notices.
 		cache := api.NewCache(cfg.cacheBytes, cfg.cacheTTL)
-		watcher := repository.WatchCatalogue(cfg.db.url, cache, log)
+		pages = web.NewPageCache(cfg.cacheBytes/4, cfg.cacheTTL)
+		watcher := repository.WatchCatalogue(cfg.db.url, changeFanout{cache, pages}, log)
 		defer watcher.Close()
 		cfg.http.Cache = cache
 	}
@@ -133,7 +136,7 @@ func serve(ctx context.Context, log *slog.Logger, cfg serveConfig, db *sqlx.DB) 
 	// The web site for people, on the same app: /, /{lang}/…, /assets/…, /sitemap.xml.
 	if _, err := web.Mount(app, web.Wiring(store, cfg.http.JWTSecret, append(slices.Clone(langs.Codes()), "simple")), web.Options{
 		PublicURL: cfg.http.PublicURL, DefaultLang: cfg.defaultLang, Secret: cfg.http.JWTSecret,
-		TrustedProxies: cfg.http.TrustedProxies, CacheMaxAge: cfg.http.CacheMaxAge, Log: log,
+		TrustedProxies: cfg.http.TrustedProxies, CacheMaxAge: cfg.http.CacheMaxAge, Pages: pages, Log: log,
 	}); err != nil {
 		return err
 	}
@@ -183,4 +186,19 @@ func servePprof(addr string, log *slog.Logger) (stop func(), err error) {
 	go func() { _ = srv.Serve(l) }()
 	log.Info("profiling", "addr", "http://"+l.Addr().String()+"/debug/pprof/")
 	return func() { _ = srv.Close() }, nil
+}
+
+// changeFanout tells every cache of the process about the database's change notices.
+type changeFanout []repository.ChangeHandler
+
+func (f changeFanout) Changed() {
+	for _, h := range f {
+		h.Changed()
+	}
+}
+
+func (f changeFanout) Live(live bool) {
+	for _, h := range f {
+		h.Live(live)
+	}
 }
