@@ -2922,11 +2922,7 @@ export interface components {
             next_cursor: components["schemas"]["NextCursor"];
         };
         /** @enum {string} */
-<<<<<<< HEAD
-        AuditActionCode: "create" | "update" | "translate" | "delete_translation" | "submit" | "publish" | "reject" | "archive" | "delete" | "verify" | "unverify" | "add_member" | "remove_member" | "invite" | "revoke_invitation" | "change_role" | "review_translation";
-=======
-        AuditActionCode: "create" | "update" | "translate" | "delete_translation" | "submit" | "publish" | "reject" | "archive" | "delete" | "verify" | "unverify" | "add_member" | "remove_member" | "invite" | "revoke_invitation" | "change_role" | "import";
->>>>>>> web-site
+        AuditActionCode: "create" | "update" | "translate" | "delete_translation" | "submit" | "publish" | "reject" | "archive" | "delete" | "verify" | "unverify" | "add_member" | "remove_member" | "invite" | "revoke_invitation" | "change_role" | "import" | "review_translation";
         /** @description One entry of the audit trail. */
         AuditEvent: {
             /** @description The entry's sequence number (as a string). */
