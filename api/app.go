@@ -143,6 +143,7 @@ func New(cfg Config, store *repository.Store, langs *Languages, log *slog.Logger
 	// Before the cache and the quotas: a misspelt parameter or a NUL never reaches either.
 	app.Use(s.checkQuery(queryRoutes()))
 	app.Use(s.authenticate)
+	app.Use(s.readYourWrites)
 	app.Use(compress.New())
 	app.Use(s.cacheReads)
 	app.Use(conditional)

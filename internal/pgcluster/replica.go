@@ -259,8 +259,24 @@ func (r *Replica) WaitCaughtUp(ctx context.Context) error {
 		return err
 	}
 	defer primary.Close()
+	// A synchronous commit writes out the WAL up to it, asynchronous commits before it included
+	// (with synchronous_commit off, they may still be in memory, where no standby can get them).
+	tx, err := primary.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
 	var target string
-	if err := primary.QueryRowContext(ctx, `SELECT pg_current_wal_insert_lsn()::text`).Scan(&target); err != nil {
+	if _, err := tx.ExecContext(ctx, `SET LOCAL synchronous_commit = on`); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `SELECT pg_current_xact_id()`); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return err
+	}
+	if err := primary.QueryRowContext(ctx, `SELECT pg_current_wal_flush_lsn()::text`).Scan(&target); err != nil {
 		return err
 	}
 	return r.superuser(ctx, func(db *sql.DB) error {

@@ -1,0 +1,51 @@
+package api
+
+import (
+	"context"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/diaspora-investor/marketplace/repository"
+)
+
+// readYourWrites keeps a signed-in user's reads consistent with their own writes when public
+// reads go to a read replica (DATABASE_REPLICA_URL, repository.Replica): the user's reads are
+// marked as theirs, and after a request of theirs that may have written, the primary's WAL
+// position is noted, so that their reads go to the primary until the replica has replayed it.
+// Without a replica it does nothing.
+func (s *server) readYourWrites(c *fiber.Ctx) error {
+	r := s.store.Replica()
+	u := currentUser(c)
+	if r == nil || u == nil {
+		return c.Next()
+	}
+	c.SetUserContext(repository.WithReader(c.UserContext(), u.ID))
+	err := c.Next()
+	switch c.Method() {
+	case fiber.MethodGet, fiber.MethodHead, fiber.MethodOptions:
+		return err
+	}
+	// Even a failed request may have committed something; noting costs one short query.
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	if nerr := r.NoteWrite(ctx, u.ID); nerr != nil {
+		s.log.Warn("read replica: could not note a write's position; the writer may read from the replica before it has the write",
+			"request_id", requestID(c), "error", nerr)
+	}
+	return err
+}
+
+// replicaJSON is the replica's part of /readyz (openapi.yaml: ReplicaReadiness).
+func (s *server) replicaJSON() fiber.Map {
+	r := s.store.Replica()
+	if r == nil {
+		return nil
+	}
+	st := r.Status()
+	m := fiber.Map{"state": st.State, "reads_from": st.ReadsFrom, "max_lag_ms": st.MaxLag.Milliseconds()}
+	if st.State != "down" {
+		m["lag_ms"] = st.Lag.Milliseconds()
+	}
+	return m
+}
