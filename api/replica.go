@@ -13,17 +13,29 @@ import (
 // reads go to a read replica (DATABASE_REPLICA_URL, repository.Replica): the user's reads are
 // marked as theirs, and after a request of theirs that may have written, the primary's WAL
 // position is noted, so that their reads go to the primary until the replica has replayed it.
+// Every read of a request that may write (not GET, HEAD or OPTIONS) goes to the primary.
 // Without a replica it does nothing.
 func (s *server) readYourWrites(c *fiber.Ctx) error {
 	r := s.store.Replica()
+	if r == nil {
+		return c.Next()
+	}
+	write := true
+	switch c.Method() {
+	case fiber.MethodGet, fiber.MethodHead, fiber.MethodOptions:
+		write = false
+	}
+	if write {
+		// What a write answers (the item as it now is) is read where it was written.
+		c.SetUserContext(repository.OnPrimary(c.UserContext()))
+	}
 	u := currentUser(c)
-	if r == nil || u == nil {
+	if u == nil {
 		return c.Next()
 	}
 	c.SetUserContext(repository.WithReader(c.UserContext(), u.ID))
 	err := c.Next()
-	switch c.Method() {
-	case fiber.MethodGet, fiber.MethodHead, fiber.MethodOptions:
+	if !write {
 		return err
 	}
 	// Even a failed request may have committed something; noting costs one short query.

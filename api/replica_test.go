@@ -160,7 +160,18 @@ func TestReadReplica(t *testing.T) {
 		t.Fatal(err)
 	}
 	wrote := time.Now()
-	expect(t, a.send(http.MethodPost, "/v1/opportunities/"+id+"/archive", nil, bearer(admin.access)...), http.StatusOK)
+	r := a.send(http.MethodPost, "/v1/opportunities/"+id+"/archive", nil, bearer(admin.access)...)
+	expect(t, r, http.StatusOK)
+	// What the write answers is read on the primary (the item as archived, with its version).
+	editorialStatus := func(r response) any {
+		t.Helper()
+		ed, _ := r.json(t)["editorial"].(map[string]any)
+		st, _ := ed["status"].(map[string]any)
+		return st["code"]
+	}
+	if got := editorialStatus(r); got != "archived" {
+		t.Errorf("the archive answers status %v, want archived", got)
+	}
 
 	// Reads served by the paused standby do not see it: another reader's, and an anonymous list
 	// never asked before (no cache entry). The cached detail is not dropped either, since the
@@ -175,6 +186,9 @@ func TestReadReplica(t *testing.T) {
 	// The writer reads their own write, from the primary.
 	if listed("100", bearer(admin.access)...) {
 		t.Error("the writer's own list still shows the opportunity they archived")
+	}
+	if got := editorialStatus(a.get("/v1/opportunities/"+id, bearer(admin.access)...)); got != "archived" {
+		t.Errorf("the writer reads status %v, want archived", got)
 	}
 	if since := time.Since(wrote); since >= maxLag {
 		t.Fatalf("the checks on the paused standby took %s, past REPLICA_MAX_LAG (%s): they may have read the primary", since, maxLag)

@@ -89,6 +89,16 @@ func WithReader(ctx context.Context, reader string) context.Context {
 	return context.WithValue(ctx, readerKey{}, reader)
 }
 
+// primaryKey marks a context whose reads must all go to the primary.
+type primaryKey struct{}
+
+// OnPrimary sends every read made with ctx to the primary: the reads of a request that writes
+// (what it answers must show its own write), and editors' reads, whose version (the ETag of
+// If-Match) comes from the primary.
+func OnPrimary(ctx context.Context) context.Context {
+	return context.WithValue(ctx, primaryKey{}, true)
+}
+
 // StartReplica starts routing over primary and replica (both open; the caller closes them after
 // Close). It reads the replica's state once before returning: until it is seen a standby close
 // enough to the primary, reads go to the primary.
@@ -218,7 +228,7 @@ func lagOf(samples []walSample, replay uint64, now time.Time) time.Duration {
 
 // pick chooses the database of a read.
 func (r *Replica) pick(ctx context.Context) *preparedReads {
-	if !r.serving() {
+	if !r.serving() || ctx.Value(primaryKey{}) != nil {
 		return r.primaryReads
 	}
 	if reader, ok := ctx.Value(readerKey{}).(string); ok {
