@@ -109,6 +109,9 @@ func StartReplica(ctx context.Context, primary, replica *sqlx.DB, opts ReplicaOp
 	if opts.PollInterval <= 0 {
 		opts.PollInterval = 50 * time.Millisecond
 	}
+	if log == nil {
+		log = slog.Default()
+	}
 	r := &Replica{primary: primary, replica: replica, opts: opts, log: log,
 		primaryReads: newPreparedReads(primary), replicaReads: newPreparedReads(replica),
 		writers: map[string]uint64{}, polled: make(chan struct{}), done: make(chan struct{})}
