@@ -108,6 +108,9 @@ func New(cfg Config, store *repository.Store, langs *Languages, log *slog.Logger
 	if cfg.Cache != nil {
 		s.metrics.registerCache(cfg.Cache)
 	}
+	if r := store.Replica(); r != nil {
+		s.metrics.registerReplica(r)
+	}
 	app := fiber.New(fiber.Config{
 		AppName:               "diaspora-marketplace",
 		BodyLimit:             cfg.BodyLimit,

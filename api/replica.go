@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/diaspora-investor/marketplace/repository"
 )
@@ -60,4 +61,27 @@ func (s *server) replicaJSON() fiber.Map {
 		m["lag_ms"] = st.Lag.Milliseconds()
 	}
 	return m
+}
+
+// registerReplica adds the read replica's metrics.
+func (m *metrics) registerReplica(r *repository.Replica) {
+	m.registry.MustRegister(
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "catalogue_replica_lag_seconds",
+			Help: "How far behind the primary the read replica was at its last check (0 while it is down)."},
+			func() float64 { return r.Status().Lag.Seconds() }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "catalogue_replica_serving",
+			Help: "1 while public catalogue reads go to the read replica, 0 while they go to the primary."},
+			func() float64 {
+				if r.Status().ReadsFrom == "replica" {
+					return 1
+				}
+				return 0
+			}),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "catalogue_replica_queries_total",
+			Help: "Public catalogue queries sent to the read replica."},
+			func() float64 { n, _ := r.Queries(); return float64(n) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "catalogue_replica_primary_queries_total",
+			Help: "Public catalogue queries sent to the primary while a read replica is configured (a writer's own reads, a replica behind or down)."},
+			func() float64 { _, n := r.Queries(); return float64(n) }),
+	)
 }

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -244,5 +245,17 @@ func TestReadReplica(t *testing.T) {
 		t.Errorf("reads from the primary with the standby down: %v", got)
 	}
 	expect(t, a.get("/v1/opportunities/"+ids[0]), http.StatusOK)
+	onReplica, onPrimary := router.Queries()
+	if onReplica == 0 || onPrimary == 0 {
+		t.Errorf("catalogue queries: %d on the replica, %d on the primary; want some on each", onReplica, onPrimary)
+	}
+	t.Logf("catalogue queries: %d on the replica, %d on the primary", onReplica, onPrimary)
+	m := a.get("/metrics")
+	expect(t, m, http.StatusOK)
+	for _, name := range []string{"catalogue_replica_lag_seconds 0", "catalogue_replica_serving 0", "catalogue_replica_queries_total "} {
+		if !strings.Contains(string(m.body), "\n"+name) {
+			t.Errorf("/metrics has no %q", name)
+		}
+	}
 	t.Logf("whole test: %s", time.Since(started).Round(time.Millisecond))
 }

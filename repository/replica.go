@@ -60,6 +60,8 @@ type Replica struct {
 	opts             ReplicaOptions
 	log              *slog.Logger
 
+	replicaQueries, primaryQueries atomic.Uint64 // reads sent to each
+
 	replay    atomic.Uint64 // the replica's replay LSN at the last poll (0: unknown)
 	announced atomic.Uint64 // the LSN of the last change the cache was told about
 	healthy   atomic.Bool   // up, a standby, and within MaxLag at the last poll
@@ -231,18 +233,32 @@ func lagOf(samples []walSample, replay uint64, now time.Time) time.Duration {
 
 // pick chooses the database of a read.
 func (r *Replica) pick(ctx context.Context) *preparedReads {
+	if r.onReplica(ctx) {
+		r.replicaQueries.Add(1)
+		return r.replicaReads
+	}
+	r.primaryQueries.Add(1)
+	return r.primaryReads
+}
+
+func (r *Replica) onReplica(ctx context.Context) bool {
 	if !r.serving() || ctx.Value(primaryKey{}) != nil {
-		return r.primaryReads
+		return false
 	}
 	if reader, ok := ctx.Value(readerKey{}).(string); ok {
 		r.mu.Lock()
 		lsn, wrote := r.writers[reader]
 		r.mu.Unlock()
 		if wrote && lsn > r.replay.Load() {
-			return r.primaryReads
+			return false
 		}
 	}
-	return r.replicaReads
+	return true
+}
+
+// Queries counts the catalogue reads sent to the replica and to the primary so far.
+func (r *Replica) Queries() (replica, primary uint64) {
+	return r.replicaQueries.Load(), r.primaryQueries.Load()
 }
 
 // serving says whether the replica serves public reads now.

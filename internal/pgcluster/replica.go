@@ -261,6 +261,8 @@ func (r *Replica) WaitCaughtUp(ctx context.Context) error {
 	defer primary.Close()
 	// A synchronous commit writes out the WAL up to it, asynchronous commits before it included
 	// (with synchronous_commit off, they may still be in memory, where no standby can get them).
+	// A transaction that wrote no WAL commits asynchronously whatever the setting: it writes a
+	// message (a WAL record of its own) first.
 	tx, err := primary.BeginTx(ctx, nil)
 	if err != nil {
 		return err
@@ -270,7 +272,7 @@ func (r *Replica) WaitCaughtUp(ctx context.Context) error {
 	if _, err := tx.ExecContext(ctx, `SET LOCAL synchronous_commit = on`); err != nil {
 		return err
 	}
-	if _, err := tx.ExecContext(ctx, `SELECT pg_current_xact_id()`); err != nil {
+	if _, err := tx.ExecContext(ctx, `SELECT pg_logical_emit_message(true, 'pgcluster', 'caught up?')`); err != nil {
 		return err
 	}
 	if err := tx.Commit(); err != nil {
