@@ -228,9 +228,15 @@ func TestReadReplica(t *testing.T) {
 	second := ids[len(ids)-1]
 	expect(t, a.get("/v1/opportunities/"+second), http.StatusOK)
 	expect(t, a.send(http.MethodPost, "/v1/opportunities/"+second+"/archive", nil, bearer(admin.access)...), http.StatusOK)
+	changed := time.Now()
 	waitFor("the second change to reach the cache", func() bool { return a.get("/v1/opportunities/"+second).status == http.StatusNotFound })
+	t.Logf("a change reached the cache, through the standby, %s after its write", time.Since(changed).Round(time.Millisecond))
 	if slices.Contains(a.publicIDs(list), second) {
 		t.Error("a list after the change notice still shows the archived opportunity")
+	}
+	// The notice waited for the standby, which serves on.
+	if st := readiness(); st["state"] != "streaming" || st["reads_from"] != "replica" {
+		t.Errorf("replica %v after a change it replayed, want streaming and read from", st)
 	}
 
 	// Stopped, the standby serves nothing: reads continue from the primary, and /readyz says so.

@@ -47,10 +47,10 @@ const DefaultReplicaMaxLag = 5 * time.Second
 //   - bounded lag: a replica more than MaxLag behind, or unreachable, or no longer a standby,
 //     serves nothing, and Status says so (/readyz).
 //
-// Positions are WAL LSNs: pg_current_wal_insert_lsn() on the primary after a write, which is
-// past the commit record of every transaction that has committed (even asynchronously), and
-// pg_last_wal_replay_lsn() on the replica. The lag is measured against
-// pg_current_wal_flush_lsn(), what the primary has written out.
+// Positions are WAL LSNs: on the primary, after a write or a notice, the position written out
+// after a synchronous commit of its own (primaryLSN), past the commit record of every
+// transaction that has committed, even asynchronously; on the replica, pg_last_wal_replay_lsn().
+// The lag is measured against pg_current_wal_flush_lsn(), what the primary has written out.
 // The replay position is read every PollInterval, so the one the router uses is never ahead of
 // the replica's.
 type Replica struct {
@@ -281,8 +281,8 @@ func (r *Replica) QueryRowxContext(ctx context.Context, query string, args ...an
 	return r.pick(ctx).QueryRowxContext(ctx, query, args...)
 }
 
-// NoteWrite remembers that reader has just written: the primary's WAL position now is past the
-// commit of everything reader's request did, and reader's reads go to the primary until the
+// NoteWrite remembers that reader has just written: the primary's WAL position now (primaryLSN)
+// is past the commit of everything reader's request did, and reader's reads go to the primary until the
 // replica has replayed it.
 func (r *Replica) NoteWrite(ctx context.Context, reader string) error {
 	lsn, err := r.primaryLSN(ctx)
@@ -297,9 +297,20 @@ func (r *Replica) NoteWrite(ctx context.Context, reader string) error {
 	return nil
 }
 
+// primaryLSN is a WAL position of the primary past every commit so far, and written out, so
+// that the replica can reach it. The insert position (pg_current_wal_insert_lsn()) would be past
+// them too, but may stay ahead of what is written out for as long as the primary is idle: with
+// synchronous_commit off the WAL writer writes out commits, not the records that may follow
+// them. So a tiny transaction that writes a WAL message commits synchronously, which writes out
+// the WAL up to it, and the position written out is read after it (two round trips; with
+// synchronous_commit on, one flush of the WAL).
 func (r *Replica) primaryLSN(ctx context.Context) (uint64, error) {
+	if _, err := r.primary.ExecContext(ctx, `BEGIN; SET LOCAL synchronous_commit = on;
+		SELECT pg_logical_emit_message(true, 'read-replica', ''); COMMIT`); err != nil {
+		return 0, err
+	}
 	var lsn uint64
-	err := r.primary.QueryRowContext(ctx, `SELECT pg_current_wal_insert_lsn()::text`).Scan(lsnScanner{&lsn})
+	err := r.primary.QueryRowContext(ctx, `SELECT pg_current_wal_flush_lsn()::text`).Scan(lsnScanner{&lsn})
 	return lsn, err
 }
 
