@@ -3,9 +3,12 @@ package repository
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
+	"net"
 	"strconv"
 	"strings"
 	"sync"
@@ -13,6 +16,7 @@ import (
 	"time"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
 )
 
 // catalogueReads runs the public catalogue's reads (Store.reads): prepared statements on one
@@ -266,14 +270,51 @@ func (r *Replica) serving() bool {
 	return r.healthy.Load() && r.replay.Load() >= r.announced.Load()
 }
 
-// QueryContext runs query on the database pick chooses.
+// QueryContext runs query on the database pick chooses (again on the primary when the replica
+// fails it: see failedOver).
 func (r *Replica) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	return r.pick(ctx).QueryContext(ctx, query, args...)
+	db := r.pick(ctx)
+	rows, err := db.QueryContext(ctx, query, args...)
+	if r.failedOver(ctx, db, err) {
+		return r.primaryReads.QueryContext(ctx, query, args...)
+	}
+	return rows, err
 }
 
-// QueryxContext runs query on the database pick chooses.
+// QueryxContext runs query on the database pick chooses (again on the primary when the replica
+// fails it: see failedOver).
 func (r *Replica) QueryxContext(ctx context.Context, query string, args ...any) (*sqlx.Rows, error) {
-	return r.pick(ctx).QueryxContext(ctx, query, args...)
+	db := r.pick(ctx)
+	rows, err := db.QueryxContext(ctx, query, args...)
+	if r.failedOver(ctx, db, err) {
+		return r.primaryReads.QueryxContext(ctx, query, args...)
+	}
+	return rows, err
+}
+
+// failedOver says whether a query the replica failed should run again on the primary: the
+// replica could not be reached, is shutting down, or cancelled the query for a conflict with
+// recovery (SQLSTATE 40001 on a standby). The replica then serves nothing until the next check
+// finds it well. A statement timeout is not retried: the primary would take as long.
+func (r *Replica) failedOver(ctx context.Context, db *preparedReads, err error) bool {
+	if err == nil || db != r.replicaReads || ctx.Err() != nil {
+		return false
+	}
+	var pqErr *pq.Error
+	var netErr net.Error
+	switch {
+	case errors.As(err, &pqErr):
+		code := string(pqErr.Code)
+		if code == "57014" || !(strings.HasPrefix(code, "08") || strings.HasPrefix(code, "57P") || code == "40001" || strings.HasPrefix(code, "53")) {
+			return false
+		}
+	case errors.Is(err, driver.ErrBadConn), errors.As(err, &netErr), errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+	default:
+		return false
+	}
+	r.healthy.Store(false)
+	r.primaryQueries.Add(1)
+	return true
 }
 
 // QueryRowxContext runs query on the database pick chooses.
