@@ -121,7 +121,9 @@ func StartReplica(ctx context.Context, primary, replica *sqlx.DB, opts ReplicaOp
 	r := &Replica{primary: primary, replica: replica, opts: opts, log: log,
 		primaryReads: newPreparedReads(primary), replicaReads: newPreparedReads(replica),
 		writers: map[string]uint64{}, polled: make(chan struct{}), done: make(chan struct{})}
+	ctx, cancel := context.WithTimeout(ctx, r.pollTimeout())
 	r.poll(ctx)
+	cancel()
 	r.stopped.Add(1)
 	go r.run()
 	return r
@@ -161,12 +163,15 @@ func (r *Replica) run() {
 		case <-r.done:
 			return
 		case <-t.C:
-			ctx, cancel := context.WithTimeout(context.Background(), max(r.opts.PollInterval*10, time.Second))
+			ctx, cancel := context.WithTimeout(context.Background(), r.pollTimeout())
 			r.poll(ctx)
 			cancel()
 		}
 	}
 }
+
+// pollTimeout bounds a check: a replica that does not answer within it is down.
+func (r *Replica) pollTimeout() time.Duration { return max(r.opts.PollInterval*10, time.Second) }
 
 // poll reads the primary's WAL position and the replica's replay position, and decides whether
 // the replica may serve.
