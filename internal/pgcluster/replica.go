@@ -314,7 +314,7 @@ func (c *Cluster) runEnv(ctx context.Context, env []string, program string, args
 }
 
 // program is the path of one of the server's programs: beside initdb and pg_ctl, or, when those
-// are links (say in /usr/local/bin) to a folder with the rest, in that folder.
+// are links (in a folder on PATH) to a folder with the rest, in that folder.
 func (c *Cluster) program(name string) string {
 	p := filepath.Join(c.bin, name)
 	if _, err := os.Stat(p); err == nil {
