@@ -83,19 +83,21 @@ func DefaultConfig() Config {
 	}
 }
 
-// counters is what the HTTP layer itself keeps in the database: the fixed-window counters of
-// rate limits and quotas (shared by every instance), and a ping for readiness.
-type counters interface {
+// infrastructure is what the HTTP layer itself needs of the database: the fixed-window counters
+// of rate limits and quotas (shared by every instance), a ping for readiness, and the read
+// replica's state (nil without one) for reading one's own writes.
+type infrastructure interface {
 	HitRateLimit(ctx context.Context, bucket string, window time.Duration) (int, time.Time, error)
 	PeekRateLimit(ctx context.Context, bucket string, window time.Duration) (int, time.Time, error)
 	RefundRateLimit(ctx context.Context, bucket string, window time.Duration) error
 	PruneRateLimits(ctx context.Context, before time.Time) error
 	Ping(ctx context.Context) error
+	Replica() *repository.Replica
 }
 
 type server struct {
 	cfg     Config
-	store   counters
+	store   infrastructure
 	langs   *Languages
 	log     *slog.Logger
 	metrics *metrics
@@ -137,6 +139,9 @@ func New(cfg Config, store *repository.Store, langs *Languages, log *slog.Logger
 	if cfg.Cache != nil {
 		s.metrics.registerCache(cfg.Cache)
 	}
+	if r := store.Replica(); r != nil {
+		s.metrics.registerReplica(r)
+	}
 	app := fiber.New(fiber.Config{
 		AppName:               "diaspora-marketplace",
 		BodyLimit:             cfg.BodyLimit,
@@ -172,6 +177,7 @@ func New(cfg Config, store *repository.Store, langs *Languages, log *slog.Logger
 	// Before the cache and the quotas: a misspelt parameter or a NUL never reaches either.
 	app.Use(s.checkQuery(queryRoutes()))
 	app.Use(s.authenticate)
+	app.Use(s.readYourWrites)
 	app.Use(compress.New())
 	app.Use(s.cacheReads)
 	app.Use(conditional)

@@ -1727,7 +1727,7 @@ export interface paths {
         };
         /**
          * Readiness
-         * @description `200` when the database is reachable and every migration is applied; otherwise `503`, with the failing check in `detail`.
+         * @description `200` when the database is reachable and every migration is applied; otherwise `503`, with the failing check in `detail`. With a read replica, `replica` says whether public reads go to it or to the primary; a replica behind or down does not make the instance unready.
          */
         get: operations["getReadiness"];
         put?: never;
@@ -3341,6 +3341,28 @@ export interface components {
                 /** @constant */
                 migrations: "ok";
             };
+            replica?: components["schemas"]["ReplicaReadiness"];
+        };
+        /**
+         * @description Present when the instance has a read replica (`DATABASE_REPLICA_URL`): PostgreSQL's streaming
+         *     replica of the primary, to which public catalogue reads go while it is `streaming`. A replica
+         *     that is `behind` (more than `max_lag_ms` behind the primary, `REPLICA_MAX_LAG`) or `down`
+         *     (unreachable, or no longer a standby) serves nothing: reads go to the primary, and the
+         *     instance stays ready. `reads_from` may also say `primary` for a moment while a `streaming`
+         *     replica replays a change the cache was already told about.
+         */
+        ReplicaReadiness: {
+            /** @enum {string} */
+            state: "streaming" | "behind" | "down";
+            /**
+             * @description Where public catalogue reads go now.
+             * @enum {string}
+             */
+            reads_from: "replica" | "primary";
+            /** @description How far behind the primary the replica was at its last check, in milliseconds; absent when it is `down`. */
+            lag_ms?: number;
+            /** @description The bound past which the replica is `behind` (`REPLICA_MAX_LAG`), in milliseconds. */
+            max_lag_ms: number;
         };
         /**
          * @description An amount shown in the currency asked with `currency=`: converted through the euro at the
@@ -11044,15 +11066,6 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "status": "ready",
-                     *       "checks": {
-                     *         "database": "ok",
-                     *         "migrations": "ok"
-                     *       }
-                     *     }
-                     */
                     "application/json": components["schemas"]["Readiness"];
                 };
             };

@@ -32,7 +32,7 @@ yet (SEED_ON_START=false: never), makes the administrator of ADMIN_EMAIL/ADMIN_P
 and serves the API on HOST:PORT (default 127.0.0.1:8080) until SIGINT or SIGTERM, then finishes
 the requests in flight. Logs are JSON lines on standard error.
 
-Environment: DATABASE_URL (required), HOST, PORT, PUBLIC_URL, DEFAULT_LANG, SEED_ON_START,
+Environment: DATABASE_URL (required), DATABASE_REPLICA_URL, REPLICA_MAX_LAG, HOST, PORT, PUBLIC_URL, DEFAULT_LANG, SEED_ON_START,
 DB_MAX_CONNS, STATEMENT_TIMEOUT, CORS_ORIGINS, LOG_LEVEL, JWT_SECRET, SHOW_EXAMPLES, ADMIN_EMAIL, ADMIN_PASSWORD,
 TRUSTED_PROXIES, CACHE_MAX_MB, CACHE_TTL, PPROF_ADDR, API_KEY_QUOTA, ANONYMOUS_QUOTA
 (README.md, "Configuration").`,
@@ -122,13 +122,19 @@ func serve(ctx context.Context, log *slog.Logger, cfg serveConfig, db *sqlx.DB) 
 		// (the collector's default lets the heap grow to twice what is live).
 		debug.SetMemoryLimit(cfg.cacheBytes + 32<<20)
 	}
+	replica, err := startReplica(ctx, log, cfg, store)
+	if err != nil {
+		return err
+	}
+	defer replica.close()
 	var pages *web.PageCache
 	if cfg.cacheBytes > 0 {
-		// Filled and served only while the watcher hears the database's change notices. The
-		// web site's anonymous pages get a quarter of the budget, under the same notices.
+		// Filled and served only while the watcher hears the database's change notices (and,
+		// with a replica, once it has replayed them). The web site's anonymous pages get a
+		// quarter of the budget, under the same notices.
 		cache := api.NewCache(cfg.cacheBytes, cfg.cacheTTL)
 		pages = web.NewPageCache(cfg.cacheBytes/4, cfg.cacheTTL)
-		watcher := repository.WatchCatalogue(cfg.db.url, changeFanout{cache, pages}, log)
+		watcher := repository.WatchCatalogue(cfg.db.url, replica.gate(changeFanout{cache, pages}), log)
 		defer watcher.Close()
 		cfg.http.Cache = cache
 	}
