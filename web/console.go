@@ -62,6 +62,7 @@ func (s *Site) consoleRoutes(g fiber.Router) {
 	c.Post("/apply", s.csrf, s.apply)
 	c.Post("/invitations/:inv/:answer", s.csrf, s.answerInvitation)
 	c.Get("/orgs/:org", s.orgPage)
+	c.Post("/orgs/:org/identity", s.csrf, s.editIdentity)
 	c.Post("/orgs/:org/invitations", s.csrf, s.invite)
 	c.Post("/orgs/:org/invitations/:inv/revoke", s.csrf, s.revokeInvitation)
 	c.Post("/orgs/:org/members/:user/role", s.csrf, s.changeRole)
@@ -140,6 +141,12 @@ func (v *consoleView) Manages() bool {
 	return v.Org != nil && domain.DecideOrg(v.Actor, domain.OrgManageMembers, v.Org.ID, v.Org.Verified) == domain.Allowed
 }
 
+// EditsIdentity says whether the user may change Org's name, acronym and website now: its
+// owners while it is unverified, administrators always.
+func (v *consoleView) EditsIdentity() bool {
+	return v.Org != nil && domain.DecideOrg(v.Actor, domain.OrgEdit, v.Org.ID, v.Org.Verified) == domain.Allowed && (v.Admin || !v.Org.Verified)
+}
+
 // UnreadLabel is the unread count as shown ("99+" past the cap).
 func (v *consoleView) UnreadLabel() string {
 	if v.Unread > unreadCap {
@@ -177,7 +184,7 @@ func (s *Site) renderConsole(c *fiber.Ctx, name string, p *page, data map[string
 // consoleNotices are the notices an action may leave (?done=…).
 var consoleNotices = map[string]bool{"applied": true, "invited": true, "revoked": true, "role": true, "removed": true,
 	"left": true, "accepted": true, "declined": true, "answered": true, "closed": true, "verified": true, "unverified": true,
-	"rate": true, "created": true, "saved": true, "reviewed": true, "submit": true, "publish": true, "reject": true, "archive": true, "deleted": true}
+	"rate": true, "identity": true, "created": true, "saved": true, "reviewed": true, "submit": true, "publish": true, "reject": true, "archive": true, "deleted": true}
 
 // withOrg reads the organization of the URL (:org) for the user, with its unread interests
 // for the navigation; it answers false after writing the page that refuses it.

@@ -143,6 +143,7 @@ func (s *Site) orgPage(c *fiber.Ctx) error {
 		data["Invitations"] = open
 		data["Invite"] = map[string]string{"Email": c.Query("email"), "Role": domain.RoleMember}
 	}
+	data["Identity"] = identityOf(v.Org)
 	return s.renderConsole(c, "org", p, data)
 }
 
@@ -163,11 +164,11 @@ func (s *Site) invite(c *fiber.Ctx) error {
 	}
 	// The page again, with the form as sent and its errors beside the fields.
 	c.Status(fiber.StatusUnprocessableEntity)
-	return s.orgPageWith(c, p, in)
+	return s.orgPageWith(c, p, in, nil)
 }
 
 // orgPageWith renders the organization page after a refused invitation.
-func (s *Site) orgPageWith(c *fiber.Ctx, p *page, invite map[string]string) error {
+func (s *Site) orgPageWith(c *fiber.Ctx, p *page, invite, identity map[string]string) error {
 	v, ok, err := s.withOrg(c)
 	if !ok {
 		return err
@@ -186,8 +187,51 @@ func (s *Site) orgPageWith(c *fiber.Ctx, p *page, invite map[string]string) erro
 	if err != nil {
 		return s.consoleError(c, err)
 	}
+	if identity == nil {
+		identity = identityOf(v.Org)
+	}
+	if invite == nil {
+		invite = map[string]string{"Role": domain.RoleMember}
+	}
 	return s.renderConsole(c, "org", p, map[string]any{"Members": members, "Verification": verificationOf(v.Org, events),
-		"Roles": domain.MemberRoles.Codes, "Invitations": invitations, "Invite": invite})
+		"Roles": domain.MemberRoles.Codes, "Invitations": invitations, "Invite": invite, "Identity": identity})
+}
+
+func identityOf(org *domain.OrgDetail) map[string]string {
+	return map[string]string{"Name": org.Name, "Acronym": derefString(org.Acronym), "Website": derefString(org.Website)}
+}
+
+// editIdentity changes the name, acronym or website: an owner's while the organization is
+// unverified, an administrator's always (app/agencies decides, and the store on the locked row).
+func (s *Site) editIdentity(c *fiber.Ctx) error {
+	v := consoleOf(c)
+	in := map[string]string{"Name": c.FormValue("name"), "Acronym": c.FormValue("acronym"), "Website": c.FormValue("website")}
+	name := in["Name"]
+	change := domain.OrgIdentity{Name: &name}
+	if a := in["Acronym"]; a != "" {
+		change.Acronym = &a
+	} else {
+		change.ClearAcronym = true
+	}
+	if w := in["Website"]; w != "" {
+		change.Website = &w
+	} else {
+		change.ClearWebsite = true
+	}
+	_, err := s.deps.Console.agencies.Edit(c.UserContext(), v.Actor, c.Params("org"), change)
+	if err == nil {
+		return back(c, "/orgs/"+c.Params("org"), "identity")
+	}
+	p := s.consolePage(c, "web.console.org.title")
+	if !s.invalidFields(p, err) {
+		if errors.Is(err, domain.ErrIdentityTaken) {
+			p.Errors = append(p.Errors, fieldMessage{"name", p.T("problem.identity_taken")})
+		} else {
+			return s.consoleError(c, err)
+		}
+	}
+	c.Status(fiber.StatusUnprocessableEntity)
+	return s.orgPageWith(c, p, nil, in)
 }
 
 func (s *Site) revokeInvitation(c *fiber.Ctx) error {

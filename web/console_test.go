@@ -518,3 +518,34 @@ func TestConsoleRates(t *testing.T) {
 	p = admin.get(p.header.Get("Location"))
 	expectContains(t, p, "The rate is recorded.", "<td>USD</td><td>1.0842", "ECB reference rate")
 }
+
+func TestConsoleIdentity(t *testing.T) {
+	t.Parallel()
+	app, db := newSite(t, true)
+	owner := consoleUser(t, app, "owner@example.org")
+	org := applyFor(t, owner, "Agência do Tset")
+	page := "/en/console/orgs/" + org
+	p := owner.get(page)
+	expectContains(t, p, "Change the name, acronym or website")
+	p = owner.post(page+"/identity", url.Values{"csrf": {p.csrf(t)}, "name": {""}, "acronym": {"AT"}, "website": {"javascript:alert(1)"}})
+	expectStatus(t, p, http.StatusUnprocessableEntity)
+	expectContains(t, p, `href="#f-name"`, `href="#f-website"`, "<details open>")
+	expectStatus(t, owner.post(page+"/identity", url.Values{"csrf": {p.csrf(t)}, "name": {"Agência do Teste"}, "acronym": {"AT"}}), http.StatusSeeOther)
+	expectContains(t, owner.get(page), "Agência do Teste (AT)")
+	// Verified: the identity is what the verification vouches for; the owner no longer changes it.
+	admin := consoleAdmin(t, app, db)
+	pa := admin.get("/en/console/admin/organizations")
+	expectStatus(t, admin.post("/en/console/admin/organizations/"+org+"/verify", url.Values{"csrf": {pa.csrf(t)}}), http.StatusSeeOther)
+	p = owner.get(page)
+	expectContains(t, p, "ask an administrator to change them")
+	if strings.Contains(p.body, "Change the name, acronym or website") {
+		t.Error("the owner of a verified organization is offered the identity form")
+	}
+	p = owner.post(page+"/identity", url.Values{"csrf": {p.csrf(t)}, "name": {"Regulador Nacional"}})
+	expectStatus(t, p, http.StatusForbidden)
+	expectContains(t, p, "what its verification vouches for")
+	p = admin.get(page)
+	expectContains(t, p, "As an administrator")
+	expectStatus(t, admin.post(page+"/identity", url.Values{"csrf": {p.csrf(t)}, "name": {"Agência do Teste, I.P."}, "acronym": {"AT"}}), http.StatusSeeOther)
+	expectContains(t, owner.get(page), "Agência do Teste, I.P.", "Verified</strong>")
+}
