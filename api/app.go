@@ -25,6 +25,7 @@ import (
 	"github.com/diaspora-investor/marketplace/app/editorial"
 	"github.com/diaspora-investor/marketplace/app/integrations"
 	"github.com/diaspora-investor/marketplace/app/interests"
+	"github.com/diaspora-investor/marketplace/app/limits"
 	"github.com/diaspora-investor/marketplace/app/matching"
 	"github.com/diaspora-investor/marketplace/repository"
 )
@@ -113,6 +114,7 @@ type server struct {
 	interests    *interests.Service
 	integrations *integrations.Service
 	accounts     *accounts.Service
+	limits       *limits.Counters
 	catalogue    *catalogue.Service
 	matching     *matching.Service
 	editorial    *editorial.Service
@@ -133,6 +135,7 @@ func New(cfg Config, store *repository.Store, langs *Languages, log *slog.Logger
 			return repository.MigrationsApplied(ctx, store.DB().DB)
 		}}}
 	s.accounts = accounts.New(store, s.supportedLanguage)
+	s.limits = limits.New(store, cfg.JWTSecret)
 	s.catalogue = catalogue.New(store, store, s.searchLangs)
 	s.matching = matching.New(store, s.catalogue)
 	s.editorial = editorial.New(store, editorial.Languages{Match: s.supportedLanguage, Codes: s.langs.codes})
