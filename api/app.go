@@ -19,6 +19,7 @@ import (
 
 	marketplace "github.com/diaspora-investor/marketplace"
 	"github.com/diaspora-investor/marketplace/app/agencies"
+	"github.com/diaspora-investor/marketplace/app/guides"
 	"github.com/diaspora-investor/marketplace/repository"
 )
 
@@ -91,6 +92,7 @@ type server struct {
 	document    []byte       // openapi.yaml as served (see servedDocument)
 	// The use cases (the application layer), shared with every other interface.
 	agencies *agencies.Service
+	guides   *guides.Service
 }
 
 // New builds the app over the store.
@@ -102,6 +104,7 @@ func New(cfg Config, store *repository.Store, langs *Languages, log *slog.Logger
 		trusted:     parseTrusted(cfg.TrustedProxies),
 		document:    servedDocument(marketplace.OpenAPIDocument, cfg.PublicURL),
 		agencies:    agencies.New(store),
+		guides:      guides.New(store),
 		ready: readiness{check: func(ctx context.Context) (bool, error) {
 			return repository.MigrationsApplied(ctx, store.DB().DB)
 		}}}

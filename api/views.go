@@ -232,6 +232,8 @@ type incentiveDetailJSON struct {
 	Description string          `json:"description"`
 	Source      *sourceJSON     `json:"source"`
 	Sources     []sourceRefJSON `json:"sources"`
+	// Guides that explain it (public detail only; guides.go).
+	Guides *[]guideRefJSON `json:"guides,omitempty"`
 	// Editorial is shown to the item's editors only.
 	Editorial *editorialJSON `json:"editorial,omitempty"`
 }
@@ -256,6 +258,8 @@ type programmeDetailJSON struct {
 	HowToApply  string          `json:"how_to_apply"`
 	Source      *sourceJSON     `json:"source"`
 	Sources     []sourceRefJSON `json:"sources"`
+	// Guides that explain it (public detail only; guides.go).
+	Guides *[]guideRefJSON `json:"guides,omitempty"`
 	// Editorial is shown to the item's editors only.
 	Editorial *editorialJSON `json:"editorial,omitempty"`
 }

@@ -168,7 +168,7 @@ func loadCountryItems(ctx context.Context, tx *sqlx.Tx, f seed.CountryFile) erro
 			return fmt.Errorf("opportunity %s: %w", o.Slug, err)
 		}
 	}
-	return nil
+	return loadGuides(ctx, tx, c, f.Guides)
 }
 
 // loadOrganization writes an organization of country (nil: of none).

@@ -110,6 +110,7 @@ func (c *Content) Check(today time.Time) error {
 				}
 			}
 		}
+		checkGuides(f, examples, incentives, programmes, fail)
 	}
 	return errors.Join(errs...)
 }

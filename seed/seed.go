@@ -235,6 +235,7 @@ type CountryFile struct {
 	Incentives    []Incentive    `yaml:"incentives,omitempty"`
 	Programmes    []Programme    `yaml:"programmes,omitempty"`
 	Opportunities []Opportunity  `yaml:"opportunities,omitempty"`
+	Guides        []Guide        `yaml:"guides,omitempty"`
 }
 
 // Content is the whole seed.
