@@ -86,7 +86,7 @@ type server struct {
 	ready   readiness
 	tokens  tokens
 	// searchLangs are the languages a search is parsed in: every interface language, and
-	// "simple" for content in languages without a stemmer (Cabo Verdean Creole, kea).
+	// "simple" for content in languages without a stemmer (kea is searched as Portuguese: 00032).
 	searchLangs []string
 	trusted     []*net.IPNet // proxies whose X-Forwarded-For is believed
 	document    []byte       // openapi.yaml as served (see servedDocument)

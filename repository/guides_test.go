@@ -138,3 +138,18 @@ func TestGuidesReload(t *testing.T) {
 		t.Fatalf("reload changed the guide: %+v -> %+v", before.Guide, after.Guide)
 	}
 }
+
+// Kabuverdianu is searched with the Portuguese configuration (migration 00032): stemmed,
+// accents ignored, so "investimentu" and "investimentus" meet, and "kriolu" = "KRIÓLU".
+func TestKeaSearchConfig(t *testing.T) {
+	db, _ := testdb.New(t)
+	var config string
+	if err := db.Get(&config, `SELECT search_config('kea')::text`); err != nil || config != "pt_unaccent" {
+		t.Fatalf("search_config(kea) = %q, %v", config, err)
+	}
+	var match bool
+	if err := db.Get(&match, `SELECT to_tsvector(search_config('kea'), 'Oportunidadis di investimentu na Kriólu')
+		@@ websearch_to_tsquery(search_config('kea'), 'oportunidadi kriolu')`); err != nil || !match {
+		t.Fatalf("kea text not matched unaccented and stemmed: %v", err)
+	}
+}
