@@ -99,6 +99,7 @@ func (s *Store) Country(ctx context.Context, code string, langs []string) (*Coun
 		ValueMax         *string    `db:"value_max"`
 		Unit             string     `db:"unit"`
 		ResidenceCountry *string    `db:"residence_country"`
+		Municipality     *string    `db:"municipality"`
 		Year             *int       `db:"year"`
 		Definition       []byte     `db:"definition"`
 		Note             []byte     `db:"note"`
@@ -107,14 +108,14 @@ func (s *Store) Country(ctx context.Context, code string, langs []string) (*Coun
 		AsOf             *time.Time `db:"as_of"`
 	}
 	if err := s.db.SelectContext(ctx, &facts, `
-		SELECT metric, value::text, value_max::text, unit, residence_country, year, definition, note, sources,
+		SELECT metric, value::text, value_max::text, unit, residence_country, municipality, year, definition, note, sources,
 			alternatives, as_of
 		FROM diaspora_facts WHERE country_code = $1 ORDER BY position`, code); err != nil {
 		return nil, err
 	}
 	for _, f := range facts {
 		fact := domain.Fact{Metric: f.Metric, Value: f.Value, ValueMax: f.ValueMax, Unit: f.Unit,
-			ResidenceCountry: f.ResidenceCountry, Year: f.Year, Sources: decodeSources(f.Sources), AsOf: f.AsOf,
+			ResidenceCountry: f.ResidenceCountry, Municipality: f.Municipality, Year: f.Year, Sources: decodeSources(f.Sources), AsOf: f.AsOf,
 			Alternatives: []domain.FactValue{}}
 		for _, part := range []struct {
 			raw []byte

@@ -62,6 +62,7 @@ func exportCountry(ctx context.Context, q sqlx.QueryerContext, code string) (*se
 		ValueMax     *string `db:"value_max"`
 		Unit         string  `db:"unit"`
 		Residence    *string `db:"residence_country"`
+		Municipality *string `db:"municipality"`
 		Year         *int    `db:"year"`
 		AsOf         *string `db:"as_of"`
 		Sources      []byte  `db:"sources"`
@@ -70,13 +71,13 @@ func exportCountry(ctx context.Context, q sqlx.QueryerContext, code string) (*se
 		Alternatives []byte  `db:"alternatives"`
 	}
 	if err := sqlx.SelectContext(ctx, q, &facts, `SELECT metric, value::text AS value, value_max::text AS value_max, unit,
-			residence_country, year, to_char(as_of, 'YYYY-MM-DD') AS as_of, sources, definition, note, alternatives
+			residence_country, municipality, year, to_char(as_of, 'YYYY-MM-DD') AS as_of, sources, definition, note, alternatives
 		FROM diaspora_facts WHERE country_code = $1 ORDER BY position`, code); err != nil {
 		return nil, err
 	}
 	for _, x := range facts {
 		fact := seed.Fact{Metric: x.Metric, Value: x.Value, ValueMax: x.ValueMax, Unit: x.Unit,
-			ResidenceCountry: x.Residence, Year: x.Year, AsOf: deref(x.AsOf)}
+			ResidenceCountry: x.Residence, Municipality: x.Municipality, Year: x.Year, AsOf: deref(x.AsOf)}
 		for _, part := range []struct {
 			raw []byte
 			dst any

@@ -162,6 +162,9 @@ func checkFacts(f CountryFile, fail func(string, ...any)) {
 			if fact.ResidenceCountry != nil {
 				place = *fact.ResidenceCountry
 			}
+			if fact.Municipality != nil {
+				place += "/" + *fact.Municipality
+			}
 			k := key{fact.Metric, place, *fact.Year}
 			if prev, ok := seen[k]; ok && prev != *fact.Value {
 				fail("%s: %s and %s for the same year: a conflict must be one fact with its alternatives", name, prev, *fact.Value)

@@ -78,6 +78,7 @@ type Fact struct {
 	ValueMax         *string           `yaml:"value_max,omitempty"`
 	Unit             string            `yaml:"unit,omitempty"`
 	ResidenceCountry *string           `yaml:"residence_country,omitempty"`
+	Municipality     *string           `yaml:"municipality,omitempty"`
 	Year             *int              `yaml:"year,omitempty"`
 	AsOf             string            `yaml:"as_of,omitempty"`
 	Definition       map[string]string `yaml:"definition,omitempty"`

@@ -1943,8 +1943,13 @@ export interface components {
         RegionKindCode: "island" | "province" | "state" | "region" | "department" | "district";
         /** @enum {string} */
         OrganizationTypeCode: "investment_promotion_agency" | "ministry" | "development_bank" | "chamber" | "diaspora_association" | "private_promoter" | "ngo" | "public_agency" | "financial_institution" | "international_organization";
-        /** @enum {string} */
-        FactMetricCode: "diaspora_size" | "resident_population" | "remittances_gdp_share" | "remittances_volume" | "residence_country_diaspora";
+        /**
+         * @description What a fact measures. `remittances_by_residence_country` is the part of remittances sent from
+         *     `residence_country` (a share in `percent`, or an amount in a currency); `remittances_by_municipality`
+         *     the part received by `municipality`; `emigrant_deposits_share` the share of bank deposits held by emigrants.
+         * @enum {string}
+         */
+        FactMetricCode: "diaspora_size" | "resident_population" | "remittances_gdp_share" | "remittances_volume" | "residence_country_diaspora" | "remittances_by_residence_country" | "remittances_by_municipality" | "emigrant_deposits_share";
         /** @description A code with its label in the interface language. */
         Coded: {
             code: string;
@@ -2179,8 +2184,10 @@ export interface components {
             value_max: components["schemas"]["Decimal"] | null;
             /** @description `persons`, `percent`, or the ISO 4217 code of a money amount. */
             unit: string;
-            /** @description For `residence_country_diaspora`, the country of residence (alpha-2); otherwise `null`. */
+            /** @description For `residence_country_diaspora` and `remittances_by_residence_country`, the country of residence (alpha-2); otherwise `null`. */
             residence_country: components["schemas"]["CountryCode"] | null;
+            /** @description For `remittances_by_municipality` only (absent otherwise), the receiving municipality of the origin country, as the source names it. */
+            municipality?: string;
             /** @description The year the value is about; `null` when disputed. */
             year: number | null;
             /** @description The first of `sources`; `null` when disputed. */
