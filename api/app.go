@@ -19,6 +19,7 @@ import (
 
 	marketplace "github.com/diaspora-investor/marketplace"
 	"github.com/diaspora-investor/marketplace/app/agencies"
+	"github.com/diaspora-investor/marketplace/app/contacts"
 	"github.com/diaspora-investor/marketplace/app/guides"
 	"github.com/diaspora-investor/marketplace/repository"
 )
@@ -93,6 +94,7 @@ type server struct {
 	// The use cases (the application layer), shared with every other interface.
 	agencies *agencies.Service
 	guides   *guides.Service
+	contacts *contacts.Service
 }
 
 // New builds the app over the store.
@@ -105,6 +107,7 @@ func New(cfg Config, store *repository.Store, langs *Languages, log *slog.Logger
 		document:    servedDocument(marketplace.OpenAPIDocument, cfg.PublicURL),
 		agencies:    agencies.New(store),
 		guides:      guides.New(store),
+		contacts:    contacts.New(store),
 		ready: readiness{check: func(ctx context.Context) (bool, error) {
 			return repository.MigrationsApplied(ctx, store.DB().DB)
 		}}}

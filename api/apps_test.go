@@ -472,7 +472,7 @@ func TestEveryRouteWithAKey(t *testing.T) {
 	}
 	ids := map[string]string{"opportunities": first("/v1/opportunities"), "incentives": first("/v1/incentives"),
 		"programmes": first("/v1/programmes"), "organizations": first("/v1/organizations"),
-		"interests": "9d8c7b6a-5f4e-4d3c-8b2a-1f0e9d8c7b6a"}
+		"interests": "9d8c7b6a-5f4e-4d3c-8b2a-1f0e9d8c7b6a", "guides": "cv-guide-register-company"}
 	accountOnly := map[string]bool{
 		"PATCH /v1/me": true, "DELETE /v1/me": true, "POST /v1/me/password": true, "GET /v1/me/export": true,
 		"GET /v1/me/api-keys": true, "POST /v1/me/api-keys": true,

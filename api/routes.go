@@ -35,6 +35,7 @@ func (s *server) routes(app *fiber.App) {
 	v1.Get("/programmes/:id", programmeRoutes.detailHandler(s))
 	v1.Get("/countries/:code/guides", s.listCountryGuides)
 	v1.Get("/guides/:id", s.getGuide)
+	v1.Get("/countries/:code/contacts", s.listCountryContacts)
 
 	v1.Post("/auth/register", s.register)
 	v1.Post("/auth/login", s.login)

@@ -61,3 +61,18 @@ type GuideFilter struct {
 	Langs       []string
 	SearchLangs []string
 }
+
+// ContactPoint is a public contact point of an organization, sourced and dated. Label and Note are
+// by language; the fields the sources do not give are nil.
+type ContactPoint struct {
+	Org     OrgRef
+	Label   map[string]string
+	Address *string
+	Email   *string
+	Phone   *string
+	URL     *string
+	Hours   *string
+	Note    map[string]string
+	Sources []SourceRef
+	AsOf    time.Time
+}

@@ -40,6 +40,7 @@ func (c *Content) Check(today time.Time) error {
 		}
 	}
 	for slug, o := range orgs {
+		checkContacts(o, fail)
 		if o.Example {
 			examples[slug] = true
 			if o.Verified {

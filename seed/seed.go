@@ -116,6 +116,8 @@ type Organization struct {
 	// Example marks the organization illustrative items belong to (and only they): clearly
 	// named, never verified, never a real agency.
 	Example bool `yaml:"example,omitempty"`
+	// Contacts are its public contact points, each sourced and dated (contacts.go).
+	Contacts []Contact `yaml:"contacts,omitempty"`
 }
 
 // Eligibility are the structured conditions of an incentive or programme.

@@ -151,6 +151,31 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/countries/{code}/contacts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the public contact points of a country's organizations
+         * @description The real public contact points of the country's verified organizations — agencies, ministries'
+         *     desks, one-stop shops, diaspora investor desks, procurement mailboxes — each with what it is
+         *     (`label`, in the reader's language), what the sources give (address, e-mail, phone, web page,
+         *     opening hours; `null` when no source gives it), a `note` where the source is weak or old, its
+         *     `sources` and `as_of`, the date it was last checked. In the organizations' name order. Not
+         *     paginated: `next_cursor` is always `null`.
+         */
+        get: operations["listCountryContacts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/guides/{id}": {
         parameters: {
             query?: never;
@@ -2451,6 +2476,31 @@ export interface components {
         };
         CountryList: {
             items: components["schemas"]["CountrySummary"][];
+            /** @description Always `null`; this list is not paginated. */
+            next_cursor: null;
+        };
+        /** @description A public contact point of an organization, as its sources give it. */
+        ContactPoint: {
+            organization: components["schemas"]["OrganizationRef"];
+            /** @description What this contact point is (head office, a desk abroad, a procurement mailbox…). */
+            label: string;
+            address: string | null;
+            email: string | null;
+            phone: string | null;
+            url: components["schemas"]["Url"] | null;
+            /** @description Opening hours as the source gives them. */
+            hours: string | null;
+            /** @description A caveat: an undated or old source, a detail to check. */
+            note: string | null;
+            sources: components["schemas"]["Sources"];
+            /**
+             * Format: date
+             * @description The date it was last checked against its sources.
+             */
+            as_of: string;
+        };
+        ContactPointList: {
+            items: components["schemas"]["ContactPoint"][];
             /** @description Always `null`; this list is not paginated. */
             next_cursor: null;
         };
@@ -6100,6 +6150,70 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["GuideList"];
+                };
+            };
+            304: components["responses"]["NotModified"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["InsufficientScope"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeaderTooLarge"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listCountryContacts: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
+                 */
+                lang?: components["parameters"]["Lang"];
+            };
+            header?: {
+                /**
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
+                 * @example pt-PT,pt;q=0.9,en;q=0.8
+                 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+                /**
+                 * @description An `ETag` from an earlier response; when it still matches, the answer is `304` with no body.
+                 * @example "5d41402abc4b2a76"
+                 */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
+            path: {
+                /**
+                 * @description ISO 3166-1 alpha-2 code of the origin country, case-insensitive. An unknown code is a `404`.
+                 * @example CV
+                 */
+                code: components["parameters"]["CountryCodePath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The contact points. */
+            200: {
+                headers: {
+                    "Content-Language": components["headers"]["Content-Language"];
+                    Vary: components["headers"]["Vary"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    ETag: components["headers"]["ETag"];
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit-Optional"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining-Optional"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset-Optional"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContactPointList"];
                 };
             };
             304: components["responses"]["NotModified"];
