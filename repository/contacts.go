@@ -76,3 +76,45 @@ func (s *Store) Contacts(ctx context.Context, country string) ([]domain.ContactP
 	}
 	return out, nil
 }
+
+var sqlExportContacts = statement("export_contacts", `
+	SELECT label, address, email, phone, url, hours, note, sources, to_char(as_of, 'YYYY-MM-DD') AS as_of
+	FROM organization_contacts c JOIN organizations o ON o.id = c.organization_id
+	WHERE o.slug = $1 ORDER BY c.position`)
+
+// exportContacts adds to exported organizations their contact points, so that an import of an
+// export keeps them (an organization written by an import gets the file's contacts).
+func exportContacts(ctx context.Context, q sqlx.QueryerContext, orgs []seed.Organization) error {
+	for i := range orgs {
+		var rows []struct {
+			Label   []byte  `db:"label"`
+			Address *string `db:"address"`
+			Email   *string `db:"email"`
+			Phone   *string `db:"phone"`
+			URL     *string `db:"url"`
+			Hours   *string `db:"hours"`
+			Note    []byte  `db:"note"`
+			Sources []byte  `db:"sources"`
+			AsOf    string  `db:"as_of"`
+		}
+		if err := sqlx.SelectContext(ctx, q, &rows, sqlExportContacts, orgs[i].Slug); err != nil {
+			return err
+		}
+		for _, r := range rows {
+			c := seed.Contact{Address: r.Address, Email: r.Email, Phone: r.Phone, URL: r.URL, Hours: r.Hours, AsOf: r.AsOf}
+			for _, part := range []struct {
+				raw []byte
+				dst any
+			}{{r.Label, &c.Label}, {r.Note, &c.Note}, {r.Sources, &c.Sources}} {
+				if err := json.Unmarshal(part.raw, part.dst); err != nil {
+					return fmt.Errorf("organization %s: contact: %w", orgs[i].Slug, err)
+				}
+			}
+			if len(c.Note) == 0 {
+				c.Note = nil
+			}
+			orgs[i].Contacts = append(orgs[i].Contacts, c)
+		}
+	}
+	return nil
+}

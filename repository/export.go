@@ -112,6 +112,9 @@ func exportCountry(ctx context.Context, q sqlx.QueryerContext, code string) (*se
 		FROM organizations WHERE country_code = $1 ORDER BY slug`, code); err != nil {
 		return nil, err
 	}
+	if err := exportContacts(ctx, q, f.Organizations); err != nil {
+		return nil, err
+	}
 	if err := exportIncentives(ctx, q, f); err != nil {
 		return nil, err
 	}
