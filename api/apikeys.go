@@ -1,20 +1,15 @@
 package api
 
 import (
-	"crypto/rand"
-	"crypto/sha256"
-	"encoding/base64"
 	"errors"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/diaspora-investor/marketplace/app/integrations"
 	"github.com/diaspora-investor/marketplace/domain"
-	"github.com/diaspora-investor/marketplace/repository"
 )
 
 // HeaderAPIKey carries an app's API key (security scheme apiKeyAuth).
@@ -22,11 +17,6 @@ const HeaderAPIKey = "X-API-Key"
 
 const (
 	localAPIKey          = "api_key"
-	defaultKeyLifetime   = 90  // days
-	maxKeyLifetime       = 365 // days
-	maxAPIKeyName        = 100
-	apiKeySecretBytes    = 32
-	apiKeyVisiblePrefix  = 8 // characters of the secret shown in lists, after domain.APIKeyPrefix
 	apiKeyRealm          = `ApiKey realm="` + tokenIssuer + `"`
 	scopeCatalogueRead   = "catalogue:read"
 	quotaBucketAnonymous = "quota-ip"
@@ -72,11 +62,6 @@ func keyUnauthorized(detailKey string) *apiError {
 		authenticate: apiKeyRealm + `, error="invalid_token"`}
 }
 
-func hashAPIKey(key string) []byte {
-	sum := sha256.Sum256([]byte(key))
-	return sum[:]
-}
-
 // authenticateKey makes the key's user the request's user, within the key's scopes, and counts
 // the request against the key's quota.
 func (s *server) authenticateKey(c *fiber.Ctx, key string) error {
@@ -84,19 +69,16 @@ func (s *server) authenticateKey(c *fiber.Ctx, key string) error {
 		return &apiError{status: fiber.StatusUnauthorized, slug: "unauthorized", detailKey: "two_credentials",
 			authenticate: apiKeyRealm + `, error="invalid_request"`}
 	}
-	if !strings.HasPrefix(key, domain.APIKeyPrefix) || len(key) > 100 {
-		return keyUnauthorized("api_key_invalid")
-	}
-	k, user, err := s.store.APIKeyByHash(c.UserContext(), hashAPIKey(key))
+	k, user, err := s.integrations.Authenticate(c.UserContext(), key)
 	switch {
-	case errors.Is(err, repository.ErrNotFound):
+	case errors.Is(err, integrations.ErrKeyInvalid):
 		return keyUnauthorized("api_key_invalid")
+	case errors.Is(err, integrations.ErrKeyRevoked):
+		return keyUnauthorized("api_key_revoked")
+	case errors.Is(err, integrations.ErrKeyExpired):
+		return keyUnauthorized("api_key_expired")
 	case err != nil:
 		return err
-	case k.RevokedAt != nil:
-		return keyUnauthorized("api_key_revoked")
-	case !k.ExpiresAt.After(time.Now()):
-		return keyUnauthorized("api_key_expired")
 	}
 	c.Locals(localUser, user)
 	c.Locals(localAPIKey, k)
@@ -176,6 +158,7 @@ func apiKeyView(k *domain.APIKey, now time.Time) apiKeyJSON {
 	return out
 }
 
+// createAPIKey: POST /v1/me/api-keys. The key is in this answer only.
 func (s *server) createAPIKey(c *fiber.Ctx) error {
 	user, err := s.writer(c)
 	if err != nil {
@@ -189,66 +172,22 @@ func (s *server) createAPIKey(c *fiber.Ctx) error {
 	if err := decodeBody(c, &in); err != nil {
 		return err
 	}
-	var v invalid
-	name := strings.TrimSpace(in.Name)
-	switch {
-	case name == "":
-		v.add("name", "body", "required", nil)
-	case utf8.RuneCountInString(in.Name) > maxAPIKeyName:
-		v.add("name", "body", "too_long", map[string]any{"Max": maxAPIKeyName})
-	case strings.ContainsAny(name, "\x00\r\n"):
-		v.add("name", "body", "invalid_encoding", nil)
-	}
-	var scopes []string
-	if len(in.Scopes) == 0 {
-		v.add("scopes", "body", "required", nil)
-	}
-	for _, sc := range in.Scopes {
-		if !domain.Scopes.Has(sc) {
-			v.add("scopes", "body", "unknown_code", map[string]any{"Value": truncate(sc), "Allowed": strings.Join(domain.Scopes.Codes, ", ")})
-		} else if !slices.Contains(scopes, sc) {
-			scopes = append(scopes, sc)
-		}
-	}
-	days := defaultKeyLifetime
-	if in.ExpiresInDays != nil {
-		days = *in.ExpiresInDays
-		if days < 1 || days > maxKeyLifetime {
-			v.add("expires_in_days", "body", "out_of_range", map[string]any{"Min": 1, "Max": maxKeyLifetime})
-		}
-	}
-	if err := v.err("invalid-body"); err != nil {
-		return err
-	}
-	secret := make([]byte, apiKeySecretBytes)
-	if _, err := rand.Read(secret); err != nil {
-		return err
-	}
-	encoded := base64.RawURLEncoding.EncodeToString(secret)
-	key := domain.APIKeyPrefix + encoded
-	k, err := s.store.CreateAPIKey(c.UserContext(), user.ID, repository.APIKeyInput{
-		Name: name, Hash: hashAPIKey(key), Prefix: domain.APIKeyPrefix + encoded[:apiKeyVisiblePrefix],
-		Scopes: scopes, ExpiresAt: time.Now().Add(time.Duration(days) * 24 * time.Hour),
-	})
-	if errors.Is(err, repository.ErrTooMany) {
-		return problem(fiber.StatusConflict, "too-many-keys", map[string]any{"Max": repository.MaxAPIKeys})
-	}
+	k, key, err := s.integrations.CreateKey(c.UserContext(), user, integrations.KeyRequest{Name: in.Name, Scopes: in.Scopes, ExpiresInDays: in.ExpiresInDays})
 	if err != nil {
-		return err
+		return writeError(err, "api_key")
 	}
 	c.Status(fiber.StatusCreated)
 	c.Set(fiber.HeaderLocation, s.link("/v1/me/api-keys/"+k.ID))
-	c.Set(fiber.HeaderCacheControl, "no-store")
-	c.Set(fiber.HeaderContentLanguage, s.langs.Interface(requestPrefs(c)))
-	return s.sendJSON(c, newAPIKeyJSON{apiKeyJSON: apiKeyView(k, time.Now()), Key: key})
+	return s.sendKeys(c, newAPIKeyJSON{apiKeyJSON: apiKeyView(k, time.Now()), Key: key})
 }
 
+// listAPIKeys: GET /v1/me/api-keys.
 func (s *server) listAPIKeys(c *fiber.Ctx) error {
 	user, err := requireUser(c)
 	if err != nil {
 		return err
 	}
-	keys, err := s.store.APIKeys(c.UserContext(), user.ID)
+	keys, err := s.integrations.Keys(c.UserContext(), user)
 	if err != nil {
 		return err
 	}
@@ -257,46 +196,37 @@ func (s *server) listAPIKeys(c *fiber.Ctx) error {
 	for i, k := range keys {
 		items[i] = apiKeyView(k, now)
 	}
-	c.Set(fiber.HeaderCacheControl, "no-store")
-	c.Set(fiber.HeaderContentLanguage, s.langs.Interface(requestPrefs(c)))
-	return s.sendJSON(c, listBody[apiKeyJSON]{Items: items})
+	return s.sendKeys(c, listBody[apiKeyJSON]{Items: items})
 }
 
+// getAPIKey: GET /v1/me/api-keys/{id}.
 func (s *server) getAPIKey(c *fiber.Ctx) error {
 	user, err := requireUser(c)
 	if err != nil {
 		return err
 	}
-	keys, err := s.store.APIKeys(c.UserContext(), user.ID)
+	k, err := s.integrations.Key(c.UserContext(), user, c.Params("id"))
 	if err != nil {
-		return err
+		return writeError(err, "api_key")
 	}
-	for _, k := range keys {
-		if k.ID == c.Params("id") {
-			c.Set(fiber.HeaderCacheControl, "no-store")
-			c.Set(fiber.HeaderContentLanguage, s.langs.Interface(requestPrefs(c)))
-			return s.sendJSON(c, apiKeyView(k, time.Now()))
-		}
-	}
-	return notFound("api_key")
+	return s.sendKeys(c, apiKeyView(k, time.Now()))
 }
 
+// sendKeys answers with keys, which no cache keeps.
+func (s *server) sendKeys(c *fiber.Ctx, body any) error {
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	c.Set(fiber.HeaderContentLanguage, s.langs.Interface(requestPrefs(c)))
+	return s.sendJSON(c, body)
+}
+
+// revokeAPIKey: DELETE /v1/me/api-keys/{id}.
 func (s *server) revokeAPIKey(c *fiber.Ctx) error {
 	user, err := s.writer(c)
 	if err != nil {
 		return err
 	}
-	id := c.Params("id")
-	if domain.IsID(id) {
-		err = s.store.RevokeAPIKey(c.UserContext(), user.ID, id)
-	} else {
-		err = repository.ErrNotFound
-	}
-	if errors.Is(err, repository.ErrNotFound) {
-		return notFound("api_key")
-	}
-	if err != nil {
-		return err
+	if err := s.integrations.Revoke(c.UserContext(), user, c.Params("id")); err != nil {
+		return writeError(err, "api_key")
 	}
 	return sendNoContent(c)
 }

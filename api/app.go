@@ -1,6 +1,7 @@
-// Package api is the HTTP layer: the Fiber app, its routes, handlers and middleware. Handlers
-// parse and check input, call the repository, and turn domain values into the JSON of
-// openapi.yaml; every error becomes an RFC 9457 problem in the reader's language.
+// Package api is the HTTP layer: the Fiber app, its routes, handlers and middleware. A handler
+// parses the request, calls one use case of an app package, and renders the domain values it
+// gets as the JSON of openapi.yaml; every error becomes an RFC 9457 problem in the reader's
+// language (errors.go maps the use cases' errors).
 package api
 
 import (
@@ -18,9 +19,15 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/recover"
 
 	marketplace "github.com/diaspora-investor/marketplace"
+	"github.com/diaspora-investor/marketplace/app/accounts"
 	"github.com/diaspora-investor/marketplace/app/agencies"
+	"github.com/diaspora-investor/marketplace/app/catalogue"
 	"github.com/diaspora-investor/marketplace/app/contacts"
+	"github.com/diaspora-investor/marketplace/app/editorial"
 	"github.com/diaspora-investor/marketplace/app/guides"
+	"github.com/diaspora-investor/marketplace/app/integrations"
+	"github.com/diaspora-investor/marketplace/app/interests"
+	"github.com/diaspora-investor/marketplace/app/matching"
 	"github.com/diaspora-investor/marketplace/repository"
 )
 
@@ -78,9 +85,19 @@ func DefaultConfig() Config {
 	}
 }
 
+// counters is what the HTTP layer itself keeps in the database: the fixed-window counters of
+// rate limits and quotas (shared by every instance), and a ping for readiness.
+type counters interface {
+	HitRateLimit(ctx context.Context, bucket string, window time.Duration) (int, time.Time, error)
+	PeekRateLimit(ctx context.Context, bucket string, window time.Duration) (int, time.Time, error)
+	RefundRateLimit(ctx context.Context, bucket string, window time.Duration) error
+	PruneRateLimits(ctx context.Context, before time.Time) error
+	Ping(ctx context.Context) error
+}
+
 type server struct {
 	cfg     Config
-	store   *repository.Store
+	store   counters
 	langs   *Languages
 	log     *slog.Logger
 	metrics *metrics
@@ -92,25 +109,37 @@ type server struct {
 	trusted     []*net.IPNet // proxies whose X-Forwarded-For is believed
 	document    []byte       // openapi.yaml as served (see servedDocument)
 	// The use cases (the application layer), shared with every other interface.
-	agencies *agencies.Service
-	guides   *guides.Service
-	contacts *contacts.Service
+	agencies     *agencies.Service
+	interests    *interests.Service
+	integrations *integrations.Service
+	accounts     *accounts.Service
+	catalogue    *catalogue.Service
+	matching     *matching.Service
+	editorial    *editorial.Service
+	guides       *guides.Service
+	contacts     *contacts.Service
 }
 
 // New builds the app over the store.
 func New(cfg Config, store *repository.Store, langs *Languages, log *slog.Logger) *fiber.App {
 	store.Public(cfg.ShowExamples)
 	s := &server{cfg: cfg, store: store, langs: langs, log: log, metrics: newMetrics(),
-		tokens:      tokens{key: cfg.JWTSecret, now: time.Now},
-		searchLangs: append(slices.Clone(langs.Codes()), "simple"),
-		trusted:     parseTrusted(cfg.TrustedProxies),
-		document:    servedDocument(marketplace.OpenAPIDocument, cfg.PublicURL),
-		agencies:    agencies.New(store),
-		guides:      guides.New(store),
-		contacts:    contacts.New(store),
+		tokens:       tokens{key: cfg.JWTSecret, now: time.Now},
+		searchLangs:  append(slices.Clone(langs.Codes()), "simple"),
+		trusted:      parseTrusted(cfg.TrustedProxies),
+		document:     servedDocument(marketplace.OpenAPIDocument, cfg.PublicURL),
+		agencies:     agencies.New(store),
+		interests:    interests.New(store),
+		integrations: integrations.New(store),
+		guides:       guides.New(store),
+		contacts:     contacts.New(store),
 		ready: readiness{check: func(ctx context.Context) (bool, error) {
 			return repository.MigrationsApplied(ctx, store.DB().DB)
 		}}}
+	s.accounts = accounts.New(store, s.supportedLanguage)
+	s.catalogue = catalogue.New(store, store, s.searchLangs)
+	s.matching = matching.New(store, s.catalogue)
+	s.editorial = editorial.New(store, editorial.Languages{Match: s.supportedLanguage, Codes: s.langs.codes})
 	if cfg.Cache != nil {
 		s.metrics.registerCache(cfg.Cache)
 	}

@@ -168,6 +168,12 @@ func TestAPIKeyInputIsChecked(t *testing.T) {
 	}
 	problemOf(t, a.send(http.MethodPost, "/v1/me/api-keys", map[string]any{"name": "x", "scopes": []string{"catalogue:read"}}),
 		http.StatusUnauthorized, "/problems/unauthorized")
+	// A use case's field errors are listed like a handler's: the same error once, a few per field.
+	p := problemOf(t, a.send(http.MethodPost, "/v1/me/api-keys", map[string]any{"name": "x",
+		"scopes": []string{"a", "a", "b", "c", "d", "e"}}, bearer(ana.access)...), http.StatusBadRequest, "/problems/invalid-body")
+	if list, _ := p["errors"].([]any); len(list) != 3 {
+		t.Errorf("%d errors for six unknown scopes, want 3: %v", len(list), list)
+	}
 }
 
 // TestQuotas spends a key's budget and an address's, and checks that 304s are free.

@@ -1,9 +1,7 @@
 package api
 
 import (
-	"crypto/rand"
-	"crypto/sha256"
-	"encoding/base64"
+	"context"
 	"errors"
 	"strings"
 	"time"
@@ -12,8 +10,8 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 	"github.com/google/uuid"
 
+	"github.com/diaspora-investor/marketplace/app/accounts"
 	"github.com/diaspora-investor/marketplace/domain"
-	"github.com/diaspora-investor/marketplace/repository"
 )
 
 // Token settings. The issuer and audience are checked on every token, so that a token made
@@ -22,7 +20,6 @@ const (
 	tokenIssuer   = "diaspora-marketplace"
 	tokenAudience = "diaspora-marketplace-api"
 	accessTTL     = 15 * time.Minute
-	refreshTTL    = 30 * 24 * time.Hour
 )
 
 // tokens issues and checks access tokens: JWTs signed with HMAC-SHA256, the only algorithm
@@ -75,21 +72,6 @@ func (t tokens) parse(s string) (*claims, error) {
 		return nil, errors.New("token without iat or sub")
 	}
 	return &c, nil
-}
-
-// newRefreshToken makes an opaque refresh token and the hash that is stored in its place.
-func newRefreshToken() (token string, hash []byte, err error) {
-	b := make([]byte, 32)
-	if _, err := rand.Read(b); err != nil {
-		return "", nil, err
-	}
-	token = base64.RawURLEncoding.EncodeToString(b)
-	return token, hashRefreshToken(token), nil
-}
-
-func hashRefreshToken(token string) []byte {
-	sum := sha256.Sum256([]byte(token))
-	return sum[:]
 }
 
 const localUser = "user"
@@ -145,16 +127,19 @@ func (s *server) authenticate(c *fiber.Ctx) error {
 	if err != nil {
 		return unauthorized(true)
 	}
-	user, err := s.store.UserByID(c.UserContext(), claims.Subject)
-	if errors.Is(err, repository.ErrNotFound) {
-		return unauthorized(true) // the account was deleted
+	user, err := s.accounts.TokenUser(c.UserContext(), claims.Subject, claims.Version)
+	if errors.Is(err, domain.ErrTokenInvalid) {
+		return unauthorized(true) // the account was deleted, or the token is older than a password change
 	}
 	if err != nil {
 		return err
 	}
-	if claims.Version != user.TokenVersion {
-		return unauthorized(true) // issued before a password change
-	}
+	s.signIn(c, user)
+	return c.Next()
+}
+
+// signIn makes user the request's user, and their preferred language part of the negotiation.
+func (s *server) signIn(c *fiber.Ctx, user *domain.User) {
 	c.Locals(localUser, user)
 	if user.Lang != nil {
 		prefs, err := s.langs.Negotiate(c.Query("lang"), c.Get(fiber.HeaderAcceptLanguage), *user.Lang)
@@ -162,7 +147,6 @@ func (s *server) authenticate(c *fiber.Ctx) error {
 			c.Locals(localPrefs, prefs)
 		}
 	}
-	return c.Next()
 }
 
 // requireUser returns the signed-in user or a 401. A request made with an API key gets the
@@ -175,4 +159,38 @@ func requireUser(c *fiber.Ctx) (*domain.User, error) {
 		return u, nil
 	}
 	return nil, unauthorized(false)
+}
+
+// guard counts a request's password guesses in the rate limits, with their headers: the
+// accounts use cases decide when a guess counts.
+func (s *server) guard(c *fiber.Ctx) accounts.Guard { return passwordGuard{s: s, c: c} }
+
+type passwordGuard struct {
+	s *server
+	c *fiber.Ctx
+}
+
+func (g passwordGuard) Attempt(_ context.Context, account string) error {
+	if err := g.s.hit(g.c, failedLoginsPerIP, g.s.clientIP(g.c)); err != nil {
+		return err
+	}
+	if account == "" {
+		return nil
+	}
+	return g.s.hit(g.c, failedLoginsPerAccount, account)
+}
+
+func (g passwordGuard) Refunds(account string) []accounts.Counter {
+	return []accounts.Counter{
+		{Bucket: g.s.bucket(failedLoginsPerAccount, account), Window: failedLoginsPerAccount.window},
+		{Bucket: g.s.bucket(failedLoginsPerIP, g.s.clientIP(g.c)), Window: failedLoginsPerIP.window},
+	}
+}
+
+func (g passwordGuard) Guessing(_ context.Context, account string) error {
+	return g.s.peek(g.c, failedLoginsPerAccount, account)
+}
+
+func (g passwordGuard) Failed(_ context.Context, account string) error {
+	return g.s.hit(g.c, failedLoginsPerAccount, account)
 }

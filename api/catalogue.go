@@ -10,8 +10,9 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/diaspora-investor/marketplace/app/catalogue"
+	"github.com/diaspora-investor/marketplace/app/editorial"
 	"github.com/diaspora-investor/marketplace/domain"
-	"github.com/diaspora-investor/marketplace/repository"
 )
 
 // publicRead marks a response as a public, cacheable catalogue read in the given languages.
@@ -38,7 +39,7 @@ func sendList[T any](s *server, c *fiber.Ctx, v *view, items []T, next *domain.C
 }
 
 func (s *server) listCountries(c *fiber.Ctx) error {
-	countries, err := s.store.Countries(c.UserContext(), requestPrefs(c))
+	countries, err := s.catalogue.Countries(c.UserContext(), requestPrefs(c))
 	if err != nil {
 		return err
 	}
@@ -52,7 +53,7 @@ func (s *server) listCountries(c *fiber.Ctx) error {
 
 // pathCountry reads {code} and checks that the country exists (404 otherwise).
 func (s *server) pathCountry(c *fiber.Ctx) (string, error) {
-	code, err := s.knownCountry(c.UserContext(), c.Params("code"))
+	code, err := s.catalogue.KnownCountry(c.UserContext(), c.Params("code"))
 	if err != nil {
 		return "", err
 	}
@@ -68,12 +69,8 @@ func countryNotFound() *apiError {
 }
 
 func (s *server) getCountry(c *fiber.Ctx) error {
-	code := strings.ToUpper(c.Params("code"))
-	if !countryPattern.MatchString(code) {
-		return countryNotFound()
-	}
-	d, err := s.store.Country(c.UserContext(), code, requestPrefs(c))
-	if errors.Is(err, repository.ErrNotFound) {
+	d, err := s.catalogue.Country(c.UserContext(), c.Params("code"), requestPrefs(c))
+	if errors.Is(err, domain.ErrNotFound) {
 		return countryNotFound()
 	}
 	if err != nil {
@@ -86,11 +83,10 @@ func (s *server) getCountry(c *fiber.Ctx) error {
 }
 
 func (s *server) listRegions(c *fiber.Ctx) error {
-	code, err := s.pathCountry(c)
-	if err != nil {
-		return err
+	regions, err := s.catalogue.Regions(c.UserContext(), c.Params("code"))
+	if errors.Is(err, domain.ErrNotFound) {
+		return countryNotFound()
 	}
-	regions, err := s.store.Regions(c.UserContext(), code)
 	if err != nil {
 		return err
 	}
@@ -112,12 +108,12 @@ type contentRoutes[T any, J any, D any] struct {
 	kind     domain.Kind
 	resource string // the name used in "not found" messages
 	types    domain.CodeSet
-	list     func(*repository.Store, context.Context, domain.ListFilter) (*domain.Page[T], error)
-	one      func(*repository.Store, context.Context, string, []string) (*T, error)
+	list     func(*catalogue.Service, context.Context, domain.ListFilter) (*domain.Page[T], error)
+	one      func(*catalogue.Service, context.Context, string, []string) (*T, error)
 	item     func(*view, T) J
 	detail   func(*view, *T) D
 	// forEditor reads an item in any status; withEditorial adds what only editors see.
-	forEditor     func(*repository.Store, context.Context, string, []string) (*T, error)
+	forEditor     func(*editorial.Service, context.Context, string, []string) (*T, error)
 	withEditorial func(D, *editorialJSON) D
 	// withGuides adds the guides that explain the item to its public detail (guides.go).
 	withGuides func(*server, *fiber.Ctx, *view, *T, D) (D, error)
@@ -125,27 +121,11 @@ type contentRoutes[T any, J any, D any] struct {
 
 func (r contentRoutes[T, J, D]) listHandler(s *server, byCountry bool) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		country := ""
-		if byCountry {
-			var err error
-			if country, err = s.pathCountry(c); err != nil {
-				return err
-			}
-		}
-		fq := &queryParams{c: c}
-		fields := fq.sparseFields(reflect.TypeFor[J]())
-		f, err := s.listFilter(c, r.kind, r.types, country)
+		f, fields, err := r.listRequest(s, c, byCountry)
 		if err != nil {
-			var e *apiError
-			if errors.As(err, &e) && e.status == fiber.StatusBadRequest {
-				e.fields = append(e.fields, fq.fields...)
-			}
 			return err
 		}
-		if err := fq.err("invalid-parameters"); err != nil {
-			return err
-		}
-		page, err := r.list(s.store, c.UserContext(), f)
+		page, err := r.list(s.catalogue, c.UserContext(), f)
 		if err != nil {
 			return err
 		}
@@ -159,16 +139,39 @@ func (r contentRoutes[T, J, D]) listHandler(s *server, byCountry bool) fiber.Han
 		for i, it := range page.Items {
 			items[i] = r.item(v, it)
 		}
-		if fields != nil {
-			// Sparse fieldsets: the same page, each item cut down to the fields asked.
-			cut, err := sparse(items, fields)
-			if err != nil {
-				return err
-			}
-			return sendList(s, c, v, cut, page.Next, v.facets(page.Facets, r.types))
+		if fields == nil {
+			return sendList(s, c, v, items, page.Next, v.facets(page.Facets, r.types))
 		}
-		return sendList(s, c, v, items, page.Next, v.facets(page.Facets, r.types))
+		// Sparse fieldsets: the same page, each item cut down to the fields asked.
+		cut, err := sparse(items, fields)
+		if err != nil {
+			return err
+		}
+		return sendList(s, c, v, cut, page.Next, v.facets(page.Facets, r.types))
 	}
+}
+
+// listRequest reads a list's filters and its sparse fieldset (fields=), every error of both
+// in one problem.
+func (r contentRoutes[T, J, D]) listRequest(s *server, c *fiber.Ctx, byCountry bool) (domain.ListFilter, []string, error) {
+	country := ""
+	if byCountry {
+		var err error
+		if country, err = s.pathCountry(c); err != nil {
+			return domain.ListFilter{}, nil, err
+		}
+	}
+	fq := &queryParams{c: c}
+	fields := fq.sparseFields(reflect.TypeFor[J]())
+	f, err := s.listFilter(c, r.kind, country)
+	if err != nil {
+		var e *apiError
+		if errors.As(err, &e) && e.status == fiber.StatusBadRequest {
+			e.fields = append(e.fields, fq.fields...)
+		}
+		return f, nil, err
+	}
+	return f, fields, fq.err("invalid-parameters")
 }
 
 // idPattern admits ids and slugs; anything else cannot name an item.
@@ -182,7 +185,7 @@ func (r contentRoutes[T, J, D]) detailHandler(s *server) fiber.Handler {
 		if err := q.err("invalid-parameters"); err != nil {
 			return err
 		}
-		if !idPattern.MatchString(id) {
+		if !domain.IsItemRef(id) {
 			return notFound(r.resource)
 		}
 		itemID, editor, visible, err := s.editorFor(c, r.kind, id)
@@ -195,12 +198,9 @@ func (r contentRoutes[T, J, D]) detailHandler(s *server) fiber.Handler {
 		if !visible {
 			return notFound(r.resource)
 		}
-		it, err := r.one(s.store, c.UserContext(), id, requestPrefs(c))
-		if errors.Is(err, repository.ErrNotFound) {
-			return notFound(r.resource)
-		}
+		it, err := r.one(s.catalogue, c.UserContext(), id, requestPrefs(c))
 		if err != nil {
-			return err
+			return writeError(err, r.resource)
 		}
 		v := s.newView(requestPrefs(c))
 		if err := s.showAmounts(c, v, currency); err != nil {
@@ -220,9 +220,9 @@ func (r contentRoutes[T, J, D]) detailHandler(s *server) fiber.Handler {
 var (
 	opportunityRoutes = contentRoutes[domain.Opportunity, opportunityJSON, opportunityDetailJSON]{
 		kind: domain.KindOpportunity, resource: "opportunity", types: domain.Instruments,
-		list: (*repository.Store).Opportunities, one: (*repository.Store).Opportunity,
+		list: (*catalogue.Service).Opportunities, one: (*catalogue.Service).Opportunity,
 		item: (*view).opportunity, detail: (*view).opportunityDetail,
-		forEditor: (*repository.Store).OpportunityForEditor,
+		forEditor: (*editorial.Service).OpportunityDraft,
 		withEditorial: func(d opportunityDetailJSON, e *editorialJSON) opportunityDetailJSON {
 			d.Editorial = e
 			return d
@@ -230,9 +230,9 @@ var (
 	}
 	incentiveRoutes = contentRoutes[domain.Incentive, incentiveJSON, incentiveDetailJSON]{
 		kind: domain.KindIncentive, resource: "incentive", types: domain.IncentiveTypes,
-		list: (*repository.Store).Incentives, one: (*repository.Store).Incentive,
+		list: (*catalogue.Service).Incentives, one: (*catalogue.Service).Incentive,
 		item: (*view).incentive, detail: (*view).incentiveDetail,
-		forEditor: (*repository.Store).IncentiveForEditor,
+		forEditor: (*editorial.Service).IncentiveDraft,
 		withEditorial: func(d incentiveDetailJSON, e *editorialJSON) incentiveDetailJSON {
 			d.Editorial = e
 			return d
@@ -241,9 +241,9 @@ var (
 	}
 	programmeRoutes = contentRoutes[domain.Programme, programmeJSON, programmeDetailJSON]{
 		kind: domain.KindProgramme, resource: "programme", types: domain.ProgrammeTypes,
-		list: (*repository.Store).Programmes, one: (*repository.Store).Programme,
+		list: (*catalogue.Service).Programmes, one: (*catalogue.Service).Programme,
 		item: (*view).programme, detail: (*view).programmeDetail,
-		forEditor: (*repository.Store).ProgrammeForEditor,
+		forEditor: (*editorial.Service).ProgrammeDraft,
 		withEditorial: func(d programmeDetailJSON, e *editorialJSON) programmeDetailJSON {
 			d.Editorial = e
 			return d
@@ -269,18 +269,12 @@ func (s *server) displayCurrency(q *queryParams) string {
 // showAmounts makes v show every amount in currency too, at the rates in use (one query). A
 // currency without a rate is a 400.
 func (s *server) showAmounts(c *fiber.Ctx, v *view, currency string) error {
-	if currency == "" {
-		return nil
-	}
-	rates, err := s.store.Rates(c.UserContext())
+	rates, err := s.catalogue.DisplayRates(c.UserContext(), currency)
 	if err != nil {
-		return err
+		return queryError(err, "")
 	}
-	if _, ok := rates[currency]; !ok {
-		q := &queryParams{c: c}
-		q.add("currency", "query", "invalid_currency", map[string]any{"Value": truncate(currency)})
-		return q.err("invalid-parameters")
+	if rates != nil {
+		v.showAmountsIn(currency, rates)
 	}
-	v.showAmountsIn(currency, rates)
 	return nil
 }

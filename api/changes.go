@@ -1,14 +1,13 @@
 package api
 
 import (
-	"encoding/base64"
-	"encoding/json"
 	"encoding/xml"
-	"strings"
+	"errors"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/diaspora-investor/marketplace/app/integrations"
 	"github.com/diaspora-investor/marketplace/domain"
 )
 
@@ -28,30 +27,6 @@ type changesJSON struct {
 	ResumeCursor string       `json:"resume_cursor"`
 }
 
-// changeCursor is the opaque position in the change log: after the entry of sequence number s.
-type changeCursor struct {
-	Seq int64 `json:"s"`
-}
-
-func (c changeCursor) encode() string {
-	b, _ := json.Marshal(c)
-	return base64.RawURLEncoding.EncodeToString(b)
-}
-
-func decodeChangeCursor(s string) (int64, bool) {
-	b, err := base64.RawURLEncoding.DecodeString(s)
-	if err != nil || len(s) > 64 {
-		return 0, false
-	}
-	var c changeCursor
-	dec := json.NewDecoder(strings.NewReader(string(b)))
-	dec.DisallowUnknownFields()
-	if dec.Decode(&c) != nil || c.Seq < 0 {
-		return 0, false
-	}
-	return c.Seq, true
-}
-
 var changeHref = map[string]string{"opportunity": "/v1/opportunities/", "incentive": "/v1/incentives/", "programme": "/v1/programmes/"}
 
 // listChanges is the change log of published content, oldest first: what became public, what
@@ -60,44 +35,16 @@ var changeHref = map[string]string{"opportunity": "/v1/opportunities/", "incenti
 func (s *server) listChanges(c *fiber.Ctx) error {
 	q := &queryParams{c: c}
 	limit := q.limit()
-	var after int64
-	if cursor := q.one("cursor"); cursor != "" {
-		var ok bool
-		if after, ok = decodeChangeCursor(cursor); !ok {
-			q.add("cursor", "query", "invalid_cursor", nil)
-		}
-	}
-	country := ""
-	if v := q.one("country"); v != "" {
-		code, err := s.knownCountry(c.UserContext(), v)
-		if err != nil {
-			return err
-		}
-		if code == "" {
-			q.add("country", "query", "unknown_country", map[string]any{"Value": truncate(v)})
-		}
-		country = code
-	}
-	if err := q.err("invalid-parameters"); err != nil {
+	page, err := s.integrations.Changes(c.UserContext(), integrations.ChangesQuery{Cursor: q.one("cursor"), Country: q.one("country"), Limit: limit})
+	if err := q.errWith(err); err != nil {
 		return err
 	}
-	changes, err := s.store.Changes(c.UserContext(), after, country, limit+1)
-	if err != nil {
-		return err
+	body := changesJSON{Items: make([]changeJSON, len(page.Items)), ResumeCursor: page.Resume}
+	for i, ch := range page.Items {
+		body.Items[i] = changeJSON{Kind: ch.Kind, ID: ch.ItemID, Slug: ch.Slug, Country: ch.Country,
+			Change: ch.Change, ChangedAt: ch.ChangedAt.UTC(), Href: changeHref[ch.Kind] + ch.ItemID}
 	}
-	body := changesJSON{Items: make([]changeJSON, 0, len(changes))}
-	more := len(changes) > limit
-	if more {
-		changes = changes[:limit]
-	}
-	last := after
-	for _, ch := range changes {
-		body.Items = append(body.Items, changeJSON{Kind: ch.Kind, ID: ch.ItemID, Slug: ch.Slug, Country: ch.Country,
-			Change: ch.Change, ChangedAt: ch.ChangedAt.UTC(), Href: changeHref[ch.Kind] + ch.ItemID})
-		last = ch.Seq
-	}
-	body.ResumeCursor = changeCursor{last}.encode()
-	if more {
+	if page.More {
 		body.NextCursor = &body.ResumeCursor
 		c.Set(fiber.HeaderLink, "<"+s.nextURL(c, body.ResumeCursor)+`>; rel="next"`)
 	}
@@ -106,8 +53,20 @@ func (s *server) listChanges(c *fiber.Ctx) error {
 	return s.sendJSON(c, body)
 }
 
-// feedSize is how many of the newest opportunities an Atom feed holds.
-const feedSize = 50
+// errWith adds the parameters that a use case found wrong (a domain.Invalid) to those of q, and
+// returns them all; any other error of the use case as it is.
+func (q *queryParams) errWith(err error) error {
+	var broken *domain.Invalid
+	if err != nil && !errors.As(err, &broken) {
+		return err
+	}
+	if broken != nil {
+		for _, f := range broken.Fields {
+			q.add(f.Name, "query", f.Code, f.Data)
+		}
+	}
+	return q.err("invalid-parameters")
+}
 
 type atomFeed struct {
 	XMLName  xml.Name    `xml:"http://www.w3.org/2005/Atom feed"`
@@ -156,47 +115,19 @@ func (s *server) opportunityFeed(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	ctx, prefs := c.UserContext(), requestPrefs(c)
-	country, err := s.store.Country(ctx, code, prefs)
-	if err != nil {
-		return err
-	}
-	page, err := s.store.Opportunities(ctx, domain.ListFilter{Country: code, Limit: feedSize, Langs: prefs, SearchLangs: s.searchLangs})
+	prefs := requestPrefs(c)
+	f, err := s.integrations.OpportunityFeed(c.UserContext(), code, prefs, s.searchLangs)
 	if err != nil {
 		return err
 	}
 	v := s.newView(prefs)
-	v.uses(country.Country.Lang)
-	lang := s.langs.Interface(prefs)
-	// Links from PUBLIC_URL only (relative without it): this feed is shared by every reader.
-	base := s.cfg.PublicURL
-	self := base + c.Path() + "?lang=" + lang
-	feed := atomFeed{Lang: lang, ID: "urn:diaspora-marketplace:opportunities:" + code + ":" + lang,
-		Title:    s.langs.Message(lang, "feed.opportunities.title", map[string]any{"Country": country.Country.Name}),
-		Subtitle: s.langs.Message(lang, "feed.opportunities.subtitle", nil),
-		Updated:  time.Unix(0, 0).UTC().Format(time.RFC3339),
-		Links: []atomLink{{Rel: "self", Type: "application/atom+xml", Href: self},
-			{Rel: "alternate", Type: "application/json", Href: base + "/v1/countries/" + code + "/opportunities?lang=" + lang}},
-		Author: atomPerson{Name: country.Country.Name}}
+	v.uses(f.Country.Lang)
+	feed := s.atomHead(c, f.Country, code, s.langs.Interface(prefs))
 	var newest time.Time
-	for _, o := range page.Items {
+	for _, o := range f.Items {
 		v.uses(o.Lang)
-		if o.UpdatedAt.After(newest) {
-			newest = o.UpdatedAt
-		}
-		title := o.Title
-		if o.Illustrative {
-			// Feed readers show titles only: the example is said there, in the feed's language.
-			title = s.langs.Message(lang, "example.title_prefix", nil) + " " + title
-		}
-		e := atomEntry{Lang: o.Lang, ID: "urn:uuid:" + o.ID, Title: title, Summary: o.Summary,
-			Published: o.PublishedAt.UTC().Format(time.RFC3339), Updated: o.UpdatedAt.UTC().Format(time.RFC3339),
-			Links:  []atomLink{{Rel: "alternate", Type: "application/json", HrefLang: o.Lang, Href: base + "/v1/opportunities/" + o.ID + "?lang=" + lang}},
-			Author: atomPerson{Name: o.Organization.Name}}
-		for _, sec := range v.labels(domain.Sectors, o.Sectors) {
-			e.Categories = append(e.Categories, atomCategory{Term: sec.Code, Label: sec.Label})
-		}
-		feed.Entries = append(feed.Entries, e)
+		newest = latest(newest, o.UpdatedAt)
+		feed.Entries = append(feed.Entries, s.atomEntry(v, &o, feed.Lang))
 	}
 	if !newest.IsZero() {
 		feed.Updated = newest.UTC().Format(time.RFC3339)
@@ -208,4 +139,42 @@ func (s *server) opportunityFeed(c *fiber.Ctx) error {
 	s.publicRead(c, v)
 	c.Set(fiber.HeaderContentType, "application/atom+xml; charset=utf-8")
 	return c.Send(append([]byte(xml.Header), out...))
+}
+
+func latest(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
+}
+
+// atomHead is a feed of a country in lang, without entries. Its links are made from
+// PUBLIC_URL only (relative without it): the feed is shared by every reader.
+func (s *server) atomHead(c *fiber.Ctx, country domain.Country, code, lang string) atomFeed {
+	base := s.cfg.PublicURL
+	return atomFeed{Lang: lang, ID: "urn:diaspora-marketplace:opportunities:" + code + ":" + lang,
+		Title:    s.langs.Message(lang, "feed.opportunities.title", map[string]any{"Country": country.Name}),
+		Subtitle: s.langs.Message(lang, "feed.opportunities.subtitle", nil),
+		Updated:  time.Unix(0, 0).UTC().Format(time.RFC3339),
+		Links: []atomLink{{Rel: "self", Type: "application/atom+xml", Href: base + c.Path() + "?lang=" + lang},
+			{Rel: "alternate", Type: "application/json", Href: base + "/v1/countries/" + code + "/opportunities?lang=" + lang}},
+		Author: atomPerson{Name: country.Name}}
+}
+
+// atomEntry is an opportunity in a feed in lang.
+func (s *server) atomEntry(v *view, o *domain.Opportunity, lang string) atomEntry {
+	title := o.Title
+	if o.Illustrative {
+		// Feed readers show titles only: the example is said there, in the feed's language.
+		title = s.langs.Message(lang, "example.title_prefix", nil) + " " + title
+	}
+	e := atomEntry{Lang: o.Lang, ID: "urn:uuid:" + o.ID, Title: title, Summary: o.Summary,
+		Published: o.PublishedAt.UTC().Format(time.RFC3339), Updated: o.UpdatedAt.UTC().Format(time.RFC3339),
+		Links: []atomLink{{Rel: "alternate", Type: "application/json", HrefLang: o.Lang,
+			Href: s.cfg.PublicURL + "/v1/opportunities/" + o.ID + "?lang=" + lang}},
+		Author: atomPerson{Name: o.Organization.Name}}
+	for _, sec := range v.labels(domain.Sectors, o.Sectors) {
+		e.Categories = append(e.Categories, atomCategory{Term: sec.Code, Label: sec.Label})
+	}
+	return e
 }

@@ -34,17 +34,36 @@ func writeError(err error, resource string) error {
 		return notFound("translation")
 	case errors.Is(err, domain.ErrIdentityTaken):
 		return &apiError{status: fiber.StatusConflict, slug: "conflict", detailKey: "identity_taken"}
+	case errors.Is(err, domain.ErrInterestOpen):
+		return &apiError{status: fiber.StatusConflict, slug: "conflict", detailKey: "interest_open"}
+	case errors.Is(err, domain.ErrIdempotencyMismatch):
+		return &apiError{status: fiber.StatusUnprocessableEntity, slug: "idempotency-key-reused"}
+	case errors.Is(err, domain.ErrTooManyKeys):
+		return problem(fiber.StatusConflict, "too-many-keys", map[string]any{"Max": domain.MaxAPIKeys})
+	case errors.Is(err, domain.ErrRatesAdminOnly):
+		return problem(fiber.StatusForbidden, "forbidden", nil)
 	case errors.Is(err, domain.ErrAlreadyMember):
 		return &apiError{status: fiber.StatusConflict, slug: "conflict", detailKey: "already_member"}
-	}
-	var invalid *domain.Invalid
-	if errors.As(err, &invalid) {
-		// A use case checks bodies: its fields are the body's.
-		e := &apiError{status: fiber.StatusBadRequest, slug: "invalid-body"}
-		for _, f := range invalid.Fields {
-			e.fields = append(e.fields, fieldError{name: f.Name, in: "body", code: f.Code, data: f.Data})
-		}
+	case errors.Is(err, domain.ErrEmailTaken):
+		return &apiError{status: fiber.StatusConflict, slug: "conflict", detailKey: "email_taken"}
+	case errors.Is(err, domain.ErrInvalidCredentials):
+		e := unauthorized(false)
+		e.detailKey = "invalid_credentials"
 		return e
+	case errors.Is(err, domain.ErrTokenInvalid), errors.Is(err, domain.ErrTokenReused):
+		e := unauthorized(true)
+		e.detailKey = "invalid_refresh_token"
+		return e
+	}
+	var broken *domain.Invalid
+	if errors.As(err, &broken) {
+		// A use case checks bodies: its fields are the body's. Through add, like the checks
+		// made in handlers: the same error once, and a few per field.
+		var v invalid
+		for _, f := range broken.Fields {
+			v.add(f.Name, "body", f.Code, f.Data)
+		}
+		return v.err("invalid-body")
 	}
 	return err
 }

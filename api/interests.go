@@ -1,16 +1,12 @@
 package api
 
 import (
-	"crypto/sha256"
-	"errors"
-	"slices"
-	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/diaspora-investor/marketplace/app/interests"
 	"github.com/diaspora-investor/marketplace/domain"
-	"github.com/diaspora-investor/marketplace/repository"
 )
 
 type interestOpportunityJSON struct {
@@ -45,10 +41,7 @@ func (v *view) interest(it *domain.Interest) interestJSON {
 		UpdatedAt: it.UpdatedAt.UTC()}
 }
 
-const (
-	maxInterestMessage = 5000
-	maxIdempotencyKey  = 255
-)
+const maxIdempotencyKey = 255
 
 // sendInterest: POST /v1/opportunities/{id}/interests. One open interest per investor and
 // opportunity; an Idempotency-Key header makes a retry answer the first request's result.
@@ -61,74 +54,13 @@ func (s *server) sendInterest(c *fiber.Ctx) error {
 	if !idPattern.MatchString(oppID) {
 		return notFound("opportunity")
 	}
-	key := c.Get("Idempotency-Key")
-	var kv invalid
-	switch {
-	case len(key) > maxIdempotencyKey:
-		kv.add("Idempotency-Key", "header", "too_long", map[string]any{"Max": maxIdempotencyKey})
-	case !printableASCII(key):
-		kv.add("Idempotency-Key", "header", "invalid_encoding", nil)
-	default:
-		if p := domain.CheckText(key, domain.NameText); p != nil {
-			kv.add("Idempotency-Key", "header", p.Code, map[string]any{"Char": p.Char})
-		}
-	}
-	if err := kv.err("invalid-parameters"); err != nil {
+	e, err := readExpression(c)
+	if err != nil {
 		return err
 	}
-	var in struct {
-		Message string      `json:"message"`
-		Amount  *moneyInput `json:"amount"`
-		Share   []string    `json:"share"`
-	}
-	if err := decodeBody(c, &in, "amount"); err != nil {
-		return err
-	}
-	k := &contentChecker{s: s, ctx: c.UserContext()}
-	out := repository.InterestInput{IdempotencyKey: key}
-	if msg, ok := k.text("message", opt[string]{Set: true, Value: in.Message}, 1, maxInterestMessage); ok {
-		out.Message = msg
-	}
-	if in.Amount != nil {
-		a, cur, ok, err := k.money("amount", *in.Amount)
-		if err != nil {
-			return err
-		}
-		if ok {
-			out.Amount = &domain.Money{Amount: a, Currency: cur}
-		}
-	}
-	for _, field := range in.Share {
-		if !slices.Contains(domain.ShareableFields, field) {
-			k.v.add("share", "body", "unknown_code", map[string]any{"Value": truncate(field), "Allowed": strings.Join(domain.ShareableFields, ", ")})
-			break
-		}
-		if !slices.Contains(out.Share, field) {
-			out.Share = append(out.Share, field)
-		}
-	}
-	if err := k.v.err("invalid-body"); err != nil {
-		return err
-	}
-	if key != "" {
-		// The same key with another body (or for another opportunity) is a client bug, not a retry;
-		// the same JSON with other spacing or key order is the same request.
-		h := sha256.New()
-		h.Write([]byte(oppID))
-		h.Write([]byte{0})
-		h.Write(canonicalJSON(c.Body()))
-		out.RequestHash = h.Sum(nil)
-	}
-	it, replayed, err := s.store.SendInterest(c.UserContext(), user.ID, oppID, out, requestPrefs(c))
-	switch {
-	case errors.Is(err, repository.ErrNotFound):
-		return notFound("opportunity")
-	case errors.Is(err, repository.ErrConflict):
-		return &apiError{status: fiber.StatusConflict, slug: "conflict", detailKey: "interest_open"}
-	case errors.Is(err, repository.ErrIdempotencyMismatch):
-		return &apiError{status: fiber.StatusUnprocessableEntity, slug: "idempotency-key-reused"}
-	case err != nil:
-		return err
+	it, replayed, err := s.interests.Send(c.UserContext(), user, oppID, e, requestPrefs(c))
+	if err != nil {
+		return writeError(err, "opportunity")
 	}
 	if replayed {
 		c.Set("Idempotent-Replayed", "true")
@@ -138,28 +70,66 @@ func (s *server) sendInterest(c *fiber.Ctx) error {
 	return s.sendInterestView(c, it)
 }
 
-// interestList answers one page of interests (an organization's inbox, or the investor's own).
-func (s *server) interestList(c *fiber.Ctx, f repository.InterestFilter) error {
+// readExpression reads the Idempotency-Key header and the body of sendInterest.
+func readExpression(c *fiber.Ctx) (interests.Expression, error) {
+	key, err := idempotencyKey(c)
+	if err != nil {
+		return interests.Expression{}, err
+	}
+	var in struct {
+		Message string      `json:"message"`
+		Amount  *moneyInput `json:"amount"`
+		Share   []string    `json:"share"`
+	}
+	if err := decodeBody(c, &in, "amount"); err != nil {
+		return interests.Expression{}, err
+	}
+	// The same JSON with other spacing or key order is the same request.
+	e := interests.Expression{Message: in.Message, Share: in.Share, IdempotencyKey: key, Request: canonicalJSON(c.Body())}
+	if in.Amount != nil {
+		e.Amount = &domain.Money{Amount: in.Amount.Amount, Currency: in.Amount.Currency}
+	}
+	return e, nil
+}
+
+// idempotencyKey reads the Idempotency-Key header ("" when there is none).
+func idempotencyKey(c *fiber.Ctx) (string, error) {
+	key := c.Get("Idempotency-Key")
+	var v invalid
+	switch {
+	case len(key) > maxIdempotencyKey:
+		v.add("Idempotency-Key", "header", "too_long", map[string]any{"Max": maxIdempotencyKey})
+	case !printableASCII(key):
+		v.add("Idempotency-Key", "header", "invalid_encoding", nil)
+	default:
+		if p := domain.CheckText(key, domain.NameText); p != nil {
+			v.add("Idempotency-Key", "header", p.Code, map[string]any{"Char": p.Char})
+		}
+	}
+	return key, v.err("invalid-parameters")
+}
+
+// interestList answers one page of a list of interests (an organization's inbox, or the
+// investor's own).
+func (s *server) interestList(c *fiber.Ctx, list interests.List) error {
 	q := &queryParams{c: c}
-	f.Limit = q.limit()
-	f.Status = q.code("status", domain.InterestStatuses)
-	list := domain.ListFingerprint("interests", f.OrgID, f.InvestorID, f.Status)
-	f.After = q.cursor(list)
+	p := interests.Page{Limit: q.limit(), Status: q.code("status", domain.InterestStatuses), Langs: requestPrefs(c)}
+	fingerprint := list.Fingerprint(p.Status)
+	p.After = q.cursor(fingerprint)
 	if err := q.err("invalid-parameters"); err != nil {
 		return err
 	}
-	f.Langs = requestPrefs(c)
-	rows, next, err := s.store.Interests(c.UserContext(), f)
+	rows, next, err := s.interests.Page(c.UserContext(), list, p)
 	if err != nil {
 		return err
 	}
-	v := s.newView(f.Langs)
+	v := s.newView(p.Langs)
 	items := make([]interestJSON, len(rows))
 	for i := range rows {
 		items[i] = v.interest(&rows[i])
 	}
 	if next != nil {
-		next.List = list
+		next.List = fingerprint
 	}
 	return sendPrivateList(s, c, v, items, next)
 }
@@ -170,43 +140,32 @@ func (s *server) myInterests(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return s.interestList(c, repository.InterestFilter{InvestorID: user.ID})
+	return s.interestList(c, s.interests.Mine(user))
 }
 
 // orgInterests: GET /v1/organizations/{id}/interests, the organization's inbox.
 func (s *server) orgInterests(c *fiber.Ctx) error {
-	org, _, err := s.orgFor(c, domain.OrgInbox, false)
+	actor, err := s.actor(c)
 	if err != nil {
 		return err
 	}
-	return s.interestList(c, repository.InterestFilter{OrgID: org.ID})
-}
-
-// visibleInterest reads an interest the actor may see: the investor who sent it, the
-// organization's members, administrators. Others get 404.
-func (s *server) visibleInterest(c *fiber.Ctx, actor domain.Actor) (*domain.Interest, error) {
-	it, err := s.store.Interest(c.UserContext(), c.Params("id"), requestPrefs(c))
-	if errors.Is(err, repository.ErrNotFound) {
-		return nil, notFound("interest")
-	}
+	list, err := s.interests.Inbox(c.UserContext(), actor, c.Params("id"))
 	if err != nil {
-		return nil, err
+		return writeError(err, "organization")
 	}
-	if _, member := actor.Orgs[it.Organization.ID]; !member && !actor.Admin && it.InvestorID != actor.UserID {
-		return nil, notFound("interest")
-	}
-	return it, nil
+	return s.interestList(c, list)
 }
 
-// getInterest: GET /v1/interests/{id}.
+// getInterest: GET /v1/interests/{id}, for the investor who sent it, the organization's members
+// and administrators.
 func (s *server) getInterest(c *fiber.Ctx) error {
 	actor, err := s.actor(c)
 	if err != nil {
 		return err
 	}
-	it, err := s.visibleInterest(c, actor)
+	it, err := s.interests.Interest(c.UserContext(), actor, c.Params("id"), requestPrefs(c))
 	if err != nil {
-		return err
+		return writeError(err, "interest")
 	}
 	return s.sendInterestView(c, it)
 }
@@ -218,8 +177,9 @@ func (s *server) patchInterest(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if _, err := s.visibleInterest(c, actor); err != nil {
-		return err
+	// Those who may not see it learn nothing of it, not even that their body was malformed.
+	if _, err := s.interests.Interest(c.UserContext(), actor, c.Params("id"), nil); err != nil {
+		return writeError(err, "interest")
 	}
 	var in struct {
 		Status string  `json:"status"`
@@ -228,30 +188,9 @@ func (s *server) patchInterest(c *fiber.Ctx) error {
 	if err := decodeBody(c, &in); err != nil {
 		return err
 	}
-	k := &contentChecker{}
-	up := repository.InterestUpdate{Status: in.Status}
-	if !domain.InterestStatuses.Has(in.Status) || in.Status == domain.InterestSent {
-		k.v.add("status", "body", "unknown_code", map[string]any{"Value": truncate(in.Status), "Allowed": "read, answered, closed"})
-	}
-	switch {
-	case in.Status == domain.InterestAnswered && in.Reply == nil:
-		k.v.add("reply", "body", "required", nil)
-	case in.Status != domain.InterestAnswered && in.Reply != nil:
-		k.v.add("reply", "body", "reply_needs_answered", nil)
-	case in.Reply != nil:
-		if t, ok := k.text("reply", opt[string]{Set: true, Value: *in.Reply}, 1, maxInterestMessage); ok {
-			up.Reply = &t
-		}
-	}
-	if err := k.v.err("invalid-body"); err != nil {
-		return err
-	}
-	if err := s.store.UpdateInterest(c.UserContext(), actor, c.Params("id"), up); err != nil {
-		return writeError(err, "interest")
-	}
-	it, err := s.visibleInterest(c, actor)
+	it, err := s.interests.Update(c.UserContext(), actor, c.Params("id"), domain.InterestChange{Status: in.Status, Reply: in.Reply}, requestPrefs(c))
 	if err != nil {
-		return err
+		return writeError(err, "interest")
 	}
 	return s.sendInterestView(c, it)
 }

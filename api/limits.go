@@ -1,7 +1,6 @@
 package api
 
 import (
-	"regexp"
 	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
@@ -13,10 +12,6 @@ const (
 	maxAcceptLanguage = 1000 // characters of Accept-Language
 	maxIfMatch        = 200  // characters of If-Match
 )
-
-// refreshTokenShape is the shape of a refresh token (base64url, as newRefreshToken makes them;
-// openapi.yaml's RefreshInput pattern): another is refused with a 400 on refresh and logout alike.
-var refreshTokenShape = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
 
 // declaredLimits refuses, with a 400 problem naming the header, an Accept-Language over 1,000
 // characters and an If-Match over 200 (empty query values are checkQuery's). A malformed Accept-Language of allowed length is still ignored (browsers and proxies send odd

@@ -9,8 +9,8 @@ import (
 	"golang.org/x/text/language"
 	"golang.org/x/text/language/display"
 
+	"github.com/diaspora-investor/marketplace/app/matching"
 	"github.com/diaspora-investor/marketplace/domain"
-	"github.com/diaspora-investor/marketplace/repository"
 )
 
 // Eligibility matching (POST /v1/eligibility) and recommendations (GET /v1/me/recommendations).
@@ -41,9 +41,6 @@ type eligibilityResultJSON struct {
 	Opportunities []opportunityJSON `json:"opportunities"`
 }
 
-// maxMatchedOpportunities is how many fitting opportunities an eligibility answer lists.
-const maxMatchedOpportunities = 20
-
 // eligibilityInput is the situation a client describes.
 type eligibilityInput struct {
 	Country          string      `json:"country"`
@@ -55,169 +52,45 @@ type eligibilityInput struct {
 	Jobs             *int        `json:"jobs"`
 }
 
-// situation checks the input and turns it into a domain situation; every invalid field is
-// reported at once.
-func (s *server) situation(c *fiber.Ctx, in eligibilityInput) (domain.Situation, error) {
-	ctx := c.UserContext()
-	var v invalid
-	sit := domain.Situation{Today: time.Now()}
-	if in.Country == "" {
-		v.add("country", "body", "required", nil)
-	} else {
-		code, err := s.knownCountry(ctx, in.Country)
-		if err != nil {
-			return sit, err
-		}
-		if code == "" {
-			v.add("country", "body", "unknown_country", map[string]any{"Value": truncate(in.Country)})
-		}
-		sit.Country = code
-	}
-	if in.InvestorType != nil {
-		if domain.InvestorTypes.Has(*in.InvestorType) {
-			sit.InvestorType = *in.InvestorType
-		} else {
-			v.add("investor_type", "body", "unknown_code", map[string]any{"Value": truncate(*in.InvestorType), "Allowed": strings.Join(domain.InvestorTypes.Codes, ", ")})
-		}
-	}
-	if in.ResidenceCountry != nil {
-		if code, ok := worldCountry(*in.ResidenceCountry); ok {
-			sit.ResidenceCountry = code
-		} else {
-			v.add("residence_country", "body", "unknown_country", map[string]any{"Value": truncate(*in.ResidenceCountry)})
-		}
-	}
-	if in.Sector != nil {
-		if domain.Sectors.Has(*in.Sector) {
-			sit.Sectors = []string{*in.Sector}
-		} else {
-			v.add("sector", "body", "unknown_code", map[string]any{"Value": truncate(*in.Sector), "Allowed": strings.Join(domain.Sectors.Codes, ", ")})
-		}
-	}
-	if in.Region != nil {
-		ok := codePattern.MatchString(*in.Region) && sit.Country != ""
-		if ok {
-			var err error
-			if ok, err = s.store.RegionExists(ctx, sit.Country, *in.Region); err != nil {
-				return sit, err
-			}
-		}
-		if ok {
-			sit.Regions = []string{*in.Region}
-		} else {
-			v.add("region", "body", "unknown_region", map[string]any{"Value": truncate(*in.Region)})
-		}
-	}
+func (in eligibilityInput) plan() matching.Plan {
+	p := matching.Plan{Country: in.Country, InvestorType: in.InvestorType, ResidenceCountry: in.ResidenceCountry,
+		Sector: in.Sector, Region: in.Region, Jobs: in.Jobs}
 	if in.Amount != nil {
-		amount, err := domain.ParseAmount(in.Amount.Amount)
-		if err != nil {
-			v.add("amount", "body", "invalid_amount", nil)
-		}
-		cur, err := s.knownCurrency(ctx, in.Amount.Currency)
-		if err != nil {
-			return sit, err
-		}
-		if cur == "" {
-			v.add("amount", "body", "invalid_currency", map[string]any{"Value": truncate(in.Amount.Currency)})
-		}
-		if amount != "" && cur != "" {
-			m := &domain.Money{Amount: amount, Currency: cur}
-			sit.AmountLow, sit.AmountHigh = m, m
-		}
+		p.Amount = &matching.Amount{Amount: in.Amount.Amount, Currency: in.Amount.Currency}
 	}
-	if in.Jobs != nil {
-		if *in.Jobs < 0 {
-			v.add("jobs", "body", "negative_number", nil)
-		} else {
-			sit.Jobs = in.Jobs
-		}
-	}
-	return sit, v.err("invalid-body")
+	return p
 }
 
-// worldCountry accepts any ISO 3166-1 alpha-2 country of the world (people live everywhere,
-// not only in the catalogue's countries), upper-cased.
-func worldCountry(s string) (string, bool) {
-	region, err := language.ParseRegion(s)
-	code := strings.ToUpper(s)
-	return code, err == nil && region.IsCountry() && countryPattern.MatchString(code) && region.String() == code
-}
+// worldCountry accepts any ISO 3166-1 alpha-2 country of the world, upper-cased.
+func worldCountry(s string) (string, bool) { return domain.CountryOfTheWorld(s) }
 
 func (s *server) checkEligibility(c *fiber.Ctx) error {
 	var in eligibilityInput
 	if err := decodeBody(c, &in, "investor_type", "residence_country", "sector", "region", "amount", "jobs"); err != nil {
 		return err
 	}
-	sit, err := s.situation(c, in)
-	if err != nil {
-		return err
-	}
-	ctx := c.UserContext()
 	prefs := requestPrefs(c)
-	rates, candidates, regions, err := s.assessmentInputs(c, sit.Country, prefs)
+	res, err := s.matching.Check(c.UserContext(), in.plan(), prefs)
 	if err != nil {
-		return err
+		return writeError(err, "")
 	}
-	f := domain.ListFilter{Country: sit.Country, Sectors: sit.Sectors, InvestorType: sit.InvestorType,
-		Langs: prefs, Limit: maxMatchedOpportunities, Currency: "EUR"}
-	if len(sit.Regions) > 0 {
-		f.Region = sit.Regions[0]
-	}
-	if sit.AmountLow != nil {
-		f.MinAmount, f.MaxAmount, f.Currency = sit.AmountLow.Amount, sit.AmountLow.Amount, sit.AmountLow.Currency
-	}
-	page, err := s.store.Opportunities(ctx, f)
-	if err != nil {
-		return err
-	}
-
 	v := s.newView(prefs)
+	sit := res.Situation
 	if sit.AmountLow != nil && sit.AmountLow.Currency != "EUR" {
-		v.showAmountsIn(sit.AmountLow.Currency, rates)
+		v.showAmountsIn(sit.AmountLow.Currency, res.Rates)
 	}
-	eligible, notEligible, undetermined := domain.AssessAll(candidates, sit, rates)
 	out := eligibilityResultJSON{Country: sit.Country, EvaluatedOn: sit.Today.UTC().Format(time.DateOnly),
-		Eligible: v.assessments(eligible, sit, regions), NotEligible: v.assessments(notEligible, sit, regions),
-		Undetermined: v.assessments(undetermined, sit, regions), Opportunities: make([]opportunityJSON, len(page.Items))}
-	for i, o := range page.Items {
+		Eligible: v.assessments(res.Eligible, res.Assessed), NotEligible: v.assessments(res.NotEligible, res.Assessed),
+		Undetermined: v.assessments(res.Undetermined, res.Assessed), Opportunities: make([]opportunityJSON, len(res.Opportunities))}
+	for i, o := range res.Opportunities {
 		out.Opportunities[i] = v.opportunity(o)
 	}
 	s.publicRead(c, v)
 	return s.sendJSON(c, out)
 }
 
-// assessmentInputs reads what assessing a country's incentives and programmes needs: the rates
-// in use, the candidates (in the reader's languages) and the names of the country's regions.
-func (s *server) assessmentInputs(c *fiber.Ctx, country string, prefs []string) (domain.Rates, []domain.Candidate, map[string]string, error) {
-	rates, err := s.store.Rates(c.UserContext())
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	candidates, err := s.store.EligibilityCandidates(c.UserContext(), country, prefs)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	regions, err := s.regionNames(c, country)
-	return rates, candidates, regions, err
-}
-
-// regionNames names the regions of a country, for explanations (one query).
-func (s *server) regionNames(c *fiber.Ctx, country string) (map[string]string, error) {
-	out := map[string]string{}
-	if country == "" {
-		return out, nil
-	}
-	regions, err := s.store.Regions(c.UserContext(), country)
-	if err != nil {
-		return nil, err
-	}
-	for _, r := range regions {
-		out[r.Code] = r.Name
-	}
-	return out, nil
-}
-
-func (v *view) assessments(list []domain.Assessment, sit domain.Situation, regions map[string]string) []assessmentJSON {
+func (v *view) assessments(list []domain.Assessment, a matching.Assessed) []assessmentJSON {
+	sit, regions := a.Situation, a.Regions
 	out := make([]assessmentJSON, len(list))
 	for i, a := range list {
 		v.uses(a.Lang)
@@ -354,28 +227,8 @@ func (s *server) recommendations(c *fiber.Ctx) error {
 	if err := q.err("invalid-parameters"); err != nil {
 		return err
 	}
-	ctx := c.UserContext()
-	p, err := s.store.Profile(ctx, user.ID)
-	if err != nil {
-		return err
-	}
 	prefs := requestPrefs(c)
-	in := repository.RecommendInput{Sectors: p.Sectors, TicketMin: p.TicketMin, TicketMax: p.TicketMax, Langs: prefs, Limit: limit}
-	sit := domain.Situation{Sectors: p.Sectors, AmountLow: p.TicketMin, AmountHigh: p.TicketMax, Today: time.Now()}
-	if p.OriginCountry != nil {
-		in.Country, sit.Country = *p.OriginCountry, *p.OriginCountry
-	}
-	if p.InvestorType != nil {
-		in.InvestorType, sit.InvestorType = *p.InvestorType, *p.InvestorType
-	}
-	if p.ResidenceCountry != nil {
-		sit.ResidenceCountry = *p.ResidenceCountry
-	}
-	for _, r := range p.Regions {
-		in.Regions = append(in.Regions, r.Code)
-	}
-	sit.Regions = in.Regions
-	recs, err := s.store.Recommend(ctx, in)
+	recs, err := s.matching.Recommend(c.UserContext(), user.ID, limit, prefs)
 	if err != nil {
 		return err
 	}
@@ -383,18 +236,11 @@ func (s *server) recommendations(c *fiber.Ctx) error {
 	if err := s.showAmounts(c, v, currency); err != nil {
 		return err
 	}
-	out := recommendationsJSON{Opportunities: make([]recommendedJSON, len(recs)), Eligible: []assessmentJSON{}, Undetermined: []assessmentJSON{}}
-	for i, r := range recs {
+	out := recommendationsJSON{Opportunities: make([]recommendedJSON, len(recs.Opportunities)),
+		Eligible: v.assessments(recs.Assessed.Eligible, recs.Assessed), Undetermined: v.assessments(recs.Assessed.Undetermined, recs.Assessed)}
+	for i, r := range recs.Opportunities {
 		out.Opportunities[i] = recommendedJSON{Score: math.Round(r.Score*1000) / 1000,
 			Reasons: v.labels(domain.RecommendationReasons, r.Reasons), Opportunity: v.opportunity(r.Opportunity)}
-	}
-	if sit.Country != "" {
-		rates, candidates, regions, err := s.assessmentInputs(c, sit.Country, prefs)
-		if err != nil {
-			return err
-		}
-		eligible, _, undetermined := domain.AssessAll(candidates, sit, rates)
-		out.Eligible, out.Undetermined = v.assessments(eligible, sit, regions), v.assessments(undetermined, sit, regions)
 	}
 	s.private(c, v)
 	return s.sendJSON(c, out)

@@ -1,13 +1,14 @@
 package api
 
 import (
+	"context"
 	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/diaspora-investor/marketplace/app/catalogue"
 	"github.com/diaspora-investor/marketplace/domain"
-	"github.com/diaspora-investor/marketplace/repository"
 )
 
 type orgDetailJSON struct {
@@ -68,11 +69,8 @@ func (s *server) createOrganization(c *fiber.Ctx) error {
 	return s.sendOrganization(c, id, fiber.StatusCreated)
 }
 
+// sendOrganization answers the organization as the reader may see it.
 func (s *server) sendOrganization(c *fiber.Ctx, id string, status int) error {
-	org, err := s.store.Organization(c.UserContext(), id)
-	if err != nil {
-		return writeError(err, "organization")
-	}
 	var actor *domain.Actor
 	if tokenUser(c) != nil {
 		a, err := s.actor(c)
@@ -80,6 +78,10 @@ func (s *server) sendOrganization(c *fiber.Ctx, id string, status int) error {
 			return err
 		}
 		actor = &a
+	}
+	org, err := s.agencies.Organization(c.UserContext(), actor, id)
+	if err != nil {
+		return writeError(err, "organization")
 	}
 	v := s.newView(requestPrefs(c))
 	body := v.orgDetail(org, actor)
@@ -104,12 +106,9 @@ func (s *server) orgFor(c *fiber.Ctx, action domain.OrgAction, write bool) (*dom
 	if err != nil {
 		return nil, actor, err
 	}
-	org, err := s.store.Organization(c.UserContext(), c.Params("id"))
+	org, err := s.agencies.Authorized(c.UserContext(), actor, c.Params("id"), action)
 	if err != nil {
 		return nil, actor, writeError(err, "organization")
-	}
-	if d := domain.DecideOrg(actor, action, org.ID, org.Verified); d != domain.Allowed {
-		return nil, actor, deniedProblem(d, "organization")
 	}
 	return org, actor, nil
 }
@@ -117,85 +116,35 @@ func (s *server) orgFor(c *fiber.Ctx, action domain.OrgAction, write bool) (*dom
 // getOrganization: GET /v1/organizations/{id}: public once verified, else for its members
 // and administrators.
 func (s *server) getOrganization(c *fiber.Ctx) error {
-	if tokenUser(c) == nil {
-		org, err := s.store.Organization(c.UserContext(), c.Params("id"))
-		if err != nil || !org.Verified {
-			return writeError(orNotFound(err), "organization")
-		}
-		return s.sendOrganization(c, org.ID, fiber.StatusOK)
-	}
-	org, _, err := s.orgFor(c, domain.OrgView, false)
-	if err != nil {
-		return err
-	}
-	return s.sendOrganization(c, org.ID, fiber.StatusOK)
+	return s.sendOrganization(c, c.Params("id"), fiber.StatusOK)
 }
 
-func orNotFound(err error) error {
-	if err == nil {
-		return repository.ErrNotFound
-	}
-	return err
-}
+// directoryParams are the parameters of the directory, in the order their errors are listed.
+var directoryParams = []string{"limit", "type", "country", "status", "cursor"}
 
 // listOrganizations: GET /v1/organizations, the directory of verified organizations by name;
 // administrators ask status=pending for the applications to verify.
 func (s *server) listOrganizations(c *fiber.Ctx) error {
 	q := &queryParams{c: c}
-	f := repository.OrgFilter{Limit: q.limit(), Type: q.code("type", domain.OrgTypes)}
-	if raw := q.one("country"); raw != "" {
-		code, err := s.knownCountry(c.UserContext(), raw)
-		if err != nil {
-			return err
-		}
-		if code == "" {
-			q.add("country", "query", "unknown_country", map[string]any{"Value": truncate(raw)})
-		}
-		f.Country = code
-	}
-	switch status := q.one("status"); status {
-	case "", "verified":
-	case "pending":
-		f.Pending = true
-	default:
-		q.add("status", "query", "unknown_code", map[string]any{"Value": truncate(status), "Allowed": "verified, pending"})
-	}
-	list := domain.ListFingerprint("organizations", f.Country, f.Type, q.one("status"))
-	if cur := q.cursor(list); cur != nil {
-		f.AfterID = cur.ID
-		f.AfterKey = cur.Key
-		if f.Pending {
-			f.AfterKey = cur.PublishedAt.Format(time.RFC3339Nano)
-		}
-	}
-	if err := q.err("invalid-parameters"); err != nil {
+	f, err := s.catalogue.DirectoryFilter(c.UserContext(), catalogue.DirectoryQuery{Limit: q.one("limit"),
+		Type: q.one("type"), Country: q.one("country"), Status: q.one("status"), Cursor: q.one("cursor")})
+	if err := queryProblem(directoryParams, q, err); err != nil {
 		return err
 	}
+	var user *domain.User
 	if f.Pending {
-		user, err := requireUser(c)
-		if err != nil {
+		if user, err = requireUser(c); err != nil {
 			return err
 		}
-		if user.Role != "admin" {
-			return deniedProblem(domain.AdminOnly, "")
-		}
 	}
-	orgs, more, err := s.store.Organizations(c.UserContext(), f)
+	orgs, next, err := s.catalogue.Directory(c.UserContext(), user, f)
 	if err != nil {
-		return err
+		return writeError(err, "")
 	}
 	v := s.newView(requestPrefs(c))
 	items := make([]orgDetailJSON, len(orgs))
 	for i := range orgs {
 		items[i] = v.orgDetail(&orgs[i], nil)
-	}
-	var next *domain.Cursor
-	if more {
-		last := orgs[len(orgs)-1]
-		next = &domain.Cursor{List: list, ID: last.ID, PublishedAt: last.CreatedAt}
-		if !f.Pending {
-			next.Key = last.Name // the directory is by name; applications by date
-		}
 	}
 	if f.Pending {
 		return sendPrivateList(s, c, v, items, next)
@@ -265,13 +214,13 @@ func (s *server) patchOrganization(c *fiber.Ctx) error {
 
 // listMembers: GET /v1/organizations/{id}/members, for its members and administrators.
 func (s *server) listMembers(c *fiber.Ctx) error {
-	org, _, err := s.orgFor(c, domain.OrgListMembers, false)
+	actor, err := s.actor(c)
 	if err != nil {
 		return err
 	}
-	members, err := s.store.Members(c.UserContext(), org.ID)
+	members, err := s.agencies.Members(c.UserContext(), actor, c.Params("id"))
 	if err != nil {
-		return err
+		return writeError(err, "organization")
 	}
 	v := s.newView(requestPrefs(c))
 	items := make([]memberJSON, len(members))
@@ -323,9 +272,12 @@ type contentSummaryJSON struct {
 
 var contentKinds = domain.CodeSet{Name: "kind", Codes: []string{string(domain.KindOpportunity), string(domain.KindIncentive), string(domain.KindProgramme)}}
 
+// summariesOf is the use case that lists one page of summaries.
+type summariesOf func(ctx context.Context, actor domain.Actor, f domain.SummaryFilter) ([]domain.ContentSummary, *domain.Cursor, error)
+
 // sendSummaries answers one page of content summaries (an organization's content, or the
-// review queue).
-func (s *server) sendSummaries(c *fiber.Ctx, f repository.SummaryFilter) error {
+// review queue), the reader's right to it checked before its parameters.
+func (s *server) sendSummaries(c *fiber.Ctx, actor domain.Actor, f domain.SummaryFilter, fetch summariesOf) error {
 	q := &queryParams{c: c}
 	f.Limit = q.limit()
 	for _, kind := range q.list("kind") {
@@ -358,9 +310,9 @@ func (s *server) sendSummaries(c *fiber.Ctx, f repository.SummaryFilter) error {
 		return err
 	}
 	f.Langs = requestPrefs(c)
-	rows, next, err := s.store.ContentSummaries(c.UserContext(), f)
+	rows, next, err := fetch(c.UserContext(), actor, f)
 	if err != nil {
-		return err
+		return writeError(err, "organization")
 	}
 	v := s.newView(f.Langs)
 	items := make([]contentSummaryJSON, len(rows))
@@ -386,11 +338,14 @@ func boolString(b bool) string {
 
 // orgContent: GET /v1/organizations/{id}/content, its content in every status.
 func (s *server) orgContent(c *fiber.Ctx) error {
-	org, _, err := s.orgFor(c, domain.OrgContent, false)
+	org, actor, err := s.orgFor(c, domain.OrgContent, false)
 	if err != nil {
 		return err
 	}
-	return s.sendSummaries(c, repository.SummaryFilter{OrgID: org.ID})
+	return s.sendSummaries(c, actor, domain.SummaryFilter{OrgID: org.ID},
+		func(ctx context.Context, actor domain.Actor, f domain.SummaryFilter) ([]domain.ContentSummary, *domain.Cursor, error) {
+			return s.editorial.OrgContent(ctx, actor, org.ID, f)
+		})
 }
 
 // reviewQueue: GET /v1/review-queue, the items waiting for review, oldest first
@@ -403,5 +358,5 @@ func (s *server) reviewQueue(c *fiber.Ctx) error {
 	if !actor.Admin {
 		return deniedProblem(domain.AdminOnly, "")
 	}
-	return s.sendSummaries(c, repository.SummaryFilter{Review: true})
+	return s.sendSummaries(c, actor, domain.SummaryFilter{Review: true}, s.editorial.ReviewQueue)
 }

@@ -2,21 +2,15 @@ package api
 
 import (
 	"context"
+	"errors"
 	"math/big"
-	"regexp"
 	"slices"
-	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/diaspora-investor/marketplace/app/catalogue"
 	"github.com/diaspora-investor/marketplace/domain"
-)
-
-var (
-	countryPattern = regexp.MustCompile(`^[A-Z]{2}$`)
-	codePattern    = regexp.MustCompile(`^[a-z][a-z0-9_]{0,49}$`)
 )
 
 // queryParams reads query parameters, collecting every problem instead of stopping at the
@@ -85,19 +79,6 @@ func (q *queryParams) unknownCode(name, value string, set domain.CodeSet) {
 	q.add(name, "query", "unknown_code", map[string]any{"Value": truncate(value), "Allowed": strings.Join(set.Codes, ", ")})
 }
 
-func (q *queryParams) amount(name string) string {
-	v := q.one(name)
-	if v == "" {
-		return ""
-	}
-	a, err := domain.ParseAmount(v)
-	if err != nil {
-		q.add(name, "query", "invalid_amount", nil)
-		return ""
-	}
-	return a
-}
-
 // cursor reads the cursor parameter of the list named list: nil when there is none, or when it
 // is malformed or was made for another list (reported).
 func (q *queryParams) cursor(list uint32) *domain.Cursor {
@@ -114,126 +95,107 @@ func (q *queryParams) cursor(list uint32) *domain.Cursor {
 }
 
 func (q *queryParams) limit() int {
-	v := q.one("limit")
-	if v == "" {
-		return domain.DefaultLimit
-	}
-	n, err := strconv.Atoi(v)
-	if err != nil || n < 1 || n > domain.MaxLimit {
-		q.add("limit", "query", "invalid_limit", map[string]any{"Max": domain.MaxLimit})
-		return domain.DefaultLimit
-	}
+	var v domain.Invalid
+	n := v.FilterLimit("limit", q.one("limit"))
+	q.refused(&v)
 	return n
 }
 
-// listFilter reads and checks the filters of a content list. country is the country of the
-// path (/v1/countries/{code}/…), already known to exist, or "" on the global lists.
-func (s *server) listFilter(c *fiber.Ctx, kind domain.Kind, types domain.CodeSet, country string) (domain.ListFilter, error) {
-	ctx := c.UserContext()
-	q := &queryParams{c: c}
-	f := domain.ListFilter{Country: country, Langs: requestPrefs(c), SearchLangs: s.searchLangs}
+// refused adds the rules that a domain check says query parameters break.
+func (q *queryParams) refused(v *domain.Invalid) {
+	for _, f := range v.Fields {
+		q.add(f.Name, "query", f.Code, f.Data)
+	}
+}
 
-	if v := strings.ToUpper(q.one("country")); v != "" && f.Country != "" && v != f.Country {
-		// /v1/countries/CV/opportunities?country=SN cannot be both.
-		q.add("country", "query", "unknown_country", map[string]any{"Value": truncate(v)})
-	} else if f.Country == "" {
-		if v != "" {
-			code, err := s.knownCountry(ctx, v)
-			if err != nil {
-				return f, err
-			}
-			if code != "" {
-				f.Country = code
-			} else {
-				q.add("country", "query", "unknown_country", map[string]any{"Value": truncate(v)})
-			}
-		}
-	}
-	for _, sector := range q.list("sector") {
-		if !domain.Sectors.Has(sector) {
-			q.unknownCode("sector", sector, domain.Sectors)
-		} else if !slices.Contains(f.Sectors, sector) {
-			f.Sectors = append(f.Sectors, sector)
-		}
-	}
-	if v := q.one("region"); v != "" {
-		ok := codePattern.MatchString(v)
-		if ok {
-			var err error
-			if ok, err = s.store.RegionExists(ctx, f.Country, v); err != nil {
-				return f, err
-			}
-		}
-		if ok {
-			f.Region = v
-		} else {
-			q.add("region", "query", "unknown_region", map[string]any{"Value": truncate(v)})
-		}
-	}
-	f.Type = q.code("type", types)
-	f.InvestorType = q.code("investor_type", domain.InvestorTypes)
-	f.MinAmount, f.MaxAmount = q.amount("min_amount"), q.amount("max_amount")
-	if f.MinAmount != "" && f.MaxAmount != "" && decimalLess(f.MaxAmount, f.MinAmount) {
-		q.add("min_amount", "query", "min_greater_than_max", nil)
-	}
-	f.Currency = "EUR"
-	if v := q.one("currency"); v != "" {
-		cur, err := s.knownCurrency(ctx, v)
-		if err != nil {
-			return f, err
-		}
-		if cur != "" {
-			f.Currency = cur
-		} else {
-			q.add("currency", "query", "invalid_currency", map[string]any{"Value": truncate(v)})
-		}
-	}
-	f.Query = strings.TrimSpace(q.one("q"))
-	switch {
-	case !utf8.ValidString(f.Query) || strings.ContainsRune(f.Query, 0):
-		q.add("q", "query", "invalid_encoding", nil)
-		f.Query = ""
-	case utf8.RuneCountInString(f.Query) > domain.MaxQueryLen:
-		q.add("q", "query", "search_too_long", map[string]any{"Max": domain.MaxQueryLen})
-		f.Query = ""
-	}
-	for _, name := range q.list("facets") {
-		if !slices.Contains(domain.FacetNames, name) {
-			q.add("facets", "query", "invalid_facets", map[string]any{"Allowed": strings.Join(domain.FacetNames, ", ")})
-			break
-		}
-		if !slices.Contains(f.Facets, name) {
-			f.Facets = append(f.Facets, name)
-		}
-	}
+// listParams are the parameters of a content list, in the order their errors are listed.
+var listParams = []string{"country", "sector", "region", "type", "investor_type", "min_amount", "max_amount",
+	"range", "currency", "q", "facets", "include_closed", "limit", "cursor"}
+
+// listQuery reads the parameters of a content list as written; the use case checks them.
+// country is the country of the path (/v1/countries/{code}/…), already known to exist, or ""
+// on the global lists.
+func listQuery(q *queryParams, kind domain.Kind, country string) catalogue.ListQuery {
+	lq := catalogue.ListQuery{Kind: kind, PathCountry: country, Country: q.one("country"), Sectors: q.list("sector"),
+		Region: q.one("region"), Type: q.one("type"), InvestorType: q.one("investor_type"),
+		MinAmount: q.one("min_amount"), MaxAmount: q.one("max_amount"), Currency: q.one("currency"),
+		Search: q.one("q"), Facets: q.list("facets"), Limit: q.one("limit"), Cursor: q.one("cursor"), Langs: requestPrefs(q.c)}
 	if kind == domain.KindOpportunity {
-		switch v := q.one("include_closed"); v {
-		case "", "false":
-		case "true":
-			f.IncludeClosed = true
-		default:
-			q.add("include_closed", "query", "invalid_boolean", map[string]any{"Value": truncate(v)})
-		}
+		lq.IncludeClosed = q.one("include_closed")
 	}
-	f.Limit = q.limit()
-	if err := q.err("invalid-parameters"); err != nil {
+	return lq
+}
+
+// listFilter reads and checks the filters of a content list: what the parameters' syntax
+// breaks and what the use case refuses are answered together, parameter by parameter.
+func (s *server) listFilter(c *fiber.Ctx, kind domain.Kind, country string) (domain.ListFilter, error) {
+	parsed := &queryParams{c: c}
+	f, err := s.catalogue.Filter(c.UserContext(), listQuery(parsed, kind, country))
+	var refused *domain.Invalid
+	if err != nil && !errors.As(err, &refused) {
 		return f, err
 	}
-	// The cursor is read last: it must belong to exactly this filter.
-	if v := q.one("cursor"); v != "" {
-		after, err := domain.DecodeCursor(v, f.Fingerprint(kind))
-		if err != nil {
-			q.add("cursor", "query", "invalid_cursor", nil)
-		}
-		f.After = after
+	q := &queryParams{c: c}
+	for _, fe := range mergeListErrors(parsed.fields, refused) {
+		q.add(fe.name, fe.in, fe.code, fe.data)
 	}
 	return f, q.err("invalid-parameters")
 }
 
-func decimalLess(a, b string) bool {
-	x, _ := new(big.Rat).SetString(a)
-	y, _ := new(big.Rat).SetString(b)
-	return x != nil && y != nil && x.Cmp(y) < 0
+// mergeListErrors orders syntax errors and refusals by listParams, a parameter's syntax error
+// first. A cursor is only judged when nothing else is wrong.
+func mergeListErrors(parsed []fieldError, refused *domain.Invalid) []fieldError {
+	all := mergeErrors(listParams, parsed, refused)
+	if len(all) > 0 && all[0].name != "cursor" {
+		all = slices.DeleteFunc(all, func(f fieldError) bool { return f.name == "cursor" })
+	}
+	return all
+}
+
+// mergeErrors lists the syntax errors of query parameters (parsed) and the refusals of their
+// values by a use case in the order of params, a parameter's syntax error first; a range's
+// refusal (min_greater_than_max) is ranked as the parameter "range".
+func mergeErrors(params []string, parsed []fieldError, refused *domain.Invalid) []fieldError {
+	all := slices.Clone(parsed)
+	if refused != nil {
+		for _, f := range refused.Fields {
+			all = append(all, fieldError{name: f.Name, in: "query", code: f.Code, data: f.Data})
+		}
+	}
+	rank := func(f fieldError) int {
+		if f.code == "min_greater_than_max" {
+			return slices.Index(params, "range")
+		}
+		return slices.Index(params, f.name)
+	}
+	slices.SortStableFunc(all, func(a, b fieldError) int { return rank(a) - rank(b) })
+	return all
+}
+
+// queryProblem is the problem of a query's syntax errors and its refusal by a use case (a
+// *domain.Invalid) in the order of params; nil when there is neither. Other errors pass.
+func queryProblem(params []string, parsed *queryParams, err error) error {
+	var refused *domain.Invalid
+	if err != nil && !errors.As(err, &refused) {
+		return err
+	}
+	q := &invalid{}
+	for _, fe := range mergeErrors(params, parsed.fields, refused) {
+		q.add(fe.name, fe.in, fe.code, fe.data)
+	}
+	return q.err("invalid-parameters")
+}
+
+// queryError turns a use case's refusal of query parameters into their problem; other
+// errors pass to writeError.
+func queryError(err error, resource string) error {
+	var refused *domain.Invalid
+	if !errors.As(err, &refused) {
+		return writeError(err, resource)
+	}
+	q := &queryParams{}
+	q.refused(refused)
+	return q.err("invalid-parameters")
 }
 
 // truncate shortens a client's value before it is echoed in an error message.
@@ -242,27 +204,17 @@ func truncate(s string) string { return domain.Truncate(s) }
 // knownCountry returns the catalogue's code for v (in any case), or "" when v names no
 // origin country of the catalogue.
 func (s *server) knownCountry(ctx context.Context, v string) (string, error) {
-	code := strings.ToUpper(v)
-	if !countryPattern.MatchString(code) {
-		return "", nil
-	}
-	ok, err := s.store.CountryExists(ctx, code)
-	if err != nil || !ok {
-		return "", err
-	}
-	return code, nil
+	return s.catalogue.KnownCountry(ctx, v)
 }
 
 // knownCurrency returns the ISO 4217 code for v when amounts in it can be converted (a rate to
 // the euro is known), or "".
 func (s *server) knownCurrency(ctx context.Context, v string) (string, error) {
-	cur, err := domain.ParseCurrency(v)
-	if err != nil {
-		return "", nil
-	}
-	ok, err := s.store.CurrencyConvertible(ctx, cur)
-	if err != nil || !ok {
-		return "", err
-	}
-	return cur, nil
+	return s.catalogue.KnownCurrency(ctx, v)
+}
+
+func decimalLess(a, b string) bool {
+	x, _ := new(big.Rat).SetString(a)
+	y, _ := new(big.Rat).SetString(b)
+	return x != nil && y != nil && x.Cmp(y) < 0
 }

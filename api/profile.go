@@ -1,15 +1,12 @@
 package api
 
 import (
-	"slices"
-	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
-	"golang.org/x/text/language"
 
+	"github.com/diaspora-investor/marketplace/app/accounts"
 	"github.com/diaspora-investor/marketplace/domain"
-	"github.com/diaspora-investor/marketplace/repository"
 )
 
 type profileJSON struct {
@@ -47,7 +44,7 @@ func (s *server) getProfile(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	p, err := s.store.Profile(c.UserContext(), user.ID)
+	p, err := s.accounts.Profile(c.UserContext(), user)
 	if err != nil {
 		return err
 	}
@@ -62,176 +59,48 @@ type moneyInput struct {
 	Currency string `json:"currency"`
 }
 
-const (
-	maxProfileLanguages = 10
-	maxProfileRegions   = 20
-)
+// optionalMoney is an amount as the use cases take it; nil for nil.
+func optionalMoney(m *moneyInput) *domain.Money {
+	if m == nil {
+		return nil
+	}
+	money := m.money()
+	return &money
+}
+
+// profileInput is the body of PUT /v1/me/profile.
+type profileInput struct {
+	DisplayName      *string     `json:"display_name"`
+	OriginCountry    *string     `json:"origin_country"`
+	ResidenceCountry *string     `json:"residence_country"`
+	Languages        []string    `json:"languages"`
+	Sectors          []string    `json:"sectors"`
+	Regions          []string    `json:"regions"`
+	TicketMin        *moneyInput `json:"ticket_min"`
+	TicketMax        *moneyInput `json:"ticket_max"`
+	InvestorType     *string     `json:"investor_type"`
+	LegalForm        *string     `json:"legal_form"`
+}
+
+func (in profileInput) change() domain.ProfileChange {
+	return domain.ProfileChange{DisplayName: in.DisplayName, OriginCountry: in.OriginCountry,
+		ResidenceCountry: in.ResidenceCountry, Languages: in.Languages, Sectors: in.Sectors, Regions: in.Regions,
+		TicketMin: optionalMoney(in.TicketMin), TicketMax: optionalMoney(in.TicketMax), InvestorType: in.InvestorType, LegalForm: in.LegalForm}
+}
 
 func (s *server) putProfile(c *fiber.Ctx) error {
 	user, err := s.writer(c)
 	if err != nil {
 		return err
 	}
-	var in struct {
-		DisplayName      *string     `json:"display_name"`
-		OriginCountry    *string     `json:"origin_country"`
-		ResidenceCountry *string     `json:"residence_country"`
-		Languages        []string    `json:"languages"`
-		Sectors          []string    `json:"sectors"`
-		Regions          []string    `json:"regions"`
-		TicketMin        *moneyInput `json:"ticket_min"`
-		TicketMax        *moneyInput `json:"ticket_max"`
-		InvestorType     *string     `json:"investor_type"`
-		LegalForm        *string     `json:"legal_form"`
-	}
+	var in profileInput
 	if err := decodeBody(c, &in, "origin_country", "residence_country", "ticket_min", "ticket_max", "investor_type", "legal_form"); err != nil {
 		return err
 	}
-	ctx := c.UserContext()
-	var v invalid
-	out := repository.ProfileInput{DisplayName: user.DisplayName}
-	if in.DisplayName != nil {
-		out.DisplayName = checkDisplayName(&v, *in.DisplayName)
-	}
-	if in.OriginCountry != nil {
-		code, err := s.knownCountry(ctx, *in.OriginCountry)
-		if err != nil {
-			return err
-		}
-		if code != "" {
-			out.OriginCountry = &code
-		} else {
-			v.add("origin_country", "body", "unknown_country", map[string]any{"Value": truncate(*in.OriginCountry)})
-		}
-	}
-	if in.ResidenceCountry != nil {
-		// Any country of the world: people live everywhere, not only in the alliance.
-		if code, ok := worldCountry(*in.ResidenceCountry); ok {
-			out.ResidenceCountry = &code
-		} else {
-			v.add("residence_country", "body", "unknown_country", map[string]any{"Value": truncate(*in.ResidenceCountry)})
-		}
-	}
-	if len(in.Languages) > maxProfileLanguages {
-		v.add("languages", "body", "too_long", map[string]any{"Max": maxProfileLanguages})
-	} else {
-		for _, l := range in.Languages {
-			tag, ok := knownLanguage(l)
-			if !ok {
-				v.add("languages", "body", "invalid_language", nil)
-				break
-			}
-			if !slices.Contains(out.Languages, tag) {
-				out.Languages = append(out.Languages, tag)
-			}
-		}
-	}
-	if len(in.Sectors) > len(domain.Sectors.Codes) {
-		v.add("sectors", "body", "too_long", map[string]any{"Max": len(domain.Sectors.Codes)})
-	} else {
-		for _, sector := range in.Sectors {
-			if !domain.Sectors.Has(sector) {
-				v.add("sectors", "body", "unknown_code", map[string]any{"Value": truncate(sector), "Allowed": strings.Join(domain.Sectors.Codes, ", ")})
-				break
-			}
-			if !slices.Contains(out.Sectors, sector) {
-				out.Sectors = append(out.Sectors, sector)
-			}
-		}
-	}
-	if len(in.Regions) > maxProfileRegions {
-		v.add("regions", "body", "too_long", map[string]any{"Max": maxProfileRegions})
-	} else if len(in.Regions) > 0 {
-		// Regions of interest are regions of the origin country, checked in one query.
-		for _, region := range in.Regions {
-			if !slices.Contains(out.Regions, region) {
-				out.Regions = append(out.Regions, region)
-			}
-		}
-		if out.OriginCountry == nil {
-			v.add("regions", "body", "unknown_region", map[string]any{"Value": truncate(out.Regions[0])})
-		} else {
-			unknown, err := s.store.UnknownRegions(ctx, *out.OriginCountry, out.Regions)
-			if err != nil {
-				return err
-			}
-			if len(unknown) > 0 {
-				v.add("regions", "body", "unknown_region", map[string]any{"Value": truncate(unknown[0])})
-			}
-		}
-	}
-	if err := s.ticket(c, &v, in.TicketMin, in.TicketMax, &out); err != nil {
-		return err
-	}
-	if in.InvestorType != nil {
-		if domain.InvestorTypes.Has(*in.InvestorType) {
-			out.InvestorType = in.InvestorType
-		} else {
-			v.add("investor_type", "body", "unknown_code", map[string]any{"Value": truncate(*in.InvestorType), "Allowed": strings.Join(domain.InvestorTypes.Codes, ", ")})
-		}
-	}
-	if in.LegalForm != nil {
-		if domain.LegalForms.Has(*in.LegalForm) {
-			out.LegalForm = in.LegalForm
-		} else {
-			v.add("legal_form", "body", "unknown_code", map[string]any{"Value": truncate(*in.LegalForm), "Allowed": strings.Join(domain.LegalForms.Codes, ", ")})
-		}
-	}
-	if err := v.err("invalid-body"); err != nil {
-		return err
-	}
-	if err := s.store.PutProfile(ctx, user.ID, out); err != nil {
-		return err
+	if err := s.accounts.PutProfile(c.UserContext(), user, in.change()); err != nil {
+		return writeError(err, "")
 	}
 	return s.getProfile(c)
-}
-
-// ticket checks the investment ticket range: amounts, one known currency, min ≤ max.
-func (s *server) ticket(c *fiber.Ctx, v *invalid, min, max *moneyInput, out *repository.ProfileInput) error {
-	read := func(name string, m *moneyInput) (amount, currency string, ok bool, err error) {
-		if m == nil {
-			return "", "", true, nil
-		}
-		a, errA := domain.ParseAmount(m.Amount)
-		if errA != nil {
-			v.add(name, "body", "invalid_amount", nil)
-			return "", "", false, nil
-		}
-		cur, err := s.knownCurrency(c.UserContext(), m.Currency)
-		if err != nil {
-			return "", "", false, err
-		}
-		if cur == "" {
-			v.add(name, "body", "invalid_currency", map[string]any{"Value": truncate(m.Currency)})
-			return "", "", false, nil
-		}
-		return a, cur, true, nil
-	}
-	minAmount, minCur, okMin, err := read("ticket_min", min)
-	if err != nil {
-		return err
-	}
-	maxAmount, maxCur, okMax, err := read("ticket_max", max)
-	if err != nil || !okMin || !okMax {
-		return err
-	}
-	if min != nil && max != nil {
-		if minCur != maxCur {
-			v.add("ticket_max", "body", "currency_mismatch", nil)
-			return nil
-		}
-		if decimalLess(maxAmount, minAmount) {
-			v.add("ticket_min", "body", "min_greater_than_max", nil)
-			return nil
-		}
-	}
-	if min != nil {
-		out.TicketMin, out.TicketCurrency = &minAmount, &minCur
-	}
-	if max != nil {
-		out.TicketMax, out.TicketCurrency = &maxAmount, &maxCur
-	}
-	return nil
 }
 
 type savedJSON struct {
@@ -244,21 +113,11 @@ func (s *server) listSaved(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	q := &queryParams{c: c}
-	f := domain.ListFilter{Owner: user.ID, Langs: requestPrefs(c), Limit: q.limit()}
-	currency := s.displayCurrency(q)
-	if err := q.err("invalid-parameters"); err != nil {
+	f, currency, err := s.savedParams(c, user)
+	if err != nil {
 		return err
 	}
-	if cursor := q.one("cursor"); cursor != "" {
-		if f.After, err = domain.DecodeCursor(cursor, f.Fingerprint(domain.KindSaved)); err != nil {
-			q.add("cursor", "query", "invalid_cursor", nil)
-		}
-	}
-	if err := q.err("invalid-parameters"); err != nil {
-		return err
-	}
-	page, err := s.store.SavedOpportunities(c.UserContext(), user.ID, f)
+	page, err := s.accounts.Saved(c.UserContext(), user, f)
 	if err != nil {
 		return err
 	}
@@ -277,6 +136,24 @@ func (s *server) listSaved(c *fiber.Ctx) error {
 	return nil
 }
 
+// savedParams reads the parameters of the list of saved opportunities: a page's size and
+// cursor, and the currency to show amounts in.
+func (s *server) savedParams(c *fiber.Ctx, user *domain.User) (domain.ListFilter, string, error) {
+	q := &queryParams{c: c}
+	f := domain.ListFilter{Owner: user.ID, Langs: requestPrefs(c), Limit: q.limit()}
+	currency := s.displayCurrency(q)
+	if err := q.err("invalid-parameters"); err != nil {
+		return f, "", err
+	}
+	if cursor := q.one("cursor"); cursor != "" {
+		var err error
+		if f.After, err = domain.DecodeCursor(cursor, f.Fingerprint(domain.KindSaved)); err != nil {
+			q.add("cursor", "query", "invalid_cursor", nil)
+		}
+	}
+	return f, currency, q.err("invalid-parameters")
+}
+
 func (s *server) saveOpportunity(c *fiber.Ctx) error {
 	user, err := s.writer(c)
 	if err != nil {
@@ -286,11 +163,8 @@ func (s *server) saveOpportunity(c *fiber.Ctx) error {
 	if !idPattern.MatchString(id) {
 		return notFound("opportunity")
 	}
-	if err := s.store.SaveOpportunity(c.UserContext(), user.ID, id); err != nil {
-		if err == repository.ErrNotFound {
-			return notFound("opportunity")
-		}
-		return err
+	if err := s.accounts.Save(c.UserContext(), user, id); err != nil {
+		return writeError(err, "opportunity")
 	}
 	return sendNoContent(c)
 }
@@ -305,7 +179,7 @@ func (s *server) unsaveOpportunity(c *fiber.Ctx) error {
 		// Not the shape of an id or slug (openapi.yaml's pattern): no opportunity has it.
 		return notFound("opportunity")
 	}
-	if err := s.store.UnsaveOpportunity(c.UserContext(), user.ID, id); err != nil {
+	if err := s.accounts.Unsave(c.UserContext(), user, id); err != nil {
 		return err
 	}
 	return sendNoContent(c)
@@ -347,55 +221,37 @@ func (s *server) export(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	ctx := c.UserContext()
-	profile, err := s.store.Profile(ctx, user.ID)
-	if err != nil {
-		return err
-	}
-	saved, err := s.store.SavedIDs(ctx, user.ID)
-	if err != nil {
-		return err
-	}
-	sessions, err := s.store.Sessions(ctx, user.ID)
-	if err != nil {
-		return err
-	}
-	keys, err := s.store.APIKeys(ctx, user.ID)
-	if err != nil {
-		return err
-	}
-	interests, err := s.store.AllInterests(ctx, user.ID, requestPrefs(c))
-	if err != nil {
-		return err
-	}
-	memberships, err := s.store.Memberships(ctx, user.ID)
+	x, err := s.accounts.Export(c.UserContext(), user, requestPrefs(c))
 	if err != nil {
 		return err
 	}
 	v := s.newView(requestPrefs(c))
-	now := time.Now()
-	out := exportJSON{ExportedAt: now.UTC(), User: v.me(user), Profile: v.profile(profile),
-		Saved: make([]savedRef, len(saved)), Sessions: make([]sessionJSON, len(sessions)), APIKeys: make([]apiKeyJSON, len(keys))}
-	for i, k := range keys {
-		out.APIKeys[i] = apiKeyView(k, now)
-	}
-	for i, r := range saved {
-		out.Saved[i] = savedRef{OpportunityID: r.ID, SavedAt: r.SavedAt.UTC()}
-	}
-	for i, r := range sessions {
-		out.Sessions[i] = sessionJSON{CreatedAt: r.CreatedAt.UTC(), ExpiresAt: r.ExpiresAt.UTC(), RevokedAt: utc(r.RevokedAt)}
-	}
-	out.Interests = make([]interestJSON, len(interests))
-	for i := range interests {
-		out.Interests[i] = v.interest(&interests[i])
-	}
-	out.Memberships = make([]membershipJSON, len(memberships))
-	for i, m := range memberships {
-		out.Memberships[i] = membershipJSON{Organization: orgRef(m.Organization), Role: v.label(domain.MemberRoles, m.Role), AddedAt: m.AddedAt.UTC()}
-	}
 	s.private(c, v)
 	c.Set(fiber.HeaderContentDisposition, `attachment; filename="diaspora-marketplace-export.json"`)
-	return s.sendJSON(c, out)
+	return s.sendJSON(c, v.export(x))
+}
+
+func (v *view) export(x *accounts.Export) exportJSON {
+	out := exportJSON{ExportedAt: x.At.UTC(), User: v.me(x.User), Profile: v.profile(x.Profile),
+		Saved: make([]savedRef, len(x.Saved)), Sessions: make([]sessionJSON, len(x.Sessions)),
+		APIKeys: make([]apiKeyJSON, len(x.APIKeys)), Interests: make([]interestJSON, len(x.Interests)),
+		Memberships: make([]membershipJSON, len(x.Memberships))}
+	for i, k := range x.APIKeys {
+		out.APIKeys[i] = apiKeyView(k, x.At)
+	}
+	for i, r := range x.Saved {
+		out.Saved[i] = savedRef{OpportunityID: r.ID, SavedAt: r.SavedAt.UTC()}
+	}
+	for i, r := range x.Sessions {
+		out.Sessions[i] = sessionJSON{CreatedAt: r.CreatedAt.UTC(), ExpiresAt: r.ExpiresAt.UTC(), RevokedAt: utc(r.RevokedAt)}
+	}
+	for i := range x.Interests {
+		out.Interests[i] = v.interest(&x.Interests[i])
+	}
+	for i, m := range x.Memberships {
+		out.Memberships[i] = membershipJSON{Organization: orgRef(m.Organization), Role: v.label(domain.MemberRoles, m.Role), AddedAt: m.AddedAt.UTC()}
+	}
+	return out
 }
 
 func utc(t *time.Time) *time.Time {
@@ -404,26 +260,4 @@ func utc(t *time.Time) *time.Time {
 	}
 	u := t.UTC()
 	return &u
-}
-
-// knownLanguage accepts a language a person can read: a well-formed tag of a real language
-// (no private-use or reserved codes), with a real country when it names one. It returns the
-// tag in its canonical form.
-func knownLanguage(s string) (string, bool) {
-	tag, err := parseTag(s)
-	if err != nil || strings.Contains(strings.ToLower(s), "x-") {
-		return "", false
-	}
-	base, confidence := tag.Base()
-	if confidence == language.No {
-		return "", false
-	}
-	iso3 := base.ISO3()
-	if iso3 == "" || (iso3 >= "qaa" && iso3 <= "qtz") {
-		return "", false
-	}
-	if region, c := tag.Region(); c == language.Exact && !region.IsCountry() {
-		return "", false
-	}
-	return tag.String(), true
 }

@@ -17,6 +17,7 @@ type documentedRoute struct {
 	segments []string // "{name}" for a path parameter
 	literals int      // segments that are not parameters: the most specific route wins
 	query    []string
+	params   []int // indexes of the path parameters in segments, by name
 }
 
 // documentedRoutes reads the operations and their query parameters from the embedded
@@ -89,40 +90,74 @@ func documentedRoutes(doc []byte) ([]documentedRoute, error) {
 	return routes, nil
 }
 
-// matchRoute finds the documented operation of a request, nil when there is none (the router
-// then answers 404 or 405). Path parameters are returned by name.
-func matchRoute(routes []documentedRoute, method, path string) (*documentedRoute, map[string]string) {
+// maxSegments bounds the segments of a documented path; a longer path matches no route.
+const maxSegments = 12
+
+type routeKey struct {
+	method   string
+	segments int
+}
+
+// routeTable finds the documented operation of a request without allocating: it runs on every
+// request, before the cache.
+type routeTable map[routeKey][]*documentedRoute
+
+// newRouteTable indexes routes by method and number of segments, the most specific (most
+// literal segments) first, so that the first match wins.
+func newRouteTable(routes []documentedRoute) routeTable {
+	t := routeTable{}
+	for i := range routes {
+		r := &routes[i]
+		for j, seg := range r.segments {
+			if strings.HasPrefix(seg, "{") {
+				r.params = append(r.params, j)
+			}
+		}
+		// Problems list path parameters by name.
+		slices.SortFunc(r.params, func(a, b int) int { return strings.Compare(r.segments[a], r.segments[b]) })
+		key := routeKey{r.method, len(r.segments)}
+		t[key] = append(t[key], r)
+	}
+	for _, list := range t {
+		slices.SortStableFunc(list, func(a, b *documentedRoute) int { return b.literals - a.literals })
+	}
+	return t
+}
+
+// match finds the documented operation of a request, nil when there is none (the router then
+// answers 404 or 405); parts receives the path's segments.
+func (t routeTable) match(method, path string, parts *[maxSegments]string) *documentedRoute {
 	if method == fiber.MethodHead {
 		method = fiber.MethodGet
 	}
-	parts := strings.Split(path, "/")
-	var best *documentedRoute
-	for i := range routes {
-		r := &routes[i]
-		if r.method != method || len(r.segments) != len(parts) || (best != nil && best.literals >= r.literals) {
-			continue
+	n := 0
+	for rest := path; ; n++ {
+		if n == maxSegments {
+			return nil
 		}
-		ok := true
-		for j, s := range r.segments {
-			if !strings.HasPrefix(s, "{") && s != parts[j] || strings.HasPrefix(s, "{") && parts[j] == "" {
-				ok = false
-				break
-			}
+		i := strings.IndexByte(rest, '/')
+		if i < 0 {
+			parts[n] = rest
+			n++
+			break
 		}
-		if ok {
-			best = r
+		parts[n], rest = rest[:i], rest[i+1:]
+	}
+	for _, r := range t[routeKey{method, n}] {
+		if r.matches(parts[:n]) {
+			return r
 		}
 	}
-	if best == nil {
-		return nil, nil
-	}
-	params := map[string]string{}
-	for j, s := range best.segments {
-		if strings.HasPrefix(s, "{") {
-			params[strings.Trim(s, "{}")] = parts[j]
+	return nil
+}
+
+func (r *documentedRoute) matches(parts []string) bool {
+	for j, seg := range r.segments {
+		if param := strings.HasPrefix(seg, "{"); param && parts[j] == "" || !param && seg != parts[j] {
+			return false
 		}
 	}
-	return best, params
+	return true
 }
 
 // maxUnknownParameters: the first few unknown names are enough to fix a request, and a request
@@ -133,9 +168,10 @@ const maxUnknownParameters = 3
 // document (a misspelt filter silently ignored gives a wrong answer that looks right), and
 // query or path values that are not clean text (NUL, controls, broken UTF-8) before they can
 // reach the database. `lang` is read by every route.
-func (s *server) checkQuery(routes []documentedRoute) fiber.Handler {
+func (s *server) checkQuery(routes routeTable) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		route, pathParams := matchRoute(routes, c.Method(), c.Path())
+		var parts [maxSegments]string
+		route := routes.match(c.Method(), c.Path(), &parts)
 		if route == nil {
 			return c.Next()
 		}
@@ -168,14 +204,9 @@ func (s *server) checkQuery(routes []documentedRoute) fiber.Handler {
 				v.add(name, "query", p.Code, map[string]any{"Char": p.Char})
 			}
 		})
-		names := make([]string, 0, len(pathParams))
-		for name := range pathParams {
-			names = append(names, name)
-		}
-		slices.Sort(names)
-		for _, name := range names {
-			if p := domain.CheckText(pathParams[name], domain.NameText); p != nil {
-				v.add(name, "path", p.Code, map[string]any{"Char": p.Char})
+		for _, j := range route.params {
+			if p := domain.CheckText(parts[j], domain.NameText); p != nil {
+				v.add(strings.Trim(route.segments[j], "{}"), "path", p.Code, map[string]any{"Char": p.Char})
 			}
 		}
 		if err := v.err("invalid-parameters"); err != nil {
@@ -185,11 +216,11 @@ func (s *server) checkQuery(routes []documentedRoute) fiber.Handler {
 	}
 }
 
-// queryRoutes is openapi.yaml's list of routes, read once.
-func queryRoutes() []documentedRoute {
+// queryRoutes is openapi.yaml's table of routes, read once.
+func queryRoutes() routeTable {
 	routes, err := documentedRoutes(marketplace.OpenAPIDocument)
 	if err != nil {
 		panic("openapi.yaml: " + err.Error()) // embedded at build time: a test reads it too
 	}
-	return routes
+	return newRouteTable(routes)
 }

@@ -50,9 +50,14 @@ func TestListMaximaAreDocumented(t *testing.T) {
 // its query parameters.
 func TestDocumentedRoutesMatch(t *testing.T) {
 	routes := queryRoutes()
-	if len(routes) < 80 {
-		t.Fatalf("%d routes read from openapi.yaml", len(routes))
+	count := 0
+	for _, list := range routes {
+		count += len(list)
 	}
+	if count < 80 {
+		t.Fatalf("%d routes read from openapi.yaml", count)
+	}
+	var parts [maxSegments]string
 	for _, c := range []struct {
 		method, path, param string
 		found               bool
@@ -64,7 +69,7 @@ func TestDocumentedRoutesMatch(t *testing.T) {
 		{"POST", "/v1/eligibility", "lang", true},
 		{"GET", "/v1/opportunities/x", "sector", false},
 	} {
-		r, _ := matchRoute(routes, c.method, c.path)
+		r := routes.match(c.method, c.path, &parts)
 		if r == nil {
 			t.Errorf("%s %s: no route", c.method, c.path)
 			continue
@@ -77,7 +82,21 @@ func TestDocumentedRoutesMatch(t *testing.T) {
 			t.Errorf("%s %s: %s taken %v, want %v (%v)", c.method, c.path, c.param, has, c.found, r.query)
 		}
 	}
-	if r, _ := matchRoute(routes, "GET", "/v1/nowhere"); r != nil {
+	if r := routes.match("GET", "/v1/nowhere", &parts); r != nil {
 		t.Errorf("/v1/nowhere matched %v", r.segments)
+	}
+}
+
+// Matching runs on every request before the cache: it must not allocate.
+func TestRouteMatchDoesNotAllocate(t *testing.T) {
+	routes := queryRoutes()
+	var parts [maxSegments]string
+	allocs := testing.AllocsPerRun(100, func() {
+		if routes.match("GET", "/v1/opportunities/cv-hotel-sal", &parts) == nil {
+			t.Fatal("no route")
+		}
+	})
+	if allocs != 0 {
+		t.Errorf("%.0f allocations per match", allocs)
 	}
 }

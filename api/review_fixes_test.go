@@ -49,7 +49,7 @@ func TestTranslationDeletionIsRecordedAsSuch(t *testing.T) {
 // others.
 func TestEligibilityCountsAgainstTheAnonymousQuota(t *testing.T) {
 	t.Parallel()
-	a := newAPIWith(t, func(c *api.Config) { c.AnonymousQuota = 1 })
+	a := newAPIWith(t, func(c *api.Config) { c.AnonymousQuota, c.QuotaWindow = 1, time.Hour })
 	body := map[string]any{"country": "CV"}
 	expect(t, a.send(http.MethodPost, "/v1/eligibility", body), http.StatusOK)
 	problemOf(t, a.send(http.MethodPost, "/v1/eligibility", body), http.StatusTooManyRequests, "/problems/too-many-requests")

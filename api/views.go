@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/diaspora-investor/marketplace/domain"
-	"github.com/diaspora-investor/marketplace/repository"
 )
 
 // The JSON shapes of openapi.yaml. Field order follows the document; pointers are the
@@ -376,7 +375,7 @@ func (v *view) country(c domain.Country) countryJSON {
 		SourceLang: c.SourceLang, Currency: c.Currency, Counts: countJSON(c.Counts)}
 }
 
-func (v *view) countryDetail(d *repository.CountryDetail) countryDetailJSON {
+func (v *view) countryDetail(d *domain.CountryDetail) countryDetailJSON {
 	out := countryDetailJSON{countryJSON: v.country(d.Country), Facts: []factJSON{},
 		Regions: []regionJSON{}, Organizations: []organizationJSON{}}
 	for _, f := range d.Facts {

@@ -1,6 +1,9 @@
 package domain
 
-import "time"
+import (
+	"fmt"
+	"time"
+)
 
 // Scopes an API key can carry: reading the public catalogue, and acting on its owner's own
 // profile and bookmarks. A key never manages the account itself (password, e-mail, keys,
@@ -11,17 +14,32 @@ var Scopes = CodeSet{"scope", []string{"catalogue:read", "profile:read", "profil
 // and cannot be mistaken for an access token.
 const APIKeyPrefix = "dim_live_"
 
+// MaxAPIKeys is how many live keys (neither revoked nor expired) one user may hold.
+const MaxAPIKeys = 20
+
+// ErrTooManyKeys: the user already holds MaxAPIKeys live keys (it is an ErrTooMany).
+var ErrTooManyKeys = fmt.Errorf("%w: api keys", ErrTooMany)
+
 // APIKey is an app's key, acting for its user within its scopes until it expires or is revoked.
 type APIKey struct {
-	ID         string     `db:"id"`
-	UserID     string     `db:"user_id"`
-	Name       string     `db:"name"`
-	Prefix     string     `db:"prefix"`
-	Scopes     []string   `db:"-"`
-	CreatedAt  time.Time  `db:"created_at"`
-	ExpiresAt  time.Time  `db:"expires_at"`
-	LastUsedAt *time.Time `db:"last_used_at"`
-	RevokedAt  *time.Time `db:"revoked_at"`
+	ID         string
+	UserID     string
+	Name       string
+	Prefix     string
+	Scopes     []string
+	CreatedAt  time.Time
+	ExpiresAt  time.Time
+	LastUsedAt *time.Time
+	RevokedAt  *time.Time
+}
+
+// NewAPIKey is a new key of a user as it is stored: its hash, never the key.
+type NewAPIKey struct {
+	Name      string
+	Hash      []byte
+	Prefix    string
+	Scopes    []string
+	ExpiresAt time.Time
 }
 
 // HasScope reports whether the key carries scope.
@@ -43,11 +61,11 @@ const (
 
 // Change is one entry of the change log of published content.
 type Change struct {
-	Seq       int64     `db:"seq"`
-	Kind      string    `db:"kind"`
-	ItemID    string    `db:"item_id"`
-	Slug      string    `db:"slug"`
-	Country   string    `db:"country_code"`
-	Change    string    `db:"change"`
-	ChangedAt time.Time `db:"changed_at"`
+	Seq       int64
+	Kind      string
+	ItemID    string
+	Slug      string
+	Country   string
+	Change    string
+	ChangedAt time.Time
 }

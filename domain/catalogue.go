@@ -252,3 +252,23 @@ type Page[T any] struct {
 	Next   *Cursor // nil on the last page
 	Facets Facets  // nil unless asked
 }
+
+// CountryDetail is a country with its facts, regions and verified organizations.
+type CountryDetail struct {
+	Country
+	Facts         []Fact
+	Regions       []Region
+	Organizations []Organization
+}
+
+// OrgFilter narrows the directory of organizations.
+type OrgFilter struct {
+	Country  string
+	Type     string
+	Pending  bool // unverified applications (administrators), oldest first
+	AfterKey string
+	AfterID  string
+	Limit    int
+	// List is the fingerprint of the list that the filter selects, for its cursors.
+	List uint32
+}

@@ -3,7 +3,10 @@ package domain
 import (
 	"math/big"
 	"slices"
+	"strings"
 	"time"
+
+	"golang.org/x/text/language"
 )
 
 // Criteria are the conditions of an incentive or programme that eligibility checks, by their
@@ -260,3 +263,30 @@ var RankWeights = struct {
 
 // RecommendationReasons are the codes that say why an opportunity is recommended.
 var RecommendationReasons = CodeSet{"recommendation_reason", []string{"sector", "region", "ticket", "fresh"}}
+
+// RecommendInput is what recommendations rank by: the investor's profile.
+type RecommendInput struct {
+	Country      string // "" for every country
+	InvestorType string
+	Sectors      []string
+	Regions      []string
+	TicketMin    *Money
+	TicketMax    *Money
+	Langs        []string
+	Limit        int
+}
+
+// Recommendation is an opportunity with its score and what it matched.
+type Recommendation struct {
+	Opportunity Opportunity
+	Score       float64
+	Reasons     []string // codes of RecommendationReasons
+}
+
+// CountryOfTheWorld accepts any ISO 3166-1 alpha-2 country of the world (people live
+// everywhere, not only in the catalogue's countries) and returns it upper-cased.
+func CountryOfTheWorld(s string) (string, bool) {
+	region, err := language.ParseRegion(s)
+	code := strings.ToUpper(s)
+	return code, err == nil && region.IsCountry() && IsCountryCode(code) && region.String() == code
+}

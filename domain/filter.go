@@ -5,9 +5,13 @@ import (
 	"encoding/json"
 	"errors"
 	"hash/fnv"
+	"math/big"
+	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Page sizes.
@@ -170,3 +174,118 @@ func ListFingerprint(parts ...string) uint32 {
 	}
 	return h.Sum32()
 }
+
+// The shapes of codes that clients send: a country (two capital letters) and a lower-case code
+// (a region, a sector…).
+var (
+	countryCodeShape = regexp.MustCompile(`^[A-Z]{2}$`)
+	codeShape        = regexp.MustCompile(`^[a-z][a-z0-9_]{0,49}$`)
+)
+
+// IsCountryCode reports whether s has the shape of a country code (upper case).
+func IsCountryCode(s string) bool { return countryCodeShape.MatchString(s) }
+
+// IsCodeShape reports whether s has the shape of a lower-case code such as a region's.
+func IsCodeShape(s string) bool { return codeShape.MatchString(s) }
+
+// The checks of a list's filters below are shared by every list (content, directories):
+// each adds what is wrong to an Invalid and returns the value to use.
+
+// FilterAmount checks a decimal amount ("" when none is given) and returns it normalized.
+func (v *Invalid) FilterAmount(name, value string) string {
+	if value == "" {
+		return ""
+	}
+	a, err := ParseAmount(value)
+	if err != nil {
+		v.Add(name, "invalid_amount", nil)
+		return ""
+	}
+	return a
+}
+
+// FilterRange checks that a range's low end is not above its high end (both decimals or "").
+func (v *Invalid) FilterRange(name, low, high string) {
+	if low != "" && high != "" && decimalLess(high, low) {
+		v.Add(name, "min_greater_than_max", nil)
+	}
+}
+
+func decimalLess(a, b string) bool {
+	x, _ := new(big.Rat).SetString(a)
+	y, _ := new(big.Rat).SetString(b)
+	return x != nil && y != nil && x.Cmp(y) < 0
+}
+
+// FilterLimit checks a page size ("" for the default) and returns it.
+func (v *Invalid) FilterLimit(name, value string) int {
+	if value == "" {
+		return DefaultLimit
+	}
+	n, err := strconv.Atoi(value)
+	if err != nil || n < 1 || n > MaxLimit {
+		v.Add(name, "invalid_limit", map[string]any{"Max": MaxLimit})
+		return DefaultLimit
+	}
+	return n
+}
+
+// FilterBool checks "true", "false" or "" (false).
+func (v *Invalid) FilterBool(name, value string) bool {
+	switch value {
+	case "", "false":
+		return false
+	case "true":
+		return true
+	}
+	v.Add(name, "invalid_boolean", map[string]any{"Value": Truncate(value)})
+	return false
+}
+
+// SearchText checks the words of a search, trimmed: valid UTF-8 without NUL, at most
+// MaxQueryLen characters. It returns "" when they are refused.
+func (v *Invalid) SearchText(name, value string) string {
+	value = strings.TrimSpace(value)
+	switch {
+	case !utf8.ValidString(value) || strings.ContainsRune(value, 0):
+		v.Add(name, "invalid_encoding", nil)
+		return ""
+	case utf8.RuneCountInString(value) > MaxQueryLen:
+		v.Add(name, "search_too_long", map[string]any{"Max": MaxQueryLen})
+		return ""
+	}
+	return value
+}
+
+// FilterCodes checks every value against set and returns the known ones, without repeats.
+func (v *Invalid) FilterCodes(name string, values []string, set CodeSet) []string {
+	var out []string
+	for _, c := range values {
+		if !set.Has(c) {
+			v.Add(name, "unknown_code", map[string]any{"Value": Truncate(c), "Allowed": strings.Join(set.Codes, ", ")})
+		} else if !slices.Contains(out, c) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// FilterFacets checks the names of the facets asked for; one error names the allowed ones.
+func (v *Invalid) FilterFacets(name string, values []string) []string {
+	var out []string
+	for _, f := range values {
+		if !slices.Contains(FacetNames, f) {
+			v.Add(name, "invalid_facets", map[string]any{"Allowed": strings.Join(FacetNames, ", ")})
+			break
+		}
+		if !slices.Contains(out, f) {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+var itemRefShape = regexp.MustCompile(`^[A-Za-z0-9-]{1,100}$`)
+
+// IsItemRef reports whether s can name an item: an id or a slug.
+func IsItemRef(s string) bool { return itemRefShape.MatchString(s) }

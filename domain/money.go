@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"strings"
 	"time"
+
+	"golang.org/x/text/currency"
 )
 
 // Money is an amount with its ISO 4217 currency. The amount is a decimal string with two
@@ -139,3 +141,17 @@ var ratePattern = regexp.MustCompile(`^[0-9]{1,12}(\.[0-9]{1,8})?$`)
 
 // ErrInvalidRate says that an exchange rate is not a positive decimal.
 var ErrInvalidRate = errors.New("invalid rate")
+
+// ErrRatesAdminOnly: only administrators record exchange rates.
+var ErrRatesAdminOnly = errors.New("only administrators record exchange rates")
+
+// RateCurrency checks the currency of a rate to record: a code of ISO 4217 as written (upper
+// case) other than the codes for testing and for no currency; "" when it is none.
+func RateCurrency(s string) string {
+	code := strings.ToUpper(s)
+	unit, err := currency.ParseISO(code)
+	if err != nil || unit.String() != code || code == "XXX" || code == "XTS" {
+		return ""
+	}
+	return code
+}

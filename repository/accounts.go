@@ -28,14 +28,114 @@ func isUniqueViolation(err error, constraints ...string) bool {
 		(len(constraints) == 0 || slices.Contains(constraints, pqErr.Constraint))
 }
 
-const userColumns = `id, email, password_hash, role, display_name, lang, password_changed_at, token_version, created_at, updated_at`
+// The statements of accounts, sessions, profiles, saved opportunities and rate limits.
+var (
+	sqlCreateUser = statement("create_user", `
+		INSERT INTO users (email, password_hash, display_name, lang) VALUES ($1, $2, $3, $4)
+		RETURNING id, email, password_hash, role, display_name, lang, password_changed_at, token_version, created_at, updated_at`)
+	sqlCreateAdmin = statement("create_admin", `
+		INSERT INTO users (email, password_hash, role, display_name) VALUES ($1, $2, 'admin', 'Administrator')`)
+	sqlMakeAdmin   = statement("make_admin", `UPDATE users SET role = 'admin', updated_at = now() WHERE id = $1`)
+	sqlUserByEmail = statement("user_by_email", `
+		SELECT id, email, password_hash, role, display_name, lang, password_changed_at, token_version, created_at, updated_at
+		FROM users WHERE lower(email) = lower($1)`)
+	sqlUserByID = statement("user_by_id", `
+		SELECT id, email, password_hash, role, display_name, lang, password_changed_at, token_version, created_at, updated_at
+		FROM users WHERE id = $1`)
+	sqlUpdateUser = statement("update_user", `
+		UPDATE users SET display_name = coalesce($2, display_name),
+			lang = CASE WHEN $3 THEN $4 ELSE lang END, updated_at = now()
+		WHERE id = $1
+		RETURNING id, email, password_hash, role, display_name, lang, password_changed_at, token_version, created_at, updated_at`)
+	sqlChangePassword = statement("change_password", `
+		UPDATE users SET password_hash = $2, password_changed_at = now(), token_version = token_version + 1,
+			updated_at = now()
+		WHERE id = $1`)
+	sqlRevokeUserRefreshTokens = statement("revoke_user_refresh_tokens", `
+		UPDATE refresh_tokens SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL`)
+	sqlDeleteUser         = statement("delete_user", `DELETE FROM users WHERE id = $1`)
+	sqlCreateRefreshToken = statement("create_refresh_token", `
+		INSERT INTO refresh_tokens (user_id, family_id, token_hash, expires_at)
+		VALUES ($1, coalesce(nullif($2, '')::uuid, gen_random_uuid()), $3, $4)`)
+	sqlRefreshTokenForUpdate = statement("refresh_token_for_update", `
+		SELECT id, user_id, family_id, expires_at, used_at, revoked_at FROM refresh_tokens
+		WHERE token_hash = $1 FOR UPDATE`)
+	sqlRevokeRefreshFamily = statement("revoke_refresh_family", `
+		UPDATE refresh_tokens SET revoked_at = now() WHERE family_id = $1 AND revoked_at IS NULL`)
+	sqlUseRefreshToken  = statement("use_refresh_token", `UPDATE refresh_tokens SET used_at = now() WHERE id = $1`)
+	sqlNextRefreshToken = statement("next_refresh_token", `
+		INSERT INTO refresh_tokens (user_id, family_id, token_hash, expires_at) VALUES ($1, $2, $3, $4)`)
+	sqlLockTokenOwner = statement("lock_token_owner", `
+		SELECT id, email, password_hash, role, display_name, lang, password_changed_at, token_version, created_at, updated_at
+		FROM users WHERE id = (SELECT user_id FROM refresh_tokens WHERE token_hash = $1) FOR UPDATE`)
+	sqlRevokeFamilyOfToken = statement("revoke_family_of_token", `
+		UPDATE refresh_tokens SET revoked_at = now()
+		WHERE family_id = (SELECT family_id FROM refresh_tokens WHERE token_hash = $1) AND revoked_at IS NULL`)
+	sqlSessions = statement("sessions", `
+		SELECT min(created_at) AS created_at, max(expires_at) AS expires_at,
+			CASE WHEN bool_and(revoked_at IS NOT NULL) THEN max(revoked_at) END AS revoked_at
+		FROM refresh_tokens WHERE user_id = $1 GROUP BY family_id ORDER BY min(created_at)`)
+	sqlProfile = statement("profile", `
+		SELECT u.display_name, p.origin_country, p.residence_country, coalesce(p.languages, '{}') AS languages,
+			coalesce(p.sectors, '{}') AS sectors,
+			ARRAY(SELECT x.code FROM unnest(p.regions) WITH ORDINALITY AS pr(code, n)
+				JOIN regions x ON x.country_code = p.origin_country AND x.code = pr.code ORDER BY pr.n) AS region_codes,
+			ARRAY(SELECT x.name FROM unnest(p.regions) WITH ORDINALITY AS pr(code, n)
+				JOIN regions x ON x.country_code = p.origin_country AND x.code = pr.code ORDER BY pr.n) AS region_names,
+			p.ticket_min::text AS ticket_min, p.ticket_max::text AS ticket_max, p.ticket_currency,
+			p.investor_type, p.legal_form, p.updated_at
+		FROM users u LEFT JOIN investor_profiles p ON p.user_id = u.id WHERE u.id = $1`)
+	sqlSetDisplayName = statement("set_display_name", `UPDATE users SET display_name = $2, updated_at = now() WHERE id = $1`)
+	sqlPutProfile     = statement("put_profile", `
+		INSERT INTO investor_profiles (user_id, origin_country, residence_country, languages, sectors, regions,
+			ticket_min, ticket_max, ticket_currency, investor_type, legal_form, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, now())
+		ON CONFLICT (user_id) DO UPDATE SET origin_country = EXCLUDED.origin_country,
+			residence_country = EXCLUDED.residence_country, languages = EXCLUDED.languages,
+			sectors = EXCLUDED.sectors, regions = EXCLUDED.regions, ticket_min = EXCLUDED.ticket_min,
+			ticket_max = EXCLUDED.ticket_max, ticket_currency = EXCLUDED.ticket_currency,
+			investor_type = EXCLUDED.investor_type, legal_form = EXCLUDED.legal_form, updated_at = now()`)
+	sqlSaveOpportunity = statement("save_opportunity", `
+		INSERT INTO saved_opportunities (user_id, opportunity_id)
+		SELECT $1, o.id FROM opportunities o
+		WHERE o.status = 'published' AND (o.slug = $2 OR o.id::text = lower($2)) AND (NOT o.illustrative OR $3)
+		ON CONFLICT (user_id, opportunity_id) DO UPDATE SET saved_at = saved_opportunities.saved_at`)
+	sqlUnsaveOpportunity = statement("unsave_opportunity", `
+		DELETE FROM saved_opportunities s USING opportunities o
+		WHERE s.user_id = $1 AND s.opportunity_id = o.id AND (o.slug = $2 OR o.id::text = lower($2))`)
+	// The first page of bookmarks, then the pages after a cursor.
+	sqlSavedFirst = statement("saved_first", `
+		SELECT s.opportunity_id, s.saved_at FROM saved_opportunities s JOIN opportunities o ON o.id = s.opportunity_id
+		WHERE s.user_id = $1 AND o.status = 'published'
+		ORDER BY s.saved_at DESC, s.opportunity_id DESC LIMIT $2`)
+	sqlSavedAfter = statement("saved_after", `
+		SELECT s.opportunity_id, s.saved_at FROM saved_opportunities s JOIN opportunities o ON o.id = s.opportunity_id
+		WHERE s.user_id = $1 AND o.status = 'published' AND (s.saved_at, s.opportunity_id) < ($3, $4::uuid)
+		ORDER BY s.saved_at DESC, s.opportunity_id DESC LIMIT $2`)
+	sqlSavedIDs = statement("saved_ids", `
+		SELECT opportunity_id, saved_at FROM saved_opportunities WHERE user_id = $1 ORDER BY saved_at DESC, opportunity_id DESC`)
+	sqlHitRateLimit = statement("hit_rate_limit", `
+		INSERT INTO rate_limits (bucket, window_start, hits)
+		VALUES ($1, to_timestamp(floor(extract(epoch FROM now()) / $2) * $2), 1)
+		ON CONFLICT (bucket, window_start) DO UPDATE SET hits = rate_limits.hits + 1
+		RETURNING hits, window_start`)
+	sqlPeekRateLimit = statement("peek_rate_limit", `
+		SELECT coalesce((SELECT hits FROM rate_limits WHERE bucket = $1 AND window_start = w.start), 0) AS hits, w.start AS window_start
+		FROM (SELECT to_timestamp(floor(extract(epoch FROM now()) / $2) * $2) AS start) w`)
+	sqlPruneRateLimits = statement("prune_rate_limits", `DELETE FROM rate_limits WHERE window_start < $1`)
+	sqlUnknownRegions  = statement("unknown_regions", `
+		SELECT c FROM unnest($2::text[]) AS c
+		WHERE NOT EXISTS (SELECT 1 FROM regions r WHERE r.country_code = $1 AND r.code = c)`)
+	sqlRefundRateLimit = statement("refund_rate_limit", `
+		UPDATE rate_limits SET hits = hits - 1
+		WHERE bucket = $1 AND window_start = to_timestamp(floor(extract(epoch FROM now()) / $2) * $2) AND hits > 0`)
+	sqlDeleteRateLimits = statement("delete_rate_limits", `DELETE FROM rate_limits WHERE bucket = ANY($1)`)
+)
 
 // CreateUser makes an investor account; ErrConflict when the e-mail is taken in any case.
 func (s *Store) CreateUser(ctx context.Context, email, passwordHash, displayName string, lang *string) (*domain.User, error) {
 	var u domain.User
-	err := s.db.GetContext(ctx, &u, `
-		INSERT INTO users (email, password_hash, display_name, lang) VALUES ($1, $2, $3, $4)
-		RETURNING `+userColumns, email, passwordHash, displayName, lang)
+	err := s.db.GetContext(ctx, &u, sqlCreateUser, email, passwordHash, displayName, lang)
 	if isUniqueViolation(err) {
 		return nil, ErrConflict
 	}
@@ -44,8 +144,7 @@ func (s *Store) CreateUser(ctx context.Context, email, passwordHash, displayName
 
 // CreateAdmin makes an administrator account; ErrConflict when the e-mail is taken.
 func (s *Store) CreateAdmin(ctx context.Context, email, passwordHash string) error {
-	_, err := s.db.ExecContext(ctx, `
-		INSERT INTO users (email, password_hash, role, display_name) VALUES ($1, $2, 'admin', 'Administrator')`, email, passwordHash)
+	_, err := s.db.ExecContext(ctx, sqlCreateAdmin, email, passwordHash)
 	if isUniqueViolation(err) {
 		return ErrConflict
 	}
@@ -54,13 +153,13 @@ func (s *Store) CreateAdmin(ctx context.Context, email, passwordHash string) err
 
 // MakeAdmin gives an existing account the admin role.
 func (s *Store) MakeAdmin(ctx context.Context, id string) error {
-	_, err := s.db.ExecContext(ctx, `UPDATE users SET role = 'admin', updated_at = now() WHERE id = $1`, id)
+	_, err := s.db.ExecContext(ctx, sqlMakeAdmin, id)
 	return err
 }
 
 // UserByEmail finds an account whatever the case of the e-mail.
 func (s *Store) UserByEmail(ctx context.Context, email string) (*domain.User, error) {
-	return s.user(ctx, `lower(email) = lower($1)`, email)
+	return s.user(ctx, sqlUserByEmail, email)
 }
 
 // UserByID finds an account by id.
@@ -68,32 +167,23 @@ func (s *Store) UserByID(ctx context.Context, id string) (*domain.User, error) {
 	if !domain.IsID(id) {
 		return nil, ErrNotFound
 	}
-	return s.user(ctx, `id = $1`, id)
+	return s.user(ctx, sqlUserByID, id)
 }
 
-func (s *Store) user(ctx context.Context, where string, arg any) (*domain.User, error) {
+// user reads the one account that statement finds by arg.
+func (s *Store) user(ctx context.Context, statement string, arg any) (*domain.User, error) {
 	var u domain.User
-	err := s.db.GetContext(ctx, &u, `SELECT `+userColumns+` FROM users WHERE `+where, arg)
+	err := s.db.GetContext(ctx, &u, statement, arg)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
 	}
 	return &u, err
 }
 
-// UserUpdate is a partial update of an account: nil fields stay as they are.
-type UserUpdate struct {
-	DisplayName *string
-	SetLang     bool
-	Lang        *string // with SetLang: the new preferred language, nil to clear it
-}
-
 // UpdateUser applies a partial update and returns the account.
-func (s *Store) UpdateUser(ctx context.Context, id string, up UserUpdate) (*domain.User, error) {
+func (s *Store) UpdateUser(ctx context.Context, id string, up domain.UserChange) (*domain.User, error) {
 	var u domain.User
-	err := s.db.GetContext(ctx, &u, `
-		UPDATE users SET display_name = coalesce($2, display_name),
-			lang = CASE WHEN $3 THEN $4 ELSE lang END, updated_at = now()
-		WHERE id = $1 RETURNING `+userColumns, id, up.DisplayName, up.SetLang, up.Lang)
+	err := s.db.GetContext(ctx, &u, sqlUpdateUser, id, up.DisplayName, up.SetLang, up.Lang)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
 	}
@@ -106,13 +196,10 @@ func (s *Store) UpdateUser(ctx context.Context, id string, up UserUpdate) (*doma
 // here) or starts after (and finds its token revoked).
 func (s *Store) ChangePassword(ctx context.Context, id, passwordHash string) error {
 	return s.inTx(ctx, func(tx *sqlx.Tx) error {
-		if _, err := tx.ExecContext(ctx, `
-			UPDATE users SET password_hash = $2, password_changed_at = now(), token_version = token_version + 1,
-				updated_at = now()
-			WHERE id = $1`, id, passwordHash); err != nil {
+		if _, err := tx.ExecContext(ctx, sqlChangePassword, id, passwordHash); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, `UPDATE refresh_tokens SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL`, id)
+		_, err := tx.ExecContext(ctx, sqlRevokeUserRefreshTokens, id)
 		return err
 	})
 }
@@ -120,15 +207,13 @@ func (s *Store) ChangePassword(ctx context.Context, id, passwordHash string) err
 // DeleteUser erases an account and everything personal with it (profile, saved
 // opportunities, refresh tokens go by cascade).
 func (s *Store) DeleteUser(ctx context.Context, id string) error {
-	_, err := s.db.ExecContext(ctx, `DELETE FROM users WHERE id = $1`, id)
+	_, err := s.db.ExecContext(ctx, sqlDeleteUser, id)
 	return err
 }
 
 // CreateRefreshToken stores the hash of a new token, opening a family when familyID is "".
 func (s *Store) CreateRefreshToken(ctx context.Context, userID, familyID string, hash []byte, expires time.Time) error {
-	_, err := s.db.ExecContext(ctx, `
-		INSERT INTO refresh_tokens (user_id, family_id, token_hash, expires_at)
-		VALUES ($1, coalesce(nullif($2, '')::uuid, gen_random_uuid()), $3, $4)`, userID, familyID, hash, expires)
+	_, err := s.db.ExecContext(ctx, sqlCreateRefreshToken, userID, familyID, hash, expires)
 	return err
 }
 
@@ -155,9 +240,7 @@ func (s *Store) RotateRefreshToken(ctx context.Context, oldHash, newHash []byte,
 			UsedAt    *time.Time `db:"used_at"`
 			RevokedAt *time.Time `db:"revoked_at"`
 		}
-		err = tx.GetContext(ctx, &t, `
-			SELECT id, user_id, family_id, expires_at, used_at, revoked_at FROM refresh_tokens
-			WHERE token_hash = $1 FOR UPDATE`, oldHash)
+		err = tx.GetContext(ctx, &t, sqlRefreshTokenForUpdate, oldHash)
 		if errors.Is(err, sql.ErrNoRows) {
 			return ErrTokenInvalid
 		}
@@ -166,18 +249,16 @@ func (s *Store) RotateRefreshToken(ctx context.Context, oldHash, newHash []byte,
 		}
 		if t.UsedAt != nil {
 			reused = true
-			_, err := tx.ExecContext(ctx, `UPDATE refresh_tokens SET revoked_at = now() WHERE family_id = $1 AND revoked_at IS NULL`, t.FamilyID)
+			_, err := tx.ExecContext(ctx, sqlRevokeRefreshFamily, t.FamilyID)
 			return err
 		}
 		if t.RevokedAt != nil || time.Now().After(t.ExpiresAt) {
 			return ErrTokenInvalid
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE refresh_tokens SET used_at = now() WHERE id = $1`, t.ID); err != nil {
+		if _, err := tx.ExecContext(ctx, sqlUseRefreshToken, t.ID); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `
-			INSERT INTO refresh_tokens (user_id, family_id, token_hash, expires_at) VALUES ($1, $2, $3, $4)`,
-			t.UserID, t.FamilyID, newHash, expires); err != nil {
+		if _, err := tx.ExecContext(ctx, sqlNextRefreshToken, t.UserID, t.FamilyID, newHash, expires); err != nil {
 			return err
 		}
 		return nil
@@ -196,8 +277,7 @@ func (s *Store) RotateRefreshToken(ctx context.Context, oldHash, newHash []byte,
 // the token or its user is unknown.
 func lockTokenOwner(ctx context.Context, tx *sqlx.Tx, hash []byte) (*domain.User, error) {
 	var u domain.User
-	err := tx.GetContext(ctx, &u, `
-		SELECT `+userColumns+` FROM users WHERE id = (SELECT user_id FROM refresh_tokens WHERE token_hash = $1) FOR UPDATE`, hash)
+	err := tx.GetContext(ctx, &u, sqlLockTokenOwner, hash)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrTokenInvalid
 	}
@@ -213,9 +293,7 @@ func (s *Store) RevokeRefreshFamily(ctx context.Context, hash []byte) error {
 		if _, err := lockTokenOwner(ctx, tx, hash); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, `
-			UPDATE refresh_tokens SET revoked_at = now()
-			WHERE family_id = (SELECT family_id FROM refresh_tokens WHERE token_hash = $1) AND revoked_at IS NULL`, hash)
+		_, err := tx.ExecContext(ctx, sqlRevokeFamilyOfToken, hash)
 		return err
 	})
 	if errors.Is(err, ErrTokenInvalid) {
@@ -231,10 +309,7 @@ func (s *Store) Sessions(ctx context.Context, userID string) ([]domain.Session, 
 		ExpiresAt time.Time  `db:"expires_at"`
 		RevokedAt *time.Time `db:"revoked_at"`
 	}
-	err := s.db.SelectContext(ctx, &rows, `
-		SELECT min(created_at) AS created_at, max(expires_at) AS expires_at,
-			CASE WHEN bool_and(revoked_at IS NOT NULL) THEN max(revoked_at) END AS revoked_at
-		FROM refresh_tokens WHERE user_id = $1 GROUP BY family_id ORDER BY min(created_at)`, userID)
+	err := s.db.SelectContext(ctx, &rows, sqlSessions, userID)
 	out := make([]domain.Session, len(rows))
 	for i, r := range rows {
 		out[i] = domain.Session(r)
@@ -261,16 +336,7 @@ type profileRow struct {
 // Profile reads a user's investor profile; an empty one before the first save.
 func (s *Store) Profile(ctx context.Context, userID string) (*domain.Profile, error) {
 	var r profileRow
-	err := s.db.GetContext(ctx, &r, `
-		SELECT u.display_name, p.origin_country, p.residence_country, coalesce(p.languages, '{}') AS languages,
-			coalesce(p.sectors, '{}') AS sectors,
-			ARRAY(SELECT x.code FROM unnest(p.regions) WITH ORDINALITY AS pr(code, n)
-				JOIN regions x ON x.country_code = p.origin_country AND x.code = pr.code ORDER BY pr.n) AS region_codes,
-			ARRAY(SELECT x.name FROM unnest(p.regions) WITH ORDINALITY AS pr(code, n)
-				JOIN regions x ON x.country_code = p.origin_country AND x.code = pr.code ORDER BY pr.n) AS region_names,
-			p.ticket_min::text AS ticket_min, p.ticket_max::text AS ticket_max, p.ticket_currency,
-			p.investor_type, p.legal_form, p.updated_at
-		FROM users u LEFT JOIN investor_profiles p ON p.user_id = u.id WHERE u.id = $1`, userID)
+	err := s.db.GetContext(ctx, &r, sqlProfile, userID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
 	}
@@ -287,36 +353,14 @@ func (s *Store) Profile(ctx context.Context, userID string) (*domain.Profile, er
 	return p, nil
 }
 
-// ProfileInput is a whole profile to store; its codes are already checked.
-type ProfileInput struct {
-	DisplayName      string
-	OriginCountry    *string
-	ResidenceCountry *string
-	Languages        []string
-	Sectors          []string
-	Regions          []string
-	TicketMin        *string
-	TicketMax        *string
-	TicketCurrency   *string
-	InvestorType     *string
-	LegalForm        *string
-}
-
-// PutProfile replaces a user's profile (and display name) in one transaction.
-func (s *Store) PutProfile(ctx context.Context, userID string, p ProfileInput) error {
+// PutProfile replaces a user's profile (and display name) in one transaction; its codes are
+// already checked.
+func (s *Store) PutProfile(ctx context.Context, userID string, p domain.ProfileRecord) error {
 	return s.inTx(ctx, func(tx *sqlx.Tx) error {
-		if _, err := tx.ExecContext(ctx, `UPDATE users SET display_name = $2, updated_at = now() WHERE id = $1`, userID, p.DisplayName); err != nil {
+		if _, err := tx.ExecContext(ctx, sqlSetDisplayName, userID, p.DisplayName); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, `
-			INSERT INTO investor_profiles (user_id, origin_country, residence_country, languages, sectors, regions,
-				ticket_min, ticket_max, ticket_currency, investor_type, legal_form, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, now())
-			ON CONFLICT (user_id) DO UPDATE SET origin_country = EXCLUDED.origin_country,
-				residence_country = EXCLUDED.residence_country, languages = EXCLUDED.languages,
-				sectors = EXCLUDED.sectors, regions = EXCLUDED.regions, ticket_min = EXCLUDED.ticket_min,
-				ticket_max = EXCLUDED.ticket_max, ticket_currency = EXCLUDED.ticket_currency,
-				investor_type = EXCLUDED.investor_type, legal_form = EXCLUDED.legal_form, updated_at = now()`,
+		_, err := tx.ExecContext(ctx, sqlPutProfile,
 			userID, p.OriginCountry, p.ResidenceCountry, strs(p.Languages), strs(p.Sectors), strs(p.Regions),
 			p.TicketMin, p.TicketMax, p.TicketCurrency, p.InvestorType, p.LegalForm)
 		return err
@@ -325,11 +369,7 @@ func (s *Store) PutProfile(ctx context.Context, userID string, p ProfileInput) e
 
 // SaveOpportunity bookmarks a published opportunity (by id or slug); saving twice is harmless.
 func (s *Store) SaveOpportunity(ctx context.Context, userID, idOrSlug string) error {
-	res, err := s.db.ExecContext(ctx, `
-		INSERT INTO saved_opportunities (user_id, opportunity_id)
-		SELECT $1, o.id FROM opportunities o
-		WHERE o.status = 'published' AND (o.slug = $2 OR o.id::text = lower($2)) AND (NOT o.illustrative OR $3)
-		ON CONFLICT (user_id, opportunity_id) DO UPDATE SET saved_at = saved_opportunities.saved_at`, userID, idOrSlug, s.examples)
+	res, err := s.db.ExecContext(ctx, sqlSaveOpportunity, userID, idOrSlug, s.examples)
 	if err != nil {
 		return err
 	}
@@ -341,9 +381,7 @@ func (s *Store) SaveOpportunity(ctx context.Context, userID, idOrSlug string) er
 
 // UnsaveOpportunity removes a bookmark; removing one that is not there is harmless.
 func (s *Store) UnsaveOpportunity(ctx context.Context, userID, idOrSlug string) error {
-	_, err := s.db.ExecContext(ctx, `
-		DELETE FROM saved_opportunities s USING opportunities o
-		WHERE s.user_id = $1 AND s.opportunity_id = o.id AND (o.slug = $2 OR o.id::text = lower($2))`, userID, idOrSlug)
+	_, err := s.db.ExecContext(ctx, sqlUnsaveOpportunity, userID, idOrSlug)
 	return err
 }
 
@@ -354,15 +392,14 @@ func (s *Store) SavedOpportunities(ctx context.Context, userID string, f domain.
 	if limit < 1 || limit > domain.MaxLimit {
 		limit = domain.DefaultLimit
 	}
-	var q query
-	where := "s.user_id = " + q.arg(userID) + " AND o.status = 'published'"
+	var marks []bookmarkRow
+	var err error
 	if a := f.After; a != nil {
-		where += " AND (s.saved_at, s.opportunity_id) < (" + q.arg(a.PublishedAt) + ", " + q.arg(a.ID) + "::uuid)"
+		err = s.db.SelectContext(ctx, &marks, sqlSavedAfter, userID, limit+1, a.PublishedAt, a.ID)
+	} else {
+		err = s.db.SelectContext(ctx, &marks, sqlSavedFirst, userID, limit+1)
 	}
-	var marks []Bookmark
-	if err := s.db.SelectContext(ctx, &marks, `
-		SELECT s.opportunity_id, s.saved_at FROM saved_opportunities s JOIN opportunities o ON o.id = s.opportunity_id
-		WHERE `+where+` ORDER BY s.saved_at DESC, s.opportunity_id DESC LIMIT `+q.arg(limit+1), q.args...); err != nil {
+	if err != nil {
 		return nil, err
 	}
 	page := &domain.Page[domain.SavedOpportunity]{Items: []domain.SavedOpportunity{}}
@@ -395,18 +432,23 @@ func (s *Store) SavedOpportunities(ctx context.Context, userID string, f domain.
 	return page, nil
 }
 
-// Bookmark is one saved opportunity, by id.
-type Bookmark struct {
+// bookmarkRow is one saved opportunity, by id.
+type bookmarkRow struct {
 	ID      string    `db:"opportunity_id"`
 	SavedAt time.Time `db:"saved_at"`
 }
 
 // SavedIDs lists every bookmark of a user, newest first, for the export.
-func (s *Store) SavedIDs(ctx context.Context, userID string) ([]Bookmark, error) {
-	var rows []Bookmark
-	err := s.db.SelectContext(ctx, &rows, `
-		SELECT opportunity_id, saved_at FROM saved_opportunities WHERE user_id = $1 ORDER BY saved_at DESC, opportunity_id DESC`, userID)
-	return rows, err
+func (s *Store) SavedIDs(ctx context.Context, userID string) ([]domain.Bookmark, error) {
+	var rows []bookmarkRow
+	if err := s.db.SelectContext(ctx, &rows, sqlSavedIDs, userID); err != nil {
+		return nil, err
+	}
+	out := make([]domain.Bookmark, len(rows))
+	for i, r := range rows {
+		out[i] = domain.Bookmark(r)
+	}
+	return out, nil
 }
 
 // HitRateLimit counts one more event in the current window of bucket and returns the count
@@ -416,11 +458,7 @@ func (s *Store) HitRateLimit(ctx context.Context, bucket string, window time.Dur
 		Hits  int       `db:"hits"`
 		Start time.Time `db:"window_start"`
 	}
-	err := s.db.GetContext(ctx, &row, `
-		INSERT INTO rate_limits (bucket, window_start, hits)
-		VALUES ($1, to_timestamp(floor(extract(epoch FROM now()) / $2) * $2), 1)
-		ON CONFLICT (bucket, window_start) DO UPDATE SET hits = rate_limits.hits + 1
-		RETURNING hits, window_start`, bucket, window.Seconds())
+	err := s.db.GetContext(ctx, &row, sqlHitRateLimit, bucket, window.Seconds())
 	return row.Hits, row.Start.Add(window), err
 }
 
@@ -430,39 +468,32 @@ func (s *Store) PeekRateLimit(ctx context.Context, bucket string, window time.Du
 		Hits  int       `db:"hits"`
 		Start time.Time `db:"window_start"`
 	}
-	err := s.db.GetContext(ctx, &row, `
-		SELECT coalesce((SELECT hits FROM rate_limits WHERE bucket = $1 AND window_start = w.start), 0) AS hits, w.start AS window_start
-		FROM (SELECT to_timestamp(floor(extract(epoch FROM now()) / $2) * $2) AS start) w`, bucket, window.Seconds())
+	err := s.db.GetContext(ctx, &row, sqlPeekRateLimit, bucket, window.Seconds())
 	return row.Hits, row.Start.Add(window), err
 }
 
 // PruneRateLimits forgets windows that ended before the given time.
 func (s *Store) PruneRateLimits(ctx context.Context, before time.Time) error {
-	_, err := s.db.ExecContext(ctx, `DELETE FROM rate_limits WHERE window_start < $1`, before)
+	_, err := s.db.ExecContext(ctx, sqlPruneRateLimits, before)
 	return err
 }
 
 // UnknownRegions returns those of codes that are not regions of country, in one query.
 func (s *Store) UnknownRegions(ctx context.Context, country string, codes []string) ([]string, error) {
 	var unknown []string
-	err := s.db.SelectContext(ctx, &unknown, `
-		SELECT c FROM unnest($2::text[]) AS c
-		WHERE NOT EXISTS (SELECT 1 FROM regions r WHERE r.country_code = $1 AND r.code = c)`, country, pq.Array(codes))
+	err := s.db.SelectContext(ctx, &unknown, sqlUnknownRegions, country, pq.Array(codes))
 	return unknown, err
 }
 
 // RefundRateLimit takes one event back from the current window of bucket (a login that
 // succeeded is not a failed login).
 func (s *Store) RefundRateLimit(ctx context.Context, bucket string, window time.Duration) error {
-	_, err := s.db.ExecContext(ctx, `
-		UPDATE rate_limits SET hits = hits - 1
-		WHERE bucket = $1 AND window_start = to_timestamp(floor(extract(epoch FROM now()) / $2) * $2) AND hits > 0`,
-		bucket, window.Seconds())
+	_, err := s.db.ExecContext(ctx, sqlRefundRateLimit, bucket, window.Seconds())
 	return err
 }
 
 // DeleteRateLimits forgets the counters of these buckets (an erased account's).
 func (s *Store) DeleteRateLimits(ctx context.Context, buckets []string) error {
-	_, err := s.db.ExecContext(ctx, `DELETE FROM rate_limits WHERE bucket = ANY($1)`, pq.Array(buckets))
+	_, err := s.db.ExecContext(ctx, sqlDeleteRateLimits, pq.Array(buckets))
 	return err
 }

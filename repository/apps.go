@@ -13,57 +13,90 @@ import (
 	"github.com/diaspora-investor/marketplace/domain"
 )
 
-const apiKeyColumns = `id, user_id, name, prefix, scopes, created_at, expires_at, last_used_at, revoked_at`
+var (
+	// The lock is taken by a statement of its own: a count in the same statement would read the
+	// snapshot taken before the wait, without the keys that the lock's previous holder committed.
+	sqlAPIKeyLockUser = statement("api_key_lock_user", `SELECT FROM users WHERE id = $1 FOR UPDATE`)
+	sqlAPIKeysLive    = statement("api_keys_live", `
+		SELECT count(*) FROM api_keys WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > now()`)
+	sqlAPIKeyInsert = statement("api_key_insert", `
+		INSERT INTO api_keys (user_id, name, key_hash, prefix, scopes, expires_at)
+		VALUES ($1, $2, $3, $4, $5, $6)
+		RETURNING id, user_id, name, prefix, scopes, created_at, expires_at, last_used_at, revoked_at`)
+	sqlAPIKeysOfUser = statement("api_keys_of_user", `
+		SELECT id, user_id, name, prefix, scopes, created_at, expires_at, last_used_at, revoked_at
+		FROM api_keys WHERE user_id = $1 ORDER BY created_at DESC, id DESC`)
+	// A key revoked before stays revoked at its first time.
+	sqlAPIKeyRevoke = statement("api_key_revoke", `
+		UPDATE api_keys SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1 AND user_id = $2`)
+	// A use is recorded at most once a minute per key, to spare writes.
+	sqlAPIKeyUse = statement("api_key_use", `
+		UPDATE api_keys SET last_used_at = now()
+		WHERE key_hash = $1 AND revoked_at IS NULL AND expires_at > now()
+		  AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')
+		RETURNING id, user_id, name, prefix, scopes, created_at, expires_at, last_used_at, revoked_at`)
+	sqlAPIKeyByHash = statement("api_key_by_hash", `
+		SELECT id, user_id, name, prefix, scopes, created_at, expires_at, last_used_at, revoked_at
+		FROM api_keys WHERE key_hash = $1`)
+
+	// The change log after $1, $2 entries, of every country or of one ($4, all when ''). Changes
+	// of examples are left out unless $3 (examples shown): their own rows say so, and a deleted
+	// example's tombstone has none left and is shown. The statement runs unprepared, so that
+	// PostgreSQL plans it with the values: a country is then a plain equality, which
+	// content_changes_country serves.
+	sqlChanges = statement("changes", `
+		SELECT seq, kind, item_id, slug, country_code, change, changed_at FROM content_changes
+		WHERE seq > $1 AND ($4 = '' OR country_code = $4)
+		  AND ($3 OR item_id NOT IN (SELECT id FROM opportunities WHERE illustrative
+			UNION ALL SELECT id FROM incentives WHERE illustrative UNION ALL SELECT id FROM programmes WHERE illustrative))
+		ORDER BY seq LIMIT $2`)
+	sqlLastChange = statement("last_change", `SELECT coalesce(max(seq), 0) FROM content_changes`)
+)
 
 type apiKeyRow struct {
-	domain.APIKey
-	ScopeList pq.StringArray `db:"scopes"`
+	ID         string         `db:"id"`
+	UserID     string         `db:"user_id"`
+	Name       string         `db:"name"`
+	Prefix     string         `db:"prefix"`
+	Scopes     pq.StringArray `db:"scopes"`
+	CreatedAt  time.Time      `db:"created_at"`
+	ExpiresAt  time.Time      `db:"expires_at"`
+	LastUsedAt *time.Time     `db:"last_used_at"`
+	RevokedAt  *time.Time     `db:"revoked_at"`
 }
 
 func (r apiKeyRow) toDomain() *domain.APIKey {
-	k := r.APIKey
-	k.Scopes = []string(r.ScopeList)
-	return &k
+	return &domain.APIKey{ID: r.ID, UserID: r.UserID, Name: r.Name, Prefix: r.Prefix, Scopes: []string(r.Scopes),
+		CreatedAt: r.CreatedAt, ExpiresAt: r.ExpiresAt, LastUsedAt: r.LastUsedAt, RevokedAt: r.RevokedAt}
 }
 
 // APIKeyInput is a new key of a user: its hash is stored, never the key.
-type APIKeyInput struct {
-	Name      string
-	Hash      []byte
-	Prefix    string
-	Scopes    []string
-	ExpiresAt time.Time
-}
+type APIKeyInput = domain.NewAPIKey
 
 // MaxAPIKeys is how many live keys (neither revoked nor expired) one user may hold.
-const MaxAPIKeys = 20
+const MaxAPIKeys = domain.MaxAPIKeys
 
 // ErrTooMany is returned when a user already holds as many keys as allowed.
 var ErrTooMany = domain.ErrTooMany
 
-// CreateAPIKey stores a new key of userID. The count of live keys is checked under a lock on
-// the user, so concurrent creations cannot pass the limit together. The lock is taken by a
-// statement of its own: a count in the same statement would read the snapshot taken before
-// the wait, without the keys that the lock's previous holder committed.
+// CreateAPIKey stores a new key of userID; domain.ErrTooManyKeys when the user holds
+// MaxAPIKeys live keys. The count is checked under a lock on the user, so concurrent
+// creations cannot pass the limit together.
 func (s *Store) CreateAPIKey(ctx context.Context, userID string, in APIKeyInput) (*domain.APIKey, error) {
 	var out *domain.APIKey
 	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
-		if _, err := tx.ExecContext(ctx, `SELECT FROM users WHERE id = $1 FOR UPDATE`, userID); err != nil {
+		if _, err := tx.ExecContext(ctx, sqlAPIKeyLockUser, userID); err != nil {
 			return err
 		}
 		var live int
-		if err := tx.GetContext(ctx, &live, `SELECT count(*) FROM api_keys
-			WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > now()`, userID); err != nil {
+		if err := tx.GetContext(ctx, &live, sqlAPIKeysLive, userID); err != nil {
 			return err
 		}
 		if live >= MaxAPIKeys {
-			return ErrTooMany
+			return domain.ErrTooManyKeys
 		}
 		var row apiKeyRow
-		if err := tx.GetContext(ctx, &row, `
-			INSERT INTO api_keys (user_id, name, key_hash, prefix, scopes, expires_at)
-			VALUES ($1, $2, $3, $4, $5, $6)
-			RETURNING `+apiKeyColumns, userID, in.Name, in.Hash, in.Prefix, pq.Array(in.Scopes), in.ExpiresAt); err != nil {
+		if err := tx.GetContext(ctx, &row, sqlAPIKeyInsert, userID, in.Name, in.Hash, in.Prefix, pq.Array(in.Scopes), in.ExpiresAt); err != nil {
 			return err
 		}
 		out = row.toDomain()
@@ -79,8 +112,7 @@ func (s *Store) CreateAPIKey(ctx context.Context, userID string, in APIKeyInput)
 // see PruneAPIKeys).
 func (s *Store) APIKeys(ctx context.Context, userID string) ([]*domain.APIKey, error) {
 	var rows []apiKeyRow
-	if err := s.db.SelectContext(ctx, &rows, `SELECT `+apiKeyColumns+` FROM api_keys
-		WHERE user_id = $1 ORDER BY created_at DESC, id DESC`, userID); err != nil {
+	if err := s.db.SelectContext(ctx, &rows, sqlAPIKeysOfUser, userID); err != nil {
 		return nil, fmt.Errorf("repository: api keys: %w", err)
 	}
 	out := make([]*domain.APIKey, len(rows))
@@ -93,8 +125,7 @@ func (s *Store) APIKeys(ctx context.Context, userID string) ([]*domain.APIKey, e
 // RevokeAPIKey revokes a key of userID. It is ErrNotFound when the user has no such key; a key
 // revoked before stays revoked at its first time.
 func (s *Store) RevokeAPIKey(ctx context.Context, userID, id string) error {
-	res, err := s.db.ExecContext(ctx, `UPDATE api_keys SET revoked_at = coalesce(revoked_at, now())
-		WHERE id = $1 AND user_id = $2`, id, userID)
+	res, err := s.db.ExecContext(ctx, sqlAPIKeyRevoke, id, userID)
 	if err != nil {
 		return fmt.Errorf("repository: revoke api key: %w", err)
 	}
@@ -108,13 +139,9 @@ func (s *Store) RevokeAPIKey(ctx context.Context, userID, id string) error {
 // and expired keys. It records the use (at most once a minute per key, to spare writes).
 func (s *Store) APIKeyByHash(ctx context.Context, hash []byte) (*domain.APIKey, *domain.User, error) {
 	var row apiKeyRow
-	err := s.db.GetContext(ctx, &row, `
-		UPDATE api_keys SET last_used_at = now()
-		WHERE key_hash = $1 AND revoked_at IS NULL AND expires_at > now()
-		  AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')
-		RETURNING `+apiKeyColumns, hash)
+	err := s.db.GetContext(ctx, &row, sqlAPIKeyUse, hash)
 	if errors.Is(err, sql.ErrNoRows) {
-		err = s.db.GetContext(ctx, &row, `SELECT `+apiKeyColumns+` FROM api_keys WHERE key_hash = $1`, hash)
+		err = s.db.GetContext(ctx, &row, sqlAPIKeyByHash, hash)
 	}
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil, ErrNotFound
@@ -129,26 +156,26 @@ func (s *Store) APIKeyByHash(ctx context.Context, hash []byte) (*domain.APIKey, 
 	return row.toDomain(), user, nil
 }
 
+type changeRow struct {
+	Seq       int64     `db:"seq"`
+	Kind      string    `db:"kind"`
+	ItemID    string    `db:"item_id"`
+	Slug      string    `db:"slug"`
+	Country   string    `db:"country_code"`
+	Change    string    `db:"change"`
+	ChangedAt time.Time `db:"changed_at"`
+}
+
 // Changes returns up to limit entries of the change log after seq, oldest first, of one
 // country or all ("").
 func (s *Store) Changes(ctx context.Context, after int64, country string, limit int) ([]domain.Change, error) {
-	changes := []domain.Change{}
-	where, args := "seq > $1", []any{after, limit}
-	if !s.examples {
-		// Changes of examples are left out while examples are hidden (their own rows say so; a
-		// deleted example's tombstone has none left and is shown).
-		where += ` AND item_id NOT IN (SELECT id FROM opportunities WHERE illustrative
-			UNION ALL SELECT id FROM incentives WHERE illustrative UNION ALL SELECT id FROM programmes WHERE illustrative)`
-	}
-	if country != "" {
-		// A plain equality, so that content_changes_country serves it.
-		where, args = where+" AND country_code = $3", append(args, country)
-	}
-	err := s.db.SelectContext(ctx, &changes, `
-		SELECT seq, kind, item_id, slug, country_code, change, changed_at FROM content_changes
-		WHERE `+where+` ORDER BY seq LIMIT $2`, args...)
-	if err != nil {
+	var rows []changeRow
+	if err := s.db.SelectContext(ctx, &rows, sqlChanges, after, limit, s.examples, country); err != nil {
 		return nil, fmt.Errorf("repository: changes: %w", err)
+	}
+	changes := make([]domain.Change, len(rows))
+	for i, r := range rows {
+		changes[i] = domain.Change(r)
 	}
 	return changes, nil
 }
@@ -156,8 +183,18 @@ func (s *Store) Changes(ctx context.Context, after int64, country string, limit 
 // LastChange is the greatest seq of the change log (0 when empty).
 func (s *Store) LastChange(ctx context.Context) (int64, error) {
 	var seq int64
-	if err := s.db.GetContext(ctx, &seq, `SELECT coalesce(max(seq), 0) FROM content_changes`); err != nil {
+	if err := s.db.GetContext(ctx, &seq, sqlLastChange); err != nil {
 		return 0, fmt.Errorf("repository: last change: %w", err)
 	}
 	return seq, nil
+}
+
+// CountryHeading is a country as a feed names it: its name in the first of langs it has.
+// ErrNotFound when the code is unknown.
+func (s *Store) CountryHeading(ctx context.Context, code string, langs []string) (domain.Country, error) {
+	d, err := s.Country(ctx, code, langs)
+	if err != nil {
+		return domain.Country{}, err
+	}
+	return d.Country, nil
 }

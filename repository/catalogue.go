@@ -30,25 +30,44 @@ type countryRow struct {
 	domain.Counts
 }
 
-// countrySelect reads countries with the counts of their public content, as the default lists
-// show it: examples only when shown, open opportunities only.
-func (s *Store) countrySelect() string {
-	visible, open := "status = 'published'", ""
-	if !s.examples {
-		visible += " AND NOT illustrative"
-	}
-	if s.hideClosed {
-		open = " AND (deadline IS NULL OR deadline >= " + todayUTC + ")"
-	}
-	return `
+// countrySelect reads countries ($1: the reader's languages) with the counts of their public
+// content, as the default lists show it: examples only when shown ($2), open opportunities
+// only when closed ones are hidden ($3).
+const countrySelect = `
 	SELECT c.code, c.currency, c.source_lang, c.langs, tr.lang, tr.name, tr.summary,
 		coalesce(o.n, 0) AS opportunities, coalesce(i.n, 0) AS incentives, coalesce(p.n, 0) AS programmes
 	FROM countries c
-	LEFT JOIN (SELECT country_code, count(*) AS n FROM opportunities WHERE ` + visible + `
-` + open + ` GROUP BY country_code) o ON o.country_code = c.code
-	LEFT JOIN (SELECT country_code, count(*) AS n FROM incentives WHERE ` + visible + ` GROUP BY country_code) i ON i.country_code = c.code
-	LEFT JOIN (SELECT country_code, count(*) AS n FROM programmes WHERE ` + visible + ` GROUP BY country_code) p ON p.country_code = c.code `
-}
+	LEFT JOIN (SELECT country_code, count(*) AS n FROM opportunities
+		WHERE status = 'published' AND (NOT illustrative OR $2)
+			AND (NOT $3 OR deadline IS NULL OR deadline >= (now() AT TIME ZONE 'UTC')::date)
+		GROUP BY country_code) o ON o.country_code = c.code
+	LEFT JOIN (SELECT country_code, count(*) AS n FROM incentives WHERE status = 'published' AND (NOT illustrative OR $2)
+		GROUP BY country_code) i ON i.country_code = c.code
+	LEFT JOIN (SELECT country_code, count(*) AS n FROM programmes WHERE status = 'published' AND (NOT illustrative OR $2)
+		GROUP BY country_code) p ON p.country_code = c.code
+	LEFT JOIN LATERAL (
+		SELECT t.* FROM country_translations t WHERE t.country_code = c.code
+		ORDER BY array_position($1::text[], t.lang::text), (t.lang = c.source_lang) DESC, t.lang
+		LIMIT 1) tr ON true`
+
+var (
+	sqlCountries = statement("countries", countrySelect+`
+	ORDER BY c.code`)
+	sqlCountry = statement("country", countrySelect+`
+	WHERE c.code = $4`)
+	sqlCountryFacts = statement("country_facts", `
+	SELECT metric, value::text, value_max::text, unit, residence_country, municipality, year, definition, note, sources,
+		alternatives, as_of
+	FROM diaspora_facts WHERE country_code = $1 ORDER BY position`)
+	sqlCountryOrganizations = statement("country_organizations", `
+	SELECT id, name, acronym, type, website, verified FROM organizations
+	WHERE country_code = $1 AND verified ORDER BY name, id`)
+	sqlRegions = statement("regions", `
+	SELECT country_code, code, name, kind FROM regions WHERE country_code = $1 ORDER BY position, code`)
+	sqlCountryExists     = statement("country_exists", `SELECT EXISTS (SELECT 1 FROM countries WHERE code = $1)`)
+	sqlRegionExists      = statement("region_exists", `SELECT EXISTS (SELECT 1 FROM regions WHERE code = $2 AND ($1 = '' OR country_code = $1))`)
+	sqlCurrencyConverted = statement("currency_convertible", `SELECT eur_rate($1) IS NOT NULL`)
+)
 
 func (r countryRow) country() domain.Country {
 	c := r.Country
@@ -60,8 +79,7 @@ func (r countryRow) country() domain.Country {
 // Countries lists every origin country, in the reader's languages.
 func (s *Store) Countries(ctx context.Context, langs []string) ([]domain.Country, error) {
 	var rows []countryRow
-	err := s.db.SelectContext(ctx, &rows, s.countrySelect()+pickTranslation("country_translations", "t.country_code = c.code", "$1")+`
-		ORDER BY c.code`, pq.Array(langs))
+	err := s.db.SelectContext(ctx, &rows, sqlCountries, pq.Array(langs), s.examples, s.hideClosed)
 	if err != nil {
 		return nil, err
 	}
@@ -73,18 +91,12 @@ func (s *Store) Countries(ctx context.Context, langs []string) ([]domain.Country
 }
 
 // CountryDetail is a country with its facts, regions and verified organizations.
-type CountryDetail struct {
-	domain.Country
-	Facts         []domain.Fact
-	Regions       []domain.Region
-	Organizations []domain.Organization
-}
+type CountryDetail = domain.CountryDetail
 
 // Country reads one country; ErrNotFound when the code is unknown.
 func (s *Store) Country(ctx context.Context, code string, langs []string) (*CountryDetail, error) {
 	var row countryRow
-	err := s.db.GetContext(ctx, &row, s.countrySelect()+pickTranslation("country_translations", "t.country_code = c.code", "$2")+`
-		WHERE c.code = $1`, code, pq.Array(langs))
+	err := s.db.GetContext(ctx, &row, sqlCountry, pq.Array(langs), s.examples, s.hideClosed, code)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
 	}
@@ -92,7 +104,21 @@ func (s *Store) Country(ctx context.Context, code string, langs []string) (*Coun
 		return nil, err
 	}
 	d := &CountryDetail{Country: row.country()}
+	if d.Facts, err = s.countryFacts(ctx, code); err != nil {
+		return nil, err
+	}
+	if d.Regions, err = s.Regions(ctx, code); err != nil {
+		return nil, err
+	}
+	if d.Organizations, err = s.countryOrganizations(ctx, code); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
 
+// countryFacts reads a country's facts in their order.
+func (s *Store) countryFacts(ctx context.Context, code string) ([]domain.Fact, error) {
+	var out []domain.Fact
 	var facts []struct {
 		Metric           string     `db:"metric"`
 		Value            *string    `db:"value"`
@@ -107,10 +133,7 @@ func (s *Store) Country(ctx context.Context, code string, langs []string) (*Coun
 		Alternatives     []byte     `db:"alternatives"`
 		AsOf             *time.Time `db:"as_of"`
 	}
-	if err := s.db.SelectContext(ctx, &facts, `
-		SELECT metric, value::text, value_max::text, unit, residence_country, municipality, year, definition, note, sources,
-			alternatives, as_of
-		FROM diaspora_facts WHERE country_code = $1 ORDER BY position`, code); err != nil {
+	if err := s.db.SelectContext(ctx, &facts, sqlCountryFacts, code); err != nil {
 		return nil, err
 	}
 	for _, f := range facts {
@@ -125,11 +148,14 @@ func (s *Store) Country(ctx context.Context, code string, langs []string) (*Coun
 				return nil, fmt.Errorf("fact %s: %w", f.Metric, err)
 			}
 		}
-		d.Facts = append(d.Facts, fact)
+		out = append(out, fact)
 	}
-	if d.Regions, err = s.Regions(ctx, code); err != nil {
-		return nil, err
-	}
+	return out, nil
+}
+
+// countryOrganizations reads a country's verified organizations by name.
+func (s *Store) countryOrganizations(ctx context.Context, code string) ([]domain.Organization, error) {
+	var out []domain.Organization
 	var orgs []struct {
 		ID       string  `db:"id"`
 		Name     string  `db:"name"`
@@ -138,16 +164,14 @@ func (s *Store) Country(ctx context.Context, code string, langs []string) (*Coun
 		Website  *string `db:"website"`
 		Verified bool    `db:"verified"`
 	}
-	if err := s.db.SelectContext(ctx, &orgs, `
-		SELECT id, name, acronym, type, website, verified FROM organizations
-		WHERE country_code = $1 AND verified ORDER BY name, id`, code); err != nil {
+	if err := s.db.SelectContext(ctx, &orgs, sqlCountryOrganizations, code); err != nil {
 		return nil, err
 	}
 	for _, o := range orgs {
-		d.Organizations = append(d.Organizations, domain.Organization{
+		out = append(out, domain.Organization{
 			OrgRef: domain.OrgRef{ID: o.ID, Name: o.Name, Acronym: o.Acronym}, Type: o.Type, Website: o.Website, Verified: o.Verified})
 	}
-	return d, nil
+	return out, nil
 }
 
 // Regions lists a country's regions in their usual order.
@@ -158,8 +182,7 @@ func (s *Store) Regions(ctx context.Context, country string) ([]domain.Region, e
 		Name    string `db:"name"`
 		Kind    string `db:"kind"`
 	}
-	if err := s.db.SelectContext(ctx, &rows, `
-		SELECT country_code, code, name, kind FROM regions WHERE country_code = $1 ORDER BY position, code`, country); err != nil {
+	if err := s.db.SelectContext(ctx, &rows, sqlRegions, country); err != nil {
 		return nil, err
 	}
 	out := make([]domain.Region, len(rows))
@@ -172,15 +195,14 @@ func (s *Store) Regions(ctx context.Context, country string) ([]domain.Region, e
 // CountryExists reports whether the catalogue has this origin country.
 func (s *Store) CountryExists(ctx context.Context, code string) (bool, error) {
 	var ok bool
-	err := sqlx.GetContext(ctx, s.reads, &ok, `SELECT EXISTS (SELECT 1 FROM countries WHERE code = $1)`, code)
+	err := sqlx.GetContext(ctx, s.reads, &ok, sqlCountryExists, code)
 	return ok, err
 }
 
 // RegionExists reports whether a region code exists, in country when it is given.
 func (s *Store) RegionExists(ctx context.Context, country, code string) (bool, error) {
 	var ok bool
-	err := s.db.GetContext(ctx, &ok, `
-		SELECT EXISTS (SELECT 1 FROM regions WHERE code = $2 AND ($1 = '' OR country_code = $1))`, country, code)
+	err := s.db.GetContext(ctx, &ok, sqlRegionExists, country, code)
 	return ok, err
 }
 
@@ -188,7 +210,7 @@ func (s *Store) RegionExists(ctx context.Context, country, code string) (bool, e
 // an exchange rate to the euro is known for it.
 func (s *Store) CurrencyConvertible(ctx context.Context, currency string) (bool, error) {
 	var ok bool
-	err := s.db.GetContext(ctx, &ok, `SELECT eur_rate($1) IS NOT NULL`, currency)
+	err := s.db.GetContext(ctx, &ok, sqlCurrencyConverted, currency)
 	return ok, err
 }
 

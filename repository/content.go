@@ -29,6 +29,12 @@ type kindSpec struct {
 	// columns and joins add the kind's own fields to the shared ones.
 	columns func(detail bool) string
 	joins   string
+	// The kind's own fragments of a list's filters and facets, written out; %[1]s is the
+	// parameter of the filter's value. sectorIn and regionIn are what the sector and region
+	// filters ask; sectorFacet and regionFacet count the selected rows (sel) per sector and
+	// region.
+	sectorIn, regionIn       string
+	sectorFacet, regionFacet string
 }
 
 var opportunitySpec = kindSpec{
@@ -43,7 +49,15 @@ var opportunitySpec = kindSpec{
 		}
 		return cols
 	},
-	joins: `LEFT JOIN regions r ON r.country_code = c.country_code AND r.code = c.region_code`,
+	joins:    `LEFT JOIN regions r ON r.country_code = c.country_code AND r.code = c.region_code`,
+	sectorIn: `EXISTS (SELECT 1 FROM opportunity_sectors s WHERE s.opportunity_id = c.id AND s.sector_code = ANY(%[1]s))`,
+	regionIn: `c.region_code = %[1]s`,
+	sectorFacet: `SELECT 'sector' AS facet, s.sector_code AS code, '' AS label, count(*) AS count, min(x.position) AS pos
+		FROM sel JOIN opportunity_sectors s ON s.opportunity_id = sel.id JOIN sectors x ON x.code = s.sector_code
+		GROUP BY s.sector_code`,
+	regionFacet: `SELECT 'region' AS facet, r.code, min(r.name) AS label, count(*) AS count, 0 AS pos
+		FROM sel JOIN regions r ON r.country_code = sel.country_code AND r.code = sel.region_code
+		GROUP BY r.code`,
 }
 
 // eligibilityColumns are the structured conditions incentives and programmes share; the
@@ -75,6 +89,24 @@ var incentiveSpec = kindSpec{
 			eligibilityColumns("incentive")
 	},
 	joins: eligibilityJoin("incentive"),
+	// An incentive limited to no sector applies to every one; one limited to no region applies
+	// to every region of its own country only.
+	sectorIn: `(NOT EXISTS (SELECT 1 FROM incentive_sectors s WHERE s.incentive_id = c.id)
+		OR EXISTS (SELECT 1 FROM incentive_sectors s WHERE s.incentive_id = c.id AND s.sector_code = ANY(%[1]s)))`,
+	regionIn: `c.country_code IN (SELECT r.country_code FROM regions r WHERE r.code = %[1]s)
+		AND (NOT EXISTS (SELECT 1 FROM incentive_regions x WHERE x.incentive_id = c.id)
+			OR EXISTS (SELECT 1 FROM incentive_regions x WHERE x.incentive_id = c.id AND x.region_code = %[1]s))`,
+	// It counts under each sector and region, as the list filtered by that one would show it.
+	sectorFacet: `SELECT 'sector' AS facet, x.code, '' AS label, count(*) AS count, min(x.position) AS pos
+		FROM sel CROSS JOIN sectors x
+		WHERE NOT EXISTS (SELECT 1 FROM incentive_sectors s WHERE s.incentive_id = sel.id)
+			OR EXISTS (SELECT 1 FROM incentive_sectors s WHERE s.incentive_id = sel.id AND s.sector_code = x.code)
+		GROUP BY x.code`,
+	regionFacet: `SELECT 'region' AS facet, r.code, min(r.name) AS label, count(*) AS count, 0 AS pos
+		FROM sel JOIN regions r ON r.country_code = sel.country_code
+		WHERE NOT EXISTS (SELECT 1 FROM incentive_regions x WHERE x.incentive_id = sel.id)
+			OR EXISTS (SELECT 1 FROM incentive_regions x WHERE x.incentive_id = sel.id AND x.region_code = r.code)
+		GROUP BY r.code`,
 }
 
 var programmeSpec = kindSpec{
@@ -91,6 +123,22 @@ var programmeSpec = kindSpec{
 		return cols
 	},
 	joins: `JOIN organizations op ON op.id = c.operator_id ` + eligibilityJoin("programme"),
+	// As incentives.
+	sectorIn: `(NOT EXISTS (SELECT 1 FROM programme_sectors s WHERE s.programme_id = c.id)
+		OR EXISTS (SELECT 1 FROM programme_sectors s WHERE s.programme_id = c.id AND s.sector_code = ANY(%[1]s)))`,
+	regionIn: `c.country_code IN (SELECT r.country_code FROM regions r WHERE r.code = %[1]s)
+		AND (NOT EXISTS (SELECT 1 FROM programme_regions x WHERE x.programme_id = c.id)
+			OR EXISTS (SELECT 1 FROM programme_regions x WHERE x.programme_id = c.id AND x.region_code = %[1]s))`,
+	sectorFacet: `SELECT 'sector' AS facet, x.code, '' AS label, count(*) AS count, min(x.position) AS pos
+		FROM sel CROSS JOIN sectors x
+		WHERE NOT EXISTS (SELECT 1 FROM programme_sectors s WHERE s.programme_id = sel.id)
+			OR EXISTS (SELECT 1 FROM programme_sectors s WHERE s.programme_id = sel.id AND s.sector_code = x.code)
+		GROUP BY x.code`,
+	regionFacet: `SELECT 'region' AS facet, r.code, min(r.name) AS label, count(*) AS count, 0 AS pos
+		FROM sel JOIN regions r ON r.country_code = sel.country_code
+		WHERE NOT EXISTS (SELECT 1 FROM programme_regions x WHERE x.programme_id = sel.id)
+			OR EXISTS (SELECT 1 FROM programme_regions x WHERE x.programme_id = sel.id AND x.region_code = r.code)
+		GROUP BY r.code`,
 }
 
 // query collects bound parameters while SQL text is assembled; only fixed identifiers of a
@@ -129,24 +177,10 @@ func (k kindSpec) scope(q *query, f domain.ListFilter) (from string, where []str
 		where = append(where, "c.id = ANY("+q.arg(pq.Array(f.IDs))+"::uuid[])")
 	}
 	if len(f.Sectors) > 0 {
-		match := fmt.Sprintf("EXISTS (SELECT 1 FROM %[1]s_sectors s WHERE s.%[1]s_id = c.id AND s.sector_code = ANY(%[2]s))",
-			k.singular, q.arg(pq.Array(f.Sectors)))
-		if k.scoped {
-			match = fmt.Sprintf("(NOT EXISTS (SELECT 1 FROM %[1]s_sectors s WHERE s.%[1]s_id = c.id) OR %[2]s)", k.singular, match)
-		}
-		where = append(where, match)
+		where = append(where, fmt.Sprintf(k.sectorIn, q.arg(pq.Array(f.Sectors))))
 	}
 	if f.Region != "" {
-		if k.scoped {
-			// Items limited to no region apply to every region of their own country only.
-			region := q.arg(f.Region)
-			where = append(where, fmt.Sprintf(`c.country_code IN (SELECT r.country_code FROM regions r WHERE r.code = %[2]s)
-				AND (NOT EXISTS (SELECT 1 FROM %[1]s_regions x WHERE x.%[1]s_id = c.id)
-					OR EXISTS (SELECT 1 FROM %[1]s_regions x WHERE x.%[1]s_id = c.id AND x.region_code = %[2]s))`,
-				k.singular, region))
-		} else {
-			where = append(where, "c.region_code = "+q.arg(f.Region))
-		}
+		where = append(where, fmt.Sprintf(k.regionIn, q.arg(f.Region)))
 	}
 	if f.Type != "" {
 		where = append(where, "c."+k.typeCol+" = "+q.arg(f.Type))
@@ -324,49 +358,10 @@ func (s *Store) facets(ctx context.Context, k kindSpec, f domain.ListFilter) (do
 	if len(f.Facets) == 0 {
 		return nil, nil
 	}
-	var q query
-	from, where := k.scope(&q, f)
-	columns := "c.id, c.country_code, c." + k.typeCol + " AS type_code"
-	if !k.scoped {
-		columns += ", c.region_code"
+	sqlText, args, err := k.facetsSQL(f)
+	if err != nil {
+		return nil, err
 	}
-	out := domain.Facets{}
-	var parts []string
-	for _, name := range f.Facets {
-		out[name] = []domain.FacetCount{}
-		switch {
-		case name == "sector" && k.scoped:
-			// An item limited to no sector applies to every one and counts under each, as the
-			// list filtered by that sector would show it.
-			parts = append(parts, fmt.Sprintf(`SELECT 'sector' AS facet, x.code, '' AS label, count(*) AS count, min(x.position) AS pos
-				FROM sel CROSS JOIN sectors x
-				WHERE NOT EXISTS (SELECT 1 FROM %[1]s_sectors s WHERE s.%[1]s_id = sel.id)
-					OR EXISTS (SELECT 1 FROM %[1]s_sectors s WHERE s.%[1]s_id = sel.id AND s.sector_code = x.code)
-				GROUP BY x.code`, k.singular))
-		case name == "sector":
-			parts = append(parts, fmt.Sprintf(`SELECT 'sector' AS facet, s.sector_code AS code, '' AS label, count(*) AS count, min(x.position) AS pos
-				FROM sel JOIN %[1]s_sectors s ON s.%[1]s_id = sel.id JOIN sectors x ON x.code = s.sector_code
-				GROUP BY s.sector_code`, k.singular))
-		case name == "region" && k.scoped:
-			parts = append(parts, fmt.Sprintf(`SELECT 'region' AS facet, r.code, min(r.name) AS label, count(*) AS count, 0 AS pos
-				FROM sel JOIN regions r ON r.country_code = sel.country_code
-				WHERE NOT EXISTS (SELECT 1 FROM %[1]s_regions x WHERE x.%[1]s_id = sel.id)
-					OR EXISTS (SELECT 1 FROM %[1]s_regions x WHERE x.%[1]s_id = sel.id AND x.region_code = r.code)
-				GROUP BY r.code`, k.singular))
-		case name == "region":
-			parts = append(parts, `SELECT 'region' AS facet, r.code, min(r.name) AS label, count(*) AS count, 0 AS pos
-				FROM sel JOIN regions r ON r.country_code = sel.country_code AND r.code = sel.region_code
-				GROUP BY r.code`)
-		case name == "type":
-			parts = append(parts, `SELECT 'type' AS facet, sel.type_code AS code, '' AS label, count(*) AS count, 0 AS pos
-				FROM sel WHERE sel.type_code IS NOT NULL GROUP BY sel.type_code`)
-		default:
-			return nil, fmt.Errorf("unknown facet %q", name)
-		}
-	}
-	sqlText := `WITH sel AS MATERIALIZED (SELECT ` + columns + ` FROM ` + from + ` WHERE ` + strings.Join(where, " AND ") + `)
-		` + strings.Join(parts, " UNION ALL ") + `
-		ORDER BY facet, count DESC, pos, code`
 	var counts []struct {
 		Facet string `db:"facet"`
 		Code  string `db:"code"`
@@ -374,13 +369,45 @@ func (s *Store) facets(ctx context.Context, k kindSpec, f domain.ListFilter) (do
 		Count int    `db:"count"`
 		Pos   int    `db:"pos"`
 	}
-	if err := sqlx.SelectContext(ctx, s.reads, &counts, sqlText, q.args...); err != nil {
+	if err := sqlx.SelectContext(ctx, s.reads, &counts, sqlText, args...); err != nil {
 		return nil, err
+	}
+	out := domain.Facets{}
+	for _, name := range f.Facets {
+		out[name] = []domain.FacetCount{}
 	}
 	for _, c := range counts {
 		out[c.Facet] = append(out[c.Facet], domain.FacetCount{Code: c.Code, Label: c.Label, Count: c.Count})
 	}
 	return out, nil
+}
+
+// facetsSQL builds the statement of the facets f asks.
+func (k kindSpec) facetsSQL(f domain.ListFilter) (string, []any, error) {
+	var q query
+	from, where := k.scope(&q, f)
+	columns := "c.id, c.country_code, c." + k.typeCol + " AS type_code"
+	if !k.scoped {
+		columns += ", c.region_code"
+	}
+	var parts []string
+	for _, name := range f.Facets {
+		switch {
+		case name == "sector":
+			parts = append(parts, k.sectorFacet)
+		case name == "region":
+			parts = append(parts, k.regionFacet)
+		case name == "type":
+			parts = append(parts, `SELECT 'type' AS facet, sel.type_code AS code, '' AS label, count(*) AS count, 0 AS pos
+				FROM sel WHERE sel.type_code IS NOT NULL GROUP BY sel.type_code`)
+		default:
+			return "", nil, fmt.Errorf("unknown facet %q", name)
+		}
+	}
+	sqlText := `WITH sel AS MATERIALIZED (SELECT ` + columns + ` FROM ` + from + ` WHERE ` + strings.Join(where, " AND ") + `)
+		` + strings.Join(parts, " UNION ALL ") + `
+		ORDER BY facet, count DESC, pos, code`
+	return sqlText, q.args, nil
 }
 
 // decodeSources reads the sources column; a malformed value (never written by this code)

@@ -11,8 +11,54 @@ import (
 	"github.com/diaspora-investor/marketplace/domain"
 )
 
-const invitationColumns = `i.id, i.email, i.role, i.status, i.created_at, i.expires_at, i.answered_at,
-	o.id AS org_id, o.name AS org_name, o.acronym AS org_acronym`
+// The invitations of an organization, of an address, and one by id: the same columns, newest
+// first, at most 200.
+var (
+	sqlInvitationByID = statement("invitation_by_id", `
+		SELECT i.id, i.email, i.role, i.status, i.created_at, i.expires_at, i.answered_at,
+			o.id AS org_id, o.name AS org_name, o.acronym AS org_acronym
+		FROM organization_invitations i JOIN organizations o ON o.id = i.organization_id
+		WHERE i.id = $1`)
+	sqlOrganizationInvitations = statement("organization_invitations", `
+		SELECT i.id, i.email, i.role, i.status, i.created_at, i.expires_at, i.answered_at,
+			o.id AS org_id, o.name AS org_name, o.acronym AS org_acronym
+		FROM organization_invitations i JOIN organizations o ON o.id = i.organization_id
+		WHERE i.organization_id = $1
+		ORDER BY i.created_at DESC, i.id LIMIT 200`)
+	sqlOpenInvitationsFor = statement("open_invitations_for", `
+		SELECT i.id, i.email, i.role, i.status, i.created_at, i.expires_at, i.answered_at,
+			o.id AS org_id, o.name AS org_name, o.acronym AS org_acronym
+		FROM organization_invitations i JOIN organizations o ON o.id = i.organization_id
+		WHERE i.email = lower($1) AND i.status = 'pending' AND i.expires_at > now()
+		ORDER BY i.created_at DESC, i.id LIMIT 200`)
+	sqlIsMemberByEmail = statement("is_member_by_email", `
+		SELECT EXISTS (SELECT 1 FROM organization_members m JOIN users u ON u.id = m.user_id
+			WHERE m.organization_id = $1 AND lower(u.email) = $2)`)
+	// Inviting an address again renews its open invitation.
+	sqlUpsertInvitation = statement("upsert_invitation", `
+		INSERT INTO organization_invitations (organization_id, email, role, invited_by, expires_at)
+		VALUES ($1, $2, $3, $4, now() + make_interval(secs => $5))
+		ON CONFLICT (organization_id, email) WHERE status = 'pending'
+		DO UPDATE SET role = EXCLUDED.role, invited_by = EXCLUDED.invited_by, created_at = now(), expires_at = EXCLUDED.expires_at
+		RETURNING id`)
+	sqlRevokeInvitation = statement("revoke_invitation", `
+		UPDATE organization_invitations SET status = 'revoked', answered_at = now()
+		WHERE id = $1 AND organization_id = $2 AND status = 'pending' RETURNING email`)
+	sqlLockOpenInvitation = statement("lock_open_invitation", `
+		SELECT organization_id, role FROM organization_invitations
+		WHERE id = $1 AND email = lower($2) AND status = 'pending' AND expires_at > now() FOR UPDATE`)
+	sqlAnswerInvitation = statement("answer_invitation", `
+		UPDATE organization_invitations SET status = $2, answered_at = now() WHERE id = $1`)
+	sqlMemberRoleOrNull = statement("member_role_or_null", `
+		SELECT (SELECT role FROM organization_members WHERE organization_id = $1 AND user_id = $2)`)
+	sqlUpsertMember = statement("upsert_member", `
+		INSERT INTO organization_members (organization_id, user_id, role) VALUES ($1, $2, $3)
+		ON CONFLICT (organization_id, user_id) DO UPDATE SET role = EXCLUDED.role`)
+	sqlMemberRole = statement("member_role", `
+		SELECT role FROM organization_members WHERE organization_id = $1 AND user_id = $2`)
+	sqlSetMemberRole = statement("set_member_role", `
+		UPDATE organization_members SET role = $3 WHERE organization_id = $1 AND user_id = $2`)
+)
 
 type invitationRow struct {
 	ID         string     `db:"id"`
@@ -33,11 +79,9 @@ func (r invitationRow) invitation() domain.Invitation {
 		Organization: domain.OrgRef{ID: r.OrgID, Name: r.OrgName, Acronym: r.OrgAcronym}}
 }
 
-func invitations(ctx context.Context, q sqlx.QueryerContext, where string, args ...any) ([]domain.Invitation, error) {
+func invitations(ctx context.Context, q sqlx.QueryerContext, statement string, args ...any) ([]domain.Invitation, error) {
 	var rows []invitationRow
-	if err := sqlx.SelectContext(ctx, q, &rows, `SELECT `+invitationColumns+`
-		FROM organization_invitations i JOIN organizations o ON o.id = i.organization_id
-		WHERE `+where+` ORDER BY i.created_at DESC, i.id LIMIT 200`, args...); err != nil {
+	if err := sqlx.SelectContext(ctx, q, &rows, statement, args...); err != nil {
 		return nil, err
 	}
 	out := make([]domain.Invitation, len(rows))
@@ -57,23 +101,17 @@ func (s *Store) Invite(ctx context.Context, actorID, orgID, email, role string, 
 			return err
 		}
 		var member bool
-		if err := tx.GetContext(ctx, &member, `SELECT EXISTS (SELECT 1 FROM organization_members m JOIN users u ON u.id = m.user_id
-			WHERE m.organization_id = $1 AND lower(u.email) = $2)`, orgID, email); err != nil {
+		if err := tx.GetContext(ctx, &member, sqlIsMemberByEmail, orgID, email); err != nil {
 			return err
 		}
 		if member {
 			return domain.ErrAlreadyMember
 		}
 		var id string
-		if err := tx.GetContext(ctx, &id, `
-			INSERT INTO organization_invitations (organization_id, email, role, invited_by, expires_at)
-			VALUES ($1, $2, $3, $4, now() + make_interval(secs => $5))
-			ON CONFLICT (organization_id, email) WHERE status = 'pending'
-			DO UPDATE SET role = EXCLUDED.role, invited_by = EXCLUDED.invited_by, created_at = now(), expires_at = EXCLUDED.expires_at
-			RETURNING id`, orgID, email, role, actorID, ttl.Seconds()); err != nil {
+		if err := tx.GetContext(ctx, &id, sqlUpsertInvitation, orgID, email, role, actorID, ttl.Seconds()); err != nil {
 			return err
 		}
-		list, err := invitations(ctx, tx, `i.id = $1`, id)
+		list, err := invitations(ctx, tx, sqlInvitationByID, id)
 		if err != nil {
 			return err
 		}
@@ -86,7 +124,7 @@ func (s *Store) Invite(ctx context.Context, actorID, orgID, email, role string, 
 
 // OrganizationInvitations lists an organization's invitations, newest first (at most 200).
 func (s *Store) OrganizationInvitations(ctx context.Context, orgID string) ([]domain.Invitation, error) {
-	return invitations(ctx, s.db, `i.organization_id = $1`, orgID)
+	return invitations(ctx, s.db, sqlOrganizationInvitations, orgID)
 }
 
 // RevokeInvitation withdraws an open invitation of the organization.
@@ -96,8 +134,7 @@ func (s *Store) RevokeInvitation(ctx context.Context, actorID, orgID, invitation
 	}
 	return s.inTx(ctx, func(tx *sqlx.Tx) error {
 		var email string
-		err := tx.GetContext(ctx, &email, `UPDATE organization_invitations SET status = 'revoked', answered_at = now()
-			WHERE id = $1 AND organization_id = $2 AND status = 'pending' RETURNING email`, invitationID, orgID)
+		err := tx.GetContext(ctx, &email, sqlRevokeInvitation, invitationID, orgID)
 		if errors.Is(err, sql.ErrNoRows) {
 			return ErrNotFound
 		}
@@ -111,7 +148,7 @@ func (s *Store) RevokeInvitation(ctx context.Context, actorID, orgID, invitation
 
 // InvitationsFor lists the open, unexpired invitations addressed to email.
 func (s *Store) InvitationsFor(ctx context.Context, email string) ([]domain.Invitation, error) {
-	return invitations(ctx, s.db, `i.email = lower($1) AND i.status = 'pending' AND i.expires_at > now()`, email)
+	return invitations(ctx, s.db, sqlOpenInvitationsFor, email)
 }
 
 // AnswerInvitation accepts or declines an open, unexpired invitation addressed to the user's
@@ -128,8 +165,7 @@ func (s *Store) AnswerInvitation(ctx context.Context, user *domain.User, invitat
 			OrgID string `db:"organization_id"`
 			Role  string `db:"role"`
 		}
-		err := tx.GetContext(ctx, &inv, `SELECT organization_id, role FROM organization_invitations
-			WHERE id = $1 AND email = lower($2) AND status = 'pending' AND expires_at > now() FOR UPDATE`, invitationID, user.Email)
+		err := tx.GetContext(ctx, &inv, sqlLockOpenInvitation, invitationID, user.Email)
 		if errors.Is(err, sql.ErrNoRows) {
 			return ErrNotFound
 		}
@@ -144,24 +180,20 @@ func (s *Store) AnswerInvitation(ctx context.Context, user *domain.User, invitat
 		if accept {
 			status = "accepted"
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE organization_invitations SET status = $2, answered_at = now() WHERE id = $1`,
-			invitationID, status); err != nil {
+		if _, err := tx.ExecContext(ctx, sqlAnswerInvitation, invitationID, status); err != nil {
 			return err
 		}
 		if !accept {
 			return nil
 		}
 		var before *string
-		if err := tx.GetContext(ctx, &before, `SELECT (SELECT role FROM organization_members WHERE organization_id = $1 AND user_id = $2)`,
-			orgID, user.ID); err != nil {
+		if err := tx.GetContext(ctx, &before, sqlMemberRoleOrNull, orgID, user.ID); err != nil {
 			return err
 		}
 		if before != nil && (*before == domain.RoleOwner || *before == inv.Role) {
 			return nil
 		}
-		if _, err := tx.ExecContext(ctx, `
-			INSERT INTO organization_members (organization_id, user_id, role) VALUES ($1, $2, $3)
-			ON CONFLICT (organization_id, user_id) DO UPDATE SET role = EXCLUDED.role`, orgID, user.ID, inv.Role); err != nil {
+		if _, err := tx.ExecContext(ctx, sqlUpsertMember, orgID, user.ID, inv.Role); err != nil {
 			return err
 		}
 		var was any
@@ -181,7 +213,7 @@ func (s *Store) ChangeRole(ctx context.Context, actorID, orgID, userID, role str
 			return err
 		}
 		var before string
-		err := tx.GetContext(ctx, &before, `SELECT role FROM organization_members WHERE organization_id = $1 AND user_id = $2`, orgID, userID)
+		err := tx.GetContext(ctx, &before, sqlMemberRole, orgID, userID)
 		if errors.Is(err, sql.ErrNoRows) {
 			return ErrNotFound
 		}
@@ -193,8 +225,7 @@ func (s *Store) ChangeRole(ctx context.Context, actorID, orgID, userID, role str
 				return err
 			}
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE organization_members SET role = $3 WHERE organization_id = $1 AND user_id = $2`,
-			orgID, userID, role); err != nil {
+		if _, err := tx.ExecContext(ctx, sqlSetMemberRole, orgID, userID, role); err != nil {
 			return err
 		}
 		return writeAudit(ctx, tx, auditEvent{actor: actorID, entity: "organization", entityID: orgID, orgID: orgID,

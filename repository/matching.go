@@ -20,14 +20,23 @@ func (r rateRow) rate() domain.Rate {
 	return domain.Rate{Currency: r.Currency, PerEUR: r.PerEUR, AsOf: r.AsOf, Source: r.Source}
 }
 
-// latestRates is the rate in use of every currency: its latest row.
-const latestRates = `SELECT DISTINCT ON (currency) currency, trim_scale(per_eur)::text AS per_eur, as_of, source
-	FROM exchange_rates ORDER BY currency, as_of DESC`
+var (
+	// sqlLatestRates is the rate in use of every currency: its latest row.
+	sqlLatestRates = statement("latest_rates", `SELECT DISTINCT ON (currency) currency, trim_scale(per_eur)::text AS per_eur, as_of, source
+	FROM exchange_rates ORDER BY currency, as_of DESC`)
+	sqlAddCurrency = statement("add_currency", `INSERT INTO currencies (code) VALUES ($1) ON CONFLICT (code) DO NOTHING`)
+	sqlPutRate     = statement("put_rate", `
+	INSERT INTO exchange_rates (currency, as_of, per_eur, source, recorded_by) VALUES ($1, $2, $3, $4, $5)
+	ON CONFLICT (currency, as_of) DO UPDATE SET per_eur = excluded.per_eur, source = excluded.source,
+		recorded_by = excluded.recorded_by, recorded_at = now()`)
+	sqlRateInUse = statement("rate_in_use", `SELECT currency, trim_scale(per_eur)::text AS per_eur, as_of, source
+	FROM exchange_rates WHERE currency = $1 ORDER BY as_of DESC LIMIT 1`)
+)
 
 // ExchangeRates lists the rate in use of every currency, by currency code.
 func (s *Store) ExchangeRates(ctx context.Context) ([]domain.Rate, error) {
 	var rows []rateRow
-	if err := s.db.SelectContext(ctx, &rows, latestRates); err != nil {
+	if err := s.db.SelectContext(ctx, &rows, sqlLatestRates); err != nil {
 		return nil, err
 	}
 	out := make([]domain.Rate, len(rows))
@@ -59,19 +68,14 @@ func (s *Store) PutRate(ctx context.Context, r domain.Rate, recordedBy string) (
 		return domain.Rate{}, err
 	}
 	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, `INSERT INTO currencies (code) VALUES ($1) ON CONFLICT (code) DO NOTHING`, r.Currency); err != nil {
+	if _, err := tx.ExecContext(ctx, sqlAddCurrency, r.Currency); err != nil {
 		return domain.Rate{}, err
 	}
-	if _, err := tx.ExecContext(ctx, `
-		INSERT INTO exchange_rates (currency, as_of, per_eur, source, recorded_by) VALUES ($1, $2, $3, $4, $5)
-		ON CONFLICT (currency, as_of) DO UPDATE SET per_eur = excluded.per_eur, source = excluded.source,
-			recorded_by = excluded.recorded_by, recorded_at = now()`,
-		r.Currency, r.AsOf, r.PerEUR, r.Source, recordedBy); err != nil {
+	if _, err := tx.ExecContext(ctx, sqlPutRate, r.Currency, r.AsOf, r.PerEUR, r.Source, recordedBy); err != nil {
 		return domain.Rate{}, err
 	}
 	var row rateRow
-	if err := tx.GetContext(ctx, &row, `SELECT currency, trim_scale(per_eur)::text AS per_eur, as_of, source
-		FROM exchange_rates WHERE currency = $1 ORDER BY as_of DESC LIMIT 1`, r.Currency); err != nil {
+	if err := tx.GetContext(ctx, &row, sqlRateInUse, r.Currency); err != nil {
 		return domain.Rate{}, err
 	}
 	return row.rate(), tx.Commit()
@@ -89,23 +93,53 @@ type candidateRow struct {
 	PublishedAt time.Time  `db:"published_at"`
 }
 
-func candidateSelect(kind domain.Kind, singular, langsParam string) string {
-	return `SELECT '` + string(kind) + `' AS kind, c.id, c.type, coalesce(tr.lang, c.source_lang) AS lang,
-			coalesce(tr.name, '') AS name, c.valid_from, c.valid_until, c.published_at, ` + eligibilityColumns(singular) + `
-		FROM ` + string(kind) + ` c ` + eligibilityJoin(singular) + `
-		` + pickTranslation(singular+"_translations", "t."+singular+"_id = c.id", langsParam) + `
-		WHERE c.status = 'published' AND c.country_code = $1 AND (NOT c.illustrative OR $3)`
-}
+// sqlEligibilityCandidates reads the published incentives and programmes of a country ($1)
+// with their conditions, named in the first of the reader's languages ($2) they are written
+// in; examples only when shown ($3).
+var sqlEligibilityCandidates = statement("eligibility_candidates", `
+	SELECT 'incentives' AS kind, c.id, c.type, coalesce(tr.lang, c.source_lang) AS lang,
+		coalesce(tr.name, '') AS name, c.valid_from, c.valid_until, c.published_at,
+		c.investor_types, c.min_investment::text AS min_investment, c.max_investment::text AS max_investment,
+		c.investment_currency, c.min_jobs, c.residence_abroad,
+		ARRAY(SELECT s.sector_code FROM incentive_sectors s JOIN sectors x ON x.code = s.sector_code
+			WHERE s.incentive_id = c.id ORDER BY x.position) AS sectors,
+		coalesce(rg.codes, '{}') AS region_codes, coalesce(rg.names, '{}') AS region_names
+	FROM incentives c
+	LEFT JOIN LATERAL (
+		SELECT array_agg(x.region_code ORDER BY r.position) AS codes, array_agg(r.name ORDER BY r.position) AS names
+		FROM incentive_regions x JOIN regions r ON r.country_code = x.country_code AND r.code = x.region_code
+		WHERE x.incentive_id = c.id) rg ON true
+	LEFT JOIN LATERAL (
+		SELECT t.* FROM incentive_translations t WHERE t.incentive_id = c.id
+		ORDER BY array_position($2::text[], t.lang::text), (t.lang = c.source_lang) DESC, t.lang
+		LIMIT 1) tr ON true
+	WHERE c.status = 'published' AND c.country_code = $1 AND (NOT c.illustrative OR $3)
+	UNION ALL
+	SELECT 'programmes' AS kind, c.id, c.type, coalesce(tr.lang, c.source_lang) AS lang,
+		coalesce(tr.name, '') AS name, c.valid_from, c.valid_until, c.published_at,
+		c.investor_types, c.min_investment::text AS min_investment, c.max_investment::text AS max_investment,
+		c.investment_currency, c.min_jobs, c.residence_abroad,
+		ARRAY(SELECT s.sector_code FROM programme_sectors s JOIN sectors x ON x.code = s.sector_code
+			WHERE s.programme_id = c.id ORDER BY x.position) AS sectors,
+		coalesce(rg.codes, '{}') AS region_codes, coalesce(rg.names, '{}') AS region_names
+	FROM programmes c
+	LEFT JOIN LATERAL (
+		SELECT array_agg(x.region_code ORDER BY r.position) AS codes, array_agg(r.name ORDER BY r.position) AS names
+		FROM programme_regions x JOIN regions r ON r.country_code = x.country_code AND r.code = x.region_code
+		WHERE x.programme_id = c.id) rg ON true
+	LEFT JOIN LATERAL (
+		SELECT t.* FROM programme_translations t WHERE t.programme_id = c.id
+		ORDER BY array_position($2::text[], t.lang::text), (t.lang = c.source_lang) DESC, t.lang
+		LIMIT 1) tr ON true
+	WHERE c.status = 'published' AND c.country_code = $1 AND (NOT c.illustrative OR $3)
+	ORDER BY kind, published_at DESC, id`)
 
 // EligibilityCandidates reads every published incentive and programme of a country with its
 // conditions, named in the reader's languages, in one query: incentives first, then
 // programmes, each newest first.
 func (s *Store) EligibilityCandidates(ctx context.Context, country string, langs []string) ([]domain.Candidate, error) {
 	var rows []candidateRow
-	err := s.db.SelectContext(ctx, &rows, candidateSelect(domain.KindIncentive, "incentive", "$2")+`
-		UNION ALL
-		`+candidateSelect(domain.KindProgramme, "programme", "$2")+`
-		ORDER BY kind, published_at DESC, id`, country, pq.Array(langs), s.examples)
+	err := s.db.SelectContext(ctx, &rows, sqlEligibilityCandidates, country, pq.Array(langs), s.examples)
 	if err != nil {
 		return nil, err
 	}
@@ -118,23 +152,45 @@ func (s *Store) EligibilityCandidates(ctx context.Context, country string, langs
 }
 
 // RecommendInput is what recommendations rank by: the investor's profile.
-type RecommendInput struct {
-	Country      string // "" for every country
-	InvestorType string
-	Sectors      []string
-	Regions      []string
-	TicketMin    *domain.Money
-	TicketMax    *domain.Money
-	Langs        []string
-	Limit        int
-}
+type RecommendInput = domain.RecommendInput
 
 // Recommendation is an opportunity with its score and what it matched.
-type Recommendation struct {
-	Opportunity domain.Opportunity
-	Score       float64
-	Reasons     []string // codes of domain.RecommendationReasons
-}
+type Recommendation = domain.Recommendation
+
+// sqlRecommend scores the published opportunities that fit a profile: country ($1, "" for
+// any), investor type ($2), sectors ($3), regions ($4), ticket range ($5 in $6 to $7 in $8),
+// by the weights $9 to $12 and the freshness half-life $13; the best $14, examples only when
+// shown ($15), closed ones when not hidden ($16).
+var sqlRecommend = statement("recommend", `
+		WITH profile AS (
+			SELECT coalesce($3::text[], '{}') AS sectors, coalesce($4::text[], '{}') AS regions,
+				$5::numeric / eur_rate($6) AS ticket_min, $7::numeric / eur_rate($8) AS ticket_max),
+		parts AS (
+			SELECT c.id, c.published_at,
+				-- The WHERE keeps only opportunities of a followed sector, when the profile follows any.
+				CASE WHEN cardinality(p.sectors) = 0 THEN 0.5 ELSE 1 END AS sector,
+				CASE WHEN cardinality(p.regions) = 0 OR c.region_code IS NULL THEN 0.5
+					WHEN c.region_code = ANY(p.regions) THEN 1 ELSE 0 END AS region,
+				CASE WHEN (p.ticket_min IS NULL AND p.ticket_max IS NULL) OR (c.min_investment IS NULL AND c.max_investment IS NULL) THEN 0.5
+					WHEN (p.ticket_max IS NULL OR c.min_investment IS NULL OR c.min_investment / xr.per_eur <= p.ticket_max)
+						AND (p.ticket_min IS NULL OR c.max_investment IS NULL OR c.max_investment / xr.per_eur >= p.ticket_min) THEN 1
+					ELSE 0 END AS ticket,
+				power(0.5::float8, greatest(extract(epoch FROM now() - c.published_at), 0)::float8 / 86400 / $13::float8) AS freshness
+			FROM opportunities c CROSS JOIN profile p
+			LEFT JOIN (SELECT DISTINCT ON (currency) currency, per_eur FROM exchange_rates ORDER BY currency, as_of DESC) xr
+				ON xr.currency = c.currency
+			-- $1 cast to the column's type, so that the country index serves it.
+			-- Examples only when shown; closed opportunities (deadline passed) never.
+			WHERE c.status = 'published' AND ($1::text = '' OR c.country_code = $1::text::char(2))
+				AND (NOT c.illustrative OR $15) AND (NOT $16 OR c.deadline IS NULL OR c.deadline >= (now() AT TIME ZONE 'UTC')::date)
+				AND ($2 = '' OR cardinality(c.investor_types) = 0 OR c.investor_types @> ARRAY[$2])
+				AND (cardinality(p.sectors) = 0 OR EXISTS (SELECT 1 FROM opportunity_sectors s
+					WHERE s.opportunity_id = c.id AND s.sector_code = ANY(p.sectors))))
+		SELECT id::text, ($9 * sector + $10 * region + $11 * ticket + $12 * freshness)::float8 AS score,
+			array_remove(ARRAY[
+				CASE WHEN sector = 1 THEN 'sector' END, CASE WHEN region = 1 THEN 'region' END,
+				CASE WHEN ticket = 1 THEN 'ticket' END, CASE WHEN freshness >= 0.5 THEN 'fresh' END], NULL) AS reasons
+		FROM parts ORDER BY score DESC, published_at DESC, id DESC LIMIT $14`)
 
 type scoreRow struct {
 	ID      string         `db:"id"`
@@ -158,36 +214,7 @@ func (s *Store) Recommend(ctx context.Context, in RecommendInput) ([]Recommendat
 	var scores []scoreRow
 	// A profile that follows no sector or region may come with nil lists, which reach SQL as
 	// NULL: coalesce makes them empty, so that they count as "says nothing" (0.5), not as a miss.
-	err := s.db.SelectContext(ctx, &scores, `
-		WITH profile AS (
-			SELECT coalesce($3::text[], '{}') AS sectors, coalesce($4::text[], '{}') AS regions,
-				$5::numeric / eur_rate($6) AS ticket_min, $7::numeric / eur_rate($8) AS ticket_max),
-		parts AS (
-			SELECT c.id, c.published_at,
-				-- The WHERE keeps only opportunities of a followed sector, when the profile follows any.
-				CASE WHEN cardinality(p.sectors) = 0 THEN 0.5 ELSE 1 END AS sector,
-				CASE WHEN cardinality(p.regions) = 0 OR c.region_code IS NULL THEN 0.5
-					WHEN c.region_code = ANY(p.regions) THEN 1 ELSE 0 END AS region,
-				CASE WHEN (p.ticket_min IS NULL AND p.ticket_max IS NULL) OR (c.min_investment IS NULL AND c.max_investment IS NULL) THEN 0.5
-					WHEN (p.ticket_max IS NULL OR c.min_investment IS NULL OR c.min_investment / xr.per_eur <= p.ticket_max)
-						AND (p.ticket_min IS NULL OR c.max_investment IS NULL OR c.max_investment / xr.per_eur >= p.ticket_min) THEN 1
-					ELSE 0 END AS ticket,
-				power(0.5::float8, greatest(extract(epoch FROM now() - c.published_at), 0)::float8 / 86400 / $13::float8) AS freshness
-			FROM opportunities c CROSS JOIN profile p
-			LEFT JOIN (SELECT DISTINCT ON (currency) currency, per_eur FROM exchange_rates ORDER BY currency, as_of DESC) xr
-				ON xr.currency = c.currency
-			-- $1 cast to the column's type, so that the country index serves it.
-			-- Examples only when shown; closed opportunities (deadline passed) never.
-			WHERE c.status = 'published' AND ($1::text = '' OR c.country_code = $1::text::char(2))
-				AND (NOT c.illustrative OR $15) AND (NOT $16 OR c.deadline IS NULL OR c.deadline >= `+todayUTC+`)
-				AND ($2 = '' OR cardinality(c.investor_types) = 0 OR c.investor_types @> ARRAY[$2])
-				AND (cardinality(p.sectors) = 0 OR EXISTS (SELECT 1 FROM opportunity_sectors s
-					WHERE s.opportunity_id = c.id AND s.sector_code = ANY(p.sectors))))
-		SELECT id::text, ($9 * sector + $10 * region + $11 * ticket + $12 * freshness)::float8 AS score,
-			array_remove(ARRAY[
-				CASE WHEN sector = 1 THEN 'sector' END, CASE WHEN region = 1 THEN 'region' END,
-				CASE WHEN ticket = 1 THEN 'ticket' END, CASE WHEN freshness >= 0.5 THEN 'fresh' END], NULL) AS reasons
-		FROM parts ORDER BY score DESC, published_at DESC, id DESC LIMIT $14`,
+	err := s.db.SelectContext(ctx, &scores, sqlRecommend,
 		in.Country, in.InvestorType, pq.Array(in.Sectors), pq.Array(in.Regions),
 		ticketMin, ticketMinCur, ticketMax, ticketMaxCur,
 		w.Sector, w.Region, w.Ticket, w.Freshness, w.FreshnessHalfLifeDays, in.Limit, s.examples, s.hideClosed)

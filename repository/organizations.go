@@ -5,12 +5,61 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
-	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
 
 	"github.com/diaspora-investor/marketplace/domain"
+)
+
+var (
+	sqlActorMemberships = statement("actor_memberships", `
+		SELECT m.organization_id, m.role, o.country_code, o.verified
+		FROM organization_members m JOIN organizations o ON o.id = m.organization_id
+		WHERE m.user_id = $1`)
+	sqlInsertOrganization = statement("insert_organization", `
+		INSERT INTO organizations (slug, country_code, name, acronym, type, website)
+		VALUES ('org-' || replace(gen_random_uuid()::text, '-', ''), $1, $2, $3, $4, $5) RETURNING id`)
+	sqlInsertOwner = statement("insert_owner", `
+		INSERT INTO organization_members (organization_id, user_id, role) VALUES ($1, $2, 'owner')`)
+	// What the audit trail records of an organization: its columns but its keys and times.
+	sqlOrganizationSnapshot = statement("organization_snapshot", `
+		SELECT to_jsonb(o) - ARRAY['id', 'slug', 'created_at', 'updated_at'] FROM organizations o WHERE o.id = $1`)
+	sqlOrganizationByID = statement("organization_by_id", `
+		SELECT o.id, o.name, o.acronym, o.country_code, o.type, o.website, o.verified, o.verified_at, o.created_at
+		FROM organizations o WHERE o.id = $1`)
+	// An organization has a handful of members; no page is needed, but a bound is kept.
+	sqlMembers = statement("members", `
+		SELECT m.user_id, u.email, u.display_name, m.role, m.added_at
+		FROM organization_members m JOIN users u ON u.id = m.user_id
+		WHERE m.organization_id = $1 ORDER BY m.role = 'owner' DESC, m.added_at, m.user_id LIMIT 500`)
+	sqlMemberships = statement("memberships", `
+		SELECT o.id, o.name, o.acronym, m.role, m.added_at
+		FROM organization_members m JOIN organizations o ON o.id = m.organization_id
+		WHERE m.user_id = $1 ORDER BY o.name, o.id LIMIT 500`)
+	sqlDeleteMember = statement("delete_member", `
+		DELETE FROM organization_members WHERE organization_id = $1 AND user_id = $2`)
+	sqlLockOrganization = statement("lock_organization", `
+		SELECT id FROM organizations WHERE id = $1 FOR UPDATE`)
+	sqlOtherOwners = statement("other_owners", `
+		SELECT count(*) FROM organization_members WHERE organization_id = $1 AND role = 'owner' AND user_id <> $2`)
+	sqlSetVerified = statement("set_verified", `
+		UPDATE organizations SET verified = $2,
+			verified_at = CASE WHEN $2 THEN coalesce(verified_at, now()) END, updated_at = now()
+		WHERE id = $1`)
+	sqlIdentityTaken = statement("identity_taken", `
+		SELECT EXISTS (SELECT 1 FROM organizations o, organizations other
+			WHERE o.id = $1 AND other.id <> o.id AND other.verified
+			AND coalesce(other.country_code, '--') = coalesce(o.country_code, '--')
+			AND (lower(other.name) = lower(o.name) OR lower(other.acronym) = lower(o.acronym)))`)
+	// Each of the three columns is written only when its flag says so ($2, $4, $6).
+	sqlUpdateOrganizationIdentity = statement("update_organization_identity", `
+		UPDATE organizations SET
+			name = CASE WHEN $2 THEN $3 ELSE name END,
+			acronym = CASE WHEN $4 THEN $5 ELSE acronym END,
+			website = CASE WHEN $6 THEN $7 ELSE website END,
+			updated_at = now()
+		WHERE id = $1`)
 )
 
 // Actor loads what the rules need to know of a signed-in user: their memberships.
@@ -22,10 +71,7 @@ func (s *Store) Actor(ctx context.Context, user *domain.User) (domain.Actor, err
 		Country  *string `db:"country_code"`
 		Verified bool    `db:"verified"`
 	}
-	if err := s.db.SelectContext(ctx, &rows, `
-		SELECT m.organization_id, m.role, o.country_code, o.verified
-		FROM organization_members m JOIN organizations o ON o.id = m.organization_id
-		WHERE m.user_id = $1`, user.ID); err != nil {
+	if err := s.db.SelectContext(ctx, &rows, sqlActorMemberships, user.ID); err != nil {
 		return a, err
 	}
 	for _, r := range rows {
@@ -41,14 +87,10 @@ type OrgInput = domain.OrgApplication
 func (s *Store) CreateOrganization(ctx context.Context, actorID string, in OrgInput) (string, error) {
 	var id string
 	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
-		if err := tx.GetContext(ctx, &id, `
-			INSERT INTO organizations (slug, country_code, name, acronym, type, website)
-			VALUES ('org-' || replace(gen_random_uuid()::text, '-', ''), $1, $2, $3, $4, $5) RETURNING id`,
-			in.Country, in.Name, in.Acronym, in.Type, in.Website); err != nil {
+		if err := tx.GetContext(ctx, &id, sqlInsertOrganization, in.Country, in.Name, in.Acronym, in.Type, in.Website); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO organization_members (organization_id, user_id, role) VALUES ($1, $2, 'owner')`,
-			id, actorID); err != nil {
+		if _, err := tx.ExecContext(ctx, sqlInsertOwner, id, actorID); err != nil {
 			return err
 		}
 		after, err := orgSnapshot(ctx, tx, id)
@@ -62,8 +104,7 @@ func (s *Store) CreateOrganization(ctx context.Context, actorID string, in OrgIn
 }
 
 func orgSnapshot(ctx context.Context, tx *sqlx.Tx, id string) (map[string]any, error) {
-	return jsonSnapshot(ctx, tx, `SELECT to_jsonb(o) - ARRAY['id', 'slug', 'created_at', 'updated_at']
-		FROM organizations o WHERE o.id = $1`, id)
+	return jsonSnapshot(ctx, tx, sqlOrganizationSnapshot, id)
 }
 
 type orgRow struct {
@@ -86,15 +127,13 @@ func (r orgRow) detail() domain.OrgDetail {
 	}
 }
 
-const orgColumns = `o.id, o.name, o.acronym, o.country_code, o.type, o.website, o.verified, o.verified_at, o.created_at`
-
 // Organization reads one organization, verified or not (the caller decides who may see it).
 func (s *Store) Organization(ctx context.Context, id string) (*domain.OrgDetail, error) {
 	if !domain.IsID(id) {
 		return nil, ErrNotFound
 	}
 	var r orgRow
-	err := s.db.GetContext(ctx, &r, `SELECT `+orgColumns+` FROM organizations o WHERE o.id = $1`, id)
+	err := s.db.GetContext(ctx, &r, sqlOrganizationByID, id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
 	}
@@ -106,40 +145,37 @@ func (s *Store) Organization(ctx context.Context, id string) (*domain.OrgDetail,
 }
 
 // OrgFilter narrows the directory of organizations.
-type OrgFilter struct {
-	Country  string
-	Type     string
-	Pending  bool // unverified applications (administrators), oldest first
-	AfterKey string
-	AfterID  string
-	Limit    int
-}
+type OrgFilter = domain.OrgFilter
+
+// The directory of verified organizations by name, and the pending applications by age;
+// country, type and the cursor are optional (” and NULL: any).
+var (
+	sqlDirectory = statement("organization_directory", `
+		SELECT o.id, o.name, o.acronym, o.country_code, o.type, o.website, o.verified, o.verified_at, o.created_at
+		FROM organizations o
+		WHERE o.verified AND ($1 = '' OR o.country_code = $1) AND ($2 = '' OR o.type = $2)
+			AND ($4::uuid IS NULL OR (o.name, o.id) > ($3, $4::uuid))
+		ORDER BY o.name, o.id LIMIT $5`)
+	sqlPendingOrganizations = statement("pending_organizations", `
+		SELECT o.id, o.name, o.acronym, o.country_code, o.type, o.website, o.verified, o.verified_at, o.created_at
+		FROM organizations o
+		WHERE NOT o.verified AND ($1 = '' OR o.country_code = $1) AND ($2 = '' OR o.type = $2)
+			AND ($4::uuid IS NULL OR (o.created_at, o.id) > ($3::timestamptz, $4::uuid))
+		ORDER BY o.created_at, o.id LIMIT $5`)
+)
 
 // Organizations lists verified organizations by name, or pending applications by age.
 func (s *Store) Organizations(ctx context.Context, f OrgFilter) ([]domain.OrgDetail, bool, error) {
-	var q query
-	where := []string{"o.verified"}
-	order := "o.name, o.id"
+	query := sqlDirectory
 	if f.Pending {
-		where = []string{"NOT o.verified"}
-		order = "o.created_at, o.id"
+		query = sqlPendingOrganizations
 	}
-	if f.Country != "" {
-		where = append(where, "o.country_code = "+q.arg(f.Country))
-	}
-	if f.Type != "" {
-		where = append(where, "o.type = "+q.arg(f.Type))
-	}
+	var afterKey, afterID any // NULL: the first page
 	if f.AfterID != "" {
-		if f.Pending {
-			where = append(where, "(o.created_at, o.id) > ("+q.arg(f.AfterKey)+"::timestamptz, "+q.arg(f.AfterID)+"::uuid)")
-		} else {
-			where = append(where, "(o.name, o.id) > ("+q.arg(f.AfterKey)+", "+q.arg(f.AfterID)+"::uuid)")
-		}
+		afterKey, afterID = f.AfterKey, f.AfterID
 	}
 	var rows []orgRow
-	sqlText := `SELECT ` + orgColumns + ` FROM organizations o WHERE ` + strings.Join(where, " AND ") + ` ORDER BY ` + order + ` LIMIT ` + q.arg(f.Limit+1)
-	if err := s.db.SelectContext(ctx, &rows, sqlText, q.args...); err != nil {
+	if err := s.db.SelectContext(ctx, &rows, query, f.Country, f.Type, afterKey, afterID, f.Limit+1); err != nil {
 		return nil, false, err
 	}
 	more := len(rows) > f.Limit
@@ -162,11 +198,7 @@ func (s *Store) Members(ctx context.Context, orgID string) ([]domain.Member, err
 		Role    string    `db:"role"`
 		AddedAt time.Time `db:"added_at"`
 	}
-	// An organization has a handful of members; no page is needed, but a bound is kept.
-	if err := s.db.SelectContext(ctx, &rows, `
-		SELECT m.user_id, u.email, u.display_name, m.role, m.added_at
-		FROM organization_members m JOIN users u ON u.id = m.user_id
-		WHERE m.organization_id = $1 ORDER BY m.role = 'owner' DESC, m.added_at, m.user_id LIMIT 500`, orgID); err != nil {
+	if err := s.db.SelectContext(ctx, &rows, sqlMembers, orgID); err != nil {
 		return nil, err
 	}
 	out := make([]domain.Member, len(rows))
@@ -186,10 +218,7 @@ func (s *Store) Memberships(ctx context.Context, userID string) ([]domain.Member
 		Role    string    `db:"role"`
 		AddedAt time.Time `db:"added_at"`
 	}
-	if err := s.db.SelectContext(ctx, &rows, `
-		SELECT o.id, o.name, o.acronym, m.role, m.added_at
-		FROM organization_members m JOIN organizations o ON o.id = m.organization_id
-		WHERE m.user_id = $1 ORDER BY o.name, o.id LIMIT 500`, userID); err != nil {
+	if err := s.db.SelectContext(ctx, &rows, sqlMemberships, userID); err != nil {
 		return nil, err
 	}
 	out := make([]domain.MembershipRecord, len(rows))
@@ -224,7 +253,7 @@ func (s *Store) RemoveMember(ctx context.Context, actorID, orgID, userID string)
 			return err
 		}
 		var role string
-		err := tx.GetContext(ctx, &role, `SELECT role FROM organization_members WHERE organization_id = $1 AND user_id = $2`, orgID, userID)
+		err := tx.GetContext(ctx, &role, sqlMemberRole, orgID, userID)
 		if errors.Is(err, sql.ErrNoRows) {
 			return ErrNotFound
 		}
@@ -236,7 +265,7 @@ func (s *Store) RemoveMember(ctx context.Context, actorID, orgID, userID string)
 				return err
 			}
 		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM organization_members WHERE organization_id = $1 AND user_id = $2`, orgID, userID); err != nil {
+		if _, err := tx.ExecContext(ctx, sqlDeleteMember, orgID, userID); err != nil {
 			return err
 		}
 		return writeAudit(ctx, tx, auditEvent{actor: actorID, entity: "organization", entityID: orgID, orgID: orgID,
@@ -248,7 +277,7 @@ func (s *Store) RemoveMember(ctx context.Context, actorID, orgID, userID string)
 // each other at once cannot leave it with none.
 func lockOrg(ctx context.Context, tx *sqlx.Tx, orgID string) error {
 	var id string
-	err := tx.GetContext(ctx, &id, `SELECT id FROM organizations WHERE id = $1 FOR UPDATE`, orgID)
+	err := tx.GetContext(ctx, &id, sqlLockOrganization, orgID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return ErrNotFound
 	}
@@ -257,8 +286,7 @@ func lockOrg(ctx context.Context, tx *sqlx.Tx, orgID string) error {
 
 func keepAnOwner(ctx context.Context, tx *sqlx.Tx, orgID, leaving string) error {
 	var others int
-	if err := tx.GetContext(ctx, &others, `SELECT count(*) FROM organization_members
-		WHERE organization_id = $1 AND role = 'owner' AND user_id <> $2`, orgID, leaving); err != nil {
+	if err := tx.GetContext(ctx, &others, sqlOtherOwners, orgID, leaving); err != nil {
 		return err
 	}
 	if others == 0 {
@@ -282,8 +310,7 @@ func (s *Store) SetVerified(ctx context.Context, actorID, orgID string, verified
 				return err
 			}
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE organizations SET verified = $2,
-			verified_at = CASE WHEN $2 THEN coalesce(verified_at, now()) END, updated_at = now() WHERE id = $1`, orgID, verified); err != nil {
+		if _, err := tx.ExecContext(ctx, sqlSetVerified, orgID, verified); err != nil {
 			return err
 		}
 		after, err := orgSnapshot(ctx, tx, orgID)
@@ -324,11 +351,7 @@ func identityChanges(before map[string]any, cols map[string]any) bool {
 // its country has its name or acronym (the unique indexes of migration 00009 are the backstop).
 func identityFree(ctx context.Context, tx *sqlx.Tx, orgID string) error {
 	var taken bool
-	if err := tx.GetContext(ctx, &taken, `
-		SELECT EXISTS (SELECT 1 FROM organizations o, organizations other
-			WHERE o.id = $1 AND other.id <> o.id AND other.verified
-			AND coalesce(other.country_code, '--') = coalesce(o.country_code, '--')
-			AND (lower(other.name) = lower(o.name) OR lower(other.acronym) = lower(o.acronym)))`, orgID); err != nil {
+	if err := tx.GetContext(ctx, &taken, sqlIdentityTaken, orgID); err != nil {
 		return err
 	}
 	if taken {
@@ -366,22 +389,18 @@ func (s *Store) UpdateOrganization(ctx context.Context, actorID, orgID string, c
 		if err != nil {
 			return err
 		}
-		var q query
-		var sets []string
-		for _, col := range []string{"name", "acronym", "website"} {
-			if v, ok := cols[col]; ok {
-				sets = append(sets, col+" = "+q.arg(v))
-			}
-		}
-		if len(sets) == 0 {
+		if len(cols) == 0 {
 			return nil
 		}
 		// Decided on the row as locked: a verification granted meanwhile is seen.
 		if verified, _ := before["verified"].(bool); verified && !byAdmin && identityChanges(before, cols) {
 			return domain.Denied{Decision: domain.IdentityNeedsAdmin}
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE organizations SET `+strings.Join(sets, ", ")+`, updated_at = now()
-			WHERE id = `+q.arg(orgID), q.args...); err != nil {
+		name, setName := cols["name"]
+		acronym, setAcronym := cols["acronym"]
+		website, setWebsite := cols["website"]
+		if _, err := tx.ExecContext(ctx, sqlUpdateOrganizationIdentity, orgID,
+			setName, name, setAcronym, acronym, setWebsite, website); err != nil {
 			if isUniqueViolation(err, "organizations_verified_name", "organizations_verified_acronym") {
 				return domain.ErrIdentityTaken
 			}

@@ -15,6 +15,8 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"github.com/diaspora-investor/marketplace/api"
+	"github.com/diaspora-investor/marketplace/app/accounts"
+	"github.com/diaspora-investor/marketplace/app/editorial"
 	"github.com/diaspora-investor/marketplace/repository"
 	"github.com/diaspora-investor/marketplace/seed"
 )
@@ -60,7 +62,7 @@ func loadSeed(ctx context.Context, log *slog.Logger, db *sqlx.DB) error {
 	if err != nil {
 		return err
 	}
-	if err := repository.New(db).LoadSeed(ctx, content); err != nil {
+	if err := editorial.New(repository.New(db), editorial.FileLanguages()).LoadSeed(ctx, content); err != nil {
 		return err
 	}
 	log.Info("seed content loaded", "countries", len(content.Countries))
@@ -73,7 +75,7 @@ func ensureAdmin(ctx context.Context, log *slog.Logger, cfg serveConfig, store *
 	if cfg.adminEmail == "" {
 		return nil
 	}
-	if err := api.EnsureAdmin(ctx, store, cfg.adminEmail, cfg.adminPassword); err != nil {
+	if err := accounts.New(store, nil).EnsureAdmin(ctx, cfg.adminEmail, cfg.adminPassword); err != nil {
 		return err
 	}
 	log.Info("administrator account ready", "email", cfg.adminEmail)

@@ -19,7 +19,10 @@ import (
 
 	"github.com/jmoiron/sqlx"
 
-	"github.com/diaspora-investor/marketplace/api"
+	"github.com/diaspora-investor/marketplace/app/accounts"
+	"github.com/diaspora-investor/marketplace/app/agencies"
+	"github.com/diaspora-investor/marketplace/app/editorial"
+	"github.com/diaspora-investor/marketplace/domain"
 	"github.com/diaspora-investor/marketplace/repository"
 	"github.com/diaspora-investor/marketplace/seed"
 )
@@ -169,7 +172,7 @@ are (nothing is deleted), and an item the file does not change is not written. N
 				return err
 			}
 			return withStore(ctx, func(store *repository.Store) error {
-				changes, err := store.ImportCountry(ctx, f, o.dryRun)
+				changes, err := editorial.New(store, editorial.FileLanguages()).Import(ctx, f, o.dryRun)
 				if err != nil {
 					return fmt.Errorf("import %s: %w", args[0], err)
 				}
@@ -254,8 +257,9 @@ func adminCommand() command {
               the one given. The password is read from standard input (its first line) or,
               on a terminal, asked twice without echo; never an argument, so it stays out of
               shell history and process lists.
-verify ORG    verify an organization (by id or slug), so its members may publish; recorded in
-              its history with no user as the actor.
+verify ORG    verify an organization (by id or slug), so its members may publish: the same
+              use case as an administrator's, run by the operator as a system actor (an
+              administrator with no account), recorded in its history with no user as the actor.
 
 Needs DATABASE_URL. (ADMIN_EMAIL and ADMIN_PASSWORD still make an administrator at serve's
 start-up.)`,
@@ -264,52 +268,67 @@ start-up.)`,
 				return usagef("say create EMAIL or verify ORG")
 			}
 			if args[0] == "verify" {
-				return withStore(ctx, func(store *repository.Store) error {
-					id, name, verified, err := store.OrganizationRef(ctx, args[1])
-					if errors.Is(err, repository.ErrNotFound) {
-						return fmt.Errorf("no organization with id or slug %q", args[1])
-					}
-					if err != nil {
-						return err
-					}
-					if verified {
-						fmt.Fprintf(a.stdout, "%s (%s) was already verified\n", name, id)
-						return nil
-					}
-					if err := store.SetVerified(ctx, "", id, true); err != nil {
-						return err
-					}
-					fmt.Fprintf(a.stdout, "%s (%s) is verified\n", name, id)
-					return nil
-				})
+				return verifyOrganization(ctx, a, args[1])
 			}
-			if _, err := loadDBConfig(); err != nil {
-				return err // before asking for a password that could not be used
-			}
-			password, err := readPassword(a, args[1])
-			if err != nil {
-				return err
-			}
-			return withStore(ctx, func(store *repository.Store) error {
-				created, err := api.MakeAdministrator(ctx, store, args[1], password)
-				switch {
-				case errors.Is(err, api.ErrNotAnEmail):
-					return fmt.Errorf("%q is not an e-mail address", args[1])
-				case errors.Is(err, api.ErrPasswordRefused):
-					return fmt.Errorf("password refused: %v", err)
-				case err != nil:
-					return err
-				}
-				if created {
-					fmt.Fprintf(a.stdout, "administrator %s created\n", args[1])
-				} else {
-					fmt.Fprintf(a.stdout, "%s is an administrator\n", args[1])
-				}
-				return nil
-			})
+			return createAdministrator(ctx, a, args[1])
 		},
 	}
 }
+
+// verifyOrganization verifies the organization of an id or slug as the operator.
+func verifyOrganization(ctx context.Context, a *app, ref string) error {
+	return withStore(ctx, func(store *repository.Store) error {
+		id, name, verified, err := store.OrganizationRef(ctx, ref)
+		if errors.Is(err, repository.ErrNotFound) {
+			return fmt.Errorf("no organization with id or slug %q", ref)
+		}
+		if err != nil {
+			return err
+		}
+		if verified {
+			fmt.Fprintf(a.stdout, "%s (%s) was already verified\n", name, id)
+			return nil
+		}
+		if _, err := agencies.New(store).Verify(ctx, operator, id, true); err != nil {
+			return err
+		}
+		fmt.Fprintf(a.stdout, "%s (%s) is verified\n", name, id)
+		return nil
+	})
+}
+
+// createAdministrator makes email an administrator, with a password read from a.
+func createAdministrator(ctx context.Context, a *app, email string) error {
+	if _, err := loadDBConfig(); err != nil {
+		return err // before asking for a password that could not be used
+	}
+	password, err := readPassword(a, email)
+	if err != nil {
+		return err
+	}
+	return withStore(ctx, func(store *repository.Store) error {
+		created, err := accounts.New(store, nil).MakeAdministrator(ctx, email, password)
+		switch {
+		case errors.Is(err, accounts.ErrNotAnEmail):
+			return fmt.Errorf("%q is not an e-mail address", email)
+		case errors.Is(err, accounts.ErrPasswordRefused):
+			return fmt.Errorf("password refused: %v", err)
+		case err != nil:
+			return err
+		}
+		if created {
+			fmt.Fprintf(a.stdout, "administrator %s created\n", email)
+		} else {
+			fmt.Fprintf(a.stdout, "%s is an administrator\n", email)
+		}
+		return nil
+	})
+}
+
+// operator is who runs the admin commands: the person at the machine, not an account. The
+// use cases see an administrator, and the audit trail records no user (its actor is NULL, as
+// for every change the system makes).
+var operator = domain.Actor{Admin: true}
 
 // readPassword asks on a terminal (twice, without echo) or reads standard input's first line.
 func readPassword(a *app, email string) (string, error) {

@@ -1,4 +1,4 @@
-package api
+package accounts
 
 import (
 	"context"
@@ -6,24 +6,7 @@ import (
 	"fmt"
 
 	"github.com/diaspora-investor/marketplace/domain"
-	"github.com/diaspora-investor/marketplace/repository"
 )
-
-// EnsureAdmin makes the first administrator from ADMIN_EMAIL and ADMIN_PASSWORD, and does
-// nothing more when run again (see MakeAdministrator).
-func EnsureAdmin(ctx context.Context, store *repository.Store, email, password string) error {
-	_, err := MakeAdministrator(ctx, store, email, password)
-	if errors.Is(err, ErrNotAnEmail) {
-		return errors.New("ADMIN_EMAIL is not an e-mail address")
-	}
-	if errors.Is(err, ErrPasswordRefused) {
-		return fmt.Errorf("ADMIN_PASSWORD is refused: %v", errors.Unwrap(err))
-	}
-	if errors.Is(err, ErrNotTheOwner) {
-		return errors.New("ADMIN_EMAIL names an existing account whose password is not ADMIN_PASSWORD: refusing to make it an administrator")
-	}
-	return err
-}
 
 // Why MakeAdministrator refuses.
 var (
@@ -39,11 +22,27 @@ func (e passwordRefused) Error() string        { return e.reason.Error() }
 func (e passwordRefused) Unwrap() error        { return e.reason }
 func (e passwordRefused) Is(target error) bool { return target == ErrPasswordRefused }
 
+// EnsureAdmin makes the first administrator from ADMIN_EMAIL and ADMIN_PASSWORD, and does
+// nothing more when run again (see MakeAdministrator). Its errors speak of those settings.
+func (s *Service) EnsureAdmin(ctx context.Context, email, password string) error {
+	_, err := s.MakeAdministrator(ctx, email, password)
+	if errors.Is(err, ErrNotAnEmail) {
+		return errors.New("ADMIN_EMAIL is not an e-mail address")
+	}
+	if errors.Is(err, ErrPasswordRefused) {
+		return fmt.Errorf("ADMIN_PASSWORD is refused: %v", errors.Unwrap(err))
+	}
+	if errors.Is(err, ErrNotTheOwner) {
+		return errors.New("ADMIN_EMAIL names an existing account whose password is not ADMIN_PASSWORD: refusing to make it an administrator")
+	}
+	return err
+}
+
 // MakeAdministrator creates an administrator account (created is true), or makes the existing
 // account of the e-mail an administrator. An account that already has the e-mail is made
 // administrator only if its password is this one: anyone may register an address, so
 // registering the operator's address first must not be a way in.
-func MakeAdministrator(ctx context.Context, store *repository.Store, email, password string) (created bool, err error) {
+func (s *Service) MakeAdministrator(ctx context.Context, email, password string) (created bool, err error) {
 	email = domain.NormalizeEmail(email)
 	if email == "" {
 		return false, ErrNotAnEmail
@@ -51,18 +50,18 @@ func MakeAdministrator(ctx context.Context, store *repository.Store, email, pass
 	if err := domain.CheckPassword(password, email); err != nil {
 		return false, passwordRefused{err}
 	}
-	user, err := store.UserByEmail(ctx, email)
-	if errors.Is(err, repository.ErrNotFound) {
+	user, err := s.store.UserByEmail(ctx, email)
+	if errors.Is(err, domain.ErrNotFound) {
 		hash, err := domain.HashPassword(ctx, password)
 		if err != nil {
 			return false, err
 		}
-		err = store.CreateAdmin(ctx, email, hash)
-		if !errors.Is(err, repository.ErrConflict) {
+		err = s.store.CreateAdmin(ctx, email, hash)
+		if !errors.Is(err, domain.ErrConflict) {
 			return err == nil, err
 		}
 		// Registered in the meantime: check it like any existing account.
-		user, err = store.UserByEmail(ctx, email)
+		user, err = s.store.UserByEmail(ctx, email)
 	}
 	if err != nil {
 		return false, err
@@ -77,5 +76,5 @@ func MakeAdministrator(ctx context.Context, store *repository.Store, email, pass
 	if user.Role == "admin" {
 		return false, nil
 	}
-	return false, store.MakeAdmin(ctx, user.ID)
+	return false, s.store.MakeAdmin(ctx, user.ID)
 }
