@@ -158,7 +158,7 @@ func loadOrganization(ctx context.Context, tx *sqlx.Tx, country *string, o seed.
 		SeedID(o.Slug), o.Slug, country, o.Name, o.Acronym, o.Type, o.Website, o.Verified); err != nil {
 		return fmt.Errorf("organization %s: %w", o.Slug, err)
 	}
-	id, err := idBySlug(ctx, tx, "organizations", o.Slug)
+	id, err := idBySlug(ctx, tx, sqlSeedOrganizationID, o.Slug)
 	if err != nil {
 		return err
 	}

@@ -62,7 +62,7 @@ func loadGuides(ctx context.Context, tx *sqlx.Tx, c seed.Country, guides []seed.
 }
 
 func loadGuide(ctx context.Context, tx *sqlx.Tx, c seed.Country, position int, g seed.Guide) error {
-	org, err := idBySlug(ctx, tx, "organizations", g.Organization)
+	org, err := idBySlug(ctx, tx, sqlSeedOrganizationID, g.Organization)
 	if err != nil {
 		return err
 	}
