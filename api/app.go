@@ -22,7 +22,9 @@ import (
 	"github.com/diaspora-investor/marketplace/app/accounts"
 	"github.com/diaspora-investor/marketplace/app/agencies"
 	"github.com/diaspora-investor/marketplace/app/catalogue"
+	"github.com/diaspora-investor/marketplace/app/contacts"
 	"github.com/diaspora-investor/marketplace/app/editorial"
+	"github.com/diaspora-investor/marketplace/app/guides"
 	"github.com/diaspora-investor/marketplace/app/integrations"
 	"github.com/diaspora-investor/marketplace/app/interests"
 	"github.com/diaspora-investor/marketplace/app/limits"
@@ -105,7 +107,7 @@ type server struct {
 	ready   readiness
 	tokens  tokens
 	// searchLangs are the languages a search is parsed in: every interface language, and
-	// "simple" for content in languages without a stemmer (Cabo Verdean Creole, kea).
+	// "simple" for content in languages without a stemmer (kea is searched as Portuguese: 00032).
 	searchLangs []string
 	trusted     []*net.IPNet // proxies whose X-Forwarded-For is believed
 	document    []byte       // openapi.yaml as served (see servedDocument)
@@ -118,6 +120,8 @@ type server struct {
 	catalogue    *catalogue.Service
 	matching     *matching.Service
 	editorial    *editorial.Service
+	guides       *guides.Service
+	contacts     *contacts.Service
 }
 
 // New builds the app over the store.
@@ -131,6 +135,8 @@ func New(cfg Config, store *repository.Store, langs *Languages, log *slog.Logger
 		agencies:     agencies.New(store),
 		interests:    interests.New(store),
 		integrations: integrations.New(store),
+		guides:       guides.New(store),
+		contacts:     contacts.New(store),
 		ready: readiness{check: func(ctx context.Context) (bool, error) {
 			return repository.MigrationsApplied(ctx, store.DB().DB)
 		}}}
