@@ -22,9 +22,12 @@ import (
 	"github.com/diaspora-investor/marketplace/app/accounts"
 	"github.com/diaspora-investor/marketplace/app/agencies"
 	"github.com/diaspora-investor/marketplace/app/catalogue"
+	"github.com/diaspora-investor/marketplace/app/contacts"
 	"github.com/diaspora-investor/marketplace/app/editorial"
+	"github.com/diaspora-investor/marketplace/app/guides"
 	"github.com/diaspora-investor/marketplace/app/integrations"
 	"github.com/diaspora-investor/marketplace/app/interests"
+	"github.com/diaspora-investor/marketplace/app/limits"
 	"github.com/diaspora-investor/marketplace/app/matching"
 	"github.com/diaspora-investor/marketplace/repository"
 )
@@ -104,7 +107,7 @@ type server struct {
 	ready   readiness
 	tokens  tokens
 	// searchLangs are the languages a search is parsed in: every interface language, and
-	// "simple" for content in languages without a stemmer (Cabo Verdean Creole, kea).
+	// "simple" for content in languages without a stemmer (kea is searched as Portuguese: 00032).
 	searchLangs []string
 	trusted     []*net.IPNet // proxies whose X-Forwarded-For is believed
 	document    []byte       // openapi.yaml as served (see servedDocument)
@@ -113,9 +116,12 @@ type server struct {
 	interests    *interests.Service
 	integrations *integrations.Service
 	accounts     *accounts.Service
+	limits       *limits.Counters
 	catalogue    *catalogue.Service
 	matching     *matching.Service
 	editorial    *editorial.Service
+	guides       *guides.Service
+	contacts     *contacts.Service
 }
 
 // New builds the app over the store.
@@ -129,10 +135,13 @@ func New(cfg Config, store *repository.Store, langs *Languages, log *slog.Logger
 		agencies:     agencies.New(store),
 		interests:    interests.New(store),
 		integrations: integrations.New(store),
+		guides:       guides.New(store),
+		contacts:     contacts.New(store),
 		ready: readiness{check: func(ctx context.Context) (bool, error) {
 			return repository.MigrationsApplied(ctx, store.DB().DB)
 		}}}
 	s.accounts = accounts.New(store, s.supportedLanguage)
+	s.limits = limits.New(store, cfg.JWTSecret)
 	s.catalogue = catalogue.New(store, store, s.searchLangs)
 	s.matching = matching.New(store, s.catalogue)
 	s.editorial = editorial.New(store, editorial.Languages{Match: s.supportedLanguage, Codes: s.langs.codes})

@@ -9,9 +9,6 @@ package web
 
 import (
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"strconv"
 	"strings"
@@ -23,6 +20,7 @@ import (
 	"github.com/diaspora-investor/marketplace/app/accounts"
 	"github.com/diaspora-investor/marketplace/app/catalogue"
 	"github.com/diaspora-investor/marketplace/app/interests"
+	"github.com/diaspora-investor/marketplace/app/limits"
 	"github.com/diaspora-investor/marketplace/app/matching"
 	"github.com/diaspora-investor/marketplace/domain"
 	"github.com/diaspora-investor/marketplace/repository"
@@ -35,6 +33,7 @@ func Wiring(store *repository.Store, secret []byte, searchLangs []string) Deps {
 	a := &adapter{store: store, secret: secret, searchLangs: searchLangs, now: time.Now, interests: interests.New(store)}
 	a.catalogue = catalogue.New(store, store, searchLangs)
 	a.matching = matching.New(store, a.catalogue)
+	a.limits = limits.New(store, secret)
 	// The site signs people up in the language of the page, one of the locale files: it is
 	// the interface language itself.
 	a.accounts = accounts.New(store, func(tag string) (string, bool) { return tag, tag != "" })
@@ -47,6 +46,7 @@ type adapter struct {
 	catalogue   *catalogue.Service
 	matching    *matching.Service
 	interests   *interests.Service
+	limits      *limits.Counters
 	secret      []byte
 	searchLangs []string
 	now         func() time.Time
@@ -183,79 +183,26 @@ const (
 	refreshTTL   = accounts.RefreshTTL
 )
 
-type limit struct {
-	name   string
-	max    int
-	window time.Duration
-}
-
-// The API's limits and counter names (api/ratelimit.go): a person signing in on the site and
-// through an app spends one budget.
-var (
-	failedLoginsPerAccount = limit{"login-account", 10, 15 * time.Minute}
-	failedLoginsPerIP      = limit{"login-ip", 50, 15 * time.Minute}
-	registrationsPerIP     = limit{"register-ip", 20, time.Hour}
-	refreshesPerIP         = limit{"refresh-ip", 120, time.Minute}
-	writesPerUser          = limit{"write-user", 120, time.Minute}
-)
-
-func (a *adapter) bucket(l limit, key string) string {
-	mac := hmac.New(sha256.New, a.secret)
-	mac.Write([]byte(l.name + "\x00" + strings.ToLower(key)))
-	return l.name + ":" + hex.EncodeToString(mac.Sum(nil))
-}
-
-func (a *adapter) hit(ctx context.Context, l limit, key string) error {
-	count, reset, err := a.store.HitRateLimit(ctx, a.bucket(l, key), l.window)
+// hit counts an event in the counters the API counts in (app/limits): a person signing in on
+// the site and through an app spends one budget.
+func (a *adapter) hit(ctx context.Context, l limits.Limit, key string) error {
+	n, err := a.limits.Hit(ctx, l, key)
 	if err != nil {
 		return err
 	}
-	if count > l.max {
-		return &RateLimited{RetryAfter: time.Until(reset)}
+	return tooMany(n)
+}
+
+// tooMany is a count past its limit as the site's pages show it.
+func tooMany(n limits.Count) error {
+	if n.Over() {
+		return &RateLimited{RetryAfter: time.Until(n.Reset)}
 	}
 	return nil
-}
-
-// guard counts password guesses with the API's counters (api/auth.go's passwordGuard).
-type guard struct {
-	a      *adapter
-	client string
-}
-
-func (g guard) Attempt(ctx context.Context, account string) error {
-	if err := g.a.hit(ctx, failedLoginsPerIP, g.client); err != nil {
-		return err
-	}
-	if account == "" {
-		return nil
-	}
-	return g.a.hit(ctx, failedLoginsPerAccount, account)
-}
-
-func (g guard) Refunds(account string) []accounts.Counter {
-	return []accounts.Counter{
-		{Bucket: g.a.bucket(failedLoginsPerAccount, account), Window: failedLoginsPerAccount.window},
-		{Bucket: g.a.bucket(failedLoginsPerIP, g.client), Window: failedLoginsPerIP.window},
-	}
-}
-
-func (g guard) Guessing(ctx context.Context, account string) error {
-	count, reset, err := g.a.store.PeekRateLimit(ctx, g.a.bucket(failedLoginsPerAccount, account), failedLoginsPerAccount.window)
-	if err != nil {
-		return err
-	}
-	if count >= failedLoginsPerAccount.max {
-		return &RateLimited{RetryAfter: time.Until(reset)}
-	}
-	return nil
-}
-
-func (g guard) Failed(ctx context.Context, account string) error {
-	return g.a.hit(ctx, failedLoginsPerAccount, account)
 }
 
 func (a *adapter) Register(ctx context.Context, client string, in Registration) (*domain.User, error) {
-	if err := a.hit(ctx, registrationsPerIP, client); err != nil {
+	if err := a.hit(ctx, limits.RegistrationsPerIP, client); err != nil {
 		return nil, err
 	}
 	reg := accounts.Registration{Email: in.Email, Password: in.Password, DisplayName: in.DisplayName}
@@ -267,7 +214,7 @@ func (a *adapter) Register(ctx context.Context, client string, in Registration) 
 }
 
 func (a *adapter) SignIn(ctx context.Context, client, email, password string) (*Session, error) {
-	u, token, err := a.accounts.Login(ctx, accounts.Credentials{Email: email, Password: password}, guard{a: a, client: client})
+	u, token, err := a.accounts.Login(ctx, accounts.Credentials{Email: email, Password: password}, a.limits.LoginGuard(client, tooMany))
 	if err != nil {
 		return nil, mapErr(err)
 	}
@@ -275,7 +222,7 @@ func (a *adapter) SignIn(ctx context.Context, client, email, password string) (*
 }
 
 func (a *adapter) Resume(ctx context.Context, client, refreshToken string) (*Session, error) {
-	if err := a.hit(ctx, refreshesPerIP, client); err != nil {
+	if err := a.hit(ctx, limits.RefreshesPerIP, client); err != nil {
 		return nil, err
 	}
 	u, next, err := a.accounts.Refresh(ctx, refreshToken)
@@ -326,7 +273,7 @@ func (a *adapter) Profile(ctx context.Context, userID string) (*domain.Profile, 
 // PutProfile replaces the profile through app/accounts (the languages the form does not show
 // are kept).
 func (a *adapter) PutProfile(ctx context.Context, u *domain.User, in ProfileForm) error {
-	if err := a.hit(ctx, writesPerUser, u.ID); err != nil {
+	if err := a.hit(ctx, limits.WritesPerUser, u.ID); err != nil {
 		return err
 	}
 	current, err := a.accounts.Profile(ctx, u)
@@ -370,14 +317,14 @@ func (a *adapter) SavedIDs(ctx context.Context, userID string) (map[string]bool,
 }
 
 func (a *adapter) Save(ctx context.Context, userID, opportunity string) error {
-	if err := a.hit(ctx, writesPerUser, userID); err != nil {
+	if err := a.hit(ctx, limits.WritesPerUser, userID); err != nil {
 		return err
 	}
 	return mapErr(a.accounts.Save(ctx, &domain.User{ID: userID}, opportunity))
 }
 
 func (a *adapter) Unsave(ctx context.Context, userID, opportunity string) error {
-	if err := a.hit(ctx, writesPerUser, userID); err != nil {
+	if err := a.hit(ctx, limits.WritesPerUser, userID); err != nil {
 		return err
 	}
 	return mapErr(a.accounts.Unsave(ctx, &domain.User{ID: userID}, opportunity))
@@ -397,14 +344,14 @@ func (a *adapter) Export(ctx context.Context, userID string, langs []string) (*E
 }
 
 func (a *adapter) Erase(ctx context.Context, u *domain.User) error {
-	return a.accounts.Erase(ctx, u, []string{a.bucket(writesPerUser, u.ID),
-		a.bucket(failedLoginsPerAccount, strings.ToLower(u.Email))})
+	return a.accounts.Erase(ctx, u, []string{a.limits.Bucket(limits.WritesPerUser, u.ID),
+		a.limits.Bucket(limits.FailedLoginsPerAccount, strings.ToLower(u.Email))})
 }
 
 // --- Interests (app/interests) ---
 
 func (a *adapter) Send(ctx context.Context, userID, opportunity string, in InterestRequest, langs []string) (*domain.Interest, error) {
-	if err := a.hit(ctx, writesPerUser, userID); err != nil {
+	if err := a.hit(ctx, limits.WritesPerUser, userID); err != nil {
 		return nil, err
 	}
 	it, _, err := a.interests.Send(ctx, &domain.User{ID: userID}, opportunity,
