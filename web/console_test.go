@@ -97,7 +97,8 @@ func TestConsoleOrganizations(t *testing.T) {
 	p := owner.get("/fr/console/apply")
 	p = owner.post("/fr/console/apply", url.Values{"csrf": {p.csrf(t)}, "name": {""}, "country": {"ZZ"}, "type": {"bank"}, "website": {"ftp://x"}})
 	expectStatus(t, p, http.StatusUnprocessableEntity)
-	expectContains(t, p, `class="error-summary"`, `href="#f-name"`, `href="#f-country"`, `href="#f-type"`, `href="#f-website"`,
+	// Focus moves to the summary of the problems (no script needed), which links to each field.
+	expectContains(t, p, `class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex="-1" autofocus`, `href="#f-name"`, `href="#f-country"`, `href="#f-type"`, `href="#f-website"`,
 		`id="f-name-error"`, `aria-describedby="f-country-error"`, "Code pays inconnu ZZ")
 	// Without the CSRF token, refused.
 	expectStatus(t, owner.post("/en/console/apply", url.Values{"name": {"Agência"}, "country": {"CV"}, "type": {"investment_promotion_agency"}}), http.StatusForbidden)
