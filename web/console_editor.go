@@ -447,6 +447,12 @@ func (s *Site) fieldsForm(st *editorState) map[string]any {
 	if o.Deadline != nil {
 		f["Deadline"] = o.Deadline.Format("2006-01-02")
 	}
+	f["ContactName"], f["ContactEmail"] = derefString(o.Contact.Name), derefString(o.Contact.Email)
+	f["ContactPhone"], f["ContactURL"] = derefString(o.Contact.Phone), derefString(o.Contact.URL)
+	f["SourceTitle"], f["SourceURL"] = "", ""
+	if o.Source != nil {
+		f["SourceTitle"], f["SourceURL"] = o.Source.Title, o.Source.URL
+	}
 	return f
 }
 
@@ -515,6 +521,19 @@ func (s *Site) saveFields(c *fiber.Ctx) error {
 	} else {
 		in.Jobs = domain.Opt[int]{Set: true, Null: true}
 	}
+	// The contact: an empty part clears it; the source: both parts empty clear it.
+	part := func(name string) *string {
+		if val := strings.TrimSpace(c.FormValue(name)); val != "" {
+			return &val
+		}
+		return nil
+	}
+	in.Contact = domain.Some(domain.Contact{Name: part("contact_name"), Email: part("contact_email"), Phone: part("contact_phone"), URL: part("contact_url")})
+	if title, link := strings.TrimSpace(c.FormValue("source_title")), strings.TrimSpace(c.FormValue("source_url")); title == "" && link == "" {
+		in.Source = domain.Opt[domain.SourceLink]{Set: true, Null: true}
+	} else {
+		in.Source = domain.Some(domain.SourceLink{Title: title, URL: link})
+	}
 	err = bad.Err()
 	if err == nil {
 		_, err = s.deps.Console.editorial.Patch(c.UserContext(), v.Actor, kind, it, formVersion(c), in)
@@ -529,7 +548,9 @@ func (s *Site) saveFields(c *fiber.Ctx) error {
 	}
 	sent := map[string]any{"Sectors": formList(c, "sectors"), "InvestorTypes": formList(c, "investor_types"), "Region": c.FormValue("region"),
 		"Instrument": c.FormValue("instrument"), "Min": c.FormValue("min_investment"), "Max": c.FormValue("max_investment"),
-		"Currency": cur, "Jobs": c.FormValue("jobs"), "Deadline": c.FormValue("deadline")}
+		"Currency": cur, "Jobs": c.FormValue("jobs"), "Deadline": c.FormValue("deadline"),
+		"ContactName": c.FormValue("contact_name"), "ContactEmail": c.FormValue("contact_email"), "ContactPhone": c.FormValue("contact_phone"),
+		"ContactURL": c.FormValue("contact_url"), "SourceTitle": c.FormValue("source_title"), "SourceURL": c.FormValue("source_url")}
 	form := textForm{}
 	if st.HasTab {
 		form = textForm{Title: st.Text.Title, Summary: st.Text.Summary, Description: st.Text.Description, HowToApply: st.Text.HowToApply}

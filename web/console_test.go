@@ -423,14 +423,19 @@ func TestConsoleEditor(t *testing.T) {
 	p = owner.get(item + "?lang=en")
 	version = regexp.MustCompile(`name="version" value="(\d+)"`).FindStringSubmatch(p.body)[1]
 	p = owner.post(item+"/fields", url.Values{"csrf": {p.csrf(t)}, "version": {version}, "lang": {"en"}, "sectors": {"tourism"}, "jobs": {"many"},
-		"min_investment": {"10"}, "max_investment": {"5"}, "currency": {"EUR"}})
+		"min_investment": {"10"}, "max_investment": {"5"}, "currency": {"EUR"}, "contact_email": {"nope"}, "source_url": {"ftp://x"}})
 	expectStatus(t, p, http.StatusUnprocessableEntity)
 	expectContains(t, p, `href="#f-jobs"`, `id="f-jobs-error"`)
+	p = owner.post(item+"/fields", url.Values{"csrf": {p.csrf(t)}, "version": {version}, "lang": {"en"}, "sectors": {"tourism"},
+		"contact_email": {"nope"}, "source_url": {"ftp://x"}})
+	expectStatus(t, p, http.StatusUnprocessableEntity)
+	expectContains(t, p, `href="#f-contact.email"`, `href="#f-source.url"`, `value="nope"`)
 	p = owner.post(item+"/fields", url.Values{"csrf": {p.csrf(t)}, "version": {version}, "lang": {"en"}, "sectors": {"tourism", "ict"}, "jobs": {"12"},
-		"region": {"boa_vista"}, "min_investment": {"500000"}, "max_investment": {"2000000"}, "currency": {"EUR"}, "deadline": {"2030-06-30"}})
+		"region": {"boa_vista"}, "min_investment": {"500000"}, "max_investment": {"2000000"}, "currency": {"EUR"}, "deadline": {"2030-06-30"},
+		"contact_name": {"Gabinete do Investidor"}, "contact_email": {"investir@example.cv"}, "source_title": {"Boletim Oficial"}, "source_url": {"https://example.cv/bo"}})
 	expectStatus(t, p, http.StatusSeeOther)
 	p = owner.get(item + "?lang=en")
-	expectContains(t, p, `value="12"`, `value="2030-06-30"`, `value="ict" checked`)
+	expectContains(t, p, `value="12"`, `value="2030-06-30"`, `value="ict" checked`, `value="investir@example.cv"`, `value="https://example.cv/bo"`)
 
 	// History: who changed which field, from what, to what.
 	p = owner.get(item + "/history")
