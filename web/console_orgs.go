@@ -27,7 +27,17 @@ func (s *Site) consoleHome(c *fiber.Ctx) error {
 			open = append(open, in)
 		}
 	}
-	return s.renderConsole(c, "home", p, map[string]any{"Invitations": open})
+	// Each organization's unread interests, as the navigation shows the current one's.
+	v := consoleOf(c)
+	unread := map[string]int{}
+	for _, m := range v.Orgs {
+		n, err := s.deps.Console.unread(c.UserContext(), v.Actor, m.Organization.ID)
+		if err != nil {
+			return s.consoleError(c, err)
+		}
+		unread[m.Organization.ID] = n
+	}
+	return s.renderConsole(c, "home", p, map[string]any{"Invitations": open, "Unread": unread})
 }
 
 // applyInput is what the application form sends.

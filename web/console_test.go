@@ -243,6 +243,7 @@ func TestConsoleInbox(t *testing.T) {
 	expectStatus(t, p, http.StatusOK)
 	expectPrivate(t, p)
 	expectContains(t, p, "1 unread", "Hotel na Boa Vista", "(new)")
+	expectContains(t, owner.get("/en/console/"), "Inbox: 1 unread")
 	m := regexp.MustCompile(`/en/console/orgs/` + org + `/inbox/([0-9a-f-]{36})`).FindStringSubmatch(p.body)
 	if m == nil {
 		t.Fatalf("no interest link:\n%s", p.body)
