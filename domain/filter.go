@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"hash/fnv"
-	"math/big"
 	"regexp"
 	"slices"
 	"strconv"
@@ -206,15 +205,9 @@ func (v *Invalid) FilterAmount(name, value string) string {
 
 // FilterRange checks that a range's low end is not above its high end (both decimals or "").
 func (v *Invalid) FilterRange(name, low, high string) {
-	if low != "" && high != "" && decimalLess(high, low) {
+	if low != "" && high != "" && AmountLess(high, low) {
 		v.Add(name, "min_greater_than_max", nil)
 	}
-}
-
-func decimalLess(a, b string) bool {
-	x, _ := new(big.Rat).SetString(a)
-	y, _ := new(big.Rat).SetString(b)
-	return x != nil && y != nil && x.Cmp(y) < 0
 }
 
 // FilterLimit checks a page size ("" for the default) and returns it.
