@@ -274,20 +274,7 @@ func exportIncentives(ctx context.Context, q sqlx.QueryerContext, f *seed.Countr
 	if err != nil {
 		return err
 	}
-	var benefits []struct {
-		ID            string  `db:"id"`
-		Kind          string  `db:"kind"`
-		Tax           *string `db:"tax"`
-		Percent       *string `db:"percent"`
-		Cap           *string `db:"cap_percent_of_tax"`
-		DurationYears *int    `db:"duration_years"`
-		Amount        *string `db:"amount"`
-		Currency      *string `db:"currency"`
-		Rate          *string `db:"rate"`
-		MinJobs       *int    `db:"min_jobs"`
-		CarryForward  *int    `db:"carry_forward_years"`
-		Unverified    bool    `db:"unverified"`
-	}
+	var benefits []benefitRow
 	if err := sqlx.SelectContext(ctx, q, &benefits, sqlExportBenefits, f.Country.Code); err != nil {
 		return fmt.Errorf("benefits: %w", err)
 	}
@@ -300,11 +287,11 @@ func exportIncentives(ctx context.Context, q sqlx.QueryerContext, f *seed.Countr
 			Eligibility: r.eligibility(sectors[r.ID], regions[r.ID]), Text: texts[r.ID]}
 		it.LegalBasis.Instrument, it.LegalBasis.Article, it.LegalBasis.URL = r.Instrument, r.Article, r.LegalURL
 		for _, b := range benefits {
-			if b.ID != r.ID {
+			if b.IncentiveID != r.ID {
 				continue
 			}
 			var out seed.Benefit
-			out.Kind, out.Tax, out.Percent, out.CapPercentOfTax, out.DurationYears = b.Kind, b.Tax, b.Percent, b.Cap, b.DurationYears
+			out.Kind, out.Tax, out.Percent, out.CapPercentOfTax, out.DurationYears = b.Kind, b.Tax, b.Percent, b.CapPercentOfTax, b.DurationYears
 			out.Amount, out.Rate, out.MinJobs = seedMoney(b.Amount, b.Currency), b.Rate, b.MinJobs
 			out.CarryForwardYears, out.Unverified = b.CarryForward, b.Unverified
 			it.Benefits = append(it.Benefits, out)
@@ -359,18 +346,8 @@ func exportProgrammes(ctx context.Context, q sqlx.QueryerContext, f *seed.Countr
 func exportOpportunities(ctx context.Context, q sqlx.QueryerContext, f *seed.CountryFile) error {
 	var rows []struct {
 		itemRow
-		Region        *string        `db:"region_code"`
-		Instrument    *string        `db:"instrument"`
-		MinInvestment *string        `db:"min_investment"`
-		MaxInvestment *string        `db:"max_investment"`
-		Currency      *string        `db:"currency"`
-		Jobs          *int           `db:"jobs"`
-		Deadline      *string        `db:"deadline"`
-		InvestorTypes pq.StringArray `db:"investor_types"`
-		ContactName   *string        `db:"contact_name"`
-		ContactEmail  *string        `db:"contact_email"`
-		ContactPhone  *string        `db:"contact_phone"`
-		ContactURL    *string        `db:"contact_url"`
+		opportunityFields
+		Deadline *string `db:"deadline"`
 	}
 	if err := sqlx.SelectContext(ctx, q, &rows, sqlExportOpportunities, f.Country.Code); err != nil {
 		return fmt.Errorf("opportunities: %w", err)
@@ -396,7 +373,7 @@ func exportOpportunities(ctx context.Context, q sqlx.QueryerContext, f *seed.Cou
 		if err != nil {
 			return err
 		}
-		o := seed.Opportunity{Item: item, Region: r.Region, Sectors: sectors[r.ID], Instrument: r.Instrument,
+		o := seed.Opportunity{Item: item, Region: r.RegionCode, Sectors: sectors[r.ID], Instrument: r.Instrument,
 			MinInvestment: seedMoney(r.MinInvestment, r.Currency), MaxInvestment: seedMoney(r.MaxInvestment, r.Currency),
 			Jobs: r.Jobs, Deadline: r.Deadline, InvestorTypes: nonEmpty(r.InvestorTypes),
 			Incentives: incentives[r.ID], Programmes: programmes[r.ID], Text: texts[r.ID]}

@@ -10,22 +10,28 @@ import (
 	"github.com/diaspora-investor/marketplace/domain"
 )
 
-type opportunityRow struct {
-	contentRow
+// opportunityFields are the columns of an opportunity that the catalogue and the export read
+// alike.
+type opportunityFields struct {
 	RegionCode    *string        `db:"region_code"`
-	RegionName    *string        `db:"region_name"`
 	Instrument    *string        `db:"instrument"`
 	MinInvestment *string        `db:"min_investment"`
 	MaxInvestment *string        `db:"max_investment"`
 	Currency      *string        `db:"currency"`
 	Jobs          *int           `db:"jobs"`
-	Deadline      *time.Time     `db:"deadline"`
 	InvestorTypes pq.StringArray `db:"investor_types"`
-	Sectors       pq.StringArray `db:"sectors"`
 	ContactName   *string        `db:"contact_name"`
 	ContactEmail  *string        `db:"contact_email"`
 	ContactPhone  *string        `db:"contact_phone"`
 	ContactURL    *string        `db:"contact_url"`
+}
+
+type opportunityRow struct {
+	contentRow
+	opportunityFields
+	RegionName *string        `db:"region_name"`
+	Deadline   *time.Time     `db:"deadline"`
+	Sectors    pq.StringArray `db:"sectors"`
 }
 
 func (r opportunityRow) opportunity() domain.Opportunity {
@@ -184,6 +190,22 @@ func (s *Store) incentive(ctx context.Context, idOrSlug string, langs []string, 
 	return &items[0], nil
 }
 
+// benefitRow is one benefit of an incentive, as the catalogue and the export read it.
+type benefitRow struct {
+	IncentiveID     string  `db:"incentive_id"`
+	Kind            string  `db:"kind"`
+	Tax             *string `db:"tax"`
+	Percent         *string `db:"percent"`
+	CapPercentOfTax *string `db:"cap_percent_of_tax"`
+	DurationYears   *int    `db:"duration_years"`
+	Amount          *string `db:"amount"`
+	Currency        *string `db:"currency"`
+	Rate            *string `db:"rate"`
+	MinJobs         *int    `db:"min_jobs"`
+	CarryForward    *int    `db:"carry_forward_years"`
+	Unverified      bool    `db:"unverified"`
+}
+
 // attachBenefits reads the benefits of a page of incentives in one query.
 func (s *Store) attachBenefits(ctx context.Context, items []domain.Incentive) error {
 	if len(items) == 0 {
@@ -195,20 +217,7 @@ func (s *Store) attachBenefits(ctx context.Context, items []domain.Incentive) er
 		index[it.ID] = i
 		ids[i] = it.ID
 	}
-	var rows []struct {
-		IncentiveID     string  `db:"incentive_id"`
-		Kind            string  `db:"kind"`
-		Tax             *string `db:"tax"`
-		Percent         *string `db:"percent"`
-		CapPercentOfTax *string `db:"cap_percent_of_tax"`
-		DurationYears   *int    `db:"duration_years"`
-		Amount          *string `db:"amount"`
-		Currency        *string `db:"currency"`
-		Rate            *string `db:"rate"`
-		MinJobs         *int    `db:"min_jobs"`
-		CarryForward    *int    `db:"carry_forward_years"`
-		Unverified      bool    `db:"unverified"`
-	}
+	var rows []benefitRow
 	if err := sqlx.SelectContext(ctx, s.reads, &rows, `
 		SELECT incentive_id, kind, tax, trim_scale(percent)::text AS percent,
 			trim_scale(cap_percent_of_tax)::text AS cap_percent_of_tax, duration_years, amount::text AS amount, currency,
