@@ -248,6 +248,22 @@ func textsOf(ctx context.Context, q sqlx.QueryerContext, query, country string) 
 	return out, nil
 }
 
+// listsOf reads what an export needs beside an item kind's rows, per item id: its texts, and
+// its lists of codes (sectors, regions, linked items), one query each.
+func listsOf(ctx context.Context, q sqlx.QueryerContext, country, textsQuery string, codeQueries ...string) (map[string]map[string]seed.Text, []map[string][]string, error) {
+	texts, err := textsOf(ctx, q, textsQuery, country)
+	if err != nil {
+		return nil, nil, err
+	}
+	codes := make([]map[string][]string, len(codeQueries))
+	for i, query := range codeQueries {
+		if codes[i], err = codesOf(ctx, q, query, country); err != nil {
+			return nil, nil, err
+		}
+	}
+	return texts, codes, nil
+}
+
 func exportIncentives(ctx context.Context, q sqlx.QueryerContext, f *seed.CountryFile) error {
 	var rows []struct {
 		itemRow
@@ -262,18 +278,11 @@ func exportIncentives(ctx context.Context, q sqlx.QueryerContext, f *seed.Countr
 	if err := sqlx.SelectContext(ctx, q, &rows, sqlExportIncentives, f.Country.Code); err != nil {
 		return fmt.Errorf("incentives: %w", err)
 	}
-	sectors, err := codesOf(ctx, q, sqlExportIncentiveSectors, f.Country.Code)
+	texts, codes, err := listsOf(ctx, q, f.Country.Code, sqlExportIncentiveTexts, sqlExportIncentiveSectors, sqlExportIncentiveRegions)
 	if err != nil {
 		return err
 	}
-	regions, err := codesOf(ctx, q, sqlExportIncentiveRegions, f.Country.Code)
-	if err != nil {
-		return err
-	}
-	texts, err := textsOf(ctx, q, sqlExportIncentiveTexts, f.Country.Code)
-	if err != nil {
-		return err
-	}
+	sectors, regions := codes[0], codes[1]
 	var benefits []benefitRow
 	if err := sqlx.SelectContext(ctx, q, &benefits, sqlExportBenefits, f.Country.Code); err != nil {
 		return fmt.Errorf("benefits: %w", err)
@@ -316,18 +325,11 @@ func exportProgrammes(ctx context.Context, q sqlx.QueryerContext, f *seed.Countr
 	if err := sqlx.SelectContext(ctx, q, &rows, sqlExportProgrammes, f.Country.Code); err != nil {
 		return fmt.Errorf("programmes: %w", err)
 	}
-	sectors, err := codesOf(ctx, q, sqlExportProgrammeSectors, f.Country.Code)
+	texts, codes, err := listsOf(ctx, q, f.Country.Code, sqlExportProgrammeTexts, sqlExportProgrammeSectors, sqlExportProgrammeRegions)
 	if err != nil {
 		return err
 	}
-	regions, err := codesOf(ctx, q, sqlExportProgrammeRegions, f.Country.Code)
-	if err != nil {
-		return err
-	}
-	texts, err := textsOf(ctx, q, sqlExportProgrammeTexts, f.Country.Code)
-	if err != nil {
-		return err
-	}
+	sectors, regions := codes[0], codes[1]
 	for _, r := range rows {
 		item, err := r.item(f.Country)
 		if err != nil {
@@ -352,22 +354,11 @@ func exportOpportunities(ctx context.Context, q sqlx.QueryerContext, f *seed.Cou
 	if err := sqlx.SelectContext(ctx, q, &rows, sqlExportOpportunities, f.Country.Code); err != nil {
 		return fmt.Errorf("opportunities: %w", err)
 	}
-	sectors, err := codesOf(ctx, q, sqlExportOpportunitySectors, f.Country.Code)
+	texts, codes, err := listsOf(ctx, q, f.Country.Code, sqlExportOpportunityTexts, sqlExportOpportunitySectors, sqlExportOpportunityIncentives, sqlExportOpportunityProgrammes)
 	if err != nil {
 		return err
 	}
-	incentives, err := codesOf(ctx, q, sqlExportOpportunityIncentives, f.Country.Code)
-	if err != nil {
-		return err
-	}
-	programmes, err := codesOf(ctx, q, sqlExportOpportunityProgrammes, f.Country.Code)
-	if err != nil {
-		return err
-	}
-	texts, err := textsOf(ctx, q, sqlExportOpportunityTexts, f.Country.Code)
-	if err != nil {
-		return err
-	}
+	sectors, incentives, programmes := codes[0], codes[1], codes[2]
 	for _, r := range rows {
 		item, err := r.item(f.Country)
 		if err != nil {
