@@ -28,14 +28,21 @@ func (s *server) publicRead(c *fiber.Ctx, v *view) {
 
 // sendList writes a list body, with the Link header of the next page.
 func sendList[T any](s *server, c *fiber.Ctx, v *view, items []T, next *domain.Cursor, facets map[string][]facetRow) error {
-	body := listBody[T]{Items: items, Facets: facets}
+	body := listPage(s, c, items, next)
+	body.Facets = facets
+	s.publicRead(c, v)
+	return s.sendJSON(c, body)
+}
+
+// listPage is the body of a list page; it sets the Link header of the next page.
+func listPage[T any](s *server, c *fiber.Ctx, items []T, next *domain.Cursor) listBody[T] {
+	body := listBody[T]{Items: items}
 	if next != nil {
 		cursor := next.Encode()
 		body.NextCursor = &cursor
 		c.Set(fiber.HeaderLink, "<"+s.nextURL(c, cursor)+`>; rel="next"`)
 	}
-	s.publicRead(c, v)
-	return s.sendJSON(c, body)
+	return body
 }
 
 func (s *server) listCountries(c *fiber.Ctx) error {

@@ -154,12 +154,7 @@ func (s *server) listOrganizations(c *fiber.Ctx) error {
 
 // sendPrivateList writes a list about the signed-in user's own affairs.
 func sendPrivateList[T any](s *server, c *fiber.Ctx, v *view, items []T, next *domain.Cursor) error {
-	body := listBody[T]{Items: items}
-	if next != nil {
-		cursor := next.Encode()
-		body.NextCursor = &cursor
-		c.Set(fiber.HeaderLink, "<"+s.nextURL(c, cursor)+`>; rel="next"`)
-	}
+	body := listPage(s, c, items, next)
 	s.private(c, v)
 	return s.sendJSON(c, body)
 }
