@@ -34,6 +34,14 @@ func (o *opt[T]) UnmarshalJSON(b []byte) error {
 // has says whether the field came with a value.
 func (o opt[T]) has() bool { return o.Set && !o.Null }
 
+// ptr is the field's value, or nil when it came without one.
+func (o opt[T]) ptr() *T {
+	if !o.has() {
+		return nil
+	}
+	return &o.Value
+}
+
 func (opt[T]) valueType() reflect.Type { return reflect.TypeOf((*T)(nil)).Elem() }
 
 // field is the field of a command.

@@ -190,16 +190,8 @@ func (s *server) patchOrganization(c *fiber.Ctx) error {
 	if err := decodeBody(c, &in, "acronym", "website"); err != nil {
 		return err
 	}
-	change := domain.OrgIdentity{ClearAcronym: in.Acronym.Null, ClearWebsite: in.Website.Null}
-	if in.Name.has() {
-		change.Name = &in.Name.Value
-	}
-	if in.Acronym.has() {
-		change.Acronym = &in.Acronym.Value
-	}
-	if in.Website.has() {
-		change.Website = &in.Website.Value
-	}
+	change := domain.OrgIdentity{Name: in.Name.ptr(), Acronym: in.Acronym.ptr(), ClearAcronym: in.Acronym.Null,
+		Website: in.Website.ptr(), ClearWebsite: in.Website.Null}
 	id, err := s.agencies.Edit(c.UserContext(), actor, c.Params("id"), change)
 	if err != nil {
 		return writeError(err, "organization")
