@@ -46,15 +46,9 @@ func exportCountry(ctx context.Context, q sqlx.QueryerContext, code string) (*se
 	if err := sqlx.SelectContext(ctx, q, &texts, sqlExportCountryTexts, code); err != nil {
 		return nil, err
 	}
-	c.Text = map[string]struct {
-		Name    string `yaml:"name,omitempty"`
-		Summary string `yaml:"summary,omitempty"`
-	}{}
+	c.Text = map[string]seed.CountryText{}
 	for _, t := range texts {
-		c.Text[t.Lang] = struct {
-			Name    string `yaml:"name,omitempty"`
-			Summary string `yaml:"summary,omitempty"`
-		}{t.Name, t.Summary}
+		c.Text[t.Lang] = seed.CountryText{Name: t.Name, Summary: t.Summary}
 	}
 	if err := exportFacts(ctx, q, c); err != nil {
 		return nil, err
@@ -122,18 +116,7 @@ func exportFacts(ctx context.Context, q sqlx.QueryerContext, c *seed.Country) er
 
 // exportRegions reads the country's regions.
 func exportRegions(ctx context.Context, q sqlx.QueryerContext, c *seed.Country) error {
-	var regions []struct{ Code, Name, Kind string }
-	if err := sqlx.SelectContext(ctx, q, &regions, sqlExportRegions, c.Code); err != nil {
-		return err
-	}
-	for _, r := range regions {
-		c.Regions = append(c.Regions, struct {
-			Code string `yaml:"code,omitempty"`
-			Name string `yaml:"name,omitempty"`
-			Kind string `yaml:"kind,omitempty"`
-		}{r.Code, r.Name, r.Kind})
-	}
-	return nil
+	return sqlx.SelectContext(ctx, q, &c.Regions, sqlExportRegions, c.Code)
 }
 
 func lowerASCII(s string) string {
