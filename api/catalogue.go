@@ -51,11 +51,7 @@ func (s *server) listCountries(c *fiber.Ctx) error {
 		return err
 	}
 	v := s.newView(requestPrefs(c))
-	items := make([]countryJSON, len(countries))
-	for i, country := range countries {
-		items[i] = v.country(country)
-	}
-	return sendList(s, c, v, items, nil, nil)
+	return sendList(s, c, v, mapped(countries, v.country), nil, nil)
 }
 
 // pathCountry reads {code} and checks that the country exists (404 otherwise).
@@ -98,11 +94,7 @@ func (s *server) listRegions(c *fiber.Ctx) error {
 		return err
 	}
 	v := s.newView(requestPrefs(c))
-	items := make([]regionJSON, len(regions))
-	for i, r := range regions {
-		items[i] = v.region(r)
-	}
-	return sendList(s, c, v, items, nil, nil)
+	return sendList(s, c, v, mapped(regions, v.region), nil, nil)
 }
 
 func (s *server) listSectors(c *fiber.Ctx) error {
@@ -140,10 +132,7 @@ func (r contentRoutes[T, J, D]) listHandler(s *server, byCountry bool) fiber.Han
 				return err
 			}
 		}
-		items := make([]J, len(page.Items))
-		for i, it := range page.Items {
-			items[i] = r.item(v, it)
-		}
+		items := mapped(page.Items, func(it T) J { return r.item(v, it) })
 		if fields == nil {
 			return sendList(s, c, v, items, page.Next, v.facets(page.Facets, r.types))
 		}

@@ -287,10 +287,7 @@ func (s *server) sendSummaries(c *fiber.Ctx, actor domain.Actor, f domain.Summar
 		}
 		f.Country = code
 	}
-	kinds := make([]string, len(f.Kinds))
-	for i, k := range f.Kinds {
-		kinds[i] = string(k)
-	}
+	kinds := mapped(f.Kinds, func(k domain.Kind) string { return string(k) })
 	list := domain.ListFingerprint("summaries", f.OrgID, strings.Join(kinds, ","), f.Status, f.Country, boolString(f.Review))
 	f.After = q.cursor(list)
 	if err := q.err("invalid-parameters"); err != nil {
