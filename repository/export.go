@@ -10,7 +10,6 @@ import (
 	"sort"
 
 	"github.com/jmoiron/sqlx"
-	"github.com/lib/pq"
 	"gopkg.in/yaml.v3"
 
 	"github.com/diaspora-investor/marketplace/seed"
@@ -159,17 +158,9 @@ func (r itemRow) item(country seed.Country) (seed.Item, error) {
 	return it, nil
 }
 
-// exportEligibility holds the structured conditions of incentives and programmes.
-type exportEligibility struct {
-	InvestorTypes   pq.StringArray `db:"investor_types"`
-	MinInvestment   *string        `db:"min_investment"`
-	MaxInvestment   *string        `db:"max_investment"`
-	Currency        *string        `db:"investment_currency"`
-	MinJobs         *int           `db:"min_jobs"`
-	ResidenceAbroad *bool          `db:"residence_abroad"`
-}
-
-func (e exportEligibility) eligibility(sectors, regions []string) seed.Eligibility {
+// seedEligibility is the structured conditions of an incentive or programme in the seed format
+// (the export reads their sectors and regions apart, as code lists).
+func seedEligibility(e eligibilityRow, sectors, regions []string) seed.Eligibility {
 	out := seed.Eligibility{InvestorTypes: nonEmpty(e.InvestorTypes), Sectors: sectors, Regions: regions,
 		MinJobs: e.MinJobs, ResidenceAbroad: e.ResidenceAbroad}
 	out.MinInvestment = seedMoney(e.MinInvestment, e.Currency)
@@ -250,7 +241,7 @@ func listsOf(ctx context.Context, q sqlx.QueryerContext, country, textsQuery str
 func exportIncentives(ctx context.Context, q sqlx.QueryerContext, f *seed.CountryFile) error {
 	var rows []struct {
 		itemRow
-		exportEligibility
+		eligibilityRow
 		Type       string  `db:"type"`
 		Instrument string  `db:"legal_instrument"`
 		Article    *string `db:"legal_article"`
@@ -276,7 +267,7 @@ func exportIncentives(ctx context.Context, q sqlx.QueryerContext, f *seed.Countr
 			return err
 		}
 		it := seed.Incentive{Item: item, Type: r.Type, ValidFrom: r.ValidFrom, ValidUntil: r.ValidUntil,
-			Eligibility: r.eligibility(sectors[r.ID], regions[r.ID]), Text: texts[r.ID]}
+			Eligibility: seedEligibility(r.eligibilityRow, sectors[r.ID], regions[r.ID]), Text: texts[r.ID]}
 		it.LegalBasis.Instrument, it.LegalBasis.Article, it.LegalBasis.URL = r.Instrument, r.Article, r.LegalURL
 		for _, b := range benefits {
 			if b.IncentiveID != r.ID {
@@ -296,7 +287,7 @@ func exportIncentives(ctx context.Context, q sqlx.QueryerContext, f *seed.Countr
 func exportProgrammes(ctx context.Context, q sqlx.QueryerContext, f *seed.CountryFile) error {
 	var rows []struct {
 		itemRow
-		exportEligibility
+		eligibilityRow
 		Operator    string  `db:"operator"`
 		Type        string  `db:"type"`
 		URL         *string `db:"url"`
@@ -319,7 +310,7 @@ func exportProgrammes(ctx context.Context, q sqlx.QueryerContext, f *seed.Countr
 			return err
 		}
 		p := seed.Programme{Item: item, Type: r.Type, URL: r.URL, MaxAmount: seedMoney(r.MaxAmount, r.MaxCurrency),
-			ValidFrom: r.ValidFrom, ValidUntil: r.ValidUntil, Eligibility: r.eligibility(sectors[r.ID], regions[r.ID]), Text: texts[r.ID]}
+			ValidFrom: r.ValidFrom, ValidUntil: r.ValidUntil, Eligibility: seedEligibility(r.eligibilityRow, sectors[r.ID], regions[r.ID]), Text: texts[r.ID]}
 		if r.Operator != r.Organization {
 			p.Operator = r.Operator
 		}
