@@ -298,6 +298,14 @@ func lockOrg(ctx context.Context, tx *sqlx.Tx, orgID string) error {
 	return err
 }
 
+// lockedSnapshot locks the organization's row for a change and returns its snapshot as it was.
+func lockedSnapshot(ctx context.Context, tx *sqlx.Tx, orgID string) (map[string]any, error) {
+	if err := lockOrg(ctx, tx, orgID); err != nil {
+		return nil, err
+	}
+	return orgSnapshot(ctx, tx, orgID)
+}
+
 func keepAnOwner(ctx context.Context, tx *sqlx.Tx, orgID, leaving string) error {
 	var others int
 	if err := tx.GetContext(ctx, &others, sqlOtherOwners, orgID, leaving); err != nil {
@@ -312,10 +320,7 @@ func keepAnOwner(ctx context.Context, tx *sqlx.Tx, orgID, leaving string) error 
 // SetVerified verifies or unverifies an organization; a no-op when it already is so.
 func (s *Store) SetVerified(ctx context.Context, actorID, orgID string, verified bool) error {
 	return s.inTx(ctx, func(tx *sqlx.Tx) error {
-		if err := lockOrg(ctx, tx, orgID); err != nil {
-			return err
-		}
-		before, err := orgSnapshot(ctx, tx, orgID)
+		before, err := lockedSnapshot(ctx, tx, orgID)
 		if err != nil {
 			return err
 		}
@@ -387,10 +392,7 @@ func (s *Store) UpdateOrganization(ctx context.Context, actorID, orgID string, c
 		}
 	}
 	return s.inTx(ctx, func(tx *sqlx.Tx) error {
-		if err := lockOrg(ctx, tx, orgID); err != nil {
-			return err
-		}
-		before, err := orgSnapshot(ctx, tx, orgID)
+		before, err := lockedSnapshot(ctx, tx, orgID)
 		if err != nil {
 			return err
 		}
