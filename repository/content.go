@@ -359,6 +359,9 @@ func (s *Store) facets(ctx context.Context, k kindSpec, f domain.ListFilter) (do
 		return nil, nil
 	}
 	sqlText, args, err := k.facetsSQL(f)
+	if s.fromReadModel(f) {
+		sqlText, args, err = readFacetsSQL(k.kind, f)
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -482,7 +482,10 @@ func (s *Store) ImportCountry(ctx context.Context, f *seed.CountryFile, dryRun b
 		if dryRun || len(changes) == 0 {
 			return errRollback
 		}
-		return loadCountry(ctx, tx, onlyChanged(*f, changes), hasChange(changes, "country", f.Country.Code))
+		if err := loadCountry(ctx, tx, onlyChanged(*f, changes), hasChange(changes, "country", f.Country.Code)); err != nil {
+			return err
+		}
+		return RefreshReadModelAll(ctx, tx)
 	})
 	if errors.Is(err, errRollback) {
 		err = nil

@@ -50,7 +50,7 @@ func (r opportunityRow) opportunity() domain.Opportunity {
 // Opportunities lists published opportunities.
 func (s *Store) Opportunities(ctx context.Context, f domain.ListFilter) (*domain.Page[domain.Opportunity], error) {
 	f = s.public(f)
-	rows, next, err := selectRows[opportunityRow](ctx, s.reads, opportunitySpec, f, "")
+	rows, next, err := pageRows[opportunityRow](ctx, s, opportunitySpec, f)
 	if err != nil {
 		return nil, err
 	}
@@ -70,14 +70,14 @@ func (s *Store) Opportunity(ctx context.Context, idOrSlug string, langs []string
 
 // opportunity reads one opportunity; anyStatus reads it whatever its status (for its editors).
 func (s *Store) opportunity(ctx context.Context, idOrSlug string, langs []string, anyStatus bool) (*domain.Opportunity, error) {
-	rows, _, err := selectRows[opportunityRow](ctx, s.reads, opportunitySpec, s.public(domain.ListFilter{Langs: langs, AnyStatus: anyStatus}), idOrSlug)
+	row, err := detailRow[opportunityRow](ctx, s, opportunitySpec, s.public(domain.ListFilter{Langs: langs, AnyStatus: anyStatus}), idOrSlug)
 	if err != nil {
 		return nil, err
 	}
-	if len(rows) == 0 {
+	if row == nil {
 		return nil, ErrNotFound
 	}
-	o := rows[0].opportunity()
+	o := row.opportunity()
 	if o.Incentives, err = s.linked(ctx, "incentive", o.ID, langs); err != nil {
 		return nil, err
 	}
@@ -141,7 +141,7 @@ func (r incentiveRow) incentive() domain.Incentive {
 // Incentives lists published incentives with their benefits.
 func (s *Store) Incentives(ctx context.Context, f domain.ListFilter) (*domain.Page[domain.Incentive], error) {
 	f = s.public(f)
-	rows, next, err := selectRows[incentiveRow](ctx, s.reads, incentiveSpec, f, "")
+	rows, next, err := pageRows[incentiveRow](ctx, s, incentiveSpec, f)
 	if err != nil {
 		return nil, err
 	}
@@ -163,14 +163,14 @@ func (s *Store) Incentive(ctx context.Context, idOrSlug string, langs []string) 
 
 // incentive reads one incentive; anyStatus reads it whatever its status (for its editors).
 func (s *Store) incentive(ctx context.Context, idOrSlug string, langs []string, anyStatus bool) (*domain.Incentive, error) {
-	rows, _, err := selectRows[incentiveRow](ctx, s.reads, incentiveSpec, s.public(domain.ListFilter{Langs: langs, AnyStatus: anyStatus}), idOrSlug)
+	row, err := detailRow[incentiveRow](ctx, s, incentiveSpec, s.public(domain.ListFilter{Langs: langs, AnyStatus: anyStatus}), idOrSlug)
 	if err != nil {
 		return nil, err
 	}
-	if len(rows) == 0 {
+	if row == nil {
 		return nil, ErrNotFound
 	}
-	items := []domain.Incentive{rows[0].incentive()}
+	items := []domain.Incentive{row.incentive()}
 	if err := s.attachBenefits(ctx, items); err != nil {
 		return nil, err
 	}
@@ -251,7 +251,7 @@ func (r programmeRow) programme() domain.Programme {
 // Programmes lists published support programmes.
 func (s *Store) Programmes(ctx context.Context, f domain.ListFilter) (*domain.Page[domain.Programme], error) {
 	f = s.public(f)
-	rows, next, err := selectRows[programmeRow](ctx, s.reads, programmeSpec, f, "")
+	rows, next, err := pageRows[programmeRow](ctx, s, programmeSpec, f)
 	if err != nil {
 		return nil, err
 	}
@@ -270,13 +270,13 @@ func (s *Store) Programme(ctx context.Context, idOrSlug string, langs []string) 
 
 // programme reads one programme; anyStatus reads it whatever its status (for its editors).
 func (s *Store) programme(ctx context.Context, idOrSlug string, langs []string, anyStatus bool) (*domain.Programme, error) {
-	rows, _, err := selectRows[programmeRow](ctx, s.reads, programmeSpec, s.public(domain.ListFilter{Langs: langs, AnyStatus: anyStatus}), idOrSlug)
+	row, err := detailRow[programmeRow](ctx, s, programmeSpec, s.public(domain.ListFilter{Langs: langs, AnyStatus: anyStatus}), idOrSlug)
 	if err != nil {
 		return nil, err
 	}
-	if len(rows) == 0 {
+	if row == nil {
 		return nil, ErrNotFound
 	}
-	p := rows[0].programme()
+	p := row.programme()
 	return &p, nil
 }

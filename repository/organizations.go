@@ -414,6 +414,10 @@ func (s *Store) UpdateOrganization(ctx context.Context, actorID, orgID string, c
 		if len(changes) == 0 {
 			return nil
 		}
+		// Its name and acronym are shown with the content it publishes or operates.
+		if _, err := tx.ExecContext(ctx, sqlReadModelOrganization, orgID); err != nil {
+			return err
+		}
 		return writeAudit(ctx, tx, auditEvent{actor: actorID, entity: "organization", entityID: orgID, orgID: orgID,
 			action: "update", changes: changes})
 	})
