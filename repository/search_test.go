@@ -676,6 +676,9 @@ func TestLanguageFallbackWhenATranslationIsDeleted(t *testing.T) {
 	if _, err := db.Exec(`DELETE FROM opportunity_translations WHERE opportunity_id = $1 AND lang = 'fr'`, o.ID); err != nil {
 		t.Fatal(err)
 	}
+	if err := repository.RefreshReadModel(context.Background(), db, domain.KindOpportunity, o.ID); err != nil {
+		t.Fatal(err)
+	}
 
 	if it := find([]string{"fr"}); it.Lang != o.SourceLang || it.Title != titles[o.SourceLang] {
 		t.Errorf("asked fr: %s in %s %q, want its source language %s %q", slug, it.Lang, it.Title, o.SourceLang, titles[o.SourceLang])
