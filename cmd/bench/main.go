@@ -34,6 +34,7 @@ import (
 	"github.com/lib/pq"
 
 	"github.com/diaspora-investor/marketplace/domain"
+	"github.com/diaspora-investor/marketplace/internal/benchdata"
 	"github.com/diaspora-investor/marketplace/internal/pgcluster"
 	"github.com/diaspora-investor/marketplace/repository"
 )
@@ -432,12 +433,12 @@ func load(ctx context.Context, db *sqlx.DB, size int) error {
 		return err
 	}
 	// The data set is kept between runs of the same size and the same generator (data: a hash of
-	// dataSQL, so that a changed generator reloads).
+	// benchdata.SQL, so that a changed generator reloads).
 	if _, err := db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS bench_meta (size int NOT NULL);
 		ALTER TABLE bench_meta ADD COLUMN IF NOT EXISTS data text`); err != nil {
 		return err
 	}
-	data := fmt.Sprintf("%x", sha256.Sum256([]byte(dataSQL)))[:16]
+	data := fmt.Sprintf("%x", sha256.Sum256([]byte(benchdata.SQL)))[:16]
 	var have struct {
 		Size int     `db:"size"`
 		Data *string `db:"data"`
@@ -457,13 +458,13 @@ func load(ctx context.Context, db *sqlx.DB, size int) error {
 	if _, err := tx.ExecContext(ctx, `SET LOCAL statement_timeout = 0`); err != nil {
 		return err
 	}
-	if _, err := tx.ExecContext(ctx, `TRUNCATE bench_meta, opportunity_programmes, opportunity_incentives, opportunity_sectors,
+	if _, err := tx.ExecContext(ctx, `TRUNCATE bench_meta, read_items, read_keys, read_words, opportunity_programmes, opportunity_incentives, opportunity_sectors,
 		opportunity_translations, opportunities, programme_regions, programme_sectors, programme_translations, programmes,
 		incentive_regions, incentive_sectors, incentive_benefits, incentive_translations, incentives, organizations, regions,
 		diaspora_facts, country_translations, countries CASCADE`); err != nil {
 		return err
 	}
-	if _, err := tx.ExecContext(ctx, strings.ReplaceAll(dataSQL, "$1::int", strconv.Itoa(size))); err != nil {
+	if _, err := tx.ExecContext(ctx, benchdata.Load(size)); err != nil {
 		return err
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO bench_meta (size, data) VALUES ($1, $2)`, size, data); err != nil {
