@@ -50,7 +50,7 @@ func (r opportunityRow) opportunity() domain.Opportunity {
 // Opportunities lists published opportunities.
 func (s *Store) Opportunities(ctx context.Context, f domain.ListFilter) (*domain.Page[domain.Opportunity], error) {
 	f = s.public(f)
-	rows, next, err := pageRows[opportunityRow](ctx, s, opportunitySpec, f)
+	rows, next, f, err := pageRows[opportunityRow](ctx, s, opportunitySpec, f)
 	if err != nil {
 		return nil, err
 	}
@@ -141,7 +141,7 @@ func (r incentiveRow) incentive() domain.Incentive {
 // Incentives lists published incentives with their benefits.
 func (s *Store) Incentives(ctx context.Context, f domain.ListFilter) (*domain.Page[domain.Incentive], error) {
 	f = s.public(f)
-	rows, next, err := pageRows[incentiveRow](ctx, s, incentiveSpec, f)
+	rows, next, f, err := pageRows[incentiveRow](ctx, s, incentiveSpec, f)
 	if err != nil {
 		return nil, err
 	}
@@ -251,7 +251,7 @@ func (r programmeRow) programme() domain.Programme {
 // Programmes lists published support programmes.
 func (s *Store) Programmes(ctx context.Context, f domain.ListFilter) (*domain.Page[domain.Programme], error) {
 	f = s.public(f)
-	rows, next, err := pageRows[programmeRow](ctx, s, programmeSpec, f)
+	rows, next, f, err := pageRows[programmeRow](ctx, s, programmeSpec, f)
 	if err != nil {
 		return nil, err
 	}

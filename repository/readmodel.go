@@ -264,8 +264,9 @@ func readFacetsSQL(kind domain.Kind, f domain.ListFilter) (string, []any, error)
 	return sqlText, q.args, nil
 }
 
-// readRows runs a page of the read model, as selectRows runs the content tables' query.
-func readRows[R interface{ key() rowKey }](ctx context.Context, db sqlx.QueryerContext, kind domain.Kind, f domain.ListFilter) ([]R, *domain.Cursor, error) {
+// readRows runs a page of the read model, as selectRows runs the content tables' query; the
+// cursor belongs to the list fingerprint names.
+func readRows[R interface{ key() rowKey }](ctx context.Context, db sqlx.QueryerContext, kind domain.Kind, f domain.ListFilter, fingerprint uint32) ([]R, *domain.Cursor, error) {
 	sqlText, args, limit := readSQL(kind, f)
 	var rows []R
 	if err := sqlx.SelectContext(ctx, db, &rows, sqlText, args...); err != nil {
@@ -275,12 +276,34 @@ func readRows[R interface{ key() rowKey }](ctx context.Context, db sqlx.QueryerC
 	if len(rows) > limit {
 		rows = rows[:limit]
 		last := rows[len(rows)-1].key()
-		next = &domain.Cursor{List: f.Fingerprint(kind), PublishedAt: last.PublishedAt, ID: last.ID}
+		next = &domain.Cursor{List: fingerprint, PublishedAt: last.PublishedAt, ID: last.ID}
 		if f.Query != "" {
 			next.Rank = last.Rank
 		}
 	}
 	return rows, next, nil
+}
+
+// sqlCorrectSearch replaces each word of a search ($1) that no published title has by the
+// title word closest to it in trigrams (pg_trgm's similarity, at least 0.3), the most common
+// one on a tie; NULL when no word changes.
+var sqlCorrectSearch = statement("correct_search", `
+	WITH words AS (
+		SELECT x.n, x.w, CASE WHEN length(x.w) < 4 OR EXISTS (SELECT 1 FROM read_words r WHERE r.word = x.w) THEN x.w
+			ELSE coalesce((SELECT r.word FROM read_words r WHERE r.word % x.w
+				ORDER BY similarity(r.word, x.w) DESC, r.items DESC, r.word LIMIT 1), x.w) END AS fixed
+		FROM regexp_split_to_table(lower(unaccent($1)), '[^a-z0-9]+') WITH ORDINALITY AS x(w, n)
+		WHERE x.w <> '')
+	SELECT CASE WHEN bool_or(w <> fixed) THEN string_agg(fixed, ' ' ORDER BY n) END FROM words`)
+
+// corrected is f with its search's misspelt words corrected, and whether any was.
+func (s *Store) corrected(ctx context.Context, f domain.ListFilter) (domain.ListFilter, bool) {
+	var q *string
+	if err := sqlx.GetContext(ctx, s.reads, &q, sqlCorrectSearch, f.Query); err != nil || q == nil {
+		return f, false
+	}
+	f.Query = *q
+	return f, true
 }
 
 // readDetail reads one item of the read model; nil when there is none.
@@ -297,12 +320,23 @@ func readDetail[R any](ctx context.Context, db sqlx.QueryerContext, kind domain.
 }
 
 // pageRows reads a page's rows and cursor from the read model when it answers f, else from
-// the content tables.
-func pageRows[R interface{ key() rowKey }](ctx context.Context, s *Store, k kindSpec, f domain.ListFilter) ([]R, *domain.Cursor, error) {
-	if s.fromReadModel(f) {
-		return readRows[R](ctx, s.reads, k.kind, f)
+// the content tables. A search that finds nothing is tried again with its misspelt words
+// corrected; used is the filter that was answered (the facets count it), while the cursor
+// stays the list's as asked.
+func pageRows[R interface{ key() rowKey }](ctx context.Context, s *Store, k kindSpec, f domain.ListFilter) (rows []R, next *domain.Cursor, used domain.ListFilter, err error) {
+	if !s.fromReadModel(f) {
+		rows, next, err = selectRows[R](ctx, s.reads, k, f, "")
+		return rows, next, f, err
 	}
-	return selectRows[R](ctx, s.reads, k, f, "")
+	rows, next, err = readRows[R](ctx, s.reads, k.kind, f, f.Fingerprint(k.kind))
+	if err != nil || len(rows) > 0 || f.Query == "" {
+		return rows, next, f, err
+	}
+	if fixed, ok := s.corrected(ctx, f); ok {
+		rows, next, err = readRows[R](ctx, s.reads, k.kind, fixed, f.Fingerprint(k.kind))
+		return rows, next, fixed, err
+	}
+	return rows, next, f, nil
 }
 
 // detailRow reads one item's row (nil when there is none), from the read model when it
