@@ -287,6 +287,10 @@ func selectRows[R interface{ key() rowKey }](ctx context.Context, db sqlx.Querye
 // ListSQL is the statement and arguments of a kind's list for f, as the API runs it: for
 // benchmarks that give the database's own figure for the same query (pgbench).
 func ListSQL(kind domain.Kind, f domain.ListFilter) (string, []any) {
+	if _, ok := readKeys(f.Langs); ok && len(f.IDs) == 0 && !f.AnyStatus {
+		sqlText, args, _ := readSQL(kind, f)
+		return sqlText, args
+	}
 	sqlText, args, _ := specOf(kind).selectSQL(f, "")
 	return sqlText, args
 }
