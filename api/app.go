@@ -22,6 +22,7 @@ import (
 	"github.com/diaspora-investor/marketplace/app/accounts"
 	"github.com/diaspora-investor/marketplace/app/agencies"
 	"github.com/diaspora-investor/marketplace/app/catalogue"
+	"github.com/diaspora-investor/marketplace/app/editorial"
 	"github.com/diaspora-investor/marketplace/app/integrations"
 	"github.com/diaspora-investor/marketplace/app/interests"
 	"github.com/diaspora-investor/marketplace/app/matching"
@@ -82,9 +83,19 @@ func DefaultConfig() Config {
 	}
 }
 
+// counters is what the HTTP layer itself keeps in the database: the fixed-window counters of
+// rate limits and quotas (shared by every instance), and a ping for readiness.
+type counters interface {
+	HitRateLimit(ctx context.Context, bucket string, window time.Duration) (int, time.Time, error)
+	PeekRateLimit(ctx context.Context, bucket string, window time.Duration) (int, time.Time, error)
+	RefundRateLimit(ctx context.Context, bucket string, window time.Duration) error
+	PruneRateLimits(ctx context.Context, before time.Time) error
+	Ping(ctx context.Context) error
+}
+
 type server struct {
 	cfg     Config
-	store   *repository.Store
+	store   counters
 	langs   *Languages
 	log     *slog.Logger
 	metrics *metrics
@@ -102,6 +113,7 @@ type server struct {
 	accounts     *accounts.Service
 	catalogue    *catalogue.Service
 	matching     *matching.Service
+	editorial    *editorial.Service
 }
 
 // New builds the app over the store.
@@ -121,6 +133,7 @@ func New(cfg Config, store *repository.Store, langs *Languages, log *slog.Logger
 	s.accounts = accounts.New(store, s.supportedLanguage)
 	s.catalogue = catalogue.New(store, store, s.searchLangs)
 	s.matching = matching.New(store, s.catalogue)
+	s.editorial = editorial.New(store, editorial.Languages{Match: s.supportedLanguage, Codes: s.langs.codes})
 	if cfg.Cache != nil {
 		s.metrics.registerCache(cfg.Cache)
 	}

@@ -119,9 +119,9 @@ func TestContentAuthorization(t *testing.T) {
 	asAdmin := domain.Actor{UserID: admin.id, Admin: true}
 	newItem := func(org, status string) string {
 		title := "Item " + status
-		id, err := store.CreateContent(ctx, domain.KindOpportunity, asAdmin, org, "CV", repository.ContentWrite{
-			Sectors: &[]string{"tourism"},
-			Text:    &repository.TextWrite{Lang: "pt", Title: &title, Summary: &title, Description: &title},
+		id, err := store.CreateContent(ctx, domain.KindOpportunity, asAdmin, org, "CV", domain.ContentChange{
+			Sectors: domain.Some([]string{"tourism"}),
+			Lang:    domain.Some("pt"), Title: domain.Some(title), Summary: domain.Some(title), Description: domain.Some(title),
 		})
 		if err != nil {
 			t.Fatal(err)

@@ -115,66 +115,74 @@ func (w *bodyWalker) value(raw []byte, t reflect.Type, path, key string, top boo
 		}
 		return // the handler reads it
 	}
-	expected := ""
-	switch t.Kind() {
-	case reflect.String:
-		if raw[0] != '"' {
-			expected = "shape.string"
-			break
-		}
-		w.text(raw, path, key)
-	case reflect.Bool:
-		if raw[0] != 't' && raw[0] != 'f' {
-			expected = "shape.boolean"
-		}
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		// No fraction, no exponent, within range: 1e3, 1.0 and 40 digits are refused by name.
-		if _, err := strconv.ParseInt(string(raw), 10, t.Bits()); err != nil {
-			expected = "shape.integer"
-		}
-	case reflect.Float32, reflect.Float64:
-		if _, err := strconv.ParseFloat(string(raw), t.Bits()); err != nil {
-			expected = "shape.number"
-		}
-	case reflect.Slice:
-		var items []json.RawMessage
-		if raw[0] != '[' || json.Unmarshal(raw, &items) != nil {
-			expected = "shape.array"
-			break
-		}
-		for _, item := range items {
-			w.value(bytes.TrimSpace(item), t.Elem(), path, key, false)
-		}
-	case reflect.Struct:
-		if raw[0] != '{' {
-			expected = "shape.object"
-			if t == moneyInputType {
-				expected = "shape.money"
-			}
-			break
-		}
-		var fields map[string]json.RawMessage
-		_ = json.Unmarshal(raw, &fields) // well-formed: checked by the caller
-		known := jsonFieldTypes(t)
-		for _, name := range sortedFieldNames(fields) {
-			// encoding/json matches names without regard to case; the API does not, at any depth.
-			ft, ok := known[name]
-			if !ok {
-				w.v.add(joinPath(path, truncate(name)), "body", "unknown_field", nil)
-				continue
-			}
-			w.value(bytes.TrimSpace(fields[name]), ft, joinPath(path, name), name, top && path == "")
-		}
-	default:
-		expected = "shape.object"
-	}
-	if expected != "" {
+	if expected := w.shape(raw, t, path, key, top); expected != "" {
 		name := path
 		if name == "" {
 			name = "body"
 		}
 		w.v.add(name, "body", "invalid_type", map[string]any{"Expected": msgID(expected)})
 	}
+}
+
+// shape checks a non-null value against a concrete type, and returns the message id of the
+// shape expected when it has another ("" when it fits).
+func (w *bodyWalker) shape(raw []byte, t reflect.Type, path, key string, top bool) string {
+	switch t.Kind() {
+	case reflect.String:
+		if raw[0] != '"' {
+			return "shape.string"
+		}
+		w.text(raw, path, key)
+	case reflect.Bool:
+		if raw[0] != 't' && raw[0] != 'f' {
+			return "shape.boolean"
+		}
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		// No fraction, no exponent, within range: 1e3, 1.0 and 40 digits are refused by name.
+		if _, err := strconv.ParseInt(string(raw), 10, t.Bits()); err != nil {
+			return "shape.integer"
+		}
+	case reflect.Float32, reflect.Float64:
+		if _, err := strconv.ParseFloat(string(raw), t.Bits()); err != nil {
+			return "shape.number"
+		}
+	case reflect.Slice:
+		var items []json.RawMessage
+		if raw[0] != '[' || json.Unmarshal(raw, &items) != nil {
+			return "shape.array"
+		}
+		for _, item := range items {
+			w.value(bytes.TrimSpace(item), t.Elem(), path, key, false)
+		}
+	case reflect.Struct:
+		return w.object(raw, t, path, top)
+	default:
+		return "shape.object"
+	}
+	return ""
+}
+
+// object checks a JSON object against a struct type, field by field.
+func (w *bodyWalker) object(raw []byte, t reflect.Type, path string, top bool) string {
+	if raw[0] != '{' {
+		if t == moneyInputType {
+			return "shape.money"
+		}
+		return "shape.object"
+	}
+	var fields map[string]json.RawMessage
+	_ = json.Unmarshal(raw, &fields) // well-formed: checked by the caller
+	known := jsonFieldTypes(t)
+	for _, name := range sortedFieldNames(fields) {
+		// encoding/json matches names without regard to case; the API does not, at any depth.
+		ft, ok := known[name]
+		if !ok {
+			w.v.add(joinPath(path, truncate(name)), "body", "unknown_field", nil)
+			continue
+		}
+		w.value(bytes.TrimSpace(fields[name]), ft, joinPath(path, name), name, top && path == "")
+	}
+	return ""
 }
 
 // text checks a JSON string literal: well-formed UTF-8 with no lone surrogate escape (which

@@ -11,8 +11,8 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/diaspora-investor/marketplace/app/catalogue"
+	"github.com/diaspora-investor/marketplace/app/editorial"
 	"github.com/diaspora-investor/marketplace/domain"
-	"github.com/diaspora-investor/marketplace/repository"
 )
 
 // publicRead marks a response as a public, cacheable catalogue read in the given languages.
@@ -113,7 +113,7 @@ type contentRoutes[T any, J any, D any] struct {
 	item     func(*view, T) J
 	detail   func(*view, *T) D
 	// forEditor reads an item in any status; withEditorial adds what only editors see.
-	forEditor     func(*repository.Store, context.Context, string, []string) (*T, error)
+	forEditor     func(*editorial.Service, context.Context, string, []string) (*T, error)
 	withEditorial func(D, *editorialJSON) D
 }
 
@@ -215,7 +215,7 @@ var (
 		kind: domain.KindOpportunity, resource: "opportunity", types: domain.Instruments,
 		list: (*catalogue.Service).Opportunities, one: (*catalogue.Service).Opportunity,
 		item: (*view).opportunity, detail: (*view).opportunityDetail,
-		forEditor: (*repository.Store).OpportunityForEditor,
+		forEditor: (*editorial.Service).OpportunityDraft,
 		withEditorial: func(d opportunityDetailJSON, e *editorialJSON) opportunityDetailJSON {
 			d.Editorial = e
 			return d
@@ -225,7 +225,7 @@ var (
 		kind: domain.KindIncentive, resource: "incentive", types: domain.IncentiveTypes,
 		list: (*catalogue.Service).Incentives, one: (*catalogue.Service).Incentive,
 		item: (*view).incentive, detail: (*view).incentiveDetail,
-		forEditor: (*repository.Store).IncentiveForEditor,
+		forEditor: (*editorial.Service).IncentiveDraft,
 		withEditorial: func(d incentiveDetailJSON, e *editorialJSON) incentiveDetailJSON {
 			d.Editorial = e
 			return d
@@ -235,7 +235,7 @@ var (
 		kind: domain.KindProgramme, resource: "programme", types: domain.ProgrammeTypes,
 		list: (*catalogue.Service).Programmes, one: (*catalogue.Service).Programme,
 		item: (*view).programme, detail: (*view).programmeDetail,
-		forEditor: (*repository.Store).ProgrammeForEditor,
+		forEditor: (*editorial.Service).ProgrammeDraft,
 		withEditorial: func(d programmeDetailJSON, e *editorialJSON) programmeDetailJSON {
 			d.Editorial = e
 			return d

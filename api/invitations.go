@@ -135,9 +135,9 @@ func (s *server) changeRole(c *fiber.Ctx) error {
 	if err := s.agencies.ChangeRole(c.UserContext(), actor, orgID, userID, in.Role); err != nil {
 		return writeError(err, "member")
 	}
-	members, err := s.store.Members(c.UserContext(), orgID)
+	members, err := s.agencies.Members(c.UserContext(), actor, orgID)
 	if err != nil {
-		return err
+		return writeError(err, "member")
 	}
 	view := s.newView(requestPrefs(c))
 	for _, m := range members {

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"strings"
 	"time"
 
@@ -8,7 +9,6 @@ import (
 
 	"github.com/diaspora-investor/marketplace/app/catalogue"
 	"github.com/diaspora-investor/marketplace/domain"
-	"github.com/diaspora-investor/marketplace/repository"
 )
 
 type orgDetailJSON struct {
@@ -69,11 +69,8 @@ func (s *server) createOrganization(c *fiber.Ctx) error {
 	return s.sendOrganization(c, id, fiber.StatusCreated)
 }
 
+// sendOrganization answers the organization as the reader may see it.
 func (s *server) sendOrganization(c *fiber.Ctx, id string, status int) error {
-	org, err := s.store.Organization(c.UserContext(), id)
-	if err != nil {
-		return writeError(err, "organization")
-	}
 	var actor *domain.Actor
 	if tokenUser(c) != nil {
 		a, err := s.actor(c)
@@ -81,6 +78,10 @@ func (s *server) sendOrganization(c *fiber.Ctx, id string, status int) error {
 			return err
 		}
 		actor = &a
+	}
+	org, err := s.agencies.Organization(c.UserContext(), actor, id)
+	if err != nil {
+		return writeError(err, "organization")
 	}
 	v := s.newView(requestPrefs(c))
 	body := v.orgDetail(org, actor)
@@ -105,12 +106,9 @@ func (s *server) orgFor(c *fiber.Ctx, action domain.OrgAction, write bool) (*dom
 	if err != nil {
 		return nil, actor, err
 	}
-	org, err := s.store.Organization(c.UserContext(), c.Params("id"))
+	org, err := s.agencies.Authorized(c.UserContext(), actor, c.Params("id"), action)
 	if err != nil {
 		return nil, actor, writeError(err, "organization")
-	}
-	if d := domain.DecideOrg(actor, action, org.ID, org.Verified); d != domain.Allowed {
-		return nil, actor, deniedProblem(d, "organization")
 	}
 	return org, actor, nil
 }
@@ -118,25 +116,7 @@ func (s *server) orgFor(c *fiber.Ctx, action domain.OrgAction, write bool) (*dom
 // getOrganization: GET /v1/organizations/{id}: public once verified, else for its members
 // and administrators.
 func (s *server) getOrganization(c *fiber.Ctx) error {
-	if tokenUser(c) == nil {
-		org, err := s.store.Organization(c.UserContext(), c.Params("id"))
-		if err != nil || !org.Verified {
-			return writeError(orNotFound(err), "organization")
-		}
-		return s.sendOrganization(c, org.ID, fiber.StatusOK)
-	}
-	org, _, err := s.orgFor(c, domain.OrgView, false)
-	if err != nil {
-		return err
-	}
-	return s.sendOrganization(c, org.ID, fiber.StatusOK)
-}
-
-func orNotFound(err error) error {
-	if err == nil {
-		return repository.ErrNotFound
-	}
-	return err
+	return s.sendOrganization(c, c.Params("id"), fiber.StatusOK)
 }
 
 // directoryParams are the parameters of the directory, in the order their errors are listed.
@@ -234,13 +214,13 @@ func (s *server) patchOrganization(c *fiber.Ctx) error {
 
 // listMembers: GET /v1/organizations/{id}/members, for its members and administrators.
 func (s *server) listMembers(c *fiber.Ctx) error {
-	org, _, err := s.orgFor(c, domain.OrgListMembers, false)
+	actor, err := s.actor(c)
 	if err != nil {
 		return err
 	}
-	members, err := s.store.Members(c.UserContext(), org.ID)
+	members, err := s.agencies.Members(c.UserContext(), actor, c.Params("id"))
 	if err != nil {
-		return err
+		return writeError(err, "organization")
 	}
 	v := s.newView(requestPrefs(c))
 	items := make([]memberJSON, len(members))
@@ -292,9 +272,12 @@ type contentSummaryJSON struct {
 
 var contentKinds = domain.CodeSet{Name: "kind", Codes: []string{string(domain.KindOpportunity), string(domain.KindIncentive), string(domain.KindProgramme)}}
 
+// summariesOf is the use case that lists one page of summaries.
+type summariesOf func(ctx context.Context, actor domain.Actor, f domain.SummaryFilter) ([]domain.ContentSummary, *domain.Cursor, error)
+
 // sendSummaries answers one page of content summaries (an organization's content, or the
-// review queue).
-func (s *server) sendSummaries(c *fiber.Ctx, f repository.SummaryFilter) error {
+// review queue), the reader's right to it checked before its parameters.
+func (s *server) sendSummaries(c *fiber.Ctx, actor domain.Actor, f domain.SummaryFilter, fetch summariesOf) error {
 	q := &queryParams{c: c}
 	f.Limit = q.limit()
 	for _, kind := range q.list("kind") {
@@ -327,9 +310,9 @@ func (s *server) sendSummaries(c *fiber.Ctx, f repository.SummaryFilter) error {
 		return err
 	}
 	f.Langs = requestPrefs(c)
-	rows, next, err := s.store.ContentSummaries(c.UserContext(), f)
+	rows, next, err := fetch(c.UserContext(), actor, f)
 	if err != nil {
-		return err
+		return writeError(err, "organization")
 	}
 	v := s.newView(f.Langs)
 	items := make([]contentSummaryJSON, len(rows))
@@ -355,11 +338,14 @@ func boolString(b bool) string {
 
 // orgContent: GET /v1/organizations/{id}/content, its content in every status.
 func (s *server) orgContent(c *fiber.Ctx) error {
-	org, _, err := s.orgFor(c, domain.OrgContent, false)
+	org, actor, err := s.orgFor(c, domain.OrgContent, false)
 	if err != nil {
 		return err
 	}
-	return s.sendSummaries(c, repository.SummaryFilter{OrgID: org.ID})
+	return s.sendSummaries(c, actor, domain.SummaryFilter{OrgID: org.ID},
+		func(ctx context.Context, actor domain.Actor, f domain.SummaryFilter) ([]domain.ContentSummary, *domain.Cursor, error) {
+			return s.editorial.OrgContent(ctx, actor, org.ID, f)
+		})
 }
 
 // reviewQueue: GET /v1/review-queue, the items waiting for review, oldest first
@@ -372,5 +358,5 @@ func (s *server) reviewQueue(c *fiber.Ctx) error {
 	if !actor.Admin {
 		return deniedProblem(domain.AdminOnly, "")
 	}
-	return s.sendSummaries(c, repository.SummaryFilter{Review: true})
+	return s.sendSummaries(c, actor, domain.SummaryFilter{Review: true}, s.editorial.ReviewQueue)
 }

@@ -59,12 +59,13 @@ type moneyInput struct {
 	Currency string `json:"currency"`
 }
 
-// money is the amount as the use cases take it; nil for nil.
-func (m *moneyInput) money() *domain.Money {
+// optionalMoney is an amount as the use cases take it; nil for nil.
+func optionalMoney(m *moneyInput) *domain.Money {
 	if m == nil {
 		return nil
 	}
-	return &domain.Money{Amount: m.Amount, Currency: m.Currency}
+	money := m.money()
+	return &money
 }
 
 // profileInput is the body of PUT /v1/me/profile.
@@ -84,7 +85,7 @@ type profileInput struct {
 func (in profileInput) change() domain.ProfileChange {
 	return domain.ProfileChange{DisplayName: in.DisplayName, OriginCountry: in.OriginCountry,
 		ResidenceCountry: in.ResidenceCountry, Languages: in.Languages, Sectors: in.Sectors, Regions: in.Regions,
-		TicketMin: in.TicketMin.money(), TicketMax: in.TicketMax.money(), InvestorType: in.InvestorType, LegalForm: in.LegalForm}
+		TicketMin: optionalMoney(in.TicketMin), TicketMax: optionalMoney(in.TicketMax), InvestorType: in.InvestorType, LegalForm: in.LegalForm}
 }
 
 func (s *server) putProfile(c *fiber.Ctx) error {

@@ -158,3 +158,16 @@ type OrgIdentity struct {
 	Website      *string
 	ClearWebsite bool
 }
+
+// SummaryFilter narrows the lists of content summaries that editors work from: an
+// organization's content, or the review queue.
+type SummaryFilter struct {
+	OrgID   string
+	Review  bool // items in review, oldest submission first
+	Kinds   []Kind
+	Status  string
+	Country string
+	After   *Cursor
+	Limit   int
+	Langs   []string
+}

@@ -1,8 +1,11 @@
 package domain
 
 import (
+	"math/big"
 	"net/url"
+	"regexp"
 	"strings"
+	"time"
 	"unicode/utf8"
 )
 
@@ -46,4 +49,26 @@ func IsWebURL(s string) bool {
 	u, err := url.Parse(s)
 	return err == nil && (strings.HasPrefix(s, "http://") || strings.HasPrefix(s, "https://")) && u.Host != "" &&
 		len(s) <= 2000 && !strings.ContainsAny(s, " \t\r\n\x00")
+}
+
+var (
+	datePattern = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
+	// percentPattern: 0 to 100 with up to three decimals.
+	percentPattern = regexp.MustCompile(`^(100(\.0{1,3})?|[0-9]{1,2}(\.[0-9]{1,3})?)$`)
+)
+
+// IsDate says whether s is a calendar date written YYYY-MM-DD.
+func IsDate(s string) bool {
+	_, err := time.Parse(time.DateOnly, s)
+	return err == nil && datePattern.MatchString(s)
+}
+
+// IsPercent says whether s is a percentage from 0 to 100 with up to three decimals.
+func IsPercent(s string) bool { return percentPattern.MatchString(s) }
+
+// AmountLess says whether the decimal amount a is less than b (false when either is no number).
+func AmountLess(a, b string) bool {
+	x, _ := new(big.Rat).SetString(a)
+	y, _ := new(big.Rat).SetString(b)
+	return x != nil && y != nil && x.Cmp(y) < 0
 }

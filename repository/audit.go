@@ -23,6 +23,21 @@ type auditEvent struct {
 	note     *string
 }
 
+var (
+	sqlInsertAuditEvent = statement("insert_audit_event", `
+		INSERT INTO audit_events (actor_id, entity, entity_id, organization_id, action, lang, changes, note)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`)
+	// The trail of one item, and of everything of one organization: a page after an event id.
+	sqlItemHistory = statement("item_history", `
+		SELECT a.id, a.at, a.actor_id, u.display_name AS actor_name, a.entity, a.entity_id, a.action, a.lang, a.changes, a.note
+		FROM audit_events a LEFT JOIN users u ON u.id = a.actor_id
+		WHERE a.entity_id = $1 AND a.id > $2 ORDER BY a.id LIMIT $3`)
+	sqlOrganizationHistory = statement("organization_history", `
+		SELECT a.id, a.at, a.actor_id, u.display_name AS actor_name, a.entity, a.entity_id, a.action, a.lang, a.changes, a.note
+		FROM audit_events a LEFT JOIN users u ON u.id = a.actor_id
+		WHERE a.organization_id = $1 AND a.id > $2 ORDER BY a.id LIMIT $3`)
+)
+
 func writeAudit(ctx context.Context, tx *sqlx.Tx, e auditEvent) error {
 	if e.changes == nil {
 		e.changes = map[string]domain.FieldChange{}
@@ -31,10 +46,7 @@ func writeAudit(ctx context.Context, tx *sqlx.Tx, e auditEvent) error {
 	if err != nil {
 		return err
 	}
-	_, err = tx.ExecContext(ctx, `
-		INSERT INTO audit_events (actor_id, entity, entity_id, organization_id, action, lang, changes, note)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-		nullUUID(e.actor), e.entity, e.entityID, nullUUID(e.orgID), e.action, e.lang, changes, e.note)
+	_, err = tx.ExecContext(ctx, sqlInsertAuditEvent, nullUUID(e.actor), e.entity, e.entityID, nullUUID(e.orgID), e.action, e.lang, changes, e.note)
 	return err
 }
 
@@ -77,14 +89,11 @@ func (s *Store) History(ctx context.Context, entityID, orgID string, after int64
 		Changes   []byte    `db:"changes"`
 		Note      *string   `db:"note"`
 	}
-	where, arg := "a.entity_id = $1", entityID
+	query, arg := sqlItemHistory, entityID
 	if orgID != "" {
-		where, arg = "a.organization_id = $1", orgID
+		query, arg = sqlOrganizationHistory, orgID
 	}
-	err := s.db.SelectContext(ctx, &rows, `
-		SELECT a.id, a.at, a.actor_id, u.display_name AS actor_name, a.entity, a.entity_id, a.action, a.lang, a.changes, a.note
-		FROM audit_events a LEFT JOIN users u ON u.id = a.actor_id
-		WHERE `+where+` AND a.id > $2 ORDER BY a.id LIMIT $3`, arg, after, limit+1)
+	err := s.db.SelectContext(ctx, &rows, query, arg, after, limit+1)
 	if err != nil {
 		return nil, false, err
 	}

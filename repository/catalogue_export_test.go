@@ -195,6 +195,16 @@ func TestImportChanges(t *testing.T) {
 	if strings.Join(logged, "|") != strings.Join(wantLog, "|") {
 		t.Errorf("change log after the import: %v, want %v", logged, wantLog)
 	}
+	// Each change is in the audit trail of what it changed, as an agency's edit is: no actor,
+	// the fields in the note; a dry run recorded nothing.
+	var audited []string
+	if err := db.Select(&audited, `SELECT a.entity || ' ' || coalesce(a.note, '') FROM audit_events a
+		WHERE a.action = 'import' AND a.actor_id IS NULL ORDER BY a.entity, a.note`); err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"opportunity new", "opportunity text.fr", "organization name"}; strings.Join(audited, "|") != strings.Join(want, "|") {
+		t.Errorf("audit trail of the import: %v, want %v", audited, want)
+	}
 	// A second import of the same file changes nothing.
 	again, err := store.ImportCountry(ctx, f, false)
 	if err != nil || len(again) != 0 {

@@ -11,7 +11,7 @@ import (
 	"github.com/diaspora-investor/marketplace/repository"
 )
 
-var langs = []string{"pt", "en", "fr"}
+var langs = []string{"pt", "en", "fr", "es"}
 
 func newStore(t *testing.T) *repository.Store {
 	t.Helper()

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
@@ -31,7 +32,7 @@ func exportCountry(ctx context.Context, q sqlx.QueryerContext, code string) (*se
 		Currency   string `db:"currency"`
 		SourceLang string `db:"source_lang"`
 	}
-	err := sqlx.GetContext(ctx, q, &head, `SELECT code, currency, source_lang FROM countries WHERE code = $1`, code)
+	err := sqlx.GetContext(ctx, q, &head, sqlExportCountry, code)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
 	}
@@ -43,7 +44,7 @@ func exportCountry(ctx context.Context, q sqlx.QueryerContext, code string) (*se
 	var texts []struct {
 		Lang, Name, Summary string
 	}
-	if err := sqlx.SelectContext(ctx, q, &texts, `SELECT lang, name, summary FROM country_translations WHERE country_code = $1`, code); err != nil {
+	if err := sqlx.SelectContext(ctx, q, &texts, sqlExportCountryTexts, code); err != nil {
 		return nil, err
 	}
 	c.Text = map[string]struct {
@@ -56,6 +57,29 @@ func exportCountry(ctx context.Context, q sqlx.QueryerContext, code string) (*se
 			Summary string `yaml:"summary,omitempty"`
 		}{t.Name, t.Summary}
 	}
+	if err := exportFacts(ctx, q, c); err != nil {
+		return nil, err
+	}
+	if err := exportRegions(ctx, q, c); err != nil {
+		return nil, err
+	}
+	if err := sqlx.SelectContext(ctx, q, &f.Organizations, sqlExportOrganizations, code); err != nil {
+		return nil, err
+	}
+	if err := exportIncentives(ctx, q, f); err != nil {
+		return nil, err
+	}
+	if err := exportProgrammes(ctx, q, f); err != nil {
+		return nil, err
+	}
+	if err := exportOpportunities(ctx, q, f); err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+// exportFacts reads the country's facts about its diaspora.
+func exportFacts(ctx context.Context, q sqlx.QueryerContext, c *seed.Country) error {
 	var facts []struct {
 		Metric       string  `db:"metric"`
 		Value        *string `db:"value"`
@@ -69,10 +93,8 @@ func exportCountry(ctx context.Context, q sqlx.QueryerContext, code string) (*se
 		Note         []byte  `db:"note"`
 		Alternatives []byte  `db:"alternatives"`
 	}
-	if err := sqlx.SelectContext(ctx, q, &facts, `SELECT metric, value::text AS value, value_max::text AS value_max, unit,
-			residence_country, year, to_char(as_of, 'YYYY-MM-DD') AS as_of, sources, definition, note, alternatives
-		FROM diaspora_facts WHERE country_code = $1 ORDER BY position`, code); err != nil {
-		return nil, err
+	if err := sqlx.SelectContext(ctx, q, &facts, sqlExportFacts, c.Code); err != nil {
+		return err
 	}
 	for _, x := range facts {
 		fact := seed.Fact{Metric: x.Metric, Value: x.Value, ValueMax: x.ValueMax, Unit: x.Unit,
@@ -82,7 +104,7 @@ func exportCountry(ctx context.Context, q sqlx.QueryerContext, code string) (*se
 			dst any
 		}{{x.Sources, &fact.Sources}, {x.Definition, &fact.Definition}, {x.Note, &fact.Note}, {x.Alternatives, &fact.Alternatives}} {
 			if err := json.Unmarshal(part.raw, part.dst); err != nil {
-				return nil, fmt.Errorf("fact %s: %w", x.Metric, err)
+				return fmt.Errorf("fact %s: %w", x.Metric, err)
 			}
 		}
 		if len(fact.Definition) == 0 {
@@ -96,9 +118,14 @@ func exportCountry(ctx context.Context, q sqlx.QueryerContext, code string) (*se
 		}
 		c.Facts = append(c.Facts, fact)
 	}
+	return nil
+}
+
+// exportRegions reads the country's regions.
+func exportRegions(ctx context.Context, q sqlx.QueryerContext, c *seed.Country) error {
 	var regions []struct{ Code, Name, Kind string }
-	if err := sqlx.SelectContext(ctx, q, &regions, `SELECT code, name, kind FROM regions WHERE country_code = $1 ORDER BY position, code`, code); err != nil {
-		return nil, err
+	if err := sqlx.SelectContext(ctx, q, &regions, sqlExportRegions, c.Code); err != nil {
+		return err
 	}
 	for _, r := range regions {
 		c.Regions = append(c.Regions, struct {
@@ -107,20 +134,7 @@ func exportCountry(ctx context.Context, q sqlx.QueryerContext, code string) (*se
 			Kind string `yaml:"kind,omitempty"`
 		}{r.Code, r.Name, r.Kind})
 	}
-	if err := sqlx.SelectContext(ctx, q, &f.Organizations, `SELECT slug, name, acronym, type, website, verified
-		FROM organizations WHERE country_code = $1 ORDER BY slug`, code); err != nil {
-		return nil, err
-	}
-	if err := exportIncentives(ctx, q, f); err != nil {
-		return nil, err
-	}
-	if err := exportProgrammes(ctx, q, f); err != nil {
-		return nil, err
-	}
-	if err := exportOpportunities(ctx, q, f); err != nil {
-		return nil, err
-	}
-	return f, nil
+	return nil
 }
 
 func lowerASCII(s string) string {
@@ -212,7 +226,7 @@ func codesOf(ctx context.Context, q sqlx.QueryerContext, query, country string) 
 }
 
 // textsOf reads an item kind's translations per item id.
-func textsOf(ctx context.Context, q sqlx.QueryerContext, kind, table, columns, country string) (map[string]map[string]seed.Text, error) {
+func textsOf(ctx context.Context, q sqlx.QueryerContext, query, country string) (map[string]map[string]seed.Text, error) {
 	var rows []struct {
 		ID          string `db:"id"`
 		Lang        string `db:"lang"`
@@ -222,10 +236,7 @@ func textsOf(ctx context.Context, q sqlx.QueryerContext, kind, table, columns, c
 		Description string `db:"description"`
 		HowToApply  string `db:"how_to_apply"`
 	}
-	// kind is one of three constants, never user input.
-	if err := sqlx.SelectContext(ctx, q, &rows, `SELECT x.`+kind+`_id AS id, x.lang, `+columns+`
-		FROM `+kind+`_translations x JOIN `+table+` t ON t.id = x.`+kind+`_id
-		WHERE t.country_code = $1`, country); err != nil {
+	if err := sqlx.SelectContext(ctx, q, &rows, query, country); err != nil {
 		return nil, err
 	}
 	out := map[string]map[string]seed.Text{}
@@ -249,24 +260,18 @@ func exportIncentives(ctx context.Context, q sqlx.QueryerContext, f *seed.Countr
 		ValidFrom  *string `db:"valid_from"`
 		ValidUntil *string `db:"valid_until"`
 	}
-	if err := sqlx.SelectContext(ctx, q, &rows, `SELECT `+itemColumns+`, t.type, t.legal_instrument, t.legal_article,
-			t.legal_url, to_char(t.valid_from, 'YYYY-MM-DD') AS valid_from, to_char(t.valid_until, 'YYYY-MM-DD') AS valid_until,
-			t.investor_types, t.min_investment::text AS min_investment, t.max_investment::text AS max_investment,
-			t.investment_currency, t.min_jobs, t.residence_abroad
-		FROM incentives t JOIN organizations o ON o.id = t.organization_id
-		WHERE t.country_code = $1 ORDER BY t.slug`, f.Country.Code); err != nil {
+	if err := sqlx.SelectContext(ctx, q, &rows, sqlExportIncentives, f.Country.Code); err != nil {
 		return fmt.Errorf("incentives: %w", err)
 	}
-	sectors, err := codesOf(ctx, q, `SELECT s.incentive_id AS id, s.sector_code AS code FROM incentive_sectors s
-		JOIN incentives t ON t.id = s.incentive_id WHERE t.country_code = $1`, f.Country.Code)
+	sectors, err := codesOf(ctx, q, sqlExportIncentiveSectors, f.Country.Code)
 	if err != nil {
 		return err
 	}
-	regions, err := codesOf(ctx, q, `SELECT incentive_id AS id, region_code AS code FROM incentive_regions WHERE country_code = $1`, f.Country.Code)
+	regions, err := codesOf(ctx, q, sqlExportIncentiveRegions, f.Country.Code)
 	if err != nil {
 		return err
 	}
-	texts, err := textsOf(ctx, q, "incentive", "incentives", `x.name, '' AS title, x.summary, x.description, '' AS how_to_apply`, f.Country.Code)
+	texts, err := textsOf(ctx, q, sqlExportIncentiveTexts, f.Country.Code)
 	if err != nil {
 		return err
 	}
@@ -284,11 +289,7 @@ func exportIncentives(ctx context.Context, q sqlx.QueryerContext, f *seed.Countr
 		CarryForward  *int    `db:"carry_forward_years"`
 		Unverified    bool    `db:"unverified"`
 	}
-	if err := sqlx.SelectContext(ctx, q, &benefits, `SELECT b.incentive_id AS id, b.kind, b.tax, b.percent::text AS percent,
-			b.cap_percent_of_tax::text AS cap_percent_of_tax, b.duration_years, b.amount::text AS amount, b.currency,
-			b.rate::text AS rate, b.min_jobs, b.carry_forward_years, b.unverified
-		FROM incentive_benefits b JOIN incentives t ON t.id = b.incentive_id
-		WHERE t.country_code = $1 ORDER BY b.incentive_id, b.position`, f.Country.Code); err != nil {
+	if err := sqlx.SelectContext(ctx, q, &benefits, sqlExportBenefits, f.Country.Code); err != nil {
 		return fmt.Errorf("benefits: %w", err)
 	}
 	for _, r := range rows {
@@ -326,25 +327,18 @@ func exportProgrammes(ctx context.Context, q sqlx.QueryerContext, f *seed.Countr
 		ValidFrom   *string `db:"valid_from"`
 		ValidUntil  *string `db:"valid_until"`
 	}
-	if err := sqlx.SelectContext(ctx, q, &rows, `SELECT `+itemColumns+`, op.slug AS operator, t.type, t.url,
-			t.max_amount::text AS max_amount, t.max_amount_currency,
-			to_char(t.valid_from, 'YYYY-MM-DD') AS valid_from, to_char(t.valid_until, 'YYYY-MM-DD') AS valid_until,
-			t.investor_types, t.min_investment::text AS min_investment, t.max_investment::text AS max_investment,
-			t.investment_currency, t.min_jobs, t.residence_abroad
-		FROM programmes t JOIN organizations o ON o.id = t.organization_id JOIN organizations op ON op.id = t.operator_id
-		WHERE t.country_code = $1 ORDER BY t.slug`, f.Country.Code); err != nil {
+	if err := sqlx.SelectContext(ctx, q, &rows, sqlExportProgrammes, f.Country.Code); err != nil {
 		return fmt.Errorf("programmes: %w", err)
 	}
-	sectors, err := codesOf(ctx, q, `SELECT s.programme_id AS id, s.sector_code AS code FROM programme_sectors s
-		JOIN programmes t ON t.id = s.programme_id WHERE t.country_code = $1`, f.Country.Code)
+	sectors, err := codesOf(ctx, q, sqlExportProgrammeSectors, f.Country.Code)
 	if err != nil {
 		return err
 	}
-	regions, err := codesOf(ctx, q, `SELECT programme_id AS id, region_code AS code FROM programme_regions WHERE country_code = $1`, f.Country.Code)
+	regions, err := codesOf(ctx, q, sqlExportProgrammeRegions, f.Country.Code)
 	if err != nil {
 		return err
 	}
-	texts, err := textsOf(ctx, q, "programme", "programmes", `x.name, '' AS title, x.summary, x.description, x.how_to_apply`, f.Country.Code)
+	texts, err := textsOf(ctx, q, sqlExportProgrammeTexts, f.Country.Code)
 	if err != nil {
 		return err
 	}
@@ -379,30 +373,22 @@ func exportOpportunities(ctx context.Context, q sqlx.QueryerContext, f *seed.Cou
 		ContactPhone  *string        `db:"contact_phone"`
 		ContactURL    *string        `db:"contact_url"`
 	}
-	if err := sqlx.SelectContext(ctx, q, &rows, `SELECT `+itemColumns+`, t.region_code, t.instrument,
-			t.min_investment::text AS min_investment, t.max_investment::text AS max_investment, t.currency, t.jobs,
-			to_char(t.deadline, 'YYYY-MM-DD') AS deadline, t.investor_types,
-			t.contact_name, t.contact_email, t.contact_phone, t.contact_url
-		FROM opportunities t JOIN organizations o ON o.id = t.organization_id
-		WHERE t.country_code = $1 ORDER BY t.slug`, f.Country.Code); err != nil {
+	if err := sqlx.SelectContext(ctx, q, &rows, sqlExportOpportunities, f.Country.Code); err != nil {
 		return fmt.Errorf("opportunities: %w", err)
 	}
-	sectors, err := codesOf(ctx, q, `SELECT s.opportunity_id AS id, s.sector_code AS code FROM opportunity_sectors s
-		JOIN opportunities t ON t.id = s.opportunity_id WHERE t.country_code = $1`, f.Country.Code)
+	sectors, err := codesOf(ctx, q, sqlExportOpportunitySectors, f.Country.Code)
 	if err != nil {
 		return err
 	}
-	incentives, err := codesOf(ctx, q, `SELECT l.opportunity_id AS id, i.slug AS code FROM opportunity_incentives l
-		JOIN opportunities t ON t.id = l.opportunity_id JOIN incentives i ON i.id = l.incentive_id WHERE t.country_code = $1`, f.Country.Code)
+	incentives, err := codesOf(ctx, q, sqlExportOpportunityIncentives, f.Country.Code)
 	if err != nil {
 		return err
 	}
-	programmes, err := codesOf(ctx, q, `SELECT l.opportunity_id AS id, p.slug AS code FROM opportunity_programmes l
-		JOIN opportunities t ON t.id = l.opportunity_id JOIN programmes p ON p.id = l.programme_id WHERE t.country_code = $1`, f.Country.Code)
+	programmes, err := codesOf(ctx, q, sqlExportOpportunityProgrammes, f.Country.Code)
 	if err != nil {
 		return err
 	}
-	texts, err := textsOf(ctx, q, "opportunity", "opportunities", `'' AS name, x.title, x.summary, x.description, '' AS how_to_apply`, f.Country.Code)
+	texts, err := textsOf(ctx, q, sqlExportOpportunityTexts, f.Country.Code)
 	if err != nil {
 		return err
 	}
@@ -421,31 +407,8 @@ func exportOpportunities(ctx context.Context, q sqlx.QueryerContext, f *seed.Cou
 	return nil
 }
 
-// Change is one difference an import makes (or would make): a part of the file, new or changed.
-type Change struct {
-	Kind   string   // country, organization, incentive, programme, opportunity
-	Slug   string   // the country's code for the country itself
-	New    bool     // absent from the database before
-	Fields []string // the changed fields (top-level keys; text.<lang> for a language's text)
-}
-
-func (c Change) String() string {
-	if c.New {
-		return fmt.Sprintf("+ %s %s (new)", c.Kind, c.Slug)
-	}
-	return fmt.Sprintf("~ %s %s: %s", c.Kind, c.Slug, joinFields(c.Fields))
-}
-
-func joinFields(fields []string) string {
-	var b bytes.Buffer
-	for i, f := range fields {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteString(f)
-	}
-	return b.String()
-}
+// Change is one difference an import makes (or would make).
+type Change = seed.Change
 
 // ImportCountry loads a country file through the seed loader and reports what it changed. It
 // first loads the whole file inside a savepoint and compares the country's export before and
@@ -485,12 +448,51 @@ func (s *Store) ImportCountry(ctx context.Context, f *seed.CountryFile, dryRun b
 		if err := loadCountry(ctx, tx, onlyChanged(*f, changes), hasChange(changes, "country", f.Country.Code)); err != nil {
 			return err
 		}
-		return RefreshReadModelAll(ctx, tx)
+		if err := RefreshReadModelAll(ctx, tx); err != nil {
+			return err
+		}
+		return auditImport(ctx, tx, changes)
 	})
 	if errors.Is(err, errRollback) {
 		err = nil
 	}
 	return changes, err
+}
+
+// The organization an imported organization or item belongs to, by slug, for its audit event.
+var sqlImportedEntity = map[string]string{
+	"organization": statement("imported_organization", `SELECT id, id AS organization_id FROM organizations WHERE slug = $1`),
+	"opportunity":  statement("imported_opportunity", `SELECT id, organization_id FROM opportunities WHERE slug = $1`),
+	"incentive":    statement("imported_incentive", `SELECT id, organization_id FROM incentives WHERE slug = $1`),
+	"programme":    statement("imported_programme", `SELECT id, organization_id FROM programmes WHERE slug = $1`),
+}
+
+// auditImport records, in the import's transaction, an event on each organization and item it
+// created or changed, as an agency's edit is recorded: no actor (the operator), the changed
+// fields in the note.
+func auditImport(ctx context.Context, tx *sqlx.Tx, changes []Change) error {
+	for _, c := range changes {
+		query, ok := sqlImportedEntity[c.Kind]
+		if !ok {
+			continue // the country itself: reference data, not in the trail
+		}
+		var ids struct {
+			ID    string  `db:"id"`
+			OrgID *string `db:"organization_id"`
+		}
+		if err := tx.GetContext(ctx, &ids, query, c.Slug); err != nil {
+			return err
+		}
+		note := "new"
+		if !c.New {
+			note = strings.Join(c.Fields, ", ")
+		}
+		if err := writeAudit(ctx, tx, auditEvent{entity: c.Kind, entityID: ids.ID, orgID: deref(ids.OrgID),
+			action: "import", note: &note}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // errRollback ends a transaction that must write nothing, without being a failure.
@@ -647,7 +649,7 @@ func (s *Store) OrganizationRef(ctx context.Context, ref string) (id, name strin
 		Name     string `db:"name"`
 		Verified bool   `db:"verified"`
 	}
-	err = s.db.GetContext(ctx, &row, `SELECT id, name, verified FROM organizations WHERE slug = $1 OR id::text = $1`, ref)
+	err = s.db.GetContext(ctx, &row, sqlExportOrganizationRef, ref)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", "", false, ErrNotFound
 	}

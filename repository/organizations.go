@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
-	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -128,8 +127,6 @@ func (r orgRow) detail() domain.OrgDetail {
 	}
 }
 
-const orgColumns = `o.id, o.name, o.acronym, o.country_code, o.type, o.website, o.verified, o.verified_at, o.created_at`
-
 // Organization reads one organization, verified or not (the caller decides who may see it).
 func (s *Store) Organization(ctx context.Context, id string) (*domain.OrgDetail, error) {
 	if !domain.IsID(id) {
@@ -150,31 +147,35 @@ func (s *Store) Organization(ctx context.Context, id string) (*domain.OrgDetail,
 // OrgFilter narrows the directory of organizations.
 type OrgFilter = domain.OrgFilter
 
+// The directory of verified organizations by name, and the pending applications by age;
+// country, type and the cursor are optional (” and NULL: any).
+var (
+	sqlDirectory = statement("organization_directory", `
+		SELECT o.id, o.name, o.acronym, o.country_code, o.type, o.website, o.verified, o.verified_at, o.created_at
+		FROM organizations o
+		WHERE o.verified AND ($1 = '' OR o.country_code = $1) AND ($2 = '' OR o.type = $2)
+			AND ($4::uuid IS NULL OR (o.name, o.id) > ($3, $4::uuid))
+		ORDER BY o.name, o.id LIMIT $5`)
+	sqlPendingOrganizations = statement("pending_organizations", `
+		SELECT o.id, o.name, o.acronym, o.country_code, o.type, o.website, o.verified, o.verified_at, o.created_at
+		FROM organizations o
+		WHERE NOT o.verified AND ($1 = '' OR o.country_code = $1) AND ($2 = '' OR o.type = $2)
+			AND ($4::uuid IS NULL OR (o.created_at, o.id) > ($3::timestamptz, $4::uuid))
+		ORDER BY o.created_at, o.id LIMIT $5`)
+)
+
 // Organizations lists verified organizations by name, or pending applications by age.
 func (s *Store) Organizations(ctx context.Context, f OrgFilter) ([]domain.OrgDetail, bool, error) {
-	var q query
-	where := []string{"o.verified"}
-	order := "o.name, o.id"
+	query := sqlDirectory
 	if f.Pending {
-		where = []string{"NOT o.verified"}
-		order = "o.created_at, o.id"
+		query = sqlPendingOrganizations
 	}
-	if f.Country != "" {
-		where = append(where, "o.country_code = "+q.arg(f.Country))
-	}
-	if f.Type != "" {
-		where = append(where, "o.type = "+q.arg(f.Type))
-	}
+	var afterKey, afterID any // NULL: the first page
 	if f.AfterID != "" {
-		if f.Pending {
-			where = append(where, "(o.created_at, o.id) > ("+q.arg(f.AfterKey)+"::timestamptz, "+q.arg(f.AfterID)+"::uuid)")
-		} else {
-			where = append(where, "(o.name, o.id) > ("+q.arg(f.AfterKey)+", "+q.arg(f.AfterID)+"::uuid)")
-		}
+		afterKey, afterID = f.AfterKey, f.AfterID
 	}
 	var rows []orgRow
-	sqlText := `SELECT ` + orgColumns + ` FROM organizations o WHERE ` + strings.Join(where, " AND ") + ` ORDER BY ` + order + ` LIMIT ` + q.arg(f.Limit+1)
-	if err := s.db.SelectContext(ctx, &rows, sqlText, q.args...); err != nil {
+	if err := s.db.SelectContext(ctx, &rows, query, f.Country, f.Type, afterKey, afterID, f.Limit+1); err != nil {
 		return nil, false, err
 	}
 	more := len(rows) > f.Limit

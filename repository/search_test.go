@@ -196,7 +196,7 @@ const textsCTE = `WITH texts AS (
 		t.name || ' ' || t.summary || ' ' || t.description || ' ' || t.how_to_apply
 	FROM programme_translations t JOIN programmes c ON c.id = t.programme_id) `
 
-// searchFilter is a search as the API makes it: parsed in pt, en and fr.
+// searchFilter is a search as the API makes it: parsed in pt, en, fr and es.
 func searchFilter(q string) domain.ListFilter {
 	return domain.ListFilter{Query: q, SearchLangs: langs, Langs: []string{"en"}, Limit: 7}
 }
@@ -231,6 +231,7 @@ func TestSearchIgnoresAccentsAndCase(t *testing.T) {
 		{[]string{"energia renovável", "energia renovavel", "ENERGIA RENOVÁVEL", "Energia Renovável"}, `\menergias? renov`, `renovavel`},
 		{[]string{"énergie renouvelable", "energie renouvelable", "ÉNERGIE RENOUVELABLE"}, `nergies? renouvelable`, `\menergies? renouvelable`},
 		{[]string{"São Vicente", "sao vicente", "SÃO VICENTE", "Sao Vicente"}, `\ms.o vicente\M`, ``},
+		{[]string{"vehículos", "vehiculos", "VEHÍCULOS", "Vehículos"}, `\mveh.culos\M`, `\mvehiculos`},
 	} {
 		t.Run(group.queries[0], func(t *testing.T) {
 			if group.absent != "" {
@@ -271,6 +272,7 @@ func TestSearchStemsEachLanguage(t *testing.T) {
 		{"pt", "mercado", "mercados"},
 		{"en", "market", "markets"},
 		{"fr", "entreprise", "entreprises"},
+		{"es", "herramienta", "herramientas"},
 	} {
 		t.Run(c.lang+"/"+c.singular, func(t *testing.T) {
 			bySingular := searchAll(t, s, searchFilter(c.singular))
@@ -446,6 +448,7 @@ func TestSearchOfAccentedStopWordsFindsNothing(t *testing.T) {
 	}{
 		{"pt", "não"}, {"pt", "já"}, {"pt", "até"}, {"pt", "você"},
 		{"fr", "à"}, {"fr", "été"}, {"fr", "même"},
+		{"es", "más"}, {"es", "está"}, {"es", "también"},
 	} {
 		var tsquery *string
 		if err := s.DB().Get(&tsquery, `SELECT search_query($1, $2)::text`, c.query, pq.Array([]string{c.lang})); err != nil {

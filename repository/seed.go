@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"sort"
-	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -27,7 +26,7 @@ func SeedID(slug string) string { return uuid.NewSHA1(seedNamespace, []byte(slug
 // HasCatalogue reports whether any country is loaded (a fresh database has none).
 func (s *Store) HasCatalogue(ctx context.Context) (bool, error) {
 	var exists bool
-	err := s.db.GetContext(ctx, &exists, `SELECT EXISTS (SELECT 1 FROM countries)`)
+	err := s.db.GetContext(ctx, &exists, sqlHasCatalogue)
 	return exists, err
 }
 
@@ -62,16 +61,12 @@ func loadReference(ctx context.Context, tx *sqlx.Tx, r seed.Reference) error {
 		}
 	}
 	for _, c := range r.Currencies {
-		if _, err := tx.ExecContext(ctx, `
-			INSERT INTO currencies (code, minor_units) VALUES ($1, $2)
-			ON CONFLICT (code) DO UPDATE SET minor_units = EXCLUDED.minor_units`, c.Code, c.MinorUnits); err != nil {
+		if _, err := tx.ExecContext(ctx, sqlSeedUpsertCurrency, c.Code, c.MinorUnits); err != nil {
 			return fmt.Errorf("currency %s: %w", c.Code, err)
 		}
 	}
 	for _, x := range r.ExchangeRates {
-		if _, err := tx.ExecContext(ctx, `
-			INSERT INTO exchange_rates (currency, as_of, per_eur, source) VALUES ($1, $2, $3, $4)
-			ON CONFLICT (currency, as_of) DO UPDATE SET per_eur = EXCLUDED.per_eur, source = EXCLUDED.source`,
+		if _, err := tx.ExecContext(ctx, sqlSeedUpsertExchangeRate,
 			x.Currency, x.AsOf, x.PerEUR, x.Source); err != nil {
 			return fmt.Errorf("exchange rate %s: %w", x.Currency, err)
 		}
@@ -92,53 +87,39 @@ func loadCountry(ctx context.Context, tx *sqlx.Tx, f seed.CountryFile, header bo
 }
 
 func loadCountryHeader(ctx context.Context, tx *sqlx.Tx, c seed.Country) error {
-	if _, err := tx.ExecContext(ctx, `
-		INSERT INTO countries (code, currency, source_lang) VALUES ($1, $2, $3)
-		ON CONFLICT (code) DO UPDATE SET currency = EXCLUDED.currency, source_lang = EXCLUDED.source_lang, updated_at = now()`,
+	if _, err := tx.ExecContext(ctx, sqlSeedUpsertCountry,
 		c.Code, c.Currency, c.SourceLang); err != nil {
 		return fmt.Errorf("country: %w", err)
 	}
 	for _, lang := range sortedKeys(c.Text) {
 		t := c.Text[lang]
-		if _, err := tx.ExecContext(ctx, `
-			INSERT INTO country_translations (country_code, lang, name, summary) VALUES ($1, $2, $3, $4)
-			ON CONFLICT (country_code, lang) DO UPDATE SET name = EXCLUDED.name, summary = EXCLUDED.summary, updated_at = now()`,
+		if _, err := tx.ExecContext(ctx, sqlSeedUpsertCountryText,
 			c.Code, lang, t.Name, t.Summary); err != nil {
 			return fmt.Errorf("country text %s: %w", lang, err)
 		}
 	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM country_translations WHERE country_code = $1 AND NOT lang = ANY($2::text[])`,
+	if _, err := tx.ExecContext(ctx, sqlSeedDeleteCountryTexts,
 		c.Code, pq.Array(sortedKeys(c.Text))); err != nil {
 		return err
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE countries SET langs = $2 WHERE code = $1`, c.Code, pq.Array(sortedKeys(c.Text))); err != nil {
+	if _, err := tx.ExecContext(ctx, sqlSeedCountryLangs, c.Code, pq.Array(sortedKeys(c.Text))); err != nil {
 		return err
 	}
 	for i, fact := range c.Facts {
 		sources := seed.Sources(fact.Source, fact.Sources)
 		srcTitle, srcURL := firstSource(sources)
-		if _, err := tx.ExecContext(ctx, `
-			INSERT INTO diaspora_facts (country_code, position, metric, value, value_max, unit, residence_country, year,
-				source_title, source_url, sources, definition, note, alternatives, as_of)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
-			ON CONFLICT (country_code, position) DO UPDATE SET metric = EXCLUDED.metric, value = EXCLUDED.value,
-				value_max = EXCLUDED.value_max, unit = EXCLUDED.unit, residence_country = EXCLUDED.residence_country,
-				year = EXCLUDED.year, source_title = EXCLUDED.source_title, source_url = EXCLUDED.source_url,
-				sources = EXCLUDED.sources, definition = EXCLUDED.definition, note = EXCLUDED.note,
-				alternatives = EXCLUDED.alternatives, as_of = EXCLUDED.as_of`,
+		if _, err := tx.ExecContext(ctx, sqlSeedUpsertFact,
 			c.Code, i+1, fact.Metric, fact.Value, fact.ValueMax, fact.Unit, fact.ResidenceCountry, fact.Year,
 			srcTitle, srcURL, jsonOf(sources), jsonOf(orEmptyMap(fact.Definition)), jsonOf(orEmptyMap(fact.Note)),
 			jsonOf(orEmptyList(fact.Alternatives)), nullDate(fact.AsOf)); err != nil {
 			return fmt.Errorf("fact %d (%s): %w", i+1, fact.Metric, err)
 		}
 	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM diaspora_facts WHERE country_code = $1 AND position > $2`, c.Code, len(c.Facts)); err != nil {
+	if _, err := tx.ExecContext(ctx, sqlSeedDeleteFacts, c.Code, len(c.Facts)); err != nil {
 		return err
 	}
 	for i, r := range c.Regions {
-		if _, err := tx.ExecContext(ctx, `
-			INSERT INTO regions (country_code, code, name, kind, position) VALUES ($1, $2, $3, $4, $5)
-			ON CONFLICT (country_code, code) DO UPDATE SET name = EXCLUDED.name, kind = EXCLUDED.kind, position = EXCLUDED.position`,
+		if _, err := tx.ExecContext(ctx, sqlSeedUpsertRegion,
 			c.Code, r.Code, r.Name, r.Kind, i+1); err != nil {
 			return fmt.Errorf("region %s: %w", r.Code, err)
 		}
@@ -173,12 +154,7 @@ func loadCountryItems(ctx context.Context, tx *sqlx.Tx, f seed.CountryFile) erro
 
 // loadOrganization writes an organization of country (nil: of none).
 func loadOrganization(ctx context.Context, tx *sqlx.Tx, country *string, o seed.Organization) error {
-	if _, err := tx.ExecContext(ctx, `
-		INSERT INTO organizations (id, slug, country_code, name, acronym, type, website, verified)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-		ON CONFLICT (slug) DO UPDATE SET country_code = EXCLUDED.country_code, name = EXCLUDED.name,
-			acronym = EXCLUDED.acronym, type = EXCLUDED.type, website = EXCLUDED.website,
-			verified = EXCLUDED.verified, updated_at = now()`,
+	if _, err := tx.ExecContext(ctx, sqlSeedUpsertOrganization,
 		SeedID(o.Slug), o.Slug, country, o.Name, o.Acronym, o.Type, o.Website, o.Verified); err != nil {
 		return fmt.Errorf("organization %s: %w", o.Slug, err)
 	}
@@ -263,35 +239,24 @@ func strs(list []string) pq.StringArray {
 	return pq.StringArray(list)
 }
 
-// idBySlug is the id of the row of table (never user input) with this slug: the existing
-// row's, whatever made it (an agency's content has a random id), or the id a new seed row gets.
-func idBySlug(ctx context.Context, tx *sqlx.Tx, table, slug string) (string, error) {
+// idBySlug is the id of the row with this slug (query is one of the sqlSeed…ID statements):
+// the existing row's, whatever made it (an agency's content has a random id), or the id a new
+// seed row gets.
+func idBySlug(ctx context.Context, tx *sqlx.Tx, query, slug string) (string, error) {
 	var id string
-	err := tx.GetContext(ctx, &id, `SELECT id FROM `+table+` WHERE slug = $1`, slug)
+	err := tx.GetContext(ctx, &id, query, slug)
 	if errors.Is(err, sql.ErrNoRows) {
 		return SeedID(slug), nil
 	}
 	return id, err
 }
 
-// publishedOnLoad is when a seed item is published here: when it is first loaded as published
-// (or archived), $6 being its status (another parameter number is substituted where the
-// status is elsewhere). A later load keeps that time (keepPublished), so the date
-// says when the item appeared in this catalogue, not a date invented in a file.
-const publishedOnLoad = `CASE WHEN $6 IN ('published', 'archived') THEN now() END`
-
-// keepPublished keeps the first publication time of a reloaded item; an item that becomes
-// published later gets the load time then, and a draft has none.
-func keepPublished(table string) string {
-	return `CASE WHEN EXCLUDED.status IN ('published', 'archived') THEN coalesce(` + table + `.published_at, now()) END`
-}
-
 func loadIncentive(ctx context.Context, tx *sqlx.Tx, c seed.Country, it seed.Incentive) error {
-	id, err := idBySlug(ctx, tx, "incentives", it.Slug)
+	id, err := idBySlug(ctx, tx, sqlSeedIncentiveID, it.Slug)
 	if err != nil {
 		return err
 	}
-	org, err := idBySlug(ctx, tx, "organizations", it.Organization)
+	org, err := idBySlug(ctx, tx, sqlSeedOrganizationID, it.Organization)
 	if err != nil {
 		return err
 	}
@@ -300,52 +265,32 @@ func loadIncentive(ctx context.Context, tx *sqlx.Tx, c seed.Country, it seed.Inc
 		return err
 	}
 	srcTitle, srcURL, sources := sourceFields(it.Item)
-	if _, err := tx.ExecContext(ctx, `
-		INSERT INTO incentives (id, slug, country_code, organization_id, type, status, source_lang,
-			legal_instrument, legal_article, legal_url, valid_from, valid_until, investor_types,
-			min_investment, max_investment, investment_currency, min_jobs, residence_abroad,
-			illustrative, source_title, source_url, sources, as_of, published_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23,
-			`+publishedOnLoad+`)
-		ON CONFLICT (slug) DO UPDATE SET country_code = EXCLUDED.country_code,
-			organization_id = EXCLUDED.organization_id, type = EXCLUDED.type, status = EXCLUDED.status,
-			source_lang = EXCLUDED.source_lang, legal_instrument = EXCLUDED.legal_instrument,
-			legal_article = EXCLUDED.legal_article, legal_url = EXCLUDED.legal_url,
-			valid_from = EXCLUDED.valid_from, valid_until = EXCLUDED.valid_until,
-			investor_types = EXCLUDED.investor_types, min_investment = EXCLUDED.min_investment,
-			max_investment = EXCLUDED.max_investment, investment_currency = EXCLUDED.investment_currency,
-			min_jobs = EXCLUDED.min_jobs, residence_abroad = EXCLUDED.residence_abroad,
-			illustrative = EXCLUDED.illustrative, source_title = EXCLUDED.source_title,
-			source_url = EXCLUDED.source_url, sources = EXCLUDED.sources, as_of = EXCLUDED.as_of,
-			published_at = `+keepPublished("incentives")+`, updated_at = now()`,
+	if _, err := tx.ExecContext(ctx, sqlSeedUpsertIncentive,
 		id, it.Slug, c.Code, org, it.Type, it.Status, sourceLang(c, it.Item),
 		it.LegalBasis.Instrument, it.LegalBasis.Article, it.LegalBasis.URL, it.ValidFrom, it.ValidUntil,
 		strs(it.Eligibility.InvestorTypes), min, max, cur, it.Eligibility.MinJobs, it.Eligibility.ResidenceAbroad,
 		it.Illustrative, srcTitle, srcURL, sources, nullDate(it.AsOf)); err != nil {
 		return err
 	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM incentive_benefits WHERE incentive_id = $1`, id); err != nil {
+	if _, err := tx.ExecContext(ctx, sqlDeleteBenefits, id); err != nil {
 		return err
 	}
 	for i, b := range it.Benefits {
 		amount, currency := moneyFields(b.Amount)
-		if _, err := tx.ExecContext(ctx, `
-			INSERT INTO incentive_benefits (incentive_id, position, kind, tax, percent, cap_percent_of_tax, duration_years,
-				amount, currency, rate, min_jobs, carry_forward_years, unverified)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+		if _, err := tx.ExecContext(ctx, sqlSeedAddBenefit,
 			id, i+1, b.Kind, b.Tax, b.Percent, b.CapPercentOfTax, b.DurationYears, amount, currency,
 			b.Rate, b.MinJobs, b.CarryForwardYears, b.Unverified); err != nil {
 			return fmt.Errorf("benefit %d: %w", i+1, err)
 		}
 	}
-	if err := replaceCodes(ctx, tx, "incentive", id, c.Code, it.Eligibility); err != nil {
+	if err := replaceCodes(ctx, tx, &incentiveSQL, id, c.Code, it.Eligibility); err != nil {
 		return err
 	}
-	return replaceTexts(ctx, tx, "incentive", id, it.Text)
+	return replaceTexts(ctx, tx, incentiveTexts, id, it.Text)
 }
 
 func loadProgramme(ctx context.Context, tx *sqlx.Tx, c seed.Country, p seed.Programme) error {
-	id, err := idBySlug(ctx, tx, "programmes", p.Slug)
+	id, err := idBySlug(ctx, tx, sqlSeedProgrammeID, p.Slug)
 	if err != nil {
 		return err
 	}
@@ -359,51 +304,33 @@ func loadProgramme(ctx context.Context, tx *sqlx.Tx, c seed.Country, p seed.Prog
 	if operator == "" {
 		operator = p.Organization
 	}
-	org, err := idBySlug(ctx, tx, "organizations", p.Organization)
+	org, err := idBySlug(ctx, tx, sqlSeedOrganizationID, p.Organization)
 	if err != nil {
 		return err
 	}
-	operatorID, err := idBySlug(ctx, tx, "organizations", operator)
+	operatorID, err := idBySlug(ctx, tx, sqlSeedOrganizationID, operator)
 	if err != nil {
 		return err
 	}
-	if _, err := tx.ExecContext(ctx, `
-		INSERT INTO programmes (id, slug, country_code, organization_id, operator_id, type, status,
-			source_lang, url, max_amount, max_amount_currency, valid_from, valid_until, investor_types,
-			min_investment, max_investment, investment_currency, min_jobs, residence_abroad,
-			illustrative, source_title, source_url, sources, as_of, published_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23,
-			$24, `+strings.Replace(publishedOnLoad, "$6", "$7", 1)+`)
-		ON CONFLICT (slug) DO UPDATE SET country_code = EXCLUDED.country_code,
-			organization_id = EXCLUDED.organization_id, operator_id = EXCLUDED.operator_id,
-			type = EXCLUDED.type, status = EXCLUDED.status, source_lang = EXCLUDED.source_lang,
-			url = EXCLUDED.url, max_amount = EXCLUDED.max_amount,
-			max_amount_currency = EXCLUDED.max_amount_currency, valid_from = EXCLUDED.valid_from,
-			valid_until = EXCLUDED.valid_until, investor_types = EXCLUDED.investor_types,
-			min_investment = EXCLUDED.min_investment, max_investment = EXCLUDED.max_investment,
-			investment_currency = EXCLUDED.investment_currency, min_jobs = EXCLUDED.min_jobs,
-			residence_abroad = EXCLUDED.residence_abroad, illustrative = EXCLUDED.illustrative,
-			source_title = EXCLUDED.source_title, source_url = EXCLUDED.source_url,
-			sources = EXCLUDED.sources, as_of = EXCLUDED.as_of,
-			published_at = `+keepPublished("programmes")+`, updated_at = now()`,
+	if _, err := tx.ExecContext(ctx, sqlSeedUpsertProgramme,
 		id, p.Slug, c.Code, org, operatorID, p.Type, p.Status, sourceLang(c, p.Item),
 		p.URL, maxAmount, maxCurrency, p.ValidFrom, p.ValidUntil, strs(p.Eligibility.InvestorTypes),
 		min, max, cur, p.Eligibility.MinJobs, p.Eligibility.ResidenceAbroad, p.Illustrative,
 		srcTitle, srcURL, sources, nullDate(p.AsOf)); err != nil {
 		return err
 	}
-	if err := replaceCodes(ctx, tx, "programme", id, c.Code, p.Eligibility); err != nil {
+	if err := replaceCodes(ctx, tx, &programmeSQL, id, c.Code, p.Eligibility); err != nil {
 		return err
 	}
-	return replaceTexts(ctx, tx, "programme", id, p.Text)
+	return replaceTexts(ctx, tx, programmeTexts, id, p.Text)
 }
 
 func loadOpportunity(ctx context.Context, tx *sqlx.Tx, c seed.Country, o seed.Opportunity) error {
-	id, err := idBySlug(ctx, tx, "opportunities", o.Slug)
+	id, err := idBySlug(ctx, tx, sqlSeedOpportunityID, o.Slug)
 	if err != nil {
 		return err
 	}
-	org, err := idBySlug(ctx, tx, "organizations", o.Organization)
+	org, err := idBySlug(ctx, tx, sqlSeedOrganizationID, o.Organization)
 	if err != nil {
 		return err
 	}
@@ -412,41 +339,26 @@ func loadOpportunity(ctx context.Context, tx *sqlx.Tx, c seed.Country, o seed.Op
 		return err
 	}
 	srcTitle, srcURL, sources := sourceFields(o.Item)
-	if _, err := tx.ExecContext(ctx, `
-		INSERT INTO opportunities (id, slug, country_code, organization_id, region_code, instrument,
-			status, source_lang, min_investment, max_investment, currency, jobs, deadline,
-			investor_types, contact_name, contact_email, contact_phone, contact_url, illustrative,
-			source_title, source_url, sources, as_of, published_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23,
-			`+strings.Replace(publishedOnLoad, "$6", "$7", 1)+`)
-		ON CONFLICT (slug) DO UPDATE SET country_code = EXCLUDED.country_code,
-			organization_id = EXCLUDED.organization_id, region_code = EXCLUDED.region_code,
-			instrument = EXCLUDED.instrument, status = EXCLUDED.status, source_lang = EXCLUDED.source_lang,
-			min_investment = EXCLUDED.min_investment, max_investment = EXCLUDED.max_investment,
-			currency = EXCLUDED.currency, jobs = EXCLUDED.jobs, deadline = EXCLUDED.deadline,
-			investor_types = EXCLUDED.investor_types, contact_name = EXCLUDED.contact_name,
-			contact_email = EXCLUDED.contact_email, contact_phone = EXCLUDED.contact_phone,
-			contact_url = EXCLUDED.contact_url, illustrative = EXCLUDED.illustrative,
-			source_title = EXCLUDED.source_title, source_url = EXCLUDED.source_url,
-			sources = EXCLUDED.sources, as_of = EXCLUDED.as_of,
-			published_at = `+keepPublished("opportunities")+`, updated_at = now()`,
+	if _, err := tx.ExecContext(ctx, sqlSeedUpsertOpportunity,
 		id, o.Slug, c.Code, org, o.Region, o.Instrument, o.Status, sourceLang(c, o.Item),
 		min, max, currency, o.Jobs, o.Deadline, strs(o.InvestorTypes), o.Contact.Name, o.Contact.Email,
 		o.Contact.Phone, o.Contact.URL, o.Illustrative, srcTitle, srcURL, sources, nullDate(o.AsOf)); err != nil {
 		return err
 	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM opportunity_sectors WHERE opportunity_id = $1`, id); err != nil {
+	if _, err := tx.ExecContext(ctx, opportunitySQL.deleteSectors, id); err != nil {
 		return err
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO opportunity_sectors (opportunity_id, sector_code) SELECT $1, unnest($2::text[])`,
-		id, strs(o.Sectors)); err != nil {
+	if _, err := tx.ExecContext(ctx, opportunitySQL.addSectors, id, strs(o.Sectors)); err != nil {
 		return fmt.Errorf("sectors: %w", err)
 	}
 	for _, link := range []struct {
-		table, column, target string
-		slugs                 []string
-	}{{"opportunity_incentives", "incentive_id", "incentives", o.Incentives}, {"opportunity_programmes", "programme_id", "programmes", o.Programmes}} {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM `+link.table+` WHERE opportunity_id = $1`, id); err != nil {
+		remove, add, target string
+		slugs               []string
+	}{
+		{sqlSeedDeleteIncentiveLinks, sqlSeedAddIncentiveLink, sqlSeedIncentiveID, o.Incentives},
+		{sqlSeedDeleteProgrammeLinks, sqlSeedAddProgrammeLink, sqlSeedProgrammeID, o.Programmes},
+	} {
+		if _, err := tx.ExecContext(ctx, link.remove, id); err != nil {
 			return err
 		}
 		for _, slug := range link.slugs {
@@ -454,70 +366,60 @@ func loadOpportunity(ctx context.Context, tx *sqlx.Tx, c seed.Country, o seed.Op
 			if err != nil {
 				return err
 			}
-			if _, err := tx.ExecContext(ctx, `INSERT INTO `+link.table+` (opportunity_id, `+link.column+`) VALUES ($1, $2)`,
-				id, target); err != nil {
+			if _, err := tx.ExecContext(ctx, link.add, id, target); err != nil {
 				return fmt.Errorf("link %s: %w", slug, err)
 			}
 		}
 	}
-	return replaceTexts(ctx, tx, "opportunity", id, o.Text)
+	return replaceTexts(ctx, tx, opportunityTexts, id, o.Text)
 }
 
 // replaceCodes sets the sectors and regions an incentive or programme is limited to.
-// kind is "incentive" or "programme", never user input.
-func replaceCodes(ctx context.Context, tx *sqlx.Tx, kind, id, country string, e seed.Eligibility) error {
-	for _, table := range []string{kind + "_sectors", kind + "_regions"} {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE `+kind+`_id = $1`, id); err != nil {
+func replaceCodes(ctx context.Context, tx *sqlx.Tx, q *editorSQL, id, country string, e seed.Eligibility) error {
+	for _, remove := range []string{q.deleteSectors, q.deleteRegions} {
+		if _, err := tx.ExecContext(ctx, remove, id); err != nil {
 			return err
 		}
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO `+kind+`_sectors (`+kind+`_id, sector_code) SELECT $1, unnest($2::text[])`,
-		id, strs(e.Sectors)); err != nil {
+	if _, err := tx.ExecContext(ctx, q.addSectors, id, strs(e.Sectors)); err != nil {
 		return fmt.Errorf("sectors: %w", err)
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO `+kind+`_regions (`+kind+`_id, country_code, region_code) SELECT $1, $2, unnest($3::text[])`,
-		id, country, strs(e.Regions)); err != nil {
+	if _, err := tx.ExecContext(ctx, q.addRegions, id, country, strs(e.Regions)); err != nil {
 		return fmt.Errorf("regions: %w", err)
 	}
 	return nil
 }
 
+// seedTexts are the statements that write a kind's texts from a file.
+type seedTexts struct {
+	upsert, removeOthers string
+	args                 func(id, lang string, t seed.Text) []any
+}
+
+var (
+	opportunityTexts = seedTexts{sqlSeedUpsertOpportunityText, sqlSeedDeleteOpportunityTexts,
+		func(id, lang string, t seed.Text) []any { return []any{id, lang, t.Title, t.Summary, t.Description} }}
+	incentiveTexts = seedTexts{sqlSeedUpsertIncentiveText, sqlSeedDeleteIncentiveTexts,
+		func(id, lang string, t seed.Text) []any { return []any{id, lang, t.Name, t.Summary, t.Description} }}
+	programmeTexts = seedTexts{sqlSeedUpsertProgrammeText, sqlSeedDeleteProgrammeTexts,
+		func(id, lang string, t seed.Text) []any {
+			return []any{id, lang, t.Name, t.Summary, t.Description, t.HowToApply}
+		}}
+)
+
 // replaceTexts writes an item's translations (updating those that exist, so that unchanged
 // ones keep their timestamps) and removes the languages the seed no longer has; the triggers
 // then refresh the item's langs and search document.
-func replaceTexts(ctx context.Context, tx *sqlx.Tx, kind, id string, texts map[string]seed.Text) error {
+func replaceTexts(ctx context.Context, tx *sqlx.Tx, q seedTexts, id string, texts map[string]seed.Text) error {
 	if len(texts) == 0 {
 		return fmt.Errorf("no text")
 	}
 	for _, lang := range sortedKeys(texts) {
-		t := texts[lang]
-		var err error
-		switch kind {
-		case "opportunity":
-			_, err = tx.ExecContext(ctx, `
-				INSERT INTO opportunity_translations (opportunity_id, lang, title, summary, description) VALUES ($1, $2, $3, $4, $5)
-				ON CONFLICT (opportunity_id, lang) DO UPDATE SET title = EXCLUDED.title, summary = EXCLUDED.summary,
-					description = EXCLUDED.description, updated_at = now()`,
-				id, lang, t.Title, t.Summary, t.Description)
-		case "incentive":
-			_, err = tx.ExecContext(ctx, `
-				INSERT INTO incentive_translations (incentive_id, lang, name, summary, description) VALUES ($1, $2, $3, $4, $5)
-				ON CONFLICT (incentive_id, lang) DO UPDATE SET name = EXCLUDED.name, summary = EXCLUDED.summary,
-					description = EXCLUDED.description, updated_at = now()`,
-				id, lang, t.Name, t.Summary, t.Description)
-		case "programme":
-			_, err = tx.ExecContext(ctx, `
-				INSERT INTO programme_translations (programme_id, lang, name, summary, description, how_to_apply) VALUES ($1, $2, $3, $4, $5, $6)
-				ON CONFLICT (programme_id, lang) DO UPDATE SET name = EXCLUDED.name, summary = EXCLUDED.summary,
-					description = EXCLUDED.description, how_to_apply = EXCLUDED.how_to_apply, updated_at = now()`,
-				id, lang, t.Name, t.Summary, t.Description, t.HowToApply)
-		}
-		if err != nil {
+		if _, err := tx.ExecContext(ctx, q.upsert, q.args(id, lang, texts[lang])...); err != nil {
 			return fmt.Errorf("text %s: %w", lang, err)
 		}
 	}
-	_, err := tx.ExecContext(ctx, `DELETE FROM `+kind+`_translations WHERE `+kind+`_id = $1 AND NOT lang = ANY($2::text[])`,
-		id, pq.Array(sortedKeys(texts)))
+	_, err := tx.ExecContext(ctx, q.removeOthers, id, pq.Array(sortedKeys(texts)))
 	return err
 }
 

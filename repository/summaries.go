@@ -12,16 +12,7 @@ import (
 
 // SummaryFilter selects content of every kind for editors: an organization's own (newest
 // change first) or the review queue (oldest submission first).
-type SummaryFilter struct {
-	OrgID   string
-	Review  bool // items in review, oldest submission first
-	Kinds   []domain.Kind
-	Status  string
-	Country string
-	After   *domain.Cursor
-	Limit   int
-	Langs   []string
-}
+type SummaryFilter = domain.SummaryFilter
 
 // ContentSummaries lists one page of content summaries across kinds.
 func (s *Store) ContentSummaries(ctx context.Context, f SummaryFilter) ([]domain.ContentSummary, *domain.Cursor, error) {

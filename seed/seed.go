@@ -303,3 +303,18 @@ func (f *CountryFile) Marshal() ([]byte, error) {
 	}
 	return buf.Bytes(), nil
 }
+
+// Change is one difference an import makes (or would make): a part of the file, new or changed.
+type Change struct {
+	Kind   string   // country, organization, incentive, programme, opportunity
+	Slug   string   // the country's code for the country itself
+	New    bool     // absent from the database before
+	Fields []string // the changed fields (top-level keys; text.<lang> for a language's text)
+}
+
+func (c Change) String() string {
+	if c.New {
+		return fmt.Sprintf("+ %s %s (new)", c.Kind, c.Slug)
+	}
+	return fmt.Sprintf("~ %s %s: %s", c.Kind, c.Slug, strings.Join(c.Fields, ", "))
+}

@@ -18,6 +18,7 @@ const InvitationTTL = 14 * 24 * time.Hour
 // Store is what these use cases need of the database.
 type Store interface {
 	Organization(ctx context.Context, id string) (*domain.OrgDetail, error)
+	Members(ctx context.Context, orgID string) ([]domain.Member, error)
 	Invite(ctx context.Context, actorID, orgID, email, role string, ttl time.Duration) (domain.Invitation, error)
 	OrganizationInvitations(ctx context.Context, orgID string) ([]domain.Invitation, error)
 	RevokeInvitation(ctx context.Context, actorID, orgID, invitationID string) error
@@ -67,14 +68,7 @@ func checkRole(v *domain.Invalid, role string) {
 
 // managed reads the organization and checks that actor manages its members.
 func (s *Service) managed(ctx context.Context, actor domain.Actor, orgID string) (*domain.OrgDetail, error) {
-	org, err := s.store.Organization(ctx, orgID)
-	if err != nil {
-		return nil, err
-	}
-	if d := domain.DecideOrg(actor, domain.OrgManageMembers, org.ID, org.Verified); d != domain.Allowed {
-		return nil, domain.Denied{Decision: d}
-	}
-	return org, nil
+	return s.Authorized(ctx, actor, orgID, domain.OrgManageMembers)
 }
 
 // Invite invites an address to the organization. The answer is the same whether the address

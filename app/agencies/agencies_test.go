@@ -53,6 +53,8 @@ func (w *world) actor(u *domain.User) domain.Actor {
 
 func ptr(s string) *string { return &s }
 
+func ptrActor(a domain.Actor) *domain.Actor { return &a }
+
 // fieldsOf lists the fields an Invalid error names, or nil.
 func fieldsOf(err error) []string {
 	var invalid *domain.Invalid
@@ -158,6 +160,21 @@ func TestOrganizationScenarios(t *testing.T) {
 				return err
 			},
 			wantDenied: domain.IdentityNeedsAdmin},
+		{name: "an application is not public",
+			run: func(w *world, orgID string) error {
+				_, err := w.svc.Organization(w.ctx, nil, orgID)
+				return err
+			},
+			wantErr: domain.ErrNotFound},
+		{name: "an application is hidden from a stranger, shown to its owner",
+			run: func(w *world, orgID string) error {
+				if org, err := w.svc.Organization(w.ctx, ptrActor(w.actor(w.owner)), orgID); err != nil || org.ID != orgID {
+					t.Fatalf("the owner reads %v, %v", org, err)
+				}
+				_, err := w.svc.Members(w.ctx, w.actor(w.newcomer), orgID)
+				return err
+			},
+			wantDenied: domain.Hidden},
 		{name: "two verified organizations of a country never share a name",
 			run: func(w *world, orgID string) error {
 				if _, err := w.svc.Verify(w.ctx, w.actor(w.admin), orgID, true); err != nil {

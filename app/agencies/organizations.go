@@ -68,12 +68,9 @@ func (s *Service) knownCountry(ctx context.Context, code string) (string, error)
 // and never into another verified organization's name or acronym.
 // It returns the organization's id.
 func (s *Service) Edit(ctx context.Context, actor domain.Actor, orgID string, change domain.OrgIdentity) (string, error) {
-	org, err := s.store.Organization(ctx, orgID)
+	org, err := s.Authorized(ctx, actor, orgID, domain.OrgEdit)
 	if err != nil {
 		return "", err
-	}
-	if d := domain.DecideOrg(actor, domain.OrgEdit, org.ID, org.Verified); d != domain.Allowed {
-		return "", domain.Denied{Decision: d}
 	}
 	var v domain.Invalid
 	if change.Name != nil {
@@ -97,12 +94,9 @@ func (s *Service) Edit(ctx context.Context, actor domain.Actor, orgID string, ch
 
 // Verify verifies or unverifies an organization (administrators).
 func (s *Service) Verify(ctx context.Context, actor domain.Actor, orgID string, verified bool) (string, error) {
-	org, err := s.store.Organization(ctx, orgID)
+	org, err := s.Authorized(ctx, actor, orgID, domain.OrgVerify)
 	if err != nil {
 		return "", err
-	}
-	if d := domain.DecideOrg(actor, domain.OrgVerify, org.ID, org.Verified); d != domain.Allowed {
-		return "", domain.Denied{Decision: d}
 	}
 	return org.ID, s.store.SetVerified(ctx, actor.UserID, org.ID, verified)
 }

@@ -2844,7 +2844,7 @@ export interface components {
             next_cursor: components["schemas"]["NextCursor"];
         };
         /** @enum {string} */
-        AuditActionCode: "create" | "update" | "translate" | "delete_translation" | "submit" | "publish" | "reject" | "archive" | "delete" | "verify" | "unverify" | "add_member" | "remove_member" | "invite" | "revoke_invitation" | "change_role";
+        AuditActionCode: "create" | "update" | "translate" | "delete_translation" | "submit" | "publish" | "reject" | "archive" | "delete" | "verify" | "unverify" | "add_member" | "remove_member" | "invite" | "revoke_invitation" | "change_role" | "import";
         /** @description One entry of the audit trail. */
         AuditEvent: {
             /** @description The entry's sequence number (as a string). */

@@ -16,6 +16,7 @@ import (
 
 	"github.com/diaspora-investor/marketplace/api"
 	"github.com/diaspora-investor/marketplace/app/accounts"
+	"github.com/diaspora-investor/marketplace/app/editorial"
 	"github.com/diaspora-investor/marketplace/repository"
 	"github.com/diaspora-investor/marketplace/seed"
 )
@@ -61,7 +62,7 @@ func loadSeed(ctx context.Context, log *slog.Logger, db *sqlx.DB) error {
 	if err != nil {
 		return err
 	}
-	if err := repository.New(db).LoadSeed(ctx, content); err != nil {
+	if err := editorial.New(repository.New(db), editorial.FileLanguages()).LoadSeed(ctx, content); err != nil {
 		return err
 	}
 	log.Info("seed content loaded", "countries", len(content.Countries))

@@ -21,6 +21,7 @@ import (
 
 	"github.com/diaspora-investor/marketplace/app/accounts"
 	"github.com/diaspora-investor/marketplace/app/agencies"
+	"github.com/diaspora-investor/marketplace/app/editorial"
 	"github.com/diaspora-investor/marketplace/domain"
 	"github.com/diaspora-investor/marketplace/repository"
 	"github.com/diaspora-investor/marketplace/seed"
@@ -171,7 +172,7 @@ are (nothing is deleted), and an item the file does not change is not written. N
 				return err
 			}
 			return withStore(ctx, func(store *repository.Store) error {
-				changes, err := store.ImportCountry(ctx, f, o.dryRun)
+				changes, err := editorial.New(store, editorial.FileLanguages()).Import(ctx, f, o.dryRun)
 				if err != nil {
 					return fmt.Errorf("import %s: %w", args[0], err)
 				}

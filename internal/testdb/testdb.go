@@ -24,6 +24,7 @@ import (
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 
+	"github.com/diaspora-investor/marketplace/app/editorial"
 	"github.com/diaspora-investor/marketplace/migrations"
 	"github.com/diaspora-investor/marketplace/repository"
 	"github.com/diaspora-investor/marketplace/seed"
@@ -198,7 +199,8 @@ func migrateAndSeed(ctx context.Context, dbURL string) error {
 	if err != nil {
 		return err
 	}
-	return repository.New(db).LoadSeed(ctx, content)
+	// The seed goes through the editorial use case, as `marketplace seed` does.
+	return editorial.New(repository.New(db), editorial.FileLanguages()).LoadSeed(ctx, content)
 }
 
 func fingerprint() (string, error) {
