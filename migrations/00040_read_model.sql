@@ -131,7 +131,7 @@ CREATE INDEX read_keys_search ON read_keys USING gin (search_document) WHERE sec
 CREATE INDEX read_keys_title ON read_keys USING gin (title_document) WHERE sector_key = '';
 CREATE INDEX read_keys_currency ON read_keys (currency) WHERE currency IS NOT NULL;
 
--- The words of published titles, for the suggestion of a misspelt word (pg_trgm).
+-- The words of published texts, for the correction of a misspelt search word (pg_trgm).
 CREATE TABLE read_words (
   word  text PRIMARY KEY,
   items integer NOT NULL
@@ -261,14 +261,16 @@ END
 $$;
 -- +goose StatementEnd
 
--- read_model_refresh_words rebuilds the vocabulary of titles (its words unaccented, in lower
--- case) that a misspelt search word is corrected from.
+-- read_model_refresh_words rebuilds the vocabulary of published texts (their words
+-- unaccented, in lower case) that a misspelt search word is corrected from: a word found in it
+-- is never corrected.
 -- +goose StatementBegin
 CREATE FUNCTION read_model_refresh_words() RETURNS void LANGUAGE sql AS $$
   DELETE FROM read_words;
   INSERT INTO read_words (word, items)
   SELECT w, count(DISTINCT (kind, id)) FROM (
-    SELECT i.kind, i.id, regexp_split_to_table(lower(unaccent(i.title_text)), '[^a-z0-9]+') AS w
+    SELECT i.kind, i.id,
+      regexp_split_to_table(lower(unaccent(i.title_text || ' ' || i.summary || ' ' || i.description)), '[^a-z0-9]+') AS w
     FROM read_items i WHERE i.lang_key <> '' AND i.lang = i.lang_key) t
   WHERE length(w) >= 3
   GROUP BY w;

@@ -284,12 +284,14 @@ func readRows[R interface{ key() rowKey }](ctx context.Context, db sqlx.QueryerC
 	return rows, next, nil
 }
 
-// sqlCorrectSearch replaces each word of a search ($1) that no published title has by the
-// title word closest to it in trigrams (pg_trgm's similarity, at least 0.3), the most common
-// one on a tie; NULL when no word changes.
+// sqlCorrectSearch replaces each word of a search ($1) that no published text has by the
+// word of the texts closest to it in trigrams (pg_trgm's similarity, at least 0.3), the most
+// common one on a tie; short words and stop words (of every search language, $2) stay. NULL
+// when no word changes.
 var sqlCorrectSearch = statement("correct_search", `
 	WITH words AS (
-		SELECT x.n, x.w, CASE WHEN length(x.w) < 4 OR EXISTS (SELECT 1 FROM read_words r WHERE r.word = x.w) THEN x.w
+		SELECT x.n, x.w, CASE WHEN length(x.w) < 4 OR search_query(x.w, $2) IS NULL
+				OR EXISTS (SELECT 1 FROM read_words r WHERE r.word = x.w) THEN x.w
 			ELSE coalesce((SELECT r.word FROM read_words r WHERE r.word % x.w
 				ORDER BY similarity(r.word, x.w) DESC, r.items DESC, r.word LIMIT 1), x.w) END AS fixed
 		FROM regexp_split_to_table(lower(unaccent($1)), '[^a-z0-9]+') WITH ORDINALITY AS x(w, n)
@@ -299,7 +301,7 @@ var sqlCorrectSearch = statement("correct_search", `
 // corrected is f with its search's misspelt words corrected, and whether any was.
 func (s *Store) corrected(ctx context.Context, f domain.ListFilter) (domain.ListFilter, bool) {
 	var q *string
-	if err := sqlx.GetContext(ctx, s.reads, &q, sqlCorrectSearch, f.Query); err != nil || q == nil {
+	if err := sqlx.GetContext(ctx, s.reads, &q, sqlCorrectSearch, f.Query, pq.Array(f.SearchLangs)); err != nil || q == nil {
 		return f, false
 	}
 	f.Query = *q

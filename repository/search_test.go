@@ -482,7 +482,11 @@ func TestSearchNeverReturnsUnpublishedItems(t *testing.T) {
 		want := sqlIDs(t, db, `SELECT id::text FROM `+table+`
 			WHERE status = 'published' AND search_document @@ search_query($1, $2)`, q, pq.Array(langs))
 		got = listAll(t, s, kind, searchFilter(q))
-		sameIDs(t, names, fmt.Sprintf("%s %q", kind, q), idsOf(got), want)
+		// A search that matches nothing is answered for its words corrected (TestSearchRelevance):
+		// other items, published ones all the same.
+		if len(want) > 0 {
+			sameIDs(t, names, fmt.Sprintf("%s %q", kind, q), idsOf(got), want)
+		}
 		for _, it := range got {
 			if it.Status != domain.StatusPublished || slices.Contains(unpublished, it.ID) {
 				t.Errorf("%s %q returns %s, %s", kind, q, it.Slug, it.Status)
