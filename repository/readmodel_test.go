@@ -178,7 +178,7 @@ func TestReadModelAnswersAsTheContentTables(t *testing.T) {
 					tables.Public(false)
 				}
 				compareLists(t, db, model, tables, set.size > 0)
-				compareSearches(t, model, tables)
+				compareSearches(t, model, tables, set.size > 0)
 				compareDetails(t, db, model, tables)
 				compareEligibility(t, db, model, tables)
 			}
@@ -190,9 +190,13 @@ func compareLists(t *testing.T, db *sqlx.DB, model, tables *repository.Store, la
 	t.Helper()
 	for _, kind := range kinds {
 		for i, f := range equivalenceFilters(t, db, kind) {
+			// A large set is read through half the filters (every other one).
+			if large && i%2 == 1 {
+				continue
+			}
 			for j, langs := range readerLangSets {
 				// A large set is walked in one language per filter (each one in turn).
-				if large && j != i%len(readerLangSets) {
+				if large && j != (i/2)%len(readerLangSets) {
 					continue
 				}
 				f.Langs = langs
@@ -229,11 +233,16 @@ func compareLists(t *testing.T, db *sqlx.DB, model, tables *repository.Store, la
 	}
 }
 
-func compareSearches(t *testing.T, model, tables *repository.Store) {
+func compareSearches(t *testing.T, model, tables *repository.Store, large bool) {
 	t.Helper()
-	for _, q := range []string{"hotel", "investimento", "diaspora", "energia solar", "pêche", "peche", "école", "Cabo Verde", "bank", "tourism"} {
+	queries, langSets := []string{"hotel", "investimento", "diaspora", "energia solar", "pêche", "peche", "école", "Cabo Verde", "bank", "tourism"}, readerLangSets[:5]
+	if large {
+		// The content tables rank every match: a few common words are enough here.
+		queries, langSets = []string{"pêche", "école", "bank"}, readerLangSets[2:4]
+	}
+	for _, q := range queries {
 		for _, kind := range kinds {
-			for _, langs := range readerLangSets[:5] {
+			for _, langs := range langSets {
 				f := domain.ListFilter{Query: q, SearchLangs: []string{"en", "es", "fr", "pt", "simple"}, Langs: langs,
 					Currency: "EUR", Limit: 9, Facets: domain.FacetNames}
 				set := func(pages []publicPage) []string {
@@ -265,11 +274,12 @@ func compareDetails(t *testing.T, db *sqlx.DB, model, tables *repository.Store) 
 		Slug string `db:"slug"`
 	}
 	// Every item of the seed (drafts too: neither may show them), a sample of a large set.
-	if err := db.Select(&refs, `SELECT * FROM (
-		SELECT 'opportunities' AS kind, id::text, slug FROM opportunities
-		UNION ALL SELECT 'incentives', id::text, slug FROM incentives
-		UNION ALL SELECT 'programmes', id::text, slug FROM programmes) x
-		WHERE slug NOT LIKE 'bench-%' OR hashtext(id::text) % 50 = 0`); err != nil {
+	// (the synthetic countries' codes begin with X or Q).
+	if err := db.Select(&refs, `SELECT kind, id, slug FROM (
+		SELECT 'opportunities' AS kind, id::text, slug, country_code FROM opportunities
+		UNION ALL SELECT 'incentives', id::text, slug, country_code FROM incentives
+		UNION ALL SELECT 'programmes', id::text, slug, country_code FROM programmes) x
+		WHERE country_code !~ '^[XQ]' OR hashtext(id::text) % 100 = 0`); err != nil {
 		t.Fatal(err)
 	}
 	read := func(s *repository.Store, kind, ref string, langs []string) string {
