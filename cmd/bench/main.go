@@ -509,8 +509,10 @@ func buildFloor(ctx context.Context, db *sqlx.DB) error {
 			FROM opportunities o JOIN opportunity_sectors s ON s.opportunity_id = o.id
 			JOIN opportunity_translations t ON t.opportunity_id = o.id
 			WHERE o.status = 'published';
-		CREATE INDEX bench_floor_page ON bench_floor (country_code, sector_code, lang, published_at DESC, id DESC);
-		VACUUM ANALYZE bench_floor`); err != nil {
+		CREATE INDEX bench_floor_page ON bench_floor (country_code, sector_code, lang, published_at DESC, id DESC)`); err != nil {
+		return fmt.Errorf("list-floor table: %w", err)
+	}
+	if _, err := db.ExecContext(ctx, `VACUUM ANALYZE bench_floor`); err != nil {
 		return fmt.Errorf("list-floor table: %w", err)
 	}
 	fmt.Fprintf(os.Stderr, "bench: list-floor table built in %s\n", time.Since(start).Round(time.Second))
