@@ -4972,8 +4972,10 @@ export interface components {
         Currency: components["schemas"]["CurrencyCode"];
         /**
          * @description Full-text search in the items' text in every language they exist in (Portuguese, English,
-         *     French… stemming; accents and case ignored). With `q` the list is ordered by relevance. Longer
-         *     than 200 characters → `400` (`search_too_long`).
+         *     French… stemming; accents and case ignored). With `q` the items whose title matches come
+         *     first, then those that match in their text only, each newest first; a search that matches
+         *     nothing is answered for its misspelt words corrected. Longer than 200 characters → `400`
+         *     (`search_too_long`).
          */
         Query: string;
         /**
@@ -5551,8 +5553,10 @@ export interface operations {
                 currency?: components["parameters"]["Currency"];
                 /**
                  * @description Full-text search in the items' text in every language they exist in (Portuguese, English,
-                 *     French… stemming; accents and case ignored). With `q` the list is ordered by relevance. Longer
-                 *     than 200 characters → `400` (`search_too_long`).
+                 *     French… stemming; accents and case ignored). With `q` the items whose title matches come
+                 *     first, then those that match in their text only, each newest first; a search that matches
+                 *     nothing is answered for its misspelt words corrected. Longer than 200 characters → `400`
+                 *     (`search_too_long`).
                  */
                 q?: components["parameters"]["Query"];
                 /**
@@ -5688,8 +5692,10 @@ export interface operations {
                 currency?: components["parameters"]["Currency"];
                 /**
                  * @description Full-text search in the items' text in every language they exist in (Portuguese, English,
-                 *     French… stemming; accents and case ignored). With `q` the list is ordered by relevance. Longer
-                 *     than 200 characters → `400` (`search_too_long`).
+                 *     French… stemming; accents and case ignored). With `q` the items whose title matches come
+                 *     first, then those that match in their text only, each newest first; a search that matches
+                 *     nothing is answered for its misspelt words corrected. Longer than 200 characters → `400`
+                 *     (`search_too_long`).
                  */
                 q?: components["parameters"]["Query"];
                 /**
@@ -5818,8 +5824,10 @@ export interface operations {
                 currency?: components["parameters"]["Currency"];
                 /**
                  * @description Full-text search in the items' text in every language they exist in (Portuguese, English,
-                 *     French… stemming; accents and case ignored). With `q` the list is ordered by relevance. Longer
-                 *     than 200 characters → `400` (`search_too_long`).
+                 *     French… stemming; accents and case ignored). With `q` the items whose title matches come
+                 *     first, then those that match in their text only, each newest first; a search that matches
+                 *     nothing is answered for its misspelt words corrected. Longer than 200 characters → `400`
+                 *     (`search_too_long`).
                  */
                 q?: components["parameters"]["Query"];
                 /**
@@ -6010,8 +6018,10 @@ export interface operations {
                 currency?: components["parameters"]["Currency"];
                 /**
                  * @description Full-text search in the items' text in every language they exist in (Portuguese, English,
-                 *     French… stemming; accents and case ignored). With `q` the list is ordered by relevance. Longer
-                 *     than 200 characters → `400` (`search_too_long`).
+                 *     French… stemming; accents and case ignored). With `q` the items whose title matches come
+                 *     first, then those that match in their text only, each newest first; a search that matches
+                 *     nothing is answered for its misspelt words corrected. Longer than 200 characters → `400`
+                 *     (`search_too_long`).
                  */
                 q?: components["parameters"]["Query"];
                 /**
@@ -6744,8 +6754,10 @@ export interface operations {
                 currency?: components["parameters"]["Currency"];
                 /**
                  * @description Full-text search in the items' text in every language they exist in (Portuguese, English,
-                 *     French… stemming; accents and case ignored). With `q` the list is ordered by relevance. Longer
-                 *     than 200 characters → `400` (`search_too_long`).
+                 *     French… stemming; accents and case ignored). With `q` the items whose title matches come
+                 *     first, then those that match in their text only, each newest first; a search that matches
+                 *     nothing is answered for its misspelt words corrected. Longer than 200 characters → `400`
+                 *     (`search_too_long`).
                  */
                 q?: components["parameters"]["Query"];
                 /**
@@ -7471,8 +7483,10 @@ export interface operations {
                 currency?: components["parameters"]["Currency"];
                 /**
                  * @description Full-text search in the items' text in every language they exist in (Portuguese, English,
-                 *     French… stemming; accents and case ignored). With `q` the list is ordered by relevance. Longer
-                 *     than 200 characters → `400` (`search_too_long`).
+                 *     French… stemming; accents and case ignored). With `q` the items whose title matches come
+                 *     first, then those that match in their text only, each newest first; a search that matches
+                 *     nothing is answered for its misspelt words corrected. Longer than 200 characters → `400`
+                 *     (`search_too_long`).
                  */
                 q?: components["parameters"]["Query"];
                 /**
