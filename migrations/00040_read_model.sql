@@ -123,9 +123,14 @@ CREATE TABLE read_keys (
   title_document  tsvector NOT NULL,
   PRIMARY KEY (kind, id, sector_key)
 );
--- A page: (kind, sector key, country) and the list's order, newest first.
-CREATE INDEX read_keys_country_page ON read_keys (kind, sector_key, country_code, published_at DESC, id DESC);
-CREATE INDEX read_keys_page ON read_keys (kind, sector_key, published_at DESC, id DESC);
+-- A page: (kind, sector key, country) and the list's order, newest first. The filters' and
+-- facets' columns are included, so that a page and a facet count are index-only scans: the
+-- rows themselves are wide (the search vectors), one heap page each (EXPLAIN: 662 heap pages
+-- read for the facets of 667 items).
+CREATE INDEX read_keys_country_page ON read_keys (kind, sector_key, country_code, published_at DESC, id DESC)
+  INCLUDE (illustrative, deadline, type_code, investor_types, sector_keys, region_keys, min_eur, max_eur);
+CREATE INDEX read_keys_page ON read_keys (kind, sector_key, published_at DESC, id DESC)
+  INCLUDE (country_code, illustrative, deadline, type_code, investor_types, sector_keys, region_keys, min_eur, max_eur);
 -- A rare word is found from its few matches (a common one by walking the page index).
 CREATE INDEX read_keys_search ON read_keys USING gin (search_document) WHERE sector_key = '';
 CREATE INDEX read_keys_title ON read_keys USING gin (title_document) WHERE sector_key = '';
