@@ -37,7 +37,7 @@ var (
 // ExchangeRates lists the rate in use of every currency, by currency code.
 func (s *Store) ExchangeRates(ctx context.Context) ([]domain.Rate, error) {
 	var rows []rateRow
-	if err := s.db.SelectContext(ctx, &rows, sqlLatestRates); err != nil {
+	if err := sqlx.SelectContext(ctx, s.reads, &rows, sqlLatestRates); err != nil {
 		return nil, err
 	}
 	out := make([]domain.Rate, len(rows))
