@@ -2,7 +2,7 @@
 # .data/ when DATABASE_URL is not set, and stop it when they end.
 GO ?= go
 
-.PHONY: run test check build seed migrate-down vet bench bench-go fuzz clean lint-openapi generate check-generated-ts
+.PHONY: screenshots run test check build seed migrate-down vet bench bench-go fuzz clean lint-openapi generate check-generated-ts
 
 # What `marketplace version` prints: the nearest tag (or the commit), the commit and the time.
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
@@ -63,6 +63,11 @@ fuzz: build
 		for t in FuzzDecodeCursor FuzzParseAmount FuzzParseCurrency FuzzCursorRoundTrip; do $(GO) test ./domain -run "^$$" -fuzz "^$$t$$" -fuzztime $(FUZZTIME); done; \
 		for t in FuzzCatalogueQuery FuzzLanguageNegotiation FuzzWriteBodies; do $(GO) test ./api -run "^$$" -fuzz "^$$t$$" -fuzztime $(FUZZTIME); done; \
 		GENERATED_CASES=$${GENERATED_CASES:-60} GENERATED_SEED=$${GENERATED_SEED:-random} $(GO) test -count=1 ./api -run "^TestGeneratedTraffic$$" -v'
+
+## screenshots: the web site's main pages at 390 px and 1280 px, into screenshots/ (git-ignored),
+## from a private test cluster and Debian's Chromium
+screenshots: build
+	bin/pgrun -dir .data/pg-test -- env SCREENSHOTS_DIR=$(CURDIR)/screenshots $(GO) test -count=1 -run '^TestScreenshots$$' -v ./web
 
 ## clean: remove binaries and the private clusters (their data too)
 clean:

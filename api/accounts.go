@@ -9,6 +9,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/diaspora-investor/marketplace/app/accounts"
+	"github.com/diaspora-investor/marketplace/app/limits"
 	"github.com/diaspora-investor/marketplace/domain"
 )
 
@@ -57,7 +58,7 @@ func (s *server) supportedLanguage(tag string) (string, bool) {
 }
 
 func (s *server) register(c *fiber.Ctx) error {
-	if err := s.hit(c, registrationsPerIP, s.clientIP(c)); err != nil {
+	if err := s.hit(c, limits.RegistrationsPerIP, s.clientIP(c)); err != nil {
 		return err
 	}
 	var in struct {
@@ -120,7 +121,7 @@ type refreshInput struct {
 }
 
 func (s *server) refresh(c *fiber.Ctx) error {
-	if err := s.hit(c, refreshesPerIP, s.clientIP(c)); err != nil {
+	if err := s.hit(c, limits.RefreshesPerIP, s.clientIP(c)); err != nil {
 		return err
 	}
 	var in refreshInput
@@ -161,7 +162,7 @@ func (s *server) writer(c *fiber.Ctx) (*domain.User, error) {
 	if err != nil {
 		return nil, err
 	}
-	return user, s.hit(c, writesPerUser, user.ID)
+	return user, s.hit(c, limits.WritesPerUser, user.ID)
 }
 
 // meInput is a PATCH of /v1/me: lang is kept raw, so that null (clear it) differs from absent.
@@ -233,7 +234,7 @@ func (s *server) deleteMe(c *fiber.Ctx) error {
 		return err
 	}
 	// The counters keyed by the account go too.
-	buckets := []string{s.bucket(writesPerUser, user.ID), s.bucket(failedLoginsPerAccount, strings.ToLower(user.Email))}
+	buckets := []string{s.limits.Bucket(limits.WritesPerUser, user.ID), s.limits.Bucket(limits.FailedLoginsPerAccount, strings.ToLower(user.Email))}
 	if err := s.accounts.Erase(c.UserContext(), user, buckets); err != nil {
 		return err
 	}

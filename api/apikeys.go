@@ -9,6 +9,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/diaspora-investor/marketplace/app/integrations"
+	"github.com/diaspora-investor/marketplace/app/limits"
 	"github.com/diaspora-investor/marketplace/domain"
 )
 
@@ -93,7 +94,7 @@ func (s *server) authenticateKey(c *fiber.Ctx, key string) error {
 			return err
 		}
 	}
-	return s.withQuota(c, rateLimit{quotaBucketKey, s.cfg.APIKeyQuota, s.cfg.QuotaWindow}, k.ID)
+	return s.withQuota(c, limits.Limit{Name: quotaBucketKey, Max: s.cfg.APIKeyQuota, Window: s.cfg.QuotaWindow}, k.ID)
 }
 
 func isAccountPath(path string) bool {
@@ -103,8 +104,8 @@ func isAccountPath(path string) bool {
 // withQuota counts the request against a quota and runs the rest of the chain. A 304 earned
 // by a validator the server issued gives its count back: revalidating costs the client
 // nothing, so apps are encouraged to do it. `If-None-Match: *` or a made-up tag earns nothing.
-func (s *server) withQuota(c *fiber.Ctx, l rateLimit, key string) error {
-	if l.max <= 0 || l.window <= 0 {
+func (s *server) withQuota(c *fiber.Ctx, l limits.Limit, key string) error {
+	if l.Max <= 0 || l.Window <= 0 {
 		return c.Next()
 	}
 	if err := s.hit(c, l, key); err != nil {
@@ -113,11 +114,11 @@ func (s *server) withQuota(c *fiber.Ctx, l rateLimit, key string) error {
 	err := c.Next()
 	free, _ := c.Locals(localFreeRevalidation).(bool)
 	if err == nil && free && c.Response().StatusCode() == fiber.StatusNotModified {
-		if err := s.store.RefundRateLimit(c.UserContext(), s.bucket(l, key), l.window); err != nil {
+		if err := s.store.RefundRateLimit(c.UserContext(), s.limits.Bucket(l, key), l.Window); err != nil {
 			return err
 		}
 		if n, convErr := strconv.Atoi(string(c.Response().Header.Peek("RateLimit-Remaining"))); convErr == nil {
-			c.Set("RateLimit-Remaining", strconv.Itoa(min(n+1, l.max)))
+			c.Set("RateLimit-Remaining", strconv.Itoa(min(n+1, l.Max)))
 		}
 	}
 	return err
@@ -240,5 +241,5 @@ func (s *server) anonymousQuota(c *fiber.Ctx) error {
 	if isAccountPath(c.Path()) || !read {
 		return c.Next()
 	}
-	return s.withQuota(c, rateLimit{quotaBucketAnonymous, s.cfg.AnonymousQuota, s.cfg.QuotaWindow}, s.clientIP(c))
+	return s.withQuota(c, limits.Limit{Name: quotaBucketAnonymous, Max: s.cfg.AnonymousQuota, Window: s.cfg.QuotaWindow}, s.clientIP(c))
 }

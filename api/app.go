@@ -22,9 +22,12 @@ import (
 	"github.com/diaspora-investor/marketplace/app/accounts"
 	"github.com/diaspora-investor/marketplace/app/agencies"
 	"github.com/diaspora-investor/marketplace/app/catalogue"
+	"github.com/diaspora-investor/marketplace/app/contacts"
 	"github.com/diaspora-investor/marketplace/app/editorial"
+	"github.com/diaspora-investor/marketplace/app/guides"
 	"github.com/diaspora-investor/marketplace/app/integrations"
 	"github.com/diaspora-investor/marketplace/app/interests"
+	"github.com/diaspora-investor/marketplace/app/limits"
 	"github.com/diaspora-investor/marketplace/app/matching"
 	"github.com/diaspora-investor/marketplace/repository"
 )
@@ -83,26 +86,28 @@ func DefaultConfig() Config {
 	}
 }
 
-// counters is what the HTTP layer itself keeps in the database: the fixed-window counters of
-// rate limits and quotas (shared by every instance), and a ping for readiness.
-type counters interface {
+// infrastructure is what the HTTP layer itself needs of the database: the fixed-window counters
+// of rate limits and quotas (shared by every instance), a ping for readiness, and the read
+// replica's state (nil without one) for reading one's own writes.
+type infrastructure interface {
 	HitRateLimit(ctx context.Context, bucket string, window time.Duration) (int, time.Time, error)
 	PeekRateLimit(ctx context.Context, bucket string, window time.Duration) (int, time.Time, error)
 	RefundRateLimit(ctx context.Context, bucket string, window time.Duration) error
 	PruneRateLimits(ctx context.Context, before time.Time) error
 	Ping(ctx context.Context) error
+	Replica() *repository.Replica
 }
 
 type server struct {
 	cfg     Config
-	store   counters
+	store   infrastructure
 	langs   *Languages
 	log     *slog.Logger
 	metrics *metrics
 	ready   readiness
 	tokens  tokens
 	// searchLangs are the languages a search is parsed in: every interface language, and
-	// "simple" for content in languages without a stemmer (Cabo Verdean Creole, kea).
+	// "simple" for content in languages without a stemmer (kea is searched as Portuguese: 00032).
 	searchLangs []string
 	trusted     []*net.IPNet // proxies whose X-Forwarded-For is believed
 	document    []byte       // openapi.yaml as served (see servedDocument)
@@ -111,9 +116,12 @@ type server struct {
 	interests    *interests.Service
 	integrations *integrations.Service
 	accounts     *accounts.Service
+	limits       *limits.Counters
 	catalogue    *catalogue.Service
 	matching     *matching.Service
 	editorial    *editorial.Service
+	guides       *guides.Service
+	contacts     *contacts.Service
 }
 
 // New builds the app over the store.
@@ -127,15 +135,21 @@ func New(cfg Config, store *repository.Store, langs *Languages, log *slog.Logger
 		agencies:     agencies.New(store),
 		interests:    interests.New(store),
 		integrations: integrations.New(store),
+		guides:       guides.New(store),
+		contacts:     contacts.New(store),
 		ready: readiness{check: func(ctx context.Context) (bool, error) {
 			return repository.MigrationsApplied(ctx, store.DB().DB)
 		}}}
 	s.accounts = accounts.New(store, s.supportedLanguage)
+	s.limits = limits.New(store, cfg.JWTSecret)
 	s.catalogue = catalogue.New(store, store, s.searchLangs)
 	s.matching = matching.New(store, s.catalogue)
 	s.editorial = editorial.New(store, editorial.Languages{Match: s.supportedLanguage, Codes: s.langs.codes})
 	if cfg.Cache != nil {
 		s.metrics.registerCache(cfg.Cache)
+	}
+	if r := store.Replica(); r != nil {
+		s.metrics.registerReplica(r)
 	}
 	app := fiber.New(fiber.Config{
 		AppName:               "diaspora-marketplace",
@@ -172,6 +186,7 @@ func New(cfg Config, store *repository.Store, langs *Languages, log *slog.Logger
 	// Before the cache and the quotas: a misspelt parameter or a NUL never reaches either.
 	app.Use(s.checkQuery(queryRoutes()))
 	app.Use(s.authenticate)
+	app.Use(s.readYourWrites)
 	app.Use(compress.New())
 	app.Use(s.cacheReads)
 	app.Use(conditional)

@@ -1,7 +1,6 @@
 package api
 
 import (
-	"context"
 	"errors"
 	"strings"
 	"time"
@@ -11,6 +10,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/diaspora-investor/marketplace/app/accounts"
+	"github.com/diaspora-investor/marketplace/app/limits"
 	"github.com/diaspora-investor/marketplace/domain"
 )
 
@@ -163,34 +163,6 @@ func requireUser(c *fiber.Ctx) (*domain.User, error) {
 
 // guard counts a request's password guesses in the rate limits, with their headers: the
 // accounts use cases decide when a guess counts.
-func (s *server) guard(c *fiber.Ctx) accounts.Guard { return passwordGuard{s: s, c: c} }
-
-type passwordGuard struct {
-	s *server
-	c *fiber.Ctx
-}
-
-func (g passwordGuard) Attempt(_ context.Context, account string) error {
-	if err := g.s.hit(g.c, failedLoginsPerIP, g.s.clientIP(g.c)); err != nil {
-		return err
-	}
-	if account == "" {
-		return nil
-	}
-	return g.s.hit(g.c, failedLoginsPerAccount, account)
-}
-
-func (g passwordGuard) Refunds(account string) []accounts.Counter {
-	return []accounts.Counter{
-		{Bucket: g.s.bucket(failedLoginsPerAccount, account), Window: failedLoginsPerAccount.window},
-		{Bucket: g.s.bucket(failedLoginsPerIP, g.s.clientIP(g.c)), Window: failedLoginsPerIP.window},
-	}
-}
-
-func (g passwordGuard) Guessing(_ context.Context, account string) error {
-	return g.s.peek(g.c, failedLoginsPerAccount, account)
-}
-
-func (g passwordGuard) Failed(_ context.Context, account string) error {
-	return g.s.hit(g.c, failedLoginsPerAccount, account)
+func (s *server) guard(c *fiber.Ctx) accounts.Guard {
+	return s.limits.LoginGuard(s.clientIP(c), func(n limits.Count) error { return s.rateLimitAnswer(c, n) })
 }

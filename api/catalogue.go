@@ -115,6 +115,8 @@ type contentRoutes[T any, J any, D any] struct {
 	// forEditor reads an item in any status; withEditorial adds what only editors see.
 	forEditor     func(*editorial.Service, context.Context, string, []string) (*T, error)
 	withEditorial func(D, *editorialJSON) D
+	// withGuides adds the guides that explain the item to its public detail (guides.go).
+	withGuides func(*server, *fiber.Ctx, *view, *T, D) (D, error)
 }
 
 func (r contentRoutes[T, J, D]) listHandler(s *server, byCountry bool) fiber.Handler {
@@ -205,6 +207,11 @@ func (r contentRoutes[T, J, D]) detailHandler(s *server) fiber.Handler {
 			return err
 		}
 		body := r.detail(v, it)
+		if r.withGuides != nil {
+			if body, err = r.withGuides(s, c, v, it, body); err != nil {
+				return err
+			}
+		}
 		s.publicRead(c, v)
 		return s.sendJSON(c, body)
 	}
@@ -230,6 +237,7 @@ var (
 			d.Editorial = e
 			return d
 		},
+		withGuides: incentiveGuides,
 	}
 	programmeRoutes = contentRoutes[domain.Programme, programmeJSON, programmeDetailJSON]{
 		kind: domain.KindProgramme, resource: "programme", types: domain.ProgrammeTypes,
@@ -240,6 +248,7 @@ var (
 			d.Editorial = e
 			return d
 		},
+		withGuides: programmeGuides,
 	}
 )
 

@@ -10,7 +10,7 @@ import (
 // malformed or empty one is a 400 naming lang (DESIGN.md, Localization; openapi.yaml's Lang).
 func TestLangRule(t *testing.T) {
 	a := newAPI(t)
-	for _, lang := range []string{"zz", "kea", "de", "true", "zz-ZZ"} {
+	for _, lang := range []string{"zz", "gsw", "de", "true", "zz-ZZ"} {
 		r := a.get("/v1/sectors?lang="+lang, "Accept-Language", "fr")
 		expect(t, r, http.StatusOK)
 		if cl := r.header.Get("Content-Language"); cl != "fr" {

@@ -27,7 +27,7 @@ func TestNegotiate(t *testing.T) {
 		{"unsupported everywhere", "de", "ja", "", nil},
 		{"user preference last", "", "de", "pt", []string{"pt"}},
 		{"malformed header ignored", "", ";;;q=abc", "fr", []string{"fr"}},
-		{"creole is not portuguese", "kea", "", "", nil},
+		{"creole is a language of its own (locales/kea.yaml), not portuguese", "kea", "", "", []string{"kea"}},
 		{"well-formed but unknown falls back", "zz", "fr", "", []string{"fr"}},
 		{"well-formed reserved subtag falls back", "true", "", "pt", []string{"pt"}},
 	}

@@ -36,7 +36,11 @@ func (s *server) readyz(c *fiber.Ctx) error {
 		}
 		s.ready.migrated.Store(true)
 	}
-	return c.JSON(fiber.Map{"status": "ready", "checks": fiber.Map{"database": "ok", "migrations": "ok"}})
+	body := fiber.Map{"status": "ready", "checks": fiber.Map{"database": "ok", "migrations": "ok"}}
+	if replica := s.replicaJSON(); replica != nil {
+		body["replica"] = replica // reads fall back to the primary: ready all the same
+	}
+	return c.JSON(body)
 }
 
 func (s *server) metricsHandler() fiber.Handler {

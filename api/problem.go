@@ -166,6 +166,31 @@ func (s *server) writeProblem(c *fiber.Ctx, e *apiError) error {
 		c.Set(fiber.HeaderXRequestID, requestID(c))
 	}
 	lang := s.langs.Interface(requestPrefs(c))
+	p := s.problemOf(c, e, lang)
+	if e.allowed != "" {
+		c.Set(fiber.HeaderAllow, e.allowed)
+	}
+	if e.authenticate != "" {
+		c.Set(fiber.HeaderWWWAuthenticate, e.authenticate)
+	}
+	if e.retry > 0 {
+		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(e.retry))
+	}
+	// A problem is never cached as if it were the resource.
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	c.Response().Header.Del(fiber.HeaderETag)
+	c.Set(fiber.HeaderContentLanguage, lang)
+	c.Status(e.status)
+	body, err := s.json(p)
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, "application/problem+json")
+	return c.Send(body)
+}
+
+// problemOf words the problem in lang.
+func (s *server) problemOf(c *fiber.Ctx, e *apiError, lang string) Problem {
 	// Messages are named after the problem type: "/problems/not-found" → problem.not_found.*.
 	key := strings.ReplaceAll(e.slug, "-", "_")
 	detail := e.detail
@@ -196,38 +221,23 @@ func (s *server) writeProblem(c *fiber.Ctx, e *apiError) error {
 		RequestID: requestID(c),
 	}
 	for _, f := range e.fields {
-		data := maps.Clone(f.data) // words in this language only: f.data stays as it was
-		if data["Expected"] == "string" {
-			data["Expected"] = msgID("shape.string") // a JSON shape in the reader's words, not a type name
+		p.Errors = append(p.Errors, s.fieldProblem(f, lang))
+	}
+	return p
+}
+
+// fieldProblem words one field's error in lang.
+func (s *server) fieldProblem(f fieldError, lang string) FieldError {
+	data := maps.Clone(f.data) // words in this language only: f.data stays as it was
+	if data["Expected"] == "string" {
+		data["Expected"] = msgID("shape.string") // a JSON shape in the reader's words, not a type name
+	}
+	for k, v := range data {
+		if id, ok := v.(msgID); ok {
+			data[k] = s.langs.Message(lang, string(id), nil)
 		}
-		for k, v := range data {
-			if id, ok := v.(msgID); ok {
-				data[k] = s.langs.Message(lang, string(id), nil)
-			}
-		}
-		p.Errors = append(p.Errors, FieldError{Name: f.name, In: f.in, Code: f.code,
-			Detail: s.langs.Message(lang, "validation."+f.code, data)})
 	}
-	if e.allowed != "" {
-		c.Set(fiber.HeaderAllow, e.allowed)
-	}
-	if e.authenticate != "" {
-		c.Set(fiber.HeaderWWWAuthenticate, e.authenticate)
-	}
-	if e.retry > 0 {
-		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(e.retry))
-	}
-	// A problem is never cached as if it were the resource.
-	c.Set(fiber.HeaderCacheControl, "no-store")
-	c.Response().Header.Del(fiber.HeaderETag)
-	c.Set(fiber.HeaderContentLanguage, lang)
-	c.Status(e.status)
-	body, err := s.json(p)
-	if err != nil {
-		return err
-	}
-	c.Set(fiber.HeaderContentType, "application/problem+json")
-	return c.Send(body)
+	return FieldError{Name: f.name, In: f.in, Code: f.code, Detail: s.langs.Message(lang, "validation."+f.code, data)}
 }
 
 // isTimeout reports a request that ran out of time: its deadline passed, or PostgreSQL

@@ -20,27 +20,29 @@ type documentedRoute struct {
 	params   []int // indexes of the path parameters in segments, by name
 }
 
+type documentedParam struct {
+	Ref  string `yaml:"$ref"`
+	Name string `yaml:"name"`
+	In   string `yaml:"in"`
+}
+
+type documentedOperation struct {
+	Parameters []documentedParam `yaml:"parameters"`
+}
+
 // documentedRoutes reads the operations and their query parameters from the embedded
 // openapi.yaml: the contract is the one list of what each route accepts, so the two cannot drift.
 func documentedRoutes(doc []byte) ([]documentedRoute, error) {
-	type param struct {
-		Ref  string `yaml:"$ref"`
-		Name string `yaml:"name"`
-		In   string `yaml:"in"`
-	}
-	type operation struct {
-		Parameters []param `yaml:"parameters"`
-	}
 	var d struct {
 		Paths      map[string]yaml.Node `yaml:"paths"`
 		Components struct {
-			Parameters map[string]param `yaml:"parameters"`
+			Parameters map[string]documentedParam `yaml:"parameters"`
 		} `yaml:"components"`
 	}
 	if err := yaml.Unmarshal(doc, &d); err != nil {
 		return nil, err
 	}
-	queryNames := func(params []param) []string {
+	queryNames := func(params []documentedParam) []string {
 		var names []string
 		for _, p := range params {
 			if p.Ref != "" {
@@ -54,38 +56,49 @@ func documentedRoutes(doc []byte) ([]documentedRoute, error) {
 	}
 	var routes []documentedRoute
 	for path, node := range d.Paths {
-		var common operation // parameters of every operation of the path
-		var ops map[string]yaml.Node
-		if err := node.Decode(&common); err != nil {
+		ops, err := pathOperations(path, node, queryNames)
+		if err != nil {
 			return nil, err
 		}
-		if err := node.Decode(&ops); err != nil {
+		routes = append(routes, ops...)
+	}
+	return routes, nil
+}
+
+// pathOperations reads the operations of one path of the document.
+func pathOperations(path string, node yaml.Node, queryNames func([]documentedParam) []string) ([]documentedRoute, error) {
+	var common documentedOperation // parameters of every operation of the path
+	var ops map[string]yaml.Node
+	if err := node.Decode(&common); err != nil {
+		return nil, err
+	}
+	if err := node.Decode(&ops); err != nil {
+		return nil, err
+	}
+	segments := strings.Split(path, "/")
+	literals := 0
+	for _, s := range segments {
+		if !strings.HasPrefix(s, "{") {
+			literals++
+		}
+	}
+	var routes []documentedRoute
+	for method, opNode := range ops {
+		switch method {
+		case "get", "put", "post", "delete", "patch":
+		default:
+			continue
+		}
+		var op documentedOperation
+		if err := opNode.Decode(&op); err != nil {
 			return nil, err
 		}
-		segments := strings.Split(path, "/")
-		literals := 0
-		for _, s := range segments {
-			if !strings.HasPrefix(s, "{") {
-				literals++
-			}
-		}
-		for method, opNode := range ops {
-			switch method {
-			case "get", "put", "post", "delete", "patch":
-			default:
-				continue
-			}
-			var op operation
-			if err := opNode.Decode(&op); err != nil {
-				return nil, err
-			}
-			// lang is taken by every route (it is read before routing), documented or not.
-			names := append(queryNames(op.Parameters), queryNames(common.Parameters)...)
-			names = append(names, "lang")
-			slices.Sort(names)
-			routes = append(routes, documentedRoute{method: strings.ToUpper(method), segments: segments,
-				literals: literals, query: slices.Compact(names)})
-		}
+		// lang is taken by every route (it is read before routing), documented or not.
+		names := append(queryNames(op.Parameters), queryNames(common.Parameters)...)
+		names = append(names, "lang")
+		slices.Sort(names)
+		routes = append(routes, documentedRoute{method: strings.ToUpper(method), segments: segments,
+			literals: literals, query: slices.Compact(names)})
 	}
 	return routes, nil
 }

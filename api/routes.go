@@ -33,6 +33,9 @@ func (s *server) routes(app *fiber.App) {
 	v1.Get("/incentives/:id", incentiveRoutes.detailHandler(s))
 	v1.Get("/programmes", programmeRoutes.listHandler(s, false))
 	v1.Get("/programmes/:id", programmeRoutes.detailHandler(s))
+	v1.Get("/countries/:code/guides", s.listCountryGuides)
+	v1.Get("/guides/:id", s.getGuide)
+	v1.Get("/countries/:code/contacts", s.listCountryContacts)
 
 	v1.Post("/auth/register", s.register)
 	v1.Post("/auth/login", s.login)

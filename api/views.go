@@ -59,19 +59,21 @@ type sourceJSON struct {
 // factJSON is a settled fact (value, year, its sources) or a disputed one: value, year and
 // source null, disputed true, and the figures the sources give side by side in alternatives.
 type factJSON struct {
-	Metric           coded           `json:"metric"`
-	Value            *string         `json:"value"`
-	ValueMax         *string         `json:"value_max"`
-	Unit             string          `json:"unit"`
-	ResidenceCountry *string         `json:"residence_country"`
-	Year             *int            `json:"year"`
-	Source           *sourceJSON     `json:"source"`
-	Disputed         bool            `json:"disputed"`
-	Definition       *string         `json:"definition"`
-	Note             *string         `json:"note"`
-	AsOf             *string         `json:"as_of"`
-	Sources          []sourceRefJSON `json:"sources"`
-	Alternatives     []factValueJSON `json:"alternatives"`
+	Metric           coded   `json:"metric"`
+	Value            *string `json:"value"`
+	ValueMax         *string `json:"value_max"`
+	Unit             string  `json:"unit"`
+	ResidenceCountry *string `json:"residence_country"`
+	// Municipality is set on remittances_by_municipality only.
+	Municipality *string         `json:"municipality,omitempty"`
+	Year         *int            `json:"year"`
+	Source       *sourceJSON     `json:"source"`
+	Disputed     bool            `json:"disputed"`
+	Definition   *string         `json:"definition"`
+	Note         *string         `json:"note"`
+	AsOf         *string         `json:"as_of"`
+	Sources      []sourceRefJSON `json:"sources"`
+	Alternatives []factValueJSON `json:"alternatives"`
 }
 
 type factValueJSON struct {
@@ -231,6 +233,8 @@ type incentiveDetailJSON struct {
 	Description string          `json:"description"`
 	Source      *sourceJSON     `json:"source"`
 	Sources     []sourceRefJSON `json:"sources"`
+	// Guides that explain it (public detail only; guides.go).
+	Guides *[]guideRefJSON `json:"guides,omitempty"`
 	// Editorial is shown to the item's editors only.
 	Editorial *editorialJSON `json:"editorial,omitempty"`
 }
@@ -255,6 +259,8 @@ type programmeDetailJSON struct {
 	HowToApply  string          `json:"how_to_apply"`
 	Source      *sourceJSON     `json:"source"`
 	Sources     []sourceRefJSON `json:"sources"`
+	// Guides that explain it (public detail only; guides.go).
+	Guides *[]guideRefJSON `json:"guides,omitempty"`
 	// Editorial is shown to the item's editors only.
 	Editorial *editorialJSON `json:"editorial,omitempty"`
 }
@@ -374,7 +380,7 @@ func (v *view) countryDetail(d *domain.CountryDetail) countryDetailJSON {
 		Regions: []regionJSON{}, Organizations: []organizationJSON{}}
 	for _, f := range d.Facts {
 		fact := factJSON{Metric: v.label(domain.FactMetrics, f.Metric), Value: f.Value, ValueMax: f.ValueMax,
-			Unit: f.Unit, ResidenceCountry: f.ResidenceCountry, Year: f.Year, Disputed: len(f.Alternatives) > 0,
+			Unit: f.Unit, ResidenceCountry: f.ResidenceCountry, Municipality: f.Municipality, Year: f.Year, Disputed: len(f.Alternatives) > 0,
 			Definition: v.text(f.Definition), Note: v.text(f.Note), AsOf: date(f.AsOf),
 			Sources: sourceRefs(f.Sources), Alternatives: make([]factValueJSON, len(f.Alternatives))}
 		if len(f.Sources) > 0 {

@@ -42,6 +42,7 @@ type Fact struct {
 	ValueMax         *string
 	Unit             string
 	ResidenceCountry *string
+	Municipality     *string // remittances_by_municipality: the place, as the source names it
 	Year             *int
 	Definition       map[string]string
 	Note             map[string]string

@@ -41,5 +41,6 @@ var (
 	MemberRoles        = CodeSet{"member_role", []string{"owner", "member"}}
 	InterestStatuses   = CodeSet{"interest_status", []string{"sent", "read", "answered", "closed"}}
 	FactMetrics        = CodeSet{"fact_metric", []string{"diaspora_size", "resident_population",
-		"remittances_gdp_share", "remittances_volume", "residence_country_diaspora"}}
+		"remittances_gdp_share", "remittances_volume", "residence_country_diaspora",
+		"remittances_by_residence_country", "remittances_by_municipality", "emigrant_deposits_share"}}
 )

@@ -56,7 +56,7 @@ var (
 	sqlCountry = statement("country", countrySelect+`
 	WHERE c.code = $4`)
 	sqlCountryFacts = statement("country_facts", `
-	SELECT metric, value::text, value_max::text, unit, residence_country, year, definition, note, sources,
+	SELECT metric, value::text, value_max::text, unit, residence_country, municipality, year, definition, note, sources,
 		alternatives, as_of
 	FROM diaspora_facts WHERE country_code = $1 ORDER BY position`)
 	sqlCountryOrganizations = statement("country_organizations", `
@@ -125,6 +125,7 @@ func (s *Store) countryFacts(ctx context.Context, code string) ([]domain.Fact, e
 		ValueMax         *string    `db:"value_max"`
 		Unit             string     `db:"unit"`
 		ResidenceCountry *string    `db:"residence_country"`
+		Municipality     *string    `db:"municipality"`
 		Year             *int       `db:"year"`
 		Definition       []byte     `db:"definition"`
 		Note             []byte     `db:"note"`
@@ -137,7 +138,7 @@ func (s *Store) countryFacts(ctx context.Context, code string) ([]domain.Fact, e
 	}
 	for _, f := range facts {
 		fact := domain.Fact{Metric: f.Metric, Value: f.Value, ValueMax: f.ValueMax, Unit: f.Unit,
-			ResidenceCountry: f.ResidenceCountry, Year: f.Year, Sources: decodeSources(f.Sources), AsOf: f.AsOf,
+			ResidenceCountry: f.ResidenceCountry, Municipality: f.Municipality, Year: f.Year, Sources: decodeSources(f.Sources), AsOf: f.AsOf,
 			Alternatives: []domain.FactValue{}}
 		for _, part := range []struct {
 			raw []byte

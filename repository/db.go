@@ -27,7 +27,7 @@ var ErrNotFound = domain.ErrNotFound
 // Store reads and writes the catalogue.
 type Store struct {
 	db    *sqlx.DB
-	reads *preparedReads // the public catalogue's reads, as prepared statements
+	reads catalogueReads // the public catalogue's reads, as prepared statements (or a Replica)
 	// examples: illustrative items are public like the others (SHOW_EXAMPLES); otherwise
 	// they exist for their editors only. Set once, before the store is used.
 	examples bool

@@ -466,17 +466,17 @@ func (s *Store) Editorial(ctx context.Context, kind domain.Kind, id string) (*do
 
 // OpportunityForEditor reads one opportunity whatever its status.
 func (s *Store) OpportunityForEditor(ctx context.Context, id string, langs []string) (*domain.Opportunity, error) {
-	return s.opportunity(ctx, id, langs, true)
+	return s.opportunity(OnPrimary(ctx), id, langs, true) // with its version, read on the primary
 }
 
 // IncentiveForEditor reads one incentive whatever its status.
 func (s *Store) IncentiveForEditor(ctx context.Context, id string, langs []string) (*domain.Incentive, error) {
-	return s.incentive(ctx, id, langs, true)
+	return s.incentive(OnPrimary(ctx), id, langs, true) // with its version, read on the primary
 }
 
 // ProgrammeForEditor reads one programme whatever its status.
 func (s *Store) ProgrammeForEditor(ctx context.Context, id string, langs []string) (*domain.Programme, error) {
-	return s.programme(ctx, id, langs, true)
+	return s.programme(OnPrimary(ctx), id, langs, true) // with its version, read on the primary
 }
 
 // validityWindowHolds checks, on the locked row, that a write of one end of the validity window

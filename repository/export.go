@@ -66,6 +66,9 @@ func exportCountry(ctx context.Context, q sqlx.QueryerContext, code string) (*se
 	if err := sqlx.SelectContext(ctx, q, &f.Organizations, sqlExportOrganizations, code); err != nil {
 		return nil, err
 	}
+	if err := exportContacts(ctx, q, f.Organizations); err != nil {
+		return nil, err
+	}
 	if err := exportIncentives(ctx, q, f); err != nil {
 		return nil, err
 	}
@@ -86,6 +89,7 @@ func exportFacts(ctx context.Context, q sqlx.QueryerContext, c *seed.Country) er
 		ValueMax     *string `db:"value_max"`
 		Unit         string  `db:"unit"`
 		Residence    *string `db:"residence_country"`
+		Municipality *string `db:"municipality"`
 		Year         *int    `db:"year"`
 		AsOf         *string `db:"as_of"`
 		Sources      []byte  `db:"sources"`
@@ -98,7 +102,7 @@ func exportFacts(ctx context.Context, q sqlx.QueryerContext, c *seed.Country) er
 	}
 	for _, x := range facts {
 		fact := seed.Fact{Metric: x.Metric, Value: x.Value, ValueMax: x.ValueMax, Unit: x.Unit,
-			ResidenceCountry: x.Residence, Year: x.Year, AsOf: deref(x.AsOf)}
+			ResidenceCountry: x.Residence, Municipality: x.Municipality, Year: x.Year, AsOf: deref(x.AsOf)}
 		for _, part := range []struct {
 			raw []byte
 			dst any

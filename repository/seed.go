@@ -111,7 +111,7 @@ func loadCountryHeader(ctx context.Context, tx *sqlx.Tx, c seed.Country) error {
 		if _, err := tx.ExecContext(ctx, sqlSeedUpsertFact,
 			c.Code, i+1, fact.Metric, fact.Value, fact.ValueMax, fact.Unit, fact.ResidenceCountry, fact.Year,
 			srcTitle, srcURL, jsonOf(sources), jsonOf(orEmptyMap(fact.Definition)), jsonOf(orEmptyMap(fact.Note)),
-			jsonOf(orEmptyList(fact.Alternatives)), nullDate(fact.AsOf)); err != nil {
+			jsonOf(orEmptyList(fact.Alternatives)), nullDate(fact.AsOf), fact.Municipality); err != nil {
 			return fmt.Errorf("fact %d (%s): %w", i+1, fact.Metric, err)
 		}
 	}
@@ -149,13 +149,20 @@ func loadCountryItems(ctx context.Context, tx *sqlx.Tx, f seed.CountryFile) erro
 			return fmt.Errorf("opportunity %s: %w", o.Slug, err)
 		}
 	}
-	return nil
+	return loadGuides(ctx, tx, c, f.Guides)
 }
 
 // loadOrganization writes an organization of country (nil: of none).
 func loadOrganization(ctx context.Context, tx *sqlx.Tx, country *string, o seed.Organization) error {
 	if _, err := tx.ExecContext(ctx, sqlSeedUpsertOrganization,
 		SeedID(o.Slug), o.Slug, country, o.Name, o.Acronym, o.Type, o.Website, o.Verified); err != nil {
+		return fmt.Errorf("organization %s: %w", o.Slug, err)
+	}
+	id, err := idBySlug(ctx, tx, sqlSeedOrganizationID, o.Slug)
+	if err != nil {
+		return err
+	}
+	if err := loadContacts(ctx, tx, id, o.Contacts); err != nil {
 		return fmt.Errorf("organization %s: %w", o.Slug, err)
 	}
 	return nil

@@ -24,10 +24,11 @@ var (
 	sqlSeedCountryLangs       = statement("seed_country_langs", `UPDATE countries SET langs = $2 WHERE code = $1`)
 	sqlSeedUpsertFact         = statement("seed_upsert_fact", `
 			INSERT INTO diaspora_facts (country_code, position, metric, value, value_max, unit, residence_country, year,
-				source_title, source_url, sources, definition, note, alternatives, as_of)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+				source_title, source_url, sources, definition, note, alternatives, as_of, municipality)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
 			ON CONFLICT (country_code, position) DO UPDATE SET metric = EXCLUDED.metric, value = EXCLUDED.value,
 				value_max = EXCLUDED.value_max, unit = EXCLUDED.unit, residence_country = EXCLUDED.residence_country,
+				municipality = EXCLUDED.municipality,
 				year = EXCLUDED.year, source_title = EXCLUDED.source_title, source_url = EXCLUDED.source_url,
 				sources = EXCLUDED.sources, definition = EXCLUDED.definition, note = EXCLUDED.note,
 				alternatives = EXCLUDED.alternatives, as_of = EXCLUDED.as_of`)

@@ -40,6 +40,7 @@ func (c *Content) Check(today time.Time) error {
 		}
 	}
 	for slug, o := range orgs {
+		checkContacts(o, fail)
 		if o.Example {
 			examples[slug] = true
 			if o.Verified {
@@ -110,6 +111,7 @@ func (c *Content) Check(today time.Time) error {
 				}
 			}
 		}
+		checkGuides(f, examples, incentives, programmes, fail)
 	}
 	return errors.Join(errs...)
 }
@@ -160,6 +162,9 @@ func checkFacts(f CountryFile, fail func(string, ...any)) {
 			place := ""
 			if fact.ResidenceCountry != nil {
 				place = *fact.ResidenceCountry
+			}
+			if fact.Municipality != nil {
+				place += "/" + *fact.Municipality
 			}
 			k := key{fact.Metric, place, *fact.Year}
 			if prev, ok := seen[k]; ok && prev != *fact.Value {

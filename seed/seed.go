@@ -78,6 +78,7 @@ type Fact struct {
 	ValueMax         *string           `yaml:"value_max,omitempty"`
 	Unit             string            `yaml:"unit,omitempty"`
 	ResidenceCountry *string           `yaml:"residence_country,omitempty"`
+	Municipality     *string           `yaml:"municipality,omitempty"`
 	Year             *int              `yaml:"year,omitempty"`
 	AsOf             string            `yaml:"as_of,omitempty"`
 	Definition       map[string]string `yaml:"definition,omitempty"`
@@ -115,6 +116,8 @@ type Organization struct {
 	// Example marks the organization illustrative items belong to (and only they): clearly
 	// named, never verified, never a real agency.
 	Example bool `yaml:"example,omitempty"`
+	// Contacts are its public contact points, each sourced and dated (contacts.go).
+	Contacts []Contact `yaml:"contacts,omitempty"`
 }
 
 // Eligibility are the structured conditions of an incentive or programme.
@@ -235,6 +238,7 @@ type CountryFile struct {
 	Incentives    []Incentive    `yaml:"incentives,omitempty"`
 	Programmes    []Programme    `yaml:"programmes,omitempty"`
 	Opportunities []Opportunity  `yaml:"opportunities,omitempty"`
+	Guides        []Guide        `yaml:"guides,omitempty"`
 }
 
 // Content is the whole seed.

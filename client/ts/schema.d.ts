@@ -126,6 +126,80 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/countries/{code}/guides": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the guides of a country (the steps to invest)
+         * @description The country's published guides — step-by-step procedures such as registering a company, the
+         *     emigrant-investor certificate or opening an emigrant account — in the country's reading order, or
+         *     by relevance with `q` (searched over titles, summaries and every step, in every language, as the
+         *     other lists are). Each guide is shown in the first of the reader's languages it exists in, else in
+         *     its source language (`lang`); `machine_made` says when that text was not written or reviewed by a
+         *     fluent speaker. Not paginated: `next_cursor` is always `null`.
+         */
+        get: operations["listCountryGuides"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/countries/{code}/contacts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the public contact points of a country's organizations
+         * @description The real public contact points of the country's verified organizations — agencies, ministries'
+         *     desks, one-stop shops, diaspora investor desks, procurement mailboxes — each with what it is
+         *     (`label`, in the reader's language), what the sources give (address, e-mail, phone, web page,
+         *     opening hours; `null` when no source gives it), a `note` where the source is weak or old, its
+         *     `sources` and `as_of`, the date it was last checked. In the organizations' name order. Not
+         *     paginated: `next_cursor` is always `null`.
+         */
+        get: operations["listCountryContacts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/guides/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read a guide, with its steps
+         * @description By id or by slug. Each step names the office, the documents, the cost and the usual time where the
+         *     sources give them, and `null` where they do not (never a guess); each step has its own sources and
+         *     its own `lang`, which is the guide's source language where the step is not translated into the
+         *     reader's language. `incentives` and `programmes` are the published items the guide explains. `404`
+         *     when there is none, or when it is not published.
+         */
+        get: operations["getGuide"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/sectors": {
         parameters: {
             query?: never;
@@ -1649,7 +1723,7 @@ export interface paths {
         };
         /**
          * Readiness
-         * @description `200` when the database is reachable and every migration is applied; otherwise `503`, with the failing check in `detail`.
+         * @description `200` when the database is reachable and every migration is applied; otherwise `503`, with the failing check in `detail`. With a read replica, `replica` says whether public reads go to it or to the primary; a replica behind or down does not make the instance unready.
          */
         get: operations["getReadiness"];
         put?: never;
@@ -1894,8 +1968,13 @@ export interface components {
         RegionKindCode: "island" | "province" | "state" | "region" | "department" | "district";
         /** @enum {string} */
         OrganizationTypeCode: "investment_promotion_agency" | "ministry" | "development_bank" | "chamber" | "diaspora_association" | "private_promoter" | "ngo" | "public_agency" | "financial_institution" | "international_organization";
-        /** @enum {string} */
-        FactMetricCode: "diaspora_size" | "resident_population" | "remittances_gdp_share" | "remittances_volume" | "residence_country_diaspora";
+        /**
+         * @description What a fact measures. `remittances_by_residence_country` is the part of remittances sent from
+         *     `residence_country` (a share in `percent`, or an amount in a currency); `remittances_by_municipality`
+         *     the part received by `municipality`; `emigrant_deposits_share` the share of bank deposits held by emigrants.
+         * @enum {string}
+         */
+        FactMetricCode: "diaspora_size" | "resident_population" | "remittances_gdp_share" | "remittances_volume" | "residence_country_diaspora" | "remittances_by_residence_country" | "remittances_by_municipality" | "emigrant_deposits_share";
         /** @description A code with its label in the interface language. */
         Coded: {
             code: string;
@@ -2130,8 +2209,10 @@ export interface components {
             value_max: components["schemas"]["Decimal"] | null;
             /** @description `persons`, `percent`, or the ISO 4217 code of a money amount. */
             unit: string;
-            /** @description For `residence_country_diaspora`, the country of residence (alpha-2); otherwise `null`. */
+            /** @description For `residence_country_diaspora` and `remittances_by_residence_country`, the country of residence (alpha-2); otherwise `null`. */
             residence_country: components["schemas"]["CountryCode"] | null;
+            /** @description For `remittances_by_municipality` only (absent otherwise), the receiving municipality of the origin country, as the source names it. */
+            municipality?: string;
             /** @description The year the value is about; `null` when disputed. */
             year: number | null;
             /** @description The first of `sources`; `null` when disputed. */
@@ -2319,6 +2400,8 @@ export interface components {
             source: components["schemas"]["Source"] | null;
             /** @description Present in the editors' view only (the item's organization's members, administrators). */
             editorial?: components["schemas"]["Editorial"];
+            /** @description The published guides that explain it (the steps to take). In the public detail only. */
+            guides?: components["schemas"]["GuideRef"][];
         };
         /** @description A support programme, as lists show it. */
         Programme: {
@@ -2388,9 +2471,119 @@ export interface components {
             source: components["schemas"]["Source"] | null;
             /** @description Present in the editors' view only (the item's organization's members, administrators). */
             editorial?: components["schemas"]["Editorial"];
+            /** @description The published guides that explain it (the steps to take). In the public detail only. */
+            guides?: components["schemas"]["GuideRef"][];
         };
         CountryList: {
             items: components["schemas"]["CountrySummary"][];
+            /** @description Always `null`; this list is not paginated. */
+            next_cursor: null;
+        };
+        /** @description A public contact point of an organization, as its sources give it. */
+        ContactPoint: {
+            organization: components["schemas"]["OrganizationRef"];
+            /** @description What this contact point is (head office, a desk abroad, a procurement mailbox…). */
+            label: string;
+            address: string | null;
+            email: string | null;
+            phone: string | null;
+            url: components["schemas"]["Url"] | null;
+            /** @description Opening hours as the source gives them. */
+            hours: string | null;
+            /** @description A caveat: an undated or old source, a detail to check. */
+            note: string | null;
+            sources: components["schemas"]["Sources"];
+            /**
+             * Format: date
+             * @description The date it was last checked against its sources.
+             */
+            as_of: string;
+        };
+        ContactPointList: {
+            items: components["schemas"]["ContactPoint"][];
+            /** @description Always `null`; this list is not paginated. */
+            next_cursor: null;
+        };
+        /** @description A guide, an incentive or a programme named where another resource links to it, in the reader's language (`lang`) or its fallback. */
+        GuideRef: {
+            id: components["schemas"]["Id"];
+            slug: components["schemas"]["Slug"];
+            /** @description The title of a guide, the name of an incentive or programme. */
+            title: string;
+            lang: components["schemas"]["LanguageTag"];
+        };
+        /** @description A guide (the steps to invest), as lists show it. */
+        Guide: {
+            id: components["schemas"]["Id"];
+            slug: components["schemas"]["Slug"];
+            country: components["schemas"]["CountryCode"];
+            lang: components["schemas"]["LanguageTag"];
+            langs: components["schemas"]["Langs"];
+            source_lang: components["schemas"]["LanguageTag"];
+            title: string;
+            summary: string;
+            /** @description `true` when the text in `lang` was not written or reviewed by a fluent speaker: read it with care, and prefer the source language when in doubt. */
+            machine_made: boolean;
+            step_count: number;
+            /** @description The body in charge of the procedure. Guides are compiled by this catalogue from the sources listed; the organization is not their author. */
+            organization: components["schemas"]["OrganizationRef"];
+            /**
+             * Format: date-time
+             * @description When it was first published in this catalogue.
+             */
+            published_at: string | null;
+            updated_at: components["schemas"]["DateTime"];
+            as_of: components["schemas"]["AsOf"];
+            sources: components["schemas"]["Sources"];
+        };
+        /** @description One step of a guide. `office`, `documents`, `cost` and `duration` are `null` when no source gives them. */
+        GuideStep: {
+            position: number;
+            /** @description The language of this step's text (the guide's source language when the step is not translated into the reader's). */
+            lang: components["schemas"]["LanguageTag"];
+            title: string;
+            /** @description What happens, as the sources say it (conflicts between sources are named). */
+            body: string;
+            /** @description Where to go. */
+            office: string | null;
+            /** @description What to bring. */
+            documents: string | null;
+            /** @description The fees, with the date of the figure. */
+            cost: string | null;
+            /** @description The usual time. */
+            duration: string | null;
+            sources: components["schemas"]["Sources"];
+        };
+        /** @description A guide with its steps and the incentives and programmes it explains (every field of Guide, and more). */
+        GuideDetail: {
+            id: components["schemas"]["Id"];
+            slug: components["schemas"]["Slug"];
+            country: components["schemas"]["CountryCode"];
+            lang: components["schemas"]["LanguageTag"];
+            langs: components["schemas"]["Langs"];
+            source_lang: components["schemas"]["LanguageTag"];
+            title: string;
+            summary: string;
+            /** @description `true` when the text in `lang` was not written or reviewed by a fluent speaker. */
+            machine_made: boolean;
+            step_count: number;
+            /** @description The body in charge of the procedure. Guides are compiled by this catalogue from the sources listed; the organization is not their author. */
+            organization: components["schemas"]["OrganizationRef"];
+            /** Format: date-time */
+            published_at: string | null;
+            updated_at: components["schemas"]["DateTime"];
+            as_of: components["schemas"]["AsOf"];
+            sources: components["schemas"]["Sources"];
+            /** @description Who the guide is for. */
+            audience: string;
+            /** @description What to check first: conflicts between sources, outdated or unverified rules. */
+            caveats: string;
+            steps: components["schemas"]["GuideStep"][];
+            incentives: components["schemas"]["GuideRef"][];
+            programmes: components["schemas"]["GuideRef"][];
+        };
+        GuideList: {
+            items: components["schemas"]["Guide"][];
             /** @description Always `null`; this list is not paginated. */
             next_cursor: null;
         };
@@ -3263,6 +3456,28 @@ export interface components {
                 /** @constant */
                 migrations: "ok";
             };
+            replica?: components["schemas"]["ReplicaReadiness"];
+        };
+        /**
+         * @description Present when the instance has a read replica (`DATABASE_REPLICA_URL`): PostgreSQL's streaming
+         *     replica of the primary, to which public catalogue reads go while it is `streaming`. A replica
+         *     that is `behind` (more than `max_lag_ms` behind the primary, `REPLICA_MAX_LAG`) or `down`
+         *     (unreachable, or no longer a standby) serves nothing: reads go to the primary, and the
+         *     instance stays ready. `reads_from` may also say `primary` for a moment while a `streaming`
+         *     replica replays a change the cache was already told about.
+         */
+        ReplicaReadiness: {
+            /** @enum {string} */
+            state: "streaming" | "behind" | "down";
+            /**
+             * @description Where public catalogue reads go now.
+             * @enum {string}
+             */
+            reads_from: "replica" | "primary";
+            /** @description How far behind the primary the replica was at its last check, in milliseconds; absent when it is `down`. */
+            lag_ms?: number;
+            /** @description The bound past which the replica is `behind` (`REPLICA_MAX_LAG`), in milliseconds. */
+            max_lag_ms: number;
         };
         /**
          * @description An amount shown in the currency asked with `currency=`: converted through the euro at the
@@ -5897,6 +6112,201 @@ export interface operations {
         requestBody?: never;
         responses: {
             200: components["responses"]["ProgrammeList"];
+            304: components["responses"]["NotModified"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["InsufficientScope"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeaderTooLarge"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listCountryGuides: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Full-text search in the items' text in every language they exist in (Portuguese, English,
+                 *     French… stemming; accents and case ignored). With `q` the list is ordered by relevance. Longer
+                 *     than 200 characters → `400` (`search_too_long`).
+                 */
+                q?: components["parameters"]["Query"];
+                /**
+                 * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
+                 */
+                lang?: components["parameters"]["Lang"];
+            };
+            header?: {
+                /**
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
+                 * @example pt-PT,pt;q=0.9,en;q=0.8
+                 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+                /**
+                 * @description An `ETag` from an earlier response; when it still matches, the answer is `304` with no body.
+                 * @example "5d41402abc4b2a76"
+                 */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
+            path: {
+                /**
+                 * @description ISO 3166-1 alpha-2 code of the origin country, case-insensitive. An unknown code is a `404`.
+                 * @example CV
+                 */
+                code: components["parameters"]["CountryCodePath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The guides. */
+            200: {
+                headers: {
+                    "Content-Language": components["headers"]["Content-Language"];
+                    Vary: components["headers"]["Vary"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    ETag: components["headers"]["ETag"];
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit-Optional"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining-Optional"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset-Optional"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GuideList"];
+                };
+            };
+            304: components["responses"]["NotModified"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["InsufficientScope"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeaderTooLarge"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listCountryContacts: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
+                 */
+                lang?: components["parameters"]["Lang"];
+            };
+            header?: {
+                /**
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
+                 * @example pt-PT,pt;q=0.9,en;q=0.8
+                 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+                /**
+                 * @description An `ETag` from an earlier response; when it still matches, the answer is `304` with no body.
+                 * @example "5d41402abc4b2a76"
+                 */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
+            path: {
+                /**
+                 * @description ISO 3166-1 alpha-2 code of the origin country, case-insensitive. An unknown code is a `404`.
+                 * @example CV
+                 */
+                code: components["parameters"]["CountryCodePath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The contact points. */
+            200: {
+                headers: {
+                    "Content-Language": components["headers"]["Content-Language"];
+                    Vary: components["headers"]["Vary"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    ETag: components["headers"]["ETag"];
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit-Optional"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining-Optional"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset-Optional"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContactPointList"];
+                };
+            };
+            304: components["responses"]["NotModified"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["InsufficientScope"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeaderTooLarge"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getGuide: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
+                 */
+                lang?: components["parameters"]["Lang"];
+            };
+            header?: {
+                /**
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
+                 * @example pt-PT,pt;q=0.9,en;q=0.8
+                 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+                /**
+                 * @description An `ETag` from an earlier response; when it still matches, the answer is `304` with no body.
+                 * @example "5d41402abc4b2a76"
+                 */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
+            path: {
+                /** @description The id of the item, or its slug. */
+                id: components["parameters"]["IdOrSlugPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The guide. */
+            200: {
+                headers: {
+                    "Content-Language": components["headers"]["Content-Language"];
+                    Vary: components["headers"]["Vary"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    ETag: components["headers"]["ETag"];
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit-Optional"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining-Optional"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset-Optional"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GuideDetail"];
+                };
+            };
             304: components["responses"]["NotModified"];
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
@@ -10806,15 +11216,6 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "status": "ready",
-                     *       "checks": {
-                     *         "database": "ok",
-                     *         "migrations": "ok"
-                     *       }
-                     *     }
-                     */
                     "application/json": components["schemas"]["Readiness"];
                 };
             };

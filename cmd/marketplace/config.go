@@ -77,6 +77,7 @@ type serveConfig struct {
 	cacheBytes    int64
 	cacheTTL      time.Duration
 	pprofAddr     string // empty: no profiling endpoint
+	replica       replicaConfig
 	logLevel      slog.Level
 	http          api.Config
 }
@@ -158,6 +159,9 @@ func loadServeConfig() (serveConfig, error) {
 		}
 	}
 	if c.http.PublicURL, err = publicURL(os.Getenv("PUBLIC_URL")); err != nil {
+		return c, err
+	}
+	if c.replica, err = loadReplicaConfig(); err != nil {
 		return c, err
 	}
 	return c, nil

@@ -10,6 +10,7 @@ import (
 	"net/http/pprof"
 	"os"
 	"runtime/debug"
+	"slices"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -19,6 +20,7 @@ import (
 	"github.com/diaspora-investor/marketplace/app/editorial"
 	"github.com/diaspora-investor/marketplace/repository"
 	"github.com/diaspora-investor/marketplace/seed"
+	"github.com/diaspora-investor/marketplace/web"
 )
 
 func serveCommand() command {
@@ -30,7 +32,7 @@ yet (SEED_ON_START=false: never), makes the administrator of ADMIN_EMAIL/ADMIN_P
 and serves the API on HOST:PORT (default 127.0.0.1:8080) until SIGINT or SIGTERM, then finishes
 the requests in flight. Logs are JSON lines on standard error.
 
-Environment: DATABASE_URL (required), HOST, PORT, PUBLIC_URL, DEFAULT_LANG, SEED_ON_START,
+Environment: DATABASE_URL (required), DATABASE_REPLICA_URL, REPLICA_MAX_LAG, HOST, PORT, PUBLIC_URL, DEFAULT_LANG, SEED_ON_START,
 DB_MAX_CONNS, STATEMENT_TIMEOUT, CORS_ORIGINS, LOG_LEVEL, JWT_SECRET, SHOW_EXAMPLES, ADMIN_EMAIL, ADMIN_PASSWORD,
 TRUSTED_PROXIES, CACHE_MAX_MB, CACHE_TTL, PPROF_ADDR, API_KEY_QUOTA, ANONYMOUS_QUOTA
 (README.md, "Configuration").`,
@@ -120,14 +122,30 @@ func serve(ctx context.Context, log *slog.Logger, cfg serveConfig, db *sqlx.DB) 
 		// (the collector's default lets the heap grow to twice what is live).
 		debug.SetMemoryLimit(cfg.cacheBytes + 32<<20)
 	}
+	replica, err := startReplica(ctx, log, cfg, store)
+	if err != nil {
+		return err
+	}
+	defer replica.close()
+	var pages *web.PageCache
 	if cfg.cacheBytes > 0 {
-		// Filled and served only while the watcher hears the database's change notices.
+		// Filled and served only while the watcher hears the database's change notices (and,
+		// with a replica, once it has replayed them). The web site's anonymous pages get a
+		// quarter of the budget, under the same notices.
 		cache := api.NewCache(cfg.cacheBytes, cfg.cacheTTL)
-		watcher := repository.WatchCatalogue(cfg.db.url, cache, log)
+		pages = web.NewPageCache(cfg.cacheBytes/4, cfg.cacheTTL)
+		watcher := repository.WatchCatalogue(cfg.db.url, replica.gate(changeFanout{cache, pages}), log)
 		defer watcher.Close()
 		cfg.http.Cache = cache
 	}
 	app := api.New(cfg.http, store, langs, log)
+	// The web site for people, on the same app: /, /{lang}/…, /assets/…, /sitemap.xml.
+	if _, err := web.Mount(app, web.Wiring(store, cfg.http.JWTSecret, append(slices.Clone(langs.Codes()), "simple")), web.Options{
+		PublicURL: cfg.http.PublicURL, DefaultLang: cfg.defaultLang, Secret: cfg.http.JWTSecret,
+		TrustedProxies: cfg.http.TrustedProxies, CacheMaxAge: cfg.http.CacheMaxAge, Pages: pages, Log: log,
+	}); err != nil {
+		return err
+	}
 	if cfg.pprofAddr != "" {
 		stop, err := servePprof(cfg.pprofAddr, log)
 		if err != nil {
@@ -174,4 +192,19 @@ func servePprof(addr string, log *slog.Logger) (stop func(), err error) {
 	go func() { _ = srv.Serve(l) }()
 	log.Info("profiling", "addr", "http://"+l.Addr().String()+"/debug/pprof/")
 	return func() { _ = srv.Close() }, nil
+}
+
+// changeFanout tells every cache of the process about the database's change notices.
+type changeFanout []repository.ChangeHandler
+
+func (f changeFanout) Changed() {
+	for _, h := range f {
+		h.Changed()
+	}
+}
+
+func (f changeFanout) Live(live bool) {
+	for _, h := range f {
+		h.Live(live)
+	}
 }

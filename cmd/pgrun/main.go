@@ -1,8 +1,9 @@
 // Command pgrun runs a command with a database: it starts the project's private PostgreSQL
 // cluster when DATABASE_URL is not set, passes its URL to the command in DATABASE_URL, and
-// stops the cluster when the command ends, however it ends.
+// stops the cluster when the command ends, however it ends. With -replica it also starts a
+// streaming replica of the cluster (in DIR/replica) and passes its URL in DATABASE_REPLICA_URL.
 //
-//	pgrun [-dir .data/pg] [-durable] -- command [args...]
+//	pgrun [-dir .data/pg] [-durable] [-replica] -- command [args...]
 package main
 
 import (
@@ -14,6 +15,7 @@ import (
 	"os/exec"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"github.com/diaspora-investor/marketplace/internal/pgcluster"
 )
@@ -25,8 +27,9 @@ func main() {
 func run() int {
 	dir := flag.String("dir", ".data/pg", "folder of the private cluster")
 	durable := flag.Bool("durable", false, "keep fsync on (for data you want to keep)")
+	replica := flag.Bool("replica", false, "also start a streaming replica (DIR/replica) and set DATABASE_REPLICA_URL")
 	flag.Usage = func() {
-		fmt.Fprintln(os.Stderr, "usage: pgrun [-dir DIR] [-durable] -- command [args...]")
+		fmt.Fprintln(os.Stderr, "usage: pgrun [-dir DIR] [-durable] [-replica] -- command [args...]")
 		flag.PrintDefaults()
 	}
 	flag.Parse()
@@ -52,6 +55,24 @@ func run() int {
 		}()
 		os.Setenv("DATABASE_URL", cluster.URL())
 		fmt.Fprintf(os.Stderr, "pgrun: private PostgreSQL in %s is up\n", *dir)
+		if *replica {
+			started := time.Now()
+			r, err := cluster.StartReplica(context.Background())
+			if err != nil {
+				fmt.Fprintln(os.Stderr, "pgrun:", err)
+				return 1
+			}
+			// Stopped before the primary (the deferred cluster.Stop stops it too).
+			defer func() {
+				if err := r.Stop(); err != nil {
+					fmt.Fprintln(os.Stderr, "pgrun: stop the replica:", err)
+				}
+			}()
+			os.Setenv("DATABASE_REPLICA_URL", r.URL())
+			fmt.Fprintf(os.Stderr, "pgrun: its streaming replica is up (%s)\n", time.Since(started).Round(time.Millisecond))
+		}
+	} else if *replica {
+		fmt.Fprintln(os.Stderr, "pgrun: DATABASE_URL is set: -replica starts nothing (set DATABASE_REPLICA_URL yourself)")
 	}
 
 	cmd := exec.Command(flag.Arg(0), flag.Args()[1:]...)

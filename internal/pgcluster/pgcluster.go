@@ -57,6 +57,7 @@ type Cluster struct {
 	owner    *syscall.Credential // nil: run the server as the current user
 	lock     *os.File
 	opts     Options
+	replica  *Replica // the streaming replica started by StartReplica, if running
 }
 
 // FindBinaries returns the folder that holds initdb and pg_ctl: from PATH first, then the
@@ -188,6 +189,8 @@ func (c *Cluster) start(ctx context.Context, opts Options) error {
 		"-p " + strconv.Itoa(c.port),
 		"-c unix_socket_directories=''",
 		"-c max_connections=200",
+		// A replica's slot (StartReplica) keeps WAL for it while it is away, up to this much.
+		"-c max_slot_wal_keep_size=1024",
 	}
 	if !opts.Durable {
 		settings = append(settings, "-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off")
@@ -289,6 +292,9 @@ func (c *Cluster) url(role, database string) string {
 // waits until it has exited.
 func (c *Cluster) Stop() error {
 	defer c.releaseLock()
+	if c.replica != nil {
+		_ = c.replica.Stop()
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	return c.pgctl(ctx, "stop", "-m", "fast", "-w", "-t", "60")

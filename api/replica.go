@@ -1,0 +1,87 @@
+package api
+
+import (
+	"context"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/diaspora-investor/marketplace/repository"
+)
+
+// readYourWrites keeps a signed-in user's reads consistent with their own writes when public
+// reads go to a read replica (DATABASE_REPLICA_URL, repository.Replica): the user's reads are
+// marked as theirs, and after a request of theirs that may have written, the primary's WAL
+// position is noted, so that their reads go to the primary until the replica has replayed it.
+// Every read of a request that may write (not GET, HEAD or OPTIONS) goes to the primary.
+// Without a replica it does nothing.
+func (s *server) readYourWrites(c *fiber.Ctx) error {
+	r := s.store.Replica()
+	if r == nil {
+		return c.Next()
+	}
+	write := true
+	switch c.Method() {
+	case fiber.MethodGet, fiber.MethodHead, fiber.MethodOptions:
+		write = false
+	}
+	if write {
+		// What a write answers (the item as it now is) is read where it was written.
+		c.SetUserContext(repository.OnPrimary(c.UserContext()))
+	}
+	u := currentUser(c)
+	if u == nil {
+		return c.Next()
+	}
+	c.SetUserContext(repository.WithReader(c.UserContext(), u.ID))
+	err := c.Next()
+	if !write {
+		return err
+	}
+	// Even a failed request may have committed something; noting costs one short query.
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	if nerr := r.NoteWrite(ctx, u.ID); nerr != nil {
+		s.log.Warn("read replica: could not note a write's position; the writer may read from the replica before it has the write",
+			"request_id", requestID(c), "error", nerr)
+	}
+	return err
+}
+
+// replicaJSON is the replica's part of /readyz (openapi.yaml: ReplicaReadiness).
+func (s *server) replicaJSON() fiber.Map {
+	r := s.store.Replica()
+	if r == nil {
+		return nil
+	}
+	st := r.Status()
+	m := fiber.Map{"state": st.State, "reads_from": st.ReadsFrom, "max_lag_ms": st.MaxLag.Milliseconds()}
+	if st.State != "down" {
+		m["lag_ms"] = st.Lag.Milliseconds()
+	}
+	return m
+}
+
+// registerReplica adds the read replica's metrics.
+func (m *metrics) registerReplica(r *repository.Replica) {
+	m.registry.MustRegister(
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "catalogue_replica_lag_seconds",
+			Help: "How far behind the primary the read replica was at its last check (0 while it is down)."},
+			func() float64 { return r.Status().Lag.Seconds() }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "catalogue_replica_serving",
+			Help: "1 while public catalogue reads go to the read replica, 0 while they go to the primary."},
+			func() float64 {
+				if r.Status().ReadsFrom == "replica" {
+					return 1
+				}
+				return 0
+			}),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "catalogue_replica_queries_total",
+			Help: "Public catalogue queries sent to the read replica."},
+			func() float64 { n, _ := r.Queries(); return float64(n) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "catalogue_replica_primary_queries_total",
+			Help: "Public catalogue queries sent to the primary while a read replica is configured (a writer's own reads, a replica behind or down)."},
+			func() float64 { _, n := r.Queries(); return float64(n) }),
+	)
+}

@@ -1,0 +1,208 @@
+package repository
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"time"
+
+	"github.com/lib/pq"
+
+	"github.com/diaspora-investor/marketplace/domain"
+)
+
+// Guides: the steps to invest (migration 00031). Public reads only; guides are written by the
+// seed loader (seed_guides.go).
+
+// guideColumns are a guide's columns, the guide aliased c and its chosen translation tr.
+const guideColumns = `
+	SELECT c.id, c.slug, c.country_code, c.source_lang, c.langs, c.sources, c.as_of, c.published_at,
+		c.updated_at, o.id AS org_id, o.name AS org_name, o.acronym AS org_acronym,
+		tr.lang, tr.title, tr.summary, tr.audience, tr.caveats, tr.machine_made,
+		(SELECT count(*) FROM guide_steps s WHERE s.guide_id = c.id) AS step_count
+	FROM guides c JOIN organizations o ON o.id = c.organization_id `
+
+var (
+	// $1 country, $2 the reader's languages, $3 search text ('' for none), $4 the languages it
+	// is parsed in, $5 whether illustrative guides are public.
+	sqlGuidesByCountry = statement("guides_by_country", guideColumns+
+		pickTranslation("guide_translations", "t.guide_id = c.id", "$2")+`
+	WHERE c.country_code = $1 AND c.status = 'published' AND (NOT c.illustrative OR $5)
+		AND ($3 = '' OR c.search_document @@ search_query($3, $4::text[]))
+	ORDER BY CASE WHEN $3 = '' THEN 0 ELSE ts_rank_cd(c.search_document, search_query($3, $4::text[])) END DESC,
+		c.position, c.slug`)
+
+	// $1 id or slug, $2 the reader's languages, $3 whether illustrative guides are public.
+	sqlGuideByIDOrSlug = statement("guide_by_id_or_slug", guideColumns+
+		pickTranslation("guide_translations", "t.guide_id = c.id", "$2")+`
+	WHERE (c.slug = $1 OR c.id::text = lower($1)) AND c.status = 'published' AND (NOT c.illustrative OR $3)`)
+
+	// Each step in the first of the reader's languages ($2) it exists in, else the guide's
+	// source language: a step says its own language, which may differ from the guide's.
+	sqlGuideSteps = statement("guide_steps", `
+	SELECT s.position, s.sources, tr.lang, tr.title, tr.body, tr.office, tr.documents, tr.cost, tr.duration
+	FROM guide_steps s JOIN guides c ON c.id = s.guide_id
+	LEFT JOIN LATERAL (
+		SELECT t.* FROM guide_step_translations t WHERE t.guide_id = s.guide_id AND t.position = s.position
+		ORDER BY array_position($2::text[], t.lang::text), (t.lang = c.source_lang) DESC, t.lang
+		LIMIT 1) tr ON true
+	WHERE s.guide_id = $1
+	ORDER BY s.position`)
+
+	// The published incentives and programmes a guide explains ($1), named in $2's languages.
+	sqlGuideIncentives = statement("guide_incentives", `
+	SELECT c.id, c.slug, coalesce(tr.name, '') AS title, coalesce(tr.lang, c.source_lang) AS lang
+	FROM incentive_guides l JOIN incentives c ON c.id = l.incentive_id
+	`+pickTranslation("incentive_translations", "t.incentive_id = c.id", "$2")+`
+	WHERE l.guide_id = $1 AND c.status = 'published' AND (NOT c.illustrative OR $3)
+	ORDER BY c.slug`)
+	sqlGuideProgrammes = statement("guide_programmes", `
+	SELECT c.id, c.slug, coalesce(tr.name, '') AS title, coalesce(tr.lang, c.source_lang) AS lang
+	FROM programme_guides l JOIN programmes c ON c.id = l.programme_id
+	`+pickTranslation("programme_translations", "t.programme_id = c.id", "$2")+`
+	WHERE l.guide_id = $1 AND c.status = 'published' AND (NOT c.illustrative OR $3)
+	ORDER BY c.slug`)
+
+	// The published guides that explain an incentive or a programme ($1), in $2's languages.
+	sqlGuidesOfIncentive = statement("guides_of_incentive", `
+	SELECT c.id, c.slug, coalesce(tr.title, '') AS title, coalesce(tr.lang, c.source_lang) AS lang
+	FROM incentive_guides l JOIN guides c ON c.id = l.guide_id
+	`+pickTranslation("guide_translations", "t.guide_id = c.id", "$2")+`
+	WHERE l.incentive_id = $1 AND c.status = 'published' AND (NOT c.illustrative OR $3)
+	ORDER BY c.position, c.slug`)
+	sqlGuidesOfProgramme = statement("guides_of_programme", `
+	SELECT c.id, c.slug, coalesce(tr.title, '') AS title, coalesce(tr.lang, c.source_lang) AS lang
+	FROM programme_guides l JOIN guides c ON c.id = l.guide_id
+	`+pickTranslation("guide_translations", "t.guide_id = c.id", "$2")+`
+	WHERE l.programme_id = $1 AND c.status = 'published' AND (NOT c.illustrative OR $3)
+	ORDER BY c.position, c.slug`)
+)
+
+type guideRow struct {
+	ID          string         `db:"id"`
+	Slug        string         `db:"slug"`
+	Country     string         `db:"country_code"`
+	SourceLang  string         `db:"source_lang"`
+	Langs       pq.StringArray `db:"langs"`
+	Sources     []byte         `db:"sources"`
+	AsOf        *time.Time     `db:"as_of"`
+	PublishedAt *time.Time     `db:"published_at"`
+	UpdatedAt   time.Time      `db:"updated_at"`
+	OrgID       string         `db:"org_id"`
+	OrgName     string         `db:"org_name"`
+	OrgAcronym  *string        `db:"org_acronym"`
+	Lang        *string        `db:"lang"`
+	Title       *string        `db:"title"`
+	Summary     *string        `db:"summary"`
+	Audience    *string        `db:"audience"`
+	Caveats     *string        `db:"caveats"`
+	MachineMade *bool          `db:"machine_made"`
+	StepCount   int            `db:"step_count"`
+}
+
+func orZero[T any](p *T) T {
+	var zero T
+	if p == nil {
+		return zero
+	}
+	return *p
+}
+
+func (r guideRow) guide() domain.Guide {
+	lang := r.SourceLang
+	if r.Lang != nil {
+		lang = *r.Lang
+	}
+	return domain.Guide{
+		ID: r.ID, Slug: r.Slug, Country: r.Country,
+		Org:       domain.OrgRef{ID: r.OrgID, Name: r.OrgName, Acronym: r.OrgAcronym},
+		Localized: domain.Localized{Lang: lang, Langs: r.Langs, SourceLang: r.SourceLang},
+		Title:     orZero(r.Title), Summary: orZero(r.Summary), Audience: orZero(r.Audience),
+		Caveats: orZero(r.Caveats), MachineMade: orZero(r.MachineMade),
+		Sources: decodeSources(r.Sources), AsOf: r.AsOf, PublishedAt: r.PublishedAt,
+		UpdatedAt: r.UpdatedAt, StepCount: r.StepCount,
+	}
+}
+
+// Guides lists the published guides of a country in the reader's languages, in the country's
+// reading order, or by relevance when f.Query is set.
+func (s *Store) Guides(ctx context.Context, f domain.GuideFilter) ([]domain.Guide, error) {
+	var rows []guideRow
+	if err := s.db.SelectContext(ctx, &rows, sqlGuidesByCountry, f.Country, pq.Array(f.Langs), f.Query,
+		pq.Array(f.SearchLangs), s.examples); err != nil {
+		return nil, err
+	}
+	out := make([]domain.Guide, len(rows))
+	for i, r := range rows {
+		out[i] = r.guide()
+	}
+	return out, nil
+}
+
+// Guide reads one published guide by id or slug, with its steps and the published incentives
+// and programmes it explains; ErrNotFound when there is none.
+func (s *Store) Guide(ctx context.Context, idOrSlug string, langs []string) (*domain.GuideDetail, error) {
+	var row guideRow
+	err := s.db.GetContext(ctx, &row, sqlGuideByIDOrSlug, idOrSlug, pq.Array(langs), s.examples)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	d := &domain.GuideDetail{Guide: row.guide(), Steps: []domain.GuideStep{}}
+	var steps []struct {
+		Position  int     `db:"position"`
+		Sources   []byte  `db:"sources"`
+		Lang      *string `db:"lang"`
+		Title     *string `db:"title"`
+		Body      *string `db:"body"`
+		Office    *string `db:"office"`
+		Documents *string `db:"documents"`
+		Cost      *string `db:"cost"`
+		Duration  *string `db:"duration"`
+	}
+	if err := s.db.SelectContext(ctx, &steps, sqlGuideSteps, d.ID, pq.Array(langs)); err != nil {
+		return nil, err
+	}
+	for _, st := range steps {
+		d.Steps = append(d.Steps, domain.GuideStep{
+			Position: st.Position, Lang: orZero(st.Lang), Title: orZero(st.Title), Body: orZero(st.Body),
+			Office: st.Office, Documents: st.Documents, Cost: st.Cost, Duration: st.Duration,
+			Sources: decodeSources(st.Sources),
+		})
+	}
+	if d.Incentives, err = s.itemRefs(ctx, sqlGuideIncentives, d.ID, langs); err != nil {
+		return nil, err
+	}
+	if d.Programmes, err = s.itemRefs(ctx, sqlGuideProgrammes, d.ID, langs); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// GuidesOf lists the published guides that explain an incentive or a programme (by id).
+func (s *Store) GuidesOf(ctx context.Context, kind domain.Kind, itemID string, langs []string) ([]domain.ItemRef, error) {
+	query := sqlGuidesOfIncentive
+	if kind == domain.KindProgramme {
+		query = sqlGuidesOfProgramme
+	}
+	return s.itemRefs(ctx, query, itemID, langs)
+}
+
+func (s *Store) itemRefs(ctx context.Context, query, id string, langs []string) ([]domain.ItemRef, error) {
+	var rows []struct {
+		ID    string `db:"id"`
+		Slug  string `db:"slug"`
+		Title string `db:"title"`
+		Lang  string `db:"lang"`
+	}
+	if err := s.db.SelectContext(ctx, &rows, query, id, pq.Array(langs), s.examples); err != nil {
+		return nil, err
+	}
+	out := make([]domain.ItemRef, len(rows))
+	for i, r := range rows {
+		out[i] = domain.ItemRef{ID: r.ID, Slug: r.Slug, Title: r.Title, Lang: r.Lang}
+	}
+	return out, nil
+}

@@ -1,0 +1,485 @@
+package web
+
+import (
+	"encoding/json"
+	"errors"
+	"net/url"
+	"slices"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/diaspora-investor/marketplace/domain"
+)
+
+// safeNext is where to go after signing in: a path of the same language on this site, else
+// the account page.
+func safeNext(lang, next string) string {
+	if strings.HasPrefix(next, "/"+lang+"/") && !strings.HasPrefix(next, "//") && !strings.ContainsAny(next, "\\\r\n\x00") {
+		return next
+	}
+	return "/" + lang + "/account"
+}
+
+func (s *Site) fieldErrors(p *page, err error) bool {
+	var fe *FieldErrors
+	if !errors.As(err, &fe) {
+		return false
+	}
+	for _, e := range *fe {
+		p.Errors = append(p.Errors, fieldMessage{e.Field, s.texts.msg(p.Lang, "validation."+e.Code, e.Data)})
+	}
+	return true
+}
+
+func (s *Site) signupForm(c *fiber.Ctx) error {
+	p := s.newPage(c, "web.signup.title")
+	p.NoIndex = true
+	p.CSRFToken = s.csrfToken(c)
+	return s.render(c, "signup", p, map[string]any{"Next": c.Query("next"), "Email": "", "DisplayName": ""})
+}
+
+func (s *Site) signup(c *fiber.Ctx) error {
+	p := s.newPage(c, "web.signup.title")
+	p.NoIndex = true
+	p.CSRFToken = s.csrfToken(c)
+	in := Registration{Email: c.FormValue("email"), Password: c.FormValue("password"),
+		DisplayName: c.FormValue("display_name"), Lang: p.Lang}
+	data := map[string]any{"Next": c.FormValue("next"), "Email": in.Email, "DisplayName": in.DisplayName}
+	ctx := c.UserContext()
+	_, err := s.deps.Accounts.Register(ctx, s.clientIP(c), in)
+	var rl *RateLimited
+	switch {
+	case err == nil:
+	case errors.As(err, &rl):
+		return s.tooMany(c, rl)
+	case errors.Is(err, ErrConflict):
+		p.Errors = append(p.Errors, fieldMessage{"email", p.T("problem.email_taken")})
+	case s.fieldErrors(p, err):
+	default:
+		return s.fail(c, err)
+	}
+	if len(p.Errors) > 0 {
+		c.Status(fiber.StatusUnprocessableEntity)
+		return s.render(c, "signup", p, data)
+	}
+	sess, err := s.deps.Accounts.SignIn(ctx, s.clientIP(c), in.Email, in.Password)
+	if errors.As(err, &rl) {
+		return s.tooMany(c, rl)
+	}
+	if err != nil {
+		return s.fail(c, err)
+	}
+	if err := s.startSession(c, sess); err != nil {
+		return s.fail(c, err)
+	}
+	c.Set(fiber.HeaderCacheControl, "private, no-store")
+	return c.Redirect(safeNext(p.Lang, c.FormValue("next")), fiber.StatusSeeOther)
+}
+
+func (s *Site) signinForm(c *fiber.Ctx) error {
+	p := s.newPage(c, "web.signin.title")
+	p.NoIndex = true
+	p.CSRFToken = s.csrfToken(c)
+	return s.render(c, "signin", p, map[string]any{"Next": c.Query("next"), "Email": ""})
+}
+
+func (s *Site) signin(c *fiber.Ctx) error {
+	p := s.newPage(c, "web.signin.title")
+	p.NoIndex = true
+	p.CSRFToken = s.csrfToken(c)
+	email, password := c.FormValue("email"), c.FormValue("password")
+	data := map[string]any{"Next": c.FormValue("next"), "Email": email}
+	if email == "" {
+		p.Errors = append(p.Errors, fieldMessage{"email", p.T("validation.required")})
+	}
+	if password == "" {
+		p.Errors = append(p.Errors, fieldMessage{"password", p.T("validation.required")})
+	}
+	if len(p.Errors) > 0 {
+		c.Status(fiber.StatusUnprocessableEntity)
+		return s.render(c, "signin", p, data)
+	}
+	sess, err := s.deps.Accounts.SignIn(c.UserContext(), s.clientIP(c), email, password)
+	var rl *RateLimited
+	switch {
+	case errors.As(err, &rl):
+		return s.tooMany(c, rl)
+	case errors.Is(err, ErrBadCredentials):
+		p.Errors = append(p.Errors, fieldMessage{"email", p.T("problem.invalid_credentials")})
+		c.Status(fiber.StatusUnauthorized)
+		return s.render(c, "signin", p, data)
+	case err != nil:
+		return s.fail(c, err)
+	}
+	if err := s.startSession(c, sess); err != nil {
+		return s.fail(c, err)
+	}
+	c.Set(fiber.HeaderCacheControl, "private, no-store")
+	return c.Redirect(safeNext(p.Lang, c.FormValue("next")), fiber.StatusSeeOther)
+}
+
+func (s *Site) signout(c *fiber.Ctx) error {
+	if token := c.Cookies(cookieRefresh); token != "" && len(token) <= 100 {
+		if err := s.deps.Accounts.SignOut(c.UserContext(), token); err != nil {
+			return s.fail(c, err)
+		}
+	}
+	s.endSession(c)
+	c.Set(fiber.HeaderCacheControl, "private, no-store")
+	return c.Redirect("/"+pageLang(c)+"/", fiber.StatusSeeOther)
+}
+
+// signedIn answers the signed-in user, or sends the visitor to sign in and come back.
+func (s *Site) signedIn(c *fiber.Ctx) (*domain.User, bool, error) {
+	if u := currentUser(c); u != nil {
+		return u, true, nil
+	}
+	lang := pageLang(c)
+	next := c.OriginalURL()
+	if c.Method() != fiber.MethodGet {
+		next = strings.TrimSuffix(strings.TrimSuffix(c.Path(), "/save"), "/interest")
+	}
+	c.Set(fiber.HeaderCacheControl, "private, no-store")
+	return nil, false, c.Redirect("/"+lang+"/signin?next="+url.QueryEscape(next), fiber.StatusSeeOther)
+}
+
+func (s *Site) account(c *fiber.Ctx) error {
+	u, ok, err := s.signedIn(c)
+	if !ok {
+		return err
+	}
+	p := s.newPage(c, "web.account.title")
+	p.NoIndex = true
+	p.CSRFToken = s.csrfToken(c)
+	profile, err := s.deps.Accounts.Profile(c.UserContext(), u.ID)
+	if err != nil {
+		return s.fail(c, err)
+	}
+	return s.render(c, "account", p, map[string]any{"Profile": profile})
+}
+
+func (s *Site) saved(c *fiber.Ctx) error {
+	u, ok, err := s.signedIn(c)
+	if !ok {
+		return err
+	}
+	p := s.newPage(c, "web.saved.title")
+	p.NoIndex = true
+	p.CSRFToken = s.csrfToken(c)
+	page, err := s.deps.Accounts.Saved(c.UserContext(), u.ID, domain.ListFilter{Langs: []string{p.Lang}, Limit: 100})
+	if err != nil {
+		return s.fail(c, err)
+	}
+	return s.render(c, "saved", p, map[string]any{"Saved": page.Items})
+}
+
+// save bookmarks (or forgets) an opportunity, then goes back to it.
+func (s *Site) save(on bool) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		u, ok, err := s.signedIn(c)
+		if !ok {
+			return err
+		}
+		id := c.Params("id")
+		if !idPattern.MatchString(id) {
+			return s.notFound(c)
+		}
+		if on {
+			err = s.deps.Accounts.Save(c.UserContext(), u.ID, id)
+		} else {
+			err = s.deps.Accounts.Unsave(c.UserContext(), u.ID, id)
+		}
+		var rl *RateLimited
+		switch {
+		case errors.As(err, &rl):
+			return s.tooMany(c, rl)
+		case errors.Is(err, ErrNotFound):
+			return s.notFound(c)
+		case err != nil:
+			return s.fail(c, err)
+		}
+		back := "/" + pageLang(c) + "/opportunities/" + id
+		if c.FormValue("back") == "saved" {
+			back = "/" + pageLang(c) + "/account/saved"
+		}
+		c.Set(fiber.HeaderCacheControl, "private, no-store")
+		return c.Redirect(back, fiber.StatusSeeOther)
+	}
+}
+
+func (s *Site) interestPage(c *fiber.Ctx, u *domain.User) (*page, *domain.Opportunity, *domain.Profile, error) {
+	p := s.newPage(c, "web.interest.title")
+	p.NoIndex = true
+	p.CSRFToken = s.csrfToken(c)
+	o, err := s.deps.Catalogue.Opportunity(c.UserContext(), c.Params("id"), []string{p.Lang})
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	profile, err := s.deps.Accounts.Profile(c.UserContext(), u.ID)
+	return p, o, profile, err
+}
+
+func (s *Site) interestForm(c *fiber.Ctx) error {
+	u, ok, err := s.signedIn(c)
+	if !ok {
+		return err
+	}
+	if !idPattern.MatchString(c.Params("id")) {
+		return s.notFound(c)
+	}
+	p, o, profile, err := s.interestPage(c, u)
+	if errors.Is(err, ErrNotFound) {
+		return s.notFound(c)
+	}
+	if err != nil {
+		return s.fail(c, err)
+	}
+	rates, err := s.deps.Catalogue.Rates(c.UserContext())
+	if err != nil {
+		return s.fail(c, err)
+	}
+	// Ticked at first: the name (when there is one) and the address, so that the agency can answer.
+	share := []string{"email"}
+	if u.DisplayName != "" {
+		share = append(share, "display_name")
+	}
+	return s.render(c, "interest", p, map[string]any{"Item": o, "Profile": profile, "Fields": domain.ShareableFields,
+		"Share": share, "Currencies": currencies(rates), "Currency": "EUR"})
+}
+
+func (s *Site) sendInterest(c *fiber.Ctx) error {
+	u, ok, err := s.signedIn(c)
+	if !ok {
+		return err
+	}
+	if !idPattern.MatchString(c.Params("id")) {
+		return s.notFound(c)
+	}
+	p, o, profile, err := s.interestPage(c, u)
+	if errors.Is(err, ErrNotFound) {
+		return s.notFound(c)
+	}
+	if err != nil {
+		return s.fail(c, err)
+	}
+	ctx := c.UserContext()
+	rates, err := s.deps.Catalogue.Rates(ctx)
+	if err != nil {
+		return s.fail(c, err)
+	}
+	var share []string
+	args := c.Request().PostArgs()
+	for _, v := range args.PeekMulti("share") {
+		share = append(share, string(v))
+	}
+	in := InterestRequest{Message: c.FormValue("message"), Share: share}
+	cur := strings.ToUpper(c.FormValue("currency", "EUR"))
+	data := map[string]any{"Item": o, "Profile": profile, "Fields": domain.ShareableFields, "Share": share,
+		"Message": in.Message, "Amount": c.FormValue("amount"), "Currency": cur, "Currencies": currencies(rates)}
+	if v := strings.TrimSpace(c.FormValue("amount")); v != "" {
+		a, err := domain.ParseAmount(strings.ReplaceAll(strings.ReplaceAll(v, " ", ""), ",", "."))
+		if _, ok := rates[cur]; err != nil || !ok {
+			p.Errors = append(p.Errors, fieldMessage{"amount", p.T("validation.invalid_amount")})
+		} else {
+			in.Amount = &domain.Money{Amount: a, Currency: cur}
+		}
+	}
+	if len(p.Errors) == 0 {
+		_, err = s.deps.Interests.Send(ctx, u.ID, o.ID, in, []string{p.Lang})
+		var rl *RateLimited
+		switch {
+		case err == nil:
+			c.Set(fiber.HeaderCacheControl, "private, no-store")
+			return c.Redirect("/"+p.Lang+"/account/interests?sent=1", fiber.StatusSeeOther)
+		case errors.As(err, &rl):
+			return s.tooMany(c, rl)
+		case errors.Is(err, ErrNotFound):
+			return s.notFound(c)
+		case errors.Is(err, ErrConflict):
+			p.Errors = append(p.Errors, fieldMessage{"message", p.T("problem.interest_open")})
+		case s.fieldErrors(p, err):
+		default:
+			return s.fail(c, err)
+		}
+	}
+	c.Status(fiber.StatusUnprocessableEntity)
+	return s.render(c, "interest", p, data)
+}
+
+func (s *Site) interests(c *fiber.Ctx) error {
+	u, ok, err := s.signedIn(c)
+	if !ok {
+		return err
+	}
+	p := s.newPage(c, "web.interests.title")
+	p.NoIndex = true
+	p.CSRFToken = s.csrfToken(c)
+	list, err := s.deps.Interests.Mine(c.UserContext(), u.ID, []string{p.Lang})
+	if err != nil {
+		return s.fail(c, err)
+	}
+	return s.render(c, "interests", p, map[string]any{"Interests": list, "Sent": c.Query("sent") == "1"})
+}
+
+// export downloads everything held about the user, as JSON.
+func (s *Site) export(c *fiber.Ctx) error {
+	u, ok, err := s.signedIn(c)
+	if !ok {
+		return err
+	}
+	out, err := s.deps.Accounts.Export(c.UserContext(), u.ID, []string{pageLang(c)})
+	if err != nil {
+		return s.fail(c, err)
+	}
+	p := s.newPage(c, "web.export.title")
+	body, err := json.MarshalIndent(p.exportView(out), "", "  ")
+	if err != nil {
+		return s.fail(c, err)
+	}
+	c.Set(fiber.HeaderCacheControl, "private, no-store")
+	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSONCharsetUTF8)
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="diaspora-marketplace-export.json"`)
+	return c.Send(body)
+}
+
+func (s *Site) eraseForm(c *fiber.Ctx) error {
+	_, ok, err := s.signedIn(c)
+	if !ok {
+		return err
+	}
+	p := s.newPage(c, "web.erase.title")
+	p.NoIndex = true
+	p.CSRFToken = s.csrfToken(c)
+	return s.render(c, "erase", p, nil)
+}
+
+func (s *Site) erase(c *fiber.Ctx) error {
+	u, ok, err := s.signedIn(c)
+	if !ok {
+		return err
+	}
+	if c.FormValue("confirm") != "yes" {
+		p := s.newPage(c, "web.erase.title")
+		p.NoIndex = true
+		p.CSRFToken = s.csrfToken(c)
+		p.Errors = append(p.Errors, fieldMessage{"confirm", p.T("web.erase.confirm_needed")})
+		c.Status(fiber.StatusUnprocessableEntity)
+		return s.render(c, "erase", p, nil)
+	}
+	if err := s.deps.Accounts.Erase(c.UserContext(), u); err != nil {
+		return s.fail(c, err)
+	}
+	s.endSession(c)
+	c.Set(fiber.HeaderCacheControl, "private, no-store")
+	return c.Redirect("/"+pageLang(c)+"/?erased=1", fiber.StatusSeeOther)
+}
+
+// profileData is what the profile form shows: the choices, and the values (the saved profile's
+// or the form's).
+func (s *Site) profileData(c *fiber.Ctx, lang string, form ProfileForm) (map[string]any, error) {
+	ctx := c.UserContext()
+	countries, err := s.deps.Catalogue.Countries(ctx, []string{lang})
+	if err != nil {
+		return nil, err
+	}
+	rates, err := s.deps.Catalogue.Rates(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var regions []domain.Region
+	if form.OriginCountry != "" {
+		info, err := s.deps.Catalogue.Country(ctx, form.OriginCountry, []string{lang})
+		if err != nil && !errors.Is(err, ErrNotFound) {
+			return nil, err
+		}
+		if info != nil {
+			regions = info.Regions
+		}
+	}
+	residences := slices.Clone(residenceCountries)
+	slices.SortFunc(residences, func(a, b string) int { return strings.Compare(countryName(lang, a), countryName(lang, b)) })
+	if form.TicketCurrency == "" {
+		form.TicketCurrency = "EUR"
+	}
+	return map[string]any{"Form": form, "Countries": countries, "Residences": residences, "Regions": regions,
+		"Sectors": domain.Sectors.Codes, "InvestorTypes": domain.InvestorTypes.Codes, "LegalForms": domain.LegalForms.Codes,
+		"Currencies": currencies(rates)}, nil
+}
+
+func (s *Site) profileForm(c *fiber.Ctx) error {
+	u, ok, err := s.signedIn(c)
+	if !ok {
+		return err
+	}
+	p := s.newPage(c, "web.profile.title")
+	p.NoIndex = true
+	pr, err := s.deps.Accounts.Profile(c.UserContext(), u.ID)
+	if err != nil {
+		return s.fail(c, err)
+	}
+	form := ProfileForm{DisplayName: u.DisplayName, Sectors: pr.Sectors}
+	str := func(p *string) string {
+		if p == nil {
+			return ""
+		}
+		return *p
+	}
+	form.OriginCountry, form.ResidenceCountry = str(pr.OriginCountry), str(pr.ResidenceCountry)
+	form.InvestorType, form.LegalForm = str(pr.InvestorType), str(pr.LegalForm)
+	for _, r := range pr.Regions {
+		form.Regions = append(form.Regions, r.Code)
+	}
+	if pr.TicketMin != nil {
+		form.TicketMin, form.TicketCurrency = pr.TicketMin.Amount, pr.TicketMin.Currency
+	}
+	if pr.TicketMax != nil {
+		form.TicketMax, form.TicketCurrency = pr.TicketMax.Amount, pr.TicketMax.Currency
+	}
+	data, err := s.profileData(c, p.Lang, form)
+	if err != nil {
+		return s.fail(c, err)
+	}
+	data["Saved"] = c.Query("saved") == "1"
+	return s.render(c, "profile", p, data)
+}
+
+func (s *Site) saveProfile(c *fiber.Ctx) error {
+	u, ok, err := s.signedIn(c)
+	if !ok {
+		return err
+	}
+	p := s.newPage(c, "web.profile.title")
+	p.NoIndex = true
+	args := c.Request().PostArgs()
+	multi := func(name string) []string {
+		var out []string
+		for _, v := range args.PeekMulti(name) {
+			out = append(out, string(v))
+		}
+		return out
+	}
+	form := ProfileForm{DisplayName: c.FormValue("display_name"), OriginCountry: c.FormValue("origin_country"),
+		ResidenceCountry: c.FormValue("residence_country"), InvestorType: c.FormValue("investor_type"),
+		LegalForm: c.FormValue("legal_form"), Sectors: multi("sectors"), Regions: multi("regions"),
+		TicketMin: strings.TrimSpace(c.FormValue("ticket_min")), TicketMax: strings.TrimSpace(c.FormValue("ticket_max")),
+		TicketCurrency: c.FormValue("ticket_currency")}
+	err = s.deps.Accounts.PutProfile(c.UserContext(), u, form)
+	var rl *RateLimited
+	switch {
+	case err == nil:
+		c.Set(fiber.HeaderCacheControl, "private, no-store")
+		return c.Redirect("/"+p.Lang+"/account/profile?saved=1", fiber.StatusSeeOther)
+	case errors.As(err, &rl):
+		return s.tooMany(c, rl)
+	case s.fieldErrors(p, err):
+	default:
+		return s.fail(c, err)
+	}
+	data, err := s.profileData(c, p.Lang, form)
+	if err != nil {
+		return s.fail(c, err)
+	}
+	c.Status(fiber.StatusUnprocessableEntity)
+	return s.render(c, "profile", p, data)
+}

@@ -1,0 +1,420 @@
+package web
+
+import (
+	"errors"
+	"net/url"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/diaspora-investor/marketplace/domain"
+)
+
+var (
+	idPattern   = regexp.MustCompile(`^[A-Za-z0-9-]{1,100}$`)
+	codePattern = regexp.MustCompile(`^[a-z][a-z0-9_]{0,49}$`)
+)
+
+const pageSize = 10
+
+func (s *Site) home(c *fiber.Ctx) error {
+	p := s.newPage(c, "web.home.title")
+	countries, err := s.deps.Catalogue.Countries(c.UserContext(), []string{p.Lang})
+	if err != nil {
+		return s.fail(c, err)
+	}
+	return s.render(c, "home", p, map[string]any{"Countries": countries})
+}
+
+// search looks for the words in every country's opportunities, incentives and programmes.
+func (s *Site) search(c *fiber.Ctx) error {
+	p := s.newPage(c, "web.search.title")
+	q := strings.TrimSpace(c.Query("q"))
+	p.Query = "q=" + url.QueryEscape(q)
+	data := map[string]any{"Q": q}
+	if q == "" || !utf8.ValidString(q) || utf8.RuneCountInString(q) > domain.MaxQueryLen || domain.CheckText(q, domain.TitleText) != nil {
+		if q != "" {
+			p.Errors = append(p.Errors, fieldMessage{"q", s.texts.msg(p.Lang, "validation.search_too_long", map[string]any{"Max": domain.MaxQueryLen})})
+		}
+		return s.render(c, "search", p, data)
+	}
+	p.NoIndex = true
+	ctx := c.UserContext()
+	f := domain.ListFilter{Query: q, Langs: []string{p.Lang}, Limit: pageSize, Currency: "EUR"}
+	opps, err := s.deps.Catalogue.Opportunities(ctx, f)
+	if err != nil {
+		return s.fail(c, err)
+	}
+	incs, err := s.deps.Catalogue.Incentives(ctx, f)
+	if err != nil {
+		return s.fail(c, err)
+	}
+	progs, err := s.deps.Catalogue.Programmes(ctx, f)
+	if err != nil {
+		return s.fail(c, err)
+	}
+	data["Opportunities"], data["Incentives"], data["Programmes"] = opps.Items, incs.Items, progs.Items
+	data["Total"] = len(opps.Items) + len(incs.Items) + len(progs.Items)
+	return s.render(c, "search", p, data)
+}
+
+func (s *Site) countryInfo(c *fiber.Ctx, lang string) (*CountryInfo, error) {
+	code := strings.ToUpper(c.Params("code"))
+	if len(code) != 2 || c.Params("code") != code {
+		return nil, ErrNotFound
+	}
+	return s.deps.Catalogue.Country(c.UserContext(), code, []string{lang})
+}
+
+func (s *Site) country(c *fiber.Ctx) error {
+	p := s.newPage(c, "web.country.title")
+	info, err := s.countryInfo(c, p.Lang)
+	if errors.Is(err, ErrNotFound) {
+		return s.notFound(c)
+	}
+	if err != nil {
+		return s.fail(c, err)
+	}
+	p.Title = info.Name
+	p.Feed = "/v1/countries/" + info.Code + "/opportunities.atom?lang=" + p.Lang
+	return s.render(c, "country", p, map[string]any{"Country": info})
+}
+
+// listKinds are the lists of a country page.
+var listKinds = map[string]struct {
+	kind  domain.Kind
+	types domain.CodeSet
+	title string
+}{
+	"opportunities": {domain.KindOpportunity, domain.Instruments, "web.kind.opportunities"},
+	"incentives":    {domain.KindIncentive, domain.IncentiveTypes, "web.kind.incentives"},
+	"programmes":    {domain.KindProgramme, domain.ProgrammeTypes, "web.kind.programmes"},
+}
+
+// list is a country's opportunities, incentives or programmes with the API's filters as a GET
+// form, facet counts, search and keyset pages.
+func (s *Site) list(c *fiber.Ctx) error {
+	k, ok := listKinds[c.Params("kind")]
+	if !ok {
+		return s.notFound(c)
+	}
+	p := s.newPage(c, k.title)
+	ctx := c.UserContext()
+	info, err := s.countryInfo(c, p.Lang)
+	if errors.Is(err, ErrNotFound) {
+		return s.notFound(c)
+	}
+	if err != nil {
+		return s.fail(c, err)
+	}
+	rates, err := s.deps.Catalogue.Rates(ctx)
+	if err != nil {
+		return s.fail(c, err)
+	}
+	f, form, errs := s.listFilter(c, p.Lang, info, k.kind)
+	p.Title = s.texts.msg(p.Lang, k.title, nil) + " — " + info.Name
+	p.Query = form.Encode()
+	p.Feed = "/v1/countries/" + info.Code + "/opportunities.atom?lang=" + p.Lang
+	if form.Get("q") != "" || form.Get("cursor") != "" {
+		p.NoIndex = true
+	}
+	data := map[string]any{"Country": info, "Kind": c.Params("kind"), "Types": k.types, "Form": form,
+		"Q": f.Query, "Rates": rates, "Currency": f.Currency, "Currencies": currencies(rates),
+		"Sectors": domain.Sectors.Codes, "InvestorTypes": domain.InvestorTypes.Codes,
+		"Facets": map[string]map[string]int{}}
+	for _, e := range errs {
+		p.Errors = append(p.Errors, fieldMessage{e.Field, s.texts.msg(p.Lang, "validation."+e.Code, e.Data)})
+	}
+	if len(errs) > 0 {
+		c.Status(fiber.StatusBadRequest)
+		return s.render(c, "list", p, data)
+	}
+	var next *domain.Cursor
+	var facets domain.Facets
+	switch k.kind {
+	case domain.KindOpportunity:
+		page, err := s.deps.Catalogue.Opportunities(ctx, f)
+		if err != nil {
+			return s.fail(c, err)
+		}
+		data["Opportunities"], next, facets = page.Items, page.Next, page.Facets
+		data["Count"] = len(page.Items)
+	case domain.KindIncentive:
+		page, err := s.deps.Catalogue.Incentives(ctx, f)
+		if err != nil {
+			return s.fail(c, err)
+		}
+		data["Incentives"], next, facets = page.Items, page.Next, page.Facets
+		data["Count"] = len(page.Items)
+	default:
+		page, err := s.deps.Catalogue.Programmes(ctx, f)
+		if err != nil {
+			return s.fail(c, err)
+		}
+		data["Programmes"], next, facets = page.Items, page.Next, page.Facets
+		data["Count"] = len(page.Items)
+	}
+	data["Facets"] = facetCounts(facets)
+	if next != nil {
+		nq := url.Values{}
+		for k, v := range form {
+			if k != "cursor" {
+				nq[k] = v
+			}
+		}
+		nq.Set("cursor", next.Encode())
+		data["Next"] = "/" + p.Lang + "/countries/" + info.Code + "/" + c.Params("kind") + "?" + nq.Encode()
+	}
+	if form.Get("cursor") != "" {
+		first := url.Values{}
+		for k, v := range form {
+			if k != "cursor" {
+				first[k] = v
+			}
+		}
+		data["First"] = "/" + p.Lang + "/countries/" + info.Code + "/" + c.Params("kind") + "?" + first.Encode()
+	}
+	return s.render(c, "list", p, data)
+}
+
+// facetCounts turns facets into name → code → count, for the form's labels.
+func facetCounts(f domain.Facets) map[string]map[string]int {
+	out := map[string]map[string]int{}
+	for name, list := range f {
+		m := map[string]int{}
+		for _, fc := range list {
+			m[fc.Code] = fc.Count
+		}
+		out[name] = m
+	}
+	return out
+}
+
+func currencies(rates domain.Rates) []string {
+	out := make([]string, 0, len(rates))
+	for c := range rates {
+		out = append(out, c)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// listFilter reads the filter form and has the catalogue check it as the API's query is
+// checked: every invalid field is reported at once, beside its field. The values sent, without
+// the empty ones, form the page's query (its bookmark).
+func (s *Site) listFilter(c *fiber.Ctx, lang string, info *CountryInfo, kind domain.Kind) (domain.ListFilter, url.Values, FieldErrors) {
+	form := url.Values{}
+	args := c.Context().QueryArgs()
+	var sectors []string
+	for _, raw := range args.PeekMulti("sector") {
+		for _, v := range strings.Split(string(raw), ",") {
+			if v = strings.TrimSpace(v); v != "" && !slices.Contains(sectors, v) {
+				sectors = append(sectors, v)
+				form.Add("sector", v)
+			}
+		}
+	}
+	value := func(name string) string {
+		v := strings.TrimSpace(c.Query(name))
+		if name == "min_amount" || name == "max_amount" {
+			// People write 750 000 or 750000,00.
+			v = strings.ReplaceAll(strings.ReplaceAll(strings.ReplaceAll(v, "\u00a0", ""), " ", ""), ",", ".")
+		}
+		if name == "currency" {
+			v = strings.ToUpper(v)
+		}
+		if v != "" && !(name == "currency" && v == "EUR") && !(name == "include_closed" && v != "true") {
+			form.Set(name, v)
+		}
+		return v
+	}
+	q := ListQuery{Kind: kind, Country: info.Code, Sectors: sectors, Region: value("region"), Type: value("type"),
+		InvestorType: value("investor_type"), MinAmount: value("min_amount"), MaxAmount: value("max_amount"),
+		Currency: value("currency"), Search: value("q"), IncludeClosed: value("include_closed"),
+		Limit: strconv.Itoa(pageSize), Langs: []string{lang}, Facets: domain.FacetNames}
+	if kind != domain.KindOpportunity {
+		q.IncludeClosed = ""
+		form.Del("include_closed")
+	}
+	// The cursor belongs to exactly this filter: read it only when the rest holds.
+	if cursor := c.Query("cursor"); cursor != "" {
+		q.Cursor = cursor
+		form.Set("cursor", cursor)
+	}
+	f, err := s.deps.Catalogue.Filter(c.UserContext(), q)
+	var fe *FieldErrors
+	if errors.As(err, &fe) {
+		return f, form, *fe
+	}
+	if err != nil {
+		return f, form, FieldErrors{{Field: "", Code: "internal"}}
+	}
+	if f.Currency == "" {
+		f.Currency = "EUR"
+	}
+	return f, form, nil
+}
+
+// readerCurrency is the currency a reader asked amounts in (?currency=), else the euro.
+func readerCurrency(c *fiber.Ctx, rates domain.Rates) string {
+	if v := strings.ToUpper(c.Query("currency")); v != "" {
+		if _, ok := rates[v]; ok {
+			return v
+		}
+	}
+	return "EUR"
+}
+
+func (s *Site) detail(c *fiber.Ctx, kind, titleID string, load func(lang string) (any, string, string, error)) error {
+	p := s.newPage(c, titleID)
+	id := c.Params("id")
+	if !idPattern.MatchString(id) {
+		return s.notFound(c)
+	}
+	item, title, country, err := load(p.Lang)
+	if errors.Is(err, ErrNotFound) {
+		return s.notFound(c)
+	}
+	if err != nil {
+		return s.fail(c, err)
+	}
+	rates, err := s.deps.Catalogue.Rates(c.UserContext())
+	if err != nil {
+		return s.fail(c, err)
+	}
+	p.Title = title
+	cur := readerCurrency(c, rates)
+	if cur != "EUR" {
+		p.Query = "currency=" + cur
+	}
+	data := map[string]any{"Item": item, "Kind": kind, "Rates": rates, "Currency": cur, "Currencies": currencies(rates),
+		"Country": country, "Today": time.Now()}
+	// The publishing agency's verified mark: the country's verified organizations.
+	if info, err := s.deps.Catalogue.Country(c.UserContext(), country, []string{p.Lang}); err == nil {
+		org := organizationOf(item)
+		for _, o := range info.Organizations {
+			if o.ID == org && o.Verified {
+				data["Verified"] = true
+			}
+		}
+	} else if !errors.Is(err, ErrNotFound) {
+		return s.fail(c, err)
+	}
+	if u := p.User; u != nil && kind == "opportunities" {
+		saved, err := s.deps.Accounts.SavedIDs(c.UserContext(), u.ID)
+		if err != nil {
+			return s.fail(c, err)
+		}
+		o := item.(*domain.Opportunity)
+		data["Saved"] = saved[o.ID]
+		p.CSRFToken = s.csrfToken(c)
+	}
+	return s.render(c, kind, p, data)
+}
+
+func (s *Site) opportunity(c *fiber.Ctx) error {
+	return s.detail(c, "opportunities", "web.kind.opportunity", func(lang string) (any, string, string, error) {
+		o, err := s.deps.Catalogue.Opportunity(c.UserContext(), c.Params("id"), []string{lang})
+		if err != nil {
+			return nil, "", "", err
+		}
+		return o, o.Title, o.Country, nil
+	})
+}
+
+func (s *Site) incentive(c *fiber.Ctx) error {
+	return s.detail(c, "incentives", "web.kind.incentive", func(lang string) (any, string, string, error) {
+		it, err := s.deps.Catalogue.Incentive(c.UserContext(), c.Params("id"), []string{lang})
+		if err != nil {
+			return nil, "", "", err
+		}
+		return it, it.Name, it.Country, nil
+	})
+}
+
+func (s *Site) programme(c *fiber.Ctx) error {
+	return s.detail(c, "programmes", "web.kind.programme", func(lang string) (any, string, string, error) {
+		pr, err := s.deps.Catalogue.Programme(c.UserContext(), c.Params("id"), []string{lang})
+		if err != nil {
+			return nil, "", "", err
+		}
+		return pr, pr.Name, pr.Country, nil
+	})
+}
+
+// residenceCountries are offered in the eligibility form: where diasporas live, and the
+// origin countries themselves.
+var residenceCountries = []string{"PT", "FR", "US", "NL", "LU", "IT", "ES", "BE", "DE", "CH", "GB", "IE", "SE", "NO",
+	"BR", "CA", "AU", "AO", "ST", "GW", "MZ", "SN", "CV", "MD", "PH", "CO", "JM", "SA", "AE", "JP", "RO"}
+
+// eligibility is the check: a short GET form (it changes nothing, so its answer is a URL
+// people can keep) that answers what applies, what does not and why, and what is undetermined.
+func (s *Site) eligibility(c *fiber.Ctx) error {
+	p := s.newPage(c, "web.eligibility.title")
+	ctx := c.UserContext()
+	countries, err := s.deps.Catalogue.Countries(ctx, []string{p.Lang})
+	if err != nil {
+		return s.fail(c, err)
+	}
+	rates, err := s.deps.Catalogue.Rates(ctx)
+	if err != nil {
+		return s.fail(c, err)
+	}
+	code := strings.ToUpper(c.Query("country"))
+	if code == "" && len(countries) > 0 {
+		code = "CV"
+	}
+	var info *CountryInfo
+	for _, ct := range countries {
+		if ct.Code == code {
+			if info, err = s.deps.Catalogue.Country(ctx, code, []string{p.Lang}); err != nil {
+				return s.fail(c, err)
+			}
+		}
+	}
+	residences := slices.Clone(residenceCountries)
+	slices.SortFunc(residences, func(a, b string) int { return strings.Compare(countryName(p.Lang, a), countryName(p.Lang, b)) })
+	data := map[string]any{"Countries": countries, "Country": info, "Sectors": domain.Sectors.Codes,
+		"InvestorTypes": domain.InvestorTypes.Codes, "Residences": residences, "Currencies": currencies(rates),
+		"Form": c.Queries()}
+	if c.Query("country") == "" {
+		return s.render(c, "eligibility", p, data)
+	}
+	p.NoIndex = true
+	p.Query = string(c.Request().URI().QueryString())
+	plan := Plan{Country: c.Query("country"), InvestorType: c.Query("investor_type"), ResidenceCountry: c.Query("residence_country"),
+		Sector: c.Query("sector"), Region: c.Query("region"), Amount: strings.ReplaceAll(strings.ReplaceAll(strings.ReplaceAll(
+			c.Query("amount"), "\u00a0", ""), " ", ""), ",", "."), Currency: c.Query("currency", "EUR"), Jobs: c.Query("jobs")}
+	res, err := s.deps.Eligibility.Check(ctx, plan, []string{p.Lang})
+	if s.fieldErrors(p, err) {
+		c.Status(fiber.StatusBadRequest)
+		return s.render(c, "eligibility", p, data)
+	}
+	if err != nil {
+		return s.fail(c, err)
+	}
+	sit := res.Situation
+	data["Result"], data["RegionNames"], data["Situation"] = res, res.Regions, sit
+	data["Rates"], data["Currency"] = res.Rates, "EUR"
+	if sit.AmountLow != nil {
+		data["Currency"] = sit.AmountLow.Currency
+	}
+	return s.render(c, "eligibility", p, data)
+}
+
+func organizationOf(item any) string {
+	switch it := item.(type) {
+	case *domain.Opportunity:
+		return it.Organization.ID
+	case *domain.Incentive:
+		return it.Organization.ID
+	case *domain.Programme:
+		return it.Organization.ID
+	}
+	return ""
+}
