@@ -29,7 +29,7 @@ CREATE EXTENSION IF NOT EXISTS pg_trgm;
 -- content tables' own queries.
 -- +goose StatementBegin
 CREATE FUNCTION read_model_langs() RETURNS text[] LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-  SELECT ARRAY['', 'en', 'es', 'fr', 'pt']
+  SELECT ARRAY['', 'en', 'es', 'fr', 'kea', 'pt']
 $$;
 -- +goose StatementEnd
 

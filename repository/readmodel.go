@@ -18,7 +18,7 @@ import (
 // editors, bookmarks and languages the read model does not resolve.
 
 // readLangs are the reader languages read_items resolves (read_model_langs() in SQL).
-var readLangs = map[string]bool{"": true, "en": true, "es": true, "fr": true, "pt": true}
+var readLangs = map[string]bool{"": true, "en": true, "es": true, "fr": true, "kea": true, "pt": true}
 
 // RefreshReadModel rebuilds the read model's rows of some items of a kind (none given: every
 // item of it) inside tx, the transaction that changed them. Every write of public content
