@@ -193,10 +193,7 @@ func (s *server) listAPIKeys(c *fiber.Ctx) error {
 		return err
 	}
 	now := time.Now()
-	items := make([]apiKeyJSON, len(keys))
-	for i, k := range keys {
-		items[i] = apiKeyView(k, now)
-	}
+	items := mapped(keys, func(k *domain.APIKey) apiKeyJSON { return apiKeyView(k, now) })
 	return s.sendKeys(c, listBody[apiKeyJSON]{Items: items})
 }
 

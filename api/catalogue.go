@@ -28,14 +28,21 @@ func (s *server) publicRead(c *fiber.Ctx, v *view) {
 
 // sendList writes a list body, with the Link header of the next page.
 func sendList[T any](s *server, c *fiber.Ctx, v *view, items []T, next *domain.Cursor, facets map[string][]facetRow) error {
-	body := listBody[T]{Items: items, Facets: facets}
+	body := listPage(s, c, items, next)
+	body.Facets = facets
+	s.publicRead(c, v)
+	return s.sendJSON(c, body)
+}
+
+// listPage is the body of a list page; it sets the Link header of the next page.
+func listPage[T any](s *server, c *fiber.Ctx, items []T, next *domain.Cursor) listBody[T] {
+	body := listBody[T]{Items: items}
 	if next != nil {
 		cursor := next.Encode()
 		body.NextCursor = &cursor
 		c.Set(fiber.HeaderLink, "<"+s.nextURL(c, cursor)+`>; rel="next"`)
 	}
-	s.publicRead(c, v)
-	return s.sendJSON(c, body)
+	return body
 }
 
 func (s *server) listCountries(c *fiber.Ctx) error {
@@ -44,11 +51,7 @@ func (s *server) listCountries(c *fiber.Ctx) error {
 		return err
 	}
 	v := s.newView(requestPrefs(c))
-	items := make([]countryJSON, len(countries))
-	for i, country := range countries {
-		items[i] = v.country(country)
-	}
-	return sendList(s, c, v, items, nil, nil)
+	return sendList(s, c, v, mapped(countries, v.country), nil, nil)
 }
 
 // pathCountry reads {code} and checks that the country exists (404 otherwise).
@@ -91,11 +94,7 @@ func (s *server) listRegions(c *fiber.Ctx) error {
 		return err
 	}
 	v := s.newView(requestPrefs(c))
-	items := make([]regionJSON, len(regions))
-	for i, r := range regions {
-		items[i] = v.region(r)
-	}
-	return sendList(s, c, v, items, nil, nil)
+	return sendList(s, c, v, mapped(regions, v.region), nil, nil)
 }
 
 func (s *server) listSectors(c *fiber.Ctx) error {
@@ -135,10 +134,7 @@ func (r contentRoutes[T, J, D]) listHandler(s *server, byCountry bool) fiber.Han
 				return err
 			}
 		}
-		items := make([]J, len(page.Items))
-		for i, it := range page.Items {
-			items[i] = r.item(v, it)
-		}
+		items := mapped(page.Items, func(it T) J { return r.item(v, it) })
 		if fields == nil {
 			return sendList(s, c, v, items, page.Next, v.facets(page.Facets, r.types))
 		}

@@ -34,6 +34,14 @@ func (o *opt[T]) UnmarshalJSON(b []byte) error {
 // has says whether the field came with a value.
 func (o opt[T]) has() bool { return o.Set && !o.Null }
 
+// ptr is the field's value, or nil when it came without one.
+func (o opt[T]) ptr() *T {
+	if !o.has() {
+		return nil
+	}
+	return &o.Value
+}
+
 func (opt[T]) valueType() reflect.Type { return reflect.TypeOf((*T)(nil)).Elem() }
 
 // field is the field of a command.
@@ -130,13 +138,9 @@ var nullableFields = []string{"region", "instrument", "min_investment", "max_inv
 // command is the body as the editorial use cases take it, for kind (whose title is "title"
 // or "name").
 func (in *contentInput) command(kind domain.Kind) domain.ContentChange {
-	title := in.Title
-	if kind != domain.KindOpportunity {
-		title = in.Name
-	}
 	return domain.ContentChange{
 		Organization: in.Organization.field(), Country: in.Country.field(), Lang: in.Lang.field(),
-		Title: title.field(), Summary: in.Summary.field(), Description: in.Description.field(), HowToApply: in.HowToApply.field(),
+		Title: in.title(kind).field(), Summary: in.Summary.field(), Description: in.Description.field(), HowToApply: in.HowToApply.field(),
 		Source:  fieldOf(in.Source, func(s sourceInput) domain.SourceLink { return domain.SourceLink{Title: s.Title, URL: s.URL} }),
 		Sectors: in.Sectors.field(), Region: in.Region.field(), Instrument: in.Instrument.field(),
 		MinInvestment: fieldOf(in.MinInvestment, moneyInput.money), MaxInvestment: fieldOf(in.MaxInvestment, moneyInput.money),
@@ -170,13 +174,17 @@ func (e criteriaInput) criteria() domain.CriteriaChange {
 		MinJobs: e.MinJobs.field(), ResidenceAbroad: e.ResidenceAbroad.field()}
 }
 
+// title is the kind's title field: "title" for opportunities, "name" for the others.
+func (in *contentInput) title(kind domain.Kind) opt[string] {
+	if kind != domain.KindOpportunity {
+		return in.Name
+	}
+	return in.Title
+}
+
 // translation is the body of PUT …/translations/{lang} as the use case takes it.
 func (in *contentInput) translation(kind domain.Kind, lang string) domain.TextChange {
-	title := in.Title
-	if kind != domain.KindOpportunity {
-		title = in.Name
-	}
-	return domain.TextChange{Lang: lang, Title: title.field(), Summary: in.Summary.field(),
+	return domain.TextChange{Lang: lang, Title: in.title(kind).field(), Summary: in.Summary.field(),
 		Description: in.Description.field(), HowToApply: in.HowToApply.field()}
 }
 

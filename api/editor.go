@@ -93,32 +93,32 @@ func (s *server) writeActor(c *fiber.Ctx) (domain.Actor, error) {
 	return s.editorial.Actor(c.UserContext(), user)
 }
 
-// deniedProblem is the answer to a write the rules refuse.
+// deniedProblem is the answer to a write the rules refuse: a hidden item is not found, a
+// conflict with the item's state is a 409, anything else a 403 with its reason.
 func deniedProblem(d domain.Decision, resource string) *apiError {
-	forbidden := func(key string) *apiError {
-		return &apiError{status: fiber.StatusForbidden, slug: "forbidden", detailKey: key}
-	}
 	switch d {
 	case domain.Hidden:
 		return notFound(resource)
-	case domain.NotVerified:
-		return forbidden("organization_not_verified")
-	case domain.AdminOnly:
-		return forbidden("admin_only")
-	case domain.OtherCountry:
-		return forbidden("other_country")
-	case domain.NotAMember:
-		return forbidden("not_a_member")
-	case domain.RequiresOwner:
-		return forbidden("requires_owner")
-	case domain.IdentityNeedsAdmin:
-		return forbidden("identity_needs_admin")
-	case domain.WrongStatus:
-		return &apiError{status: fiber.StatusConflict, slug: "conflict", detailKey: "wrong_status"}
-	case domain.LastOwner:
-		return &apiError{status: fiber.StatusConflict, slug: "conflict", detailKey: "last_owner"}
+	case domain.WrongStatus, domain.LastOwner:
+		return &apiError{status: fiber.StatusConflict, slug: "conflict", detailKey: deniedReasons[d]}
 	}
-	return forbidden("not_yours")
+	reason, ok := deniedReasons[d]
+	if !ok {
+		reason = "not_yours"
+	}
+	return &apiError{status: fiber.StatusForbidden, slug: "forbidden", detailKey: reason}
+}
+
+// deniedReasons are the detail keys of the refusals.
+var deniedReasons = map[domain.Decision]string{
+	domain.NotVerified:        "organization_not_verified",
+	domain.AdminOnly:          "admin_only",
+	domain.OtherCountry:       "other_country",
+	domain.NotAMember:         "not_a_member",
+	domain.RequiresOwner:      "requires_owner",
+	domain.IdentityNeedsAdmin: "identity_needs_admin",
+	domain.WrongStatus:        "wrong_status",
+	domain.LastOwner:          "last_owner",
 }
 
 // readBody reads the body of a create or a PATCH of the kind; each kind takes its own fields.

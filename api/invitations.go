@@ -68,10 +68,7 @@ func (s *server) listInvitations(c *fiber.Ctx) error {
 func (s *server) sendInvitations(c *fiber.Ctx, list []domain.Invitation) error {
 	v := s.newView(requestPrefs(c))
 	now := time.Now()
-	items := make([]invitationJSON, len(list))
-	for i, inv := range list {
-		items[i] = v.invitation(inv, now)
-	}
+	items := mapped(list, func(inv domain.Invitation) invitationJSON { return v.invitation(inv, now) })
 	return sendPrivateList(s, c, v, items, nil)
 }
 

@@ -130,11 +130,7 @@ func (v *view) explain(ch domain.Check, sit domain.Situation, regions map[string
 		data["Allowed"] = v.labelList(domain.Sectors, ch.Allowed)
 		data["Value"] = v.langs.Label(v.lang, domain.Sectors, ch.Value)
 	case "region":
-		names := make([]string, len(ch.Regions))
-		for i, r := range ch.Regions {
-			names[i] = r.Name
-		}
-		data["Allowed"] = strings.Join(names, ", ")
+		data["Allowed"] = strings.Join(mapped(ch.Regions, func(r domain.RegionRef) string { return r.Name }), ", ")
 		data["Value"] = ch.Value
 		if name, ok := regions[ch.Value]; ok {
 			data["Value"] = name
@@ -173,11 +169,7 @@ func countryName(lang, code string) string {
 }
 
 func (v *view) labelList(set domain.CodeSet, codes []string) string {
-	labels := make([]string, len(codes))
-	for i, c := range codes {
-		labels[i] = v.langs.Label(v.lang, set, c)
-	}
-	return strings.Join(labels, ", ")
+	return strings.Join(mapped(codes, func(c string) string { return v.langs.Label(v.lang, set, c) }), ", ")
 }
 
 // formatMoney writes an amount for people: thousands grouped and the decimal mark of the

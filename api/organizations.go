@@ -154,12 +154,7 @@ func (s *server) listOrganizations(c *fiber.Ctx) error {
 
 // sendPrivateList writes a list about the signed-in user's own affairs.
 func sendPrivateList[T any](s *server, c *fiber.Ctx, v *view, items []T, next *domain.Cursor) error {
-	body := listBody[T]{Items: items}
-	if next != nil {
-		cursor := next.Encode()
-		body.NextCursor = &cursor
-		c.Set(fiber.HeaderLink, "<"+s.nextURL(c, cursor)+`>; rel="next"`)
-	}
+	body := listPage(s, c, items, next)
 	s.private(c, v)
 	return s.sendJSON(c, body)
 }
@@ -195,16 +190,8 @@ func (s *server) patchOrganization(c *fiber.Ctx) error {
 	if err := decodeBody(c, &in, "acronym", "website"); err != nil {
 		return err
 	}
-	change := domain.OrgIdentity{ClearAcronym: in.Acronym.Null, ClearWebsite: in.Website.Null}
-	if in.Name.has() {
-		change.Name = &in.Name.Value
-	}
-	if in.Acronym.has() {
-		change.Acronym = &in.Acronym.Value
-	}
-	if in.Website.has() {
-		change.Website = &in.Website.Value
-	}
+	change := domain.OrgIdentity{Name: in.Name.ptr(), Acronym: in.Acronym.ptr(), ClearAcronym: in.Acronym.Null,
+		Website: in.Website.ptr(), ClearWebsite: in.Website.Null}
 	id, err := s.agencies.Edit(c.UserContext(), actor, c.Params("id"), change)
 	if err != nil {
 		return writeError(err, "organization")
@@ -300,10 +287,7 @@ func (s *server) sendSummaries(c *fiber.Ctx, actor domain.Actor, f domain.Summar
 		}
 		f.Country = code
 	}
-	kinds := make([]string, len(f.Kinds))
-	for i, k := range f.Kinds {
-		kinds[i] = string(k)
-	}
+	kinds := mapped(f.Kinds, func(k domain.Kind) string { return string(k) })
 	list := domain.ListFingerprint("summaries", f.OrgID, strings.Join(kinds, ","), f.Status, f.Country, boolString(f.Review))
 	f.After = q.cursor(list)
 	if err := q.err("invalid-parameters"); err != nil {

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -155,21 +156,15 @@ func (s *server) savedParams(c *fiber.Ctx, user *domain.User) (domain.ListFilter
 }
 
 func (s *server) saveOpportunity(c *fiber.Ctx) error {
-	user, err := s.writer(c)
-	if err != nil {
-		return err
-	}
-	id := c.Params("opportunity_id")
-	if !idPattern.MatchString(id) {
-		return notFound("opportunity")
-	}
-	if err := s.accounts.Save(c.UserContext(), user, id); err != nil {
-		return writeError(err, "opportunity")
-	}
-	return sendNoContent(c)
+	return s.changeSaved(c, s.accounts.Save)
 }
 
 func (s *server) unsaveOpportunity(c *fiber.Ctx) error {
+	return s.changeSaved(c, s.accounts.Unsave)
+}
+
+// changeSaved saves or unsaves the opportunity of the path for the signed-in user.
+func (s *server) changeSaved(c *fiber.Ctx, change func(context.Context, *domain.User, string) error) error {
 	user, err := s.writer(c)
 	if err != nil {
 		return err
@@ -179,8 +174,8 @@ func (s *server) unsaveOpportunity(c *fiber.Ctx) error {
 		// Not the shape of an id or slug (openapi.yaml's pattern): no opportunity has it.
 		return notFound("opportunity")
 	}
-	if err := s.accounts.Unsave(c.UserContext(), user, id); err != nil {
-		return err
+	if err := change(c.UserContext(), user, id); err != nil {
+		return writeError(err, "opportunity")
 	}
 	return sendNoContent(c)
 }

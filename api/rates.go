@@ -27,11 +27,7 @@ func (s *server) listExchangeRates(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	items := make([]rateJSON, len(rates))
-	for i, r := range rates {
-		items[i] = rateOf(r)
-	}
-	return sendList(s, c, s.newView(requestPrefs(c)), items, nil, nil)
+	return sendList(s, c, s.newView(requestPrefs(c)), mapped(rates, rateOf), nil, nil)
 }
 
 // putExchangeRate records a currency's rate on a date (administrators only).

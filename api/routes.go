@@ -9,6 +9,16 @@ import (
 // routes declares every route of the API; openapi.yaml must list exactly these (a test
 // compares them).
 func (s *server) routes(app *fiber.App) {
+	s.operatorRoutes(app)
+	v1 := app.Group("/v1")
+	s.catalogueRoutes(v1)
+	s.accountRoutes(v1)
+	s.agencyRoutes(v1)
+	s.appRoutes(v1)
+}
+
+// operatorRoutes: health, metrics, the contract and its documentation.
+func (s *server) operatorRoutes(app *fiber.App) {
 	app.Get("/healthz", s.healthz)
 	app.Get("/readyz", s.readyz)
 	app.Get("/metrics", s.metricsHandler())
@@ -18,8 +28,10 @@ func (s *server) routes(app *fiber.App) {
 	app.Get("/docs/", s.redirectTo("/docs"))
 	app.Get("/docs/:file", s.docs())
 	app.Get("/problems/:slug", s.problemDoc)
+}
 
-	v1 := app.Group("/v1")
+// catalogueRoutes: the public reads of the catalogue, and eligibility.
+func (s *server) catalogueRoutes(v1 fiber.Router) {
 	v1.Get("/countries", s.listCountries)
 	v1.Get("/countries/:code", s.getCountry)
 	v1.Get("/countries/:code/regions", s.listRegions)
@@ -36,7 +48,12 @@ func (s *server) routes(app *fiber.App) {
 	v1.Get("/countries/:code/guides", s.listCountryGuides)
 	v1.Get("/guides/:id", s.getGuide)
 	v1.Get("/countries/:code/contacts", s.listCountryContacts)
+	v1.Post("/eligibility", s.checkEligibility)
+	v1.Get("/exchange-rates", s.listExchangeRates)
+}
 
+// accountRoutes: accounts, sessions and what a signed-in person keeps.
+func (s *server) accountRoutes(v1 fiber.Router) {
 	v1.Post("/auth/register", s.register)
 	v1.Post("/auth/login", s.login)
 	v1.Post("/auth/refresh", s.refresh)
@@ -55,8 +72,12 @@ func (s *server) routes(app *fiber.App) {
 	v1.Get("/me/invitations", s.myInvitations)
 	v1.Post("/me/invitations/:invitation_id/accept", s.answerInvitation(true))
 	v1.Post("/me/invitations/:invitation_id/decline", s.answerInvitation(false))
+	v1.Get("/me/recommendations", s.recommendations)
+}
 
-	// Agencies and administrators: organizations, content writing, the workflow, interests.
+// agencyRoutes: agencies and administrators — organizations, content writing, the workflow,
+// interests, exchange rates.
+func (s *server) agencyRoutes(v1 fiber.Router) {
 	v1.Get("/organizations", s.listOrganizations)
 	v1.Post("/organizations", s.createOrganization)
 	v1.Get("/organizations/:id", s.getOrganization)
@@ -79,12 +100,11 @@ func (s *server) routes(app *fiber.App) {
 	v1.Post("/opportunities/:id/interests", s.sendInterest)
 	v1.Get("/interests/:id", s.getInterest)
 	v1.Patch("/interests/:id", s.patchInterest)
-
-	v1.Post("/eligibility", s.checkEligibility)
-	v1.Get("/me/recommendations", s.recommendations)
-	v1.Get("/exchange-rates", s.listExchangeRates)
 	v1.Put("/exchange-rates/:currency", s.putExchangeRate)
+}
 
+// appRoutes: what third-party apps use to stay in sync — API keys, the change log, the feed.
+func (s *server) appRoutes(v1 fiber.Router) {
 	v1.Post("/me/api-keys", s.createAPIKey)
 	v1.Get("/me/api-keys", s.listAPIKeys)
 	v1.Get("/me/api-keys/:id", s.getAPIKey)

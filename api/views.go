@@ -328,9 +328,14 @@ func (v *view) label(set domain.CodeSet, code string) coded {
 }
 
 func (v *view) labels(set domain.CodeSet, codes []string) []coded {
-	out := make([]coded, len(codes))
-	for i, c := range codes {
-		out[i] = v.label(set, c)
+	return mapped(codes, func(c string) coded { return v.label(set, c) })
+}
+
+// mapped applies f to each element of list, in order.
+func mapped[A, B any](list []A, f func(A) B) []B {
+	out := make([]B, len(list))
+	for i, a := range list {
+		out[i] = f(a)
 	}
 	return out
 }

@@ -123,34 +123,14 @@ func Assess(c Candidate, s Situation, rates Rates) Assessment {
 	}
 	if len(e.Sectors) > 0 {
 		ch := Check{Criterion: "sector", Allowed: e.Sectors}
-		switch {
-		case len(s.Sectors) == 0:
-			ch.Outcome, ch.Missing = Undetermined, "sector"
-		default:
-			ch.Outcome, ch.Value = Failed, s.Sectors[0]
-			for _, sector := range s.Sectors {
-				if slices.Contains(e.Sectors, sector) {
-					ch.Outcome, ch.Value = Held, sector
-					break
-				}
-			}
-		}
+		oneAllowed(&ch, "sector", s.Sectors, func(sector string) bool { return slices.Contains(e.Sectors, sector) })
 		add(ch)
 	}
 	if len(e.Regions) > 0 {
 		ch := Check{Criterion: "region", Regions: e.Regions}
-		switch {
-		case len(s.Regions) == 0:
-			ch.Outcome, ch.Missing = Undetermined, "region"
-		default:
-			ch.Outcome, ch.Value = Failed, s.Regions[0]
-			for _, region := range s.Regions {
-				if slices.ContainsFunc(e.Regions, func(r RegionRef) bool { return r.Code == region }) {
-					ch.Outcome, ch.Value = Held, region
-					break
-				}
-			}
-		}
+		oneAllowed(&ch, "region", s.Regions, func(region string) bool {
+			return slices.ContainsFunc(e.Regions, func(r RegionRef) bool { return r.Code == region })
+		})
 		add(ch)
 	}
 	if e.MinInvestment != nil {
@@ -289,4 +269,21 @@ func CountryOfTheWorld(s string) (string, bool) {
 	region, err := language.ParseRegion(s)
 	code := strings.ToUpper(s)
 	return code, err == nil && region.IsCountry() && IsCountryCode(code) && region.String() == code
+}
+
+// oneAllowed decides a criterion that one of the subject's values must meet: held with the first
+// value allowed, failed with the first value when none is, undetermined (missing) when the
+// subject gave none.
+func oneAllowed(ch *Check, missing string, values []string, allowed func(string) bool) {
+	if len(values) == 0 {
+		ch.Outcome, ch.Missing = Undetermined, missing
+		return
+	}
+	ch.Outcome, ch.Value = Failed, values[0]
+	for _, v := range values {
+		if allowed(v) {
+			ch.Outcome, ch.Value = Held, v
+			return
+		}
+	}
 }

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"hash/fnv"
-	"math/big"
 	"regexp"
 	"slices"
 	"strconv"
@@ -82,27 +81,14 @@ type Cursor struct {
 var ErrInvalidCursor = errors.New("invalid cursor")
 
 // Encode makes the opaque form clients send back.
-func (c Cursor) Encode() string {
-	b, _ := json.Marshal(c)
-	return base64.RawURLEncoding.EncodeToString(b)
-}
+func (c Cursor) Encode() string { return encodeCursor(c) }
 
 // DecodeCursor reads a cursor and checks that it belongs to the list of fingerprint list.
 func DecodeCursor(s string, list uint32) (*Cursor, error) {
 	// Room for the longest sort key a list has: an organization's name (300 characters, up to
 	// 1,200 bytes) in base64.
-	if len(s) > 2048 {
-		return nil, ErrInvalidCursor
-	}
-	b, err := base64.RawURLEncoding.DecodeString(s)
-	if err != nil {
-		return nil, ErrInvalidCursor
-	}
-	var c Cursor
-	dec := json.NewDecoder(strings.NewReader(string(b)))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&c); err != nil || c.List != list || c.PublishedAt.IsZero() || !isUUID(c.ID) ||
-		CheckText(c.Key, TitleText) != nil {
+	c, ok := decodeCursor[Cursor](s, 2048)
+	if !ok || c.List != list || c.PublishedAt.IsZero() || !isUUID(c.ID) || CheckText(c.Key, TitleText) != nil {
 		// A sort key goes to the database: a forged one with NUL or controls goes nowhere.
 		return nil, ErrInvalidCursor
 	}
@@ -142,27 +128,37 @@ type SeqCursor struct {
 }
 
 // Encode makes the opaque form clients send back.
-func (c SeqCursor) Encode() string {
+func (c SeqCursor) Encode() string { return encodeCursor(c) }
+
+// DecodeSeqCursor reads a sequence cursor made for the list of fingerprint list.
+func DecodeSeqCursor(s string, list uint32) (*SeqCursor, error) {
+	c, ok := decodeCursor[SeqCursor](s, 128)
+	if !ok || c.List != list || c.Seq <= 0 {
+		return nil, ErrInvalidCursor
+	}
+	return &c, nil
+}
+
+// encodeCursor is a cursor's opaque form: its JSON in URL-safe base64.
+func encodeCursor(c any) string {
 	b, _ := json.Marshal(c)
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
-// DecodeSeqCursor reads a sequence cursor made for the list of fingerprint list.
-func DecodeSeqCursor(s string, list uint32) (*SeqCursor, error) {
-	if len(s) > 128 {
-		return nil, ErrInvalidCursor
+// decodeCursor reads the opaque form of a cursor of type C, of at most max characters; a
+// field C does not have makes it invalid.
+func decodeCursor[C any](s string, max int) (c C, ok bool) {
+	if len(s) > max {
+		return c, false
 	}
 	b, err := base64.RawURLEncoding.DecodeString(s)
 	if err != nil {
-		return nil, ErrInvalidCursor
+		return c, false
 	}
-	var c SeqCursor
 	dec := json.NewDecoder(strings.NewReader(string(b)))
 	dec.DisallowUnknownFields()
-	if err := dec.Decode(&c); err != nil || c.List != list || c.Seq <= 0 {
-		return nil, ErrInvalidCursor
-	}
-	return &c, nil
+	err = dec.Decode(&c)
+	return c, err == nil
 }
 
 // ListFingerprint identifies a list by its parts, for cursors of lists other than content.
@@ -206,15 +202,9 @@ func (v *Invalid) FilterAmount(name, value string) string {
 
 // FilterRange checks that a range's low end is not above its high end (both decimals or "").
 func (v *Invalid) FilterRange(name, low, high string) {
-	if low != "" && high != "" && decimalLess(high, low) {
+	if low != "" && high != "" && AmountLess(high, low) {
 		v.Add(name, "min_greater_than_max", nil)
 	}
-}
-
-func decimalLess(a, b string) bool {
-	x, _ := new(big.Rat).SetString(a)
-	y, _ := new(big.Rat).SetString(b)
-	return x != nil && y != nil && x.Cmp(y) < 0
 }
 
 // FilterLimit checks a page size ("" for the default) and returns it.

@@ -454,21 +454,21 @@ func (s *Store) SavedIDs(ctx context.Context, userID string) ([]domain.Bookmark,
 // HitRateLimit counts one more event in the current window of bucket and returns the count
 // and when the window ends. Every instance shares the counters through the database.
 func (s *Store) HitRateLimit(ctx context.Context, bucket string, window time.Duration) (int, time.Time, error) {
-	var row struct {
-		Hits  int       `db:"hits"`
-		Start time.Time `db:"window_start"`
-	}
-	err := s.db.GetContext(ctx, &row, sqlHitRateLimit, bucket, window.Seconds())
-	return row.Hits, row.Start.Add(window), err
+	return s.rateWindow(ctx, sqlHitRateLimit, bucket, window)
 }
 
 // PeekRateLimit returns the count of the current window of bucket without adding to it.
 func (s *Store) PeekRateLimit(ctx context.Context, bucket string, window time.Duration) (int, time.Time, error) {
+	return s.rateWindow(ctx, sqlPeekRateLimit, bucket, window)
+}
+
+// rateWindow runs a rate-limit statement and returns the window's count and end.
+func (s *Store) rateWindow(ctx context.Context, query, bucket string, window time.Duration) (int, time.Time, error) {
 	var row struct {
 		Hits  int       `db:"hits"`
 		Start time.Time `db:"window_start"`
 	}
-	err := s.db.GetContext(ctx, &row, sqlPeekRateLimit, bucket, window.Seconds())
+	err := s.db.GetContext(ctx, &row, query, bucket, window.Seconds())
 	return row.Hits, row.Start.Add(window), err
 }
 

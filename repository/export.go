@@ -11,7 +11,6 @@ import (
 	"strings"
 
 	"github.com/jmoiron/sqlx"
-	"github.com/lib/pq"
 	"gopkg.in/yaml.v3"
 
 	"github.com/diaspora-investor/marketplace/seed"
@@ -47,15 +46,9 @@ func exportCountry(ctx context.Context, q sqlx.QueryerContext, code string) (*se
 	if err := sqlx.SelectContext(ctx, q, &texts, sqlExportCountryTexts, code); err != nil {
 		return nil, err
 	}
-	c.Text = map[string]struct {
-		Name    string `yaml:"name,omitempty"`
-		Summary string `yaml:"summary,omitempty"`
-	}{}
+	c.Text = map[string]seed.CountryText{}
 	for _, t := range texts {
-		c.Text[t.Lang] = struct {
-			Name    string `yaml:"name,omitempty"`
-			Summary string `yaml:"summary,omitempty"`
-		}{t.Name, t.Summary}
+		c.Text[t.Lang] = seed.CountryText{Name: t.Name, Summary: t.Summary}
 	}
 	if err := exportFacts(ctx, q, c); err != nil {
 		return nil, err
@@ -127,18 +120,7 @@ func exportFacts(ctx context.Context, q sqlx.QueryerContext, c *seed.Country) er
 
 // exportRegions reads the country's regions.
 func exportRegions(ctx context.Context, q sqlx.QueryerContext, c *seed.Country) error {
-	var regions []struct{ Code, Name, Kind string }
-	if err := sqlx.SelectContext(ctx, q, &regions, sqlExportRegions, c.Code); err != nil {
-		return err
-	}
-	for _, r := range regions {
-		c.Regions = append(c.Regions, struct {
-			Code string `yaml:"code,omitempty"`
-			Name string `yaml:"name,omitempty"`
-			Kind string `yaml:"kind,omitempty"`
-		}{r.Code, r.Name, r.Kind})
-	}
-	return nil
+	return sqlx.SelectContext(ctx, q, &c.Regions, sqlExportRegions, c.Code)
 }
 
 func lowerASCII(s string) string {
@@ -181,17 +163,9 @@ func (r itemRow) item(country seed.Country) (seed.Item, error) {
 	return it, nil
 }
 
-// exportEligibility holds the structured conditions of incentives and programmes.
-type exportEligibility struct {
-	InvestorTypes   pq.StringArray `db:"investor_types"`
-	MinInvestment   *string        `db:"min_investment"`
-	MaxInvestment   *string        `db:"max_investment"`
-	Currency        *string        `db:"investment_currency"`
-	MinJobs         *int           `db:"min_jobs"`
-	ResidenceAbroad *bool          `db:"residence_abroad"`
-}
-
-func (e exportEligibility) eligibility(sectors, regions []string) seed.Eligibility {
+// seedEligibility is the structured conditions of an incentive or programme in the seed format
+// (the export reads their sectors and regions apart, as code lists).
+func seedEligibility(e eligibilityRow, sectors, regions []string) seed.Eligibility {
 	out := seed.Eligibility{InvestorTypes: nonEmpty(e.InvestorTypes), Sectors: sectors, Regions: regions,
 		MinJobs: e.MinJobs, ResidenceAbroad: e.ResidenceAbroad}
 	out.MinInvestment = seedMoney(e.MinInvestment, e.Currency)
@@ -253,10 +227,26 @@ func textsOf(ctx context.Context, q sqlx.QueryerContext, query, country string) 
 	return out, nil
 }
 
+// listsOf reads what an export needs beside an item kind's rows, per item id: its texts, and
+// its lists of codes (sectors, regions, linked items), one query each.
+func listsOf(ctx context.Context, q sqlx.QueryerContext, country, textsQuery string, codeQueries ...string) (map[string]map[string]seed.Text, []map[string][]string, error) {
+	texts, err := textsOf(ctx, q, textsQuery, country)
+	if err != nil {
+		return nil, nil, err
+	}
+	codes := make([]map[string][]string, len(codeQueries))
+	for i, query := range codeQueries {
+		if codes[i], err = codesOf(ctx, q, query, country); err != nil {
+			return nil, nil, err
+		}
+	}
+	return texts, codes, nil
+}
+
 func exportIncentives(ctx context.Context, q sqlx.QueryerContext, f *seed.CountryFile) error {
 	var rows []struct {
 		itemRow
-		exportEligibility
+		eligibilityRow
 		Type       string  `db:"type"`
 		Instrument string  `db:"legal_instrument"`
 		Article    *string `db:"legal_article"`
@@ -267,32 +257,12 @@ func exportIncentives(ctx context.Context, q sqlx.QueryerContext, f *seed.Countr
 	if err := sqlx.SelectContext(ctx, q, &rows, sqlExportIncentives, f.Country.Code); err != nil {
 		return fmt.Errorf("incentives: %w", err)
 	}
-	sectors, err := codesOf(ctx, q, sqlExportIncentiveSectors, f.Country.Code)
+	texts, codes, err := listsOf(ctx, q, f.Country.Code, sqlExportIncentiveTexts, sqlExportIncentiveSectors, sqlExportIncentiveRegions)
 	if err != nil {
 		return err
 	}
-	regions, err := codesOf(ctx, q, sqlExportIncentiveRegions, f.Country.Code)
-	if err != nil {
-		return err
-	}
-	texts, err := textsOf(ctx, q, sqlExportIncentiveTexts, f.Country.Code)
-	if err != nil {
-		return err
-	}
-	var benefits []struct {
-		ID            string  `db:"id"`
-		Kind          string  `db:"kind"`
-		Tax           *string `db:"tax"`
-		Percent       *string `db:"percent"`
-		Cap           *string `db:"cap_percent_of_tax"`
-		DurationYears *int    `db:"duration_years"`
-		Amount        *string `db:"amount"`
-		Currency      *string `db:"currency"`
-		Rate          *string `db:"rate"`
-		MinJobs       *int    `db:"min_jobs"`
-		CarryForward  *int    `db:"carry_forward_years"`
-		Unverified    bool    `db:"unverified"`
-	}
+	sectors, regions := codes[0], codes[1]
+	var benefits []benefitRow
 	if err := sqlx.SelectContext(ctx, q, &benefits, sqlExportBenefits, f.Country.Code); err != nil {
 		return fmt.Errorf("benefits: %w", err)
 	}
@@ -302,14 +272,14 @@ func exportIncentives(ctx context.Context, q sqlx.QueryerContext, f *seed.Countr
 			return err
 		}
 		it := seed.Incentive{Item: item, Type: r.Type, ValidFrom: r.ValidFrom, ValidUntil: r.ValidUntil,
-			Eligibility: r.eligibility(sectors[r.ID], regions[r.ID]), Text: texts[r.ID]}
+			Eligibility: seedEligibility(r.eligibilityRow, sectors[r.ID], regions[r.ID]), Text: texts[r.ID]}
 		it.LegalBasis.Instrument, it.LegalBasis.Article, it.LegalBasis.URL = r.Instrument, r.Article, r.LegalURL
 		for _, b := range benefits {
-			if b.ID != r.ID {
+			if b.IncentiveID != r.ID {
 				continue
 			}
 			var out seed.Benefit
-			out.Kind, out.Tax, out.Percent, out.CapPercentOfTax, out.DurationYears = b.Kind, b.Tax, b.Percent, b.Cap, b.DurationYears
+			out.Kind, out.Tax, out.Percent, out.CapPercentOfTax, out.DurationYears = b.Kind, b.Tax, b.Percent, b.CapPercentOfTax, b.DurationYears
 			out.Amount, out.Rate, out.MinJobs = seedMoney(b.Amount, b.Currency), b.Rate, b.MinJobs
 			out.CarryForwardYears, out.Unverified = b.CarryForward, b.Unverified
 			it.Benefits = append(it.Benefits, out)
@@ -322,7 +292,7 @@ func exportIncentives(ctx context.Context, q sqlx.QueryerContext, f *seed.Countr
 func exportProgrammes(ctx context.Context, q sqlx.QueryerContext, f *seed.CountryFile) error {
 	var rows []struct {
 		itemRow
-		exportEligibility
+		eligibilityRow
 		Operator    string  `db:"operator"`
 		Type        string  `db:"type"`
 		URL         *string `db:"url"`
@@ -334,25 +304,18 @@ func exportProgrammes(ctx context.Context, q sqlx.QueryerContext, f *seed.Countr
 	if err := sqlx.SelectContext(ctx, q, &rows, sqlExportProgrammes, f.Country.Code); err != nil {
 		return fmt.Errorf("programmes: %w", err)
 	}
-	sectors, err := codesOf(ctx, q, sqlExportProgrammeSectors, f.Country.Code)
+	texts, codes, err := listsOf(ctx, q, f.Country.Code, sqlExportProgrammeTexts, sqlExportProgrammeSectors, sqlExportProgrammeRegions)
 	if err != nil {
 		return err
 	}
-	regions, err := codesOf(ctx, q, sqlExportProgrammeRegions, f.Country.Code)
-	if err != nil {
-		return err
-	}
-	texts, err := textsOf(ctx, q, sqlExportProgrammeTexts, f.Country.Code)
-	if err != nil {
-		return err
-	}
+	sectors, regions := codes[0], codes[1]
 	for _, r := range rows {
 		item, err := r.item(f.Country)
 		if err != nil {
 			return err
 		}
 		p := seed.Programme{Item: item, Type: r.Type, URL: r.URL, MaxAmount: seedMoney(r.MaxAmount, r.MaxCurrency),
-			ValidFrom: r.ValidFrom, ValidUntil: r.ValidUntil, Eligibility: r.eligibility(sectors[r.ID], regions[r.ID]), Text: texts[r.ID]}
+			ValidFrom: r.ValidFrom, ValidUntil: r.ValidUntil, Eligibility: seedEligibility(r.eligibilityRow, sectors[r.ID], regions[r.ID]), Text: texts[r.ID]}
 		if r.Operator != r.Organization {
 			p.Operator = r.Operator
 		}
@@ -364,44 +327,23 @@ func exportProgrammes(ctx context.Context, q sqlx.QueryerContext, f *seed.Countr
 func exportOpportunities(ctx context.Context, q sqlx.QueryerContext, f *seed.CountryFile) error {
 	var rows []struct {
 		itemRow
-		Region        *string        `db:"region_code"`
-		Instrument    *string        `db:"instrument"`
-		MinInvestment *string        `db:"min_investment"`
-		MaxInvestment *string        `db:"max_investment"`
-		Currency      *string        `db:"currency"`
-		Jobs          *int           `db:"jobs"`
-		Deadline      *string        `db:"deadline"`
-		InvestorTypes pq.StringArray `db:"investor_types"`
-		ContactName   *string        `db:"contact_name"`
-		ContactEmail  *string        `db:"contact_email"`
-		ContactPhone  *string        `db:"contact_phone"`
-		ContactURL    *string        `db:"contact_url"`
+		opportunityFields
+		Deadline *string `db:"deadline"`
 	}
 	if err := sqlx.SelectContext(ctx, q, &rows, sqlExportOpportunities, f.Country.Code); err != nil {
 		return fmt.Errorf("opportunities: %w", err)
 	}
-	sectors, err := codesOf(ctx, q, sqlExportOpportunitySectors, f.Country.Code)
+	texts, codes, err := listsOf(ctx, q, f.Country.Code, sqlExportOpportunityTexts, sqlExportOpportunitySectors, sqlExportOpportunityIncentives, sqlExportOpportunityProgrammes)
 	if err != nil {
 		return err
 	}
-	incentives, err := codesOf(ctx, q, sqlExportOpportunityIncentives, f.Country.Code)
-	if err != nil {
-		return err
-	}
-	programmes, err := codesOf(ctx, q, sqlExportOpportunityProgrammes, f.Country.Code)
-	if err != nil {
-		return err
-	}
-	texts, err := textsOf(ctx, q, sqlExportOpportunityTexts, f.Country.Code)
-	if err != nil {
-		return err
-	}
+	sectors, incentives, programmes := codes[0], codes[1], codes[2]
 	for _, r := range rows {
 		item, err := r.item(f.Country)
 		if err != nil {
 			return err
 		}
-		o := seed.Opportunity{Item: item, Region: r.Region, Sectors: sectors[r.ID], Instrument: r.Instrument,
+		o := seed.Opportunity{Item: item, Region: r.RegionCode, Sectors: sectors[r.ID], Instrument: r.Instrument,
 			MinInvestment: seedMoney(r.MinInvestment, r.Currency), MaxInvestment: seedMoney(r.MaxInvestment, r.Currency),
 			Jobs: r.Jobs, Deadline: r.Deadline, InvestorTypes: nonEmpty(r.InvestorTypes),
 			Incentives: incentives[r.ID], Programmes: programmes[r.ID], Text: texts[r.ID]}

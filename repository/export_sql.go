@@ -19,7 +19,7 @@ var (
 	sqlExportIncentiveSectors = statement("export_incentive_sectors", `SELECT s.incentive_id AS id, s.sector_code AS code FROM incentive_sectors s
 		JOIN incentives t ON t.id = s.incentive_id WHERE t.country_code = $1`)
 	sqlExportIncentiveRegions = statement("export_incentive_regions", `SELECT incentive_id AS id, region_code AS code FROM incentive_regions WHERE country_code = $1`)
-	sqlExportBenefits         = statement("export_benefits", `SELECT b.incentive_id AS id, b.kind, b.tax, b.percent::text AS percent,
+	sqlExportBenefits         = statement("export_benefits", `SELECT b.incentive_id, b.kind, b.tax, b.percent::text AS percent,
 			b.cap_percent_of_tax::text AS cap_percent_of_tax, b.duration_years, b.amount::text AS amount, b.currency,
 			b.rate::text AS rate, b.min_jobs, b.carry_forward_years, b.unverified
 		FROM incentive_benefits b JOIN incentives t ON t.id = b.incentive_id

@@ -116,8 +116,7 @@ func (s *Store) Invite(ctx context.Context, actorID, orgID, email, role string, 
 			return err
 		}
 		inv = list[0]
-		return writeAudit(ctx, tx, auditEvent{actor: actorID, entity: "organization", entityID: orgID, orgID: orgID,
-			action: "invite", changes: map[string]domain.FieldChange{"invitation:" + email: {Before: nil, After: role}}})
+		return auditOrg(ctx, tx, actorID, orgID, "invite", map[string]domain.FieldChange{"invitation:" + email: {Before: nil, After: role}})
 	})
 	return inv, err
 }
@@ -141,8 +140,7 @@ func (s *Store) RevokeInvitation(ctx context.Context, actorID, orgID, invitation
 		if err != nil {
 			return err
 		}
-		return writeAudit(ctx, tx, auditEvent{actor: actorID, entity: "organization", entityID: orgID, orgID: orgID,
-			action: "revoke_invitation", changes: map[string]domain.FieldChange{"invitation:" + email: {Before: "pending", After: "revoked"}}})
+		return auditOrg(ctx, tx, actorID, orgID, "revoke_invitation", map[string]domain.FieldChange{"invitation:" + email: {Before: "pending", After: "revoked"}})
 	})
 }
 
@@ -200,8 +198,7 @@ func (s *Store) AnswerInvitation(ctx context.Context, user *domain.User, invitat
 		if before != nil {
 			was = *before
 		}
-		return writeAudit(ctx, tx, auditEvent{actor: user.ID, entity: "organization", entityID: orgID, orgID: orgID,
-			action: "add_member", changes: map[string]domain.FieldChange{"member:" + user.ID: {Before: was, After: inv.Role}}})
+		return auditOrg(ctx, tx, user.ID, orgID, "add_member", map[string]domain.FieldChange{"member:" + user.ID: {Before: was, After: inv.Role}})
 	})
 	return orgID, err
 }
@@ -228,7 +225,6 @@ func (s *Store) ChangeRole(ctx context.Context, actorID, orgID, userID, role str
 		if _, err := tx.ExecContext(ctx, sqlSetMemberRole, orgID, userID, role); err != nil {
 			return err
 		}
-		return writeAudit(ctx, tx, auditEvent{actor: actorID, entity: "organization", entityID: orgID, orgID: orgID,
-			action: "change_role", changes: map[string]domain.FieldChange{"member:" + userID: {Before: before, After: role}}})
+		return auditOrg(ctx, tx, actorID, orgID, "change_role", map[string]domain.FieldChange{"member:" + userID: {Before: before, After: role}})
 	})
 }

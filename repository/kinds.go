@@ -10,22 +10,28 @@ import (
 	"github.com/diaspora-investor/marketplace/domain"
 )
 
-type opportunityRow struct {
-	contentRow
+// opportunityFields are the columns of an opportunity that the catalogue and the export read
+// alike.
+type opportunityFields struct {
 	RegionCode    *string        `db:"region_code"`
-	RegionName    *string        `db:"region_name"`
 	Instrument    *string        `db:"instrument"`
 	MinInvestment *string        `db:"min_investment"`
 	MaxInvestment *string        `db:"max_investment"`
 	Currency      *string        `db:"currency"`
 	Jobs          *int           `db:"jobs"`
-	Deadline      *time.Time     `db:"deadline"`
 	InvestorTypes pq.StringArray `db:"investor_types"`
-	Sectors       pq.StringArray `db:"sectors"`
 	ContactName   *string        `db:"contact_name"`
 	ContactEmail  *string        `db:"contact_email"`
 	ContactPhone  *string        `db:"contact_phone"`
 	ContactURL    *string        `db:"contact_url"`
+}
+
+type opportunityRow struct {
+	contentRow
+	opportunityFields
+	RegionName *string        `db:"region_name"`
+	Deadline   *time.Time     `db:"deadline"`
+	Sectors    pq.StringArray `db:"sectors"`
 }
 
 func (r opportunityRow) opportunity() domain.Opportunity {
@@ -49,17 +55,39 @@ func (r opportunityRow) opportunity() domain.Opportunity {
 
 // Opportunities lists published opportunities.
 func (s *Store) Opportunities(ctx context.Context, f domain.ListFilter) (*domain.Page[domain.Opportunity], error) {
+	return listKind(ctx, s, opportunitySpec, f, opportunityRow.opportunity)
+}
+
+// listKind reads a page of one kind's published items (item turns a row into the domain value)
+// and the filter's facets.
+func listKind[R interface{ key() rowKey }, T any](ctx context.Context, s *Store, k kindSpec, f domain.ListFilter, item func(R) T) (*domain.Page[T], error) {
 	f = s.public(f)
-	rows, next, f, err := pageRows[opportunityRow](ctx, s, opportunitySpec, f)
+	// f becomes the filter answered: a search tried again with its words corrected is counted
+	// as such in the facets.
+	rows, next, f, err := pageRows[R](ctx, s, k, f)
 	if err != nil {
 		return nil, err
 	}
-	page := &domain.Page[domain.Opportunity]{Next: next, Items: make([]domain.Opportunity, len(rows))}
+	page := &domain.Page[T]{Next: next, Items: make([]T, len(rows))}
 	for i, r := range rows {
-		page.Items[i] = r.opportunity()
+		page.Items[i] = item(r)
 	}
-	page.Facets, err = s.facets(ctx, opportunitySpec, f)
+	page.Facets, err = s.facets(ctx, k, f)
 	return page, err
+}
+
+// readKind reads one item of a kind by id or slug; anyStatus reads it whatever its status (for
+// its editors).
+func readKind[R interface{ key() rowKey }, T any](ctx context.Context, s *Store, k kindSpec, idOrSlug string, langs []string, anyStatus bool, item func(R) T) (*T, error) {
+	row, err := detailRow[R](ctx, s, k, s.public(domain.ListFilter{Langs: langs, AnyStatus: anyStatus}), idOrSlug)
+	if err != nil {
+		return nil, err
+	}
+	if row == nil {
+		return nil, ErrNotFound
+	}
+	v := item(*row)
+	return &v, nil
 }
 
 // Opportunity reads one published opportunity by id or slug, with its linked incentives and
@@ -70,21 +98,17 @@ func (s *Store) Opportunity(ctx context.Context, idOrSlug string, langs []string
 
 // opportunity reads one opportunity; anyStatus reads it whatever its status (for its editors).
 func (s *Store) opportunity(ctx context.Context, idOrSlug string, langs []string, anyStatus bool) (*domain.Opportunity, error) {
-	row, err := detailRow[opportunityRow](ctx, s, opportunitySpec, s.public(domain.ListFilter{Langs: langs, AnyStatus: anyStatus}), idOrSlug)
+	o, err := readKind(ctx, s, opportunitySpec, idOrSlug, langs, anyStatus, opportunityRow.opportunity)
 	if err != nil {
 		return nil, err
 	}
-	if row == nil {
-		return nil, ErrNotFound
-	}
-	o := row.opportunity()
 	if o.Incentives, err = s.linked(ctx, "incentive", o.ID, langs); err != nil {
 		return nil, err
 	}
 	if o.Programmes, err = s.linked(ctx, "programme", o.ID, langs); err != nil {
 		return nil, err
 	}
-	return &o, nil
+	return o, nil
 }
 
 // linked lists the published incentives or programmes (kind, never user input) an
@@ -140,20 +164,14 @@ func (r incentiveRow) incentive() domain.Incentive {
 
 // Incentives lists published incentives with their benefits.
 func (s *Store) Incentives(ctx context.Context, f domain.ListFilter) (*domain.Page[domain.Incentive], error) {
-	f = s.public(f)
-	rows, next, f, err := pageRows[incentiveRow](ctx, s, incentiveSpec, f)
+	page, err := listKind(ctx, s, incentiveSpec, f, incentiveRow.incentive)
 	if err != nil {
 		return nil, err
-	}
-	page := &domain.Page[domain.Incentive]{Next: next, Items: make([]domain.Incentive, len(rows))}
-	for i, r := range rows {
-		page.Items[i] = r.incentive()
 	}
 	if err := s.attachBenefits(ctx, page.Items); err != nil {
 		return nil, err
 	}
-	page.Facets, err = s.facets(ctx, incentiveSpec, f)
-	return page, err
+	return page, nil
 }
 
 // Incentive reads one published incentive by id or slug.
@@ -163,18 +181,31 @@ func (s *Store) Incentive(ctx context.Context, idOrSlug string, langs []string) 
 
 // incentive reads one incentive; anyStatus reads it whatever its status (for its editors).
 func (s *Store) incentive(ctx context.Context, idOrSlug string, langs []string, anyStatus bool) (*domain.Incentive, error) {
-	row, err := detailRow[incentiveRow](ctx, s, incentiveSpec, s.public(domain.ListFilter{Langs: langs, AnyStatus: anyStatus}), idOrSlug)
+	it, err := readKind(ctx, s, incentiveSpec, idOrSlug, langs, anyStatus, incentiveRow.incentive)
 	if err != nil {
 		return nil, err
 	}
-	if row == nil {
-		return nil, ErrNotFound
-	}
-	items := []domain.Incentive{row.incentive()}
+	items := []domain.Incentive{*it}
 	if err := s.attachBenefits(ctx, items); err != nil {
 		return nil, err
 	}
 	return &items[0], nil
+}
+
+// benefitRow is one benefit of an incentive, as the catalogue and the export read it.
+type benefitRow struct {
+	IncentiveID     string  `db:"incentive_id"`
+	Kind            string  `db:"kind"`
+	Tax             *string `db:"tax"`
+	Percent         *string `db:"percent"`
+	CapPercentOfTax *string `db:"cap_percent_of_tax"`
+	DurationYears   *int    `db:"duration_years"`
+	Amount          *string `db:"amount"`
+	Currency        *string `db:"currency"`
+	Rate            *string `db:"rate"`
+	MinJobs         *int    `db:"min_jobs"`
+	CarryForward    *int    `db:"carry_forward_years"`
+	Unverified      bool    `db:"unverified"`
 }
 
 // attachBenefits reads the benefits of a page of incentives in one query.
@@ -188,20 +219,7 @@ func (s *Store) attachBenefits(ctx context.Context, items []domain.Incentive) er
 		index[it.ID] = i
 		ids[i] = it.ID
 	}
-	var rows []struct {
-		IncentiveID     string  `db:"incentive_id"`
-		Kind            string  `db:"kind"`
-		Tax             *string `db:"tax"`
-		Percent         *string `db:"percent"`
-		CapPercentOfTax *string `db:"cap_percent_of_tax"`
-		DurationYears   *int    `db:"duration_years"`
-		Amount          *string `db:"amount"`
-		Currency        *string `db:"currency"`
-		Rate            *string `db:"rate"`
-		MinJobs         *int    `db:"min_jobs"`
-		CarryForward    *int    `db:"carry_forward_years"`
-		Unverified      bool    `db:"unverified"`
-	}
+	var rows []benefitRow
 	if err := sqlx.SelectContext(ctx, s.reads, &rows, `
 		SELECT incentive_id, kind, tax, trim_scale(percent)::text AS percent,
 			trim_scale(cap_percent_of_tax)::text AS cap_percent_of_tax, duration_years, amount::text AS amount, currency,
@@ -250,17 +268,7 @@ func (r programmeRow) programme() domain.Programme {
 
 // Programmes lists published support programmes.
 func (s *Store) Programmes(ctx context.Context, f domain.ListFilter) (*domain.Page[domain.Programme], error) {
-	f = s.public(f)
-	rows, next, f, err := pageRows[programmeRow](ctx, s, programmeSpec, f)
-	if err != nil {
-		return nil, err
-	}
-	page := &domain.Page[domain.Programme]{Next: next, Items: make([]domain.Programme, len(rows))}
-	for i, r := range rows {
-		page.Items[i] = r.programme()
-	}
-	page.Facets, err = s.facets(ctx, programmeSpec, f)
-	return page, err
+	return listKind(ctx, s, programmeSpec, f, programmeRow.programme)
 }
 
 // Programme reads one published programme by id or slug.
@@ -270,13 +278,5 @@ func (s *Store) Programme(ctx context.Context, idOrSlug string, langs []string) 
 
 // programme reads one programme; anyStatus reads it whatever its status (for its editors).
 func (s *Store) programme(ctx context.Context, idOrSlug string, langs []string, anyStatus bool) (*domain.Programme, error) {
-	row, err := detailRow[programmeRow](ctx, s, programmeSpec, s.public(domain.ListFilter{Langs: langs, AnyStatus: anyStatus}), idOrSlug)
-	if err != nil {
-		return nil, err
-	}
-	if row == nil {
-		return nil, ErrNotFound
-	}
-	p := row.programme()
-	return &p, nil
+	return readKind(ctx, s, programmeSpec, idOrSlug, langs, anyStatus, programmeRow.programme)
 }

@@ -93,18 +93,33 @@ func (s *Store) CreateOrganization(ctx context.Context, actorID string, in OrgIn
 		if _, err := tx.ExecContext(ctx, sqlInsertOwner, id, actorID); err != nil {
 			return err
 		}
-		after, err := orgSnapshot(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		return writeAudit(ctx, tx, auditEvent{actor: actorID, entity: "organization", entityID: id, orgID: id,
-			action: "create", changes: diff(nil, after)})
+		return auditOrgChange(ctx, tx, actorID, id, "create", nil)
 	})
 	return id, err
 }
 
 func orgSnapshot(ctx context.Context, tx *sqlx.Tx, id string) (map[string]any, error) {
 	return jsonSnapshot(ctx, tx, sqlOrganizationSnapshot, id)
+}
+
+// auditOrgChange records what action changed in the organization's own row since before (nil
+// for a new organization); an action that changed nothing is not recorded.
+func auditOrgChange(ctx context.Context, tx *sqlx.Tx, actorID, orgID, action string, before map[string]any) error {
+	after, err := orgSnapshot(ctx, tx, orgID)
+	if err != nil {
+		return err
+	}
+	changes := diff(before, after)
+	if len(changes) == 0 {
+		return nil
+	}
+	return auditOrg(ctx, tx, actorID, orgID, action, changes)
+}
+
+// auditOrg records an action on an organization (its members, its invitations, its row).
+func auditOrg(ctx context.Context, tx *sqlx.Tx, actorID, orgID, action string, changes map[string]domain.FieldChange) error {
+	return writeAudit(ctx, tx, auditEvent{actor: actorID, entity: "organization", entityID: orgID, orgID: orgID,
+		action: action, changes: changes})
 }
 
 type orgRow struct {
@@ -268,8 +283,7 @@ func (s *Store) RemoveMember(ctx context.Context, actorID, orgID, userID string)
 		if _, err := tx.ExecContext(ctx, sqlDeleteMember, orgID, userID); err != nil {
 			return err
 		}
-		return writeAudit(ctx, tx, auditEvent{actor: actorID, entity: "organization", entityID: orgID, orgID: orgID,
-			action: "remove_member", changes: map[string]domain.FieldChange{"member:" + userID: {Before: role, After: nil}}})
+		return auditOrg(ctx, tx, actorID, orgID, "remove_member", map[string]domain.FieldChange{"member:" + userID: {Before: role, After: nil}})
 	})
 }
 
@@ -282,6 +296,14 @@ func lockOrg(ctx context.Context, tx *sqlx.Tx, orgID string) error {
 		return ErrNotFound
 	}
 	return err
+}
+
+// lockedSnapshot locks the organization's row for a change and returns its snapshot as it was.
+func lockedSnapshot(ctx context.Context, tx *sqlx.Tx, orgID string) (map[string]any, error) {
+	if err := lockOrg(ctx, tx, orgID); err != nil {
+		return nil, err
+	}
+	return orgSnapshot(ctx, tx, orgID)
 }
 
 func keepAnOwner(ctx context.Context, tx *sqlx.Tx, orgID, leaving string) error {
@@ -298,10 +320,7 @@ func keepAnOwner(ctx context.Context, tx *sqlx.Tx, orgID, leaving string) error 
 // SetVerified verifies or unverifies an organization; a no-op when it already is so.
 func (s *Store) SetVerified(ctx context.Context, actorID, orgID string, verified bool) error {
 	return s.inTx(ctx, func(tx *sqlx.Tx) error {
-		if err := lockOrg(ctx, tx, orgID); err != nil {
-			return err
-		}
-		before, err := orgSnapshot(ctx, tx, orgID)
+		before, err := lockedSnapshot(ctx, tx, orgID)
 		if err != nil {
 			return err
 		}
@@ -313,20 +332,11 @@ func (s *Store) SetVerified(ctx context.Context, actorID, orgID string, verified
 		if _, err := tx.ExecContext(ctx, sqlSetVerified, orgID, verified); err != nil {
 			return err
 		}
-		after, err := orgSnapshot(ctx, tx, orgID)
-		if err != nil {
-			return err
-		}
-		changes := diff(before, after)
-		if len(changes) == 0 {
-			return nil
-		}
 		action := "verify"
 		if !verified {
 			action = "unverify"
 		}
-		return writeAudit(ctx, tx, auditEvent{actor: actorID, entity: "organization", entityID: orgID, orgID: orgID,
-			action: action, changes: changes})
+		return auditOrgChange(ctx, tx, actorID, orgID, action, before)
 	})
 }
 
@@ -382,10 +392,7 @@ func (s *Store) UpdateOrganization(ctx context.Context, actorID, orgID string, c
 		}
 	}
 	return s.inTx(ctx, func(tx *sqlx.Tx) error {
-		if err := lockOrg(ctx, tx, orgID); err != nil {
-			return err
-		}
-		before, err := orgSnapshot(ctx, tx, orgID)
+		before, err := lockedSnapshot(ctx, tx, orgID)
 		if err != nil {
 			return err
 		}
@@ -406,21 +413,11 @@ func (s *Store) UpdateOrganization(ctx context.Context, actorID, orgID string, c
 			}
 			return err
 		}
-		after, err := orgSnapshot(ctx, tx, orgID)
-		if err != nil {
-			return err
-		}
-		changes := diff(before, after)
-		delete(changes, "updated_at")
-		if len(changes) == 0 {
-			return nil
-		}
 		// Its name and acronym are shown with the content it publishes or operates.
 		if _, err := tx.ExecContext(ctx, sqlReadModelOrganization, orgID); err != nil {
 			return err
 		}
-		return writeAudit(ctx, tx, auditEvent{actor: actorID, entity: "organization", entityID: orgID, orgID: orgID,
-			action: "update", changes: changes})
+		return auditOrgChange(ctx, tx, actorID, orgID, "update", before)
 	})
 }
 

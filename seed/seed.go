@@ -90,19 +90,25 @@ type Fact struct {
 
 // Country is the country part of a country file.
 type Country struct {
-	Code       string `yaml:"code,omitempty"`
-	Currency   string `yaml:"currency,omitempty"`
-	SourceLang string `yaml:"source_lang,omitempty"`
-	Text       map[string]struct {
-		Name    string `yaml:"name,omitempty"`
-		Summary string `yaml:"summary,omitempty"`
-	} `yaml:"text,omitempty"`
-	Facts   []Fact `yaml:"facts,omitempty"`
-	Regions []struct {
-		Code string `yaml:"code,omitempty"`
-		Name string `yaml:"name,omitempty"`
-		Kind string `yaml:"kind,omitempty"`
-	} `yaml:"regions,omitempty"`
+	Code       string                 `yaml:"code,omitempty"`
+	Currency   string                 `yaml:"currency,omitempty"`
+	SourceLang string                 `yaml:"source_lang,omitempty"`
+	Text       map[string]CountryText `yaml:"text,omitempty"`
+	Facts      []Fact                 `yaml:"facts,omitempty"`
+	Regions    []Region               `yaml:"regions,omitempty"`
+}
+
+// CountryText is one language's name and summary of a country.
+type CountryText struct {
+	Name    string `yaml:"name,omitempty"`
+	Summary string `yaml:"summary,omitempty"`
+}
+
+// Region is a region of a country.
+type Region struct {
+	Code string `yaml:"code,omitempty"`
+	Name string `yaml:"name,omitempty"`
+	Kind string `yaml:"kind,omitempty"`
 }
 
 // Organization is an agency or promoter.

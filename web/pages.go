@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"net/url"
 	"regexp"
@@ -134,52 +135,59 @@ func (s *Site) list(c *fiber.Ctx) error {
 		c.Status(fiber.StatusBadRequest)
 		return s.render(c, "list", p, data)
 	}
-	var next *domain.Cursor
-	var facets domain.Facets
-	switch k.kind {
+	next, facets, err := s.listPage(ctx, k.kind, f, data)
+	if err != nil {
+		return s.fail(c, err)
+	}
+	data["Facets"] = facetCounts(facets)
+	base := "/" + p.Lang + "/countries/" + info.Code + "/" + c.Params("kind") + "?"
+	if next != nil {
+		nq := withoutCursor(form)
+		nq.Set("cursor", next.Encode())
+		data["Next"] = base + nq.Encode()
+	}
+	if form.Get("cursor") != "" {
+		data["First"] = base + withoutCursor(form).Encode()
+	}
+	return s.render(c, "list", p, data)
+}
+
+// listPage reads one page of a kind into data (its items under the kind's name, and Count).
+func (s *Site) listPage(ctx context.Context, kind domain.Kind, f domain.ListFilter, data map[string]any) (*domain.Cursor, domain.Facets, error) {
+	switch kind {
 	case domain.KindOpportunity:
 		page, err := s.deps.Catalogue.Opportunities(ctx, f)
 		if err != nil {
-			return s.fail(c, err)
+			return nil, nil, err
 		}
-		data["Opportunities"], next, facets = page.Items, page.Next, page.Facets
-		data["Count"] = len(page.Items)
+		data["Opportunities"], data["Count"] = page.Items, len(page.Items)
+		return page.Next, page.Facets, nil
 	case domain.KindIncentive:
 		page, err := s.deps.Catalogue.Incentives(ctx, f)
 		if err != nil {
-			return s.fail(c, err)
+			return nil, nil, err
 		}
-		data["Incentives"], next, facets = page.Items, page.Next, page.Facets
-		data["Count"] = len(page.Items)
+		data["Incentives"], data["Count"] = page.Items, len(page.Items)
+		return page.Next, page.Facets, nil
 	default:
 		page, err := s.deps.Catalogue.Programmes(ctx, f)
 		if err != nil {
-			return s.fail(c, err)
+			return nil, nil, err
 		}
-		data["Programmes"], next, facets = page.Items, page.Next, page.Facets
-		data["Count"] = len(page.Items)
+		data["Programmes"], data["Count"] = page.Items, len(page.Items)
+		return page.Next, page.Facets, nil
 	}
-	data["Facets"] = facetCounts(facets)
-	if next != nil {
-		nq := url.Values{}
-		for k, v := range form {
-			if k != "cursor" {
-				nq[k] = v
-			}
+}
+
+// withoutCursor is a copy of a list's form without its cursor (the first page's query).
+func withoutCursor(form url.Values) url.Values {
+	out := url.Values{}
+	for k, v := range form {
+		if k != "cursor" {
+			out[k] = v
 		}
-		nq.Set("cursor", next.Encode())
-		data["Next"] = "/" + p.Lang + "/countries/" + info.Code + "/" + c.Params("kind") + "?" + nq.Encode()
 	}
-	if form.Get("cursor") != "" {
-		first := url.Values{}
-		for k, v := range form {
-			if k != "cursor" {
-				first[k] = v
-			}
-		}
-		data["First"] = "/" + p.Lang + "/countries/" + info.Code + "/" + c.Params("kind") + "?" + first.Encode()
-	}
-	return s.render(c, "list", p, data)
+	return out
 }
 
 // facetCounts turns facets into name → code → count, for the form's labels.

@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"encoding/xml"
 
 	"github.com/gofiber/fiber/v2"
@@ -23,48 +24,23 @@ func (s *Site) sitemap(c *fiber.Ctx) error {
 		base := "/countries/" + ct.Code
 		paths = append(paths, base, base+"/opportunities", base+"/incentives", base+"/programmes")
 	}
-	langs := []string{s.opts.DefaultLang}
-	f := domain.ListFilter{Langs: langs, Limit: domain.MaxLimit, Currency: "EUR"}
-	for {
-		page, err := s.deps.Catalogue.Opportunities(ctx, f)
+	f := domain.ListFilter{Langs: []string{s.opts.DefaultLang}, Limit: domain.MaxLimit, Currency: "EUR"}
+	for _, read := range []func() ([]string, error){
+		func() ([]string, error) {
+			return itemPaths(ctx, f, s.deps.Catalogue.Opportunities, func(o domain.Opportunity) string { return "/opportunities/" + slugOr(o.Slug, o.ID) })
+		},
+		func() ([]string, error) {
+			return itemPaths(ctx, f, s.deps.Catalogue.Incentives, func(o domain.Incentive) string { return "/incentives/" + slugOr(o.Slug, o.ID) })
+		},
+		func() ([]string, error) {
+			return itemPaths(ctx, f, s.deps.Catalogue.Programmes, func(o domain.Programme) string { return "/programmes/" + slugOr(o.Slug, o.ID) })
+		},
+	} {
+		more, err := read()
 		if err != nil {
 			return s.fail(c, err)
 		}
-		for _, o := range page.Items {
-			paths = append(paths, "/opportunities/"+slugOr(o.Slug, o.ID))
-		}
-		if page.Next == nil {
-			break
-		}
-		f.After = page.Next
-	}
-	f.After = nil
-	for {
-		page, err := s.deps.Catalogue.Incentives(ctx, f)
-		if err != nil {
-			return s.fail(c, err)
-		}
-		for _, o := range page.Items {
-			paths = append(paths, "/incentives/"+slugOr(o.Slug, o.ID))
-		}
-		if page.Next == nil {
-			break
-		}
-		f.After = page.Next
-	}
-	f.After = nil
-	for {
-		page, err := s.deps.Catalogue.Programmes(ctx, f)
-		if err != nil {
-			return s.fail(c, err)
-		}
-		for _, o := range page.Items {
-			paths = append(paths, "/programmes/"+slugOr(o.Slug, o.ID))
-		}
-		if page.Next == nil {
-			break
-		}
-		f.After = page.Next
+		paths = append(paths, more...)
 	}
 	var b bytes.Buffer
 	b.WriteString(xml.Header)
@@ -86,4 +62,22 @@ func (s *Site) sitemap(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderContentType, "application/xml; charset=utf-8")
 	c.Set(fiber.HeaderCacheControl, "public, max-age=3600")
 	return c.Send(b.Bytes())
+}
+
+// itemPaths reads every page of one kind and lists the paths of its items.
+func itemPaths[T any](ctx context.Context, f domain.ListFilter, read func(context.Context, domain.ListFilter) (*domain.Page[T], error), path func(T) string) ([]string, error) {
+	var paths []string
+	for {
+		page, err := read(ctx, f)
+		if err != nil {
+			return nil, err
+		}
+		for _, it := range page.Items {
+			paths = append(paths, path(it))
+		}
+		if page.Next == nil {
+			return paths, nil
+		}
+		f.After = page.Next
+	}
 }

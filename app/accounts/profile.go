@@ -4,7 +4,6 @@ import (
 	"context"
 	"math/big"
 	"slices"
-	"strings"
 
 	"github.com/diaspora-investor/marketplace/domain"
 )
@@ -50,7 +49,7 @@ func (s *Service) PutProfile(ctx context.Context, user *domain.User, in domain.P
 // (any country of the world: people live everywhere, not only in the alliance).
 func (s *Service) countries(ctx context.Context, v *domain.Invalid, in domain.ProfileChange, out *domain.ProfileRecord) error {
 	if in.OriginCountry != nil {
-		code, err := s.knownCountry(ctx, *in.OriginCountry)
+		code, err := domain.KnownCountry(ctx, s.store, *in.OriginCountry)
 		if err != nil {
 			return err
 		}
@@ -68,20 +67,6 @@ func (s *Service) countries(ctx context.Context, v *domain.Invalid, in domain.Pr
 		}
 	}
 	return nil
-}
-
-// knownCountry is the catalogue's code for code (in any case), or "" when it names no origin
-// country of the catalogue.
-func (s *Service) knownCountry(ctx context.Context, code string) (string, error) {
-	code = strings.ToUpper(code)
-	if len(code) != 2 || code[0] < 'A' || code[0] > 'Z' || code[1] < 'A' || code[1] > 'Z' {
-		return "", nil
-	}
-	ok, err := s.store.CountryExists(ctx, code)
-	if err != nil || !ok {
-		return "", err
-	}
-	return code, nil
 }
 
 // regions checks the regions of interest: regions of the origin country, checked in one query.
@@ -152,7 +137,7 @@ func (s *Service) money(ctx context.Context, v *domain.Invalid, name string, m *
 		v.Add(name, "invalid_amount", nil)
 		return "", "", false, nil
 	}
-	currency, err = s.knownCurrency(ctx, m.Currency)
+	currency, err = domain.KnownCurrency(ctx, s.store, m.Currency)
 	if err != nil {
 		return "", "", false, err
 	}
@@ -161,19 +146,6 @@ func (s *Service) money(ctx context.Context, v *domain.Invalid, name string, m *
 		return "", "", false, nil
 	}
 	return amount, currency, true, nil
-}
-
-// knownCurrency returns the ISO 4217 code for code when amounts in it can be converted, or "".
-func (s *Service) knownCurrency(ctx context.Context, code string) (string, error) {
-	cur, err := domain.ParseCurrency(code)
-	if err != nil {
-		return "", nil
-	}
-	ok, err := s.store.CurrencyConvertible(ctx, cur)
-	if err != nil || !ok {
-		return "", err
-	}
-	return cur, nil
 }
 
 // optionalCode checks an optional code of set; nil when it is nil or unknown.

@@ -31,7 +31,7 @@ func (s *Service) Apply(ctx context.Context, user *domain.User, in domain.OrgApp
 			out.Acronym = &a
 		}
 	}
-	code, err := s.knownCountry(ctx, in.Country)
+	code, err := domain.KnownCountry(ctx, s.store, in.Country)
 	if err != nil {
 		return "", err
 	}
@@ -47,20 +47,6 @@ func (s *Service) Apply(ctx context.Context, user *domain.User, in domain.OrgApp
 		return "", err
 	}
 	return s.store.CreateOrganization(ctx, user.ID, out)
-}
-
-// knownCountry is the catalogue's code for code (in any case), or "" when it names no origin
-// country of the catalogue.
-func (s *Service) knownCountry(ctx context.Context, code string) (string, error) {
-	code = strings.ToUpper(code)
-	if len(code) != 2 || code[0] < 'A' || code[0] > 'Z' || code[1] < 'A' || code[1] > 'Z' {
-		return "", nil
-	}
-	ok, err := s.store.CountryExists(ctx, code)
-	if err != nil || !ok {
-		return "", err
-	}
-	return code, nil
 }
 
 // Edit changes an organization's name, acronym or website, for its owners and administrators.

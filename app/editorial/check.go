@@ -93,7 +93,7 @@ func (k *checker) draft(in domain.ContentChange) error {
 	if !in.Country.Set {
 		k.v.Add("country", "required", nil)
 	} else {
-		code, err := knownCountry(k.ctx, k.ref, in.Country.Value)
+		code, err := domain.KnownCountry(k.ctx, k.ref, in.Country.Value)
 		if err != nil {
 			return err
 		}
@@ -153,31 +153,4 @@ func checkTranslation(kind domain.Kind, t domain.TextChange) (domain.TextChange,
 	out := domain.TextChange{Lang: t.Lang}
 	out.Title, out.Summary, out.Description, out.HowToApply = checkTexts(&v, kind, t.Title, t.Summary, t.Description, t.HowToApply)
 	return out, v.Err()
-}
-
-// knownCountry is the catalogue's code for code (in any case), or "" when it names no origin
-// country of the catalogue.
-func knownCountry(ctx context.Context, ref reference, code string) (string, error) {
-	code = strings.ToUpper(code)
-	if len(code) != 2 || code[0] < 'A' || code[0] > 'Z' || code[1] < 'A' || code[1] > 'Z' {
-		return "", nil
-	}
-	ok, err := ref.CountryExists(ctx, code)
-	if err != nil || !ok {
-		return "", err
-	}
-	return code, nil
-}
-
-// knownCurrency is the ISO 4217 code for code when amounts in it can be converted, or "".
-func knownCurrency(ctx context.Context, ref reference, code string) (string, error) {
-	cur, err := domain.ParseCurrency(code)
-	if err != nil {
-		return "", nil
-	}
-	ok, err := ref.CurrencyConvertible(ctx, cur)
-	if err != nil || !ok {
-		return "", err
-	}
-	return cur, nil
 }

@@ -99,7 +99,7 @@ func (k *checker) money(name string, m domain.Money) (domain.Money, bool, error)
 		k.v.Add(name, "invalid_amount", nil)
 		return domain.Money{}, false, nil
 	}
-	cur, err := knownCurrency(k.ctx, k.ref, m.Currency)
+	cur, err := domain.KnownCurrency(k.ctx, k.ref, m.Currency)
 	if err != nil {
 		return domain.Money{}, false, err
 	}

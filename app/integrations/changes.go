@@ -86,7 +86,7 @@ func (s *Service) checkChanges(ctx context.Context, q ChangesQuery) (int64, stri
 			v.Add("cursor", "invalid_cursor", nil)
 		}
 	}
-	country, err := s.knownCountry(ctx, q.Country)
+	country, err := domain.KnownCountry(ctx, s.store, q.Country)
 	if err != nil {
 		return 0, "", err
 	}
@@ -94,18 +94,4 @@ func (s *Service) checkChanges(ctx context.Context, q ChangesQuery) (int64, stri
 		v.Add("country", "unknown_country", map[string]any{"Value": domain.Truncate(q.Country)})
 	}
 	return after, country, v.Err()
-}
-
-// knownCountry is the catalogue's code for code (in any case), or "" when it names no origin
-// country of the catalogue.
-func (s *Service) knownCountry(ctx context.Context, code string) (string, error) {
-	code = strings.ToUpper(code)
-	if len(code) != 2 || code[0] < 'A' || code[0] > 'Z' || code[1] < 'A' || code[1] > 'Z' {
-		return "", nil
-	}
-	ok, err := s.store.CountryExists(ctx, code)
-	if err != nil || !ok {
-		return "", err
-	}
-	return code, nil
 }

@@ -10,8 +10,10 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/pb33f/go-yaml"
 	"github.com/pb33f/libopenapi-validator/helpers"
 	v3 "github.com/pb33f/libopenapi/datamodel/high/v3"
+	"github.com/pb33f/libopenapi/orderedmap"
 )
 
 // bearerScheme is the name of the security scheme of access tokens in openapi.yaml.
@@ -328,30 +330,35 @@ func (c *check) checkRefusedBody(problemType string) {
 // body are a user's preferred language rather than the language of text (x-lang-is-preference),
 // so that Content-Language need not list them.
 func (c *check) langIsPreference() bool {
-	if c.response == nil || c.response.Extensions == nil {
+	if c.response == nil {
 		return false
 	}
-	node, ok := c.response.Extensions.Get("x-lang-is-preference")
-	if !ok || node == nil {
-		return false
+	b, ok := extension[bool](c.response.Extensions, "x-lang-is-preference")
+	return ok && b
+}
+
+// extension decodes the extension name (x-…) of a part of the document; ok is false when the
+// part has no such extension or it does not decode into a T.
+func extension[T any](extensions *orderedmap.Map[string, *yaml.Node], name string) (value T, ok bool) {
+	if extensions == nil {
+		return value, false
 	}
-	var b bool
-	return node.Decode(&b) == nil && b
+	node, found := extensions.Get(name)
+	if !found || node == nil {
+		return value, false
+	}
+	return value, node.Decode(&value) == nil
 }
 
 // tokenRequiredByQuery reports whether the request asks for something that the operation's
 // x-token-required-when lists ("status=pending": the applications waiting for verification),
 // for which an anonymous request is a 401 although the operation's token is otherwise optional.
 func (c *check) tokenRequiredByQuery() bool {
-	if c.op == nil || c.op.Extensions == nil {
+	if c.op == nil {
 		return false
 	}
-	node, ok := c.op.Extensions.Get("x-token-required-when")
-	if !ok || node == nil {
-		return false
-	}
-	var when []string
-	if node.Decode(&when) != nil {
+	when, ok := extension[[]string](c.op.Extensions, "x-token-required-when")
+	if !ok {
 		return false
 	}
 	query := c.req.URL.Query()

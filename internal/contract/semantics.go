@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"encoding/xml"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -157,11 +159,7 @@ func (c *check) checkList(obj map[string]any) {
 			c.addf("facets=%s was asked, but the body has no facets", strings.Join(asked, ","))
 		case len(asked) > 0:
 			m, _ := facets.(map[string]any)
-			var got []string
-			for k := range m {
-				got = append(got, k)
-			}
-			sort.Strings(got)
+			got := slices.Sorted(maps.Keys(m))
 			if strings.Join(got, ",") != strings.Join(asked, ",") {
 				c.addf("facets has %v, but %v was asked (one entry per facet asked)", got, asked)
 			}
@@ -373,11 +371,7 @@ func (c *check) checkFields(obj map[string]any, query url.Values) {
 		sort.Strings(asked)
 		for i, it := range items {
 			m, _ := it.(map[string]any)
-			var got []string
-			for k := range m {
-				got = append(got, k)
-			}
-			sort.Strings(got)
+			got := slices.Sorted(maps.Keys(m))
 			if strings.Join(got, ",") != strings.Join(asked, ",") {
 				c.addf("items[%d] has the fields %v, but fields= asked %v (and id)", i, got, asked)
 			}

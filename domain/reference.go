@@ -1,0 +1,43 @@
+package domain
+
+import (
+	"context"
+	"strings"
+)
+
+// Countries says whether the catalogue has an origin country (an upper-case ISO 3166 code).
+type Countries interface {
+	CountryExists(ctx context.Context, code string) (bool, error)
+}
+
+// Currencies says whether amounts in a currency can be converted (a rate to the euro is known).
+type Currencies interface {
+	CurrencyConvertible(ctx context.Context, currency string) (bool, error)
+}
+
+// KnownCountry is the catalogue's code for code (in any case), or "" when it names no origin
+// country of the catalogue.
+func KnownCountry(ctx context.Context, countries Countries, code string) (string, error) {
+	code = strings.ToUpper(code)
+	if len(code) != 2 || code[0] < 'A' || code[0] > 'Z' || code[1] < 'A' || code[1] > 'Z' {
+		return "", nil
+	}
+	ok, err := countries.CountryExists(ctx, code)
+	if err != nil || !ok {
+		return "", err
+	}
+	return code, nil
+}
+
+// KnownCurrency is the ISO 4217 code for code when amounts in it can be converted, or "".
+func KnownCurrency(ctx context.Context, currencies Currencies, code string) (string, error) {
+	cur, err := ParseCurrency(code)
+	if err != nil {
+		return "", nil
+	}
+	ok, err := currencies.CurrencyConvertible(ctx, cur)
+	if err != nil || !ok {
+		return "", err
+	}
+	return cur, nil
+}
