@@ -5187,9 +5187,10 @@ export interface components {
         Currency: components["schemas"]["CurrencyCode"];
         /**
          * @description Full-text search in the items' text in every language they exist in (Portuguese, English,
-         *     French… stemming; accents and case ignored). With `q` the items whose title matches come
-         *     first, then those that match in their text only, each newest first; a search that matches
-         *     nothing is answered for its misspelt words corrected. Longer than 200 characters → `400`
+         *     French… stemming; accents and case ignored). Opportunities, incentives and programmes
+         *     whose title matches come first, then those that match in their text only, each newest
+         *     first, and a search of them that matches nothing is answered for its misspelt words
+         *     corrected; guides are ordered by relevance. Longer than 200 characters → `400`
          *     (`search_too_long`).
          */
         Query: string;
@@ -5768,9 +5769,10 @@ export interface operations {
                 currency?: components["parameters"]["Currency"];
                 /**
                  * @description Full-text search in the items' text in every language they exist in (Portuguese, English,
-                 *     French… stemming; accents and case ignored). With `q` the items whose title matches come
-                 *     first, then those that match in their text only, each newest first; a search that matches
-                 *     nothing is answered for its misspelt words corrected. Longer than 200 characters → `400`
+                 *     French… stemming; accents and case ignored). Opportunities, incentives and programmes
+                 *     whose title matches come first, then those that match in their text only, each newest
+                 *     first, and a search of them that matches nothing is answered for its misspelt words
+                 *     corrected; guides are ordered by relevance. Longer than 200 characters → `400`
                  *     (`search_too_long`).
                  */
                 q?: components["parameters"]["Query"];
@@ -5907,9 +5909,10 @@ export interface operations {
                 currency?: components["parameters"]["Currency"];
                 /**
                  * @description Full-text search in the items' text in every language they exist in (Portuguese, English,
-                 *     French… stemming; accents and case ignored). With `q` the items whose title matches come
-                 *     first, then those that match in their text only, each newest first; a search that matches
-                 *     nothing is answered for its misspelt words corrected. Longer than 200 characters → `400`
+                 *     French… stemming; accents and case ignored). Opportunities, incentives and programmes
+                 *     whose title matches come first, then those that match in their text only, each newest
+                 *     first, and a search of them that matches nothing is answered for its misspelt words
+                 *     corrected; guides are ordered by relevance. Longer than 200 characters → `400`
                  *     (`search_too_long`).
                  */
                 q?: components["parameters"]["Query"];
@@ -6039,9 +6042,10 @@ export interface operations {
                 currency?: components["parameters"]["Currency"];
                 /**
                  * @description Full-text search in the items' text in every language they exist in (Portuguese, English,
-                 *     French… stemming; accents and case ignored). With `q` the items whose title matches come
-                 *     first, then those that match in their text only, each newest first; a search that matches
-                 *     nothing is answered for its misspelt words corrected. Longer than 200 characters → `400`
+                 *     French… stemming; accents and case ignored). Opportunities, incentives and programmes
+                 *     whose title matches come first, then those that match in their text only, each newest
+                 *     first, and a search of them that matches nothing is answered for its misspelt words
+                 *     corrected; guides are ordered by relevance. Longer than 200 characters → `400`
                  *     (`search_too_long`).
                  */
                 q?: components["parameters"]["Query"];
@@ -6128,8 +6132,11 @@ export interface operations {
             query?: {
                 /**
                  * @description Full-text search in the items' text in every language they exist in (Portuguese, English,
-                 *     French… stemming; accents and case ignored). With `q` the list is ordered by relevance. Longer
-                 *     than 200 characters → `400` (`search_too_long`).
+                 *     French… stemming; accents and case ignored). Opportunities, incentives and programmes
+                 *     whose title matches come first, then those that match in their text only, each newest
+                 *     first, and a search of them that matches nothing is answered for its misspelt words
+                 *     corrected; guides are ordered by relevance. Longer than 200 characters → `400`
+                 *     (`search_too_long`).
                  */
                 q?: components["parameters"]["Query"];
                 /**
@@ -6428,9 +6435,10 @@ export interface operations {
                 currency?: components["parameters"]["Currency"];
                 /**
                  * @description Full-text search in the items' text in every language they exist in (Portuguese, English,
-                 *     French… stemming; accents and case ignored). With `q` the items whose title matches come
-                 *     first, then those that match in their text only, each newest first; a search that matches
-                 *     nothing is answered for its misspelt words corrected. Longer than 200 characters → `400`
+                 *     French… stemming; accents and case ignored). Opportunities, incentives and programmes
+                 *     whose title matches come first, then those that match in their text only, each newest
+                 *     first, and a search of them that matches nothing is answered for its misspelt words
+                 *     corrected; guides are ordered by relevance. Longer than 200 characters → `400`
                  *     (`search_too_long`).
                  */
                 q?: components["parameters"]["Query"];
@@ -7164,9 +7172,10 @@ export interface operations {
                 currency?: components["parameters"]["Currency"];
                 /**
                  * @description Full-text search in the items' text in every language they exist in (Portuguese, English,
-                 *     French… stemming; accents and case ignored). With `q` the items whose title matches come
-                 *     first, then those that match in their text only, each newest first; a search that matches
-                 *     nothing is answered for its misspelt words corrected. Longer than 200 characters → `400`
+                 *     French… stemming; accents and case ignored). Opportunities, incentives and programmes
+                 *     whose title matches come first, then those that match in their text only, each newest
+                 *     first, and a search of them that matches nothing is answered for its misspelt words
+                 *     corrected; guides are ordered by relevance. Longer than 200 characters → `400`
                  *     (`search_too_long`).
                  */
                 q?: components["parameters"]["Query"];
@@ -7893,9 +7902,10 @@ export interface operations {
                 currency?: components["parameters"]["Currency"];
                 /**
                  * @description Full-text search in the items' text in every language they exist in (Portuguese, English,
-                 *     French… stemming; accents and case ignored). With `q` the items whose title matches come
-                 *     first, then those that match in their text only, each newest first; a search that matches
-                 *     nothing is answered for its misspelt words corrected. Longer than 200 characters → `400`
+                 *     French… stemming; accents and case ignored). Opportunities, incentives and programmes
+                 *     whose title matches come first, then those that match in their text only, each newest
+                 *     first, and a search of them that matches nothing is answered for its misspelt words
+                 *     corrected; guides are ordered by relevance. Longer than 200 characters → `400`
                  *     (`search_too_long`).
                  */
                 q?: components["parameters"]["Query"];
