@@ -170,6 +170,16 @@ func New(cfg Config, store *repository.Store, langs *Languages, log *slog.Logger
 		EnableTrustedProxyCheck: true,
 		TrustedProxies:          cfg.TrustedProxies,
 	})
+	s.middleware(app)
+	s.routes(app)
+	return app
+}
+
+// middleware runs, in this order, before every route: the request's id and metrics, panics
+// caught, language negotiation, the document's limits, CORS, the query check, the caller's
+// identity, read-your-writes, compression, the cache and conditional requests.
+func (s *server) middleware(app *fiber.App) {
+	cfg := s.cfg
 	app.Use(s.requestContext)
 	app.Use(s.observe)
 	app.Use(recover.New())
@@ -190,8 +200,6 @@ func New(cfg Config, store *repository.Store, langs *Languages, log *slog.Logger
 	app.Use(compress.New())
 	app.Use(s.cacheReads)
 	app.Use(conditional)
-	s.routes(app)
-	return app
 }
 
 // json encodes a response body; HTML-escaping is off because the bodies are JSON for programs,

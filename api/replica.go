@@ -56,7 +56,7 @@ func (s *server) replicaJSON() fiber.Map {
 		return nil
 	}
 	st := r.Status()
-	m := fiber.Map{"state": st.State, "reads_from": st.ReadsFrom, "max_lag_ms": st.MaxLag.Milliseconds()}
+	m := fiber.Map{"state": st.State, "reads_from": st.ReadsFrom, "max_lag_ms": st.MaxLag.Milliseconds(), "lag_ms": nil}
 	if st.State != "down" {
 		m["lag_ms"] = st.Lag.Milliseconds()
 	}

@@ -65,7 +65,7 @@ type factJSON struct {
 	Unit             string  `json:"unit"`
 	ResidenceCountry *string `json:"residence_country"`
 	// Municipality is set on remittances_by_municipality only.
-	Municipality *string         `json:"municipality,omitempty"`
+	Municipality *string         `json:"municipality"`
 	Year         *int            `json:"year"`
 	Source       *sourceJSON     `json:"source"`
 	Disputed     bool            `json:"disputed"`

@@ -2211,8 +2211,8 @@ export interface components {
             unit: string;
             /** @description For `residence_country_diaspora` and `remittances_by_residence_country`, the country of residence (alpha-2); otherwise `null`. */
             residence_country: components["schemas"]["CountryCode"] | null;
-            /** @description For `remittances_by_municipality` only (absent otherwise), the receiving municipality of the origin country, as the source names it. */
-            municipality?: string;
+            /** @description For `remittances_by_municipality` only (null otherwise), the receiving municipality of the origin country, as the source names it. */
+            municipality: string | null;
             /** @description The year the value is about; `null` when disputed. */
             year: number | null;
             /** @description The first of `sources`; `null` when disputed. */
@@ -3474,8 +3474,8 @@ export interface components {
              * @enum {string}
              */
             reads_from: "replica" | "primary";
-            /** @description How far behind the primary the replica was at its last check, in milliseconds; absent when it is `down`. */
-            lag_ms?: number;
+            /** @description How far behind the primary the replica was at its last check, in milliseconds; null when it is `down`. */
+            lag_ms: number | null;
             /** @description The bound past which the replica is `behind` (`REPLICA_MAX_LAG`), in milliseconds. */
             max_lag_ms: number;
         };

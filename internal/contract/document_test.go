@@ -131,6 +131,8 @@ func TestRoutes(t *testing.T) {
 		"GET /v1/changes",
 		"GET /v1/countries",
 		"GET /v1/countries/{code}",
+		"GET /v1/countries/{code}/contacts",
+		"GET /v1/countries/{code}/guides",
 		"GET /v1/countries/{code}/incentives",
 		"GET /v1/countries/{code}/opportunities",
 		"GET /v1/countries/{code}/opportunities.atom",
@@ -139,6 +141,7 @@ func TestRoutes(t *testing.T) {
 		"POST /v1/eligibility",
 		"GET /v1/exchange-rates",
 		"PUT /v1/exchange-rates/{currency}",
+		"GET /v1/guides/{id}",
 		"GET /v1/incentives",
 		"POST /v1/incentives",
 		"DELETE /v1/incentives/{id}",
@@ -238,10 +241,10 @@ const (
 	kindWorkspace                   // the agencies' and administrators' writes and private reads: token required, never shared caches
 )
 
-// catalogueRead matches the public reads: countries, sectors, exchange rates, the change log, the three kinds of
-// content and the organizations' directory (the other reads and every write under them are the
+// catalogueRead matches the public reads: countries (with their guides and contacts), sectors,
+// exchange rates, the change log, the three kinds of content, guides and the organizations' directory (the other reads and every write under them are the
 // workspace).
-var catalogueRead = regexp.MustCompile(`^/v1/(countries(/.*)?|sectors|exchange-rates|changes|(opportunities|incentives|programmes|organizations)(/\{id\})?)$`)
+var catalogueRead = regexp.MustCompile(`^/v1/(countries(/.*)?|sectors|exchange-rates|changes|(opportunities|incentives|programmes|organizations|guides)(/\{id\})?)$`)
 
 func kindOf(method, template string) routeKind {
 	switch {
@@ -564,6 +567,9 @@ func TestResponseObjectsAreClosed(t *testing.T) {
 		// The editors' view of an item, and the reader's own role in an organization.
 		"OpportunityDetail.editorial": true, "IncentiveDetail.editorial": true, "ProgrammeDetail.editorial": true,
 		"Organization.role": true,
+		// The guides that explain an incentive or a programme: on the public detail, not the
+		// editors' view; the read replica's state: only with one (DATABASE_REPLICA_URL).
+		"IncentiveDetail.guides": true, "ProgrammeDetail.guides": true, "Readiness.replica": true,
 		// Matching and money: converted only with currency=, missing only when undetermined.
 		"Money.converted": true, "CriterionResult.missing": true,
 	}
