@@ -5187,8 +5187,11 @@ export interface components {
         Currency: components["schemas"]["CurrencyCode"];
         /**
          * @description Full-text search in the items' text in every language they exist in (Portuguese, English,
-         *     French… stemming; accents and case ignored). With `q` the list is ordered by relevance. Longer
-         *     than 200 characters → `400` (`search_too_long`).
+         *     French… stemming; accents and case ignored). Opportunities, incentives and programmes
+         *     whose title matches come first, then those that match in their text only, each newest
+         *     first, and a search of them that matches nothing is answered for its misspelt words
+         *     corrected; guides are ordered by relevance. Longer than 200 characters → `400`
+         *     (`search_too_long`).
          */
         Query: string;
         /**
@@ -5766,8 +5769,11 @@ export interface operations {
                 currency?: components["parameters"]["Currency"];
                 /**
                  * @description Full-text search in the items' text in every language they exist in (Portuguese, English,
-                 *     French… stemming; accents and case ignored). With `q` the list is ordered by relevance. Longer
-                 *     than 200 characters → `400` (`search_too_long`).
+                 *     French… stemming; accents and case ignored). Opportunities, incentives and programmes
+                 *     whose title matches come first, then those that match in their text only, each newest
+                 *     first, and a search of them that matches nothing is answered for its misspelt words
+                 *     corrected; guides are ordered by relevance. Longer than 200 characters → `400`
+                 *     (`search_too_long`).
                  */
                 q?: components["parameters"]["Query"];
                 /**
@@ -5903,8 +5909,11 @@ export interface operations {
                 currency?: components["parameters"]["Currency"];
                 /**
                  * @description Full-text search in the items' text in every language they exist in (Portuguese, English,
-                 *     French… stemming; accents and case ignored). With `q` the list is ordered by relevance. Longer
-                 *     than 200 characters → `400` (`search_too_long`).
+                 *     French… stemming; accents and case ignored). Opportunities, incentives and programmes
+                 *     whose title matches come first, then those that match in their text only, each newest
+                 *     first, and a search of them that matches nothing is answered for its misspelt words
+                 *     corrected; guides are ordered by relevance. Longer than 200 characters → `400`
+                 *     (`search_too_long`).
                  */
                 q?: components["parameters"]["Query"];
                 /**
@@ -6033,8 +6042,11 @@ export interface operations {
                 currency?: components["parameters"]["Currency"];
                 /**
                  * @description Full-text search in the items' text in every language they exist in (Portuguese, English,
-                 *     French… stemming; accents and case ignored). With `q` the list is ordered by relevance. Longer
-                 *     than 200 characters → `400` (`search_too_long`).
+                 *     French… stemming; accents and case ignored). Opportunities, incentives and programmes
+                 *     whose title matches come first, then those that match in their text only, each newest
+                 *     first, and a search of them that matches nothing is answered for its misspelt words
+                 *     corrected; guides are ordered by relevance. Longer than 200 characters → `400`
+                 *     (`search_too_long`).
                  */
                 q?: components["parameters"]["Query"];
                 /**
@@ -6120,8 +6132,11 @@ export interface operations {
             query?: {
                 /**
                  * @description Full-text search in the items' text in every language they exist in (Portuguese, English,
-                 *     French… stemming; accents and case ignored). With `q` the list is ordered by relevance. Longer
-                 *     than 200 characters → `400` (`search_too_long`).
+                 *     French… stemming; accents and case ignored). Opportunities, incentives and programmes
+                 *     whose title matches come first, then those that match in their text only, each newest
+                 *     first, and a search of them that matches nothing is answered for its misspelt words
+                 *     corrected; guides are ordered by relevance. Longer than 200 characters → `400`
+                 *     (`search_too_long`).
                  */
                 q?: components["parameters"]["Query"];
                 /**
@@ -6420,8 +6435,11 @@ export interface operations {
                 currency?: components["parameters"]["Currency"];
                 /**
                  * @description Full-text search in the items' text in every language they exist in (Portuguese, English,
-                 *     French… stemming; accents and case ignored). With `q` the list is ordered by relevance. Longer
-                 *     than 200 characters → `400` (`search_too_long`).
+                 *     French… stemming; accents and case ignored). Opportunities, incentives and programmes
+                 *     whose title matches come first, then those that match in their text only, each newest
+                 *     first, and a search of them that matches nothing is answered for its misspelt words
+                 *     corrected; guides are ordered by relevance. Longer than 200 characters → `400`
+                 *     (`search_too_long`).
                  */
                 q?: components["parameters"]["Query"];
                 /**
@@ -7154,8 +7172,11 @@ export interface operations {
                 currency?: components["parameters"]["Currency"];
                 /**
                  * @description Full-text search in the items' text in every language they exist in (Portuguese, English,
-                 *     French… stemming; accents and case ignored). With `q` the list is ordered by relevance. Longer
-                 *     than 200 characters → `400` (`search_too_long`).
+                 *     French… stemming; accents and case ignored). Opportunities, incentives and programmes
+                 *     whose title matches come first, then those that match in their text only, each newest
+                 *     first, and a search of them that matches nothing is answered for its misspelt words
+                 *     corrected; guides are ordered by relevance. Longer than 200 characters → `400`
+                 *     (`search_too_long`).
                  */
                 q?: components["parameters"]["Query"];
                 /**
@@ -7881,8 +7902,11 @@ export interface operations {
                 currency?: components["parameters"]["Currency"];
                 /**
                  * @description Full-text search in the items' text in every language they exist in (Portuguese, English,
-                 *     French… stemming; accents and case ignored). With `q` the list is ordered by relevance. Longer
-                 *     than 200 characters → `400` (`search_too_long`).
+                 *     French… stemming; accents and case ignored). Opportunities, incentives and programmes
+                 *     whose title matches come first, then those that match in their text only, each newest
+                 *     first, and a search of them that matches nothing is answered for its misspelt words
+                 *     corrected; guides are ordered by relevance. Longer than 200 characters → `400`
+                 *     (`search_too_long`).
                  */
                 q?: components["parameters"]["Query"];
                 /**
