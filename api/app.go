@@ -9,7 +9,6 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
-	"net"
 	"slices"
 	"time"
 
@@ -29,6 +28,7 @@ import (
 	"github.com/diaspora-investor/marketplace/app/interests"
 	"github.com/diaspora-investor/marketplace/app/limits"
 	"github.com/diaspora-investor/marketplace/app/matching"
+	"github.com/diaspora-investor/marketplace/internal/clientip"
 	"github.com/diaspora-investor/marketplace/repository"
 )
 
@@ -109,8 +109,8 @@ type server struct {
 	// searchLangs are the languages a search is parsed in: every interface language, and
 	// "simple" for content in languages without a stemmer (kea is searched as Portuguese: 00032).
 	searchLangs []string
-	trusted     []*net.IPNet // proxies whose X-Forwarded-For is believed
-	document    []byte       // openapi.yaml as served (see servedDocument)
+	trusted     clientip.Proxies // proxies whose X-Forwarded-For is believed
+	document    []byte           // openapi.yaml as served (see servedDocument)
 	// The use cases (the application layer), shared with every other interface.
 	agencies     *agencies.Service
 	interests    *interests.Service
@@ -130,7 +130,7 @@ func New(cfg Config, store *repository.Store, langs *Languages, log *slog.Logger
 	s := &server{cfg: cfg, store: store, langs: langs, log: log, metrics: newMetrics(),
 		tokens:       tokens{key: cfg.JWTSecret, now: time.Now},
 		searchLangs:  append(slices.Clone(langs.Codes()), "simple"),
-		trusted:      parseTrusted(cfg.TrustedProxies),
+		trusted:      clientip.Parse(cfg.TrustedProxies),
 		document:     servedDocument(marketplace.OpenAPIDocument, cfg.PublicURL),
 		agencies:     agencies.New(store),
 		interests:    interests.New(store),

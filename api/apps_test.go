@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/xml"
 	"fmt"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/diaspora-investor/marketplace/api"
 	"github.com/diaspora-investor/marketplace/internal/contract"
+	"github.com/diaspora-investor/marketplace/repository"
 )
 
 // newAPIWith is newAPI with a configuration changed by set (small quotas, say).
@@ -258,6 +260,16 @@ func (a *testAPI) exec(query string, args ...any) {
 	if _, err := a.db.Exec(query, args...); err != nil {
 		a.t.Fatalf("%s: %v", query, err)
 	}
+	a.refreshReadModel()
+}
+
+// refreshReadModel rebuilds the read model after a test wrote content around the use cases,
+// as the use cases do in their own transactions.
+func (a *testAPI) refreshReadModel() {
+	a.t.Helper()
+	if err := repository.RefreshReadModelAll(context.Background(), a.db); err != nil {
+		a.t.Fatal(err)
+	}
 }
 
 func TestChangeFeedReplaysPublications(t *testing.T) {
@@ -334,6 +346,7 @@ func TestChangeFeedReplaysPublications(t *testing.T) {
 	if err := tx.Commit(); err != nil {
 		t.Fatal(err)
 	}
+	a.refreshReadModel()
 
 	since, resume2 := a.follow(resume)
 	want := []change{

@@ -131,6 +131,9 @@ func TestContentAuthorization(t *testing.T) {
 			submitted_at = CASE WHEN $2 = 'in_review' THEN now() END WHERE id = $1`, id, status); err != nil {
 			t.Fatal(err)
 		}
+		if err := repository.RefreshReadModel(ctx, a.db, domain.KindOpportunity, id); err != nil {
+			t.Fatal(err)
+		}
 		return id
 	}
 

@@ -135,6 +135,7 @@ func TestMissingTranslationFallsBackPerResource(t *testing.T) {
 		WHERE o.id = t.opportunity_id AND o.slug = 'cv-sal-hospitality-training-school' AND t.lang = 'fr'`); err != nil {
 		t.Fatal(err)
 	}
+	a.refreshReadModel()
 	r := a.get("/v1/opportunities/cv-sal-hospitality-training-school?lang=fr", "Accept-Language", "en")
 	got := r.json(t)
 	if got["lang"] != "en" || slices.Contains(toStrings(got["langs"]), "fr") {
@@ -205,6 +206,7 @@ func TestListsPageStablyUnderInserts(t *testing.T) {
 		SELECT 'cv-late-arrival', 'CV', organization_id, 'published', 'pt', now() FROM opportunities LIMIT 1`); err != nil {
 		t.Fatal(err)
 	}
+	a.refreshReadModel()
 	rest := a.walk("/v1/opportunities?limit=4&cursor=" + next)
 	seen := map[any]bool{}
 	for _, it := range append(first, rest...) {

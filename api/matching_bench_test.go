@@ -22,6 +22,11 @@ func generate(b testing.TB, db *sqlx.DB, statements ...string) {
 			b.Fatalf("%v\n%s", err, s)
 		}
 	}
+	// Written around the use cases: the read model is rebuilt as a bulk load does.
+	if _, err := db.Exec(`SELECT read_model_refresh('opportunities', NULL), read_model_refresh('incentives', NULL),
+		read_model_refresh('programmes', NULL)`); err != nil {
+		b.Fatal(err)
+	}
 	if _, err := db.Exec(`ANALYZE`); err != nil {
 		b.Fatal(err)
 	}

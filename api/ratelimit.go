@@ -3,9 +3,7 @@ package api
 import (
 	"context"
 	"math/rand/v2"
-	"net"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -13,53 +11,9 @@ import (
 	"github.com/diaspora-investor/marketplace/app/limits"
 )
 
-// clientIP is the address a request comes from. Behind trusted proxies it is the last address
-// of X-Forwarded-For that is not one of theirs (earlier entries are the client's to invent);
-// otherwise the peer's address.
+// clientIP is the address a request comes from, as every interface counts it (internal/clientip).
 func (s *server) clientIP(c *fiber.Ctx) string {
-	peer := c.Context().RemoteIP()
-	if len(s.trusted) == 0 || !s.isTrusted(peer) {
-		return peer.String()
-	}
-	hops := strings.Split(c.Get(fiber.HeaderXForwardedFor), ",")
-	for i := len(hops) - 1; i >= 0; i-- {
-		ip := net.ParseIP(strings.TrimSpace(hops[i]))
-		if ip == nil {
-			break
-		}
-		if !s.isTrusted(ip) {
-			return ip.String()
-		}
-	}
-	return peer.String()
-}
-
-func (s *server) isTrusted(ip net.IP) bool {
-	for _, n := range s.trusted {
-		if n.Contains(ip) {
-			return true
-		}
-	}
-	return false
-}
-
-// parseTrusted reads addresses and CIDR ranges of trusted proxies.
-func parseTrusted(list []string) []*net.IPNet {
-	var out []*net.IPNet
-	for _, p := range list {
-		p = strings.TrimSpace(p)
-		if !strings.Contains(p, "/") {
-			if strings.Contains(p, ":") {
-				p += "/128"
-			} else {
-				p += "/32"
-			}
-		}
-		if _, n, err := net.ParseCIDR(p); err == nil {
-			out = append(out, n)
-		}
-	}
-	return out
+	return s.trusted.Of(c.Context().RemoteIP(), c.Get(fiber.HeaderXForwardedFor))
 }
 
 // hit counts an event and answers 429 once the window's budget is spent.

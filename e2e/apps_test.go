@@ -90,6 +90,9 @@ func TestServerQuotasAndChangeFeed(t *testing.T) {
 		FROM opportunities WHERE status = 'draft' ORDER BY slug LIMIT 1) RETURNING id`).Scan(&draft); err != nil {
 		t.Fatal(err)
 	}
+	if _, err := db.Exec(`SELECT read_model_refresh('opportunities', NULL)`); err != nil {
+		t.Fatal(err)
+	}
 	since := must(s.do(http.MethodGet, "/v1/changes?cursor="+body["resume_cursor"].(string), nil, withKey), http.StatusOK).object(t)
 	items := since["items"].([]any)
 	if len(items) != 2 {

@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jmoiron/sqlx"
+
 	"github.com/diaspora-investor/marketplace/internal/testdb"
 	"github.com/diaspora-investor/marketplace/repository"
 )
@@ -137,7 +139,7 @@ func TestTwoInstancesNeverServeStale(t *testing.T) {
 		}
 		time.Sleep(50 * time.Millisecond)
 		invalidations := b.metric("catalogue_cache_invalidations_total")
-		if _, err := db.Exec(change.sql, id); err != nil {
+		if err := changeOpportunity(db, change.sql, id); err != nil {
 			t.Fatal(err)
 		}
 		heard := waitFor(t, 2*time.Second, "B hears of the change", func() bool {
@@ -180,7 +182,7 @@ func TestTwoInstancesNeverServeStale(t *testing.T) {
 
 	// A lost listener connection: notifications sent meanwhile are lost, so the instance serves
 	// nothing from memory until it is back, and then starts from an empty cache.
-	if _, err := db.Exec(`UPDATE opportunities SET status = 'published' WHERE id = $1`, id); err != nil {
+	if err := changeOpportunity(db, `UPDATE opportunities SET status = 'published' WHERE id = $1`, id); err != nil {
 		t.Fatal(err)
 	}
 	waitFor(t, 2*time.Second, "B shows the item again", func() bool { return b.title(detail) == "Changed twice" })
@@ -196,11 +198,28 @@ func TestTwoInstancesNeverServeStale(t *testing.T) {
 	if ended != 2 {
 		t.Fatalf("ended %d listening connections, want 2 (one per instance)", ended)
 	}
-	if _, err := db.Exec(`UPDATE opportunity_translations SET title = 'Changed while deaf' WHERE opportunity_id = $1 AND lang = 'en'`, id); err != nil {
+	if err := changeOpportunity(db, `UPDATE opportunity_translations SET title = 'Changed while deaf' WHERE opportunity_id = $1 AND lang = 'en'`, id); err != nil {
 		t.Fatal(err)
 	}
 	waitFor(t, 2*time.Second, "B shows the change made around the lost connection", func() bool { return b.title(detail) == "Changed while deaf" })
 	waitFor(t, 10*time.Second, "B's listener reconnects and resets", func() bool {
 		return b.metric("catalogue_cache_invalidations_total") >= invalidations+2
 	})
+}
+
+// changeOpportunity writes to an opportunity around the use cases and, in the same
+// transaction, refreshes its rows of the read model, as the use cases do.
+func changeOpportunity(db *sqlx.DB, query, id string) error {
+	tx, err := db.Begin()
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if _, err := tx.Exec(query, id); err != nil {
+		return err
+	}
+	if _, err := tx.Exec(`SELECT read_model_refresh('opportunities', ARRAY[$1::uuid])`, id); err != nil {
+		return err
+	}
+	return tx.Commit()
 }

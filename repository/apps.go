@@ -30,14 +30,22 @@ var (
 	sqlAPIKeyRevoke = statement("api_key_revoke", `
 		UPDATE api_keys SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1 AND user_id = $2`)
 	// A use is recorded at most once a minute per key, to spare writes.
-	sqlAPIKeyUse = statement("api_key_use", `
-		UPDATE api_keys SET last_used_at = now()
-		WHERE key_hash = $1 AND revoked_at IS NULL AND expires_at > now()
-		  AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')
-		RETURNING id, user_id, name, prefix, scopes, created_at, expires_at, last_used_at, revoked_at`)
-	sqlAPIKeyByHash = statement("api_key_by_hash", `
-		SELECT id, user_id, name, prefix, scopes, created_at, expires_at, last_used_at, revoked_at
-		FROM api_keys WHERE key_hash = $1`)
+	// sqlAPIKeyAuthenticate reads a key by its hash ($1) with its user, and records its use (at
+	// most once a minute per key, to spare writes), in one round trip: the update's new time
+	// is taken when it ran, the stored one otherwise.
+	sqlAPIKeyAuthenticate = statement("api_key_authenticate", `
+		WITH used AS (
+			UPDATE api_keys SET last_used_at = now()
+			WHERE key_hash = $1 AND revoked_at IS NULL AND expires_at > now()
+			  AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')
+			RETURNING id, last_used_at)
+		SELECT k.id, k.user_id, k.name, k.prefix, k.scopes, k.created_at, k.expires_at,
+			coalesce(used.last_used_at, k.last_used_at) AS last_used_at, k.revoked_at,
+			u.id AS "user.id", u.email AS "user.email", u.password_hash AS "user.password_hash", u.role AS "user.role",
+			u.display_name AS "user.display_name", u.lang AS "user.lang", u.password_changed_at AS "user.password_changed_at",
+			u.token_version AS "user.token_version", u.created_at AS "user.created_at", u.updated_at AS "user.updated_at"
+		FROM api_keys k JOIN users u ON u.id = k.user_id LEFT JOIN used ON used.id = k.id
+		WHERE k.key_hash = $1`)
 
 	// The change log after $1, $2 entries, of every country or of one ($4, all when ''). Changes
 	// of examples are left out unless $3 (examples shown): their own rows say so, and a deleted
@@ -138,22 +146,18 @@ func (s *Store) RevokeAPIKey(ctx context.Context, userID, id string) error {
 // APIKeyByHash returns a key and its user, whatever the key's state: the caller refuses revoked
 // and expired keys. It records the use (at most once a minute per key, to spare writes).
 func (s *Store) APIKeyByHash(ctx context.Context, hash []byte) (*domain.APIKey, *domain.User, error) {
-	var row apiKeyRow
-	err := s.db.GetContext(ctx, &row, sqlAPIKeyUse, hash)
-	if errors.Is(err, sql.ErrNoRows) {
-		err = s.db.GetContext(ctx, &row, sqlAPIKeyByHash, hash)
+	var row struct {
+		apiKeyRow
+		User domain.User `db:"user"`
 	}
+	err := s.db.GetContext(ctx, &row, sqlAPIKeyAuthenticate, hash)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil, ErrNotFound
 	}
 	if err != nil {
 		return nil, nil, fmt.Errorf("repository: api key: %w", err)
 	}
-	user, err := s.UserByID(ctx, row.UserID)
-	if err != nil {
-		return nil, nil, err
-	}
-	return row.toDomain(), user, nil
+	return row.toDomain(), &row.User, nil
 }
 
 type changeRow struct {

@@ -182,7 +182,7 @@ func (s *Store) Regions(ctx context.Context, country string) ([]domain.Region, e
 		Name    string `db:"name"`
 		Kind    string `db:"kind"`
 	}
-	if err := s.db.SelectContext(ctx, &rows, sqlRegions, country); err != nil {
+	if err := sqlx.SelectContext(ctx, s.reads, &rows, sqlRegions, country); err != nil {
 		return nil, err
 	}
 	out := make([]domain.Region, len(rows))
@@ -202,7 +202,7 @@ func (s *Store) CountryExists(ctx context.Context, code string) (bool, error) {
 // RegionExists reports whether a region code exists, in country when it is given.
 func (s *Store) RegionExists(ctx context.Context, country, code string) (bool, error) {
 	var ok bool
-	err := s.db.GetContext(ctx, &ok, sqlRegionExists, country, code)
+	err := sqlx.GetContext(ctx, s.reads, &ok, sqlRegionExists, country, code)
 	return ok, err
 }
 
@@ -210,7 +210,7 @@ func (s *Store) RegionExists(ctx context.Context, country, code string) (bool, e
 // an exchange rate to the euro is known for it.
 func (s *Store) CurrencyConvertible(ctx context.Context, currency string) (bool, error) {
 	var ok bool
-	err := s.db.GetContext(ctx, &ok, sqlCurrencyConverted, currency)
+	err := sqlx.GetContext(ctx, s.reads, &ok, sqlCurrencyConverted, currency)
 	return ok, err
 }
 

@@ -287,6 +287,10 @@ func selectRows[R interface{ key() rowKey }](ctx context.Context, db sqlx.Querye
 // ListSQL is the statement and arguments of a kind's list for f, as the API runs it: for
 // benchmarks that give the database's own figure for the same query (pgbench).
 func ListSQL(kind domain.Kind, f domain.ListFilter) (string, []any) {
+	if _, ok := readKeys(f.Langs); ok && len(f.IDs) == 0 && !f.AnyStatus {
+		sqlText, args, _ := readSQL(kind, f)
+		return sqlText, args
+	}
 	sqlText, args, _ := specOf(kind).selectSQL(f, "")
 	return sqlText, args
 }
@@ -359,6 +363,9 @@ func (s *Store) facets(ctx context.Context, k kindSpec, f domain.ListFilter) (do
 		return nil, nil
 	}
 	sqlText, args, err := k.facetsSQL(f)
+	if s.fromReadModel(f) {
+		sqlText, args, err = readFacetsSQL(k.kind, f)
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -33,6 +33,9 @@ type Store struct {
 	examples bool
 	// hideClosed: lists leave out opportunities whose deadline has passed, unless asked.
 	hideClosed bool
+	// noReadModel reads the public catalogue from the content tables' own queries, not from
+	// the read model (the equivalence test compares the two).
+	noReadModel bool
 }
 
 // Public sets what the public catalogue shows: illustrative items only when showExamples, and

@@ -108,11 +108,13 @@ func (s *Store) edit(ctx context.Context, kind domain.Kind, idOrSlug string, act
 	ifVersion int, lang string, note *string, apply func(tx *sqlx.Tx, it *lockedItem) error) (int, error) {
 	k, q := specOf(kind), sqlOf(kind)
 	version := 0
-	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+	itemID := ""
+	write := func(tx *sqlx.Tx) error {
 		it, err := lockItem(ctx, tx, q, idOrSlug)
 		if err != nil {
 			return err
 		}
+		itemID = it.ID
 		if d := domain.Decide(actor, action, it.owned()); d != domain.Allowed {
 			return domain.Denied{Decision: d}
 		}
@@ -148,6 +150,14 @@ func (s *Store) edit(ctx context.Context, kind domain.Kind, idOrSlug string, act
 		}
 		return writeAudit(ctx, tx, auditEvent{actor: actor.UserID, entity: k.singular, entityID: it.ID, orgID: it.OrgID,
 			action: auditAction(action), lang: langPtr, changes: changes, note: note})
+	}
+	// The read model is rebuilt for the item in the same transaction, whatever the write was
+	// (an edit, a translation, a publication, an archive, a deletion).
+	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+		if err := write(tx); err != nil {
+			return err
+		}
+		return RefreshReadModel(ctx, tx, kind, itemID)
 	})
 	return version, err
 }

@@ -394,6 +394,9 @@ func (s *Store) ImportCountry(ctx context.Context, f *seed.CountryFile, dryRun b
 		if err := loadCountry(ctx, tx, onlyChanged(*f, changes), hasChange(changes, "country", f.Country.Code)); err != nil {
 			return err
 		}
+		if err := RefreshReadModelAll(ctx, tx); err != nil {
+			return err
+		}
 		return auditImport(ctx, tx, changes)
 	})
 	if errors.Is(err, errRollback) {

@@ -19,3 +19,7 @@ func (p *preparedReads) Kept() int {
 
 // MaxPrepared is maxPrepared.
 const MaxPrepared = maxPrepared
+
+// ReadFromContentTables makes s answer the public reads with the content tables' own queries,
+// as before the read model, for the equivalence test.
+func ReadFromContentTables(s *Store) { s.noReadModel = true }

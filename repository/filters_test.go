@@ -1,6 +1,7 @@
 package repository_test
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"strconv"
@@ -555,6 +556,10 @@ func TestKeysetPagingIsStableUnderInserts(t *testing.T) {
 			t.Fatal(err)
 		}
 		names[in.id] = "opportunity/" + slug
+		// Written around the use cases, so the read model is refreshed here as they do.
+		if err := repository.RefreshReadModel(context.Background(), db, domain.KindOpportunity, in.id); err != nil {
+			t.Fatal(err)
+		}
 	}
 
 	for pages := 0; ; pages++ {

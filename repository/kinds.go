@@ -62,7 +62,9 @@ func (s *Store) Opportunities(ctx context.Context, f domain.ListFilter) (*domain
 // and the filter's facets.
 func listKind[R interface{ key() rowKey }, T any](ctx context.Context, s *Store, k kindSpec, f domain.ListFilter, item func(R) T) (*domain.Page[T], error) {
 	f = s.public(f)
-	rows, next, err := selectRows[R](ctx, s.reads, k, f, "")
+	// f becomes the filter answered: a search tried again with its words corrected is counted
+	// as such in the facets.
+	rows, next, f, err := pageRows[R](ctx, s, k, f)
 	if err != nil {
 		return nil, err
 	}
@@ -77,14 +79,14 @@ func listKind[R interface{ key() rowKey }, T any](ctx context.Context, s *Store,
 // readKind reads one item of a kind by id or slug; anyStatus reads it whatever its status (for
 // its editors).
 func readKind[R interface{ key() rowKey }, T any](ctx context.Context, s *Store, k kindSpec, idOrSlug string, langs []string, anyStatus bool, item func(R) T) (*T, error) {
-	rows, _, err := selectRows[R](ctx, s.reads, k, s.public(domain.ListFilter{Langs: langs, AnyStatus: anyStatus}), idOrSlug)
+	row, err := detailRow[R](ctx, s, k, s.public(domain.ListFilter{Langs: langs, AnyStatus: anyStatus}), idOrSlug)
 	if err != nil {
 		return nil, err
 	}
-	if len(rows) == 0 {
+	if row == nil {
 		return nil, ErrNotFound
 	}
-	v := item(rows[0])
+	v := item(*row)
 	return &v, nil
 }
 

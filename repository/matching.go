@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 
 	"github.com/diaspora-investor/marketplace/domain"
@@ -36,7 +37,7 @@ var (
 // ExchangeRates lists the rate in use of every currency, by currency code.
 func (s *Store) ExchangeRates(ctx context.Context) ([]domain.Rate, error) {
 	var rows []rateRow
-	if err := s.db.SelectContext(ctx, &rows, sqlLatestRates); err != nil {
+	if err := sqlx.SelectContext(ctx, s.reads, &rows, sqlLatestRates); err != nil {
 		return nil, err
 	}
 	out := make([]domain.Rate, len(rows))
@@ -72,6 +73,9 @@ func (s *Store) PutRate(ctx context.Context, r domain.Rate, recordedBy string) (
 		return domain.Rate{}, err
 	}
 	if _, err := tx.ExecContext(ctx, sqlPutRate, r.Currency, r.AsOf, r.PerEUR, r.Source, recordedBy); err != nil {
+		return domain.Rate{}, err
+	}
+	if _, err := tx.ExecContext(ctx, sqlReadModelAmounts, r.Currency); err != nil {
 		return domain.Rate{}, err
 	}
 	var row rateRow
@@ -134,12 +138,34 @@ var sqlEligibilityCandidates = statement("eligibility_candidates", `
 	WHERE c.status = 'published' AND c.country_code = $1 AND (NOT c.illustrative OR $3)
 	ORDER BY kind, published_at DESC, id`)
 
+// sqlReadEligibilityCandidates reads the same from the read model: one country's
+// precomputed conditions ($1), in the reader's read model keys ($2), examples only when
+// shown ($3).
+var sqlReadEligibilityCandidates = statement("read_eligibility_candidates", `
+	SELECT c.kind, c.id, c.type, c.lang, c.title_text AS name, c.valid_from, c.valid_until, c.published_at,
+		c.investor_types, c.min_investment, c.max_investment, c.investment_currency, c.min_jobs, c.residence_abroad,
+		c.sectors, c.region_codes, c.region_names
+	FROM read_items p
+	JOIN LATERAL (
+		SELECT c.* FROM read_items c
+		WHERE c.kind = p.kind AND c.id = p.id AND c.lang_key = ANY($2::text[])
+		ORDER BY (c.lang = c.lang_key) DESC, array_position($2::text[], c.lang_key)
+		LIMIT 1) c ON true
+	WHERE p.kind IN ('incentives', 'programmes') AND p.lang_key = ($2::text[])[1] AND p.country_code = $1
+		AND (NOT p.illustrative OR $3)
+	ORDER BY c.kind, c.published_at DESC, c.id`)
+
 // EligibilityCandidates reads every published incentive and programme of a country with its
 // conditions, named in the reader's languages, in one query: incentives first, then
 // programmes, each newest first.
 func (s *Store) EligibilityCandidates(ctx context.Context, country string, langs []string) ([]domain.Candidate, error) {
 	var rows []candidateRow
-	err := s.db.SelectContext(ctx, &rows, sqlEligibilityCandidates, country, pq.Array(langs), s.examples)
+	var err error
+	if keys, ok := readKeys(langs); ok && !s.noReadModel {
+		err = sqlx.SelectContext(ctx, s.reads, &rows, sqlReadEligibilityCandidates, country, pq.Array(keys), s.examples)
+	} else {
+		err = s.db.SelectContext(ctx, &rows, sqlEligibilityCandidates, country, pq.Array(langs), s.examples)
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -110,6 +110,9 @@ func TestEligibilityCandidatesAreThePublishedItemsOfTheCountry(t *testing.T) {
 		WHERE slug = 'cv-diaspora-bonds'`); err != nil {
 		t.Fatal(err)
 	}
+	if err := repository.RefreshReadModel(ctx, s.DB(), domain.KindIncentive); err != nil {
+		t.Fatal(err)
+	}
 	got, err := s.EligibilityCandidates(ctx, "CV", []string{"fr", "en"})
 	if err != nil {
 		t.Fatal(err)

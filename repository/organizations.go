@@ -413,6 +413,10 @@ func (s *Store) UpdateOrganization(ctx context.Context, actorID, orgID string, c
 			}
 			return err
 		}
+		// Its name and acronym are shown with the content it publishes or operates.
+		if _, err := tx.ExecContext(ctx, sqlReadModelOrganization, orgID); err != nil {
+			return err
+		}
 		return auditOrgChange(ctx, tx, actorID, orgID, "update", before)
 	})
 }

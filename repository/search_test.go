@@ -343,7 +343,7 @@ func TestSearchRanksAndPagesEveryMatchOnce(t *testing.T) {
 	for kind, q := range map[domain.Kind]string{
 		domain.KindOpportunity: "hotel",
 		domain.KindIncentive:   "investimento",
-		domain.KindProgramme:   "investimento",
+		domain.KindProgramme:   "diaspora",
 	} {
 		t.Run(string(kind), func(t *testing.T) {
 			table := kindTables[kind].table
@@ -351,7 +351,10 @@ func TestSearchRanksAndPagesEveryMatchOnce(t *testing.T) {
 				ID   string  `db:"id"`
 				Rank float32 `db:"rank"`
 			}
-			if err := db.Select(&expected, `SELECT id::text AS id, ts_rank_cd(search_document, search_query($1, $2)) AS rank
+			// Title matches (rank 1) come before matches in the text only (rank 0), each newest
+			// first (the read model's search, README "Search").
+			if err := db.Select(&expected, `SELECT id::text AS id,
+					CASE WHEN ts_filter(search_document, '{a}') @@ search_query($1, $2) THEN 1 ELSE 0 END::real AS rank
 				FROM `+table+` WHERE status = 'published' AND search_document @@ search_query($1, $2)
 				ORDER BY rank DESC, published_at DESC, id DESC`, q, pq.Array(langs)); err != nil {
 				t.Fatal(err)
@@ -479,7 +482,11 @@ func TestSearchNeverReturnsUnpublishedItems(t *testing.T) {
 		want := sqlIDs(t, db, `SELECT id::text FROM `+table+`
 			WHERE status = 'published' AND search_document @@ search_query($1, $2)`, q, pq.Array(langs))
 		got = listAll(t, s, kind, searchFilter(q))
-		sameIDs(t, names, fmt.Sprintf("%s %q", kind, q), idsOf(got), want)
+		// A search that matches nothing is answered for its words corrected (TestSearchRelevance):
+		// other items, published ones all the same.
+		if len(want) > 0 {
+			sameIDs(t, names, fmt.Sprintf("%s %q", kind, q), idsOf(got), want)
+		}
 		for _, it := range got {
 			if it.Status != domain.StatusPublished || slices.Contains(unpublished, it.ID) {
 				t.Errorf("%s %q returns %s, %s", kind, q, it.Slug, it.Status)
@@ -512,6 +519,10 @@ func TestSearchNeverReturnsUnpublishedItems(t *testing.T) {
 		}
 		for i, status := range []string{"draft", "in_review", "archived"} {
 			if _, err := db.Exec(`UPDATE `+kindTables[kind].table+` SET status = $1 WHERE id = $2`, status, found[i].ID); err != nil {
+				t.Fatal(err)
+			}
+			// Written around the use cases, so the read model is refreshed here as they do.
+			if err := repository.RefreshReadModel(context.Background(), db, kind, found[i].ID); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -670,6 +681,9 @@ func TestLanguageFallbackWhenATranslationIsDeleted(t *testing.T) {
 	}
 
 	if _, err := db.Exec(`DELETE FROM opportunity_translations WHERE opportunity_id = $1 AND lang = 'fr'`, o.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := repository.RefreshReadModel(context.Background(), db, domain.KindOpportunity, o.ID); err != nil {
 		t.Fatal(err)
 	}
 

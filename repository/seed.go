@@ -50,7 +50,7 @@ func (s *Store) LoadSeed(ctx context.Context, c *seed.Content) error {
 				return fmt.Errorf("seed %s: %w", f.Name, err)
 			}
 		}
-		return nil
+		return RefreshReadModelAll(ctx, tx)
 	})
 }
 

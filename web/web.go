@@ -18,7 +18,6 @@ import (
 	"html/template"
 	"io/fs"
 	"log/slog"
-	"net"
 	"net/url"
 	"strconv"
 	"strings"
@@ -27,6 +26,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/diaspora-investor/marketplace/domain"
+	"github.com/diaspora-investor/marketplace/internal/clientip"
 )
 
 //go:embed templates/*.html
@@ -73,7 +73,7 @@ type Site struct {
 	texts   *texts
 	pages   map[string]*template.Template
 	assets  map[string]asset
-	trusted []*net.IPNet
+	trusted clientip.Proxies
 	log     *slog.Logger
 }
 
@@ -102,7 +102,7 @@ func Mount(app *fiber.App, deps Deps, opts Options) (*Site, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Site{deps: deps, opts: opts, texts: t, log: opts.Log, trusted: parseTrusted(opts.TrustedProxies)}
+	s := &Site{deps: deps, opts: opts, texts: t, log: opts.Log, trusted: clientip.Parse(opts.TrustedProxies)}
 	if err := s.loadAssets(); err != nil {
 		return nil, err
 	}
@@ -402,51 +402,9 @@ func (s *Site) csrf(c *fiber.Ctx) error {
 	return c.Next()
 }
 
-// clientIP is the address rate limits count (as the API's: the last untrusted hop of
-// X-Forwarded-For behind trusted proxies, else the peer).
+// clientIP is the address a request comes from, as every interface counts it (internal/clientip).
 func (s *Site) clientIP(c *fiber.Ctx) string {
-	peer := c.Context().RemoteIP()
-	if len(s.trusted) == 0 || !s.isTrusted(peer) {
-		return peer.String()
-	}
-	hops := strings.Split(c.Get(fiber.HeaderXForwardedFor), ",")
-	for i := len(hops) - 1; i >= 0; i-- {
-		ip := net.ParseIP(strings.TrimSpace(hops[i]))
-		if ip == nil {
-			break
-		}
-		if !s.isTrusted(ip) {
-			return ip.String()
-		}
-	}
-	return peer.String()
-}
-
-func (s *Site) isTrusted(ip net.IP) bool {
-	for _, n := range s.trusted {
-		if n.Contains(ip) {
-			return true
-		}
-	}
-	return false
-}
-
-func parseTrusted(list []string) []*net.IPNet {
-	var out []*net.IPNet
-	for _, p := range list {
-		p = strings.TrimSpace(p)
-		if !strings.Contains(p, "/") {
-			if strings.Contains(p, ":") {
-				p += "/128"
-			} else {
-				p += "/32"
-			}
-		}
-		if _, n, err := net.ParseCIDR(p); err == nil {
-			out = append(out, n)
-		}
-	}
-	return out
+	return s.trusted.Of(c.Context().RemoteIP(), c.Get(fiber.HeaderXForwardedFor))
 }
 
 // absolute is a path under PUBLIC_URL (or the path itself without one).

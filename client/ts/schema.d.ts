@@ -5265,8 +5265,11 @@ export interface components {
         Currency: components["schemas"]["CurrencyCode"];
         /**
          * @description Full-text search in the items' text in every language they exist in (Portuguese, English,
-         *     French… stemming; accents and case ignored). With `q` the list is ordered by relevance. Longer
-         *     than 200 characters → `400` (`search_too_long`).
+         *     French… stemming; accents and case ignored). Opportunities, incentives and programmes
+         *     whose title matches come first, then those that match in their text only, each newest
+         *     first, and a search of them that matches nothing is answered for its misspelt words
+         *     corrected; guides are ordered by relevance. Longer than 200 characters → `400`
+         *     (`search_too_long`).
          */
         Query: string;
         /**
@@ -5844,8 +5847,11 @@ export interface operations {
                 currency?: components["parameters"]["Currency"];
                 /**
                  * @description Full-text search in the items' text in every language they exist in (Portuguese, English,
-                 *     French… stemming; accents and case ignored). With `q` the list is ordered by relevance. Longer
-                 *     than 200 characters → `400` (`search_too_long`).
+                 *     French… stemming; accents and case ignored). Opportunities, incentives and programmes
+                 *     whose title matches come first, then those that match in their text only, each newest
+                 *     first, and a search of them that matches nothing is answered for its misspelt words
+                 *     corrected; guides are ordered by relevance. Longer than 200 characters → `400`
+                 *     (`search_too_long`).
                  */
                 q?: components["parameters"]["Query"];
                 /**
@@ -5981,8 +5987,11 @@ export interface operations {
                 currency?: components["parameters"]["Currency"];
                 /**
                  * @description Full-text search in the items' text in every language they exist in (Portuguese, English,
-                 *     French… stemming; accents and case ignored). With `q` the list is ordered by relevance. Longer
-                 *     than 200 characters → `400` (`search_too_long`).
+                 *     French… stemming; accents and case ignored). Opportunities, incentives and programmes
+                 *     whose title matches come first, then those that match in their text only, each newest
+                 *     first, and a search of them that matches nothing is answered for its misspelt words
+                 *     corrected; guides are ordered by relevance. Longer than 200 characters → `400`
+                 *     (`search_too_long`).
                  */
                 q?: components["parameters"]["Query"];
                 /**
@@ -6111,8 +6120,11 @@ export interface operations {
                 currency?: components["parameters"]["Currency"];
                 /**
                  * @description Full-text search in the items' text in every language they exist in (Portuguese, English,
-                 *     French… stemming; accents and case ignored). With `q` the list is ordered by relevance. Longer
-                 *     than 200 characters → `400` (`search_too_long`).
+                 *     French… stemming; accents and case ignored). Opportunities, incentives and programmes
+                 *     whose title matches come first, then those that match in their text only, each newest
+                 *     first, and a search of them that matches nothing is answered for its misspelt words
+                 *     corrected; guides are ordered by relevance. Longer than 200 characters → `400`
+                 *     (`search_too_long`).
                  */
                 q?: components["parameters"]["Query"];
                 /**
@@ -6198,8 +6210,11 @@ export interface operations {
             query?: {
                 /**
                  * @description Full-text search in the items' text in every language they exist in (Portuguese, English,
-                 *     French… stemming; accents and case ignored). With `q` the list is ordered by relevance. Longer
-                 *     than 200 characters → `400` (`search_too_long`).
+                 *     French… stemming; accents and case ignored). Opportunities, incentives and programmes
+                 *     whose title matches come first, then those that match in their text only, each newest
+                 *     first, and a search of them that matches nothing is answered for its misspelt words
+                 *     corrected; guides are ordered by relevance. Longer than 200 characters → `400`
+                 *     (`search_too_long`).
                  */
                 q?: components["parameters"]["Query"];
                 /**
@@ -6498,8 +6513,11 @@ export interface operations {
                 currency?: components["parameters"]["Currency"];
                 /**
                  * @description Full-text search in the items' text in every language they exist in (Portuguese, English,
-                 *     French… stemming; accents and case ignored). With `q` the list is ordered by relevance. Longer
-                 *     than 200 characters → `400` (`search_too_long`).
+                 *     French… stemming; accents and case ignored). Opportunities, incentives and programmes
+                 *     whose title matches come first, then those that match in their text only, each newest
+                 *     first, and a search of them that matches nothing is answered for its misspelt words
+                 *     corrected; guides are ordered by relevance. Longer than 200 characters → `400`
+                 *     (`search_too_long`).
                  */
                 q?: components["parameters"]["Query"];
                 /**
@@ -7290,8 +7308,11 @@ export interface operations {
                 currency?: components["parameters"]["Currency"];
                 /**
                  * @description Full-text search in the items' text in every language they exist in (Portuguese, English,
-                 *     French… stemming; accents and case ignored). With `q` the list is ordered by relevance. Longer
-                 *     than 200 characters → `400` (`search_too_long`).
+                 *     French… stemming; accents and case ignored). Opportunities, incentives and programmes
+                 *     whose title matches come first, then those that match in their text only, each newest
+                 *     first, and a search of them that matches nothing is answered for its misspelt words
+                 *     corrected; guides are ordered by relevance. Longer than 200 characters → `400`
+                 *     (`search_too_long`).
                  */
                 q?: components["parameters"]["Query"];
                 /**
@@ -8075,8 +8096,11 @@ export interface operations {
                 currency?: components["parameters"]["Currency"];
                 /**
                  * @description Full-text search in the items' text in every language they exist in (Portuguese, English,
-                 *     French… stemming; accents and case ignored). With `q` the list is ordered by relevance. Longer
-                 *     than 200 characters → `400` (`search_too_long`).
+                 *     French… stemming; accents and case ignored). Opportunities, incentives and programmes
+                 *     whose title matches come first, then those that match in their text only, each newest
+                 *     first, and a search of them that matches nothing is answered for its misspelt words
+                 *     corrected; guides are ordered by relevance. Longer than 200 characters → `400`
+                 *     (`search_too_long`).
                  */
                 q?: components["parameters"]["Query"];
                 /**

@@ -1,6 +1,13 @@
-package main
+// Package benchdata holds the synthetic catalogue of the benchmark (cmd/bench), which the
+// read model's equivalence test loads too.
+package benchdata
 
-// dataSQL loads the synthetic data set into a migrated, empty catalogue: 30 countries (codes of
+import (
+	"strconv"
+	"strings"
+)
+
+// SQL loads the synthetic data set into a migrated, empty catalogue: 30 countries (codes of
 // ISO 3166's user-assigned range, so they never meet a real one), five regions and one agency
 // each, $1 opportunities in pt, en and fr (one in twenty left in draft), 30 incentives and 10
 // programmes per country, links from every fourth opportunity to an incentive. The incentives
@@ -9,7 +16,7 @@ package main
 // situation finds some eligible, some not and some undetermined. Everything is derived from row
 // numbers: two loads of the same size are identical. Search documents are computed in one pass
 // at the end instead of by the per-row translation triggers.
-const dataSQL = `
+const SQL = `
 CREATE TEMP TABLE bench_words (lang text, i int, word text);
 INSERT INTO bench_words SELECT 'en', i - 1, w FROM unnest(ARRAY['hotel', 'fishing', 'solar', 'farm', 'software',
   'studio', 'housing', 'port', 'clinic', 'school', 'factory', 'market', 'bank']) WITH ORDINALITY AS x(w, i);
@@ -125,4 +132,12 @@ UPDATE programmes p SET langs = '{en,fr,pt}', search_document = x.doc FROM (
 ALTER TABLE opportunity_translations ENABLE TRIGGER opportunity_translations_refresh;
 ALTER TABLE incentive_translations ENABLE TRIGGER incentive_translations_refresh;
 ALTER TABLE programme_translations ENABLE TRIGGER programme_translations_refresh;
+
+SELECT read_model_refresh('opportunities', NULL);
+SELECT read_model_refresh('incentives', NULL);
+SELECT read_model_refresh('programmes', NULL);
+SELECT read_model_refresh_words();
 `
+
+// Load returns SQL for a data set of size opportunities.
+func Load(size int) string { return strings.ReplaceAll(SQL, "$1::int", strconv.Itoa(size)) }

@@ -1,0 +1,355 @@
+package repository
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+
+	"github.com/diaspora-investor/marketplace/domain"
+)
+
+// The read model (migrations/00040_read_model.sql) serves the public reads: read_keys, one
+// narrow row per published item and sector key, chooses a page by one index range scan;
+// read_items, one row per item and reader language with the translation already picked,
+// gives the page's fields. The content tables' own queries (selectSQL, facetsSQL) remain for
+// editors, bookmarks and languages the read model does not resolve.
+
+// readLangs are the reader languages read_items resolves (read_model_langs() in SQL).
+var readLangs = map[string]bool{"": true, "en": true, "es": true, "fr": true, "kea": true, "pt": true}
+
+// RefreshReadModel rebuilds the read model's rows of some items of a kind (none given: every
+// item of it) inside tx, the transaction that changed them. Every write of public content
+// calls it before committing.
+func RefreshReadModel(ctx context.Context, tx sqlx.ExecerContext, kind domain.Kind, ids ...string) error {
+	var arg any
+	if len(ids) > 0 {
+		arg = pq.Array(ids)
+	}
+	if _, err := tx.ExecContext(ctx, sqlReadModelRefresh, string(kind), arg); err != nil {
+		return fmt.Errorf("read model %s: %w", kind, err)
+	}
+	return nil
+}
+
+// RefreshReadModelAll rebuilds the whole read model and the vocabulary of titles (after a
+// seed, an import or a bulk load).
+func RefreshReadModelAll(ctx context.Context, tx sqlx.ExecerContext) error {
+	for _, k := range []domain.Kind{domain.KindOpportunity, domain.KindIncentive, domain.KindProgramme} {
+		if err := RefreshReadModel(ctx, tx, k); err != nil {
+			return err
+		}
+	}
+	if _, err := tx.ExecContext(ctx, sqlReadModelWords); err != nil {
+		return fmt.Errorf("read model words: %w", err)
+	}
+	return nil
+}
+
+var (
+	sqlReadModelRefresh = statement("read_model_refresh", `SELECT read_model_refresh($1, $2::uuid[])`)
+	sqlReadModelWords   = statement("read_model_refresh_words", `SELECT read_model_refresh_words()`)
+	sqlReadModelAmounts = statement("read_model_refresh_amounts", `SELECT read_model_refresh_amounts($1)`)
+	// sqlReadModelOrganization rebuilds the items an organization ($1) publishes or operates.
+	sqlReadModelOrganization = statement("read_model_refresh_organization", `
+	SELECT read_model_refresh('opportunities', ARRAY(SELECT id FROM opportunities WHERE organization_id = $1)),
+		read_model_refresh('incentives', ARRAY(SELECT id FROM incentives WHERE organization_id = $1)),
+		read_model_refresh('programmes', ARRAY(SELECT id FROM programmes WHERE organization_id = $1 OR operator_id = $1))`)
+)
+
+// readKeys are the read_items keys a reader's languages are served from, best first; ok is
+// false when a language is not one the read model resolves.
+func readKeys(langs []string) (keys []string, ok bool) {
+	if len(langs) == 0 {
+		return []string{""}, true
+	}
+	for _, l := range langs {
+		if !readLangs[l] {
+			return nil, false
+		}
+	}
+	return langs, true
+}
+
+// fromReadModel reports whether the read model answers f: published content for the public,
+// in languages it resolves.
+func (s *Store) fromReadModel(f domain.ListFilter) bool {
+	if s.noReadModel || f.AnyStatus || len(f.IDs) > 0 || f.Owner != "" {
+		return false
+	}
+	_, ok := readKeys(f.Langs)
+	return ok
+}
+
+// readColumns are the columns of a kind's page (or detail), named as selectSQL names them so
+// that the same row types read both.
+func readColumns(kind domain.Kind, detail bool) string {
+	cols := `c.id, c.slug, c.country_code, c.status, c.source_lang, c.langs, c.illustrative,
+		c.source_title, c.source_url, c.sources, c.as_of, c.updated_at, c.published_at, false AS unpublished,
+		c.org_id, c.org_name, c.org_acronym, c.lang, c.title_text, c.summary, p.rank`
+	eligibility := `, c.investor_types, c.min_investment, c.max_investment, c.investment_currency, c.min_jobs,
+		c.residence_abroad, c.sectors, c.region_codes, c.region_names`
+	if detail {
+		cols += `, c.description`
+	}
+	switch kind {
+	case domain.KindOpportunity:
+		cols += `, c.region_code, c.region_name, c.instrument, c.min_investment, c.max_investment, c.currency,
+			c.jobs, c.deadline, c.investor_types, c.sectors`
+		if detail {
+			cols += `, c.contact_name, c.contact_email, c.contact_phone, c.contact_url`
+		}
+	case domain.KindIncentive:
+		cols += `, c.type, c.legal_instrument, c.legal_article, c.legal_url, c.valid_from, c.valid_until` + eligibility
+	case domain.KindProgramme:
+		cols += `, c.type, c.operator_id, c.operator_name, c.operator_acronym, c.url, c.max_amount,
+			c.max_amount_currency, c.valid_from, c.valid_until` + eligibility
+		if detail {
+			cols += `, c.how_to_apply`
+		}
+	}
+	return cols
+}
+
+// pickRead is the lateral join choosing, for the page row p, its read_items row in the first
+// of the reader's keys ($keys) the item is written in, else in the first key (where the
+// source language was picked).
+func pickRead(kindParam, keysParam string) string {
+	return `JOIN LATERAL (
+		SELECT c.* FROM read_items c
+		WHERE c.kind = ` + kindParam + ` AND c.id = p.id AND c.lang_key = ANY(` + keysParam + `::text[])
+		ORDER BY (c.lang = c.lang_key) DESC, array_position(` + keysParam + `::text[], c.lang_key)
+		LIMIT 1) c ON true`
+}
+
+// readScope is the WHERE of the read_keys rows (aliased k) that f selects, paging aside.
+func readScope(q *query, kind domain.Kind, f domain.ListFilter) []string {
+	where := []string{"k.kind = " + q.arg(string(kind))}
+	switch len(f.Sectors) {
+	case 0:
+		where = append(where, "k.sector_key = ''")
+	case 1:
+		where = append(where, "k.sector_key = "+q.arg(f.Sectors[0]))
+	default:
+		where = append(where, "k.sector_key = ''", "k.sector_keys && "+q.arg(pq.Array(f.Sectors))+"::text[]")
+	}
+	if f.Country != "" {
+		where = append(where, "k.country_code = "+q.arg(f.Country))
+	}
+	if f.HideExamples {
+		where = append(where, "NOT k.illustrative")
+	}
+	if kind == domain.KindOpportunity && f.HideClosed && !f.IncludeClosed {
+		where = append(where, "(k.deadline IS NULL OR k.deadline >= "+todayUTC+")")
+	}
+	if f.Region != "" {
+		where = append(where, q.arg(f.Region)+" = ANY(k.region_keys)")
+	}
+	if f.Type != "" {
+		where = append(where, "k.type_code = "+q.arg(f.Type))
+	}
+	if f.InvestorType != "" {
+		where = append(where, "(cardinality(k.investor_types) = 0 OR k.investor_types @> ARRAY["+q.arg(f.InvestorType)+"])")
+	}
+	if f.MaxAmount != "" {
+		where = append(where, fmt.Sprintf("(k.min_eur IS NULL OR k.min_eur <= (SELECT %s::numeric / eur_rate(%s)))",
+			q.arg(f.MaxAmount), q.arg(f.Currency)))
+	}
+	if f.MinAmount != "" {
+		where = append(where, fmt.Sprintf("(k.max_eur IS NULL OR k.max_eur >= (SELECT %s::numeric / eur_rate(%s)))",
+			q.arg(f.MinAmount), q.arg(f.Currency)))
+	}
+	return where
+}
+
+// readSQL builds a page of the read model. A list is one range scan of read_keys in the
+// list's order. A search reads title matches first, then matches in the text only, each
+// newest first: two range scans (or, for a rare word, its few matches from the GIN index),
+// each stopped at the page's end, so its cost follows the page, not the number of matches.
+// The cursor's rank is the tier: 1 for a title match, 0 for a text match.
+func readSQL(kind domain.Kind, f domain.ListFilter) (sqlText string, args []any, limit int) {
+	var q query
+	limit = f.Limit
+	if limit < 1 || limit > domain.MaxLimit {
+		limit = domain.DefaultLimit
+	}
+	keys, _ := readKeys(f.Langs)
+	scope := readScope(&q, kind, f)
+	n := q.arg(limit + 1)
+	branch := func(tier string, match string, cursor bool) string {
+		where := append(append([]string{}, scope...), match)
+		if cursor && f.After != nil {
+			where = append(where, fmt.Sprintf("(k.published_at, k.id) < (%s, %s::uuid)", q.arg(f.After.PublishedAt), q.arg(f.After.ID)))
+		}
+		from := "read_keys k"
+		if f.Query != "" {
+			from += " CROSS JOIN search_query(" + q.arg(f.Query) + ", " + q.arg(pq.Array(f.SearchLangs)) + ") AS sq"
+		}
+		return `SELECT k.id, k.published_at, ` + tier + `::real AS rank FROM ` + from + `
+			WHERE ` + strings.Join(where, " AND ") + `
+			ORDER BY k.published_at DESC, k.id DESC LIMIT ` + n
+	}
+	var page string
+	switch {
+	case f.Query == "":
+		page = branch("NULL", "true", true)
+	case f.After != nil && f.After.Rank != nil && *f.After.Rank < 1:
+		// Past the title matches: the text matches after the cursor.
+		page = branch("0", "k.search_document @@ sq AND NOT k.title_document @@ sq", true)
+	default:
+		page = `(` + branch("1", "k.title_document @@ sq", true) + `)
+			UNION ALL
+			(` + branch("0", "k.search_document @@ sq AND NOT k.title_document @@ sq", false) + `)
+			LIMIT ` + n
+	}
+	sqlText = `SELECT ` + readColumns(kind, false) + `
+		FROM (` + page + `) p
+		` + pickRead(q.arg(string(kind)), q.arg(pq.Array(keys))) + `
+		ORDER BY p.rank DESC NULLS LAST, p.published_at DESC, p.id DESC`
+	return sqlText, q.args, limit
+}
+
+// readDetailSQL reads one published item by id or slug from the read model.
+func readDetailSQL(kind domain.Kind, f domain.ListFilter, idOrSlug string) (string, []any) {
+	var q query
+	keys, _ := readKeys(f.Langs)
+	where := "p.kind = " + q.arg(string(kind)) + " AND p.lang_key = " + q.arg(keys[0])
+	if domain.IsID(idOrSlug) {
+		where += " AND p.id = " + q.arg(strings.ToLower(idOrSlug)) + "::uuid"
+	} else {
+		where += " AND p.slug = " + q.arg(idOrSlug)
+	}
+	if f.HideExamples {
+		where += " AND NOT p.illustrative"
+	}
+	return `SELECT ` + readColumns(kind, true) + `
+		FROM (SELECT p.id, NULL::real AS rank FROM read_items p WHERE ` + where + `) p
+		` + pickRead(q.arg(string(kind)), q.arg(pq.Array(keys))), q.args
+}
+
+// readFacetsSQL counts the items f selects per facet key, from read_keys.
+func readFacetsSQL(kind domain.Kind, f domain.ListFilter) (string, []any, error) {
+	var q query
+	where := readScope(&q, kind, f)
+	from := "read_keys k"
+	if f.Query != "" {
+		from += " CROSS JOIN search_query(" + q.arg(f.Query) + ", " + q.arg(pq.Array(f.SearchLangs)) + ") AS sq"
+		where = append(where, "k.search_document @@ sq")
+	}
+	var parts []string
+	for _, name := range f.Facets {
+		switch name {
+		case "sector":
+			parts = append(parts, `SELECT 'sector' AS facet, s.code, '' AS label, count(*) AS count, min(x.position) AS pos
+				FROM sel CROSS JOIN unnest(sel.sector_keys) AS s(code) JOIN sectors x ON x.code = s.code
+				GROUP BY s.code`)
+		case "region":
+			parts = append(parts, `SELECT 'region' AS facet, r.code, min(r.name) AS label, count(*) AS count, 0 AS pos
+				FROM sel CROSS JOIN unnest(sel.region_keys) AS g(code)
+				JOIN regions r ON r.country_code = sel.country_code AND r.code = g.code
+				GROUP BY r.code`)
+		case "type":
+			parts = append(parts, `SELECT 'type' AS facet, sel.type_code AS code, '' AS label, count(*) AS count, 0 AS pos
+				FROM sel WHERE sel.type_code IS NOT NULL GROUP BY sel.type_code`)
+		default:
+			return "", nil, fmt.Errorf("unknown facet %q", name)
+		}
+	}
+	sqlText := `WITH sel AS MATERIALIZED (SELECT k.id, k.country_code, k.type_code, k.sector_keys, k.region_keys
+			FROM ` + from + ` WHERE ` + strings.Join(where, " AND ") + `)
+		` + strings.Join(parts, " UNION ALL ") + `
+		ORDER BY facet, count DESC, pos, code`
+	return sqlText, q.args, nil
+}
+
+// readRows runs a page of the read model, as selectRows runs the content tables' query; the
+// cursor belongs to the list fingerprint names.
+func readRows[R interface{ key() rowKey }](ctx context.Context, db sqlx.QueryerContext, kind domain.Kind, f domain.ListFilter, fingerprint uint32) ([]R, *domain.Cursor, error) {
+	sqlText, args, limit := readSQL(kind, f)
+	var rows []R
+	if err := sqlx.SelectContext(ctx, db, &rows, sqlText, args...); err != nil {
+		return nil, nil, err
+	}
+	var next *domain.Cursor
+	if len(rows) > limit {
+		rows = rows[:limit]
+		last := rows[len(rows)-1].key()
+		next = &domain.Cursor{List: fingerprint, PublishedAt: last.PublishedAt, ID: last.ID}
+		if f.Query != "" {
+			next.Rank = last.Rank
+		}
+	}
+	return rows, next, nil
+}
+
+// sqlCorrectSearch replaces each word of a search ($1) that no published text has by the
+// word of the texts closest to it in trigrams (pg_trgm's similarity, at least 0.3), the most
+// common one on a tie; short words and stop words (of every search language, $2) stay. NULL
+// when no word changes.
+var sqlCorrectSearch = statement("correct_search", `
+	WITH words AS (
+		SELECT x.n, x.w, CASE WHEN length(x.w) < 4 OR search_query(x.w, $2) IS NULL
+				OR EXISTS (SELECT 1 FROM read_words r WHERE r.word = x.w) THEN x.w
+			ELSE coalesce((SELECT r.word FROM read_words r WHERE r.word % x.w
+				ORDER BY similarity(r.word, x.w) DESC, r.items DESC, r.word LIMIT 1), x.w) END AS fixed
+		FROM regexp_split_to_table(lower(unaccent($1)), '[^a-z0-9]+') WITH ORDINALITY AS x(w, n)
+		WHERE x.w <> '')
+	SELECT CASE WHEN bool_or(w <> fixed) THEN string_agg(fixed, ' ' ORDER BY n) END FROM words`)
+
+// corrected is f with its search's misspelt words corrected, and whether any was.
+func (s *Store) corrected(ctx context.Context, f domain.ListFilter) (domain.ListFilter, bool) {
+	var q *string
+	if err := sqlx.GetContext(ctx, s.reads, &q, sqlCorrectSearch, f.Query, pq.Array(f.SearchLangs)); err != nil || q == nil {
+		return f, false
+	}
+	f.Query = *q
+	return f, true
+}
+
+// readDetail reads one item of the read model; nil when there is none.
+func readDetail[R any](ctx context.Context, db sqlx.QueryerContext, kind domain.Kind, f domain.ListFilter, idOrSlug string) (*R, error) {
+	sqlText, args := readDetailSQL(kind, f, idOrSlug)
+	var rows []R
+	if err := sqlx.SelectContext(ctx, db, &rows, sqlText, args...); err != nil {
+		return nil, err
+	}
+	if len(rows) == 0 {
+		return nil, nil
+	}
+	return &rows[0], nil
+}
+
+// pageRows reads a page's rows and cursor from the read model when it answers f, else from
+// the content tables. A search that finds nothing is tried again with its misspelt words
+// corrected; used is the filter that was answered (the facets count it), while the cursor
+// stays the list's as asked.
+func pageRows[R interface{ key() rowKey }](ctx context.Context, s *Store, k kindSpec, f domain.ListFilter) (rows []R, next *domain.Cursor, used domain.ListFilter, err error) {
+	if !s.fromReadModel(f) {
+		rows, next, err = selectRows[R](ctx, s.reads, k, f, "")
+		return rows, next, f, err
+	}
+	rows, next, err = readRows[R](ctx, s.reads, k.kind, f, f.Fingerprint(k.kind))
+	if err != nil || len(rows) > 0 || f.Query == "" {
+		return rows, next, f, err
+	}
+	if fixed, ok := s.corrected(ctx, f); ok {
+		rows, next, err = readRows[R](ctx, s.reads, k.kind, fixed, f.Fingerprint(k.kind))
+		return rows, next, fixed, err
+	}
+	return rows, next, f, nil
+}
+
+// detailRow reads one item's row (nil when there is none), from the read model when it
+// answers f.
+func detailRow[R interface{ key() rowKey }](ctx context.Context, s *Store, k kindSpec, f domain.ListFilter, idOrSlug string) (*R, error) {
+	if s.fromReadModel(f) {
+		return readDetail[R](ctx, s.reads, k.kind, f, idOrSlug)
+	}
+	rows, _, err := selectRows[R](ctx, s.reads, k, f, idOrSlug)
+	if err != nil || len(rows) == 0 {
+		return nil, err
+	}
+	return &rows[0], nil
+}

@@ -1,0 +1,338 @@
+package repository_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/diaspora-investor/marketplace/domain"
+	"github.com/diaspora-investor/marketplace/internal/benchdata"
+	"github.com/diaspora-investor/marketplace/internal/testdb"
+	"github.com/diaspora-investor/marketplace/repository"
+)
+
+// readerLangSets are the reader languages the equivalence test reads in: none, each interface
+// language, and preferences whose first language some items lack.
+var readerLangSets = [][]string{nil, {"pt"}, {"en"}, {"fr"}, {"es"}, {"fr", "en"}, {"es", "fr", "pt"}, {"en", "pt"}}
+
+// publicPage is one page of a list as JSON values, so that every field is compared.
+type publicPage struct {
+	items  []string
+	ids    []string
+	next   *domain.Cursor
+	facets string
+}
+
+func readPage(t *testing.T, s *repository.Store, kind domain.Kind, f domain.ListFilter) publicPage {
+	t.Helper()
+	ctx := context.Background()
+	var (
+		items  any
+		next   *domain.Cursor
+		facets domain.Facets
+		ids    []string
+		err    error
+	)
+	switch kind {
+	case domain.KindOpportunity:
+		var p *domain.Page[domain.Opportunity]
+		if p, err = s.Opportunities(ctx, f); err == nil {
+			items, next, facets = p.Items, p.Next, p.Facets
+			for _, it := range p.Items {
+				ids = append(ids, it.ID)
+			}
+		}
+	case domain.KindIncentive:
+		var p *domain.Page[domain.Incentive]
+		if p, err = s.Incentives(ctx, f); err == nil {
+			items, next, facets = p.Items, p.Next, p.Facets
+			for _, it := range p.Items {
+				ids = append(ids, it.ID)
+			}
+		}
+	default:
+		var p *domain.Page[domain.Programme]
+		if p, err = s.Programmes(ctx, f); err == nil {
+			items, next, facets = p.Items, p.Next, p.Facets
+			for _, it := range p.Items {
+				ids = append(ids, it.ID)
+			}
+		}
+	}
+	if err != nil {
+		t.Fatalf("%s %+v: %v", kind, f, err)
+	}
+	var raw []json.RawMessage
+	b, _ := json.Marshal(items)
+	_ = json.Unmarshal(b, &raw)
+	out := publicPage{ids: ids, next: next}
+	for _, r := range raw {
+		out.items = append(out.items, string(r))
+	}
+	fb, _ := json.Marshal(facets)
+	out.facets = string(fb)
+	return out
+}
+
+// walk reads every page of a list.
+func walk(t *testing.T, s *repository.Store, kind domain.Kind, f domain.ListFilter) []publicPage {
+	t.Helper()
+	var pages []publicPage
+	for len(pages) < 2000 {
+		p := readPage(t, s, kind, f)
+		pages = append(pages, p)
+		if p.next == nil {
+			return pages
+		}
+		f.After = p.next
+		f.Facets = nil // counted once per list: they do not depend on the page
+	}
+	t.Fatal("cursor loop")
+	return nil
+}
+
+// equivalenceFilters are the lists compared: every filter alone and some together, on the
+// countries, sectors, regions, types and amounts of the data set.
+func equivalenceFilters(t *testing.T, db *sqlx.DB, kind domain.Kind) []domain.ListFilter {
+	t.Helper()
+	var countries []string
+	if err := db.Select(&countries, `SELECT DISTINCT country_code::text FROM `+string(kind)+`
+		WHERE status = 'published' ORDER BY 1 LIMIT 4`); err != nil {
+		t.Fatal(err)
+	}
+	var regions []struct {
+		Country string `db:"country_code"`
+		Code    string `db:"code"`
+	}
+	if err := db.Select(&regions, `SELECT DISTINCT ON (country_code) country_code::text, code FROM regions
+		WHERE country_code = ANY($1) ORDER BY country_code, position`, "{"+strings.Join(countries, ",")+"}"); err != nil {
+		t.Fatal(err)
+	}
+	types := map[domain.Kind]string{domain.KindOpportunity: "equity", domain.KindIncentive: "tax", domain.KindProgramme: "grant"}
+	base := domain.ListFilter{Currency: "EUR", Facets: domain.FacetNames}
+	var out []domain.ListFilter
+	add := func(change func(f *domain.ListFilter)) {
+		f := base
+		change(&f)
+		out = append(out, f)
+	}
+	add(func(f *domain.ListFilter) {})
+	add(func(f *domain.ListFilter) { f.IncludeClosed = true })
+	add(func(f *domain.ListFilter) { f.Sectors = []string{"tourism", "ict"} })
+	add(func(f *domain.ListFilter) { f.Type = types[kind] })
+	add(func(f *domain.ListFilter) { f.InvestorType = "diaspora" })
+	add(func(f *domain.ListFilter) { f.MaxAmount = "250000.00" })
+	add(func(f *domain.ListFilter) { f.MinAmount, f.Currency = "1000000", "USD" })
+	add(func(f *domain.ListFilter) { f.MinAmount, f.MaxAmount, f.Currency = "10000", "5000000", "CVE" })
+	for _, c := range countries {
+		add(func(f *domain.ListFilter) { f.Country = c })
+		add(func(f *domain.ListFilter) { f.Country, f.Sectors = c, []string{"tourism"} })
+		add(func(f *domain.ListFilter) { f.Country, f.Sectors = c, []string{"renewable_energy", "agribusiness"} })
+	}
+	for _, r := range regions {
+		add(func(f *domain.ListFilter) { f.Country, f.Region = r.Country, r.Code })
+		add(func(f *domain.ListFilter) { f.Region, f.Sectors = r.Code, []string{"ict"} })
+	}
+	return out
+}
+
+// TestReadModelAnswersAsTheContentTables compares every public answer of the read model with
+// the content tables' own queries (as before it): on the seed and on a synthetic catalogue of
+// 5,000 opportunities, across reader languages, filters, facets and cursors, with and without
+// examples. Lists and details must match field for field, in the same order, with the same
+// cursors; a search must find the same items with the same fields (its order is the read
+// model's own: title matches first, see README "Search"); eligibility must read the same
+// conditions.
+func TestReadModelAnswersAsTheContentTables(t *testing.T) {
+	for _, set := range []struct {
+		name string
+		size int
+	}{{"seed", 0}, {"synthetic", 5000}} {
+		t.Run(set.name, func(t *testing.T) {
+			if set.size > 0 {
+				testdb.SkipIfShort(t)
+			}
+			t.Parallel()
+			db, _ := testdb.New(t)
+			if set.size > 0 {
+				if _, err := db.Exec(benchdata.Load(set.size)); err != nil {
+					t.Fatal(err)
+				}
+				if _, err := db.Exec(`ANALYZE`); err != nil {
+					t.Fatal(err)
+				}
+			}
+			for _, showExamples := range []bool{true, false} {
+				if set.size > 0 && !showExamples {
+					continue // the synthetic set has no examples
+				}
+				model, tables := repository.New(db), repository.New(db)
+				repository.ReadFromContentTables(tables)
+				if !showExamples {
+					model.Public(false)
+					tables.Public(false)
+				}
+				compareLists(t, db, model, tables, set.size > 0)
+				compareSearches(t, model, tables, set.size > 0)
+				compareDetails(t, db, model, tables)
+				compareEligibility(t, db, model, tables)
+			}
+		})
+	}
+}
+
+func compareLists(t *testing.T, db *sqlx.DB, model, tables *repository.Store, large bool) {
+	t.Helper()
+	for _, kind := range kinds {
+		for i, f := range equivalenceFilters(t, db, kind) {
+			// A large set is read through half the filters (every other one).
+			if large && i%2 == 1 {
+				continue
+			}
+			for j, langs := range readerLangSets {
+				// A large set is walked in one language per filter (each one in turn).
+				if large && j != (i/2)%len(readerLangSets) {
+					continue
+				}
+				f.Langs = langs
+				f.Limit = 7
+				if large {
+					f.Limit = domain.MaxLimit
+				}
+				want, got := walk(t, tables, kind, f), walk(t, model, kind, f)
+				label := fmt.Sprintf("%s %+v", kind, f)
+				if len(got) != len(want) {
+					t.Errorf("%s: %d pages, want %d", label, len(got), len(want))
+					continue
+				}
+				for p := range want {
+					if !slices.Equal(got[p].items, want[p].items) {
+						t.Errorf("%s page %d:\n got %v\nwant %v", label, p, got[p].ids, want[p].ids)
+						for k := range min(len(got[p].items), len(want[p].items)) {
+							if got[p].items[k] != want[p].items[k] {
+								t.Errorf("first difference:\n got %s\nwant %s", got[p].items[k], want[p].items[k])
+								break
+							}
+						}
+						break
+					}
+					if got[p].facets != want[p].facets {
+						t.Errorf("%s page %d: facets\n got %s\nwant %s", label, p, got[p].facets, want[p].facets)
+					}
+					if (got[p].next == nil) != (want[p].next == nil) || got[p].next != nil && *got[p].next != *want[p].next {
+						t.Errorf("%s page %d: cursor %+v, want %+v", label, p, got[p].next, want[p].next)
+					}
+				}
+			}
+		}
+	}
+}
+
+func compareSearches(t *testing.T, model, tables *repository.Store, large bool) {
+	t.Helper()
+	queries, langSets := []string{"hotel", "investimento", "diaspora", "energia solar", "pêche", "peche", "école", "Cabo Verde", "bank", "tourism"}, readerLangSets[:5]
+	if large {
+		// The content tables rank every match: a few common words are enough here.
+		queries, langSets = []string{"pêche", "école", "bank"}, readerLangSets[2:4]
+	}
+	for _, q := range queries {
+		for _, kind := range kinds {
+			for _, langs := range langSets {
+				f := domain.ListFilter{Query: q, SearchLangs: []string{"en", "es", "fr", "pt", "simple"}, Langs: langs,
+					Currency: "EUR", Limit: 9, Facets: domain.FacetNames}
+				set := func(pages []publicPage) []string {
+					var out []string
+					for _, p := range pages {
+						out = append(out, p.items...)
+					}
+					slices.Sort(out)
+					return out
+				}
+				want, got := walk(t, tables, kind, f), walk(t, model, kind, f)
+				if !slices.Equal(set(got), set(want)) {
+					t.Errorf("search %s %q in %v: found %d items, want %d (or their fields differ)", kind, q, langs, len(set(got)), len(set(want)))
+				}
+				if got[0].facets != want[0].facets {
+					t.Errorf("search %s %q: facets\n got %s\nwant %s", kind, q, got[0].facets, want[0].facets)
+				}
+			}
+		}
+	}
+}
+
+func compareDetails(t *testing.T, db *sqlx.DB, model, tables *repository.Store) {
+	t.Helper()
+	ctx := context.Background()
+	var refs []struct {
+		Kind string `db:"kind"`
+		ID   string `db:"id"`
+		Slug string `db:"slug"`
+	}
+	// Every item of the seed (drafts too: neither may show them), a sample of a large set.
+	// (the synthetic countries' codes begin with X or Q).
+	if err := db.Select(&refs, `SELECT kind, id, slug FROM (
+		SELECT 'opportunities' AS kind, id::text, slug, country_code FROM opportunities
+		UNION ALL SELECT 'incentives', id::text, slug, country_code FROM incentives
+		UNION ALL SELECT 'programmes', id::text, slug, country_code FROM programmes) x
+		WHERE country_code !~ '^[XQ]' OR hashtext(id::text) % 100 = 0`); err != nil {
+		t.Fatal(err)
+	}
+	read := func(s *repository.Store, kind, ref string, langs []string) string {
+		var v any
+		var err error
+		switch domain.Kind(kind) {
+		case domain.KindOpportunity:
+			v, err = s.Opportunity(ctx, ref, langs)
+		case domain.KindIncentive:
+			v, err = s.Incentive(ctx, ref, langs)
+		default:
+			v, err = s.Programme(ctx, ref, langs)
+		}
+		if err != nil {
+			return "error: " + err.Error()
+		}
+		b, _ := json.Marshal(v)
+		return string(b)
+	}
+	for _, r := range refs {
+		for i, langs := range readerLangSets {
+			ref := r.ID
+			if i%2 == 1 {
+				ref = r.Slug
+			}
+			if got, want := read(model, r.Kind, ref, langs), read(tables, r.Kind, ref, langs); got != want {
+				t.Errorf("%s %s in %v:\n got %s\nwant %s", r.Kind, ref, langs, got, want)
+			}
+		}
+	}
+}
+
+func compareEligibility(t *testing.T, db *sqlx.DB, model, tables *repository.Store) {
+	t.Helper()
+	var countries []string
+	if err := db.Select(&countries, `SELECT code::text FROM countries ORDER BY code LIMIT 12`); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range countries {
+		for _, langs := range readerLangSets {
+			want, err := tables.EligibilityCandidates(context.Background(), c, langs)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := model.EligibilityCandidates(context.Background(), c, langs)
+			if err != nil {
+				t.Fatal(err)
+			}
+			wb, _ := json.Marshal(want)
+			gb, _ := json.Marshal(got)
+			if string(gb) != string(wb) {
+				t.Errorf("eligibility candidates of %s in %v:\n got %s\nwant %s", c, langs, gb, wb)
+			}
+		}
+	}
+}
