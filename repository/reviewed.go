@@ -48,7 +48,7 @@ var reviewedStatements = map[domain.Kind]reviewedSQL{
 // MarkTranslationReviewed records that an editor checked a stale translation against the
 // source's last change and left its text as it is: the translation is no longer stale. As every
 // write, it locks the item, asks domain.Decide (who may translate may review), checks the
-// version the writer read, bumps the version and records the audit event ("review_translation",
+// version the writer read, bumps the version, records the audit event and refreshes the read model ("review_translation",
 // stale true → false). A translation that is not stale (or the source language) is left as it
 // is: nothing is written, the version stays. ErrTranslationNotFound when the item has no text in
 // lang.
@@ -84,8 +84,13 @@ func (s *Store) MarkTranslationReviewed(ctx context.Context, kind domain.Kind, i
 		if err := tx.GetContext(ctx, &version, q.bumpVersion, it.ID); err != nil {
 			return err
 		}
-		return writeAudit(ctx, tx, auditEvent{actor: actor.UserID, entity: k.singular, entityID: it.ID, orgID: it.OrgID,
-			action: "review_translation", lang: &lang, changes: map[string]domain.FieldChange{"stale": {Before: true, After: false}}})
+		if err := writeAudit(ctx, tx, auditEvent{actor: actor.UserID, entity: k.singular, entityID: it.ID, orgID: it.OrgID,
+			action: "review_translation", lang: &lang, changes: map[string]domain.FieldChange{"stale": {Before: true, After: false}}}); err != nil {
+			return err
+		}
+		// The item's change time moved: the read model follows in the same transaction, as for
+		// every write (see edit).
+		return RefreshReadModel(ctx, tx, kind, it.ID)
 	})
 	return version, err
 }
