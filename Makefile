@@ -67,7 +67,7 @@ fuzz: build
 ## screenshots: the web site's main pages at 390 px and 1280 px, into screenshots/ (git-ignored),
 ## from a private test cluster and Debian's Chromium
 screenshots: build
-	bin/pgrun -dir .data/pg-test -- env SCREENSHOTS_DIR=$(CURDIR)/screenshots $(GO) test -count=1 -run '^TestScreenshots$$' -v ./web
+	bin/pgrun -dir .data/pg-test -- env SCREENSHOTS_DIR=$(CURDIR)/screenshots $(GO) test -count=1 -run '^(TestScreenshots|TestConsoleScreenshots)$$' -v ./web
 
 ## clean: remove binaries and the private clusters (their data too)
 clean:

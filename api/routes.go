@@ -120,6 +120,7 @@ func editorRoutes[T, J, D any](v1 fiber.Router, s *server, path string, r conten
 	v1.Delete(path+"/:id", r.deleteHandler(s))
 	v1.Put(path+"/:id/translations/:lang", r.putTranslationHandler(s))
 	v1.Delete(path+"/:id/translations/:lang", r.deleteTranslationHandler(s))
+	v1.Post(path+"/:id/translations/:lang/reviewed", r.reviewedHandler(s))
 	for _, action := range []domain.Action{domain.ActionSubmit, domain.ActionPublish, domain.ActionReject, domain.ActionArchive} {
 		v1.Post(path+"/:id/"+string(action), r.transitionHandler(s, action))
 	}

@@ -36,7 +36,7 @@ var (
 		"stamp_duty", "property_transfer", "income_tax", "other"}}
 	AuditActions = CodeSet{"audit_action", []string{"create", "update", "translate", "delete_translation",
 		"submit", "publish", "reject", "archive", "delete", "verify", "unverify", "add_member", "remove_member",
-		"invite", "revoke_invitation", "change_role", "import"}}
+		"invite", "revoke_invitation", "change_role", "import", "review_translation"}}
 	InvitationStatuses = CodeSet{"invitation_status", []string{"pending", "accepted", "declined", "revoked", "expired"}}
 	MemberRoles        = CodeSet{"member_role", []string{"owner", "member"}}
 	InterestStatuses   = CodeSet{"interest_status", []string{"sent", "read", "answered", "closed"}}

@@ -41,6 +41,8 @@ type Deps struct {
 	Eligibility Eligibility
 	Accounts    Accounts
 	Interests   Interests
+	// Console is the agencies' console's (console_wiring.go); nil: no console.
+	Console *ConsoleServices
 }
 
 // Options are the site's settings.
@@ -105,6 +107,9 @@ func Mount(app *fiber.App, deps Deps, opts Options) (*Site, error) {
 		return nil, err
 	}
 	if err := s.loadTemplates(); err != nil {
+		return nil, err
+	}
+	if err := s.loadConsoleTemplates(); err != nil {
 		return nil, err
 	}
 	s.routes(app)
@@ -176,6 +181,7 @@ func (s *Site) routes(app *fiber.App) {
 		// The agencies' console (issue 15) adds its routes to the same group (/{lang}/console/…):
 		// the same security headers, cookie session and CSRF check; its pages are private
 		// (render never lets a signed-in page be stored) and open with a session only.
+		s.consoleRoutes(g)
 		g.All("/*", s.notFound)
 	}
 }

@@ -27,6 +27,7 @@ type Store interface {
 	UpdateContent(ctx context.Context, kind domain.Kind, id string, actor domain.Actor, ifVersion int, c domain.ContentChange) (int, error)
 	PutTranslation(ctx context.Context, kind domain.Kind, id string, actor domain.Actor, ifVersion int, t domain.TextChange) (int, bool, error)
 	DeleteTranslation(ctx context.Context, kind domain.Kind, id string, actor domain.Actor, ifVersion int, lang string) (int, error)
+	MarkTranslationReviewed(ctx context.Context, kind domain.Kind, id string, actor domain.Actor, ifVersion int, lang string) (int, error)
 	Transition(ctx context.Context, kind domain.Kind, id string, actor domain.Actor, ifVersion int, action domain.Action, reason *string) (int, error)
 	DeleteContent(ctx context.Context, kind domain.Kind, id string, actor domain.Actor, ifVersion int) error
 	Editorial(ctx context.Context, kind domain.Kind, id string) (*domain.Editorial, error)

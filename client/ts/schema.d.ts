@@ -308,6 +308,32 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/opportunities/{id}/translations/{lang}/reviewed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark a translation reviewed
+         * @description Records that an editor checked a **stale** translation against the source language's last
+         *     change and keeps its text as it is: the translation is no longer stale, its author and date
+         *     become the reviewer's and now, the item's version goes up (send the `ETag` in `If-Match`; a
+         *     stale one is a `412`), and the audit trail records a `review_translation` event (`stale`:
+         *     `true` → `false`). No request body. A translation that is not stale, or the source language,
+         *     is left as it is (`200`, same version). Who may translate may mark reviewed; a language the
+         *     item has no text in is a `404`; an archived item is a `409`.
+         */
+        post: operations["markOpportunityTranslationReviewed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/opportunities/{id}/submit": {
         parameters: {
             query?: never;
@@ -506,6 +532,32 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/incentives/{id}/translations/{lang}/reviewed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark a translation reviewed
+         * @description Records that an editor checked a **stale** translation against the source language's last
+         *     change and keeps its text as it is: the translation is no longer stale, its author and date
+         *     become the reviewer's and now, the item's version goes up (send the `ETag` in `If-Match`; a
+         *     stale one is a `412`), and the audit trail records a `review_translation` event (`stale`:
+         *     `true` → `false`). No request body. A translation that is not stale, or the source language,
+         *     is left as it is (`200`, same version). Who may translate may mark reviewed; a language the
+         *     item has no text in is a `404`; an archived item is a `409`.
+         */
+        post: operations["markIncentiveTranslationReviewed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/incentives/{id}/submit": {
         parameters: {
             query?: never;
@@ -699,6 +751,32 @@ export interface paths {
          *     the item has no text in is a `404`. The answer's `ETag` is the item's new version.
          */
         delete: operations["deleteProgrammeTranslation"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/programmes/{id}/translations/{lang}/reviewed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark a translation reviewed
+         * @description Records that an editor checked a **stale** translation against the source language's last
+         *     change and keeps its text as it is: the translation is no longer stale, its author and date
+         *     become the reviewer's and now, the item's version goes up (send the `ETag` in `If-Match`; a
+         *     stale one is a `412`), and the audit trail records a `review_translation` event (`stale`:
+         *     `true` → `false`). No request body. A translation that is not stale, or the source language,
+         *     is left as it is (`200`, same version). Who may translate may mark reviewed; a language the
+         *     item has no text in is a `404`; an archived item is a `409`.
+         */
+        post: operations["markProgrammeTranslationReviewed"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -3037,7 +3115,7 @@ export interface components {
             next_cursor: components["schemas"]["NextCursor"];
         };
         /** @enum {string} */
-        AuditActionCode: "create" | "update" | "translate" | "delete_translation" | "submit" | "publish" | "reject" | "archive" | "delete" | "verify" | "unverify" | "add_member" | "remove_member" | "invite" | "revoke_invitation" | "change_role" | "import";
+        AuditActionCode: "create" | "update" | "translate" | "delete_translation" | "submit" | "publish" | "reject" | "archive" | "delete" | "verify" | "unverify" | "add_member" | "remove_member" | "invite" | "revoke_invitation" | "change_role" | "import" | "review_translation";
         /** @description One entry of the audit trail. */
         AuditEvent: {
             /** @description The entry's sequence number (as a string). */
@@ -6854,6 +6932,64 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
+    markOpportunityTranslationReviewed: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
+                 */
+                lang?: components["parameters"]["Lang"];
+            };
+            header?: {
+                /**
+                 * @description The `ETag` of the item as the client last read it (`"v<version>"`). When the item has changed
+                 *     since, the write is refused with `412` and nothing is written: read it again, merge, retry.
+                 *     Without `If-Match` (or with `*`) the write applies to whatever version is current. Over 200
+                 *     characters → `400` (`too_long`, naming the header); any other value that names no current
+                 *     version → `412`.
+                 * @example "v3"
+                 */
+                "If-Match"?: components["parameters"]["IfMatch"];
+                /**
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
+                 * @example pt-PT,pt;q=0.9,en;q=0.8
+                 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
+            path: {
+                /** @description The id of the item, or its slug. */
+                id: components["parameters"]["IdOrSlugPath"];
+                /**
+                 * @description A language the API supports, as its lower-case code (`pt`, `en`, `fr`…). Another →
+                 *     `400` (`unsupported_language`).
+                 * @example en
+                 */
+                lang: components["parameters"]["TranslationLangPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["OpportunityEditorView"];
+            400: components["responses"]["WriteInvalid"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeaderTooLarge"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
     submitOpportunity: {
         parameters: {
             query?: {
@@ -7584,6 +7720,64 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
+    markIncentiveTranslationReviewed: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
+                 */
+                lang?: components["parameters"]["Lang"];
+            };
+            header?: {
+                /**
+                 * @description The `ETag` of the item as the client last read it (`"v<version>"`). When the item has changed
+                 *     since, the write is refused with `412` and nothing is written: read it again, merge, retry.
+                 *     Without `If-Match` (or with `*`) the write applies to whatever version is current. Over 200
+                 *     characters → `400` (`too_long`, naming the header); any other value that names no current
+                 *     version → `412`.
+                 * @example "v3"
+                 */
+                "If-Match"?: components["parameters"]["IfMatch"];
+                /**
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
+                 * @example pt-PT,pt;q=0.9,en;q=0.8
+                 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
+            path: {
+                /** @description The id of the item, or its slug. */
+                id: components["parameters"]["IdOrSlugPath"];
+                /**
+                 * @description A language the API supports, as its lower-case code (`pt`, `en`, `fr`…). Another →
+                 *     `400` (`unsupported_language`).
+                 * @example en
+                 */
+                lang: components["parameters"]["TranslationLangPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["IncentiveEditorView"];
+            400: components["responses"]["WriteInvalid"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeaderTooLarge"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
     submitIncentive: {
         parameters: {
             query?: {
@@ -8308,6 +8502,64 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             412: components["responses"]["PreconditionFailed"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeaderTooLarge"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    markProgrammeTranslationReviewed: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The language asked for, as a BCP 47 tag. It comes first in language negotiation (see the
+                 *     introduction). A well-formed tag (this pattern) that no locale serves — `de`, `kea`, even
+                 *     `zz` — is passed over: the next preference (`Accept-Language`, the user's, the content's own)
+                 *     decides. Malformed (`!!`, `en_US`, `e`) or empty (`lang=`) → `400` (`invalid_language`).
+                 */
+                lang?: components["parameters"]["Lang"];
+            };
+            header?: {
+                /**
+                 * @description The `ETag` of the item as the client last read it (`"v<version>"`). When the item has changed
+                 *     since, the write is refused with `412` and nothing is written: read it again, merge, retry.
+                 *     Without `If-Match` (or with `*`) the write applies to whatever version is current. Over 200
+                 *     characters → `400` (`too_long`, naming the header); any other value that names no current
+                 *     version → `412`.
+                 * @example "v3"
+                 */
+                "If-Match"?: components["parameters"]["IfMatch"];
+                /**
+                 * @description The languages the client prefers, with quality values (RFC 9110). Used after `lang`. Over 1,000
+                 *     characters → `400` (`too_long`, naming the header); a malformed value of allowed length is
+                 *     ignored, as browsers and proxies send odd ones.
+                 * @example pt-PT,pt;q=0.9,en;q=0.8
+                 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
+            path: {
+                /** @description The id of the item, or its slug. */
+                id: components["parameters"]["IdOrSlugPath"];
+                /**
+                 * @description A language the API supports, as its lower-case code (`pt`, `en`, `fr`…). Another →
+                 *     `400` (`unsupported_language`).
+                 * @example en
+                 */
+                lang: components["parameters"]["TranslationLangPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["ProgrammeEditorView"];
+            400: components["responses"]["WriteInvalid"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
             431: components["responses"]["HeaderTooLarge"];
             500: components["responses"]["InternalError"];

@@ -1,0 +1,567 @@
+package web
+
+// The console's editor: a draft created in one language; the text of each language in its own
+// tab (plain links, no script), with its author, date and stale flag, and "mark reviewed";
+// the language-neutral fields; the workflow buttons the rules allow; the audit trail; the
+// preview. Every save sends the version the editor read (If-Match): when someone saved in
+// between, the editor sees both versions and chooses, nothing is overwritten silently.
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"html/template"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/diaspora-investor/marketplace/app/editorial"
+	"github.com/diaspora-investor/marketplace/domain"
+)
+
+func kindOf(s string) (domain.Kind, bool) {
+	for _, k := range contentKinds {
+		if string(k) == s {
+			return k, true
+		}
+	}
+	return "", false
+}
+
+// textForm is one language's text as the editor sends it.
+type textForm struct {
+	Title, Summary, Description, HowToApply string
+}
+
+// workflowActions are the buttons of the workflow, in the order they are shown.
+var workflowActions = []domain.Action{domain.ActionSubmit, domain.ActionPublish, domain.ActionReject, domain.ActionArchive, domain.ActionDelete}
+
+// editorTarget reads the item of the URL for its editors: an item of another organization, or
+// one the user may only read, does not exist here (404).
+func (s *Site) editorTarget(c *fiber.Ctx) (*consoleView, domain.Kind, editorial.Item, bool, error) {
+	v, ok, err := s.withOrg(c)
+	if !ok {
+		return v, "", editorial.Item{}, false, err
+	}
+	kind, ok := kindOf(c.Params("kind"))
+	if !ok || !idPattern.MatchString(c.Params("id")) {
+		return v, "", editorial.Item{}, false, s.notFound(c)
+	}
+	it, err := s.deps.Console.editorial.Target(c.UserContext(), v.Actor, kind, c.Params("id"))
+	if err != nil {
+		return v, kind, it, false, s.consoleError(c, err)
+	}
+	if it.Owned.OrgID != v.Org.ID || domain.Decide(v.Actor, domain.ActionHistory, it.Owned) != domain.Allowed {
+		return v, kind, it, false, s.notFound(c)
+	}
+	return v, kind, it, true, nil
+}
+
+// editorState is what the editor page shows besides the form values.
+type editorState struct {
+	Kind      domain.Kind
+	ID        string
+	Base      string // the item's console address
+	Tab       string // the language of the text tab
+	Text      *editorText
+	HasTab    bool // the item has text in Tab
+	Editorial *domain.Editorial
+	Tab1      *domain.Translation
+	Actions   []domain.Action
+	Editable  bool
+	Org       *domain.OrgDetail
+}
+
+func (s *Site) loadEditor(c *fiber.Ctx, v *consoleView, kind domain.Kind, it editorial.Item, tab string) (*editorState, error) {
+	ctx := c.UserContext()
+	ed, err := s.deps.Console.editorial.Editorial(ctx, kind, it.ID)
+	if err != nil {
+		return nil, err
+	}
+	if tab == "" || !s.texts.supported(tab) {
+		tab = pageLang(c)
+	}
+	text, err := s.deps.Console.itemForEditor(ctx, kind, it.ID, tab)
+	if err != nil {
+		return nil, err
+	}
+	st := &editorState{Kind: kind, ID: it.ID, Base: "/" + pageLang(c) + "/console/orgs/" + v.Org.ID + "/" + string(kind) + "/" + it.ID,
+		Tab: tab, Text: text, HasTab: text.Lang == tab, Editorial: ed, Org: v.Org}
+	for i := range ed.Translations {
+		if ed.Translations[i].Lang == tab {
+			st.Tab1 = &ed.Translations[i]
+		}
+	}
+	for _, a := range workflowActions {
+		if domain.Decide(v.Actor, a, it.Owned) == domain.Allowed {
+			st.Actions = append(st.Actions, a)
+		}
+	}
+	st.Editable = domain.Decide(v.Actor, domain.ActionEdit, it.Owned) == domain.Allowed
+	return st, nil
+}
+
+func (s *Site) editor(c *fiber.Ctx) error {
+	v, kind, it, ok, err := s.editorTarget(c)
+	if !ok {
+		return err
+	}
+	st, err := s.loadEditor(c, v, kind, it, c.Query("lang"))
+	if err != nil {
+		return s.consoleError(c, err)
+	}
+	form := textForm{}
+	if st.HasTab {
+		form = textForm{Title: st.Text.Title, Summary: st.Text.Summary, Description: st.Text.Description, HowToApply: st.Text.HowToApply}
+	}
+	return s.renderEditor(c, s.consolePage(c, "web.console.editor.title"), st, form, st.Editorial.Version, nil)
+}
+
+func (s *Site) renderEditor(c *fiber.Ctx, p *page, st *editorState, form textForm, version int, extra map[string]any) error {
+	p.Title = st.Text.Title
+	data := map[string]any{"E": st, "Form": form, "Version": version, "Fields": s.fieldsForm(st)}
+	for k, val := range extra {
+		data[k] = val
+	}
+	if st.Kind == domain.KindOpportunity {
+		if err := s.fieldChoices(c, st, data); err != nil {
+			return s.fail(c, err)
+		}
+	}
+	return s.renderConsole(c, "editor", p, data)
+}
+
+// formVersion is the version the editor read, sent back with every save.
+func formVersion(c *fiber.Ctx) int {
+	n, err := strconv.Atoi(c.FormValue("version"))
+	if err != nil || n < 1 {
+		return -1 // no item has it: the save is refused as a conflict, never applied blindly
+	}
+	return n
+}
+
+func (s *Site) saveText(c *fiber.Ctx) error {
+	v, kind, it, ok, err := s.editorTarget(c)
+	if !ok {
+		return err
+	}
+	lang := c.Params("lang")
+	if !s.texts.supported(lang) {
+		return s.notFound(c)
+	}
+	form := textForm{Title: c.FormValue("title"), Summary: c.FormValue("summary"), Description: c.FormValue("description"), HowToApply: c.FormValue("how_to_apply")}
+	change := domain.TextChange{Lang: lang, Title: domain.Some(form.Title), Summary: domain.Some(form.Summary), Description: domain.Some(form.Description)}
+	if kind == domain.KindProgramme {
+		change.HowToApply = domain.Some(form.HowToApply)
+	}
+	_, err = s.deps.Console.editorial.PutTranslation(c.UserContext(), v.Actor, kind, it.ID, formVersion(c), change)
+	if err == nil {
+		return c.Redirect(s.editorURL(c, v, kind, it.ID, lang, "saved"), fiber.StatusSeeOther)
+	}
+	p := s.consolePage(c, "web.console.editor.title")
+	st, lerr := s.loadEditor(c, v, kind, it, lang)
+	if lerr != nil {
+		return s.consoleError(c, lerr)
+	}
+	switch {
+	case s.invalidFields(p, err):
+		c.Status(fiber.StatusUnprocessableEntity)
+		return s.renderEditor(c, p, st, form, formVersion(c), nil)
+	case errors.Is(err, domain.ErrPreconditionFailed):
+		// Someone saved in between: both versions side by side; saving again keeps the
+		// editor's (against the version now stored), the link keeps theirs.
+		c.Status(fiber.StatusConflict)
+		theirs := textForm{}
+		if st.HasTab {
+			theirs = textForm{Title: st.Text.Title, Summary: st.Text.Summary, Description: st.Text.Description, HowToApply: st.Text.HowToApply}
+		}
+		return s.renderEditor(c, p, st, form, st.Editorial.Version, map[string]any{"Conflict": theirs})
+	}
+	return s.consoleError(c, err)
+}
+
+func (s *Site) editorURL(c *fiber.Ctx, v *consoleView, kind domain.Kind, id, lang, done string) string {
+	u := "/" + pageLang(c) + "/console/orgs/" + v.Org.ID + "/" + string(kind) + "/" + id + "?lang=" + lang
+	if done != "" {
+		u += "&done=" + done
+	}
+	return u
+}
+
+func (s *Site) markReviewed(c *fiber.Ctx) error {
+	v, kind, it, ok, err := s.editorTarget(c)
+	if !ok {
+		return err
+	}
+	lang := c.Params("lang")
+	if !s.texts.supported(lang) {
+		return s.notFound(c)
+	}
+	if _, err := s.deps.Console.editorial.MarkReviewed(c.UserContext(), v.Actor, kind, it.ID, formVersion(c), lang); err != nil {
+		return s.consoleError(c, err)
+	}
+	return c.Redirect(s.editorURL(c, v, kind, it.ID, lang, "reviewed"), fiber.StatusSeeOther)
+}
+
+func (s *Site) transition(c *fiber.Ctx) error {
+	v, kind, it, ok, err := s.editorTarget(c)
+	if !ok {
+		return err
+	}
+	action := domain.Action(c.Params("action"))
+	known := false
+	for _, a := range workflowActions {
+		known = known || a == action
+	}
+	if !known {
+		return s.notFound(c)
+	}
+	ctx := c.UserContext()
+	if action == domain.ActionDelete {
+		if err := s.deps.Console.editorial.Delete(ctx, v.Actor, kind, it.ID, formVersion(c)); err != nil {
+			return s.consoleError(c, err)
+		}
+		return back(c, "/orgs/"+v.Org.ID+"/content", "deleted")
+	}
+	err = s.deps.Console.editorial.Transition(ctx, v.Actor, kind, it.ID, formVersion(c), action, c.FormValue("reason"))
+	if err != nil {
+		p := s.consolePage(c, "web.console.editor.title")
+		if s.invalidFields(p, err) {
+			st, lerr := s.loadEditor(c, v, kind, it, c.FormValue("lang"))
+			if lerr != nil {
+				return s.consoleError(c, lerr)
+			}
+			c.Status(fiber.StatusUnprocessableEntity)
+			form := textForm{Title: st.Text.Title, Summary: st.Text.Summary, Description: st.Text.Description, HowToApply: st.Text.HowToApply}
+			return s.renderEditor(c, p, st, form, st.Editorial.Version, nil)
+		}
+		return s.consoleError(c, err)
+	}
+	return c.Redirect(s.editorURL(c, v, kind, it.ID, c.FormValue("lang"), string(action)), fiber.StatusSeeOther)
+}
+
+// history is the audit trail of an item, or (:kind empty) of the organization.
+func (s *Site) history(c *fiber.Ctx) error {
+	v, kind, it, ok, err := s.editorTarget(c)
+	if !ok {
+		return err
+	}
+	events, _, err := s.deps.Console.editorial.History(c.UserContext(), it.ID, "", 0, 200)
+	if err != nil {
+		return s.fail(c, err)
+	}
+	st, err := s.loadEditor(c, v, kind, it, c.Query("lang"))
+	if err != nil {
+		return s.consoleError(c, err)
+	}
+	p := s.consolePage(c, "web.console.history.title")
+	return s.renderConsole(c, "history", p, map[string]any{"Events": events, "E": st})
+}
+
+func (s *Site) orgHistoryPage(c *fiber.Ctx) error {
+	v, ok, err := s.withOrg(c)
+	if !ok {
+		return err
+	}
+	events, _, err := s.deps.Console.editorial.History(c.UserContext(), "", v.Org.ID, 0, 200)
+	if err == nil {
+		_, err = s.deps.Console.orgHistory(c.UserContext(), v.Actor, v.Org, 0)
+	}
+	if err != nil {
+		return s.consoleError(c, err)
+	}
+	p := s.consolePage(c, "web.console.history.title")
+	return s.renderConsole(c, "history", p, map[string]any{"Events": events})
+}
+
+// Action is an audit action's label.
+func (p *page) Action(code string) string {
+	return p.site.texts.label(p.Lang, domain.AuditActions, code)
+}
+
+// Changes lists an event's field changes in a stable order.
+func (p *page) Changes(m map[string]domain.FieldChange) []fieldChangeView {
+	out := make([]fieldChangeView, 0, len(m))
+	for k, ch := range m {
+		out = append(out, fieldChangeView{Field: k, Before: changeValue(ch.Before), After: changeValue(ch.After)})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Field < out[j].Field })
+	return out
+}
+
+type fieldChangeView struct{ Field, Before, After string }
+
+func changeValue(v any) string {
+	if v == nil {
+		return "—"
+	}
+	s := sharedValue(v)
+	if r := []rune(s); len(r) > 200 {
+		s = string(r[:200]) + "…"
+	}
+	return s
+}
+
+// preview shows an item as the public page will show it, in a language, with a banner.
+func (s *Site) preview(c *fiber.Ctx) error {
+	v, kind, it, ok, err := s.editorTarget(c)
+	if !ok {
+		return err
+	}
+	lang := c.Query("lang")
+	if !s.texts.supported(lang) {
+		lang = pageLang(c)
+	}
+	ctx := c.UserContext()
+	text, err := s.deps.Console.itemForEditor(ctx, kind, it.ID, lang)
+	if err != nil {
+		return s.consoleError(c, err)
+	}
+	rates, err := s.deps.Catalogue.Rates(ctx)
+	if err != nil {
+		return s.fail(c, err)
+	}
+	p := s.consolePage(c, "web.console.preview.title")
+	p.Title = text.Title
+	p.Data = map[string]any{"Item": text.Item, "Kind": string(kind), "Rates": rates, "Currency": "EUR", "Currencies": currencies(rates),
+		"Country": it.Owned.Country, "Today": time.Now(), "Verified": v.Org.Verified}
+	var buf bytes.Buffer
+	if err := s.pages[string(kind)].Execute(&buf, p); err != nil {
+		return s.fail(c, err)
+	}
+	banner := fmt.Sprintf(`<div class="notice" role="note"><p><strong>%s</strong> %s · <a href="%s">%s</a></p></div>`,
+		template.HTMLEscapeString(p.T("web.console.preview.banner")), template.HTMLEscapeString(p.TD("web.console.preview.status", "Status", p.Status(it.Owned.Status))),
+		template.HTMLEscapeString(s.editorURL(c, v, kind, it.ID, lang, "")), template.HTMLEscapeString(p.T("web.console.preview.back")))
+	const mainOpen = `<main id="main" tabindex="-1"><div class="wrap">`
+	body := bytes.Replace(buf.Bytes(), []byte(mainOpen), []byte(mainOpen+banner), 1)
+	c.Set(fiber.HeaderCacheControl, "private, no-store")
+	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
+	c.Set(fiber.HeaderContentLanguage, p.Lang)
+	return c.Send(neutralizeBidi(body))
+}
+
+// --- Creating a draft ---
+
+func (s *Site) newDraftForm(c *fiber.Ctx) error {
+	v, ok, err := s.withOrg(c)
+	if !ok {
+		return err
+	}
+	kind, ok := kindOf(c.Params("kind"))
+	if !ok {
+		return s.notFound(c)
+	}
+	if d := domain.DecideOrg(v.Actor, domain.OrgContent, v.Org.ID, v.Org.Verified); d != domain.Allowed || !v.Member() {
+		return s.consoleError(c, domain.Denied{Decision: domain.NotAMember})
+	}
+	return s.renderNewDraft(c, s.consolePage(c, "web.console.new.title"), kind, map[string]string{"Lang": pageLang(c)}, nil)
+}
+
+func (s *Site) renderNewDraft(c *fiber.Ctx, p *page, kind domain.Kind, form map[string]string, sectors []string) error {
+	data := map[string]any{"Kind": kind, "Form": form, "Checked": sectors, "Sectors": domain.Sectors.Codes}
+	switch kind {
+	case domain.KindIncentive:
+		data["Types"] = domain.IncentiveTypes.Codes
+		data["TypeSet"] = "incentive_type"
+	case domain.KindProgramme:
+		data["Types"] = domain.ProgrammeTypes.Codes
+		data["TypeSet"] = "programme_type"
+	}
+	return s.renderConsole(c, "new", p, data)
+}
+
+func (s *Site) createDraft(c *fiber.Ctx) error {
+	v, ok, err := s.withOrg(c)
+	if !ok {
+		return err
+	}
+	kind, ok := kindOf(c.Params("kind"))
+	if !ok {
+		return s.notFound(c)
+	}
+	form := map[string]string{"Lang": c.FormValue("lang"), "Title": c.FormValue("title"), "Summary": c.FormValue("summary"),
+		"Description": c.FormValue("description"), "Type": c.FormValue("type"), "LegalInstrument": c.FormValue("legal_instrument")}
+	var sectors []string
+	c.Request().PostArgs().VisitAll(func(k, val []byte) {
+		if string(k) == "sectors" {
+			sectors = append(sectors, string(val))
+		}
+	})
+	country := ""
+	if v.Org.Country != nil {
+		country = *v.Org.Country
+	}
+	in := domain.ContentChange{Organization: domain.Some(v.Org.ID), Country: domain.Some(country), Lang: domain.Some(form["Lang"]),
+		Title: domain.Some(form["Title"]), Summary: domain.Some(form["Summary"]), Description: domain.Some(form["Description"])}
+	switch kind {
+	case domain.KindOpportunity:
+		in.Sectors = domain.Some(sectors)
+	case domain.KindIncentive:
+		in.Type = domain.Some(form["Type"])
+		in.LegalInstrument = domain.Some(form["LegalInstrument"])
+	case domain.KindProgramme:
+		in.Type = domain.Some(form["Type"])
+	}
+	id, err := s.deps.Console.editorial.Create(c.UserContext(), v.Actor, kind, in)
+	if err == nil {
+		return c.Redirect(s.editorURL(c, v, kind, id, form["Lang"], "created"), fiber.StatusSeeOther)
+	}
+	p := s.consolePage(c, "web.console.new.title")
+	if s.invalidFields(p, err) {
+		for i := range p.Errors {
+			if p.Errors[i].Field == "name" {
+				p.Errors[i].Field = "title" // the form's one title field names an incentive's or programme's name
+			}
+		}
+		c.Status(fiber.StatusUnprocessableEntity)
+		return s.renderNewDraft(c, p, kind, form, sectors)
+	}
+	return s.consoleError(c, err)
+}
+
+// --- The language-neutral fields (opportunities) ---
+
+// fieldsForm is the neutral fields of an opportunity as the form shows them.
+func (s *Site) fieldsForm(st *editorState) map[string]any {
+	o, ok := st.Text.Item.(*domain.Opportunity)
+	if !ok {
+		return nil
+	}
+	f := map[string]any{"Sectors": o.Sectors, "InvestorTypes": o.InvestorTypes, "Region": "", "Instrument": derefString(o.Instrument),
+		"Min": "", "Max": "", "Currency": "EUR", "Jobs": "", "Deadline": ""}
+	if o.Region != nil {
+		f["Region"] = o.Region.Code
+	}
+	if o.MinInvestment != nil {
+		f["Min"], f["Currency"] = o.MinInvestment.Amount, o.MinInvestment.Currency
+	}
+	if o.MaxInvestment != nil {
+		f["Max"], f["Currency"] = o.MaxInvestment.Amount, o.MaxInvestment.Currency
+	}
+	if o.Jobs != nil {
+		f["Jobs"] = strconv.Itoa(*o.Jobs)
+	}
+	if o.Deadline != nil {
+		f["Deadline"] = o.Deadline.Format("2006-01-02")
+	}
+	f["ContactName"], f["ContactEmail"] = derefString(o.Contact.Name), derefString(o.Contact.Email)
+	f["ContactPhone"], f["ContactURL"] = derefString(o.Contact.Phone), derefString(o.Contact.URL)
+	f["SourceTitle"], f["SourceURL"] = "", ""
+	if o.Source != nil {
+		f["SourceTitle"], f["SourceURL"] = o.Source.Title, o.Source.URL
+	}
+	return f
+}
+
+func (s *Site) fieldChoices(c *fiber.Ctx, st *editorState, data map[string]any) error {
+	data["Sectors"] = domain.Sectors.Codes
+	data["Instruments"] = domain.Instruments.Codes
+	data["InvestorTypes"] = domain.InvestorTypes.Codes
+	if st.Org.Country != nil {
+		info, err := s.deps.Catalogue.Country(c.UserContext(), *st.Org.Country, []string{pageLang(c)})
+		if err != nil && !errors.Is(err, ErrNotFound) {
+			return err
+		}
+		if info != nil {
+			data["Regions"] = info.Regions
+		}
+	}
+	rates, err := s.deps.Catalogue.Rates(c.UserContext())
+	if err != nil {
+		return err
+	}
+	data["Currencies"] = currencies(rates)
+	return nil
+}
+
+func formList(c *fiber.Ctx, name string) []string {
+	var out []string
+	c.Request().PostArgs().VisitAll(func(k, val []byte) {
+		if string(k) == name {
+			out = append(out, string(val))
+		}
+	})
+	return out
+}
+
+func (s *Site) saveFields(c *fiber.Ctx) error {
+	v, kind, it, ok, err := s.editorTarget(c)
+	if !ok {
+		return err
+	}
+	if kind != domain.KindOpportunity {
+		return s.notFound(c)
+	}
+	var bad domain.Invalid
+	in := domain.ContentChange{Sectors: domain.Some(formList(c, "sectors")), InvestorTypes: domain.Some(formList(c, "investor_types"))}
+	opt := func(name string) domain.Opt[string] {
+		if val := strings.TrimSpace(c.FormValue(name)); val != "" {
+			return domain.Some(val)
+		}
+		return domain.Opt[string]{Set: true, Null: true}
+	}
+	in.Region, in.Instrument, in.Deadline = opt("region"), opt("instrument"), opt("deadline")
+	cur := c.FormValue("currency")
+	for name, field := range map[string]*domain.Opt[domain.Money]{"min_investment": &in.MinInvestment, "max_investment": &in.MaxInvestment} {
+		if amount := strings.TrimSpace(c.FormValue(name)); amount != "" {
+			*field = domain.Some(domain.Money{Amount: amount, Currency: cur})
+		} else {
+			*field = domain.Opt[domain.Money]{Set: true, Null: true}
+		}
+	}
+	if jobs := strings.TrimSpace(c.FormValue("jobs")); jobs != "" {
+		if n, err := strconv.Atoi(jobs); err == nil {
+			in.Jobs = domain.Some(n)
+		} else {
+			bad.Add("jobs", "invalid_count", nil)
+		}
+	} else {
+		in.Jobs = domain.Opt[int]{Set: true, Null: true}
+	}
+	// The contact: an empty part clears it; the source: both parts empty clear it.
+	part := func(name string) *string {
+		if val := strings.TrimSpace(c.FormValue(name)); val != "" {
+			return &val
+		}
+		return nil
+	}
+	in.Contact = domain.Some(domain.Contact{Name: part("contact_name"), Email: part("contact_email"), Phone: part("contact_phone"), URL: part("contact_url")})
+	if title, link := strings.TrimSpace(c.FormValue("source_title")), strings.TrimSpace(c.FormValue("source_url")); title == "" && link == "" {
+		in.Source = domain.Opt[domain.SourceLink]{Set: true, Null: true}
+	} else {
+		in.Source = domain.Some(domain.SourceLink{Title: title, URL: link})
+	}
+	err = bad.Err()
+	if err == nil {
+		_, err = s.deps.Console.editorial.Patch(c.UserContext(), v.Actor, kind, it, formVersion(c), in)
+	}
+	if err == nil {
+		return c.Redirect(s.editorURL(c, v, kind, it.ID, c.FormValue("lang"), "saved"), fiber.StatusSeeOther)
+	}
+	p := s.consolePage(c, "web.console.editor.title")
+	st, lerr := s.loadEditor(c, v, kind, it, c.FormValue("lang"))
+	if lerr != nil {
+		return s.consoleError(c, lerr)
+	}
+	sent := map[string]any{"Sectors": formList(c, "sectors"), "InvestorTypes": formList(c, "investor_types"), "Region": c.FormValue("region"),
+		"Instrument": c.FormValue("instrument"), "Min": c.FormValue("min_investment"), "Max": c.FormValue("max_investment"),
+		"Currency": cur, "Jobs": c.FormValue("jobs"), "Deadline": c.FormValue("deadline"),
+		"ContactName": c.FormValue("contact_name"), "ContactEmail": c.FormValue("contact_email"), "ContactPhone": c.FormValue("contact_phone"),
+		"ContactURL": c.FormValue("contact_url"), "SourceTitle": c.FormValue("source_title"), "SourceURL": c.FormValue("source_url")}
+	form := textForm{}
+	if st.HasTab {
+		form = textForm{Title: st.Text.Title, Summary: st.Text.Summary, Description: st.Text.Description, HowToApply: st.Text.HowToApply}
+	}
+	switch {
+	case s.invalidFields(p, err):
+		c.Status(fiber.StatusUnprocessableEntity)
+		return s.renderEditor(c, p, st, form, st.Editorial.Version, map[string]any{"Fields": sent, "FieldsVersion": formVersion(c)})
+	case errors.Is(err, domain.ErrPreconditionFailed):
+		c.Status(fiber.StatusConflict)
+		return s.renderEditor(c, p, st, form, st.Editorial.Version, map[string]any{"Fields": sent, "FieldsConflict": s.fieldsForm(st)})
+	}
+	return s.consoleError(c, err)
+}
