@@ -154,6 +154,7 @@ func TestRoutes(t *testing.T) {
 		"POST /v1/incentives/{id}/submit",
 		"DELETE /v1/incentives/{id}/translations/{lang}",
 		"PUT /v1/incentives/{id}/translations/{lang}",
+		"POST /v1/incentives/{id}/translations/{lang}/reviewed",
 		"GET /v1/interests/{id}",
 		"PATCH /v1/interests/{id}",
 		"DELETE /v1/me",
@@ -188,6 +189,7 @@ func TestRoutes(t *testing.T) {
 		"POST /v1/opportunities/{id}/submit",
 		"DELETE /v1/opportunities/{id}/translations/{lang}",
 		"PUT /v1/opportunities/{id}/translations/{lang}",
+		"POST /v1/opportunities/{id}/translations/{lang}/reviewed",
 		"GET /v1/organizations",
 		"POST /v1/organizations",
 		"GET /v1/organizations/{id}",
@@ -215,6 +217,7 @@ func TestRoutes(t *testing.T) {
 		"POST /v1/programmes/{id}/submit",
 		"DELETE /v1/programmes/{id}/translations/{lang}",
 		"PUT /v1/programmes/{id}/translations/{lang}",
+		"POST /v1/programmes/{id}/translations/{lang}/reviewed",
 		"GET /v1/review-queue",
 		"GET /v1/sectors",
 	}
