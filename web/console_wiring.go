@@ -33,7 +33,7 @@ func NewConsoleServices(store *repository.Store) *ConsoleServices {
 
 // actor is the user with their memberships, for the rules (as api/editor.go's actor).
 func (cs *ConsoleServices) actor(ctx context.Context, u *domain.User) (domain.Actor, error) {
-	return cs.store.Actor(ctx, u)
+	return cs.editorial.Actor(ctx, u)
 }
 
 func (cs *ConsoleServices) memberships(ctx context.Context, userID string) ([]domain.MembershipRecord, error) {
@@ -43,22 +43,12 @@ func (cs *ConsoleServices) memberships(ctx context.Context, userID string) ([]do
 // organization reads an organization that actor may see (as api/organizations.go's
 // getOrganization): another's unverified application does not exist for them.
 func (cs *ConsoleServices) organization(ctx context.Context, actor domain.Actor, id string) (*domain.OrgDetail, error) {
-	org, err := cs.store.Organization(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	if d := domain.DecideOrg(actor, domain.OrgView, org.ID, org.Verified); d != domain.Allowed {
-		return nil, domain.Denied{Decision: d}
-	}
-	return org, nil
+	return cs.agencies.Organization(ctx, &actor, id)
 }
 
 // members lists an organization's members (as api/organizations.go's listMembers).
 func (cs *ConsoleServices) members(ctx context.Context, actor domain.Actor, org *domain.OrgDetail) ([]domain.Member, error) {
-	if d := domain.DecideOrg(actor, domain.OrgListMembers, org.ID, org.Verified); d != domain.Allowed {
-		return nil, domain.Denied{Decision: d}
-	}
-	return cs.store.Members(ctx, org.ID)
+	return cs.agencies.Members(ctx, actor, org.ID)
 }
 
 // orgHistory is an organization's own audit trail, oldest first (as api/editor.go's
@@ -117,21 +107,21 @@ type contentQuery struct {
 // reviewQueue decide who may), keeping the items with the language gap asked for: it reads
 // the store's pages until the page is full, and the next cursor is the last item examined.
 func (cs *ConsoleServices) content(ctx context.Context, actor domain.Actor, org *domain.OrgDetail, q contentQuery) ([]contentRow, *domain.Cursor, error) {
-	if q.Review {
-		if !actor.Admin {
-			return nil, nil, domain.Denied{Decision: domain.AdminOnly}
+	// The use cases decide who may read the page (the review queue: administrators).
+	fetch := cs.editorial.ReviewQueue
+	if !q.Review {
+		fetch = func(ctx context.Context, actor domain.Actor, f domain.SummaryFilter) ([]domain.ContentSummary, *domain.Cursor, error) {
+			return cs.editorial.OrgContent(ctx, actor, org.ID, f)
 		}
-	} else if d := domain.DecideOrg(actor, domain.OrgContent, org.ID, org.Verified); d != domain.Allowed {
-		return nil, nil, domain.Denied{Decision: d}
 	}
-	f := repository.SummaryFilter{Review: q.Review, Kinds: q.Kinds, Status: q.Status, After: q.After, Limit: q.Limit, Langs: q.Langs}
+	f := domain.SummaryFilter{Review: q.Review, Kinds: q.Kinds, Status: q.Status, After: q.After, Limit: q.Limit, Langs: q.Langs}
 	if org != nil {
 		f.OrgID = org.ID
 	}
 	var out []contentRow
 	var last *domain.Cursor
 	for examined := 0; examined < 500; {
-		rows, next, err := cs.store.ContentSummaries(ctx, f)
+		rows, next, err := fetch(ctx, actor, f)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -142,7 +132,7 @@ func (cs *ConsoleServices) content(ctx context.Context, actor domain.Actor, org 
 				sortAt = *r.SubmittedAt
 			}
 			last = &domain.Cursor{PublishedAt: sortAt, ID: r.ID}
-			ed, err := cs.store.Editorial(ctx, r.Kind, r.ID)
+			ed, err := cs.editorial.Editorial(ctx, r.Kind, r.ID)
 			if err != nil {
 				return nil, nil, err
 			}
@@ -199,21 +189,21 @@ func (cs *ConsoleServices) itemForEditor(ctx context.Context, kind domain.Kind, 
 	langs := []string{lang}
 	switch kind {
 	case domain.KindIncentive:
-		it, err := cs.store.IncentiveForEditor(ctx, id, langs)
+		it, err := cs.editorial.IncentiveDraft(ctx, id, langs)
 		if err != nil {
 			return nil, err
 		}
 		return &editorText{Lang: it.Lang, Langs: it.Langs, SourceLang: it.SourceLang, Title: it.Name, Summary: it.Summary,
 			Description: it.Description, Item: it}, nil
 	case domain.KindProgramme:
-		it, err := cs.store.ProgrammeForEditor(ctx, id, langs)
+		it, err := cs.editorial.ProgrammeDraft(ctx, id, langs)
 		if err != nil {
 			return nil, err
 		}
 		return &editorText{Lang: it.Lang, Langs: it.Langs, SourceLang: it.SourceLang, Title: it.Name, Summary: it.Summary,
 			Description: it.Description, HowToApply: it.HowToApply, Item: it}, nil
 	}
-	it, err := cs.store.OpportunityForEditor(ctx, id, langs)
+	it, err := cs.editorial.OpportunityDraft(ctx, id, langs)
 	if err != nil {
 		return nil, err
 	}
