@@ -8,6 +8,8 @@
 //
 // BENCH_PROFILE names a route whose 64-connection run is profiled (Go CPU profile of the
 // server through PPROF_ADDR), written to .data/bench-<route>.prof for `go tool pprof`.
+// BENCH_ONLY=search,facets runs only the named routes (and their -sql lines) and leaves
+// BENCHMARKS.md untouched.
 package main
 
 import (
@@ -321,8 +323,12 @@ func run() error {
 		d.etags[r.key()] = resp.Header.Get("ETag")
 	}
 
+	only := onlyRoutes(os.Getenv("BENCH_ONLY"))
 	var results []result
 	for _, rt := range routes {
+		if only != nil && !only[rt.name] {
+			continue
+		}
 		d.rnd = rand.New(rand.NewPCG(7, 42))
 		reqs := rt.make(d)
 		file := filepath.Join(work, rt.name+".txt")
@@ -383,7 +389,25 @@ func run() error {
 	}
 	peak := max(plain.peakRSS(), cached.peakRSS())
 	fmt.Printf("BENCH name=peak conns=0 rps=0 p50_ms=0 p99_ms=0 rss_mb=%.1f\n", peak)
+	if only != nil {
+		// A partial run is for working on a few routes; BENCHMARKS.md holds whole runs only.
+		fmt.Fprintln(os.Stderr, "bench: BENCH_ONLY is set: BENCHMARKS.md left as it was")
+		return nil
+	}
 	return writeReport(pgbench, size, seconds, results, peak, loadBefore, loadAverage())
+}
+
+// onlyRoutes reads BENCH_ONLY, a comma-separated list of route names (list,search,…): nil
+// when unset, so that every route runs.
+func onlyRoutes(list string) map[string]bool {
+	if strings.TrimSpace(list) == "" {
+		return nil
+	}
+	only := map[string]bool{}
+	for _, name := range strings.Split(list, ",") {
+		only[strings.TrimSpace(name)] = true
+	}
+	return only
 }
 
 // loadAverage is the machine's 1-minute load average as /proc/loadavg gives it: the API, the
