@@ -32,6 +32,14 @@ type Catalogue interface {
 	Rates(ctx context.Context) (domain.Rates, error)
 }
 
+// Sitemap reads the site map in parts of bounded size (app/catalogue.Sitemap).
+type Sitemap interface {
+	// Parts lists the parts that hold at least one public item.
+	Parts(ctx context.Context) ([]domain.SitemapPart, error)
+	// Part lists the slugs of one part; domain.ErrNotFound for an unknown or empty part.
+	Part(ctx context.Context, kind, prefix string) ([]string, error)
+}
+
 // ListQuery is a list's filter form, as sent.
 type ListQuery struct {
 	Kind                                             domain.Kind

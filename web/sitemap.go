@@ -2,49 +2,84 @@ package web
 
 import (
 	"bytes"
-	"context"
 	"encoding/xml"
+	"errors"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/diaspora-investor/marketplace/domain"
 )
 
-// sitemap lists every public page in every language, each with its alternates (hreflang), for
-// search engines: the home pages, the eligibility check, each country with its three lists, and
-// each published item.
-func (s *Site) sitemap(c *fiber.Ctx) error {
-	ctx := c.UserContext()
-	countries, err := s.deps.Catalogue.Countries(ctx, []string{s.opts.DefaultLang})
+// The site map follows the sitemaps protocol's index form, so that no request walks the
+// catalogue: /sitemap.xml lists the parts; /sitemaps/pages.xml holds the home pages, the
+// eligibility check and each country with its three lists; /sitemaps/{kind}-{xx}.xml holds the
+// published items of one kind whose ids begin with the hex digits xx (app/catalogue.Sitemap).
+// Every address is given in every language, each with its alternates (hreflang).
+
+const sitemapNS = `xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"`
+
+// sitemapIndex lists the parts that are not empty.
+func (s *Site) sitemapIndex(c *fiber.Ctx) error {
+	parts, err := s.deps.Sitemap.Parts(c.UserContext())
 	if err != nil {
 		return s.fail(c, err)
 	}
-	paths := []string{"/", "/eligibility"}
-	for _, ct := range countries {
-		base := "/countries/" + ct.Code
-		paths = append(paths, base, base+"/opportunities", base+"/incentives", base+"/programmes")
+	var b bytes.Buffer
+	b.WriteString(xml.Header + `<sitemapindex ` + sitemapNS + ">\n")
+	writeLoc := func(path string) {
+		b.WriteString("<sitemap><loc>")
+		xml.EscapeText(&b, []byte(s.absolute(path)))
+		b.WriteString("</loc></sitemap>\n")
 	}
-	f := domain.ListFilter{Langs: []string{s.opts.DefaultLang}, Limit: domain.MaxLimit, Currency: "EUR"}
-	for _, read := range []func() ([]string, error){
-		func() ([]string, error) {
-			return itemPaths(ctx, f, s.deps.Catalogue.Opportunities, func(o domain.Opportunity) string { return "/opportunities/" + slugOr(o.Slug, o.ID) })
-		},
-		func() ([]string, error) {
-			return itemPaths(ctx, f, s.deps.Catalogue.Incentives, func(o domain.Incentive) string { return "/incentives/" + slugOr(o.Slug, o.ID) })
-		},
-		func() ([]string, error) {
-			return itemPaths(ctx, f, s.deps.Catalogue.Programmes, func(o domain.Programme) string { return "/programmes/" + slugOr(o.Slug, o.ID) })
-		},
-	} {
-		more, err := read()
+	writeLoc("/sitemaps/pages.xml")
+	for _, p := range parts {
+		writeLoc("/sitemaps/" + string(p.Kind) + "-" + p.Prefix + ".xml")
+	}
+	b.WriteString("</sitemapindex>\n")
+	return s.sendSitemap(c, b.Bytes())
+}
+
+// sitemapPart answers one part: the site's own pages, or one kind's items by id prefix.
+func (s *Site) sitemapPart(c *fiber.Ctx) error {
+	name, ok := strings.CutSuffix(c.Params("name"), ".xml")
+	if !ok {
+		return c.SendStatus(fiber.StatusNotFound)
+	}
+	var paths []string
+	if name == "pages" {
+		countries, err := s.deps.Catalogue.Countries(c.UserContext(), []string{s.opts.DefaultLang})
 		if err != nil {
 			return s.fail(c, err)
 		}
-		paths = append(paths, more...)
+		paths = []string{"/", "/eligibility"}
+		for _, ct := range countries {
+			base := "/countries/" + ct.Code
+			paths = append(paths, base, base+"/opportunities", base+"/incentives", base+"/programmes")
+		}
+	} else {
+		i := strings.LastIndexByte(name, '-')
+		if i < 0 {
+			return c.SendStatus(fiber.StatusNotFound)
+		}
+		kind := name[:i]
+		slugs, err := s.deps.Sitemap.Part(c.UserContext(), kind, name[i+1:])
+		if errors.Is(err, domain.ErrNotFound) {
+			return c.SendStatus(fiber.StatusNotFound)
+		} else if err != nil {
+			return s.fail(c, err)
+		}
+		for _, slug := range slugs {
+			paths = append(paths, "/"+kind+"/"+slug)
+		}
 	}
+	return s.sendSitemap(c, s.urlset(paths))
+}
+
+// urlset writes each path in every language, with its alternates.
+func (s *Site) urlset(paths []string) []byte {
 	var b bytes.Buffer
-	b.WriteString(xml.Header)
-	b.WriteString(`<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">` + "\n")
+	b.WriteString(xml.Header + `<urlset ` + sitemapNS + ` xmlns:xhtml="http://www.w3.org/1999/xhtml">` + "\n")
 	for _, p := range paths {
 		for _, lang := range s.texts.codes {
 			b.WriteString("<url><loc>")
@@ -59,25 +94,13 @@ func (s *Site) sitemap(c *fiber.Ctx) error {
 		}
 	}
 	b.WriteString("</urlset>\n")
-	c.Set(fiber.HeaderContentType, "application/xml; charset=utf-8")
-	c.Set(fiber.HeaderCacheControl, "public, max-age=3600")
-	return c.Send(b.Bytes())
+	return b.Bytes()
 }
 
-// itemPaths reads every page of one kind and lists the paths of its items.
-func itemPaths[T any](ctx context.Context, f domain.ListFilter, read func(context.Context, domain.ListFilter) (*domain.Page[T], error), path func(T) string) ([]string, error) {
-	var paths []string
-	for {
-		page, err := read(ctx, f)
-		if err != nil {
-			return nil, err
-		}
-		for _, it := range page.Items {
-			paths = append(paths, path(it))
-		}
-		if page.Next == nil {
-			return paths, nil
-		}
-		f.After = page.Next
-	}
+// sendSitemap answers a site map: the same for everyone (PUBLIC_URL is configuration, never the
+// request's Host), so shared caches may keep it for an hour.
+func (s *Site) sendSitemap(c *fiber.Ctx, body []byte) error {
+	c.Set(fiber.HeaderContentType, "application/xml; charset=utf-8")
+	c.Set(fiber.HeaderCacheControl, "public, max-age=3600")
+	return c.Send(body)
 }

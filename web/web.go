@@ -43,6 +43,7 @@ type Deps struct {
 	Interests   Interests
 	// Console is the agencies' console's (console_wiring.go); nil: no console.
 	Console *ConsoleServices
+	Sitemap Sitemap
 }
 
 // Options are the site's settings.
@@ -172,7 +173,8 @@ const (
 func (s *Site) routes(app *fiber.App) {
 	app.Get("/", s.headers, s.root)
 	app.Get("/robots.txt", s.headers, s.robots)
-	app.Get("/sitemap.xml", s.headers, s.sitemap)
+	app.Get("/sitemap.xml", s.headers, s.sitemapIndex)
+	app.Get("/sitemaps/:name", s.headers, s.sitemapPart)
 	app.Get("/assets/:file", s.headers, s.asset)
 	for _, lang := range s.texts.codes {
 		app.Get("/"+lang, func(c *fiber.Ctx) error { return c.Redirect("/"+lang+"/", fiber.StatusMovedPermanently) })

@@ -305,11 +305,57 @@ func TestSessionRenewsFromRefreshToken(t *testing.T) {
 
 func TestSitemapAndRobots(t *testing.T) {
 	t.Parallel()
-	app, _ := newSite(t, true)
+	app, db := newSite(t, true)
 	b := newBrowser(t, app)
-	p := b.get("/sitemap.xml")
+	// The index lists the site's own pages and each part with a public item: never the items.
+	index := b.get("/sitemap.xml")
+	expectStatus(t, index, http.StatusOK)
+	expectContains(t, index, "<sitemapindex", "<loc>/sitemaps/pages.xml</loc>")
+	if strings.Contains(index.body, "cv-investment-tax-credit-priority") {
+		t.Error("the index lists items")
+	}
+	p := b.get("/sitemaps/pages.xml")
 	expectStatus(t, p, http.StatusOK)
-	expectContains(t, p, "<loc>/fr/countries/CV/incentives</loc>", `hreflang="pt" href="/pt/countries/CV"`, "/en/incentives/cv-investment-tax-credit-priority")
+	expectContains(t, p, "<loc>/fr/countries/CV/incentives</loc>", `hreflang="pt" href="/pt/countries/CV"`)
+	// The part of an incentive is named by the first two hex digits of its id.
+	var id string
+	if err := db.Get(&id, `SELECT id::text FROM incentives WHERE slug = 'cv-investment-tax-credit-priority'`); err != nil {
+		t.Fatal(err)
+	}
+	part := "/sitemaps/incentives-" + id[:2] + ".xml"
+	expectContains(t, index, "<loc>"+part+"</loc>")
+	p = b.get(part)
+	expectStatus(t, p, http.StatusOK)
+	expectContains(t, p, "<loc>/en/incentives/cv-investment-tax-credit-priority</loc>", `hreflang="fr" href="/fr/incentives/cv-investment-tax-credit-priority"`)
+	// An archived item leaves its part at once (the site map is never kept by the server).
+	if _, err := db.Exec(`UPDATE incentives SET status = 'archived' WHERE id = $1`, id); err != nil {
+		t.Fatal(err)
+	}
+	if p := b.get(part); strings.Contains(p.body, "cv-investment-tax-credit-priority") {
+		t.Errorf("%s still lists an archived incentive (%d)", part, p.status)
+	}
+	// A draft is in no part; every part named in the index answers, and nothing else does.
+	var hidden []string
+	if err := db.Select(&hidden, `SELECT 'opportunities/' || slug FROM opportunities WHERE status <> 'published'
+		UNION ALL SELECT 'incentives/' || slug FROM incentives WHERE status <> 'published'
+		UNION ALL SELECT 'programmes/' || slug FROM programmes WHERE status <> 'published'`); err != nil || len(hidden) == 0 {
+		t.Fatalf("the seed has no unpublished item to look for (%v)", err)
+	}
+	index = b.get("/sitemap.xml")
+	for _, loc := range regexp.MustCompile(`<loc>([^<]+)</loc>`).FindAllStringSubmatch(index.body, -1) {
+		p := b.get(loc[1])
+		expectStatus(t, p, http.StatusOK)
+		for _, path := range hidden {
+			if strings.Contains(p.body, "/"+path+"<") {
+				t.Errorf("%s lists %s, which is not published", loc[1], path)
+			}
+		}
+	}
+	for _, missing := range []string{"/sitemaps/drafts-00.xml", "/sitemaps/incentives-zz.xml", "/sitemaps/incentives-0.xml", "/sitemaps/pages"} {
+		if p := b.get(missing); p.status != http.StatusNotFound {
+			t.Errorf("%s: %d, want 404", missing, p.status)
+		}
+	}
 	p = b.get("/robots.txt")
 	expectContains(t, p, "Sitemap: /sitemap.xml")
 }

@@ -37,7 +37,8 @@ func Wiring(store *repository.Store, secret []byte, searchLangs []string) Deps {
 	// The site signs people up in the language of the page, one of the locale files: it is
 	// the interface language itself.
 	a.accounts = accounts.New(store, func(tag string) (string, bool) { return tag, tag != "" })
-	return Deps{Catalogue: a, Eligibility: a, Accounts: a, Interests: a, Console: NewConsoleServices(store)}
+	return Deps{Catalogue: a, Eligibility: a, Accounts: a, Interests: a, Console: NewConsoleServices(store),
+		Sitemap: catalogue.NewSitemap(store)}
 }
 
 type adapter struct {
