@@ -107,6 +107,12 @@ func TestCountryListFiltersFacetsAndPages(t *testing.T) {
 	p := b.get("/fr/countries/CV")
 	expectStatus(t, p, http.StatusOK)
 	expectContains(t, p, "La diaspora en chiffres", "Contesté", "Boa Vista", `type="application/atom+xml"`, "/v1/countries/CV/opportunities.atom?lang=fr", "agence vérifiée")
+	// Runs of one metric read as tables, one row per place: the remittances by country of
+	// residence and by municipality (named, not left out).
+	expectContains(t, p, `<table class="facts">`, `<th scope="col">Où</th>`, `<th scope="row">Portugal</th>`, `<th scope="row">Praia</th>`)
+	if n, facts := strings.Count(p.body, `<table class="facts">`), strings.Count(p.body, "<tr>"); n < 2 || facts < 15 {
+		t.Errorf("Cabo Verde's facts: %d tables, %d rows", n, facts)
+	}
 	// The incentives of a diaspora investor in tourism on Boa Vista, in French: a plain GET.
 	p = b.get("/fr/countries/CV/incentives?sector=tourism&region=boa_vista&investor_type=diaspora")
 	expectStatus(t, p, http.StatusOK)
