@@ -113,23 +113,20 @@ func (s *Site) editor(c *fiber.Ctx) error {
 	if err != nil {
 		return s.consoleError(c, err)
 	}
-	form := textForm{}
-	if st.HasTab {
-		form = textForm{Title: st.Text.Title, Summary: st.Text.Summary, Description: st.Text.Description, HowToApply: st.Text.HowToApply}
-	}
-	return s.renderEditor(c, s.consolePage(c, "web.console.editor.title"), st, form, st.Editorial.Version, nil)
+	return s.renderEditor(c, s.consolePage(c, "web.console.editor.title"), st, st.textForm(), st.Editorial.Version, nil)
 }
 
 func (s *Site) renderEditor(c *fiber.Ctx, p *page, st *editorState, form textForm, version int, extra map[string]any) error {
 	p.Title = st.Text.Title
 	data := map[string]any{"E": st, "Form": form, "Version": version, "Fields": s.fieldsForm(st)}
+	if st.Kind != domain.KindOpportunity {
+		data["Validity"] = validityFormOf(st.Text.Item)
+	}
 	for k, val := range extra {
 		data[k] = val
 	}
-	if st.Kind == domain.KindOpportunity {
-		if err := s.fieldChoices(c, st, data); err != nil {
-			return s.fail(c, err)
-		}
+	if err := s.fieldChoices(c, st, data); err != nil {
+		return s.fail(c, err)
 	}
 	return s.renderConsole(c, "editor", p, data)
 }
@@ -174,11 +171,7 @@ func (s *Site) saveText(c *fiber.Ctx) error {
 		// Someone saved in between: both versions side by side; saving again keeps the
 		// editor's (against the version now stored), the link keeps theirs.
 		c.Status(fiber.StatusConflict)
-		theirs := textForm{}
-		if st.HasTab {
-			theirs = textForm{Title: st.Text.Title, Summary: st.Text.Summary, Description: st.Text.Description, HowToApply: st.Text.HowToApply}
-		}
-		return s.renderEditor(c, p, st, form, st.Editorial.Version, map[string]any{"Conflict": theirs})
+		return s.renderEditor(c, p, st, form, st.Editorial.Version, map[string]any{"Conflict": st.textForm()})
 	}
 	return s.consoleError(c, err)
 }
@@ -235,46 +228,76 @@ func (s *Site) transition(c *fiber.Ctx) error {
 				return s.consoleError(c, lerr)
 			}
 			c.Status(fiber.StatusUnprocessableEntity)
-			form := textForm{Title: st.Text.Title, Summary: st.Text.Summary, Description: st.Text.Description, HowToApply: st.Text.HowToApply}
-			return s.renderEditor(c, p, st, form, st.Editorial.Version, nil)
+			return s.renderEditor(c, p, st, st.textForm(), st.Editorial.Version, nil)
 		}
 		return s.consoleError(c, err)
 	}
 	return c.Redirect(s.editorURL(c, v, kind, it.ID, c.FormValue("lang"), string(action)), fiber.StatusSeeOther)
 }
 
-// history is the audit trail of an item, or (:kind empty) of the organization.
+// history is one page of the audit trail of an item, newest first; ?before= is the cursor of
+// the older events.
 func (s *Site) history(c *fiber.Ctx) error {
 	v, kind, it, ok, err := s.editorTarget(c)
 	if !ok {
 		return err
 	}
-	events, _, err := s.deps.Console.editorial.History(c.UserContext(), it.ID, "", 0, 200)
+	list := domain.ListFingerprint("console-history", it.ID)
+	before, ok := historyCursor(c, list)
+	if !ok {
+		return s.notFound(c)
+	}
+	events, more, err := s.deps.Console.editorial.ItemHistory(c.UserContext(), v.Actor, kind, it.ID, before, historyPageSize)
 	if err != nil {
-		return s.fail(c, err)
+		return s.consoleError(c, err)
 	}
 	st, err := s.loadEditor(c, v, kind, it, c.Query("lang"))
 	if err != nil {
 		return s.consoleError(c, err)
 	}
 	p := s.consolePage(c, "web.console.history.title")
-	return s.renderConsole(c, "history", p, map[string]any{"Events": events, "E": st})
+	return s.renderConsole(c, "history", p, map[string]any{"Events": events, "E": st, "Older": olderLink(events, more, list)})
 }
 
+// orgHistoryPage is one page of the audit trail of an organization and its content.
 func (s *Site) orgHistoryPage(c *fiber.Ctx) error {
 	v, ok, err := s.withOrg(c)
 	if !ok {
 		return err
 	}
-	events, _, err := s.deps.Console.editorial.History(c.UserContext(), "", v.Org.ID, 0, 200)
-	if err == nil {
-		_, err = s.deps.Console.orgHistory(c.UserContext(), v.Actor, v.Org, 0)
+	list := domain.ListFingerprint("console-history", v.Org.ID)
+	before, ok := historyCursor(c, list)
+	if !ok {
+		return s.notFound(c)
 	}
+	events, more, err := s.deps.Console.orgHistory(c.UserContext(), v.Actor, v.Org, before)
 	if err != nil {
 		return s.consoleError(c, err)
 	}
 	p := s.consolePage(c, "web.console.history.title")
-	return s.renderConsole(c, "history", p, map[string]any{"Events": events})
+	return s.renderConsole(c, "history", p, map[string]any{"Events": events, "Older": olderLink(events, more, list)})
+}
+
+// historyCursor reads ?before=, the cursor of a trail's older page (0: the newest page); ok is
+// false for a cursor of another trail.
+func historyCursor(c *fiber.Ctx, list uint32) (int64, bool) {
+	raw := c.Query("before")
+	if raw == "" {
+		return 0, true
+	}
+	cur, err := domain.DecodeSeqCursor(raw, list)
+	if err != nil {
+		return 0, false
+	}
+	return cur.Seq, true
+}
+
+// olderLink is the query of the page of older events, "" when none is left.
+func olderLink(events []domain.AuditEvent, more bool, list uint32) string {
+	if !more || len(events) == 0 {
+		return ""
+	}
+	return "before=" + domain.SeqCursor{List: list, Seq: events[len(events)-1].ID}.Encode()
 }
 
 // Action is an audit action's label.
@@ -460,6 +483,13 @@ func (s *Site) fieldChoices(c *fiber.Ctx, st *editorState, data map[string]any) 
 	data["Sectors"] = domain.Sectors.Codes
 	data["Instruments"] = domain.Instruments.Codes
 	data["InvestorTypes"] = domain.InvestorTypes.Codes
+	switch st.Kind {
+	case domain.KindIncentive:
+		data["Types"], data["TypeSet"] = domain.IncentiveTypes.Codes, "incentive_type"
+		data["BenefitKinds"], data["Taxes"] = domain.BenefitKinds.Codes, domain.Taxes.Codes
+	case domain.KindProgramme:
+		data["Types"], data["TypeSet"] = domain.ProgrammeTypes.Codes, "programme_type"
+	}
 	if st.Org.Country != nil {
 		info, err := s.deps.Catalogue.Country(c.UserContext(), *st.Org.Country, []string{pageLang(c)})
 		if err != nil && !errors.Is(err, ErrNotFound) {
@@ -467,6 +497,7 @@ func (s *Site) fieldChoices(c *fiber.Ctx, st *editorState, data map[string]any) 
 		}
 		if info != nil {
 			data["Regions"] = info.Regions
+			data["Operators"] = operatorChoices(st, info.Organizations)
 		}
 	}
 	rates, err := s.deps.Catalogue.Rates(c.UserContext())
@@ -475,6 +506,23 @@ func (s *Site) fieldChoices(c *fiber.Ctx, st *editorState, data map[string]any) 
 	}
 	data["Currencies"] = currencies(rates)
 	return nil
+}
+
+// operatorChoices are the organizations a programme may name as its operator: the verified ones
+// of its country, and the one it names now.
+func operatorChoices(st *editorState, verified []domain.Organization) []domain.OrgRef {
+	out := make([]domain.OrgRef, 0, len(verified)+1)
+	current := ""
+	if p, ok := st.Text.Item.(*domain.Programme); ok {
+		current = p.Operator.ID
+		out = append(out, p.Operator)
+	}
+	for _, o := range verified {
+		if o.ID != current {
+			out = append(out, o.OrgRef)
+		}
+	}
+	return out
 }
 
 func formList(c *fiber.Ctx, name string) []string {
@@ -493,7 +541,7 @@ func (s *Site) saveFields(c *fiber.Ctx) error {
 		return err
 	}
 	if kind != domain.KindOpportunity {
-		return s.notFound(c)
+		return s.saveValidity(c, v, kind, it)
 	}
 	var bad domain.Invalid
 	in := domain.ContentChange{Sectors: domain.Some(formList(c, "sectors")), InvestorTypes: domain.Some(formList(c, "investor_types"))}
@@ -551,10 +599,7 @@ func (s *Site) saveFields(c *fiber.Ctx) error {
 		"Currency": cur, "Jobs": c.FormValue("jobs"), "Deadline": c.FormValue("deadline"),
 		"ContactName": c.FormValue("contact_name"), "ContactEmail": c.FormValue("contact_email"), "ContactPhone": c.FormValue("contact_phone"),
 		"ContactURL": c.FormValue("contact_url"), "SourceTitle": c.FormValue("source_title"), "SourceURL": c.FormValue("source_url")}
-	form := textForm{}
-	if st.HasTab {
-		form = textForm{Title: st.Text.Title, Summary: st.Text.Summary, Description: st.Text.Description, HowToApply: st.Text.HowToApply}
-	}
+	form := st.textForm()
 	switch {
 	case s.invalidFields(p, err):
 		c.Status(fiber.StatusUnprocessableEntity)
