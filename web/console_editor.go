@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
+	"net/url"
 	"sort"
 	"strconv"
 	"strings"
@@ -293,11 +294,11 @@ func historyCursor(c *fiber.Ctx, list uint32) (int64, bool) {
 }
 
 // olderLink is the query of the page of older events, "" when none is left.
-func olderLink(events []domain.AuditEvent, more bool, list uint32) string {
+func olderLink(events []domain.AuditEvent, more bool, list uint32) template.URL {
 	if !more || len(events) == 0 {
 		return ""
 	}
-	return "before=" + domain.SeqCursor{List: list, Seq: events[len(events)-1].ID}.Encode()
+	return nextPage(url.Values{"before": {domain.SeqCursor{List: list, Seq: events[len(events)-1].ID}.Encode()}})
 }
 
 // Action is an audit action's label.
@@ -585,6 +586,8 @@ func (s *Site) saveFields(c *fiber.Ctx) error {
 	err = bad.Err()
 	if err == nil {
 		_, err = s.deps.Console.editorial.Patch(c.UserContext(), v.Actor, kind, it, formVersion(c), in)
+	} else {
+		err = mergeInvalid(err, s.deps.Console.editorial.CheckChange(c.UserContext(), kind, it, in))
 	}
 	if err == nil {
 		return c.Redirect(s.editorURL(c, v, kind, it.ID, c.FormValue("lang"), "saved"), fiber.StatusSeeOther)

@@ -295,6 +295,9 @@ func (s *Site) saveValidity(c *fiber.Ctx, v *consoleView, kind domain.Kind, it e
 	in, err := sent.change(kind, validityFormOf(before.Item))
 	if err == nil {
 		_, err = s.deps.Console.editorial.Patch(ctx, v.Actor, kind, it, formVersion(c), in)
+	} else {
+		// The form's own broken rules, and the use case's on the rest, all at once.
+		err = mergeInvalid(err, s.deps.Console.editorial.CheckChange(ctx, kind, it, in))
 	}
 	if err == nil {
 		return c.Redirect(s.editorURL(c, v, kind, it.ID, c.FormValue("lang"), "saved"), fiber.StatusSeeOther)
@@ -390,4 +393,17 @@ func (s *Site) deleteTranslation(c *fiber.Ctx) error {
 		return s.consoleError(c, err)
 	}
 	return c.Redirect(s.editorURL(c, v, kind, it.ID, st.Text.SourceLang, "translation_deleted"), fiber.StatusSeeOther)
+}
+
+// mergeInvalid joins the broken rules of two checks; an error that is no broken rule wins.
+func mergeInvalid(first, second error) error {
+	var a, b *domain.Invalid
+	if !errors.As(first, &a) || second == nil {
+		return first
+	}
+	if !errors.As(second, &b) {
+		return second
+	}
+	merged := &domain.Invalid{Fields: append(append([]domain.FieldError(nil), a.Fields...), b.Fields...)}
+	return merged
 }

@@ -5,6 +5,7 @@ package web
 
 import (
 	"errors"
+	"net/url"
 	"strings"
 	"time"
 
@@ -297,7 +298,7 @@ func (s *Site) pendingOrgs(c *fiber.Ctx) error {
 	data := map[string]any{"Pending": orgs}
 	if next != nil {
 		next.List = list
-		data["Next"] = "cursor=" + next.Encode()
+		data["Next"] = nextPage(url.Values{"cursor": {next.Encode()}})
 	}
 	return s.renderConsole(c, "pending", p, data)
 }

@@ -39,7 +39,7 @@ func consoleFixture(t *testing.T, app *fiber.App, db *sqlx.DB) (owner, admin *br
 		"summary": "Resumo.", "description": "Descrição.", "type": "tax", "legal_instrument": "Código dos Benefícios Fiscais",
 		"legal_article": "Artigo 12.º", "valid_from": "2026-01-01", "eligibility": map[string]any{"sectors": []string{"tourism"}, "min_jobs": 10},
 		"benefits": []map[string]any{{"kind": "tax_exemption", "tax": "iur", "duration_years": 5}},
-		"source": map[string]any{"title": "Boletim Oficial", "url": "https://example.org/bo"}}, access)
+		"source":   map[string]any{"title": "Boletim Oficial", "url": "https://example.org/bo"}}, access)
 	investor := consoleUser(t, app, "investor@example.org")
 	p := investor.get("/fr/opportunities/" + opp + "/interest")
 	investor.post("/fr/opportunities/"+opp+"/interest", url.Values{"csrf": {p.csrf(t)}, "message": {"Je voudrais visiter le site."}, "share": {"email", "investor_type"}})

@@ -99,3 +99,10 @@ func (s *Service) ContentPage(ctx context.Context, actor domain.Actor, f domain.
 	}
 	return rows, next, nil
 }
+
+// CheckChange checks a change of an item's fields as Patch would, writing nothing: a form that
+// has broken rules of its own (a count that is no number) shows them all at once.
+func (s *Service) CheckChange(ctx context.Context, kind domain.Kind, it Item, in domain.ContentChange) error {
+	_, err := s.check(ctx, kind, in, false, it.Owned.Country)
+	return err
+}
