@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -330,6 +331,20 @@ func TestConsoleContentList(t *testing.T) {
 	}
 	expectContains(t, owner.get("/fr/console/orgs/"+org+"/content"), "Manque en français", "périmée")
 	expectStatus(t, owner.get(list+"?cursor=nonsense"), http.StatusNotFound)
+	// Past a page, the next page's link keeps the filter: 21 items missing in English, 20 then 1.
+	for i := 0; i < 20; i++ {
+		draft(fmt.Sprintf("Rascunho %d", i))
+	}
+	p = owner.get(list + "?gap=missing-en")
+	next := regexp.MustCompile(`href="(\?[^"]+)" rel="next"`).FindStringSubmatch(p.body)
+	if next == nil || strings.Count(p.body, "<tr><td><a href=") != 20 {
+		t.Fatalf("the first page of 21: %d rows, next %v", strings.Count(p.body, "<tr><td><a href="), next)
+	}
+	p = owner.get(list + strings.ReplaceAll(next[1], "&amp;", "&"))
+	expectStatus(t, p, http.StatusOK)
+	if rows := strings.Count(p.body, "<tr><td><a href="); rows != 1 || strings.Contains(p.body, `rel="next"`) || strings.Contains(p.body, "/"+both+`"`) {
+		t.Errorf("the second page: %d rows, want the last one missing in English", rows)
+	}
 
 	// Another organization's member: 404; a plain investor neither.
 	stranger := consoleUser(t, app, "stranger@example.org")
