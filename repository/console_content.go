@@ -58,6 +58,16 @@ func (s *Store) ContentGaps(ctx context.Context, f domain.SummaryFilter, missing
 	return items, staleLangs, next, nil
 }
 
+// The statements of the gaps, registered as the builder makes them (see built.go).
+func init() {
+	id := "00000000-0000-0000-0000-000000000000"
+	after := &domain.Cursor{PublishedAt: time.Unix(0, 0), ID: id}
+	text, _ := gapSummariesSQL(domain.SummaryFilter{OrgID: id, Status: "draft", After: after, Limit: 20, Langs: []string{"en"}}, "fr", true)
+	statement("content_gaps_of_organization", text)
+	text, _ = gapSummariesSQL(domain.SummaryFilter{Review: true, Kinds: []domain.Kind{domain.KindProgramme}, After: after, Limit: 20}, "pt", false)
+	statement("content_gaps_in_review", text)
+}
+
 // gapSummariesSQL is the statement of one page: each kind's part in its index order (the
 // organization's newest change first, or the queue's oldest submission first), filtered and
 // cut to the page before the merge.
@@ -76,6 +86,9 @@ func gapSummariesSQL(f domain.SummaryFilter, missing string, stale bool) (string
 		common = append(common, "c.status = 'in_review'")
 	} else if f.Status != "" {
 		common = append(common, "c.status = "+q.arg(f.Status))
+	}
+	if f.Country != "" {
+		common = append(common, "c.country_code = "+q.arg(f.Country))
 	}
 	if missing != "" {
 		common = append(common, "NOT ("+q.arg(missing)+"::text = ANY (c.langs))")

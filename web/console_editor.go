@@ -61,6 +61,20 @@ func (s *Site) editorTarget(c *fiber.Ctx) (*consoleView, domain.Kind, editorial.
 	return v, kind, it, true, nil
 }
 
+// translationTarget is editorTarget for an address that names a language (…/{lang}): a
+// language the site does not have does not exist here.
+func (s *Site) translationTarget(c *fiber.Ctx) (*consoleView, domain.Kind, editorial.Item, string, bool, error) {
+	v, kind, it, ok, err := s.editorTarget(c)
+	if !ok {
+		return v, kind, it, "", false, err
+	}
+	lang := c.Params("lang")
+	if !s.texts.supported(lang) {
+		return v, kind, it, "", false, s.notFound(c)
+	}
+	return v, kind, it, lang, true, nil
+}
+
 // editorState is what the editor page shows besides the form values.
 type editorState struct {
 	Kind      domain.Kind
@@ -142,13 +156,9 @@ func formVersion(c *fiber.Ctx) int {
 }
 
 func (s *Site) saveText(c *fiber.Ctx) error {
-	v, kind, it, ok, err := s.editorTarget(c)
+	v, kind, it, lang, ok, err := s.translationTarget(c)
 	if !ok {
 		return err
-	}
-	lang := c.Params("lang")
-	if !s.texts.supported(lang) {
-		return s.notFound(c)
 	}
 	form := textForm{Title: c.FormValue("title"), Summary: c.FormValue("summary"), Description: c.FormValue("description"), HowToApply: c.FormValue("how_to_apply")}
 	change := domain.TextChange{Lang: lang, Title: domain.Some(form.Title), Summary: domain.Some(form.Summary), Description: domain.Some(form.Description)}
@@ -186,13 +196,9 @@ func (s *Site) editorURL(c *fiber.Ctx, v *consoleView, kind domain.Kind, id, lan
 }
 
 func (s *Site) markReviewed(c *fiber.Ctx) error {
-	v, kind, it, ok, err := s.editorTarget(c)
+	v, kind, it, lang, ok, err := s.translationTarget(c)
 	if !ok {
 		return err
-	}
-	lang := c.Params("lang")
-	if !s.texts.supported(lang) {
-		return s.notFound(c)
 	}
 	if _, err := s.deps.Console.editorial.MarkReviewed(c.UserContext(), v.Actor, kind, it.ID, formVersion(c), lang); err != nil {
 		return s.consoleError(c, err)

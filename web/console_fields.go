@@ -355,13 +355,9 @@ func (s *Site) saveAsOf(c *fiber.Ctx) error {
 
 // confirmDeleteTranslation asks before deleting one language's text (GET …/text/{lang}/delete).
 func (s *Site) confirmDeleteTranslation(c *fiber.Ctx) error {
-	v, kind, it, ok, err := s.editorTarget(c)
+	v, kind, it, lang, ok, err := s.translationTarget(c)
 	if !ok {
 		return err
-	}
-	lang := c.Params("lang")
-	if !s.texts.supported(lang) {
-		return s.notFound(c)
 	}
 	st, err := s.loadEditor(c, v, kind, it, lang)
 	if err != nil {
@@ -377,13 +373,9 @@ func (s *Site) confirmDeleteTranslation(c *fiber.Ctx) error {
 // deleteTranslation deletes one language other than the source (POST …/text/{lang}/delete), as
 // the API's DELETE …/translations/{lang}: same use case, same rules, same version check.
 func (s *Site) deleteTranslation(c *fiber.Ctx) error {
-	v, kind, it, ok, err := s.editorTarget(c)
+	v, kind, it, lang, ok, err := s.translationTarget(c)
 	if !ok {
 		return err
-	}
-	lang := c.Params("lang")
-	if !s.texts.supported(lang) {
-		return s.notFound(c)
 	}
 	if _, err := s.deps.Console.editorial.DeleteTranslation(c.UserContext(), v.Actor, kind, it.ID, formVersion(c), lang); err != nil {
 		return s.consoleError(c, err)
