@@ -149,6 +149,7 @@ func TestContentPageGaps(t *testing.T) {
 	filter := domain.SummaryFilter{OrgID: f.org, Limit: 20, Langs: []string{"en"}}
 	var found []string
 	pages := 0
+	start := time.Now()
 	for after := (*domain.Cursor)(nil); ; pages++ {
 		filter.After = after
 		rows, next, err := f.svc.ContentPage(ctx, f.owner, filter, editorial.Gap{Missing: "pt"})
@@ -163,6 +164,7 @@ func TestContentPageGaps(t *testing.T) {
 		}
 		after = next
 	}
+	t.Logf("missing in Portuguese behind 500 newer items: %d pages read in %v (one statement each)", pages+1, time.Since(start).Round(time.Microsecond))
 	want := slices.Clone(english[1:])
 	slices.Reverse(want) // newest change first
 	if pages != 1 || !slices.Equal(found, want) {
