@@ -86,8 +86,17 @@ func validityFormOf(item any) validityForm {
 	if src != nil {
 		f.SourceTitle, f.SourceURL = src.Title, src.URL
 	}
+	if f.Currency == "" {
+		f.Currency = defaultCurrency
+	}
+	if f.MaxCurrency == "" {
+		f.MaxCurrency = defaultCurrency
+	}
 	return f
 }
+
+// defaultCurrency is the currency an amount's select shows before one is chosen.
+const defaultCurrency = "EUR"
 
 func dayOf(t *time.Time) string {
 	if t == nil {
@@ -117,6 +126,9 @@ func readValidityForm(c *fiber.Ctx) validityForm {
 		n := strconv.Itoa(i)
 		b := benefitForm{Kind: v("benefit_kind_" + n), Tax: v("benefit_tax_" + n), Percent: v("benefit_percent_" + n), Cap: v("benefit_cap_" + n),
 			Years: v("benefit_years_" + n), Amount: v("benefit_amount_" + n), Currency: v("benefit_currency_" + n)}
+		if b.Amount == "" {
+			b.Currency = "" // the select always sends one: without an amount it says nothing
+		}
 		if !b.empty() {
 			f.Benefits = append(f.Benefits, b)
 		}
@@ -228,6 +240,11 @@ func (f validityForm) BenefitRows() []benefitForm {
 	rows := append([]benefitForm(nil), f.Benefits...)
 	for i := 0; i < 2 && len(rows) < maxBenefits; i++ {
 		rows = append(rows, benefitForm{})
+	}
+	for i := range rows {
+		if rows[i].Currency == "" {
+			rows[i].Currency = defaultCurrency
+		}
 	}
 	return rows
 }

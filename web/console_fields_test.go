@@ -72,6 +72,21 @@ func TestConsoleNeutralFields(t *testing.T) {
 	expectContains(t, p, `value="https://example.cv/lei"`, `value="2031-12-31"`, `value="10"`, `value="tourism" checked`, `value="ict" checked`,
 		`value="yes" selected`, `value="tax_exemption" selected`, `value="iur" selected`, `value="Boletim Oficial"`)
 
+	// A benefit's finer terms, which the form does not show, survive a save of the other fields.
+	id := item[strings.LastIndex(item, "/")+1:]
+	if _, err := db.Exec(`UPDATE incentive_benefits SET rate = 2.5, unverified = true WHERE incentive_id = $1`, id); err != nil {
+		t.Fatal(err)
+	}
+	p = owner.get(item + "?lang=en")
+	fields.Set("version", versionOf(t, p))
+	fields.Set("legal_article", "Artigo 11.º")
+	expectStatus(t, owner.post(item+"/fields", fields), http.StatusSeeOther)
+	var kept bool
+	if err := db.Get(&kept, `SELECT rate = 2.5 AND unverified FROM incentive_benefits WHERE incentive_id = $1`, id); err != nil || !kept {
+		t.Errorf("the benefit's finer terms after saving other fields: kept %v, %v", kept, err)
+	}
+	p = owner.get(item + "?lang=en")
+
 	// Two editors: the second save on the version both read shows what is stored beside what
 	// was sent, and nothing is overwritten.
 	fields.Set("version", versionOf(t, p))
@@ -117,7 +132,6 @@ func TestConsoleNeutralFields(t *testing.T) {
 	expectContains(t, p, "The translation is deleted.", "English (missing)")
 
 	// Past 200 events, the history has older pages, newest first, down to the creation.
-	id := item[strings.LastIndex(item, "/")+1:]
 	if _, err := db.Exec(`INSERT INTO audit_events (entity, entity_id, organization_id, action, changes)
 		SELECT 'incentive', $1, $2, 'update', jsonb_build_object('legal_article', jsonb_build_object('before', n, 'after', n + 1))
 		FROM generate_series(1, 210) n`, id, org); err != nil {
