@@ -169,8 +169,7 @@ func (s *Site) saveText(c *fiber.Ctx) error {
 	if err == nil {
 		return c.Redirect(s.editorURL(c, v, kind, it.ID, lang, "saved"), fiber.StatusSeeOther)
 	}
-	p := s.consolePage(c, "web.console.editor.title")
-	st, lerr := s.loadEditor(c, v, kind, it, lang)
+	p, st, lerr := s.refusedEditor(c, v, kind, it, lang)
 	if lerr != nil {
 		return s.consoleError(c, lerr)
 	}
@@ -185,6 +184,12 @@ func (s *Site) saveText(c *fiber.Ctx) error {
 		return s.renderEditor(c, p, st, form, st.Editorial.Version, map[string]any{"Conflict": st.textForm()})
 	}
 	return s.consoleError(c, err)
+}
+
+// refusedEditor starts the editor's page shown again after a refused save, on the tab of lang.
+func (s *Site) refusedEditor(c *fiber.Ctx, v *consoleView, kind domain.Kind, it editorial.Item, lang string) (*page, *editorState, error) {
+	st, err := s.loadEditor(c, v, kind, it, lang)
+	return s.consolePage(c, "web.console.editor.title"), st, err
 }
 
 func (s *Site) editorURL(c *fiber.Ctx, v *consoleView, kind domain.Kind, id, lang, done string) string {
@@ -598,24 +603,12 @@ func (s *Site) saveFields(c *fiber.Ctx) error {
 	if err == nil {
 		return c.Redirect(s.editorURL(c, v, kind, it.ID, c.FormValue("lang"), "saved"), fiber.StatusSeeOther)
 	}
-	p := s.consolePage(c, "web.console.editor.title")
-	st, lerr := s.loadEditor(c, v, kind, it, c.FormValue("lang"))
-	if lerr != nil {
-		return s.consoleError(c, lerr)
-	}
 	sent := map[string]any{"Sectors": formList(c, "sectors"), "InvestorTypes": formList(c, "investor_types"), "Region": c.FormValue("region"),
 		"Instrument": c.FormValue("instrument"), "Min": c.FormValue("min_investment"), "Max": c.FormValue("max_investment"),
 		"Currency": cur, "Jobs": c.FormValue("jobs"), "Deadline": c.FormValue("deadline"),
 		"ContactName": c.FormValue("contact_name"), "ContactEmail": c.FormValue("contact_email"), "ContactPhone": c.FormValue("contact_phone"),
 		"ContactURL": c.FormValue("contact_url"), "SourceTitle": c.FormValue("source_title"), "SourceURL": c.FormValue("source_url")}
-	form := st.textForm()
-	switch {
-	case s.invalidFields(p, err):
-		c.Status(fiber.StatusUnprocessableEntity)
-		return s.renderEditor(c, p, st, form, st.Editorial.Version, map[string]any{"Fields": sent, "FieldsVersion": formVersion(c)})
-	case errors.Is(err, domain.ErrPreconditionFailed):
-		c.Status(fiber.StatusConflict)
-		return s.renderEditor(c, p, st, form, st.Editorial.Version, map[string]any{"Fields": sent, "FieldsConflict": s.fieldsForm(st)})
-	}
-	return s.consoleError(c, err)
+	return s.fieldsRefused(c, v, kind, it, err, map[string]any{"Fields": sent}, func(_ *page, st *editorState) map[string]any {
+		return map[string]any{"FieldsConflict": s.fieldsForm(st)}
+	})
 }

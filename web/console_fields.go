@@ -319,25 +319,35 @@ func (s *Site) saveValidity(c *fiber.Ctx, v *consoleView, kind domain.Kind, it e
 	if err == nil {
 		return c.Redirect(s.editorURL(c, v, kind, it.ID, c.FormValue("lang"), "saved"), fiber.StatusSeeOther)
 	}
-	p := s.consolePage(c, "web.console.editor.title")
-	st, lerr := s.loadEditor(c, v, kind, it, c.FormValue("lang"))
+	return s.fieldsRefused(c, v, kind, it, err, map[string]any{"Validity": sent}, func(p *page, st *editorState) map[string]any {
+		return map[string]any{"ValidityConflict": p.diffValidity(validityFormOf(st.Text.Item), sent)}
+	})
+}
+
+// fieldsRefused shows the editor again after a refused save of the common fields, the form
+// holding what the editor sent (sent): the broken rules beside their fields (422, against the
+// version the editor read), or, when someone saved in between, what conflict shows of the
+// stored values beside the editor's (409; saving again keeps the editor's, against the version
+// now stored).
+func (s *Site) fieldsRefused(c *fiber.Ctx, v *consoleView, kind domain.Kind, it editorial.Item, err error, sent map[string]any,
+	conflict func(p *page, st *editorState) map[string]any) error {
+	p, st, lerr := s.refusedEditor(c, v, kind, it, c.FormValue("lang"))
 	if lerr != nil {
 		return s.consoleError(c, lerr)
 	}
-	form := st.textForm()
 	switch {
 	case s.invalidFields(p, err):
 		c.Status(fiber.StatusUnprocessableEntity)
-		// The version the editor read stays: a save of the corrected form is still checked against it.
-		return s.renderEditor(c, p, st, form, st.Editorial.Version, map[string]any{"Validity": sent, "FieldsVersion": formVersion(c)})
+		sent["FieldsVersion"] = formVersion(c)
 	case errors.Is(err, domain.ErrPreconditionFailed):
-		// Someone saved in between: what is stored now beside what the editor sent; saving again
-		// keeps the editor's (against the version now stored), the link keeps theirs.
 		c.Status(fiber.StatusConflict)
-		return s.renderEditor(c, p, st, form, st.Editorial.Version, map[string]any{"Validity": sent,
-			"ValidityConflict": p.diffValidity(validityFormOf(st.Text.Item), sent)})
+		for k, val := range conflict(p, st) {
+			sent[k] = val
+		}
+	default:
+		return s.consoleError(c, err)
 	}
-	return s.consoleError(c, err)
+	return s.renderEditor(c, p, st, st.textForm(), st.Editorial.Version, sent)
 }
 
 // saveAsOf records the date the item's sources were last checked (POST …/as_of).
@@ -351,8 +361,7 @@ func (s *Site) saveAsOf(c *fiber.Ctx) error {
 	if err == nil {
 		return c.Redirect(s.editorURL(c, v, kind, it.ID, c.FormValue("lang"), "as_of"), fiber.StatusSeeOther)
 	}
-	p := s.consolePage(c, "web.console.editor.title")
-	st, lerr := s.loadEditor(c, v, kind, it, c.FormValue("lang"))
+	p, st, lerr := s.refusedEditor(c, v, kind, it, c.FormValue("lang"))
 	if lerr != nil {
 		return s.consoleError(c, lerr)
 	}
