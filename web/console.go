@@ -49,6 +49,7 @@ func (s *Site) loadConsoleTemplates() error {
 
 var consoleFuncs = template.FuncMap{
 	"shared": sharedValue,
+	"inc":    func(i int) int { return i + 1 },
 }
 
 // consoleRoutes adds the console's routes to a language's group.
@@ -82,6 +83,9 @@ func (s *Site) consoleRoutes(g fiber.Router) {
 	c.Post("/orgs/:org/:kind/:id/text/:lang", s.csrf, s.saveText)
 	c.Post("/orgs/:org/:kind/:id/fields", s.csrf, s.saveFields)
 	c.Post("/orgs/:org/:kind/:id/reviewed/:lang", s.csrf, s.markReviewed)
+	c.Get("/orgs/:org/:kind/:id/text/:lang/delete", s.confirmDeleteTranslation)
+	c.Post("/orgs/:org/:kind/:id/text/:lang/delete", s.csrf, s.deleteTranslation)
+	c.Post("/orgs/:org/:kind/:id/as_of", s.csrf, s.saveAsOf)
 	c.Post("/orgs/:org/:kind/:id/workflow/:action", s.csrf, s.transition)
 	c.Get("/admin/review", s.reviewQueue)
 	c.Get("/admin/rates", s.rates)
@@ -111,7 +115,7 @@ func (s *Site) consoleGate(c *fiber.Ctx) error {
 	if err != nil {
 		return s.fail(c, err)
 	}
-	orgs, err := s.deps.Console.memberships(ctx, u.ID)
+	orgs, err := s.deps.Console.memberships(ctx, actor)
 	if err != nil {
 		return s.fail(c, err)
 	}
@@ -184,7 +188,8 @@ func (s *Site) renderConsole(c *fiber.Ctx, name string, p *page, data map[string
 // consoleNotices are the notices an action may leave (?done=…).
 var consoleNotices = map[string]bool{"applied": true, "invited": true, "revoked": true, "role": true, "removed": true,
 	"left": true, "accepted": true, "declined": true, "answered": true, "closed": true, "verified": true, "unverified": true,
-	"rate": true, "identity": true, "created": true, "saved": true, "reviewed": true, "submit": true, "publish": true, "reject": true, "archive": true, "deleted": true}
+	"rate": true, "identity": true, "created": true, "saved": true, "reviewed": true, "submit": true, "publish": true, "reject": true, "archive": true, "deleted": true,
+	"as_of": true, "translation_deleted": true}
 
 // withOrg reads the organization of the URL (:org) for the user, with its unread interests
 // for the navigation; it answers false after writing the page that refuses it.
@@ -244,6 +249,10 @@ func problemMessage(err error) (status int, key string, ok bool) {
 		return fiber.StatusConflict, "problem.identity_taken", true
 	case errors.Is(err, domain.ErrAlreadyMember):
 		return fiber.StatusConflict, "problem.already_member", true
+	case errors.Is(err, domain.ErrSourceLanguage):
+		return fiber.StatusConflict, "problem.source_language", true
+	case errors.Is(err, domain.ErrTranslationNotFound):
+		return fiber.StatusNotFound, "web.error.not_found.detail", true
 	case errors.Is(err, domain.ErrConflict):
 		return fiber.StatusConflict, "problem.conflict.detail", true
 	}

@@ -179,6 +179,58 @@ func TestConsoleBrowser(t *testing.T) {
 	mustSee(t, ctx, "Archivé")
 	run(t, ctx, "public after archiving", chromedp.Navigate(base+"/pt/opportunities/"+id), chromedp.WaitVisible(css("h1")))
 	mustSee(t, ctx, "Página não encontrada")
+	run(t, ctx, "the public list after archiving", chromedp.Navigate(base+"/pt/opportunities"), chromedp.WaitVisible(css("h1")))
+	if strings.Contains(html(t, ctx), "Hotel ecológico no Sal") {
+		t.Fatal("the archived item is still in the public list")
+	}
+
+	// An incentive's neutral fields: legal basis, validity, eligibility, a benefit, the source.
+	// A validity window upside down is refused beside its field, in the editor's language, and
+	// the summary of the problems links to it; corrected, it is saved.
+	run(t, ctx, "new incentive", chromedp.Navigate(base+orgBase+"/new/incentives"), chromedp.WaitVisible(css("#f-title")),
+		chromedp.SetValue(css("#f-lang"), "pt"), chromedp.SendKeys(css("#f-title"), "Isenção de IUR para hotéis"),
+		chromedp.SetValue(css("#f-summary"), "Cinco anos sem IUR."), chromedp.SetValue(css("#f-description"), "Para hotéis novos."),
+		chromedp.SetValue(css("#f-type"), "tax"), chromedp.SendKeys(css("#f-legal_instrument"), "Código dos Benefícios Fiscais"))
+	submit("create the incentive", `form[action="`+orgBase+`/new/incentives"]`)
+	mustSee(t, ctx, "Le brouillon est créé", "Isenção de IUR para hotéis")
+	incentive := strings.Split(strings.TrimPrefix(location(t, ctx), base), "?")[0]
+	run(t, ctx, "the incentive's fields", chromedp.SetValue(css("#f-legal_article"), "Artigo 12.º"),
+		chromedp.SetValue(css("#f-valid_from"), "2027-01-01"), chromedp.SetValue(css("#f-valid_until"), "2026-01-01"),
+		chromedp.SetValue(css(`[name="eligibility_min_jobs"]`), "10"), chromedp.Click(css(`input[name="eligibility_sectors"][value="tourism"]`)),
+		chromedp.SetValue(css("#f-benefit_kind_0"), "tax_exemption"), chromedp.SetValue(css("#f-benefit_tax_0"), "iur"),
+		chromedp.SetValue(css("#f-benefit_years_0"), "5"),
+		chromedp.SetValue(css(`[name="source_title"]`), "Boletim Oficial"), chromedp.SetValue(css(`[name="source_url"]`), "https://example.org/bo"))
+	submit("save the fields", `form[action="`+incentive+`/fields"]`)
+	mustSee(t, ctx, "La date de fin est antérieure à la date de début.", `href="#f-valid_until"`, `id="f-valid_until-error"`)
+	run(t, ctx, "correct the window", chromedp.SetValue(css("#f-valid_until"), "2031-12-31"))
+	submit("save the fields again", `form[action="`+incentive+`/fields"]`)
+	mustSee(t, ctx, "Enregistré.", `value="Artigo 12.º"`, `value="2031-12-31"`, `value="Boletim Oficial"`)
+	for sel, want := range map[string]string{"#f-benefit_kind_0": "tax_exemption", "#f-benefit_tax_0": "iur", `[name="eligibility_min_jobs"]`: "10"} {
+		if got := get(t, ctx, "read "+sel, chromedp.Value(css(sel))); got != want {
+			t.Errorf("%s after saving: %q, want %q", sel, got, want)
+		}
+	}
+	// The date its sources were checked; then a French text, added and deleted after its
+	// confirmation.
+	run(t, ctx, "as_of", chromedp.SetValue(css("#f-as_of"), "2026-11-20"))
+	submit("save as_of", `form[action="`+incentive+`/as_of"]`)
+	mustSee(t, ctx, "La date de vérification des sources est enregistrée", "20 novembre 2026")
+	run(t, ctx, "the incentive's fr tab", chromedp.Navigate(base+incentive+"?lang=fr"), chromedp.WaitVisible(css("#f-title")),
+		chromedp.SendKeys(css("#f-title"), "Exonération d'IUR"), chromedp.SetValue(css("#f-summary"), "Cinq ans."), chromedp.SetValue(css("#f-description"), "Hôtels neufs."))
+	submit("save fr", `form[action="`+incentive+`/text/fr"]`)
+	run(t, ctx, "ask to delete fr", clickLoad(`a[href="`+incentive+`/text/fr/delete"]`), chromedp.WaitVisible(css("h1")))
+	mustSee(t, ctx, "Supprimer cette traduction ?", "Exonération d'IUR")
+	submit("delete fr", `form[action="`+incentive+`/text/fr/delete"]`)
+	mustSee(t, ctx, "La traduction est supprimée.", "Isenção de IUR para hotéis")
+
+	// A form posted without its CSRF token is refused, and nothing is written.
+	run(t, ctx, "forge the token", chromedp.Navigate(base+incentive), chromedp.WaitVisible(css("#f-as_of")),
+		chromedp.SetAttributeValue(css(`form[action="`+incentive+`/as_of"] input[name="csrf"]`), "value", "forged"),
+		chromedp.SetValue(css("#f-as_of"), "2026-01-01"))
+	submit("post without the token", `form[action="`+incentive+`/as_of"]`)
+	mustSee(t, ctx, "Ce formulaire a expiré")
+	run(t, ctx, "the incentive after the refusal", chromedp.Navigate(base+incentive), chromedp.WaitVisible(css("h1")))
+	mustSee(t, ctx, "20 novembre 2026")
 	t.Logf("console story: %v", time.Since(start).Round(time.Millisecond))
 
 	// axe-core on every console page type (the owner's pages, then the administrator's).
@@ -186,7 +238,7 @@ func TestConsoleBrowser(t *testing.T) {
 	run(t, ctx, "scripts on for axe", cmd(emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: false}), cmd(cdppage.SetBypassCSP, cdppage.SetBypassCSPParams{Enabled: true}))
 	for _, target := range []string{"/fr/console/", "/fr/console/apply", orgBase, orgBase + "/content", orgBase + "/content?gap=missing-es",
 		orgBase + "/history", orgBase + "/new/opportunities", orgBase + "/new/incentives", item + "?lang=fr", item + "/history", item + "/preview?lang=en",
-		orgBase + "/inbox", interest} {
+		orgBase + "/inbox", interest, incentive + "?lang=pt", incentive + "/history", item + "/text/fr/delete", orgBase + "/new/programmes"} {
 		checkAxe(t, ctx, base+target, axe)
 	}
 	run(t, ctx, "scripts off to sign out", cmd(emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true}))
@@ -196,6 +248,20 @@ func TestConsoleBrowser(t *testing.T) {
 	for _, target := range []string{"/fr/console/admin/review", "/fr/console/admin/organizations", "/fr/console/admin/rates", item + "?lang=pt"} {
 		checkAxe(t, ctx, base+target, axe)
 	}
-	t.Logf("axe on console pages: %v; console browser suite: %v", time.Since(axeStart).Round(time.Millisecond), time.Since(start).Round(time.Millisecond))
+	t.Logf("axe on console pages: %v", time.Since(axeStart).Round(time.Millisecond))
+
+	// A member of another organization: the editor's addresses do not exist for them (404).
+	run(t, ctx, "scripts off again", cmd(emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true}))
+	signOut()
+	signUp("stranger@example.org", "/fr/console/apply")
+	run(t, ctx, "the stranger applies", chromedp.WaitVisible(css("#f-name")),
+		chromedp.SendKeys(css("#f-name"), "Outra Agência"), chromedp.SetValue(css("#f-country"), "CV"),
+		chromedp.SetValue(css("#f-type"), "investment_promotion_agency"))
+	submit("the stranger's application", `form[action="/fr/console/apply"]`)
+	for _, target := range []string{item, item + "/preview?lang=pt", incentive + "?lang=pt", incentive + "/history", incentive + "/text/pt/delete"} {
+		run(t, ctx, "a stranger opens "+target, chromedp.Navigate(base+target), chromedp.WaitVisible(css("h1")))
+		mustSee(t, ctx, "Page introuvable")
+	}
+	t.Logf("console browser suite: %v", time.Since(start).Round(time.Millisecond))
 	_ = context.Background
 }

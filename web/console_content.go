@@ -5,6 +5,8 @@ package web
 // filters by kind, status and language gap, paged with the API's opaque cursors.
 
 import (
+	"html/template"
+	"net/url"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -111,8 +113,13 @@ func (s *Site) renderContent(c *fiber.Ctx, v *consoleView, review bool) error {
 		"Kinds": contentKinds, "Statuses": domain.Statuses.Codes}
 	if next != nil {
 		next.List = domain.ListFingerprint("console-content", scope, kind, q.Status, q.Gap, boolString(review))
-		query := "kind=" + kind + "&status=" + q.Status + "&gap=" + q.Gap + "&cursor=" + next.Encode()
-		data["Next"] = query
+		data["Next"] = nextPage(url.Values{"kind": {kind}, "status": {q.Status}, "gap": {q.Gap}, "cursor": {next.Encode()}})
 	}
 	return s.renderConsole(c, "content", p, data)
+}
+
+// nextPage is the address of a list's next page, its query as given: the template takes it as
+// a safe URL, so that its "=" and "&" stay what they are.
+func nextPage(q url.Values) template.URL {
+	return template.URL("?" + q.Encode()) //nolint:gosec // built from url.Values, every value escaped
 }

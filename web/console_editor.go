@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
+	"net/url"
 	"sort"
 	"strconv"
 	"strings"
@@ -58,6 +59,20 @@ func (s *Site) editorTarget(c *fiber.Ctx) (*consoleView, domain.Kind, editorial.
 		return v, kind, it, false, s.notFound(c)
 	}
 	return v, kind, it, true, nil
+}
+
+// translationTarget is editorTarget for an address that names a language (…/{lang}): a
+// language the site does not have does not exist here.
+func (s *Site) translationTarget(c *fiber.Ctx) (*consoleView, domain.Kind, editorial.Item, string, bool, error) {
+	v, kind, it, ok, err := s.editorTarget(c)
+	if !ok {
+		return v, kind, it, "", false, err
+	}
+	lang := c.Params("lang")
+	if !s.texts.supported(lang) {
+		return v, kind, it, "", false, s.notFound(c)
+	}
+	return v, kind, it, lang, true, nil
 }
 
 // editorState is what the editor page shows besides the form values.
@@ -113,23 +128,20 @@ func (s *Site) editor(c *fiber.Ctx) error {
 	if err != nil {
 		return s.consoleError(c, err)
 	}
-	form := textForm{}
-	if st.HasTab {
-		form = textForm{Title: st.Text.Title, Summary: st.Text.Summary, Description: st.Text.Description, HowToApply: st.Text.HowToApply}
-	}
-	return s.renderEditor(c, s.consolePage(c, "web.console.editor.title"), st, form, st.Editorial.Version, nil)
+	return s.renderEditor(c, s.consolePage(c, "web.console.editor.title"), st, st.textForm(), st.Editorial.Version, nil)
 }
 
 func (s *Site) renderEditor(c *fiber.Ctx, p *page, st *editorState, form textForm, version int, extra map[string]any) error {
 	p.Title = st.Text.Title
 	data := map[string]any{"E": st, "Form": form, "Version": version, "Fields": s.fieldsForm(st)}
+	if st.Kind != domain.KindOpportunity {
+		data["Validity"] = validityFormOf(st.Text.Item)
+	}
 	for k, val := range extra {
 		data[k] = val
 	}
-	if st.Kind == domain.KindOpportunity {
-		if err := s.fieldChoices(c, st, data); err != nil {
-			return s.fail(c, err)
-		}
+	if err := s.fieldChoices(c, st, data); err != nil {
+		return s.fail(c, err)
 	}
 	return s.renderConsole(c, "editor", p, data)
 }
@@ -144,13 +156,9 @@ func formVersion(c *fiber.Ctx) int {
 }
 
 func (s *Site) saveText(c *fiber.Ctx) error {
-	v, kind, it, ok, err := s.editorTarget(c)
+	v, kind, it, lang, ok, err := s.translationTarget(c)
 	if !ok {
 		return err
-	}
-	lang := c.Params("lang")
-	if !s.texts.supported(lang) {
-		return s.notFound(c)
 	}
 	form := textForm{Title: c.FormValue("title"), Summary: c.FormValue("summary"), Description: c.FormValue("description"), HowToApply: c.FormValue("how_to_apply")}
 	change := domain.TextChange{Lang: lang, Title: domain.Some(form.Title), Summary: domain.Some(form.Summary), Description: domain.Some(form.Description)}
@@ -161,8 +169,7 @@ func (s *Site) saveText(c *fiber.Ctx) error {
 	if err == nil {
 		return c.Redirect(s.editorURL(c, v, kind, it.ID, lang, "saved"), fiber.StatusSeeOther)
 	}
-	p := s.consolePage(c, "web.console.editor.title")
-	st, lerr := s.loadEditor(c, v, kind, it, lang)
+	p, st, lerr := s.refusedEditor(c, v, kind, it, lang)
 	if lerr != nil {
 		return s.consoleError(c, lerr)
 	}
@@ -174,13 +181,15 @@ func (s *Site) saveText(c *fiber.Ctx) error {
 		// Someone saved in between: both versions side by side; saving again keeps the
 		// editor's (against the version now stored), the link keeps theirs.
 		c.Status(fiber.StatusConflict)
-		theirs := textForm{}
-		if st.HasTab {
-			theirs = textForm{Title: st.Text.Title, Summary: st.Text.Summary, Description: st.Text.Description, HowToApply: st.Text.HowToApply}
-		}
-		return s.renderEditor(c, p, st, form, st.Editorial.Version, map[string]any{"Conflict": theirs})
+		return s.renderEditor(c, p, st, form, st.Editorial.Version, map[string]any{"Conflict": st.textForm()})
 	}
 	return s.consoleError(c, err)
+}
+
+// refusedEditor starts the editor's page shown again after a refused save, on the tab of lang.
+func (s *Site) refusedEditor(c *fiber.Ctx, v *consoleView, kind domain.Kind, it editorial.Item, lang string) (*page, *editorState, error) {
+	st, err := s.loadEditor(c, v, kind, it, lang)
+	return s.consolePage(c, "web.console.editor.title"), st, err
 }
 
 func (s *Site) editorURL(c *fiber.Ctx, v *consoleView, kind domain.Kind, id, lang, done string) string {
@@ -192,13 +201,9 @@ func (s *Site) editorURL(c *fiber.Ctx, v *consoleView, kind domain.Kind, id, lan
 }
 
 func (s *Site) markReviewed(c *fiber.Ctx) error {
-	v, kind, it, ok, err := s.editorTarget(c)
+	v, kind, it, lang, ok, err := s.translationTarget(c)
 	if !ok {
 		return err
-	}
-	lang := c.Params("lang")
-	if !s.texts.supported(lang) {
-		return s.notFound(c)
 	}
 	if _, err := s.deps.Console.editorial.MarkReviewed(c.UserContext(), v.Actor, kind, it.ID, formVersion(c), lang); err != nil {
 		return s.consoleError(c, err)
@@ -235,46 +240,76 @@ func (s *Site) transition(c *fiber.Ctx) error {
 				return s.consoleError(c, lerr)
 			}
 			c.Status(fiber.StatusUnprocessableEntity)
-			form := textForm{Title: st.Text.Title, Summary: st.Text.Summary, Description: st.Text.Description, HowToApply: st.Text.HowToApply}
-			return s.renderEditor(c, p, st, form, st.Editorial.Version, nil)
+			return s.renderEditor(c, p, st, st.textForm(), st.Editorial.Version, nil)
 		}
 		return s.consoleError(c, err)
 	}
 	return c.Redirect(s.editorURL(c, v, kind, it.ID, c.FormValue("lang"), string(action)), fiber.StatusSeeOther)
 }
 
-// history is the audit trail of an item, or (:kind empty) of the organization.
+// history is one page of the audit trail of an item, newest first; ?before= is the cursor of
+// the older events.
 func (s *Site) history(c *fiber.Ctx) error {
 	v, kind, it, ok, err := s.editorTarget(c)
 	if !ok {
 		return err
 	}
-	events, _, err := s.deps.Console.editorial.History(c.UserContext(), it.ID, "", 0, 200)
+	list := domain.ListFingerprint("console-history", it.ID)
+	before, ok := historyCursor(c, list)
+	if !ok {
+		return s.notFound(c)
+	}
+	events, more, err := s.deps.Console.editorial.ItemHistory(c.UserContext(), v.Actor, kind, it.ID, before, historyPageSize)
 	if err != nil {
-		return s.fail(c, err)
+		return s.consoleError(c, err)
 	}
 	st, err := s.loadEditor(c, v, kind, it, c.Query("lang"))
 	if err != nil {
 		return s.consoleError(c, err)
 	}
 	p := s.consolePage(c, "web.console.history.title")
-	return s.renderConsole(c, "history", p, map[string]any{"Events": events, "E": st})
+	return s.renderConsole(c, "history", p, map[string]any{"Events": events, "E": st, "Older": olderLink(events, more, list)})
 }
 
+// orgHistoryPage is one page of the audit trail of an organization and its content.
 func (s *Site) orgHistoryPage(c *fiber.Ctx) error {
 	v, ok, err := s.withOrg(c)
 	if !ok {
 		return err
 	}
-	events, _, err := s.deps.Console.editorial.History(c.UserContext(), "", v.Org.ID, 0, 200)
-	if err == nil {
-		_, err = s.deps.Console.orgHistory(c.UserContext(), v.Actor, v.Org, 0)
+	list := domain.ListFingerprint("console-history", v.Org.ID)
+	before, ok := historyCursor(c, list)
+	if !ok {
+		return s.notFound(c)
 	}
+	events, more, err := s.deps.Console.orgHistory(c.UserContext(), v.Actor, v.Org, before)
 	if err != nil {
 		return s.consoleError(c, err)
 	}
 	p := s.consolePage(c, "web.console.history.title")
-	return s.renderConsole(c, "history", p, map[string]any{"Events": events})
+	return s.renderConsole(c, "history", p, map[string]any{"Events": events, "Older": olderLink(events, more, list)})
+}
+
+// historyCursor reads ?before=, the cursor of a trail's older page (0: the newest page); ok is
+// false for a cursor of another trail.
+func historyCursor(c *fiber.Ctx, list uint32) (int64, bool) {
+	raw := c.Query("before")
+	if raw == "" {
+		return 0, true
+	}
+	cur, err := domain.DecodeSeqCursor(raw, list)
+	if err != nil {
+		return 0, false
+	}
+	return cur.Seq, true
+}
+
+// olderLink is the query of the page of older events, "" when none is left.
+func olderLink(events []domain.AuditEvent, more bool, list uint32) template.URL {
+	if !more || len(events) == 0 {
+		return ""
+	}
+	return nextPage(url.Values{"before": {domain.SeqCursor{List: list, Seq: events[len(events)-1].ID}.Encode()}})
 }
 
 // Action is an audit action's label.
@@ -460,6 +495,13 @@ func (s *Site) fieldChoices(c *fiber.Ctx, st *editorState, data map[string]any) 
 	data["Sectors"] = domain.Sectors.Codes
 	data["Instruments"] = domain.Instruments.Codes
 	data["InvestorTypes"] = domain.InvestorTypes.Codes
+	switch st.Kind {
+	case domain.KindIncentive:
+		data["Types"], data["TypeSet"] = domain.IncentiveTypes.Codes, "incentive_type"
+		data["BenefitKinds"], data["Taxes"] = domain.BenefitKinds.Codes, domain.Taxes.Codes
+	case domain.KindProgramme:
+		data["Types"], data["TypeSet"] = domain.ProgrammeTypes.Codes, "programme_type"
+	}
 	if st.Org.Country != nil {
 		info, err := s.deps.Catalogue.Country(c.UserContext(), *st.Org.Country, []string{pageLang(c)})
 		if err != nil && !errors.Is(err, ErrNotFound) {
@@ -467,6 +509,7 @@ func (s *Site) fieldChoices(c *fiber.Ctx, st *editorState, data map[string]any) 
 		}
 		if info != nil {
 			data["Regions"] = info.Regions
+			data["Operators"] = operatorChoices(st, info.Organizations)
 		}
 	}
 	rates, err := s.deps.Catalogue.Rates(c.UserContext())
@@ -475,6 +518,23 @@ func (s *Site) fieldChoices(c *fiber.Ctx, st *editorState, data map[string]any) 
 	}
 	data["Currencies"] = currencies(rates)
 	return nil
+}
+
+// operatorChoices are the organizations a programme may name as its operator: the verified ones
+// of its country, and the one it names now.
+func operatorChoices(st *editorState, verified []domain.Organization) []domain.OrgRef {
+	out := make([]domain.OrgRef, 0, len(verified)+1)
+	current := ""
+	if p, ok := st.Text.Item.(*domain.Programme); ok {
+		current = p.Operator.ID
+		out = append(out, p.Operator)
+	}
+	for _, o := range verified {
+		if o.ID != current {
+			out = append(out, o.OrgRef)
+		}
+	}
+	return out
 }
 
 func formList(c *fiber.Ctx, name string) []string {
@@ -493,7 +553,7 @@ func (s *Site) saveFields(c *fiber.Ctx) error {
 		return err
 	}
 	if kind != domain.KindOpportunity {
-		return s.notFound(c)
+		return s.saveValidity(c, v, kind, it)
 	}
 	var bad domain.Invalid
 	in := domain.ContentChange{Sectors: domain.Some(formList(c, "sectors")), InvestorTypes: domain.Some(formList(c, "investor_types"))}
@@ -537,31 +597,18 @@ func (s *Site) saveFields(c *fiber.Ctx) error {
 	err = bad.Err()
 	if err == nil {
 		_, err = s.deps.Console.editorial.Patch(c.UserContext(), v.Actor, kind, it, formVersion(c), in)
+	} else {
+		err = mergeInvalid(err, s.deps.Console.editorial.CheckChange(c.UserContext(), kind, it, in))
 	}
 	if err == nil {
 		return c.Redirect(s.editorURL(c, v, kind, it.ID, c.FormValue("lang"), "saved"), fiber.StatusSeeOther)
-	}
-	p := s.consolePage(c, "web.console.editor.title")
-	st, lerr := s.loadEditor(c, v, kind, it, c.FormValue("lang"))
-	if lerr != nil {
-		return s.consoleError(c, lerr)
 	}
 	sent := map[string]any{"Sectors": formList(c, "sectors"), "InvestorTypes": formList(c, "investor_types"), "Region": c.FormValue("region"),
 		"Instrument": c.FormValue("instrument"), "Min": c.FormValue("min_investment"), "Max": c.FormValue("max_investment"),
 		"Currency": cur, "Jobs": c.FormValue("jobs"), "Deadline": c.FormValue("deadline"),
 		"ContactName": c.FormValue("contact_name"), "ContactEmail": c.FormValue("contact_email"), "ContactPhone": c.FormValue("contact_phone"),
 		"ContactURL": c.FormValue("contact_url"), "SourceTitle": c.FormValue("source_title"), "SourceURL": c.FormValue("source_url")}
-	form := textForm{}
-	if st.HasTab {
-		form = textForm{Title: st.Text.Title, Summary: st.Text.Summary, Description: st.Text.Description, HowToApply: st.Text.HowToApply}
-	}
-	switch {
-	case s.invalidFields(p, err):
-		c.Status(fiber.StatusUnprocessableEntity)
-		return s.renderEditor(c, p, st, form, st.Editorial.Version, map[string]any{"Fields": sent, "FieldsVersion": formVersion(c)})
-	case errors.Is(err, domain.ErrPreconditionFailed):
-		c.Status(fiber.StatusConflict)
-		return s.renderEditor(c, p, st, form, st.Editorial.Version, map[string]any{"Fields": sent, "FieldsConflict": s.fieldsForm(st)})
-	}
-	return s.consoleError(c, err)
+	return s.fieldsRefused(c, v, kind, it, err, map[string]any{"Fields": sent}, func(_ *page, st *editorState) map[string]any {
+		return map[string]any{"FieldsConflict": s.fieldsForm(st)}
+	})
 }

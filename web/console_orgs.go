@@ -5,6 +5,7 @@ package web
 
 import (
 	"errors"
+	"net/url"
 	"strings"
 	"time"
 
@@ -106,14 +107,14 @@ func verificationOf(org *domain.OrgDetail, events []domain.AuditEvent) verificat
 	if org.Verified {
 		return verification{Verified: true, Since: org.VerifiedAt, Reason: "web.console.verification.verified"}
 	}
-	v := verification{Since: &org.CreatedAt, Reason: "web.console.verification.applied"}
-	for i := len(events) - 1; i >= 0; i-- {
-		if events[i].Action == "unverify" {
-			at := events[i].At
+	// events are the newest first: the last withdrawal is the first found.
+	for _, e := range events {
+		if e.Action == "unverify" {
+			at := e.At
 			return verification{Since: &at, Reason: "web.console.verification.withdrawn"}
 		}
 	}
-	return v
+	return verification{Since: &org.CreatedAt, Reason: "web.console.verification.applied"}
 }
 
 func (s *Site) orgPage(c *fiber.Ctx) error {
@@ -130,7 +131,7 @@ func (s *Site) orgPage(c *fiber.Ctx) error {
 		if err != nil {
 			return s.consoleError(c, err)
 		}
-		events, err := s.deps.Console.orgHistory(ctx, v.Actor, v.Org, 200)
+		events, _, err := s.deps.Console.orgHistory(ctx, v.Actor, v.Org, 0)
 		if err != nil {
 			return s.consoleError(c, err)
 		}
@@ -189,7 +190,7 @@ func (s *Site) orgPageWith(c *fiber.Ctx, p *page, invite, identity map[string]st
 	if err != nil {
 		return s.consoleError(c, err)
 	}
-	events, err := s.deps.Console.orgHistory(ctx, v.Actor, v.Org, 200)
+	events, _, err := s.deps.Console.orgHistory(ctx, v.Actor, v.Org, 0)
 	if err != nil {
 		return s.consoleError(c, err)
 	}
@@ -275,14 +276,31 @@ func (s *Site) removeMember(c *fiber.Ctx) error {
 	return back(c, "/orgs/"+c.Params("org"), "removed")
 }
 
+// pendingPageSize is how many applications a page of the pending ones shows.
+const pendingPageSize = 50
+
 func (s *Site) pendingOrgs(c *fiber.Ctx) error {
 	v := consoleOf(c)
-	orgs, err := s.deps.Console.pending(c.UserContext(), v.Actor, 100)
+	list := domain.ListFingerprint("console-pending")
+	var after *domain.Cursor
+	if raw := c.Query("cursor"); raw != "" {
+		cur, err := domain.DecodeCursor(raw, list)
+		if err != nil {
+			return s.notFound(c) // a cursor of another list
+		}
+		after = cur
+	}
+	orgs, next, err := s.deps.Console.pending(c.UserContext(), v.Actor, after, pendingPageSize)
 	if err != nil {
 		return s.consoleError(c, err)
 	}
 	p := s.consolePage(c, "web.console.pending.title")
-	return s.renderConsole(c, "pending", p, map[string]any{"Pending": orgs})
+	data := map[string]any{"Pending": orgs}
+	if next != nil {
+		next.List = list
+		data["Next"] = nextPage(url.Values{"cursor": {next.Encode()}})
+	}
+	return s.renderConsole(c, "pending", p, data)
 }
 
 func (s *Site) verifyOrg(c *fiber.Ctx) error {

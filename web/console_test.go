@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -330,6 +331,20 @@ func TestConsoleContentList(t *testing.T) {
 	}
 	expectContains(t, owner.get("/fr/console/orgs/"+org+"/content"), "Manque en français", "périmée")
 	expectStatus(t, owner.get(list+"?cursor=nonsense"), http.StatusNotFound)
+	// Past a page, the next page's link keeps the filter: 21 items missing in English, 20 then 1.
+	for i := 0; i < 20; i++ {
+		draft(fmt.Sprintf("Rascunho %d", i))
+	}
+	p = owner.get(list + "?gap=missing-en")
+	next := regexp.MustCompile(`href="(\?[^"]+)" rel="next"`).FindStringSubmatch(p.body)
+	if next == nil || strings.Count(p.body, "<tr><td><a href=") != 20 {
+		t.Fatalf("the first page of 21: %d rows, next %v", strings.Count(p.body, "<tr><td><a href="), next)
+	}
+	p = owner.get(list + strings.ReplaceAll(next[1], "&amp;", "&"))
+	expectStatus(t, p, http.StatusOK)
+	if rows := strings.Count(p.body, "<tr><td><a href="); rows != 1 || strings.Contains(p.body, `rel="next"`) || strings.Contains(p.body, "/"+both+`"`) {
+		t.Errorf("the second page: %d rows, want the last one missing in English", rows)
+	}
 
 	// Another organization's member: 404; a plain investor neither.
 	stranger := consoleUser(t, app, "stranger@example.org")
@@ -379,17 +394,17 @@ func TestConsoleEditor(t *testing.T) {
 	if strings.Contains(p.body, ">Publish<") {
 		t.Error("an unverified organization is offered Publish")
 	}
-	version := regexp.MustCompile(`name="version" value="(\d+)"`).FindStringSubmatch(p.body)[1]
+	version := versionOf(t, p)
 	p = owner.post(item+"/text/en", url.Values{"csrf": {p.csrf(t)}, "version": {version}, "title": {"Hotel in Boa Vista"}, "summary": {"Summary."}, "description": {"Description."}})
 	expectStatus(t, p, http.StatusSeeOther)
 	p = owner.get(p.header.Get("Location"))
 	expectContains(t, p, "Saved.", "Hotel in Boa Vista", "Written by")
-	version = regexp.MustCompile(`name="version" value="(\d+)"`).FindStringSubmatch(p.body)[1]
+	version = versionOf(t, p)
 	expectStatus(t, owner.post(item+"/text/pt", url.Values{"csrf": {p.csrf(t)}, "version": {version}, "title": {"Hotel na Boa Vista"}, "summary": {"Resumo novo."},
 		"description": {"Descrição."}}), http.StatusSeeOther)
 	p = owner.get(item + "?lang=en")
 	expectContains(t, p, "This translation is stale", "English (stale)", "Mark reviewed")
-	version = regexp.MustCompile(`name="version" value="(\d+)"`).FindStringSubmatch(p.body)[1]
+	version = versionOf(t, p)
 	p = owner.post(item+"/reviewed/en", url.Values{"csrf": {p.csrf(t)}, "version": {version}})
 	expectStatus(t, p, http.StatusSeeOther)
 	p = owner.get(p.header.Get("Location"))
@@ -407,13 +422,13 @@ func TestConsoleEditor(t *testing.T) {
 	expectStatus(t, colleague.post(inv, url.Values{"csrf": {home.csrf(t)}}), http.StatusSeeOther)
 	mine := owner.get(item + "?lang=en")
 	theirs := colleague.get(item + "?lang=en")
-	v1 := regexp.MustCompile(`name="version" value="(\d+)"`).FindStringSubmatch(theirs.body)[1]
+	v1 := versionOf(t, theirs)
 	expectStatus(t, colleague.post(item+"/text/en", url.Values{"csrf": {theirs.csrf(t)}, "version": {v1}, "title": {"Their title"}, "summary": {"S."}, "description": {"D."}}), http.StatusSeeOther)
 	p = owner.post(item+"/text/en", url.Values{"csrf": {mine.csrf(t)}, "version": {v1}, "title": {"My title"}, "summary": {"S."}, "description": {"D."}})
 	expectStatus(t, p, http.StatusConflict)
 	expectContains(t, p, "Someone else saved this item in the meantime", "Their title", "My title", "Keep the saved version")
 	// Saving again from the conflict page keeps mine, knowingly.
-	v2 := regexp.MustCompile(`name="version" value="(\d+)"`).FindStringSubmatch(p.body)[1]
+	v2 := versionOf(t, p)
 	if v2 == v1 {
 		t.Fatalf("the conflict page still carries the old version %s", v1)
 	}
@@ -422,7 +437,7 @@ func TestConsoleEditor(t *testing.T) {
 
 	// Neutral fields: errors beside the fields; then saved.
 	p = owner.get(item + "?lang=en")
-	version = regexp.MustCompile(`name="version" value="(\d+)"`).FindStringSubmatch(p.body)[1]
+	version = versionOf(t, p)
 	p = owner.post(item+"/fields", url.Values{"csrf": {p.csrf(t)}, "version": {version}, "lang": {"en"}, "sectors": {"tourism"}, "jobs": {"many"},
 		"min_investment": {"10"}, "max_investment": {"5"}, "currency": {"EUR"}, "contact_email": {"nope"}, "source_url": {"ftp://x"}})
 	expectStatus(t, p, http.StatusUnprocessableEntity)
@@ -463,7 +478,7 @@ func TestConsoleEditor(t *testing.T) {
 	// Workflow: submit; the administrator rejects with a reason (required), then it is a draft
 	// again with the reason shown; resubmitted, verified, published by the organization.
 	p = owner.get(item + "?lang=en")
-	version = regexp.MustCompile(`name="version" value="(\d+)"`).FindStringSubmatch(p.body)[1]
+	version = versionOf(t, p)
 	expectStatus(t, owner.post(item+"/workflow/submit", url.Values{"csrf": {p.csrf(t)}, "version": {version}, "lang": {"en"}}), http.StatusSeeOther)
 	admin := consoleAdmin(t, app, db)
 	p = admin.get(item + "?lang=en")
@@ -472,7 +487,7 @@ func TestConsoleEditor(t *testing.T) {
 	if strings.Contains(owner.get(item).body, "Reason for the rejection") {
 		t.Error("a member is offered Reject")
 	}
-	version = regexp.MustCompile(`name="version" value="(\d+)"`).FindStringSubmatch(p.body)[1]
+	version = versionOf(t, p)
 	p = admin.post(item+"/workflow/reject", url.Values{"csrf": {p.csrf(t)}, "version": {version}, "lang": {"en"}, "reason": {" "}})
 	expectStatus(t, p, http.StatusUnprocessableEntity)
 	expectContains(t, p, `href="#f-reason"`)
@@ -481,7 +496,7 @@ func TestConsoleEditor(t *testing.T) {
 	expectContains(t, p, "Draft", "Add the source.")
 	// The server re-checks: a member cannot publish an unverified organization's item (403),
 	// a stale version is refused (412), the wrong status too (409).
-	version = regexp.MustCompile(`name="version" value="(\d+)"`).FindStringSubmatch(p.body)[1]
+	version = versionOf(t, p)
 	p = owner.post(item+"/workflow/publish", url.Values{"csrf": {p.csrf(t)}, "version": {version}})
 	expectStatus(t, p, http.StatusForbidden)
 	expectContains(t, p, "not verified yet")
@@ -492,7 +507,7 @@ func TestConsoleEditor(t *testing.T) {
 	expectStatus(t, admin.post("/en/console/admin/organizations/"+org+"/verify", url.Values{"csrf": {pa.csrf(t)}}), http.StatusSeeOther)
 	p = owner.get(item)
 	expectContains(t, p, ">Publish<")
-	version = regexp.MustCompile(`name="version" value="(\d+)"`).FindStringSubmatch(p.body)[1]
+	version = versionOf(t, p)
 	expectStatus(t, owner.post(item+"/workflow/publish", url.Values{"csrf": {p.csrf(t)}, "version": {version}}), http.StatusSeeOther)
 	expectStatus(t, newBrowser(t, app).get("/pt/opportunities/"+id), http.StatusOK)
 	// Published: no Delete; Archive is there, and takes it off the public site.
@@ -500,7 +515,7 @@ func TestConsoleEditor(t *testing.T) {
 	if strings.Contains(p.body, "Delete the draft") {
 		t.Error("a published item offers Delete")
 	}
-	version = regexp.MustCompile(`name="version" value="(\d+)"`).FindStringSubmatch(p.body)[1]
+	version = versionOf(t, p)
 	expectStatus(t, owner.post(item+"/workflow/archive", url.Values{"csrf": {p.csrf(t)}, "version": {version}}), http.StatusSeeOther)
 	expectStatus(t, newBrowser(t, app).get("/pt/opportunities/"+id), http.StatusNotFound)
 }

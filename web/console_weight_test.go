@@ -35,6 +35,11 @@ func consoleFixture(t *testing.T, app *fiber.App, db *sqlx.DB) (owner, admin *br
 	d := apiCall(t, app, http.MethodPost, "/v1/opportunities", map[string]any{"country": "CV", "sectors": []string{"ict"},
 		"lang": "pt", "title": "Centro de dados na Praia", "summary": "Resumo.", "description": "Descrição."}, access)
 	apiCall(t, app, http.MethodPost, "/v1/opportunities/"+d["id"].(string)+"/submit", nil, access)
+	inc := apiCall(t, app, http.MethodPost, "/v1/incentives", map[string]any{"country": "CV", "lang": "pt", "name": "Isenção de IUR para hotéis",
+		"summary": "Resumo.", "description": "Descrição.", "type": "tax", "legal_instrument": "Código dos Benefícios Fiscais",
+		"legal_article": "Artigo 12.º", "valid_from": "2026-01-01", "eligibility": map[string]any{"sectors": []string{"tourism"}, "min_jobs": 10},
+		"benefits": []map[string]any{{"kind": "tax_exemption", "tax": "iur", "duration_years": 5}},
+		"source":   map[string]any{"title": "Boletim Oficial", "url": "https://example.org/bo"}}, access)
 	investor := consoleUser(t, app, "investor@example.org")
 	p := investor.get("/fr/opportunities/" + opp + "/interest")
 	investor.post("/fr/opportunities/"+opp+"/interest", url.Values{"csrf": {p.csrf(t)}, "message": {"Je voudrais visiter le site."}, "share": {"email", "investor_type"}})
@@ -46,6 +51,7 @@ func consoleFixture(t *testing.T, app *fiber.App, db *sqlx.DB) (owner, admin *br
 		{"console-home", "/fr/console/"}, {"console-apply", "/fr/console/apply"}, {"console-organization", base},
 		{"console-content", base + "/content"}, {"console-new", base + "/new/opportunities"},
 		{"console-editor", item + "?lang=fr"}, {"console-history", item + "/history"}, {"console-preview", item + "/preview?lang=pt"},
+		{"console-incentive-editor", base + "/incentives/" + inc["id"].(string) + "?lang=pt"}, {"console-delete-translation", item + "/text/fr/delete"},
 		{"console-inbox", base + "/inbox"}, {"console-interest", interest},
 		{"console-review-queue", "/fr/console/admin/review"}, {"console-pending", "/fr/console/admin/organizations"}, {"console-rates", "/fr/console/admin/rates"},
 	}

@@ -1,12 +1,13 @@
 package web
 
-// The console's services: the use cases of app/ (agencies, interests) that the JSON API calls,
-// and the few reads that have no use case yet (who the user is for the rules, an
-// organization's members, its audit trail, pending applications), made here as the API's
-// handlers make them, after the same domain decision.
+// The console's services: the use cases of app/ (agencies, editorial, interests, catalogue)
+// that the JSON API calls. Every read and write goes through one of them, which decides who may:
+// the console never reads the store itself.
 
 import (
 	"context"
+	"strings"
+	"time"
 
 	"github.com/diaspora-investor/marketplace/app/agencies"
 	"github.com/diaspora-investor/marketplace/app/catalogue"
@@ -18,16 +19,15 @@ import (
 
 // ConsoleServices are what the agencies' console calls.
 type ConsoleServices struct {
-	store     *repository.Store
 	agencies  *agencies.Service
 	interests *interests.Service
 	editorial *editorial.Service
 	catalogue *catalogue.Service
 }
 
-// NewConsoleServices builds the console's services over the store.
+// NewConsoleServices builds the console's use cases over the store.
 func NewConsoleServices(store *repository.Store) *ConsoleServices {
-	return &ConsoleServices{store: store, agencies: agencies.New(store), interests: interests.New(store),
+	return &ConsoleServices{agencies: agencies.New(store), interests: interests.New(store),
 		editorial: editorial.New(store, editorial.FileLanguages()), catalogue: catalogue.New(store, store, nil)}
 }
 
@@ -36,8 +36,9 @@ func (cs *ConsoleServices) actor(ctx context.Context, u *domain.User) (domain.Ac
 	return cs.editorial.Actor(ctx, u)
 }
 
-func (cs *ConsoleServices) memberships(ctx context.Context, userID string) ([]domain.MembershipRecord, error) {
-	return cs.store.Memberships(ctx, userID)
+// memberships lists the actor's own organizations, for the switcher.
+func (cs *ConsoleServices) memberships(ctx context.Context, actor domain.Actor) ([]domain.MembershipRecord, error) {
+	return cs.agencies.Memberships(ctx, actor, actor.UserID)
 }
 
 // organization reads an organization that actor may see (as api/organizations.go's
@@ -51,23 +52,28 @@ func (cs *ConsoleServices) members(ctx context.Context, actor domain.Actor, org 
 	return cs.agencies.Members(ctx, actor, org.ID)
 }
 
-// orgHistory is an organization's own audit trail, oldest first (as api/editor.go's
-// orgHistory, limited to the organization's events).
-func (cs *ConsoleServices) orgHistory(ctx context.Context, actor domain.Actor, org *domain.OrgDetail, limit int) ([]domain.AuditEvent, error) {
-	if d := domain.DecideOrg(actor, domain.OrgContent, org.ID, org.Verified); d != domain.Allowed {
-		return nil, domain.Denied{Decision: d}
-	}
-	events, _, err := cs.store.History(ctx, org.ID, "", 0, limit)
-	return events, err
+// historyPageSize is how many events a page of an audit trail shows.
+const historyPageSize = 200
+
+// orgHistory is one page of an organization's audit trail (with its content's), newest first,
+// before the event id before (0: the newest).
+func (cs *ConsoleServices) orgHistory(ctx context.Context, actor domain.Actor, org *domain.OrgDetail, before int64) ([]domain.AuditEvent, bool, error) {
+	return cs.editorial.OrganizationHistory(ctx, actor, org.ID, before, historyPageSize)
 }
 
-// pending lists the applications waiting for verification, oldest first (administrators).
-func (cs *ConsoleServices) pending(ctx context.Context, actor domain.Actor, limit int) ([]domain.OrgDetail, error) {
-	if !actor.Admin {
-		return nil, domain.Denied{Decision: domain.AdminOnly}
+// pending lists one page of the applications waiting for verification, oldest first
+// (administrators), after the application of the cursor.
+func (cs *ConsoleServices) pending(ctx context.Context, actor domain.Actor, after *domain.Cursor, limit int) ([]domain.OrgDetail, *domain.Cursor, error) {
+	f := domain.OrgFilter{Limit: limit}
+	if after != nil {
+		f.AfterKey, f.AfterID = after.PublishedAt.Format(time.RFC3339Nano), after.ID
 	}
-	orgs, _, err := cs.store.Organizations(ctx, repository.OrgFilter{Pending: true, Limit: limit})
-	return orgs, err
+	orgs, more, err := cs.agencies.PendingOrganizations(ctx, actor, f)
+	if err != nil || !more {
+		return orgs, nil, err
+	}
+	last := orgs[len(orgs)-1]
+	return orgs, &domain.Cursor{PublishedAt: last.CreatedAt, ID: last.ID}, nil
 }
 
 // unreadCap bounds the unread count shown in the navigation ("99+").
@@ -83,17 +89,9 @@ func (cs *ConsoleServices) unread(ctx context.Context, actor domain.Actor, orgID
 	return len(rows), err
 }
 
-// contentPage is one page of an organization's content (or of the review queue), with the
-// editorial side of each item for its language gaps.
-type contentRow struct {
-	domain.ContentSummary
-	Translations []domain.Translation
-}
-
 // contentQuery selects content for editors: kinds and status (empty: all), a language gap
 // ("missing-xx": no text in xx; "stale": a translation older than the source's last change).
 type contentQuery struct {
-	OrgID  string
 	Review bool
 	Kinds  []domain.Kind
 	Status string
@@ -103,76 +101,19 @@ type contentQuery struct {
 	Langs  []string
 }
 
-// content reads one page of content for editors (as api/organizations.go's orgContent and
-// reviewQueue decide who may), keeping the items with the language gap asked for: it reads
-// the store's pages until the page is full, and the next cursor is the last item examined.
-func (cs *ConsoleServices) content(ctx context.Context, actor domain.Actor, org *domain.OrgDetail, q contentQuery) ([]contentRow, *domain.Cursor, error) {
-	// The use cases decide who may read the page (the review queue: administrators).
-	fetch := cs.editorial.ReviewQueue
-	if !q.Review {
-		fetch = func(ctx context.Context, actor domain.Actor, f domain.SummaryFilter) ([]domain.ContentSummary, *domain.Cursor, error) {
-			return cs.editorial.OrgContent(ctx, actor, org.ID, f)
-		}
-	}
+// content reads one page of content for editors with its language gap, in one read (the use
+// case decides who may: the organization's members and administrators, the review queue's
+// administrators).
+func (cs *ConsoleServices) content(ctx context.Context, actor domain.Actor, org *domain.OrgDetail, q contentQuery) ([]editorial.ContentRow, *domain.Cursor, error) {
 	f := domain.SummaryFilter{Review: q.Review, Kinds: q.Kinds, Status: q.Status, After: q.After, Limit: q.Limit, Langs: q.Langs}
 	if org != nil {
 		f.OrgID = org.ID
 	}
-	var out []contentRow
-	var last *domain.Cursor
-	for examined := 0; examined < 500; {
-		rows, next, err := fetch(ctx, actor, f)
-		if err != nil {
-			return nil, nil, err
-		}
-		for _, r := range rows {
-			examined++
-			sortAt := r.UpdatedAt
-			if q.Review && r.SubmittedAt != nil {
-				sortAt = *r.SubmittedAt
-			}
-			last = &domain.Cursor{PublishedAt: sortAt, ID: r.ID}
-			ed, err := cs.editorial.Editorial(ctx, r.Kind, r.ID)
-			if err != nil {
-				return nil, nil, err
-			}
-			if !hasGap(r, ed.Translations, q.Gap) {
-				continue
-			}
-			out = append(out, contentRow{ContentSummary: r, Translations: ed.Translations})
-			if len(out) == q.Limit {
-				return out, last, nil
-			}
-		}
-		if next == nil {
-			return out, nil, nil
-		}
-		f.After = next
+	gap := editorial.Gap{Stale: q.Gap == "stale"}
+	if lang, ok := strings.CutPrefix(q.Gap, "missing-"); ok {
+		gap.Missing = lang
 	}
-	// Past this many items without a full page, the page ends here and the next one goes on.
-	return out, last, nil
-}
-
-func hasGap(r domain.ContentSummary, translations []domain.Translation, gap string) bool {
-	switch {
-	case gap == "":
-		return true
-	case gap == "stale":
-		for _, t := range translations {
-			if t.Stale {
-				return true
-			}
-		}
-		return false
-	case len(gap) > 8 && gap[:8] == "missing-":
-		for _, l := range r.Langs {
-			if l == gap[8:] {
-				return false
-			}
-		}
-		return true
-	}
-	return true
+	return cs.editorial.ContentPage(ctx, actor, f, gap)
 }
 
 // editorText is one language's text of an item as its editors see it, whatever its status.

@@ -30,6 +30,8 @@ type Store interface {
 	UpdateOrganization(ctx context.Context, actorID, orgID string, change domain.OrgIdentity, byAdmin bool) error
 	SetVerified(ctx context.Context, actorID, orgID string, verified bool) error
 	RemoveMember(ctx context.Context, actorID, orgID, userID string) error
+	Memberships(ctx context.Context, userID string) ([]domain.MembershipRecord, error)
+	Organizations(ctx context.Context, f domain.OrgFilter) ([]domain.OrgDetail, bool, error)
 }
 
 // Service runs the use cases over a store.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/diaspora-investor/marketplace/app/agencies"
 	"github.com/diaspora-investor/marketplace/domain"
@@ -188,6 +189,50 @@ func TestOrganizationScenarios(t *testing.T) {
 				return err
 			},
 			wantErr: domain.ErrIdentityTaken},
+		{name: "a person reads their own memberships, and another's do not exist for them",
+			run: func(w *world, orgID string) error {
+				mine, err := w.svc.Memberships(w.ctx, w.actor(w.owner), w.owner.ID)
+				if err != nil || len(mine) != 1 || mine[0].Organization.ID != orgID || mine[0].Role != domain.RoleOwner {
+					t.Fatalf("the owner's memberships: %+v, %v", mine, err)
+				}
+				if theirs, err := w.svc.Memberships(w.ctx, w.actor(w.admin), w.owner.ID); err != nil || len(theirs) != 1 {
+					t.Fatalf("an administrator reads them: %+v, %v", theirs, err)
+				}
+				_, err = w.svc.Memberships(w.ctx, w.actor(w.newcomer), w.owner.ID)
+				return err
+			},
+			wantDenied: domain.Hidden},
+		{name: "only an administrator lists the pending applications",
+			run: func(w *world, _ string) error {
+				_, _, err := w.svc.PendingOrganizations(w.ctx, w.actor(w.owner), domain.OrgFilter{Limit: 10})
+				return err
+			},
+			wantDenied: domain.AdminOnly},
+		{name: "the pending applications come oldest first, page by page, and leave once verified",
+			run: func(w *world, orgID string) error {
+				second, err := w.svc.Apply(w.ctx, w.newcomer, domain.OrgApplication{Name: "Second Agency", Country: "CV", Type: "ngo"})
+				if err != nil {
+					return err
+				}
+				admin := w.actor(w.admin)
+				first, more, err := w.svc.PendingOrganizations(w.ctx, admin, domain.OrgFilter{Country: "CV", Limit: 1})
+				if err != nil || len(first) != 1 || first[0].ID != orgID || !more {
+					t.Fatalf("first page: %+v, more %v, %v", first, more, err)
+				}
+				next, more, err := w.svc.PendingOrganizations(w.ctx, admin, domain.OrgFilter{Country: "CV", Limit: 1,
+					AfterKey: first[0].CreatedAt.Format(time.RFC3339Nano), AfterID: first[0].ID})
+				if err != nil || len(next) != 1 || next[0].ID != second || more {
+					t.Fatalf("second page: %+v, more %v, %v", next, more, err)
+				}
+				if _, err := w.svc.Verify(w.ctx, admin, orgID, true); err != nil {
+					return err
+				}
+				left, _, err := w.svc.PendingOrganizations(w.ctx, admin, domain.OrgFilter{Country: "CV", Limit: 10})
+				if err != nil || len(left) != 1 || left[0].ID != second {
+					t.Fatalf("after verification: %+v, %v", left, err)
+				}
+				return nil
+			}},
 	}
 	for _, sc := range scenarios {
 		t.Run(sc.name, func(t *testing.T) {

@@ -1,0 +1,108 @@
+package editorial
+
+import (
+	"context"
+	"time"
+
+	"github.com/diaspora-investor/marketplace/domain"
+)
+
+// The use cases the agencies' console adds to the API's: the date an item was checked against
+// its sources, the audit trail newest first with older pages, and the content list with its
+// language gaps in one read per page.
+
+// SetAsOf records the date (YYYY-MM-DD, "" to clear it) an item was last checked against its
+// sources; a date after today is refused. ifVersion is the version the writer read.
+func (s *Service) SetAsOf(ctx context.Context, actor domain.Actor, kind domain.Kind, id string, ifVersion int, date string) (int, error) {
+	if date == "" {
+		return s.store.SetAsOf(ctx, kind, id, actor, ifVersion, nil)
+	}
+	if !domain.IsDate(date) {
+		return 0, invalidField("as_of", "invalid_date")
+	}
+	// A day ahead of UTC: somewhere it is already tomorrow.
+	if date > time.Now().UTC().AddDate(0, 0, 1).Format(time.DateOnly) {
+		return 0, invalidField("as_of", "date_in_future")
+	}
+	return s.store.SetAsOf(ctx, kind, id, actor, ifVersion, &date)
+}
+
+// ItemHistory reads one page of an item's audit trail, newest first, before the event id
+// before (0: the newest), for those who may read it; more reports older events.
+func (s *Service) ItemHistory(ctx context.Context, actor domain.Actor, kind domain.Kind, idOrSlug string, before int64, limit int) (events []domain.AuditEvent, more bool, err error) {
+	it, err := s.HistoryTarget(ctx, actor, kind, idOrSlug)
+	if err != nil {
+		return nil, false, err
+	}
+	return s.store.OlderHistory(ctx, it.ID, "", before, limit)
+}
+
+// OrganizationHistory reads one page of the audit trail of an organization and of all its
+// content, newest first, for its members and administrators.
+func (s *Service) OrganizationHistory(ctx context.Context, actor domain.Actor, orgID string, before int64, limit int) (events []domain.AuditEvent, more bool, err error) {
+	org, err := s.store.Organization(ctx, orgID)
+	if err != nil {
+		return nil, false, err
+	}
+	if d := domain.DecideOrg(actor, domain.OrgContent, org.ID, org.Verified); d != domain.Allowed {
+		return nil, false, domain.Denied{Decision: d}
+	}
+	return s.store.OlderHistory(ctx, "", org.ID, before, limit)
+}
+
+// Gap is a language gap of the content list: no text in Missing (a language code, when set),
+// a translation stale against its source (Stale); the zero Gap selects everything.
+type Gap struct {
+	Missing string
+	Stale   bool
+}
+
+// ContentRow is one line of the content list: the summary and its stale languages.
+type ContentRow struct {
+	domain.ContentSummary
+	StaleLangs []string
+}
+
+// ContentPage lists one page of an organization's content (f.OrgID; its members and
+// administrators) or of the review queue (f.Review; administrators) with the language gap
+// asked for, in one read of the store whatever the gap.
+func (s *Service) ContentPage(ctx context.Context, actor domain.Actor, f domain.SummaryFilter, gap Gap) ([]ContentRow, *domain.Cursor, error) {
+	if f.Review {
+		if !actor.Admin {
+			return nil, nil, domain.Denied{Decision: domain.AdminOnly}
+		}
+		f.OrgID, f.Status = "", ""
+	} else {
+		org, err := s.store.Organization(ctx, f.OrgID)
+		if err != nil {
+			return nil, nil, err
+		}
+		if d := domain.DecideOrg(actor, domain.OrgContent, org.ID, org.Verified); d != domain.Allowed {
+			return nil, nil, domain.Denied{Decision: d}
+		}
+		f.OrgID = org.ID
+	}
+	if gap.Missing != "" {
+		lang, ok := s.langs.Match(gap.Missing)
+		if !ok {
+			return nil, nil, invalidField("gap", "unsupported_language")
+		}
+		gap.Missing = lang
+	}
+	items, stale, next, err := s.store.ContentGaps(ctx, f, gap.Missing, gap.Stale)
+	if err != nil {
+		return nil, nil, err
+	}
+	rows := make([]ContentRow, len(items))
+	for i := range items {
+		rows[i] = ContentRow{ContentSummary: items[i], StaleLangs: stale[i]}
+	}
+	return rows, next, nil
+}
+
+// CheckChange checks a change of an item's fields as Patch would, writing nothing: a form that
+// has broken rules of its own (a count that is no number) shows them all at once.
+func (s *Service) CheckChange(ctx context.Context, kind domain.Kind, it Item, in domain.ContentChange) error {
+	_, err := s.check(ctx, kind, in, false, it.Owned.Country)
+	return err
+}
