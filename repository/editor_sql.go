@@ -1,10 +1,16 @@
 package repository
 
-import "github.com/diaspora-investor/marketplace/domain"
+import (
+	"strings"
 
-// The statements of the editorial write path, written out whole for each kind of content: the
-// three kinds have their own tables (opportunities, incentives, programmes) with their own
-// columns, so each gets its own readable set rather than one assembled from table names.
+	"github.com/diaspora-investor/marketplace/domain"
+)
+
+// The statements of the editorial write path. The three kinds have their own tables
+// (opportunities, incentives, programmes) laid out alike, so a statement that is the same for
+// every kind is written once with {kind} and {table} in it (kindTables) and registered for each
+// kind under its own name; what differs (the columns of insert and update, the lists of a
+// snapshot, a programme's how-to-apply text) is written per kind.
 
 // editorSQL is the statement set of one kind.
 type editorSQL struct {
@@ -36,6 +42,31 @@ func sqlOf(kind domain.Kind) *editorSQL {
 	return &opportunitySQL
 }
 
+// kindTables names the tables of one kind in a statement written for every kind: {kind} is
+// its singular name as its other tables and keys use it (opportunity_sectors, opportunity_id),
+// {table} its table (opportunities), {title} the column of its title in its translations.
+type kindTables struct{ kind, table, title string }
+
+var (
+	opportunityTables = kindTables{kind: "opportunity", table: "opportunities", title: "title"}
+	incentiveTables   = kindTables{kind: "incentive", table: "incentives", title: "name"}
+	programmeTables   = kindTables{kind: "programme", table: "programmes", title: "name"}
+)
+
+// statement registers text, with the kind's names filled in, as <kind>_<name>.
+func (k kindTables) statement(name, text string) string {
+	return statement(k.kind+"_"+name, k.fill(text))
+}
+
+// named registers a statement with named parameters, as statement does.
+func (k kindTables) named(name, text string) namedStatement {
+	return named(k.kind+"_"+name, k.fill(text))
+}
+
+func (k kindTables) fill(text string) string {
+	return strings.NewReplacer("{kind}", k.kind, "{table}", k.table, "{title}", k.title).Replace(text)
+}
+
 const lockedColumns = `c.id, c.organization_id, o.verified, c.country_code, c.status, c.source_lang, c.version`
 
 // The slug of a new item: its title, lower case without accents, with a random suffix that
@@ -43,26 +74,91 @@ const lockedColumns = `c.id, c.organization_id, o.verified, c.country_code, c.st
 const newSlug = `concat_ws('-', nullif(trim(both '-' from left(regexp_replace(lower(unaccent(:title)), '[^a-z0-9]+', '-', 'g'), 80)), ''),
 		substr(replace(gen_random_uuid()::text, '-', ''), 1, 8))`
 
-var opportunitySQL = editorSQL{
-	lockByID: statement("opportunity_lock_by_id", `SELECT `+lockedColumns+`
-		FROM opportunities c JOIN organizations o ON o.id = c.organization_id WHERE c.id = $1::uuid FOR UPDATE OF c`),
-	lockBySlug: statement("opportunity_lock_by_slug", `SELECT `+lockedColumns+`
-		FROM opportunities c JOIN organizations o ON o.id = c.organization_id WHERE c.slug = $1 FOR UPDATE OF c`),
-	accessByID: statement("opportunity_access_by_id", `SELECT `+lockedColumns+`
-		FROM opportunities c JOIN organizations o ON o.id = c.organization_id WHERE c.id = $1::uuid`),
-	accessBySlug: statement("opportunity_access_by_slug", `SELECT `+lockedColumns+`
-		FROM opportunities c JOIN organizations o ON o.id = c.organization_id WHERE c.slug = $1`),
-	sourceByID:   statement("opportunity_source_lang_by_id", `SELECT source_lang FROM opportunities WHERE id = $1::uuid`),
-	sourceBySlug: statement("opportunity_source_lang_by_slug", `SELECT source_lang FROM opportunities WHERE slug = $1`),
-	snapshot: statement("opportunity_snapshot", `
+// editorSQLOf completes a kind's own statements (s) with those every kind has alike, and the
+// regions and validity window of the kinds scoped to regions (incentives and programmes).
+func editorSQLOf(k kindTables, scoped bool, s editorSQL) editorSQL {
+	s.lockByID = k.statement("lock_by_id", `SELECT `+lockedColumns+`
+		FROM {table} c JOIN organizations o ON o.id = c.organization_id WHERE c.id = $1::uuid FOR UPDATE OF c`)
+	s.lockBySlug = k.statement("lock_by_slug", `SELECT `+lockedColumns+`
+		FROM {table} c JOIN organizations o ON o.id = c.organization_id WHERE c.slug = $1 FOR UPDATE OF c`)
+	s.accessByID = k.statement("access_by_id", `SELECT `+lockedColumns+`
+		FROM {table} c JOIN organizations o ON o.id = c.organization_id WHERE c.id = $1::uuid`)
+	s.accessBySlug = k.statement("access_by_slug", `SELECT `+lockedColumns+`
+		FROM {table} c JOIN organizations o ON o.id = c.organization_id WHERE c.slug = $1`)
+	s.sourceByID = k.statement("source_lang_by_id", `SELECT source_lang FROM {table} WHERE id = $1::uuid`)
+	s.sourceBySlug = k.statement("source_lang_by_slug", `SELECT source_lang FROM {table} WHERE slug = $1`)
+	s.bumpVersion = k.statement("bump_version", `UPDATE {table} SET version = version + 1, updated_at = now()
+		WHERE id = $1 RETURNING version`)
+	s.transition = k.statement("transition", `
+		UPDATE {table} SET status = $2,
+			submitted_at = CASE $3 WHEN 'submit' THEN now() WHEN 'reject' THEN NULL ELSE submitted_at END,
+			published_at = CASE $3 WHEN 'publish' THEN coalesce(published_at, now()) ELSE published_at END,
+			review_note  = CASE $3 WHEN 'reject' THEN $4 WHEN 'archive' THEN review_note ELSE NULL END
+		WHERE id = $1`)
+	s.remove = k.statement("delete", `DELETE FROM {table} WHERE id = $1`)
+	s.editorial = k.statement("editorial", `
+		SELECT version, status, review_note, submitted_at, created_at, as_of FROM {table} WHERE id = $1`)
+	s.translations = k.statement("translations", `
+		SELECT t.lang, t.updated_at, t.updated_by, u.display_name,
+			(t.lang <> c.source_lang AND t.updated_at < c.source_changed_at) AS stale
+		FROM {kind}_translations t JOIN {table} c ON c.id = t.{kind}_id
+		LEFT JOIN users u ON u.id = t.updated_by
+		WHERE t.{kind}_id = $1 ORDER BY t.lang = c.source_lang DESC, t.lang`)
+	s.deleteSectors = k.statement("delete_sectors", `DELETE FROM {kind}_sectors WHERE {kind}_id = $1`)
+	s.addSectors = k.statement("add_sectors", `INSERT INTO {kind}_sectors ({kind}_id, sector_code)
+		SELECT $1, unnest($2::text[])`)
+	s.sourceChanged = k.statement("source_changed", `UPDATE {table} SET source_changed_at = now() WHERE id = $1`)
+	s.deleteText = k.statement("delete_text", `DELETE FROM {kind}_translations WHERE {kind}_id = $1 AND lang = $2`)
+	if scoped {
+		s.deleteRegions = k.statement("delete_regions", `DELETE FROM {kind}_regions WHERE {kind}_id = $1`)
+		s.addRegions = k.statement("add_regions", `INSERT INTO {kind}_regions ({kind}_id, country_code, region_code)
+		SELECT $1, $2, unnest($3::text[])`)
+		s.validity = k.statement("validity_holds", `
+		SELECT u IS NULL OR f IS NULL OR u >= f FROM (
+			SELECT CASE WHEN $2 THEN $3::date ELSE valid_until END AS u, CASE WHEN $4 THEN $5::date ELSE valid_from END AS f
+			FROM {table} WHERE id = $1) w`)
+	}
+	return s
+}
+
+// snapshotOf is a kind's snapshot statement: its row without what every write changes, the
+// lists (a jsonb_build_object's arguments), and its text in $2.
+func snapshotOf(k kindTables, lists string) string {
+	return k.statement("snapshot", `
 		SELECT (to_jsonb(c) - ARRAY['id', 'search_document', 'langs', 'created_at', 'updated_at', 'version', 'source_changed_at'])
-			|| jsonb_build_object('sectors', ARRAY(SELECT sector_code FROM opportunity_sectors s WHERE s.opportunity_id = c.id ORDER BY sector_code))
-			|| coalesce((SELECT to_jsonb(t) - ARRAY['opportunity_id', 'lang', 'created_at', 'updated_at', 'updated_by']
-				FROM opportunity_translations t WHERE t.opportunity_id = c.id AND t.lang = $2), '{}')
-		FROM opportunities c WHERE c.id = $1`),
-	bumpVersion: statement("opportunity_bump_version", `UPDATE opportunities SET version = version + 1, updated_at = now()
-		WHERE id = $1 RETURNING version`),
-	insert: named("opportunity_insert", `
+			|| jsonb_build_object(`+lists+`)
+			|| coalesce((SELECT to_jsonb(t) - ARRAY['{kind}_id', 'lang', 'created_at', 'updated_at', 'updated_by']
+				FROM {kind}_translations t WHERE t.{kind}_id = c.id AND t.lang = $2), '{}')
+		FROM {table} c WHERE c.id = $1`)
+}
+
+// The lists of a snapshot.
+const (
+	snapshotSectors = `'sectors', ARRAY(SELECT sector_code FROM {kind}_sectors s WHERE s.{kind}_id = c.id ORDER BY sector_code)`
+	snapshotRegions = `'regions', ARRAY(SELECT region_code FROM {kind}_regions r WHERE r.{kind}_id = c.id ORDER BY region_code)`
+)
+
+// updateOf is a kind's update statement of columns (a comma-separated list): it writes each
+// column only when its set_<column> parameter says so.
+func updateOf(k kindTables, columns string) namedStatement {
+	names := strings.Split(columns, ", ")
+	sets := make([]string, len(names))
+	for i, c := range names {
+		sets[i] = c + " = CASE WHEN :set_" + c + " THEN :" + c + " ELSE " + c + " END"
+	}
+	return k.named("update", "UPDATE {table} SET\n\t\t\t"+strings.Join(sets, ",\n\t\t\t")+"\n\t\tWHERE id = :id")
+}
+
+// The columns that the kinds scoped to regions (incentives and programmes) write alike, and
+// every kind's source.
+const (
+	validityAndEligibility = "valid_from, valid_until, investor_types, min_investment, max_investment, investment_currency, min_jobs, residence_abroad"
+	sourceColumns          = "source_title, source_url"
+)
+
+var opportunitySQL = editorSQLOf(opportunityTables, false, editorSQL{
+	snapshot: snapshotOf(opportunityTables, snapshotSectors),
+	insert: opportunityTables.named("insert", `
 		INSERT INTO opportunities (slug, country_code, organization_id, source_lang, region_code, instrument,
 			min_investment, max_investment, currency, jobs, deadline, investor_types,
 			contact_name, contact_email, contact_phone, contact_url, source_title, source_url)
@@ -70,78 +166,17 @@ var opportunitySQL = editorSQL{
 			:min_investment, :max_investment, :currency, :jobs, :deadline, coalesce(:investor_types::text[], '{}'),
 			:contact_name, :contact_email, :contact_phone, :contact_url, :source_title, :source_url)
 		RETURNING id`),
-	update: named("opportunity_update", `
-		UPDATE opportunities SET
-			region_code    = CASE WHEN :set_region_code THEN :region_code ELSE region_code END,
-			instrument     = CASE WHEN :set_instrument THEN :instrument ELSE instrument END,
-			min_investment = CASE WHEN :set_min_investment THEN :min_investment ELSE min_investment END,
-			max_investment = CASE WHEN :set_max_investment THEN :max_investment ELSE max_investment END,
-			currency       = CASE WHEN :set_currency THEN :currency ELSE currency END,
-			jobs           = CASE WHEN :set_jobs THEN :jobs ELSE jobs END,
-			deadline       = CASE WHEN :set_deadline THEN :deadline ELSE deadline END,
-			investor_types = CASE WHEN :set_investor_types THEN :investor_types ELSE investor_types END,
-			contact_name   = CASE WHEN :set_contact_name THEN :contact_name ELSE contact_name END,
-			contact_email  = CASE WHEN :set_contact_email THEN :contact_email ELSE contact_email END,
-			contact_phone  = CASE WHEN :set_contact_phone THEN :contact_phone ELSE contact_phone END,
-			contact_url    = CASE WHEN :set_contact_url THEN :contact_url ELSE contact_url END,
-			source_title   = CASE WHEN :set_source_title THEN :source_title ELSE source_title END,
-			source_url     = CASE WHEN :set_source_url THEN :source_url ELSE source_url END
-		WHERE id = :id`),
-	transition: statement("opportunity_transition", `
-		UPDATE opportunities SET status = $2,
-			submitted_at = CASE $3 WHEN 'submit' THEN now() WHEN 'reject' THEN NULL ELSE submitted_at END,
-			published_at = CASE $3 WHEN 'publish' THEN coalesce(published_at, now()) ELSE published_at END,
-			review_note  = CASE $3 WHEN 'reject' THEN $4 WHEN 'archive' THEN review_note ELSE NULL END
-		WHERE id = $1`),
-	remove: statement("opportunity_delete", `DELETE FROM opportunities WHERE id = $1`),
-	editorial: statement("opportunity_editorial", `
-		SELECT version, status, review_note, submitted_at, created_at, as_of FROM opportunities WHERE id = $1`),
-	translations: statement("opportunity_translations", `
-		SELECT t.lang, t.updated_at, t.updated_by, u.display_name,
-			(t.lang <> c.source_lang AND t.updated_at < c.source_changed_at) AS stale
-		FROM opportunity_translations t JOIN opportunities c ON c.id = t.opportunity_id
-		LEFT JOIN users u ON u.id = t.updated_by
-		WHERE t.opportunity_id = $1 ORDER BY t.lang = c.source_lang DESC, t.lang`),
-	deleteSectors: statement("opportunity_delete_sectors", `DELETE FROM opportunity_sectors WHERE opportunity_id = $1`),
-	addSectors: statement("opportunity_add_sectors", `INSERT INTO opportunity_sectors (opportunity_id, sector_code)
-		SELECT $1, unnest($2::text[])`),
-	currentText: statement("opportunity_current_text", `SELECT title, summary, description, '' AS how_to_apply
-		FROM opportunity_translations WHERE opportunity_id = $1 AND lang = $2`),
-	upsertText: statement("opportunity_upsert_text", `
-		INSERT INTO opportunity_translations AS t (opportunity_id, lang, title, summary, description, updated_by)
-		VALUES ($1, $2, $3, $4, $5, $6)
-		ON CONFLICT (opportunity_id, lang) DO UPDATE SET (title, summary, description, updated_by, updated_at) =
-			(EXCLUDED.title, EXCLUDED.summary, EXCLUDED.description, EXCLUDED.updated_by, now())
-		WHERE (t.title, t.summary, t.description) IS DISTINCT FROM (EXCLUDED.title, EXCLUDED.summary, EXCLUDED.description)
-		RETURNING xmax = 0`),
-	sourceChanged: statement("opportunity_source_changed", `UPDATE opportunities SET source_changed_at = now() WHERE id = $1`),
-	deleteText:    statement("opportunity_delete_text", `DELETE FROM opportunity_translations WHERE opportunity_id = $1 AND lang = $2`),
-}
+	update: updateOf(opportunityTables, "region_code, instrument, min_investment, max_investment, currency, jobs, deadline, "+
+		"investor_types, contact_name, contact_email, contact_phone, contact_url, "+sourceColumns),
+	currentText: opportunityTables.statement("current_text", currentText),
+	upsertText:  opportunityTables.statement("upsert_text", upsertText),
+})
 
-var incentiveSQL = editorSQL{
-	lockByID: statement("incentive_lock_by_id", `SELECT `+lockedColumns+`
-		FROM incentives c JOIN organizations o ON o.id = c.organization_id WHERE c.id = $1::uuid FOR UPDATE OF c`),
-	lockBySlug: statement("incentive_lock_by_slug", `SELECT `+lockedColumns+`
-		FROM incentives c JOIN organizations o ON o.id = c.organization_id WHERE c.slug = $1 FOR UPDATE OF c`),
-	accessByID: statement("incentive_access_by_id", `SELECT `+lockedColumns+`
-		FROM incentives c JOIN organizations o ON o.id = c.organization_id WHERE c.id = $1::uuid`),
-	accessBySlug: statement("incentive_access_by_slug", `SELECT `+lockedColumns+`
-		FROM incentives c JOIN organizations o ON o.id = c.organization_id WHERE c.slug = $1`),
-	sourceByID:   statement("incentive_source_lang_by_id", `SELECT source_lang FROM incentives WHERE id = $1::uuid`),
-	sourceBySlug: statement("incentive_source_lang_by_slug", `SELECT source_lang FROM incentives WHERE slug = $1`),
-	snapshot: statement("incentive_snapshot", `
-		SELECT (to_jsonb(c) - ARRAY['id', 'search_document', 'langs', 'created_at', 'updated_at', 'version', 'source_changed_at'])
-			|| jsonb_build_object(
-				'sectors', ARRAY(SELECT sector_code FROM incentive_sectors s WHERE s.incentive_id = c.id ORDER BY sector_code),
-				'regions', ARRAY(SELECT region_code FROM incentive_regions r WHERE r.incentive_id = c.id ORDER BY region_code),
+var incentiveSQL = editorSQLOf(incentiveTables, true, editorSQL{
+	snapshot: snapshotOf(incentiveTables, snapshotSectors+", "+snapshotRegions+`,
 				'benefits', (SELECT coalesce(jsonb_agg(to_jsonb(b) - 'incentive_id' ORDER BY b.position), '[]')
-					FROM incentive_benefits b WHERE b.incentive_id = c.id))
-			|| coalesce((SELECT to_jsonb(t) - ARRAY['incentive_id', 'lang', 'created_at', 'updated_at', 'updated_by']
-				FROM incentive_translations t WHERE t.incentive_id = c.id AND t.lang = $2), '{}')
-		FROM incentives c WHERE c.id = $1`),
-	bumpVersion: statement("incentive_bump_version", `UPDATE incentives SET version = version + 1, updated_at = now()
-		WHERE id = $1 RETURNING version`),
-	insert: named("incentive_insert", `
+					FROM incentive_benefits b WHERE b.incentive_id = c.id)`),
+	insert: incentiveTables.named("insert", `
 		INSERT INTO incentives (slug, country_code, organization_id, source_lang, type, legal_instrument, legal_article,
 			legal_url, valid_from, valid_until, investor_types, min_investment, max_investment, investment_currency,
 			min_jobs, residence_abroad, source_title, source_url)
@@ -149,84 +184,15 @@ var incentiveSQL = editorSQL{
 			:legal_url, :valid_from, :valid_until, coalesce(:investor_types::text[], '{}'), :min_investment, :max_investment, :investment_currency,
 			:min_jobs, :residence_abroad, :source_title, :source_url)
 		RETURNING id`),
-	update: named("incentive_update", `
-		UPDATE incentives SET
-			type                = CASE WHEN :set_type THEN :type ELSE type END,
-			legal_instrument    = CASE WHEN :set_legal_instrument THEN :legal_instrument ELSE legal_instrument END,
-			legal_article       = CASE WHEN :set_legal_article THEN :legal_article ELSE legal_article END,
-			legal_url           = CASE WHEN :set_legal_url THEN :legal_url ELSE legal_url END,
-			valid_from          = CASE WHEN :set_valid_from THEN :valid_from ELSE valid_from END,
-			valid_until         = CASE WHEN :set_valid_until THEN :valid_until ELSE valid_until END,
-			investor_types      = CASE WHEN :set_investor_types THEN :investor_types ELSE investor_types END,
-			min_investment      = CASE WHEN :set_min_investment THEN :min_investment ELSE min_investment END,
-			max_investment      = CASE WHEN :set_max_investment THEN :max_investment ELSE max_investment END,
-			investment_currency = CASE WHEN :set_investment_currency THEN :investment_currency ELSE investment_currency END,
-			min_jobs            = CASE WHEN :set_min_jobs THEN :min_jobs ELSE min_jobs END,
-			residence_abroad    = CASE WHEN :set_residence_abroad THEN :residence_abroad ELSE residence_abroad END,
-			source_title        = CASE WHEN :set_source_title THEN :source_title ELSE source_title END,
-			source_url          = CASE WHEN :set_source_url THEN :source_url ELSE source_url END
-		WHERE id = :id`),
-	validity: statement("incentive_validity_holds", `
-		SELECT u IS NULL OR f IS NULL OR u >= f FROM (
-			SELECT CASE WHEN $2 THEN $3::date ELSE valid_until END AS u, CASE WHEN $4 THEN $5::date ELSE valid_from END AS f
-			FROM incentives WHERE id = $1) w`),
-	transition: statement("incentive_transition", `
-		UPDATE incentives SET status = $2,
-			submitted_at = CASE $3 WHEN 'submit' THEN now() WHEN 'reject' THEN NULL ELSE submitted_at END,
-			published_at = CASE $3 WHEN 'publish' THEN coalesce(published_at, now()) ELSE published_at END,
-			review_note  = CASE $3 WHEN 'reject' THEN $4 WHEN 'archive' THEN review_note ELSE NULL END
-		WHERE id = $1`),
-	remove: statement("incentive_delete", `DELETE FROM incentives WHERE id = $1`),
-	editorial: statement("incentive_editorial", `
-		SELECT version, status, review_note, submitted_at, created_at, as_of FROM incentives WHERE id = $1`),
-	translations: statement("incentive_translations", `
-		SELECT t.lang, t.updated_at, t.updated_by, u.display_name,
-			(t.lang <> c.source_lang AND t.updated_at < c.source_changed_at) AS stale
-		FROM incentive_translations t JOIN incentives c ON c.id = t.incentive_id
-		LEFT JOIN users u ON u.id = t.updated_by
-		WHERE t.incentive_id = $1 ORDER BY t.lang = c.source_lang DESC, t.lang`),
-	deleteSectors: statement("incentive_delete_sectors", `DELETE FROM incentive_sectors WHERE incentive_id = $1`),
-	addSectors: statement("incentive_add_sectors", `INSERT INTO incentive_sectors (incentive_id, sector_code)
-		SELECT $1, unnest($2::text[])`),
-	deleteRegions: statement("incentive_delete_regions", `DELETE FROM incentive_regions WHERE incentive_id = $1`),
-	addRegions: statement("incentive_add_regions", `INSERT INTO incentive_regions (incentive_id, country_code, region_code)
-		SELECT $1, $2, unnest($3::text[])`),
-	currentText: statement("incentive_current_text", `SELECT name AS title, summary, description, '' AS how_to_apply
-		FROM incentive_translations WHERE incentive_id = $1 AND lang = $2`),
-	upsertText: statement("incentive_upsert_text", `
-		INSERT INTO incentive_translations AS t (incentive_id, lang, name, summary, description, updated_by)
-		VALUES ($1, $2, $3, $4, $5, $6)
-		ON CONFLICT (incentive_id, lang) DO UPDATE SET (name, summary, description, updated_by, updated_at) =
-			(EXCLUDED.name, EXCLUDED.summary, EXCLUDED.description, EXCLUDED.updated_by, now())
-		WHERE (t.name, t.summary, t.description) IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.summary, EXCLUDED.description)
-		RETURNING xmax = 0`),
-	sourceChanged: statement("incentive_source_changed", `UPDATE incentives SET source_changed_at = now() WHERE id = $1`),
-	deleteText:    statement("incentive_delete_text", `DELETE FROM incentive_translations WHERE incentive_id = $1 AND lang = $2`),
-}
+	update:      updateOf(incentiveTables, "type, legal_instrument, legal_article, legal_url, "+validityAndEligibility+", "+sourceColumns),
+	currentText: incentiveTables.statement("current_text", currentText),
+	upsertText:  incentiveTables.statement("upsert_text", upsertText),
+})
 
-var programmeSQL = editorSQL{
-	lockByID: statement("programme_lock_by_id", `SELECT `+lockedColumns+`
-		FROM programmes c JOIN organizations o ON o.id = c.organization_id WHERE c.id = $1::uuid FOR UPDATE OF c`),
-	lockBySlug: statement("programme_lock_by_slug", `SELECT `+lockedColumns+`
-		FROM programmes c JOIN organizations o ON o.id = c.organization_id WHERE c.slug = $1 FOR UPDATE OF c`),
-	accessByID: statement("programme_access_by_id", `SELECT `+lockedColumns+`
-		FROM programmes c JOIN organizations o ON o.id = c.organization_id WHERE c.id = $1::uuid`),
-	accessBySlug: statement("programme_access_by_slug", `SELECT `+lockedColumns+`
-		FROM programmes c JOIN organizations o ON o.id = c.organization_id WHERE c.slug = $1`),
-	sourceByID:   statement("programme_source_lang_by_id", `SELECT source_lang FROM programmes WHERE id = $1::uuid`),
-	sourceBySlug: statement("programme_source_lang_by_slug", `SELECT source_lang FROM programmes WHERE slug = $1`),
-	snapshot: statement("programme_snapshot", `
-		SELECT (to_jsonb(c) - ARRAY['id', 'search_document', 'langs', 'created_at', 'updated_at', 'version', 'source_changed_at'])
-			|| jsonb_build_object(
-				'sectors', ARRAY(SELECT sector_code FROM programme_sectors s WHERE s.programme_id = c.id ORDER BY sector_code),
-				'regions', ARRAY(SELECT region_code FROM programme_regions r WHERE r.programme_id = c.id ORDER BY region_code))
-			|| coalesce((SELECT to_jsonb(t) - ARRAY['programme_id', 'lang', 'created_at', 'updated_at', 'updated_by']
-				FROM programme_translations t WHERE t.programme_id = c.id AND t.lang = $2), '{}')
-		FROM programmes c WHERE c.id = $1`),
-	bumpVersion: statement("programme_bump_version", `UPDATE programmes SET version = version + 1, updated_at = now()
-		WHERE id = $1 RETURNING version`),
+var programmeSQL = editorSQLOf(programmeTables, true, editorSQL{
+	snapshot: snapshotOf(programmeTables, snapshotSectors+", "+snapshotRegions),
 	// A programme is run by its own organization unless it names another operator.
-	insert: named("programme_insert", `
+	insert: programmeTables.named("insert", `
 		INSERT INTO programmes (slug, country_code, organization_id, source_lang, operator_id, type, url, max_amount,
 			max_amount_currency, valid_from, valid_until, investor_types, min_investment, max_investment, investment_currency,
 			min_jobs, residence_abroad, source_title, source_url)
@@ -234,52 +200,11 @@ var programmeSQL = editorSQL{
 			:max_amount_currency, :valid_from, :valid_until, coalesce(:investor_types::text[], '{}'), :min_investment, :max_investment, :investment_currency,
 			:min_jobs, :residence_abroad, :source_title, :source_url)
 		RETURNING id`),
-	update: named("programme_update", `
-		UPDATE programmes SET
-			type                = CASE WHEN :set_type THEN :type ELSE type END,
-			operator_id         = CASE WHEN :set_operator_id THEN :operator_id ELSE operator_id END,
-			url                 = CASE WHEN :set_url THEN :url ELSE url END,
-			max_amount          = CASE WHEN :set_max_amount THEN :max_amount ELSE max_amount END,
-			max_amount_currency = CASE WHEN :set_max_amount_currency THEN :max_amount_currency ELSE max_amount_currency END,
-			valid_from          = CASE WHEN :set_valid_from THEN :valid_from ELSE valid_from END,
-			valid_until         = CASE WHEN :set_valid_until THEN :valid_until ELSE valid_until END,
-			investor_types      = CASE WHEN :set_investor_types THEN :investor_types ELSE investor_types END,
-			min_investment      = CASE WHEN :set_min_investment THEN :min_investment ELSE min_investment END,
-			max_investment      = CASE WHEN :set_max_investment THEN :max_investment ELSE max_investment END,
-			investment_currency = CASE WHEN :set_investment_currency THEN :investment_currency ELSE investment_currency END,
-			min_jobs            = CASE WHEN :set_min_jobs THEN :min_jobs ELSE min_jobs END,
-			residence_abroad    = CASE WHEN :set_residence_abroad THEN :residence_abroad ELSE residence_abroad END,
-			source_title        = CASE WHEN :set_source_title THEN :source_title ELSE source_title END,
-			source_url          = CASE WHEN :set_source_url THEN :source_url ELSE source_url END
-		WHERE id = :id`),
-	validity: statement("programme_validity_holds", `
-		SELECT u IS NULL OR f IS NULL OR u >= f FROM (
-			SELECT CASE WHEN $2 THEN $3::date ELSE valid_until END AS u, CASE WHEN $4 THEN $5::date ELSE valid_from END AS f
-			FROM programmes WHERE id = $1) w`),
-	transition: statement("programme_transition", `
-		UPDATE programmes SET status = $2,
-			submitted_at = CASE $3 WHEN 'submit' THEN now() WHEN 'reject' THEN NULL ELSE submitted_at END,
-			published_at = CASE $3 WHEN 'publish' THEN coalesce(published_at, now()) ELSE published_at END,
-			review_note  = CASE $3 WHEN 'reject' THEN $4 WHEN 'archive' THEN review_note ELSE NULL END
-		WHERE id = $1`),
-	remove: statement("programme_delete", `DELETE FROM programmes WHERE id = $1`),
-	editorial: statement("programme_editorial", `
-		SELECT version, status, review_note, submitted_at, created_at, as_of FROM programmes WHERE id = $1`),
-	translations: statement("programme_translations", `
-		SELECT t.lang, t.updated_at, t.updated_by, u.display_name,
-			(t.lang <> c.source_lang AND t.updated_at < c.source_changed_at) AS stale
-		FROM programme_translations t JOIN programmes c ON c.id = t.programme_id
-		LEFT JOIN users u ON u.id = t.updated_by
-		WHERE t.programme_id = $1 ORDER BY t.lang = c.source_lang DESC, t.lang`),
-	deleteSectors: statement("programme_delete_sectors", `DELETE FROM programme_sectors WHERE programme_id = $1`),
-	addSectors: statement("programme_add_sectors", `INSERT INTO programme_sectors (programme_id, sector_code)
-		SELECT $1, unnest($2::text[])`),
-	deleteRegions: statement("programme_delete_regions", `DELETE FROM programme_regions WHERE programme_id = $1`),
-	addRegions: statement("programme_add_regions", `INSERT INTO programme_regions (programme_id, country_code, region_code)
-		SELECT $1, $2, unnest($3::text[])`),
-	currentText: statement("programme_current_text", `SELECT name AS title, summary, description, how_to_apply
+	update: updateOf(programmeTables, "type, operator_id, url, max_amount, max_amount_currency, "+validityAndEligibility+", "+sourceColumns),
+	// A programme's text has how to apply besides.
+	currentText: programmeTables.statement("current_text", `SELECT name AS title, summary, description, how_to_apply
 		FROM programme_translations WHERE programme_id = $1 AND lang = $2`),
-	upsertText: statement("programme_upsert_text", `
+	upsertText: programmeTables.statement("upsert_text", `
 		INSERT INTO programme_translations AS t (programme_id, lang, name, summary, description, updated_by, how_to_apply)
 		VALUES ($1, $2, $3, $4, $5, $6, $7)
 		ON CONFLICT (programme_id, lang) DO UPDATE SET (name, summary, description, how_to_apply, updated_by, updated_at) =
@@ -287,9 +212,20 @@ var programmeSQL = editorSQL{
 		WHERE (t.name, t.summary, t.description, t.how_to_apply)
 			IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.summary, EXCLUDED.description, EXCLUDED.how_to_apply)
 		RETURNING xmax = 0`),
-	sourceChanged: statement("programme_source_changed", `UPDATE programmes SET source_changed_at = now() WHERE id = $1`),
-	deleteText:    statement("programme_delete_text", `DELETE FROM programme_translations WHERE programme_id = $1 AND lang = $2`),
-}
+})
+
+// The text of one language, for the kinds whose text is a title, a summary and a description.
+const (
+	currentText = `SELECT {title} AS title, summary, description, '' AS how_to_apply
+		FROM {kind}_translations WHERE {kind}_id = $1 AND lang = $2`
+	upsertText = `
+		INSERT INTO {kind}_translations AS t ({kind}_id, lang, {title}, summary, description, updated_by)
+		VALUES ($1, $2, $3, $4, $5, $6)
+		ON CONFLICT ({kind}_id, lang) DO UPDATE SET ({title}, summary, description, updated_by, updated_at) =
+			(EXCLUDED.{title}, EXCLUDED.summary, EXCLUDED.description, EXCLUDED.updated_by, now())
+		WHERE (t.{title}, t.summary, t.description) IS DISTINCT FROM (EXCLUDED.{title}, EXCLUDED.summary, EXCLUDED.description)
+		RETURNING xmax = 0`
+)
 
 // Statements shared by the kinds.
 var (

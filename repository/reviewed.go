@@ -15,34 +15,22 @@ import (
 // id, $2 the language (then $3 the reviewer).
 type reviewedSQL struct{ state, mark string }
 
+func reviewedSQLOf(k kindTables) reviewedSQL {
+	return reviewedSQL{
+		state: k.statement("translation_review_state", `
+			SELECT t.updated_at, (t.lang <> c.source_lang AND t.updated_at < c.source_changed_at) AS stale
+			FROM {kind}_translations t JOIN {table} c ON c.id = t.{kind}_id
+			WHERE t.{kind}_id = $1 AND t.lang = $2 FOR UPDATE OF t`),
+		mark: k.statement("translation_mark_reviewed", `
+			UPDATE {kind}_translations SET updated_at = now(), reviewed_at = now(), updated_by = $3
+			WHERE {kind}_id = $1 AND lang = $2`),
+	}
+}
+
 var reviewedStatements = map[domain.Kind]reviewedSQL{
-	domain.KindOpportunity: {
-		state: statement("opportunity_translation_review_state", `
-			SELECT t.updated_at, (t.lang <> c.source_lang AND t.updated_at < c.source_changed_at) AS stale
-			FROM opportunity_translations t JOIN opportunities c ON c.id = t.opportunity_id
-			WHERE t.opportunity_id = $1 AND t.lang = $2 FOR UPDATE OF t`),
-		mark: statement("opportunity_translation_mark_reviewed", `
-			UPDATE opportunity_translations SET updated_at = now(), reviewed_at = now(), updated_by = $3
-			WHERE opportunity_id = $1 AND lang = $2`),
-	},
-	domain.KindIncentive: {
-		state: statement("incentive_translation_review_state", `
-			SELECT t.updated_at, (t.lang <> c.source_lang AND t.updated_at < c.source_changed_at) AS stale
-			FROM incentive_translations t JOIN incentives c ON c.id = t.incentive_id
-			WHERE t.incentive_id = $1 AND t.lang = $2 FOR UPDATE OF t`),
-		mark: statement("incentive_translation_mark_reviewed", `
-			UPDATE incentive_translations SET updated_at = now(), reviewed_at = now(), updated_by = $3
-			WHERE incentive_id = $1 AND lang = $2`),
-	},
-	domain.KindProgramme: {
-		state: statement("programme_translation_review_state", `
-			SELECT t.updated_at, (t.lang <> c.source_lang AND t.updated_at < c.source_changed_at) AS stale
-			FROM programme_translations t JOIN programmes c ON c.id = t.programme_id
-			WHERE t.programme_id = $1 AND t.lang = $2 FOR UPDATE OF t`),
-		mark: statement("programme_translation_mark_reviewed", `
-			UPDATE programme_translations SET updated_at = now(), reviewed_at = now(), updated_by = $3
-			WHERE programme_id = $1 AND lang = $2`),
-	},
+	domain.KindOpportunity: reviewedSQLOf(opportunityTables),
+	domain.KindIncentive:   reviewedSQLOf(incentiveTables),
+	domain.KindProgramme:   reviewedSQLOf(programmeTables),
 }
 
 // MarkTranslationReviewed records that an editor checked a stale translation against the

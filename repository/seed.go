@@ -404,11 +404,14 @@ type seedTexts struct {
 }
 
 var (
-	opportunityTexts = seedTexts{sqlSeedUpsertOpportunityText, sqlSeedDeleteOpportunityTexts,
+	opportunityTexts = seedTexts{opportunityTables.statement("seed_upsert_text", seedUpsertText),
+		opportunityTables.statement("seed_delete_other_texts", seedDeleteOtherTexts),
 		func(id, lang string, t seed.Text) []any { return []any{id, lang, t.Title, t.Summary, t.Description} }}
-	incentiveTexts = seedTexts{sqlSeedUpsertIncentiveText, sqlSeedDeleteIncentiveTexts,
+	incentiveTexts = seedTexts{incentiveTables.statement("seed_upsert_text", seedUpsertText),
+		incentiveTables.statement("seed_delete_other_texts", seedDeleteOtherTexts),
 		func(id, lang string, t seed.Text) []any { return []any{id, lang, t.Name, t.Summary, t.Description} }}
-	programmeTexts = seedTexts{sqlSeedUpsertProgrammeText, sqlSeedDeleteProgrammeTexts,
+	programmeTexts = seedTexts{sqlSeedUpsertProgrammeText,
+		programmeTables.statement("seed_delete_other_texts", seedDeleteOtherTexts),
 		func(id, lang string, t seed.Text) []any {
 			return []any{id, lang, t.Name, t.Summary, t.Description, t.HowToApply}
 		}}
