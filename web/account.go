@@ -208,66 +208,61 @@ func (s *Site) save(on bool) fiber.Handler {
 	}
 }
 
-func (s *Site) interestPage(c *fiber.Ctx, u *domain.User) (*page, *domain.Opportunity, *domain.Profile, error) {
-	p := s.newPage(c, "web.interest.title")
-	p.NoIndex = true
-	p.CSRFToken = s.csrfToken(c)
-	o, err := s.deps.Catalogue.Opportunity(c.UserContext(), c.Params("id"), []string{p.Lang})
-	if err != nil {
-		return nil, nil, nil, err
+// interestPage is what the interest form shows and its answer checks, for the signed-in
+// investor: the opportunity, their profile and the exchange rates.
+type interestPage struct {
+	*page
+	user        *domain.User
+	opportunity *domain.Opportunity
+	profile     *domain.Profile
+	rates       domain.Rates
+}
+
+// readInterestPage reads the interest page of the opportunity of the path; ok is false when
+// the answer is already given (err): the visitor must sign in, or the page is not found.
+func (s *Site) readInterestPage(c *fiber.Ctx) (ip interestPage, ok bool, err error) {
+	if ip.user, ok, err = s.signedIn(c); !ok {
+		return ip, false, err
 	}
-	profile, err := s.deps.Accounts.Profile(c.UserContext(), u.ID)
-	return p, o, profile, err
+	if !idPattern.MatchString(c.Params("id")) {
+		return ip, false, s.notFound(c)
+	}
+	ip.page = s.newPage(c, "web.interest.title")
+	ip.NoIndex = true
+	ip.CSRFToken = s.csrfToken(c)
+	ctx := c.UserContext()
+	if ip.opportunity, err = s.deps.Catalogue.Opportunity(ctx, c.Params("id"), []string{ip.Lang}); err == nil {
+		ip.profile, err = s.deps.Accounts.Profile(ctx, ip.user.ID)
+	}
+	if err != nil {
+		return ip, false, s.readFailed(c, err)
+	}
+	if ip.rates, err = s.deps.Catalogue.Rates(ctx); err != nil {
+		return ip, false, s.fail(c, err)
+	}
+	return ip, true, nil
 }
 
 func (s *Site) interestForm(c *fiber.Ctx) error {
-	u, ok, err := s.signedIn(c)
+	ip, ok, err := s.readInterestPage(c)
 	if !ok {
 		return err
-	}
-	if !idPattern.MatchString(c.Params("id")) {
-		return s.notFound(c)
-	}
-	p, o, profile, err := s.interestPage(c, u)
-	if errors.Is(err, ErrNotFound) {
-		return s.notFound(c)
-	}
-	if err != nil {
-		return s.fail(c, err)
-	}
-	rates, err := s.deps.Catalogue.Rates(c.UserContext())
-	if err != nil {
-		return s.fail(c, err)
 	}
 	// Ticked at first: the name (when there is one) and the address, so that the agency can answer.
 	share := []string{"email"}
-	if u.DisplayName != "" {
+	if ip.user.DisplayName != "" {
 		share = append(share, "display_name")
 	}
-	return s.render(c, "interest", p, map[string]any{"Item": o, "Profile": profile, "Fields": domain.ShareableFields,
-		"Share": share, "Currencies": currencies(rates), "Currency": "EUR"})
+	return s.render(c, "interest", ip.page, map[string]any{"Item": ip.opportunity, "Profile": ip.profile,
+		"Fields": domain.ShareableFields, "Share": share, "Currencies": currencies(ip.rates), "Currency": "EUR"})
 }
 
 func (s *Site) sendInterest(c *fiber.Ctx) error {
-	u, ok, err := s.signedIn(c)
+	ip, ok, err := s.readInterestPage(c)
 	if !ok {
 		return err
 	}
-	if !idPattern.MatchString(c.Params("id")) {
-		return s.notFound(c)
-	}
-	p, o, profile, err := s.interestPage(c, u)
-	if errors.Is(err, ErrNotFound) {
-		return s.notFound(c)
-	}
-	if err != nil {
-		return s.fail(c, err)
-	}
-	ctx := c.UserContext()
-	rates, err := s.deps.Catalogue.Rates(ctx)
-	if err != nil {
-		return s.fail(c, err)
-	}
+	p, o, u, rates, ctx := ip.page, ip.opportunity, ip.user, ip.rates, c.UserContext()
 	var share []string
 	args := c.Request().PostArgs()
 	for _, v := range args.PeekMulti("share") {
@@ -275,7 +270,7 @@ func (s *Site) sendInterest(c *fiber.Ctx) error {
 	}
 	in := InterestRequest{Message: c.FormValue("message"), Share: share}
 	cur := strings.ToUpper(c.FormValue("currency", "EUR"))
-	data := map[string]any{"Item": o, "Profile": profile, "Fields": domain.ShareableFields, "Share": share,
+	data := map[string]any{"Item": o, "Profile": ip.profile, "Fields": domain.ShareableFields, "Share": share,
 		"Message": in.Message, "Amount": c.FormValue("amount"), "Currency": cur, "Currencies": currencies(rates)}
 	if v := strings.TrimSpace(c.FormValue("amount")); v != "" {
 		a, err := domain.ParseAmount(strings.ReplaceAll(strings.ReplaceAll(v, " ", ""), ",", "."))

@@ -75,11 +75,8 @@ func (s *Site) countryInfo(c *fiber.Ctx, lang string) (*CountryInfo, error) {
 func (s *Site) country(c *fiber.Ctx) error {
 	p := s.newPage(c, "web.country.title")
 	info, err := s.countryInfo(c, p.Lang)
-	if errors.Is(err, ErrNotFound) {
-		return s.notFound(c)
-	}
 	if err != nil {
-		return s.fail(c, err)
+		return s.readFailed(c, err)
 	}
 	p.Title = info.Name
 	p.Feed = "/v1/countries/" + info.Code + "/opportunities.atom?lang=" + p.Lang
@@ -107,11 +104,8 @@ func (s *Site) list(c *fiber.Ctx) error {
 	p := s.newPage(c, k.title)
 	ctx := c.UserContext()
 	info, err := s.countryInfo(c, p.Lang)
-	if errors.Is(err, ErrNotFound) {
-		return s.notFound(c)
-	}
 	if err != nil {
-		return s.fail(c, err)
+		return s.readFailed(c, err)
 	}
 	rates, err := s.deps.Catalogue.Rates(ctx)
 	if err != nil {
@@ -278,19 +272,21 @@ func readerCurrency(c *fiber.Ctx, rates domain.Rates) string {
 	return "EUR"
 }
 
-func (s *Site) detail(c *fiber.Ctx, kind, titleID string, load func(lang string) (any, string, string, error)) error {
+// detail is the page of one published item of a kind: read reads it, titled gives its title
+// and what every kind has.
+func detail[T any](s *Site, c *fiber.Ctx, kind, titleID string, read func(context.Context, string, []string) (*T, error),
+	titled func(*T) (string, *domain.Content)) error {
 	p := s.newPage(c, titleID)
 	id := c.Params("id")
 	if !idPattern.MatchString(id) {
 		return s.notFound(c)
 	}
-	item, title, country, err := load(p.Lang)
-	if errors.Is(err, ErrNotFound) {
-		return s.notFound(c)
-	}
+	item, err := read(c.UserContext(), id, []string{p.Lang})
 	if err != nil {
-		return s.fail(c, err)
+		return s.readFailed(c, err)
 	}
+	title, content := titled(item)
+	country := content.Country
 	rates, err := s.deps.Catalogue.Rates(c.UserContext())
 	if err != nil {
 		return s.fail(c, err)
@@ -304,9 +300,8 @@ func (s *Site) detail(c *fiber.Ctx, kind, titleID string, load func(lang string)
 		"Country": country, "Today": time.Now()}
 	// The publishing agency's verified mark: the country's verified organizations.
 	if info, err := s.deps.Catalogue.Country(c.UserContext(), country, []string{p.Lang}); err == nil {
-		org := organizationOf(item)
 		for _, o := range info.Organizations {
-			if o.ID == org && o.Verified {
+			if o.ID == content.Organization.ID && o.Verified {
 				data["Verified"] = true
 			}
 		}
@@ -318,41 +313,25 @@ func (s *Site) detail(c *fiber.Ctx, kind, titleID string, load func(lang string)
 		if err != nil {
 			return s.fail(c, err)
 		}
-		o := item.(*domain.Opportunity)
-		data["Saved"] = saved[o.ID]
+		data["Saved"] = saved[content.ID]
 		p.CSRFToken = s.csrfToken(c)
 	}
 	return s.render(c, kind, p, data)
 }
 
 func (s *Site) opportunity(c *fiber.Ctx) error {
-	return s.detail(c, "opportunities", "web.kind.opportunity", func(lang string) (any, string, string, error) {
-		o, err := s.deps.Catalogue.Opportunity(c.UserContext(), c.Params("id"), []string{lang})
-		if err != nil {
-			return nil, "", "", err
-		}
-		return o, o.Title, o.Country, nil
-	})
+	return detail(s, c, "opportunities", "web.kind.opportunity", s.deps.Catalogue.Opportunity,
+		func(o *domain.Opportunity) (string, *domain.Content) { return o.Title, &o.Content })
 }
 
 func (s *Site) incentive(c *fiber.Ctx) error {
-	return s.detail(c, "incentives", "web.kind.incentive", func(lang string) (any, string, string, error) {
-		it, err := s.deps.Catalogue.Incentive(c.UserContext(), c.Params("id"), []string{lang})
-		if err != nil {
-			return nil, "", "", err
-		}
-		return it, it.Name, it.Country, nil
-	})
+	return detail(s, c, "incentives", "web.kind.incentive", s.deps.Catalogue.Incentive,
+		func(it *domain.Incentive) (string, *domain.Content) { return it.Name, &it.Content })
 }
 
 func (s *Site) programme(c *fiber.Ctx) error {
-	return s.detail(c, "programmes", "web.kind.programme", func(lang string) (any, string, string, error) {
-		pr, err := s.deps.Catalogue.Programme(c.UserContext(), c.Params("id"), []string{lang})
-		if err != nil {
-			return nil, "", "", err
-		}
-		return pr, pr.Name, pr.Country, nil
-	})
+	return detail(s, c, "programmes", "web.kind.programme", s.deps.Catalogue.Programme,
+		func(pr *domain.Programme) (string, *domain.Content) { return pr.Name, &pr.Content })
 }
 
 // residenceCountries are offered in the eligibility form: where diasporas live, and the
@@ -413,16 +392,4 @@ func (s *Site) eligibility(c *fiber.Ctx) error {
 		data["Currency"] = sit.AmountLow.Currency
 	}
 	return s.render(c, "eligibility", p, data)
-}
-
-func organizationOf(item any) string {
-	switch it := item.(type) {
-	case *domain.Opportunity:
-		return it.Organization.ID
-	case *domain.Incentive:
-		return it.Organization.ID
-	case *domain.Programme:
-		return it.Organization.ID
-	}
-	return ""
 }

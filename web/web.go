@@ -581,6 +581,15 @@ func (s *Site) tooMany(c *fiber.Ctx, rl *RateLimited) error {
 }
 
 // fail answers an unexpected error with a page (and the log line that says what it was).
+// readFailed answers a read that failed: what does not exist is the not-found page, anything
+// else the error page.
+func (s *Site) readFailed(c *fiber.Ctx, err error) error {
+	if errors.Is(err, ErrNotFound) {
+		return s.notFound(c)
+	}
+	return s.fail(c, err)
+}
+
 func (s *Site) fail(c *fiber.Ctx, err error) error {
 	s.log.ErrorContext(c.UserContext(), "page failed", "method", c.Method(), "path", c.Path(), "error", err.Error())
 	c.Status(fiber.StatusInternalServerError)
