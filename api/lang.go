@@ -3,15 +3,11 @@ package api
 import (
 	"errors"
 	"fmt"
-	"io/fs"
-	"path"
 	"regexp"
 	"slices"
 	"strings"
 
-	"github.com/nicksnyder/go-i18n/v2/i18n"
 	"golang.org/x/text/language"
-	"gopkg.in/yaml.v3"
 
 	"github.com/diaspora-investor/marketplace/domain"
 	"github.com/diaspora-investor/marketplace/locales"
@@ -21,53 +17,20 @@ import (
 // languages of a response, in the order of DESIGN.md: the lang parameter, Accept-Language,
 // the signed-in user's preference, then each resource's own source language.
 type Languages struct {
-	bundle   *i18n.Bundle
 	codes    []string // supported languages, e.g. ["en", "fr", "pt"]
 	matcher  language.Matcher
 	fallback string // interface language when nobody asked for one
-	// labels holds every label (messages without placeholders) per language, rendered once at
-	// start-up: lists show hundreds of labels and need not run templates for them.
-	labels map[string]map[string]string
-	// localizers holds one go-i18n localizer per language, made once.
-	localizers map[string]*i18n.Localizer
+	messages *locales.Messages
 }
 
 // LoadLanguages reads every message file of locales/. fallback is the interface language used
 // when a request asks for none; it must be one of the files.
 func LoadLanguages(fallback string) (*Languages, error) {
-	bundle := i18n.NewBundle(language.English)
-	bundle.RegisterUnmarshalFunc("yaml", yaml.Unmarshal)
-	files, err := fs.Glob(locales.FS, "*.yaml")
+	m, err := locales.Load(fallback)
 	if err != nil {
 		return nil, err
 	}
-	l := &Languages{bundle: bundle, fallback: fallback, labels: map[string]map[string]string{}}
-	var tags []language.Tag
-	for _, f := range files {
-		mf, err := bundle.LoadMessageFileFS(locales.FS, f)
-		if err != nil {
-			return nil, fmt.Errorf("locales/%s: %w", f, err)
-		}
-		code := strings.TrimSuffix(path.Base(f), ".yaml")
-		tags = append(tags, mf.Tag)
-		l.codes = append(l.codes, code)
-		labels := map[string]string{}
-		for _, m := range mf.Messages {
-			if !strings.Contains(m.Other, "{{") {
-				labels[m.ID] = m.Other
-			}
-		}
-		l.labels[code] = labels
-	}
-	if !slices.Contains(l.codes, fallback) {
-		return nil, fmt.Errorf("the default language %q has no file in locales/ (have %v)", fallback, l.codes)
-	}
-	l.matcher = language.NewMatcher(tags)
-	l.localizers = make(map[string]*i18n.Localizer, len(l.codes))
-	for _, code := range l.codes {
-		l.localizers[code] = i18n.NewLocalizer(bundle, code, fallback)
-	}
-	return l, nil
+	return &Languages{codes: m.Codes, matcher: m.Match, fallback: fallback, messages: m}, nil
 }
 
 // Codes lists the supported languages.
@@ -156,11 +119,7 @@ func (l *Languages) Interface(prefs []string) string {
 // Label returns the label of a code in lang, falling back to the default language and then to
 // the code itself (a label missing from a new locale file must not break a response).
 func (l *Languages) Label(lang string, set domain.CodeSet, code string) string {
-	id := set.Name + "." + code
-	if s, ok := l.labels[lang][id]; ok {
-		return s
-	}
-	if s, ok := l.labels[l.fallback][id]; ok {
+	if s, ok := l.messages.Label(lang, set.Name+"."+code); ok {
 		return s
 	}
 	return code
@@ -168,13 +127,5 @@ func (l *Languages) Label(lang string, set domain.CodeSet, code string) string {
 
 // Message renders a message with placeholders in lang.
 func (l *Languages) Message(lang, id string, data map[string]any) string {
-	localizer, ok := l.localizers[lang]
-	if !ok {
-		localizer = l.localizers[l.fallback]
-	}
-	s, err := localizer.Localize(&i18n.LocalizeConfig{MessageID: id, TemplateData: data})
-	if err != nil {
-		return id
-	}
-	return s
+	return l.messages.Render(lang, id, data)
 }

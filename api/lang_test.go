@@ -73,13 +73,13 @@ func TestMatchingMessagesExist(t *testing.T) {
 			}
 			for _, o := range outcomes {
 				id := "criterion." + code + "." + string(o)
-				if _, ok := l.localizers[lang]; !ok || l.Message(lang, id, map[string]any{}) == id {
+				if l.Message(lang, id, map[string]any{}) == id {
 					t.Errorf("%s: no message %s", lang, id)
 				}
 			}
 		}
 		for _, code := range domain.RecommendationReasons.Codes {
-			if _, ok := l.labels[lang][domain.RecommendationReasons.Name+"."+code]; !ok {
+			if _, ok := l.messages.Plain(lang, domain.RecommendationReasons.Name+"."+code); !ok {
 				t.Errorf("%s: no label for recommendation reason %s", lang, code)
 			}
 		}

@@ -1,16 +1,10 @@
 package web
 
 import (
-	"fmt"
-	"io/fs"
-	"path"
 	"slices"
-	"strings"
 
-	"github.com/nicksnyder/go-i18n/v2/i18n"
 	"golang.org/x/text/feature/plural"
 	"golang.org/x/text/language"
-	"gopkg.in/yaml.v3"
 
 	"github.com/diaspora-investor/marketplace/domain"
 	"github.com/diaspora-investor/marketplace/locales"
@@ -19,47 +13,21 @@ import (
 // texts holds the interface text of every language of locales/ (the same go-i18n files as the
 // API's), and chooses a visitor's language.
 type texts struct {
-	codes      []string
-	fallback   string
-	matcher    language.Matcher
-	tags       map[string]language.Tag
-	localizers map[string]*i18n.Localizer
-	plain      map[string]map[string]string // messages without placeholders, per language
+	codes    []string
+	fallback string
+	matcher  language.Matcher
+	tags     map[string]language.Tag
+	messages *locales.Messages
 }
 
 func loadTexts(fallback string) (*texts, error) {
-	bundle := i18n.NewBundle(language.English)
-	bundle.RegisterUnmarshalFunc("yaml", yaml.Unmarshal)
-	files, err := fs.Glob(locales.FS, "*.yaml")
+	m, err := locales.Load(fallback)
 	if err != nil {
 		return nil, err
 	}
-	t := &texts{fallback: fallback, tags: map[string]language.Tag{}, localizers: map[string]*i18n.Localizer{},
-		plain: map[string]map[string]string{}}
-	var tags []language.Tag
-	for _, f := range files {
-		mf, err := bundle.LoadMessageFileFS(locales.FS, f)
-		if err != nil {
-			return nil, fmt.Errorf("locales/%s: %w", f, err)
-		}
-		code := strings.TrimSuffix(path.Base(f), ".yaml")
-		t.codes = append(t.codes, code)
-		t.tags[code] = mf.Tag
-		tags = append(tags, mf.Tag)
-		plain := map[string]string{}
-		for _, m := range mf.Messages {
-			if !strings.Contains(m.Other, "{{") {
-				plain[m.ID] = m.Other
-			}
-		}
-		t.plain[code] = plain
-	}
-	if !slices.Contains(t.codes, fallback) {
-		return nil, fmt.Errorf("the default language %q has no file in locales/", fallback)
-	}
-	t.matcher = language.NewMatcher(tags)
-	for _, code := range t.codes {
-		t.localizers[code] = i18n.NewLocalizer(bundle, code, fallback)
+	t := &texts{codes: m.Codes, fallback: fallback, matcher: m.Match, tags: map[string]language.Tag{}, messages: m}
+	for i, code := range m.Codes {
+		t.tags[code] = m.Tags[i]
 	}
 	return t, nil
 }
@@ -90,22 +58,11 @@ func (t *texts) negotiate(cookie, acceptLanguage string) string {
 // msg renders a message in lang; a missing one shows its id (a page never breaks on a gap).
 func (t *texts) msg(lang, id string, data map[string]any) string {
 	if data == nil {
-		if s, ok := t.plain[lang][id]; ok {
-			return s
-		}
-		if s, ok := t.plain[t.fallback][id]; ok {
+		if s, ok := t.messages.Label(lang, id); ok {
 			return s
 		}
 	}
-	l, ok := t.localizers[lang]
-	if !ok {
-		l = t.localizers[t.fallback]
-	}
-	s, err := l.Localize(&i18n.LocalizeConfig{MessageID: id, TemplateData: data})
-	if err != nil {
-		return id
-	}
-	return s
+	return t.messages.Render(lang, id, data)
 }
 
 // count renders a message with a number in the plural form of lang: the ids are id + "." +
@@ -134,11 +91,7 @@ func (t *texts) count(lang, id string, n int) string {
 
 // label is a code's label in lang (sectors, types…), else the code.
 func (t *texts) label(lang string, set domain.CodeSet, code string) string {
-	id := set.Name + "." + code
-	if s, ok := t.plain[lang][id]; ok {
-		return s
-	}
-	if s, ok := t.plain[t.fallback][id]; ok {
+	if s, ok := t.messages.Label(lang, set.Name+"."+code); ok {
 		return s
 	}
 	return code
