@@ -45,18 +45,10 @@ func loadContacts(ctx context.Context, tx *sqlx.Tx, orgID string, contacts []see
 // Contacts lists the public contact points of a country's verified organizations.
 func (s *Store) Contacts(ctx context.Context, country string) ([]domain.ContactPoint, error) {
 	var rows []struct {
-		OrgID      string    `db:"org_id"`
-		OrgName    string    `db:"org_name"`
-		OrgAcronym *string   `db:"org_acronym"`
-		Label      []byte    `db:"label"`
-		Address    *string   `db:"address"`
-		Email      *string   `db:"email"`
-		Phone      *string   `db:"phone"`
-		URL        *string   `db:"url"`
-		Hours      *string   `db:"hours"`
-		Note       []byte    `db:"note"`
-		Sources    []byte    `db:"sources"`
-		AsOf       time.Time `db:"as_of"`
+		OrgID      string  `db:"org_id"`
+		OrgName    string  `db:"org_name"`
+		OrgAcronym *string `db:"org_acronym"`
+		contactRow
 	}
 	if err := s.db.SelectContext(ctx, &rows, sqlCountryContacts, country); err != nil {
 		return nil, err
@@ -77,8 +69,22 @@ func (s *Store) Contacts(ctx context.Context, country string) ([]domain.ContactP
 	return out, nil
 }
 
+// contactRow is a contact point as stored, as the catalogue and the export read it: its label
+// and note are texts per language, its sources a list (JSON).
+type contactRow struct {
+	Label   []byte    `db:"label"`
+	Address *string   `db:"address"`
+	Email   *string   `db:"email"`
+	Phone   *string   `db:"phone"`
+	URL     *string   `db:"url"`
+	Hours   *string   `db:"hours"`
+	Note    []byte    `db:"note"`
+	Sources []byte    `db:"sources"`
+	AsOf    time.Time `db:"as_of"`
+}
+
 var sqlExportContacts = statement("export_contacts", `
-	SELECT label, address, email, phone, url, hours, note, sources, to_char(as_of, 'YYYY-MM-DD') AS as_of
+	SELECT label, address, email, phone, url, hours, note, sources, as_of
 	FROM organization_contacts c JOIN organizations o ON o.id = c.organization_id
 	WHERE o.slug = $1 ORDER BY c.position`)
 
@@ -86,22 +92,13 @@ var sqlExportContacts = statement("export_contacts", `
 // export keeps them (an organization written by an import gets the file's contacts).
 func exportContacts(ctx context.Context, q sqlx.QueryerContext, orgs []seed.Organization) error {
 	for i := range orgs {
-		var rows []struct {
-			Label   []byte  `db:"label"`
-			Address *string `db:"address"`
-			Email   *string `db:"email"`
-			Phone   *string `db:"phone"`
-			URL     *string `db:"url"`
-			Hours   *string `db:"hours"`
-			Note    []byte  `db:"note"`
-			Sources []byte  `db:"sources"`
-			AsOf    string  `db:"as_of"`
-		}
+		var rows []contactRow
 		if err := sqlx.SelectContext(ctx, q, &rows, sqlExportContacts, orgs[i].Slug); err != nil {
 			return err
 		}
 		for _, r := range rows {
-			c := seed.Contact{Address: r.Address, Email: r.Email, Phone: r.Phone, URL: r.URL, Hours: r.Hours, AsOf: r.AsOf}
+			c := seed.Contact{Address: r.Address, Email: r.Email, Phone: r.Phone, URL: r.URL, Hours: r.Hours,
+				AsOf: r.AsOf.Format(time.DateOnly)}
 			for _, part := range []struct {
 				raw []byte
 				dst any

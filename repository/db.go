@@ -122,36 +122,30 @@ func migrator(db *sql.DB) (*goose.Provider, error) {
 
 // Migrate applies every pending migration.
 func Migrate(ctx context.Context, db *sql.DB) error {
-	p, err := migrator(db)
-	if err != nil {
-		return err
-	}
-	if _, err := p.Up(ctx); err != nil {
-		return fmt.Errorf("migrate up: %w", err)
-	}
-	return nil
+	return migrate(db, "migrate up", func(p *goose.Provider) error { _, err := p.Up(ctx); return err })
 }
 
 // MigrateDown rolls back the last applied migration.
 func MigrateDown(ctx context.Context, db *sql.DB) error {
-	p, err := migrator(db)
-	if err != nil {
-		return err
-	}
-	if _, err := p.Down(ctx); err != nil {
-		return fmt.Errorf("migrate down: %w", err)
-	}
-	return nil
+	return migrate(db, "migrate down", func(p *goose.Provider) error { _, err := p.Down(ctx); return err })
 }
 
 // MigrateDownTo rolls back every migration after version (0: all of them).
 func MigrateDownTo(ctx context.Context, db *sql.DB, version int64) error {
+	return migrate(db, fmt.Sprintf("migrate down to %d", version), func(p *goose.Provider) error {
+		_, err := p.DownTo(ctx, version)
+		return err
+	})
+}
+
+// migrate runs one step of the migrator; what names it in its error.
+func migrate(db *sql.DB, what string, step func(*goose.Provider) error) error {
 	p, err := migrator(db)
 	if err != nil {
 		return err
 	}
-	if _, err := p.DownTo(ctx, version); err != nil {
-		return fmt.Errorf("migrate down to %d: %w", version, err)
+	if err := step(p); err != nil {
+		return fmt.Errorf("%s: %w", what, err)
 	}
 	return nil
 }
@@ -164,6 +158,17 @@ func MigrationsApplied(ctx context.Context, db *sql.DB) (bool, error) {
 	}
 	pending, err := p.HasPending(ctx)
 	return !pending, err
+}
+
+// pageOf cuts rows, read with one row more than limit to know whether another page follows,
+// to the page, with the cursor of the next page (made from the page's last row) or nil.
+func pageOf[R any](rows []R, limit int, cursor func(last R) domain.Cursor) ([]R, *domain.Cursor) {
+	if len(rows) <= limit {
+		return rows, nil
+	}
+	rows = rows[:limit]
+	next := cursor(rows[len(rows)-1])
+	return rows, &next
 }
 
 // inTx runs fn in a transaction: all of it commits, or none of it does.

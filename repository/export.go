@@ -243,21 +243,31 @@ func listsOf(ctx context.Context, q sqlx.QueryerContext, country, textsQuery str
 	return texts, codes, nil
 }
 
+// exportItems reads a kind's rows of a country ("what" names them in an error) and, per
+// item, what listsOf reads beside them.
+func exportItems[R any](ctx context.Context, q sqlx.QueryerContext, country, what, rowsQuery, textsQuery string, codeQueries ...string) ([]R, map[string]map[string]seed.Text, []map[string][]string, error) {
+	var rows []R
+	if err := sqlx.SelectContext(ctx, q, &rows, rowsQuery, country); err != nil {
+		return nil, nil, nil, fmt.Errorf("%s: %w", what, err)
+	}
+	texts, codes, err := listsOf(ctx, q, country, textsQuery, codeQueries...)
+	return rows, texts, codes, err
+}
+
+type incentiveExport struct {
+	itemRow
+	eligibilityRow
+	Type       string  `db:"type"`
+	Instrument string  `db:"legal_instrument"`
+	Article    *string `db:"legal_article"`
+	LegalURL   *string `db:"legal_url"`
+	ValidFrom  *string `db:"valid_from"`
+	ValidUntil *string `db:"valid_until"`
+}
+
 func exportIncentives(ctx context.Context, q sqlx.QueryerContext, f *seed.CountryFile) error {
-	var rows []struct {
-		itemRow
-		eligibilityRow
-		Type       string  `db:"type"`
-		Instrument string  `db:"legal_instrument"`
-		Article    *string `db:"legal_article"`
-		LegalURL   *string `db:"legal_url"`
-		ValidFrom  *string `db:"valid_from"`
-		ValidUntil *string `db:"valid_until"`
-	}
-	if err := sqlx.SelectContext(ctx, q, &rows, sqlExportIncentives, f.Country.Code); err != nil {
-		return fmt.Errorf("incentives: %w", err)
-	}
-	texts, codes, err := listsOf(ctx, q, f.Country.Code, sqlExportIncentiveTexts, sqlExportIncentiveSectors, sqlExportIncentiveRegions)
+	rows, texts, codes, err := exportItems[incentiveExport](ctx, q, f.Country.Code, "incentives", sqlExportIncentives,
+		sqlExportIncentiveTexts, incentiveExportSQL.sectors, incentiveExportSQL.regions)
 	if err != nil {
 		return err
 	}
@@ -289,22 +299,21 @@ func exportIncentives(ctx context.Context, q sqlx.QueryerContext, f *seed.Countr
 	return nil
 }
 
+type programmeExport struct {
+	itemRow
+	eligibilityRow
+	Operator    string  `db:"operator"`
+	Type        string  `db:"type"`
+	URL         *string `db:"url"`
+	MaxAmount   *string `db:"max_amount"`
+	MaxCurrency *string `db:"max_amount_currency"`
+	ValidFrom   *string `db:"valid_from"`
+	ValidUntil  *string `db:"valid_until"`
+}
+
 func exportProgrammes(ctx context.Context, q sqlx.QueryerContext, f *seed.CountryFile) error {
-	var rows []struct {
-		itemRow
-		eligibilityRow
-		Operator    string  `db:"operator"`
-		Type        string  `db:"type"`
-		URL         *string `db:"url"`
-		MaxAmount   *string `db:"max_amount"`
-		MaxCurrency *string `db:"max_amount_currency"`
-		ValidFrom   *string `db:"valid_from"`
-		ValidUntil  *string `db:"valid_until"`
-	}
-	if err := sqlx.SelectContext(ctx, q, &rows, sqlExportProgrammes, f.Country.Code); err != nil {
-		return fmt.Errorf("programmes: %w", err)
-	}
-	texts, codes, err := listsOf(ctx, q, f.Country.Code, sqlExportProgrammeTexts, sqlExportProgrammeSectors, sqlExportProgrammeRegions)
+	rows, texts, codes, err := exportItems[programmeExport](ctx, q, f.Country.Code, "programmes", sqlExportProgrammes,
+		sqlExportProgrammeTexts, programmeExportSQL.sectors, programmeExportSQL.regions)
 	if err != nil {
 		return err
 	}
@@ -324,16 +333,15 @@ func exportProgrammes(ctx context.Context, q sqlx.QueryerContext, f *seed.Countr
 	return nil
 }
 
+type opportunityExport struct {
+	itemRow
+	opportunityFields
+	Deadline *string `db:"deadline"`
+}
+
 func exportOpportunities(ctx context.Context, q sqlx.QueryerContext, f *seed.CountryFile) error {
-	var rows []struct {
-		itemRow
-		opportunityFields
-		Deadline *string `db:"deadline"`
-	}
-	if err := sqlx.SelectContext(ctx, q, &rows, sqlExportOpportunities, f.Country.Code); err != nil {
-		return fmt.Errorf("opportunities: %w", err)
-	}
-	texts, codes, err := listsOf(ctx, q, f.Country.Code, sqlExportOpportunityTexts, sqlExportOpportunitySectors, sqlExportOpportunityIncentives, sqlExportOpportunityProgrammes)
+	rows, texts, codes, err := exportItems[opportunityExport](ctx, q, f.Country.Code, "opportunities", sqlExportOpportunities,
+		sqlExportOpportunityTexts, opportunityExportSQL.sectors, sqlExportOpportunityIncentives, sqlExportOpportunityProgrammes)
 	if err != nil {
 		return err
 	}

@@ -16,10 +16,7 @@ var (
 			t.investment_currency, t.min_jobs, t.residence_abroad
 		FROM incentives t JOIN organizations o ON o.id = t.organization_id
 		WHERE t.country_code = $1 ORDER BY t.slug`)
-	sqlExportIncentiveSectors = statement("export_incentive_sectors", `SELECT s.incentive_id AS id, s.sector_code AS code FROM incentive_sectors s
-		JOIN incentives t ON t.id = s.incentive_id WHERE t.country_code = $1`)
-	sqlExportIncentiveRegions = statement("export_incentive_regions", `SELECT incentive_id AS id, region_code AS code FROM incentive_regions WHERE country_code = $1`)
-	sqlExportBenefits         = statement("export_benefits", `SELECT b.incentive_id, b.kind, b.tax, b.percent::text AS percent,
+	sqlExportBenefits = statement("export_benefits", `SELECT b.incentive_id, b.kind, b.tax, b.percent::text AS percent,
 			b.cap_percent_of_tax::text AS cap_percent_of_tax, b.duration_years, b.amount::text AS amount, b.currency,
 			b.rate::text AS rate, b.min_jobs, b.carry_forward_years, b.unverified
 		FROM incentive_benefits b JOIN incentives t ON t.id = b.incentive_id
@@ -31,17 +28,12 @@ var (
 			t.investment_currency, t.min_jobs, t.residence_abroad
 		FROM programmes t JOIN organizations o ON o.id = t.organization_id JOIN organizations op ON op.id = t.operator_id
 		WHERE t.country_code = $1 ORDER BY t.slug`)
-	sqlExportProgrammeSectors = statement("export_programme_sectors", `SELECT s.programme_id AS id, s.sector_code AS code FROM programme_sectors s
-		JOIN programmes t ON t.id = s.programme_id WHERE t.country_code = $1`)
-	sqlExportProgrammeRegions = statement("export_programme_regions", `SELECT programme_id AS id, region_code AS code FROM programme_regions WHERE country_code = $1`)
-	sqlExportOpportunities    = statement("export_opportunities", `SELECT `+itemColumns+`, t.region_code, t.instrument,
+	sqlExportOpportunities = statement("export_opportunities", `SELECT `+itemColumns+`, t.region_code, t.instrument,
 			t.min_investment::text AS min_investment, t.max_investment::text AS max_investment, t.currency, t.jobs,
 			to_char(t.deadline, 'YYYY-MM-DD') AS deadline, t.investor_types,
 			t.contact_name, t.contact_email, t.contact_phone, t.contact_url
 		FROM opportunities t JOIN organizations o ON o.id = t.organization_id
 		WHERE t.country_code = $1 ORDER BY t.slug`)
-	sqlExportOpportunitySectors = statement("export_opportunity_sectors", `SELECT s.opportunity_id AS id, s.sector_code AS code FROM opportunity_sectors s
-		JOIN opportunities t ON t.id = s.opportunity_id WHERE t.country_code = $1`)
 	sqlExportOpportunityIncentives = statement("export_opportunity_incentives", `SELECT l.opportunity_id AS id, i.slug AS code FROM opportunity_incentives l
 		JOIN opportunities t ON t.id = l.opportunity_id JOIN incentives i ON i.id = l.incentive_id WHERE t.country_code = $1`)
 	sqlExportOpportunityProgrammes = statement("export_opportunity_programmes", `SELECT l.opportunity_id AS id, p.slug AS code FROM opportunity_programmes l
@@ -56,4 +48,25 @@ var (
 	sqlExportOpportunityTexts = statement("export_opportunity_texts", `SELECT x.opportunity_id AS id, x.lang, '' AS name, x.title, x.summary, x.description, '' AS how_to_apply
 		FROM opportunity_translations x JOIN opportunities t ON t.id = x.opportunity_id
 		WHERE t.country_code = $1`)
+)
+
+// exportCodesSQL are the statements that read the sectors and regions (the kinds scoped to
+// regions) of a country's items of one kind, as item id and code.
+type exportCodesSQL struct{ sectors, regions string }
+
+func exportCodesOf(k kindTables, scoped bool) exportCodesSQL {
+	s := exportCodesSQL{sectors: statement("export_"+k.kind+"_sectors", k.fill(`
+		SELECT s.{kind}_id AS id, s.sector_code AS code FROM {kind}_sectors s
+		JOIN {table} t ON t.id = s.{kind}_id WHERE t.country_code = $1`))}
+	if scoped {
+		s.regions = statement("export_"+k.kind+"_regions", k.fill(`
+		SELECT {kind}_id AS id, region_code AS code FROM {kind}_regions WHERE country_code = $1`))
+	}
+	return s
+}
+
+var (
+	opportunityExportSQL = exportCodesOf(opportunityTables, false)
+	incentiveExportSQL   = exportCodesOf(incentiveTables, true)
+	programmeExportSQL   = exportCodesOf(programmeTables, true)
 )

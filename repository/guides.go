@@ -49,33 +49,28 @@ var (
 	WHERE s.guide_id = $1
 	ORDER BY s.position`)
 
-	// The published incentives and programmes a guide explains ($1), named in $2's languages.
-	sqlGuideIncentives = statement("guide_incentives", `
-	SELECT c.id, c.slug, coalesce(tr.name, '') AS title, coalesce(tr.lang, c.source_lang) AS lang
-	FROM incentive_guides l JOIN incentives c ON c.id = l.incentive_id
-	`+pickTranslation("incentive_translations", "t.incentive_id = c.id", "$2")+`
-	WHERE l.guide_id = $1 AND c.status = 'published' AND (NOT c.illustrative OR $3)
-	ORDER BY c.slug`)
-	sqlGuideProgrammes = statement("guide_programmes", `
-	SELECT c.id, c.slug, coalesce(tr.name, '') AS title, coalesce(tr.lang, c.source_lang) AS lang
-	FROM programme_guides l JOIN programmes c ON c.id = l.programme_id
-	`+pickTranslation("programme_translations", "t.programme_id = c.id", "$2")+`
-	WHERE l.guide_id = $1 AND c.status = 'published' AND (NOT c.illustrative OR $3)
-	ORDER BY c.slug`)
+	// The published incentives and programmes a guide explains ($1), and the published guides
+	// that explain an incentive or a programme ($1), named in $2's languages.
+	sqlGuideIncentives   = statement("guide_incentives", incentiveTables.fill(guideItems))
+	sqlGuideProgrammes   = statement("guide_programmes", programmeTables.fill(guideItems))
+	sqlGuidesOfIncentive = statement("guides_of_incentive", incentiveTables.fill(guidesOfItem))
+	sqlGuidesOfProgramme = statement("guides_of_programme", programmeTables.fill(guidesOfItem))
+)
 
-	// The published guides that explain an incentive or a programme ($1), in $2's languages.
-	sqlGuidesOfIncentive = statement("guides_of_incentive", `
+// The links between guides and the incentives and programmes they explain, for either kind.
+var (
+	guideItems = `
+	SELECT c.id, c.slug, coalesce(tr.name, '') AS title, coalesce(tr.lang, c.source_lang) AS lang
+	FROM {kind}_guides l JOIN {table} c ON c.id = l.{kind}_id
+	` + pickTranslation("{kind}_translations", "t.{kind}_id = c.id", "$2") + `
+	WHERE l.guide_id = $1 AND c.status = 'published' AND (NOT c.illustrative OR $3)
+	ORDER BY c.slug`
+	guidesOfItem = `
 	SELECT c.id, c.slug, coalesce(tr.title, '') AS title, coalesce(tr.lang, c.source_lang) AS lang
-	FROM incentive_guides l JOIN guides c ON c.id = l.guide_id
-	`+pickTranslation("guide_translations", "t.guide_id = c.id", "$2")+`
-	WHERE l.incentive_id = $1 AND c.status = 'published' AND (NOT c.illustrative OR $3)
-	ORDER BY c.position, c.slug`)
-	sqlGuidesOfProgramme = statement("guides_of_programme", `
-	SELECT c.id, c.slug, coalesce(tr.title, '') AS title, coalesce(tr.lang, c.source_lang) AS lang
-	FROM programme_guides l JOIN guides c ON c.id = l.guide_id
-	`+pickTranslation("guide_translations", "t.guide_id = c.id", "$2")+`
-	WHERE l.programme_id = $1 AND c.status = 'published' AND (NOT c.illustrative OR $3)
-	ORDER BY c.position, c.slug`)
+	FROM {kind}_guides l JOIN guides c ON c.id = l.guide_id
+	` + pickTranslation("guide_translations", "t.guide_id = c.id", "$2") + `
+	WHERE l.{kind}_id = $1 AND c.status = 'published' AND (NOT c.illustrative OR $3)
+	ORDER BY c.position, c.slug`
 )
 
 type guideRow struct {

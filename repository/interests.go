@@ -60,42 +60,17 @@ var (
 		RETURNING id`)
 
 	// The opportunity's title is picked in the reader's languages ($2), else its source language.
-	sqlInterest = statement("interest", `
-		SELECT i.id, i.opportunity_id, coalesce(tr.lang, o.source_lang) AS opp_lang, coalesce(tr.title, '') AS opp_title,
-			o.instrument AS opp_instrument, org.id AS org_id, org.name AS org_name, org.acronym AS org_acronym,
-			i.status, i.message, i.amount::text AS amount, i.currency, i.shared, i.reply, i.replied_at,
-			i.created_at, i.updated_at, i.investor_id
-		FROM interests i JOIN opportunities o ON o.id = i.opportunity_id JOIN organizations org ON org.id = i.organization_id
-		LEFT JOIN LATERAL (SELECT t.lang, t.title FROM opportunity_translations t WHERE t.opportunity_id = o.id
-			ORDER BY array_position($2::text[], t.lang::text), (t.lang = o.source_lang) DESC, t.lang LIMIT 1) tr ON true
+	sqlInterest = statement("interest", interestsWithTitleIn("$2")+`
 		WHERE i.id = $1`)
 
 	// One page of an organization's inbox ($2), of one status ($3, any when ''), after the
-	// cursor ($4, $5: none when null), newest first.
-	sqlInterestsOfOrganization = statement("interests_of_organization", `
-		SELECT i.id, i.opportunity_id, coalesce(tr.lang, o.source_lang) AS opp_lang, coalesce(tr.title, '') AS opp_title,
-			o.instrument AS opp_instrument, org.id AS org_id, org.name AS org_name, org.acronym AS org_acronym,
-			i.status, i.message, i.amount::text AS amount, i.currency, i.shared, i.reply, i.replied_at,
-			i.created_at, i.updated_at, i.investor_id
-		FROM interests i JOIN opportunities o ON o.id = i.opportunity_id JOIN organizations org ON org.id = i.organization_id
-		LEFT JOIN LATERAL (SELECT t.lang, t.title FROM opportunity_translations t WHERE t.opportunity_id = o.id
-			ORDER BY array_position($1::text[], t.lang::text), (t.lang = o.source_lang) DESC, t.lang LIMIT 1) tr ON true
-		WHERE i.organization_id = $2 AND ($3 = '' OR i.status = $3)
-			AND ($4::timestamptz IS NULL OR (i.created_at, i.id) < ($4::timestamptz, $5::uuid))
-		ORDER BY i.created_at DESC, i.id DESC LIMIT $6`)
+	// cursor ($4, $5: none when null), newest first; titles in the reader's languages ($1).
+	sqlInterestsOfOrganization = statement("interests_of_organization", interestsWithTitleIn("$1")+`
+		WHERE i.organization_id = $2 AND `+interestsPage)
 
 	// One page of an investor's own interests ($2), as sqlInterestsOfOrganization.
-	sqlInterestsOfInvestor = statement("interests_of_investor", `
-		SELECT i.id, i.opportunity_id, coalesce(tr.lang, o.source_lang) AS opp_lang, coalesce(tr.title, '') AS opp_title,
-			o.instrument AS opp_instrument, org.id AS org_id, org.name AS org_name, org.acronym AS org_acronym,
-			i.status, i.message, i.amount::text AS amount, i.currency, i.shared, i.reply, i.replied_at,
-			i.created_at, i.updated_at, i.investor_id
-		FROM interests i JOIN opportunities o ON o.id = i.opportunity_id JOIN organizations org ON org.id = i.organization_id
-		LEFT JOIN LATERAL (SELECT t.lang, t.title FROM opportunity_translations t WHERE t.opportunity_id = o.id
-			ORDER BY array_position($1::text[], t.lang::text), (t.lang = o.source_lang) DESC, t.lang LIMIT 1) tr ON true
-		WHERE i.investor_id = $2 AND ($3 = '' OR i.status = $3)
-			AND ($4::timestamptz IS NULL OR (i.created_at, i.id) < ($4::timestamptz, $5::uuid))
-		ORDER BY i.created_at DESC, i.id DESC LIMIT $6`)
+	sqlInterestsOfInvestor = statement("interests_of_investor", interestsWithTitleIn("$1")+`
+		WHERE i.investor_id = $2 AND `+interestsPage)
 
 	sqlInterestLock = statement("interest_lock", `
 		SELECT organization_id, investor_id, status FROM interests WHERE id = $1 FOR UPDATE`)
@@ -105,6 +80,25 @@ var (
 	sqlInterestMove = statement("interest_move", `
 		UPDATE interests SET status = $2, updated_at = now() WHERE id = $1`)
 )
+
+// interestsWithTitleIn selects interests with their opportunity and organization, the
+// opportunity's title picked in the languages of parameter langs, else its source language.
+func interestsWithTitleIn(langs string) string {
+	return `
+		SELECT i.id, i.opportunity_id, coalesce(tr.lang, o.source_lang) AS opp_lang, coalesce(tr.title, '') AS opp_title,
+			o.instrument AS opp_instrument, org.id AS org_id, org.name AS org_name, org.acronym AS org_acronym,
+			i.status, i.message, i.amount::text AS amount, i.currency, i.shared, i.reply, i.replied_at,
+			i.created_at, i.updated_at, i.investor_id
+		FROM interests i JOIN opportunities o ON o.id = i.opportunity_id JOIN organizations org ON org.id = i.organization_id
+		LEFT JOIN LATERAL (SELECT t.lang, t.title FROM opportunity_translations t WHERE t.opportunity_id = o.id
+			ORDER BY array_position(` + langs + `::text[], t.lang::text), (t.lang = o.source_lang) DESC, t.lang LIMIT 1) tr ON true`
+}
+
+// interestsPage is the page of a list of interests: of one status ($3, any when empty), after
+// the cursor ($4, $5: none when null), newest first, $6 at most.
+const interestsPage = `($3 = '' OR i.status = $3)
+			AND ($4::timestamptz IS NULL OR (i.created_at, i.id) < ($4::timestamptz, $5::uuid))
+		ORDER BY i.created_at DESC, i.id DESC LIMIT $6`
 
 // SendInterest records an expression of interest in a published opportunity. A retry with
 // the same key and request returns the interest it made, with replayed set;
@@ -275,12 +269,9 @@ func (s *Store) Interests(ctx context.Context, f InterestFilter) ([]domain.Inter
 	if err := s.db.SelectContext(ctx, &rows, statement, pq.Array(f.Langs), owner, f.Status, afterAt, afterID, f.Limit+1); err != nil {
 		return nil, nil, err
 	}
-	var next *domain.Cursor
-	if len(rows) > f.Limit {
-		rows = rows[:f.Limit]
-		last := rows[len(rows)-1]
-		next = &domain.Cursor{PublishedAt: last.CreatedAt, ID: last.ID}
-	}
+	rows, next := pageOf(rows, f.Limit, func(last interestRow) domain.Cursor {
+		return domain.Cursor{PublishedAt: last.CreatedAt, ID: last.ID}
+	})
 	out := make([]domain.Interest, len(rows))
 	for i, r := range rows {
 		var err error

@@ -258,12 +258,18 @@ func idBySlug(ctx context.Context, tx *sqlx.Tx, query, slug string) (string, err
 	return id, err
 }
 
-func loadIncentive(ctx context.Context, tx *sqlx.Tx, c seed.Country, it seed.Incentive) error {
-	id, err := idBySlug(ctx, tx, sqlSeedIncentiveID, it.Slug)
-	if err != nil {
-		return err
+// itemIDs are the ids of a seed item (idQuery: the sqlSeed…ID statement of its kind) and of
+// its organization.
+func itemIDs(ctx context.Context, tx *sqlx.Tx, idQuery string, it seed.Item) (id, org string, err error) {
+	if id, err = idBySlug(ctx, tx, idQuery, it.Slug); err != nil {
+		return "", "", err
 	}
-	org, err := idBySlug(ctx, tx, sqlSeedOrganizationID, it.Organization)
+	org, err = idBySlug(ctx, tx, sqlSeedOrganizationID, it.Organization)
+	return id, org, err
+}
+
+func loadIncentive(ctx context.Context, tx *sqlx.Tx, c seed.Country, it seed.Incentive) error {
+	id, org, err := itemIDs(ctx, tx, sqlSeedIncentiveID, it.Item)
 	if err != nil {
 		return err
 	}
@@ -297,7 +303,7 @@ func loadIncentive(ctx context.Context, tx *sqlx.Tx, c seed.Country, it seed.Inc
 }
 
 func loadProgramme(ctx context.Context, tx *sqlx.Tx, c seed.Country, p seed.Programme) error {
-	id, err := idBySlug(ctx, tx, sqlSeedProgrammeID, p.Slug)
+	id, org, err := itemIDs(ctx, tx, sqlSeedProgrammeID, p.Item)
 	if err != nil {
 		return err
 	}
@@ -310,10 +316,6 @@ func loadProgramme(ctx context.Context, tx *sqlx.Tx, c seed.Country, p seed.Prog
 	operator := p.Operator
 	if operator == "" {
 		operator = p.Organization
-	}
-	org, err := idBySlug(ctx, tx, sqlSeedOrganizationID, p.Organization)
-	if err != nil {
-		return err
 	}
 	operatorID, err := idBySlug(ctx, tx, sqlSeedOrganizationID, operator)
 	if err != nil {
@@ -333,11 +335,7 @@ func loadProgramme(ctx context.Context, tx *sqlx.Tx, c seed.Country, p seed.Prog
 }
 
 func loadOpportunity(ctx context.Context, tx *sqlx.Tx, c seed.Country, o seed.Opportunity) error {
-	id, err := idBySlug(ctx, tx, sqlSeedOpportunityID, o.Slug)
-	if err != nil {
-		return err
-	}
-	org, err := idBySlug(ctx, tx, sqlSeedOrganizationID, o.Organization)
+	id, org, err := itemIDs(ctx, tx, sqlSeedOpportunityID, o.Item)
 	if err != nil {
 		return err
 	}
