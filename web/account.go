@@ -33,16 +33,12 @@ func (s *Site) fieldErrors(p *page, err error) bool {
 }
 
 func (s *Site) signupForm(c *fiber.Ctx) error {
-	p := s.newPage(c, "web.signup.title")
-	p.NoIndex = true
-	p.CSRFToken = s.csrfToken(c)
+	p := s.formPage(c, "web.signup.title")
 	return s.render(c, "signup", p, map[string]any{"Next": c.Query("next"), "Email": "", "DisplayName": ""})
 }
 
 func (s *Site) signup(c *fiber.Ctx) error {
-	p := s.newPage(c, "web.signup.title")
-	p.NoIndex = true
-	p.CSRFToken = s.csrfToken(c)
+	p := s.formPage(c, "web.signup.title")
 	in := Registration{Email: c.FormValue("email"), Password: c.FormValue("password"),
 		DisplayName: c.FormValue("display_name"), Lang: p.Lang}
 	data := map[string]any{"Next": c.FormValue("next"), "Email": in.Email, "DisplayName": in.DisplayName}
@@ -70,24 +66,25 @@ func (s *Site) signup(c *fiber.Ctx) error {
 	if err != nil {
 		return s.fail(c, err)
 	}
+	return s.continueSignedIn(c, p.Lang, sess)
+}
+
+// continueSignedIn starts the session of a visitor who just signed up or in, and sends them on
+// to the page they came for.
+func (s *Site) continueSignedIn(c *fiber.Ctx, lang string, sess *Session) error {
 	if err := s.startSession(c, sess); err != nil {
 		return s.fail(c, err)
 	}
-	c.Set(fiber.HeaderCacheControl, "private, no-store")
-	return c.Redirect(safeNext(p.Lang, c.FormValue("next")), fiber.StatusSeeOther)
+	return seeOther(c, safeNext(lang, c.FormValue("next")))
 }
 
 func (s *Site) signinForm(c *fiber.Ctx) error {
-	p := s.newPage(c, "web.signin.title")
-	p.NoIndex = true
-	p.CSRFToken = s.csrfToken(c)
+	p := s.formPage(c, "web.signin.title")
 	return s.render(c, "signin", p, map[string]any{"Next": c.Query("next"), "Email": ""})
 }
 
 func (s *Site) signin(c *fiber.Ctx) error {
-	p := s.newPage(c, "web.signin.title")
-	p.NoIndex = true
-	p.CSRFToken = s.csrfToken(c)
+	p := s.formPage(c, "web.signin.title")
 	email, password := c.FormValue("email"), c.FormValue("password")
 	data := map[string]any{"Next": c.FormValue("next"), "Email": email}
 	if email == "" {
@@ -112,11 +109,7 @@ func (s *Site) signin(c *fiber.Ctx) error {
 	case err != nil:
 		return s.fail(c, err)
 	}
-	if err := s.startSession(c, sess); err != nil {
-		return s.fail(c, err)
-	}
-	c.Set(fiber.HeaderCacheControl, "private, no-store")
-	return c.Redirect(safeNext(p.Lang, c.FormValue("next")), fiber.StatusSeeOther)
+	return s.continueSignedIn(c, p.Lang, sess)
 }
 
 func (s *Site) signout(c *fiber.Ctx) error {
@@ -126,8 +119,7 @@ func (s *Site) signout(c *fiber.Ctx) error {
 		}
 	}
 	s.endSession(c)
-	c.Set(fiber.HeaderCacheControl, "private, no-store")
-	return c.Redirect("/"+pageLang(c)+"/", fiber.StatusSeeOther)
+	return seeOther(c, "/"+pageLang(c)+"/")
 }
 
 // signedIn answers the signed-in user, or sends the visitor to sign in and come back.
@@ -140,8 +132,7 @@ func (s *Site) signedIn(c *fiber.Ctx) (*domain.User, bool, error) {
 	if c.Method() != fiber.MethodGet {
 		next = strings.TrimSuffix(strings.TrimSuffix(c.Path(), "/save"), "/interest")
 	}
-	c.Set(fiber.HeaderCacheControl, "private, no-store")
-	return nil, false, c.Redirect("/"+lang+"/signin?next="+url.QueryEscape(next), fiber.StatusSeeOther)
+	return nil, false, seeOther(c, "/"+lang+"/signin?next="+url.QueryEscape(next))
 }
 
 func (s *Site) account(c *fiber.Ctx) error {
@@ -149,9 +140,7 @@ func (s *Site) account(c *fiber.Ctx) error {
 	if !ok {
 		return err
 	}
-	p := s.newPage(c, "web.account.title")
-	p.NoIndex = true
-	p.CSRFToken = s.csrfToken(c)
+	p := s.formPage(c, "web.account.title")
 	profile, err := s.deps.Accounts.Profile(c.UserContext(), u.ID)
 	if err != nil {
 		return s.fail(c, err)
@@ -164,9 +153,7 @@ func (s *Site) saved(c *fiber.Ctx) error {
 	if !ok {
 		return err
 	}
-	p := s.newPage(c, "web.saved.title")
-	p.NoIndex = true
-	p.CSRFToken = s.csrfToken(c)
+	p := s.formPage(c, "web.saved.title")
 	page, err := s.deps.Accounts.Saved(c.UserContext(), u.ID, domain.ListFilter{Langs: []string{p.Lang}, Limit: 100})
 	if err != nil {
 		return s.fail(c, err)
@@ -203,8 +190,7 @@ func (s *Site) save(on bool) fiber.Handler {
 		if c.FormValue("back") == "saved" {
 			back = "/" + pageLang(c) + "/account/saved"
 		}
-		c.Set(fiber.HeaderCacheControl, "private, no-store")
-		return c.Redirect(back, fiber.StatusSeeOther)
+		return seeOther(c, back)
 	}
 }
 
@@ -227,9 +213,7 @@ func (s *Site) readInterestPage(c *fiber.Ctx) (ip interestPage, ok bool, err err
 	if !idPattern.MatchString(c.Params("id")) {
 		return ip, false, s.notFound(c)
 	}
-	ip.page = s.newPage(c, "web.interest.title")
-	ip.NoIndex = true
-	ip.CSRFToken = s.csrfToken(c)
+	ip.page = s.formPage(c, "web.interest.title")
 	ctx := c.UserContext()
 	if ip.opportunity, err = s.deps.Catalogue.Opportunity(ctx, c.Params("id"), []string{ip.Lang}); err == nil {
 		ip.profile, err = s.deps.Accounts.Profile(ctx, ip.user.ID)
@@ -285,8 +269,7 @@ func (s *Site) sendInterest(c *fiber.Ctx) error {
 		var rl *RateLimited
 		switch {
 		case err == nil:
-			c.Set(fiber.HeaderCacheControl, "private, no-store")
-			return c.Redirect("/"+p.Lang+"/account/interests?sent=1", fiber.StatusSeeOther)
+			return seeOther(c, "/"+p.Lang+"/account/interests?sent=1")
 		case errors.As(err, &rl):
 			return s.tooMany(c, rl)
 		case errors.Is(err, ErrNotFound):
@@ -307,9 +290,7 @@ func (s *Site) interests(c *fiber.Ctx) error {
 	if !ok {
 		return err
 	}
-	p := s.newPage(c, "web.interests.title")
-	p.NoIndex = true
-	p.CSRFToken = s.csrfToken(c)
+	p := s.formPage(c, "web.interests.title")
 	list, err := s.deps.Interests.Mine(c.UserContext(), u.ID, []string{p.Lang})
 	if err != nil {
 		return s.fail(c, err)
@@ -343,9 +324,7 @@ func (s *Site) eraseForm(c *fiber.Ctx) error {
 	if !ok {
 		return err
 	}
-	p := s.newPage(c, "web.erase.title")
-	p.NoIndex = true
-	p.CSRFToken = s.csrfToken(c)
+	p := s.formPage(c, "web.erase.title")
 	return s.render(c, "erase", p, nil)
 }
 
@@ -355,9 +334,7 @@ func (s *Site) erase(c *fiber.Ctx) error {
 		return err
 	}
 	if c.FormValue("confirm") != "yes" {
-		p := s.newPage(c, "web.erase.title")
-		p.NoIndex = true
-		p.CSRFToken = s.csrfToken(c)
+		p := s.formPage(c, "web.erase.title")
 		p.Errors = append(p.Errors, fieldMessage{"confirm", p.T("web.erase.confirm_needed")})
 		c.Status(fiber.StatusUnprocessableEntity)
 		return s.render(c, "erase", p, nil)
@@ -366,8 +343,7 @@ func (s *Site) erase(c *fiber.Ctx) error {
 		return s.fail(c, err)
 	}
 	s.endSession(c)
-	c.Set(fiber.HeaderCacheControl, "private, no-store")
-	return c.Redirect("/"+pageLang(c)+"/?erased=1", fiber.StatusSeeOther)
+	return seeOther(c, "/"+pageLang(c)+"/?erased=1")
 }
 
 // profileData is what the profile form shows: the choices, and the values (the saved profile's
@@ -463,8 +439,7 @@ func (s *Site) saveProfile(c *fiber.Ctx) error {
 	var rl *RateLimited
 	switch {
 	case err == nil:
-		c.Set(fiber.HeaderCacheControl, "private, no-store")
-		return c.Redirect("/"+p.Lang+"/account/profile?saved=1", fiber.StatusSeeOther)
+		return seeOther(c, "/"+p.Lang+"/account/profile?saved=1")
 	case errors.As(err, &rl):
 		return s.tooMany(c, rl)
 	case s.fieldErrors(p, err):

@@ -252,8 +252,7 @@ func (s *Site) switchLanguage(c *fiber.Ctx) error {
 	next = "/" + to + strings.TrimPrefix(next, "/"+lang)
 	c.Cookie(&fiber.Cookie{Name: cookieLang, Value: to, Path: "/", MaxAge: 365 * 24 * 3600, Secure: !s.opts.InsecureCookies,
 		HTTPOnly: true, SameSite: fiber.CookieSameSiteLaxMode})
-	c.Set(fiber.HeaderCacheControl, "private, no-store")
-	return c.Redirect(next, fiber.StatusSeeOther)
+	return seeOther(c, next)
 }
 
 func (s *Site) robots(c *fiber.Ctx) error {
@@ -581,6 +580,21 @@ func (s *Site) tooMany(c *fiber.Ctx, rl *RateLimited) error {
 }
 
 // fail answers an unexpected error with a page (and the log line that says what it was).
+// formPage is a page of the visitor's own affairs with a form: never indexed, with its CSRF
+// token.
+func (s *Site) formPage(c *fiber.Ctx, titleID string) *page {
+	p := s.newPage(c, titleID)
+	p.NoIndex = true
+	p.CSRFToken = s.csrfToken(c)
+	return p
+}
+
+// seeOther sends the visitor on to another page after a form (303), never from a cache.
+func seeOther(c *fiber.Ctx, to string) error {
+	c.Set(fiber.HeaderCacheControl, "private, no-store")
+	return c.Redirect(to, fiber.StatusSeeOther)
+}
+
 // readFailed answers a read that failed: what does not exist is the not-found page, anything
 // else the error page.
 func (s *Site) readFailed(c *fiber.Ctx, err error) error {
