@@ -185,12 +185,8 @@ func (in meInput) change() accounts.MeChange {
 }
 
 func (s *server) patchMe(c *fiber.Ctx) error {
-	user, err := s.writer(c)
+	user, in, err := writeOf[meInput](s, c, "lang")
 	if err != nil {
-		return err
-	}
-	var in meInput
-	if err := decodeBody(c, &in, "lang"); err != nil {
 		return err
 	}
 	updated, err := s.accounts.ChangeMe(c.UserContext(), user, in.change())
@@ -210,16 +206,14 @@ func deref(s *string) string {
 	return *s
 }
 
+type passwordInput struct {
+	Current string `json:"current_password"`
+	New     string `json:"new_password"`
+}
+
 func (s *server) changePassword(c *fiber.Ctx) error {
-	user, err := s.writer(c)
+	user, in, err := writeOf[passwordInput](s, c)
 	if err != nil {
-		return err
-	}
-	var in struct {
-		Current string `json:"current_password"`
-		New     string `json:"new_password"`
-	}
-	if err := decodeBody(c, &in); err != nil {
 		return err
 	}
 	if err := s.accounts.ChangePassword(c.UserContext(), user, accounts.PasswordChange(in), s.guard(c)); err != nil {

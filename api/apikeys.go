@@ -159,21 +159,19 @@ func apiKeyView(k *domain.APIKey, now time.Time) apiKeyJSON {
 	return out
 }
 
+type apiKeyInput struct {
+	Name          string   `json:"name"`
+	Scopes        []string `json:"scopes"`
+	ExpiresInDays *int     `json:"expires_in_days"`
+}
+
 // createAPIKey: POST /v1/me/api-keys. The key is in this answer only.
 func (s *server) createAPIKey(c *fiber.Ctx) error {
-	user, err := s.writer(c)
+	user, in, err := writeOf[apiKeyInput](s, c)
 	if err != nil {
 		return err
 	}
-	var in struct {
-		Name          string   `json:"name"`
-		Scopes        []string `json:"scopes"`
-		ExpiresInDays *int     `json:"expires_in_days"`
-	}
-	if err := decodeBody(c, &in); err != nil {
-		return err
-	}
-	k, key, err := s.integrations.CreateKey(c.UserContext(), user, integrations.KeyRequest{Name: in.Name, Scopes: in.Scopes, ExpiresInDays: in.ExpiresInDays})
+	k, key, err := s.integrations.CreateKey(c.UserContext(), user, integrations.KeyRequest(in))
 	if err != nil {
 		return writeError(err, "api_key")
 	}

@@ -17,6 +17,27 @@ import (
 	"github.com/diaspora-investor/marketplace/domain"
 )
 
+// writeOf is the signed-in user of a write (counted against their write budget) and the
+// request's body decoded into a T (decodeBody; nullable names the fields that may be null).
+func writeOf[T any](s *server, c *fiber.Ctx, nullable ...string) (*domain.User, T, error) {
+	var in T
+	user, err := s.writer(c)
+	if err == nil {
+		err = decodeBody(c, &in, nullable...)
+	}
+	return user, in, err
+}
+
+// actorWriteOf is writeOf for a write of an organization's member or an administrator.
+func actorWriteOf[T any](s *server, c *fiber.Ctx, nullable ...string) (domain.Actor, T, error) {
+	var in T
+	actor, err := s.writeActor(c)
+	if err == nil {
+		err = decodeBody(c, &in, nullable...)
+	}
+	return actor, in, err
+}
+
 // decodeBody reads a JSON request body into dst strictly: the media type must be JSON, the body
 // an object, unknown fields are refused at every depth and names are matched exactly (a client
 // cannot slip in "role" or "Amount"), a value of the wrong type names its field and the shape

@@ -42,9 +42,5 @@ func (s *server) listCountryContacts(c *fiber.Ctx) error {
 		return err
 	}
 	v := s.newView(requestPrefs(c))
-	items := make([]contactPointJSON, len(list))
-	for i, cp := range list {
-		items[i] = v.contactPoint(cp)
-	}
-	return sendList(s, c, v, items, nil, nil)
+	return sendList(s, c, v, mapped(list, v.contactPoint), nil, nil)
 }

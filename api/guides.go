@@ -109,11 +109,7 @@ func (s *server) listCountryGuides(c *fiber.Ctx) error {
 		return err
 	}
 	v := s.newView(f.Langs)
-	items := make([]guideJSON, len(list))
-	for i, g := range list {
-		items[i] = v.guide(g)
-	}
-	return sendList(s, c, v, items, nil, nil)
+	return sendList(s, c, v, mapped(list, v.guide), nil, nil)
 }
 
 // getGuide is GET /v1/guides/{id}: one guide, by id or slug, with its steps.

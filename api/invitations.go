@@ -28,20 +28,18 @@ func (v *view) invitation(i domain.Invitation, now time.Time) invitationJSON {
 		CreatedAt: i.CreatedAt.UTC(), ExpiresAt: i.ExpiresAt.UTC(), AnsweredAt: utc(i.AnsweredAt)}
 }
 
+type invitationInput struct {
+	Email string `json:"email"`
+	Role  string `json:"role"`
+}
+
 // invite: POST /v1/organizations/{id}/invitations {"email", "role"}.
 func (s *server) invite(c *fiber.Ctx) error {
-	actor, err := s.writeActor(c)
+	actor, in, err := actorWriteOf[invitationInput](s, c)
 	if err != nil {
 		return err
 	}
-	var in struct {
-		Email string `json:"email"`
-		Role  string `json:"role"`
-	}
-	if err := decodeBody(c, &in); err != nil {
-		return err
-	}
-	inv, err := s.agencies.Invite(c.UserContext(), actor, c.Params("id"), agencies.Invitation{Email: in.Email, Role: in.Role})
+	inv, err := s.agencies.Invite(c.UserContext(), actor, c.Params("id"), agencies.Invitation(in))
 	if err != nil {
 		return writeError(err, "organization")
 	}
@@ -116,16 +114,14 @@ func (s *server) answerInvitation(accept bool) fiber.Handler {
 	}
 }
 
+type roleInput struct {
+	Role string `json:"role"`
+}
+
 // changeRole: PATCH /v1/organizations/{id}/members/{user_id} {"role"}.
 func (s *server) changeRole(c *fiber.Ctx) error {
-	actor, err := s.writeActor(c)
+	actor, in, err := actorWriteOf[roleInput](s, c)
 	if err != nil {
-		return err
-	}
-	var in struct {
-		Role string `json:"role"`
-	}
-	if err := decodeBody(c, &in); err != nil {
 		return err
 	}
 	orgID, userID := c.Params("id"), c.Params("user_id")
@@ -140,8 +136,7 @@ func (s *server) changeRole(c *fiber.Ctx) error {
 	for _, m := range members {
 		if m.UserID == userID {
 			s.private(c, view)
-			return s.sendJSON(c, memberJSON{UserID: m.UserID, Email: m.Email, Name: m.Name,
-				Role: view.label(domain.MemberRoles, m.Role), AddedAt: m.AddedAt.UTC()})
+			return s.sendJSON(c, view.member(m))
 		}
 	}
 	return notFound("member")

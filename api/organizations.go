@@ -43,25 +43,26 @@ type memberJSON struct {
 	AddedAt time.Time `json:"added_at"`
 }
 
+func (v *view) member(m domain.Member) memberJSON {
+	return memberJSON{UserID: m.UserID, Email: m.Email, Name: m.Name, Role: v.label(domain.MemberRoles, m.Role), AddedAt: m.AddedAt.UTC()}
+}
+
+type applicationInput struct {
+	Name    string  `json:"name"`
+	Acronym *string `json:"acronym"`
+	Country string  `json:"country"`
+	Type    string  `json:"type"`
+	Website *string `json:"website"`
+}
+
 // createOrganization: POST /v1/organizations. The applicant becomes its first owner; it is
 // unverified, so it can draft but not publish, until an administrator verifies it.
 func (s *server) createOrganization(c *fiber.Ctx) error {
-	user, err := s.writer(c)
+	user, in, err := writeOf[applicationInput](s, c, "acronym", "website")
 	if err != nil {
 		return err
 	}
-	var in struct {
-		Name    string  `json:"name"`
-		Acronym *string `json:"acronym"`
-		Country string  `json:"country"`
-		Type    string  `json:"type"`
-		Website *string `json:"website"`
-	}
-	if err := decodeBody(c, &in, "acronym", "website"); err != nil {
-		return err
-	}
-	id, err := s.agencies.Apply(c.UserContext(), user, domain.OrgApplication{Name: in.Name, Acronym: in.Acronym,
-		Country: in.Country, Type: in.Type, Website: in.Website})
+	id, err := s.agencies.Apply(c.UserContext(), user, domain.OrgApplication(in))
 	if err != nil {
 		return writeError(err, "organization")
 	}
@@ -174,20 +175,18 @@ func (s *server) verifyOrganization(verified bool) fiber.Handler {
 	}
 }
 
+type identityInput struct {
+	Name    opt[string] `json:"name"`
+	Acronym opt[string] `json:"acronym"`
+	Website opt[string] `json:"website"`
+}
+
 // patchOrganization: PATCH /v1/organizations/{id} {"name", "acronym", "website"}, by owners
 // and administrators; once the organization is verified, by administrators only (its
 // identity is what verification vouches for). Country and type are fixed.
 func (s *server) patchOrganization(c *fiber.Ctx) error {
-	actor, err := s.writeActor(c)
+	actor, in, err := actorWriteOf[identityInput](s, c, "acronym", "website")
 	if err != nil {
-		return err
-	}
-	var in struct {
-		Name    opt[string] `json:"name"`
-		Acronym opt[string] `json:"acronym"`
-		Website opt[string] `json:"website"`
-	}
-	if err := decodeBody(c, &in, "acronym", "website"); err != nil {
 		return err
 	}
 	change := domain.OrgIdentity{Name: in.Name.ptr(), Acronym: in.Acronym.ptr(), ClearAcronym: in.Acronym.Null,
@@ -210,11 +209,7 @@ func (s *server) listMembers(c *fiber.Ctx) error {
 		return writeError(err, "organization")
 	}
 	v := s.newView(requestPrefs(c))
-	items := make([]memberJSON, len(members))
-	for i, m := range members {
-		items[i] = memberJSON{UserID: m.UserID, Email: m.Email, Name: m.Name, Role: v.label(domain.MemberRoles, m.Role), AddedAt: m.AddedAt.UTC()}
-	}
-	return sendPrivateList(s, c, v, items, nil)
+	return sendPrivateList(s, c, v, mapped(members, v.member), nil)
 }
 
 // removeMember: DELETE /v1/organizations/{id}/members/{user_id}, by owners and

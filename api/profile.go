@@ -90,12 +90,8 @@ func (in profileInput) change() domain.ProfileChange {
 }
 
 func (s *server) putProfile(c *fiber.Ctx) error {
-	user, err := s.writer(c)
+	user, in, err := writeOf[profileInput](s, c, "origin_country", "residence_country", "ticket_min", "ticket_max", "investor_type", "legal_form")
 	if err != nil {
-		return err
-	}
-	var in profileInput
-	if err := decodeBody(c, &in, "origin_country", "residence_country", "ticket_min", "ticket_max", "investor_type", "legal_form"); err != nil {
 		return err
 	}
 	if err := s.accounts.PutProfile(c.UserContext(), user, in.change()); err != nil {

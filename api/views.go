@@ -230,13 +230,23 @@ type incentiveJSON struct {
 
 type incentiveDetailJSON struct {
 	incentiveJSON
-	Description string          `json:"description"`
-	Source      *sourceJSON     `json:"source"`
-	Sources     []sourceRefJSON `json:"sources"`
+	Description string `json:"description"`
+	explainedJSON
+}
+
+// explainedJSON ends the detail of an incentive or a programme: its sources, the guides that
+// explain it and, for its editors, its editorial state.
+type explainedJSON struct {
+	Source  *sourceJSON     `json:"source"`
+	Sources []sourceRefJSON `json:"sources"`
 	// Guides that explain it (public detail only; guides.go).
 	Guides *[]guideRefJSON `json:"guides,omitempty"`
 	// Editorial is shown to the item's editors only.
 	Editorial *editorialJSON `json:"editorial,omitempty"`
+}
+
+func explained(c domain.Content) explainedJSON {
+	return explainedJSON{Source: source(c.Source), Sources: sourceRefs(c.Sources)}
 }
 
 type programmeJSON struct {
@@ -255,14 +265,9 @@ type programmeJSON struct {
 
 type programmeDetailJSON struct {
 	programmeJSON
-	Description string          `json:"description"`
-	HowToApply  string          `json:"how_to_apply"`
-	Source      *sourceJSON     `json:"source"`
-	Sources     []sourceRefJSON `json:"sources"`
-	// Guides that explain it (public detail only; guides.go).
-	Guides *[]guideRefJSON `json:"guides,omitempty"`
-	// Editorial is shown to the item's editors only.
-	Editorial *editorialJSON `json:"editorial,omitempty"`
+	Description string `json:"description"`
+	HowToApply  string `json:"how_to_apply"`
+	explainedJSON
 }
 
 // view renders domain values for one response, in one interface language, and records the
@@ -528,8 +533,7 @@ func (v *view) incentive(it domain.Incentive) incentiveJSON {
 }
 
 func (v *view) incentiveDetail(it *domain.Incentive) incentiveDetailJSON {
-	return incentiveDetailJSON{incentiveJSON: v.incentive(*it), Description: it.Description, Source: source(it.Source),
-		Sources: sourceRefs(it.Sources)}
+	return incentiveDetailJSON{incentiveJSON: v.incentive(*it), Description: it.Description, explainedJSON: explained(it.Content)}
 }
 
 func (v *view) programme(p domain.Programme) programmeJSON {
@@ -542,8 +546,8 @@ func (v *view) programme(p domain.Programme) programmeJSON {
 }
 
 func (v *view) programmeDetail(p *domain.Programme) programmeDetailJSON {
-	return programmeDetailJSON{programmeJSON: v.programme(*p), Description: p.Description,
-		HowToApply: p.HowToApply, Source: source(p.Source), Sources: sourceRefs(p.Sources)}
+	return programmeDetailJSON{programmeJSON: v.programme(*p), Description: p.Description, HowToApply: p.HowToApply,
+		explainedJSON: explained(p.Content)}
 }
 
 // facets renders facet counts with their labels; regions carry their own names.
