@@ -304,17 +304,12 @@ func (s *Store) RevokeRefreshFamily(ctx context.Context, hash []byte) error {
 
 // Sessions lists a user's refresh-token families.
 func (s *Store) Sessions(ctx context.Context, userID string) ([]domain.Session, error) {
-	var rows []struct {
+	type sessionRow struct {
 		CreatedAt time.Time  `db:"created_at"`
 		ExpiresAt time.Time  `db:"expires_at"`
 		RevokedAt *time.Time `db:"revoked_at"`
 	}
-	err := s.db.SelectContext(ctx, &rows, sqlSessions, userID)
-	out := make([]domain.Session, len(rows))
-	for i, r := range rows {
-		out[i] = domain.Session(r)
-	}
-	return out, err
+	return selectAll(ctx, s.db, func(r sessionRow) domain.Session { return domain.Session(r) }, sqlSessions, userID)
 }
 
 type profileRow struct {
@@ -440,15 +435,7 @@ type bookmarkRow struct {
 
 // SavedIDs lists every bookmark of a user, newest first, for the export.
 func (s *Store) SavedIDs(ctx context.Context, userID string) ([]domain.Bookmark, error) {
-	var rows []bookmarkRow
-	if err := s.db.SelectContext(ctx, &rows, sqlSavedIDs, userID); err != nil {
-		return nil, err
-	}
-	out := make([]domain.Bookmark, len(rows))
-	for i, r := range rows {
-		out[i] = domain.Bookmark(r)
-	}
-	return out, nil
+	return selectAll(ctx, s.db, func(r bookmarkRow) domain.Bookmark { return domain.Bookmark(r) }, sqlSavedIDs, userID)
 }
 
 // HitRateLimit counts one more event in the current window of bucket and returns the count

@@ -160,6 +160,19 @@ func MigrationsApplied(ctx context.Context, db *sql.DB) (bool, error) {
 	return !pending, err
 }
 
+// selectAll reads the rows of query into Rs and turns each into a T.
+func selectAll[R, T any](ctx context.Context, q sqlx.QueryerContext, convert func(R) T, query string, args ...any) ([]T, error) {
+	var rows []R
+	if err := sqlx.SelectContext(ctx, q, &rows, query, args...); err != nil {
+		return nil, err
+	}
+	out := make([]T, len(rows))
+	for i, r := range rows {
+		out[i] = convert(r)
+	}
+	return out, nil
+}
+
 // pageOf cuts rows, read with one row more than limit to know whether another page follows,
 // to the page, with the cursor of the next page (made from the page's last row) or nil.
 func pageOf[R any](rows []R, limit int, cursor func(last R) domain.Cursor) ([]R, *domain.Cursor) {

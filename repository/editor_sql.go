@@ -138,6 +138,46 @@ const (
 	snapshotRegions = `'regions', ARRAY(SELECT region_code FROM {kind}_regions r WHERE r.{kind}_id = c.id ORDER BY region_code)`
 )
 
+// The language-neutral columns an editor writes, per kind: a draft is created with them
+// (insertOf) and changed column by column (updateOf).
+const (
+	editedOpportunityColumns = "region_code, instrument, min_investment, max_investment, currency, jobs, deadline, " +
+		"investor_types, contact_name, contact_email, contact_phone, contact_url, " + sourceColumns
+	editedIncentiveColumns = "type, legal_instrument, legal_article, legal_url, " + validityAndEligibility + ", " + sourceColumns
+	editedProgrammeColumns = "type, operator_id, url, max_amount, max_amount_currency, " + validityAndEligibility + ", " + sourceColumns
+
+	// The columns that the kinds scoped to regions (incentives and programmes) write alike,
+	// and every kind's source.
+	validityAndEligibility = "valid_from, valid_until, investor_types, min_investment, max_investment, investment_currency, min_jobs, residence_abroad"
+	sourceColumns          = "source_title, source_url"
+)
+
+// insertOf is a kind's insert of a new draft: its slug, country, organization and source
+// language, and columns (a comma-separated list), each from its named parameter or as
+// insertValues says.
+func insertOf(k kindTables, columns string) namedStatement {
+	names := strings.Split(columns, ", ")
+	values := make([]string, len(names))
+	for i, c := range names {
+		values[i] = ":" + c
+		if v, ok := insertValues[c]; ok {
+			values[i] = v
+		}
+	}
+	return k.named("insert", `
+		INSERT INTO {table} (slug, country_code, organization_id, source_lang, `+columns+`)
+		VALUES (`+newSlug+`, :country_code, :organization_id, :source_lang, `+strings.Join(values, ", ")+`)
+		RETURNING id`)
+}
+
+// insertValues are the values of a new draft's columns that are more than their parameter.
+var insertValues = map[string]string{
+	// Never null: none is the empty list.
+	"investor_types": `coalesce(:investor_types::text[], '{}')`,
+	// A programme is run by its own organization unless it names another operator.
+	"operator_id": `coalesce(:operator_id::uuid, :organization_id::uuid)`,
+}
+
 // updateOf is a kind's update statement of columns (a comma-separated list): it writes each
 // column only when its set_<column> parameter says so.
 func updateOf(k kindTables, columns string) namedStatement {
@@ -149,25 +189,10 @@ func updateOf(k kindTables, columns string) namedStatement {
 	return k.named("update", "UPDATE {table} SET\n\t\t\t"+strings.Join(sets, ",\n\t\t\t")+"\n\t\tWHERE id = :id")
 }
 
-// The columns that the kinds scoped to regions (incentives and programmes) write alike, and
-// every kind's source.
-const (
-	validityAndEligibility = "valid_from, valid_until, investor_types, min_investment, max_investment, investment_currency, min_jobs, residence_abroad"
-	sourceColumns          = "source_title, source_url"
-)
-
 var opportunitySQL = editorSQLOf(opportunityTables, false, editorSQL{
-	snapshot: snapshotOf(opportunityTables, snapshotSectors),
-	insert: opportunityTables.named("insert", `
-		INSERT INTO opportunities (slug, country_code, organization_id, source_lang, region_code, instrument,
-			min_investment, max_investment, currency, jobs, deadline, investor_types,
-			contact_name, contact_email, contact_phone, contact_url, source_title, source_url)
-		VALUES (`+newSlug+`, :country_code, :organization_id, :source_lang, :region_code, :instrument,
-			:min_investment, :max_investment, :currency, :jobs, :deadline, coalesce(:investor_types::text[], '{}'),
-			:contact_name, :contact_email, :contact_phone, :contact_url, :source_title, :source_url)
-		RETURNING id`),
-	update: updateOf(opportunityTables, "region_code, instrument, min_investment, max_investment, currency, jobs, deadline, "+
-		"investor_types, contact_name, contact_email, contact_phone, contact_url, "+sourceColumns),
+	snapshot:    snapshotOf(opportunityTables, snapshotSectors),
+	insert:      insertOf(opportunityTables, editedOpportunityColumns),
+	update:      updateOf(opportunityTables, editedOpportunityColumns),
 	currentText: opportunityTables.statement("current_text", currentText),
 	upsertText:  opportunityTables.statement("upsert_text", upsertText),
 })
@@ -176,31 +201,16 @@ var incentiveSQL = editorSQLOf(incentiveTables, true, editorSQL{
 	snapshot: snapshotOf(incentiveTables, snapshotSectors+", "+snapshotRegions+`,
 				'benefits', (SELECT coalesce(jsonb_agg(to_jsonb(b) - 'incentive_id' ORDER BY b.position), '[]')
 					FROM incentive_benefits b WHERE b.incentive_id = c.id)`),
-	insert: incentiveTables.named("insert", `
-		INSERT INTO incentives (slug, country_code, organization_id, source_lang, type, legal_instrument, legal_article,
-			legal_url, valid_from, valid_until, investor_types, min_investment, max_investment, investment_currency,
-			min_jobs, residence_abroad, source_title, source_url)
-		VALUES (`+newSlug+`, :country_code, :organization_id, :source_lang, :type, :legal_instrument, :legal_article,
-			:legal_url, :valid_from, :valid_until, coalesce(:investor_types::text[], '{}'), :min_investment, :max_investment, :investment_currency,
-			:min_jobs, :residence_abroad, :source_title, :source_url)
-		RETURNING id`),
-	update:      updateOf(incentiveTables, "type, legal_instrument, legal_article, legal_url, "+validityAndEligibility+", "+sourceColumns),
+	insert:      insertOf(incentiveTables, editedIncentiveColumns),
+	update:      updateOf(incentiveTables, editedIncentiveColumns),
 	currentText: incentiveTables.statement("current_text", currentText),
 	upsertText:  incentiveTables.statement("upsert_text", upsertText),
 })
 
 var programmeSQL = editorSQLOf(programmeTables, true, editorSQL{
 	snapshot: snapshotOf(programmeTables, snapshotSectors+", "+snapshotRegions),
-	// A programme is run by its own organization unless it names another operator.
-	insert: programmeTables.named("insert", `
-		INSERT INTO programmes (slug, country_code, organization_id, source_lang, operator_id, type, url, max_amount,
-			max_amount_currency, valid_from, valid_until, investor_types, min_investment, max_investment, investment_currency,
-			min_jobs, residence_abroad, source_title, source_url)
-		VALUES (`+newSlug+`, :country_code, :organization_id, :source_lang, coalesce(:operator_id::uuid, :organization_id::uuid), :type, :url, :max_amount,
-			:max_amount_currency, :valid_from, :valid_until, coalesce(:investor_types::text[], '{}'), :min_investment, :max_investment, :investment_currency,
-			:min_jobs, :residence_abroad, :source_title, :source_url)
-		RETURNING id`),
-	update: updateOf(programmeTables, "type, operator_id, url, max_amount, max_amount_currency, "+validityAndEligibility+", "+sourceColumns),
+	insert:   insertOf(programmeTables, editedProgrammeColumns),
+	update:   updateOf(programmeTables, editedProgrammeColumns),
 	// A programme's text has how to apply besides.
 	currentText: programmeTables.statement("current_text", `SELECT name AS title, summary, description, how_to_apply
 		FROM programme_translations WHERE programme_id = $1 AND lang = $2`),

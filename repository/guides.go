@@ -122,16 +122,8 @@ func (r guideRow) guide() domain.Guide {
 // Guides lists the published guides of a country in the reader's languages, in the country's
 // reading order, or by relevance when f.Query is set.
 func (s *Store) Guides(ctx context.Context, f domain.GuideFilter) ([]domain.Guide, error) {
-	var rows []guideRow
-	if err := s.db.SelectContext(ctx, &rows, sqlGuidesByCountry, f.Country, pq.Array(f.Langs), f.Query,
-		pq.Array(f.SearchLangs), s.examples); err != nil {
-		return nil, err
-	}
-	out := make([]domain.Guide, len(rows))
-	for i, r := range rows {
-		out[i] = r.guide()
-	}
-	return out, nil
+	return selectAll(ctx, s.db, guideRow.guide, sqlGuidesByCountry, f.Country, pq.Array(f.Langs), f.Query,
+		pq.Array(f.SearchLangs), s.examples)
 }
 
 // Guide reads one published guide by id or slug, with its steps and the published incentives
@@ -186,18 +178,11 @@ func (s *Store) GuidesOf(ctx context.Context, kind domain.Kind, itemID string, l
 }
 
 func (s *Store) itemRefs(ctx context.Context, query, id string, langs []string) ([]domain.ItemRef, error) {
-	var rows []struct {
+	type refRow struct {
 		ID    string `db:"id"`
 		Slug  string `db:"slug"`
 		Title string `db:"title"`
 		Lang  string `db:"lang"`
 	}
-	if err := s.db.SelectContext(ctx, &rows, query, id, pq.Array(langs), s.examples); err != nil {
-		return nil, err
-	}
-	out := make([]domain.ItemRef, len(rows))
-	for i, r := range rows {
-		out[i] = domain.ItemRef{ID: r.ID, Slug: r.Slug, Title: r.Title, Lang: r.Lang}
-	}
-	return out, nil
+	return selectAll(ctx, s.db, func(r refRow) domain.ItemRef { return domain.ItemRef(r) }, query, id, pq.Array(langs), s.examples)
 }

@@ -80,15 +80,7 @@ func (r invitationRow) invitation() domain.Invitation {
 }
 
 func invitations(ctx context.Context, q sqlx.QueryerContext, statement string, args ...any) ([]domain.Invitation, error) {
-	var rows []invitationRow
-	if err := sqlx.SelectContext(ctx, q, &rows, statement, args...); err != nil {
-		return nil, err
-	}
-	out := make([]domain.Invitation, len(rows))
-	for i, r := range rows {
-		out[i] = r.invitation()
-	}
-	return out, nil
+	return selectAll(ctx, q, invitationRow.invitation, statement, args...)
 }
 
 // Invite invites email (normalized by the caller) to the organization with role, valid for
@@ -206,14 +198,7 @@ func (s *Store) AnswerInvitation(ctx context.Context, user *domain.User, invitat
 // ChangeRole sets the role of an existing member; the last owner cannot step down.
 func (s *Store) ChangeRole(ctx context.Context, actorID, orgID, userID, role string) error {
 	return s.inTx(ctx, func(tx *sqlx.Tx) error {
-		if err := lockOrg(ctx, tx, orgID); err != nil {
-			return err
-		}
-		var before string
-		err := tx.GetContext(ctx, &before, sqlMemberRole, orgID, userID)
-		if errors.Is(err, sql.ErrNoRows) {
-			return ErrNotFound
-		}
+		before, err := lockedMemberRole(ctx, tx, orgID, userID)
 		if err != nil || before == role {
 			return err
 		}

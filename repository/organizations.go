@@ -206,41 +206,29 @@ func (s *Store) Organizations(ctx context.Context, f OrgFilter) ([]domain.OrgDet
 
 // Members lists an organization's members, owners first.
 func (s *Store) Members(ctx context.Context, orgID string) ([]domain.Member, error) {
-	var rows []struct {
+	type memberRow struct {
 		UserID  string    `db:"user_id"`
 		Email   string    `db:"email"`
 		Name    string    `db:"display_name"`
 		Role    string    `db:"role"`
 		AddedAt time.Time `db:"added_at"`
 	}
-	if err := s.db.SelectContext(ctx, &rows, sqlMembers, orgID); err != nil {
-		return nil, err
-	}
-	out := make([]domain.Member, len(rows))
-	for i, r := range rows {
-		out[i] = domain.Member(r)
-	}
-	return out, nil
+	return selectAll(ctx, s.db, func(r memberRow) domain.Member { return domain.Member(r) }, sqlMembers, orgID)
 }
 
 // Memberships lists the organizations a user belongs to, with their role, by name (a user
 // belongs to a handful; a bound is kept).
 func (s *Store) Memberships(ctx context.Context, userID string) ([]domain.MembershipRecord, error) {
-	var rows []struct {
+	type membershipRow struct {
 		ID      string    `db:"id"`
 		Name    string    `db:"name"`
 		Acronym *string   `db:"acronym"`
 		Role    string    `db:"role"`
 		AddedAt time.Time `db:"added_at"`
 	}
-	if err := s.db.SelectContext(ctx, &rows, sqlMemberships, userID); err != nil {
-		return nil, err
-	}
-	out := make([]domain.MembershipRecord, len(rows))
-	for i, r := range rows {
-		out[i] = domain.MembershipRecord{Organization: domain.OrgRef{ID: r.ID, Name: r.Name, Acronym: r.Acronym}, Role: r.Role, AddedAt: r.AddedAt}
-	}
-	return out, nil
+	return selectAll(ctx, s.db, func(r membershipRow) domain.MembershipRecord {
+		return domain.MembershipRecord{Organization: domain.OrgRef{ID: r.ID, Name: r.Name, Acronym: r.Acronym}, Role: r.Role, AddedAt: r.AddedAt}
+	}, sqlMemberships, userID)
 }
 
 // AllInterests lists every expression of interest an investor sent, newest first, page by page
@@ -261,17 +249,24 @@ func (s *Store) AllInterests(ctx context.Context, investorID string, langs []str
 	}
 }
 
+// lockedMemberRole locks an organization and reads the role of one of its members
+// (ErrNotFound when the user is not one).
+func lockedMemberRole(ctx context.Context, tx *sqlx.Tx, orgID, userID string) (string, error) {
+	if err := lockOrg(ctx, tx, orgID); err != nil {
+		return "", err
+	}
+	var role string
+	err := tx.GetContext(ctx, &role, sqlMemberRole, orgID, userID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", ErrNotFound
+	}
+	return role, err
+}
+
 // RemoveMember ends a membership; the last owner cannot leave.
 func (s *Store) RemoveMember(ctx context.Context, actorID, orgID, userID string) error {
 	return s.inTx(ctx, func(tx *sqlx.Tx) error {
-		if err := lockOrg(ctx, tx, orgID); err != nil {
-			return err
-		}
-		var role string
-		err := tx.GetContext(ctx, &role, sqlMemberRole, orgID, userID)
-		if errors.Is(err, sql.ErrNoRows) {
-			return ErrNotFound
-		}
+		role, err := lockedMemberRole(ctx, tx, orgID, userID)
 		if err != nil {
 			return err
 		}
