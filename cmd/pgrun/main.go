@@ -45,29 +45,19 @@ func run() int {
 	if os.Getenv("DATABASE_URL") == "" {
 		cluster, err := pgcluster.Start(context.Background(), *dir, pgcluster.Options{Durable: *durable})
 		if err != nil {
-			fmt.Fprintln(os.Stderr, "pgrun:", err)
-			return 1
+			return failed(err)
 		}
-		defer func() {
-			if err := cluster.Stop(); err != nil {
-				fmt.Fprintln(os.Stderr, "pgrun: stop the database:", err)
-			}
-		}()
+		defer stop("the database", cluster.Stop)
 		os.Setenv("DATABASE_URL", cluster.URL())
 		fmt.Fprintf(os.Stderr, "pgrun: private PostgreSQL in %s is up\n", *dir)
 		if *replica {
 			started := time.Now()
 			r, err := cluster.StartReplica(context.Background())
 			if err != nil {
-				fmt.Fprintln(os.Stderr, "pgrun:", err)
-				return 1
+				return failed(err)
 			}
 			// Stopped before the primary (the deferred cluster.Stop stops it too).
-			defer func() {
-				if err := r.Stop(); err != nil {
-					fmt.Fprintln(os.Stderr, "pgrun: stop the replica:", err)
-				}
-			}()
+			defer stop("the replica", r.Stop)
 			os.Setenv("DATABASE_REPLICA_URL", r.URL())
 			fmt.Fprintf(os.Stderr, "pgrun: its streaming replica is up (%s)\n", time.Since(started).Round(time.Millisecond))
 		}
@@ -78,8 +68,7 @@ func run() int {
 	cmd := exec.Command(flag.Arg(0), flag.Args()[1:]...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
 	if err := cmd.Start(); err != nil {
-		fmt.Fprintln(os.Stderr, "pgrun:", err)
-		return 1
+		return failed(err)
 	}
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
@@ -96,10 +85,22 @@ func run() int {
 				return 1
 			}
 			if err != nil {
-				fmt.Fprintln(os.Stderr, "pgrun:", err)
-				return 1
+				return failed(err)
 			}
 			return 0
 		}
+	}
+}
+
+// failed reports err and is the exit status of a failure.
+func failed(err error) int {
+	fmt.Fprintln(os.Stderr, "pgrun:", err)
+	return 1
+}
+
+// stop stops what pgrun started (what names it) and reports a failure to.
+func stop(what string, stop func() error) {
+	if err := stop(); err != nil {
+		fmt.Fprintf(os.Stderr, "pgrun: stop %s: %v\n", what, err)
 	}
 }
