@@ -251,9 +251,7 @@ func (v *Invalid) SearchText(name, value string) string {
 func (v *Invalid) FilterCodes(name string, values []string, set CodeSet) []string {
 	var out []string
 	for _, c := range values {
-		if !set.Has(c) {
-			v.Add(name, "unknown_code", map[string]any{"Value": Truncate(c), "Allowed": strings.Join(set.Codes, ", ")})
-		} else if !slices.Contains(out, c) {
+		if v.Code(name, c, set) && !slices.Contains(out, c) {
 			out = append(out, c)
 		}
 	}
