@@ -56,18 +56,6 @@ func fieldOf[A, B any](o opt[A], f func(A) B) domain.Opt[B] {
 	return out
 }
 
-type contactInput struct {
-	Name  *string `json:"name"`
-	Email *string `json:"email"`
-	Phone *string `json:"phone"`
-	URL   *string `json:"url"`
-}
-
-type sourceInput struct {
-	Title string `json:"title"`
-	URL   string `json:"url"`
-}
-
 type criteriaInput struct {
 	InvestorTypes   opt[[]string]   `json:"investor_types"`
 	MinInvestment   opt[moneyInput] `json:"min_investment"`
@@ -106,7 +94,7 @@ type contentInput struct {
 	Jobs            opt[int]            `json:"jobs"`
 	Deadline        opt[string]         `json:"deadline"`
 	InvestorTypes   opt[[]string]       `json:"investor_types"`
-	Contact         opt[contactInput]   `json:"contact"`
+	Contact         opt[contactJSON]    `json:"contact"`
 	Type            opt[string]         `json:"type"`
 	LegalInstrument opt[string]         `json:"legal_instrument"`
 	LegalArticle    opt[string]         `json:"legal_article"`
@@ -118,7 +106,7 @@ type contentInput struct {
 	Operator        opt[string]         `json:"operator_id"`
 	URL             opt[string]         `json:"url"`
 	MaxAmount       opt[moneyInput]     `json:"max_amount"`
-	Source          opt[sourceInput]    `json:"source"`
+	Source          opt[sourceJSON]     `json:"source"`
 }
 
 // acceptedFields are the body fields of each kind; the first group is common to all.
@@ -141,14 +129,12 @@ func (in *contentInput) command(kind domain.Kind) domain.ContentChange {
 	return domain.ContentChange{
 		Organization: in.Organization.field(), Country: in.Country.field(), Lang: in.Lang.field(),
 		Title: in.title(kind).field(), Summary: in.Summary.field(), Description: in.Description.field(), HowToApply: in.HowToApply.field(),
-		Source:  fieldOf(in.Source, func(s sourceInput) domain.SourceLink { return domain.SourceLink{Title: s.Title, URL: s.URL} }),
+		Source:  fieldOf(in.Source, func(s sourceJSON) domain.SourceLink { return domain.SourceLink(s) }),
 		Sectors: in.Sectors.field(), Region: in.Region.field(), Instrument: in.Instrument.field(),
 		MinInvestment: fieldOf(in.MinInvestment, moneyInput.money), MaxInvestment: fieldOf(in.MaxInvestment, moneyInput.money),
 		Jobs: in.Jobs.field(), Deadline: in.Deadline.field(), InvestorTypes: in.InvestorTypes.field(),
-		Contact: fieldOf(in.Contact, func(c contactInput) domain.Contact {
-			return domain.Contact{Name: c.Name, Email: c.Email, Phone: c.Phone, URL: c.URL}
-		}),
-		Type: in.Type.field(), ValidFrom: in.ValidFrom.field(), ValidUntil: in.ValidUntil.field(),
+		Contact: fieldOf(in.Contact, func(c contactJSON) domain.Contact { return domain.Contact(c) }),
+		Type:    in.Type.field(), ValidFrom: in.ValidFrom.field(), ValidUntil: in.ValidUntil.field(),
 		Eligibility:     fieldOf(in.Eligibility, criteriaInput.criteria),
 		LegalInstrument: in.LegalInstrument.field(), LegalArticle: in.LegalArticle.field(), LegalURL: in.LegalURL.field(),
 		Benefits: fieldOf(in.Benefits, func(list []benefitInput) []domain.Benefit {

@@ -51,6 +51,7 @@ type countryDetailJSON struct {
 	Organizations []organizationJSON `json:"organizations"`
 }
 
+// sourceJSON is an item's main source, as shown and as sent.
 type sourceJSON struct {
 	Title string `json:"title"`
 	URL   string `json:"url"`
@@ -172,6 +173,7 @@ type opportunityDetailJSON struct {
 	Editorial *editorialJSON `json:"editorial,omitempty"`
 }
 
+// contactJSON is an opportunity's contact, as shown and as sent.
 type contactJSON struct {
 	Name  *string `json:"name"`
 	Email *string `json:"email"`
