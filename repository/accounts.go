@@ -172,22 +172,12 @@ func (s *Store) UserByID(ctx context.Context, id string) (*domain.User, error) {
 
 // user reads the one account that statement finds by arg.
 func (s *Store) user(ctx context.Context, statement string, arg any) (*domain.User, error) {
-	var u domain.User
-	err := s.db.GetContext(ctx, &u, statement, arg)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, ErrNotFound
-	}
-	return &u, err
+	return getOne[domain.User](ctx, s.db, statement, arg)
 }
 
 // UpdateUser applies a partial update and returns the account.
 func (s *Store) UpdateUser(ctx context.Context, id string, up domain.UserChange) (*domain.User, error) {
-	var u domain.User
-	err := s.db.GetContext(ctx, &u, sqlUpdateUser, id, up.DisplayName, up.SetLang, up.Lang)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, ErrNotFound
-	}
-	return &u, err
+	return getOne[domain.User](ctx, s.db, sqlUpdateUser, id, up.DisplayName, up.SetLang, up.Lang)
 }
 
 // ChangePassword stores a new hash, invalidates every access token issued so far and revokes
@@ -330,11 +320,7 @@ type profileRow struct {
 
 // Profile reads a user's investor profile; an empty one before the first save.
 func (s *Store) Profile(ctx context.Context, userID string) (*domain.Profile, error) {
-	var r profileRow
-	err := s.db.GetContext(ctx, &r, sqlProfile, userID)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, ErrNotFound
-	}
+	r, err := getOne[profileRow](ctx, s.db, sqlProfile, userID)
 	if err != nil {
 		return nil, err
 	}

@@ -160,6 +160,19 @@ func MigrationsApplied(ctx context.Context, db *sql.DB) (bool, error) {
 	return !pending, err
 }
 
+// getOne reads the one row of query into an R; ErrNotFound when there is none.
+func getOne[R any](ctx context.Context, q sqlx.QueryerContext, query string, args ...any) (*R, error) {
+	var r R
+	err := sqlx.GetContext(ctx, q, &r, query, args...)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &r, nil
+}
+
 // selectAll reads the rows of query into Rs and turns each into a T.
 func selectAll[R, T any](ctx context.Context, q sqlx.QueryerContext, convert func(R) T, query string, args ...any) ([]T, error) {
 	var rows []R

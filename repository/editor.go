@@ -59,12 +59,7 @@ func byIDOrSlug(idOrSlug, byID, bySlug string) (string, string) {
 
 func lockItem(ctx context.Context, tx *sqlx.Tx, q *editorSQL, idOrSlug string) (*lockedItem, error) {
 	query, arg := byIDOrSlug(idOrSlug, q.lockByID, q.lockBySlug)
-	var it lockedItem
-	err := tx.GetContext(ctx, &it, query, arg)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, ErrNotFound
-	}
-	return &it, err
+	return getOne[lockedItem](ctx, tx, query, arg)
 }
 
 // ItemAccess reads what the rules need to decide who may see an item, and its id.

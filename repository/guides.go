@@ -2,8 +2,6 @@ package repository
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"time"
 
 	"github.com/lib/pq"
@@ -129,11 +127,7 @@ func (s *Store) Guides(ctx context.Context, f domain.GuideFilter) ([]domain.Guid
 // Guide reads one published guide by id or slug, with its steps and the published incentives
 // and programmes it explains; ErrNotFound when there is none.
 func (s *Store) Guide(ctx context.Context, idOrSlug string, langs []string) (*domain.GuideDetail, error) {
-	var row guideRow
-	err := s.db.GetContext(ctx, &row, sqlGuideByIDOrSlug, idOrSlug, pq.Array(langs), s.examples)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, ErrNotFound
-	}
+	row, err := getOne[guideRow](ctx, s.db, sqlGuideByIDOrSlug, idOrSlug, pq.Array(langs), s.examples)
 	if err != nil {
 		return nil, err
 	}

@@ -238,11 +238,7 @@ func (s *Store) Interest(ctx context.Context, id string, langs []string) (*domai
 	if !domain.IsID(id) {
 		return nil, ErrNotFound
 	}
-	var r interestRow
-	err := s.db.GetContext(ctx, &r, sqlInterest, id, pq.Array(langs))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, ErrNotFound
-	}
+	r, err := getOne[interestRow](ctx, s.db, sqlInterest, id, pq.Array(langs))
 	if err != nil {
 		return nil, err
 	}

@@ -147,11 +147,7 @@ func (s *Store) Organization(ctx context.Context, id string) (*domain.OrgDetail,
 	if !domain.IsID(id) {
 		return nil, ErrNotFound
 	}
-	var r orgRow
-	err := s.db.GetContext(ctx, &r, sqlOrganizationByID, id)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, ErrNotFound
-	}
+	r, err := getOne[orgRow](ctx, s.db, sqlOrganizationByID, id)
 	if err != nil {
 		return nil, err
 	}
