@@ -76,6 +76,8 @@ type Site struct {
 	assets  map[string]asset
 	trusted clientip.Proxies
 	log     *slog.Logger
+	// renewals shares a just-renewed session between two tabs that renew it at once.
+	renewals *renewals
 }
 
 type asset struct {
@@ -103,7 +105,8 @@ func Mount(app *fiber.App, deps Deps, opts Options) (*Site, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Site{deps: deps, opts: opts, texts: t, log: opts.Log, trusted: clientip.Parse(opts.TrustedProxies)}
+	s := &Site{deps: deps, opts: opts, texts: t, log: opts.Log, trusted: clientip.Parse(opts.TrustedProxies),
+		renewals: newRenewals()}
 	if err := s.loadAssets(); err != nil {
 		return nil, err
 	}
@@ -316,7 +319,10 @@ func (s *Site) session(c *fiber.Ctx) error {
 		}
 	}
 	if refresh != "" && len(refresh) <= 100 {
-		sess, err := s.deps.Accounts.Resume(ctx, s.clientIP(c), refresh)
+		client := s.clientIP(c)
+		sess, err := s.renewals.resume(refresh, c.Cookies(cookieCSRF), time.Now(), func() (*Session, error) {
+			return s.deps.Accounts.Resume(ctx, client, refresh)
+		})
 		switch {
 		case err == nil:
 			if err := s.startSession(c, sess); err != nil {

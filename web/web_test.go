@@ -1,11 +1,13 @@
 package web_test
 
 import (
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -278,6 +280,51 @@ func TestDoneWhen(t *testing.T) {
 	expectStatus(t, p, http.StatusSeeOther)
 	if p := b.get("/fr/account"); p.status != http.StatusSeeOther {
 		t.Errorf("after erasure the account page answers %d", p.status)
+	}
+}
+
+// Two tabs of one browser renew an expired session at once, with the same refresh token: the
+// second gets the session the first got, not a sign-out. Someone else with only that refresh
+// cookie (not the browser's form-token cookie) is still treated as a thief.
+func TestTwoTabsRenewTogether(t *testing.T) {
+	t.Parallel()
+	app, _ := newSite(t, true)
+	tab1 := newBrowser(t, app)
+	p := tab1.get("/en/signup")
+	p = tab1.post("/en/signup", url.Values{"csrf": {p.csrf(t)}, "email": {"tabs@example.org"}, "password": {"a long passphrase of mine"}})
+	expectStatus(t, p, http.StatusSeeOther)
+	if tab1.cookies["dim_csrf"] == "" {
+		t.Fatal("no form-token cookie")
+	}
+	delete(tab1.cookies, "dim_access")
+	tab2 := newBrowser(t, app)
+	maps.Copy(tab2.cookies, tab1.cookies)
+	old := tab1.cookies["dim_refresh"]
+	var wg sync.WaitGroup
+	pages := make([]page, 2)
+	for i, tab := range []*browser{tab1, tab2} {
+		wg.Add(1)
+		go func() { defer wg.Done(); pages[i] = tab.get("/en/account") }()
+	}
+	wg.Wait()
+	for i, p := range pages {
+		if p.status != http.StatusOK {
+			t.Errorf("tab %d: %d", i+1, p.status)
+		}
+	}
+	if tab1.cookies["dim_refresh"] == old || tab1.cookies["dim_refresh"] != tab2.cookies["dim_refresh"] {
+		t.Fatal("the two tabs did not get the one renewed session")
+	}
+	// A third request with the spent token but without the browser's form-token cookie revokes
+	// the family, as before: both tabs are signed out at their next renewal.
+	thief := newBrowser(t, app)
+	thief.cookies["dim_refresh"] = old
+	if p := thief.get("/en/account"); p.status != http.StatusSeeOther {
+		t.Errorf("the spent token without the browser's cookie: %d", p.status)
+	}
+	delete(tab1.cookies, "dim_access")
+	if p := tab1.get("/en/account"); p.status != http.StatusSeeOther {
+		t.Errorf("after a thief's reuse, the family still works: %d", p.status)
 	}
 }
 
