@@ -107,21 +107,22 @@ type contentInput struct {
 	URL             opt[string]         `json:"url"`
 	MaxAmount       opt[moneyInput]     `json:"max_amount"`
 	Source          opt[sourceJSON]     `json:"source"`
+	AsOf            opt[string]         `json:"as_of"`
 }
 
 // acceptedFields are the body fields of each kind; the first group is common to all.
 var acceptedFields = map[domain.Kind][]string{
 	domain.KindOpportunity: {"organization_id", "country", "lang", "title", "summary", "description", "sectors",
-		"region", "instrument", "min_investment", "max_investment", "jobs", "deadline", "investor_types", "contact", "source"},
+		"region", "instrument", "min_investment", "max_investment", "jobs", "deadline", "investor_types", "contact", "source", "as_of"},
 	domain.KindIncentive: {"organization_id", "country", "lang", "name", "summary", "description", "type",
-		"legal_instrument", "legal_article", "legal_url", "valid_from", "valid_until", "eligibility", "benefits", "source"},
+		"legal_instrument", "legal_article", "legal_url", "valid_from", "valid_until", "eligibility", "benefits", "source", "as_of"},
 	domain.KindProgramme: {"organization_id", "country", "lang", "name", "summary", "description", "how_to_apply",
-		"type", "operator_id", "url", "max_amount", "valid_from", "valid_until", "eligibility", "source"},
+		"type", "operator_id", "url", "max_amount", "valid_from", "valid_until", "eligibility", "source", "as_of"},
 }
 
 // nullableFields may be sent as null in a PATCH, to clear them.
 var nullableFields = []string{"region", "instrument", "min_investment", "max_investment", "jobs", "deadline",
-	"contact", "legal_article", "legal_url", "valid_from", "valid_until", "url", "max_amount", "source", "operator_id"}
+	"contact", "legal_article", "legal_url", "valid_from", "valid_until", "url", "max_amount", "source", "operator_id", "as_of"}
 
 // command is the body as the editorial use cases take it, for kind (whose title is "title"
 // or "name").
@@ -129,7 +130,7 @@ func (in *contentInput) command(kind domain.Kind) domain.ContentChange {
 	return domain.ContentChange{
 		Organization: in.Organization.field(), Country: in.Country.field(), Lang: in.Lang.field(),
 		Title: in.title(kind).field(), Summary: in.Summary.field(), Description: in.Description.field(), HowToApply: in.HowToApply.field(),
-		Source:  fieldOf(in.Source, func(s sourceJSON) domain.SourceLink { return domain.SourceLink(s) }),
+		Source: fieldOf(in.Source, func(s sourceJSON) domain.SourceLink { return domain.SourceLink(s) }), AsOf: in.AsOf.field(),
 		Sectors: in.Sectors.field(), Region: in.Region.field(), Instrument: in.Instrument.field(),
 		MinInvestment: fieldOf(in.MinInvestment, moneyInput.money), MaxInvestment: fieldOf(in.MaxInvestment, moneyInput.money),
 		Jobs: in.Jobs.field(), Deadline: in.Deadline.field(), InvestorTypes: in.InvestorTypes.field(),

@@ -127,6 +127,29 @@ func TestIncentiveAndProgrammeWriting(t *testing.T) {
 	if r.json(t)["how_to_apply"] != "Candidatura online." {
 		t.Errorf("how_to_apply lost: %s", r.body)
 	}
+	// The date the programme was checked against its sources: set, refused in the future or
+	// malformed (nothing written), then cleared; the history records it.
+	progURL := "/v1/programmes/" + prog["id"].(string)
+	r = a.send(http.MethodPatch, progURL, map[string]any{"as_of": "2026-11-30"}, bearer(ana.access)...)
+	expect(t, r, http.StatusOK)
+	if got := r.json(t)["as_of"]; got != "2026-11-30" {
+		t.Errorf("as_of after PATCH: %v", got)
+	}
+	for value, code := range map[string]string{"2999-01-01": "date_in_future", "30/11/2026": "invalid_date"} {
+		r = a.send(http.MethodPatch, progURL, map[string]any{"as_of": value, "name": "Nunca escrito"}, bearer(ana.access)...)
+		if got := fieldErrors(problemOf(t, r, http.StatusBadRequest, "/problems/invalid-body")); got["as_of"] != code || len(got) != 1 {
+			t.Errorf("as_of %s: %v", value, got)
+		}
+	}
+	r = a.get(progURL, bearer(ana.access)...)
+	if got := r.json(t); got["as_of"] != "2026-11-30" || got["name"] != "Bolsa de arranque 2027" {
+		t.Errorf("a refused PATCH wrote: %s", r.body)
+	}
+	r = a.send(http.MethodPatch, progURL, map[string]any{"as_of": nil}, bearer(ana.access)...)
+	expect(t, r, http.StatusOK)
+	if got, ok := r.json(t)["as_of"]; !ok || got != nil {
+		t.Errorf("as_of after null: %v", got)
+	}
 	// The organization's list has both, newest change first.
 	mine := a.get("/v1/organizations/"+ana.org+"/content", bearer(ana.access)...).items(t)
 	if len(mine) != 2 || mine[0]["kind"] != "programmes" || mine[1]["kind"] != "incentives" {

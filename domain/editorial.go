@@ -37,6 +37,7 @@ type ContentChange struct {
 	HowToApply  Opt[string] // programmes
 
 	Source Opt[SourceLink] // every kind
+	AsOf   Opt[string]     // every kind: the date it was last checked against its sources, YYYY-MM-DD
 
 	// Opportunities.
 	Sectors       Opt[[]string]

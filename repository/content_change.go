@@ -36,6 +36,7 @@ func columnsOf(kind domain.Kind, c domain.ContentChange) contentWrite {
 			w.Columns[name] = value
 		}
 	}
+	setString(col, "as_of", c.AsOf)
 	if c.Source.Set {
 		col("source_title", true, optValue(c.Source, func(s domain.SourceLink) any { return s.Title }))
 		col("source_url", true, optValue(c.Source, func(s domain.SourceLink) any { return s.URL }))

@@ -149,7 +149,7 @@ const (
 	// The columns that the kinds scoped to regions (incentives and programmes) write alike,
 	// and every kind's source.
 	validityAndEligibility = "valid_from, valid_until, investor_types, min_investment, max_investment, investment_currency, min_jobs, residence_abroad"
-	sourceColumns          = "source_title, source_url"
+	sourceColumns          = "source_title, source_url, as_of"
 )
 
 // insertOf is a kind's insert of a new draft: its slug, country, organization and source

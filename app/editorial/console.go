@@ -20,11 +20,19 @@ func (s *Service) SetAsOf(ctx context.Context, actor domain.Actor, kind domain.K
 	if !domain.IsDate(date) {
 		return 0, invalidField("as_of", "invalid_date")
 	}
-	// A day ahead of UTC: somewhere it is already tomorrow.
-	if date > time.Now().UTC().AddDate(0, 0, 1).Format(time.DateOnly) {
-		return 0, invalidField("as_of", "date_in_future")
+	if err := checkAsOf(date); err != nil {
+		return 0, err
 	}
 	return s.store.SetAsOf(ctx, kind, id, actor, ifVersion, &date)
+}
+
+// checkAsOf refuses a check date (YYYY-MM-DD) after today: a day ahead of UTC, since somewhere
+// it is already tomorrow. The console's form and the API's PATCH share it.
+func checkAsOf(date string) error {
+	if date > time.Now().UTC().AddDate(0, 0, 1).Format(time.DateOnly) {
+		return invalidField("as_of", "date_in_future")
+	}
+	return nil
 }
 
 // ItemHistory reads one page of an item's audit trail, newest first, before the event id

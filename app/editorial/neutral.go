@@ -9,6 +9,11 @@ import (
 // neutral checks the language-neutral fields of the kind.
 func (k *checker) neutral(in domain.ContentChange) error {
 	k.source(in.Source)
+	if valid, out := k.date("as_of", in.AsOf); valid.Has() && checkAsOf(valid.Value) != nil {
+		k.v.Add("as_of", "date_in_future", nil)
+	} else {
+		k.out.AsOf = out
+	}
 	if k.kind != domain.KindOpportunity {
 		if err := k.validity(in); err != nil {
 			return err

@@ -3375,6 +3375,11 @@ export interface components {
             investor_types?: components["schemas"]["InvestorTypeCode"][];
             contact?: components["schemas"]["ContactInput"] | null;
             source?: components["schemas"]["SourceInput"] | null;
+            /**
+             * Format: date
+             * @description The date the item was last checked against its sources (`YYYY-MM-DD`, not after today; `invalid_date`, `date_in_future`). `null` clears it.
+             */
+            as_of?: string | null;
         };
         /** @description A new draft, in one language. `null` is the same as leaving an optional field out. */
         IncentiveCreate: {
@@ -3403,6 +3408,11 @@ export interface components {
             eligibility?: components["schemas"]["CriteriaInput"];
             benefits?: components["schemas"]["BenefitInput"][];
             source?: components["schemas"]["SourceInput"] | null;
+            /**
+             * Format: date
+             * @description The date the item was last checked against its sources (`YYYY-MM-DD`, not after today; `invalid_date`, `date_in_future`). `null` clears it.
+             */
+            as_of?: string | null;
         };
         /** @description A new draft, in one language. `null` is the same as leaving an optional field out. */
         ProgrammeCreate: {
@@ -3431,6 +3441,11 @@ export interface components {
             valid_until?: string | null;
             eligibility?: components["schemas"]["CriteriaInput"];
             source?: components["schemas"]["SourceInput"] | null;
+            /**
+             * Format: date
+             * @description The date the item was last checked against its sources (`YYYY-MM-DD`, not after today; `invalid_date`, `date_in_future`). `null` clears it.
+             */
+            as_of?: string | null;
         };
         /** @description The fields to change; the others stay. Text fields are of `lang` (the source language when left out); `null` clears an optional field. `min_investment` and `max_investment` are sent together (either may be `null`). */
         OpportunityPatch: {
@@ -3453,6 +3468,11 @@ export interface components {
             investor_types?: components["schemas"]["InvestorTypeCode"][];
             contact?: components["schemas"]["ContactInput"] | null;
             source?: components["schemas"]["SourceInput"] | null;
+            /**
+             * Format: date
+             * @description The date the item was last checked against its sources (`YYYY-MM-DD`, not after today; `invalid_date`, `date_in_future`). `null` clears it.
+             */
+            as_of?: string | null;
         };
         /** @description The fields to change; the others stay. Text fields are of `lang` (the source language when left out); `null` clears an optional field. */
         IncentivePatch: {
@@ -3477,6 +3497,11 @@ export interface components {
             eligibility?: components["schemas"]["CriteriaInput"];
             benefits?: components["schemas"]["BenefitInput"][];
             source?: components["schemas"]["SourceInput"] | null;
+            /**
+             * Format: date
+             * @description The date the item was last checked against its sources (`YYYY-MM-DD`, not after today; `invalid_date`, `date_in_future`). `null` clears it.
+             */
+            as_of?: string | null;
         };
         /** @description The fields to change; the others stay. Text fields are of `lang` (the source language when left out); `null` clears an optional field. */
         ProgrammePatch: {
@@ -3501,6 +3526,11 @@ export interface components {
             valid_until?: string | null;
             eligibility?: components["schemas"]["CriteriaInput"];
             source?: components["schemas"]["SourceInput"] | null;
+            /**
+             * Format: date
+             * @description The date the item was last checked against its sources (`YYYY-MM-DD`, not after today; `invalid_date`, `date_in_future`). `null` clears it.
+             */
+            as_of?: string | null;
         };
         /** @description The whole text of one language. */
         OpportunityTranslationInput: {
@@ -4859,7 +4889,7 @@ export interface components {
          *     that cannot change, such as `country`), `too_long`, `unknown_code`, `unknown_country`,
          *     `unknown_region` (not a region of the item's country), `unknown_organization`,
          *     `unsupported_language`, `lang_without_text`, `no_such_translation`, `invalid_date`,
-         *     `before_start`, `invalid_url`, `invalid_count`, `invalid_percent`, `invalid_amount`,
+         *     `date_in_future` (`as_of` after today), `before_start`, `invalid_url`, `invalid_count`, `invalid_percent`, `invalid_amount`,
          *     `invalid_currency`, `give_both` (a PATCH that changes an investment range sends its two ends together),
          *     `currency_mismatch`, `min_greater_than_max`, `invalid_email`, `reply_needs_answered`.
          */
