@@ -338,7 +338,7 @@ func readFacetsSQL(kind domain.Kind, f domain.ListFilter) (string, []any, error)
 }
 
 // readCountedFacetsSQL reads the facets of a list filtered by country at most from the counts
-// kept in read_facets (00066): a few rows per country and key, summed.
+// kept in read_facets (00065): a few rows per country and key, summed.
 func readCountedFacetsSQL(kind domain.Kind, f domain.ListFilter) (string, []any, error) {
 	var q query
 	where := []string{"f.kind = " + q.arg(string(kind))}
