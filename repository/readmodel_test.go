@@ -235,7 +235,8 @@ func compareLists(t *testing.T, db *sqlx.DB, model, tables *repository.Store, la
 
 func compareSearches(t *testing.T, model, tables *repository.Store, large bool) {
 	t.Helper()
-	queries, langSets := []string{"hotel", "investimento", "diaspora", "energia solar", "pêche", "peche", "école", "Cabo Verde", "bank", "tourism"}, readerLangSets[:5]
+	queries, langSets := []string{"hotel", "investimento", "diaspora", "energia solar", "pêche", "peche", "école", "Cabo Verde", "bank", "tourism",
+		"hotel or pesca", "investimento -diaspora", `"energia solar"`}, readerLangSets[:5]
 	if large {
 		// The content tables rank every match: a few common words are enough here.
 		queries, langSets = []string{"pêche", "école", "bank"}, readerLangSets[2:4]
