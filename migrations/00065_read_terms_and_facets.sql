@@ -36,16 +36,17 @@ CREATE TABLE read_terms (
   field        "char" NOT NULL,
   term         text NOT NULL,
   published_at timestamptz NOT NULL,
-  id           uuid NOT NULL
+  id           uuid NOT NULL,
+  country_code char(2) NOT NULL
 );
 
 -- read_model_terms are the postings of the items ids of a kind (NULL: all), from their rows
 -- in read_keys and read_items: what read_terms holds for them.
 -- +goose StatementBegin
 CREATE FUNCTION read_model_terms(k text, ids uuid[])
-RETURNS TABLE (kind "char", field "char", term text, published_at timestamptz, id uuid)
+RETURNS TABLE (kind "char", field "char", term text, published_at timestamptz, id uuid, country_code char(2))
 LANGUAGE sql STABLE AS $$
-  SELECT left(k, 1)::"char", f.field, f.term, r.published_at, r.id
+  SELECT left(k, 1)::"char", f.field, f.term, r.published_at, r.id, r.country_code
   FROM read_keys r
   CROSS JOIN LATERAL (
     SELECT 'a'::"char" AS field, x AS term FROM unnest(tsvector_to_array(r.title_document)) x
@@ -64,8 +65,9 @@ $$;
 INSERT INTO read_terms SELECT * FROM read_model_terms('opportunities', NULL);
 INSERT INTO read_terms SELECT * FROM read_model_terms('incentives', NULL);
 INSERT INTO read_terms SELECT * FROM read_model_terms('programmes', NULL);
--- A tier's page: the postings of a term, newest first (index-only).
-CREATE UNIQUE INDEX read_terms_page ON read_terms (kind, field, term, published_at DESC, id DESC);
+-- A tier's page: the postings of a term, newest first (index-only); a search in one country
+-- skips the others' postings in the index, without reading their rows.
+CREATE UNIQUE INDEX read_terms_page ON read_terms (kind, field, term, published_at DESC, id DESC) INCLUDE (country_code);
 
 CREATE TABLE read_facets (
   kind         text NOT NULL,

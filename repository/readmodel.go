@@ -218,12 +218,17 @@ func readSQL(kind domain.Kind, f domain.ListFilter) (sqlText string, args []any,
 // WHERE on read_keys k, n the parameter of the number of rows to read.
 func readSearch(q *query, kind domain.Kind, f domain.ListFilter, scope []string, n string) (with, page string) {
 	kc := q.arg(string(kind)[:1])
+	// A search in one country skips the other countries' postings in the index itself.
+	country := ""
+	if f.Country != "" {
+		country = " AND t.country_code = " + q.arg(f.Country)
+	}
 	with = `WITH s AS MATERIALIZED (SELECT * FROM search_plan(` + q.arg(f.Query) + `, ` + q.arg(pq.Array(f.SearchLangs)) + `, ` + kc + `::"char")),
 		pinned AS MATERIALIZED (
 			SELECT t.id, t.published_at FROM read_terms t
 			JOIN LATERAL (SELECT 1 FROM read_keys k WHERE k.id = t.id AND ` + strings.Join(scope, " AND ") + `
 				AND k.search_document @@ (SELECT sq FROM s) LIMIT 1) ok ON true
-			WHERE t.kind = ` + kc + `::"char" AND t.field = 'w' AND t.term = (SELECT exact[1] FROM s)
+			WHERE t.kind = ` + kc + `::"char" AND t.field = 'w' AND t.term = (SELECT exact[1] FROM s)` + country + `
 				AND NOT EXISTS (SELECT 1 FROM unnest((SELECT exact[2:] FROM s)) e(term) WHERE NOT EXISTS (
 					SELECT 1 FROM read_terms w WHERE w.kind = t.kind AND w.field = 'w' AND w.term = e.term
 						AND w.published_at = t.published_at AND w.id = t.id))
@@ -250,7 +255,7 @@ func readSearch(q *query, kind domain.Kind, f domain.ListFilter, scope []string,
 			slots = append(slots, `(SELECT t.published_at, t.id FROM read_terms t
 				JOIN LATERAL (SELECT 1 FROM read_keys k WHERE k.id = t.id AND `+strings.Join(scope, " AND ")+` AND `+check+` LIMIT 1) ok ON true
 				WHERE t.kind = `+kc+`::"char" AND t.field = '`+field+`' AND t.term = (SELECT terms[`+strconv.Itoa(i+1)+`] FROM s)`+
-				gate+cursor(rank, "t.published_at, t.id")+`
+				country+gate+cursor(rank, "t.published_at, t.id")+`
 				ORDER BY t.published_at DESC, t.id DESC LIMIT `+n+`)`)
 		}
 		return strings.Join(slots, " UNION ")

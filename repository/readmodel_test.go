@@ -241,11 +241,19 @@ func compareSearches(t *testing.T, model, tables *repository.Store, large bool) 
 		// The content tables rank every match: a few common words are enough here.
 		queries, langSets = []string{"pêche", "école", "bank"}, readerLangSets[2:4]
 	}
-	for _, q := range queries {
+	// Each search in every country, then in one (its postings are skipped by country).
+	country := "CV"
+	if large {
+		country = "XA"
+	}
+	for i, q := range queries {
 		for _, kind := range kinds {
-			for _, langs := range langSets {
+			for j, langs := range langSets {
 				f := domain.ListFilter{Query: q, SearchLangs: []string{"en", "es", "fr", "pt", "simple"}, Langs: langs,
 					Currency: "EUR", Limit: 9, Facets: domain.FacetNames}
+				if (i+j)%2 == 1 {
+					f.Country = country
+				}
 				set := func(pages []publicPage) []string {
 					var out []string
 					for _, p := range pages {
@@ -256,7 +264,7 @@ func compareSearches(t *testing.T, model, tables *repository.Store, large bool) 
 				}
 				want, got := walk(t, tables, kind, f), walk(t, model, kind, f)
 				if !slices.Equal(set(got), set(want)) {
-					t.Errorf("search %s %q in %v: found %d items, want %d (or their fields differ)", kind, q, langs, len(set(got)), len(set(want)))
+					t.Errorf("search %s %q in %v (country %q): found %d items, want %d (or their fields differ)", kind, q, langs, f.Country, len(set(got)), len(set(want)))
 				}
 				if got[0].facets != want[0].facets {
 					t.Errorf("search %s %q: facets\n got %s\nwant %s", kind, q, got[0].facets, want[0].facets)
