@@ -1,6 +1,7 @@
 package repository
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/diaspora-investor/marketplace/domain"
@@ -12,7 +13,7 @@ import (
 // every statement sees each fragment of each kind in context: one list with every filter and
 // a search's cursor, one with the public hiding rules and a plain cursor, the details by id
 // and by slug, the facets with every facet, and the summaries of an organization and of the
-// review queue.
+// review queue. The read model's are registered the same way.
 func init() {
 	rank := float32(0.5)
 	id := "00000000-0000-0000-0000-000000000000"
@@ -37,6 +38,37 @@ func init() {
 			panic(err)
 		}
 		statement(name+"_facets_every_filter", text)
+	}
+	// The read model's statements: a search with every filter, then after a cursor in each of
+	// its tiers, a list in two reader languages, both kinds of facets and a detail.
+	for _, k := range []domain.Kind{domain.KindOpportunity, domain.KindIncentive, domain.KindProgramme} {
+		name := string(k) + "_read"
+		text, _, _ := readSQL(k, every)
+		statement(name+"_search_every_filter", text)
+		for _, tier := range []float32{2, 1, 0} {
+			f := every
+			f.After = &domain.Cursor{Rank: &tier, PublishedAt: time.Unix(0, 0), ID: id}
+			text, _, _ = readSQL(k, f)
+			statement(fmt.Sprintf("%s_search_after_rank_%v", name, tier), text)
+		}
+		f := public
+		f.Langs = []string{"fr", "en"}
+		text, _, _ = readSQL(k, f)
+		statement(name+"_list_public", text)
+		text, _, err := readFacetsSQL(k, every)
+		if err != nil {
+			panic(err)
+		}
+		statement(name+"_facets_every_filter", text)
+		f = public
+		f.Country, f.Facets = "CV", domain.FacetNames
+		text, _, err = readFacetsSQL(k, f)
+		if err != nil {
+			panic(err)
+		}
+		statement(name+"_facets_counted", text)
+		text, _ = readDetailSQL(k, public, id)
+		statement(name+"_detail", text)
 	}
 	after := &domain.Cursor{PublishedAt: time.Unix(0, 0), ID: id}
 	text, _ := summariesSQL(SummaryFilter{OrgID: id, Status: "draft", Country: "CV", After: after, Limit: 20, Langs: []string{"en"}})

@@ -295,6 +295,15 @@ func ListSQL(kind domain.Kind, f domain.ListFilter) (string, []any) {
 	return sqlText, args
 }
 
+// FacetsSQL is the statement and arguments of a kind's facets for f, as the API runs it: for
+// benchmarks (pgbench), as ListSQL.
+func FacetsSQL(kind domain.Kind, f domain.ListFilter) (string, []any, error) {
+	if _, ok := readKeys(f.Langs); ok && len(f.IDs) == 0 && !f.AnyStatus {
+		return readFacetsSQL(kind, f)
+	}
+	return specOf(kind).facetsSQL(f)
+}
+
 // selectSQL builds the list (or detail) statement; limit is the page size (one more row is
 // read to know whether another page follows).
 func (k kindSpec) selectSQL(f domain.ListFilter, only string) (sqlText string, args []any, limit int) {

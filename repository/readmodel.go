@@ -3,6 +3,7 @@ package repository
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/jmoiron/sqlx"
@@ -113,13 +114,17 @@ func readColumns(kind domain.Kind, detail bool) string {
 	return cols
 }
 
-// pickRead is the lateral join choosing, for the page row p, its read_items row in the first
-// of the reader's keys ($keys) the item is written in, else in the first key (where the
-// source language was picked).
-func pickRead(kindParam, keysParam string) string {
+// pickRead joins the page row p to its read_items row: for one reader key, the row of that
+// key (a primary key lookup); for several, the row of the first of them the item is written
+// in, else of the first key (where the source language was picked).
+func pickRead(q *query, kind domain.Kind, keys []string) string {
+	if len(keys) == 1 {
+		return `JOIN read_items c ON c.kind = ` + q.arg(string(kind)) + ` AND c.id = p.id AND c.lang_key = ` + q.arg(keys[0])
+	}
+	keysParam := q.arg(pq.Array(keys))
 	return `JOIN LATERAL (
 		SELECT c.* FROM read_items c
-		WHERE c.kind = ` + kindParam + ` AND c.id = p.id AND c.lang_key = ANY(` + keysParam + `::text[])
+		WHERE c.kind = ` + q.arg(string(kind)) + ` AND c.id = p.id AND c.lang_key = ANY(` + keysParam + `::text[])
 		ORDER BY (c.lang = c.lang_key) DESC, array_position(` + keysParam + `::text[], c.lang_key)
 		LIMIT 1) c ON true`
 }
@@ -164,11 +169,17 @@ func readScope(q *query, kind domain.Kind, f domain.ListFilter) []string {
 	return where
 }
 
+// pinnedExact is how many items whose titles hold the search's words as typed come first.
+const pinnedExact = 10
+
 // readSQL builds a page of the read model. A list is one range scan of read_keys in the
-// list's order. A search reads title matches first, then matches in the text only, each
-// newest first: two range scans (or, for a rare word, its few matches from the GIN index),
-// each stopped at the page's end, so its cost follows the page, not the number of matches.
-// The cursor's rank is the tier: 1 for a title match, 0 for a text match.
+// list's order. A search reads three tiers, each newest first: the newest pinnedExact items
+// whose titles hold the words as typed (rank 2), then the other title matches (rank 1), then
+// the matches in the text only (rank 0). Each tier walks read_terms (00065): for each way the
+// query is parsed, the postings of one lexeme every match contains, checked against the whole
+// query and the filters, stopped at the page's end; so its cost follows the page, not the
+// number of matches. A query with an OR or a NOT reads read_keys instead (rank 1 and 0). The
+// cursor's rank is the tier.
 func readSQL(kind domain.Kind, f domain.ListFilter) (sqlText string, args []any, limit int) {
 	var q query
 	limit = f.Limit
@@ -178,37 +189,99 @@ func readSQL(kind domain.Kind, f domain.ListFilter) (sqlText string, args []any,
 	keys, _ := readKeys(f.Langs)
 	scope := readScope(&q, kind, f)
 	n := q.arg(limit + 1)
-	branch := func(tier string, match string, cursor bool) string {
-		where := append(append([]string{}, scope...), match)
-		if cursor && f.After != nil {
+	var page, with string
+	if f.Query == "" {
+		where := scope
+		if f.After != nil {
 			where = append(where, fmt.Sprintf("(k.published_at, k.id) < (%s, %s::uuid)", q.arg(f.After.PublishedAt), q.arg(f.After.ID)))
 		}
-		from := "read_keys k"
-		if f.Query != "" {
-			from += " CROSS JOIN search_query(" + q.arg(f.Query) + ", " + q.arg(pq.Array(f.SearchLangs)) + ") AS sq"
-		}
-		return `SELECT k.id, k.published_at, ` + tier + `::real AS rank FROM ` + from + `
+		page = `SELECT k.id, k.published_at, NULL::real AS rank FROM read_keys k
 			WHERE ` + strings.Join(where, " AND ") + `
 			ORDER BY k.published_at DESC, k.id DESC LIMIT ` + n
+	} else {
+		with, page = readSearch(&q, kind, f, scope, n)
 	}
-	var page string
-	switch {
-	case f.Query == "":
-		page = branch("NULL", "true", true)
-	case f.After != nil && f.After.Rank != nil && *f.After.Rank < 1:
-		// Past the title matches: the text matches after the cursor.
-		page = branch("0", "k.search_document @@ sq AND NOT k.title_document @@ sq", true)
-	default:
-		page = `(` + branch("1", "k.title_document @@ sq", true) + `)
-			UNION ALL
-			(` + branch("0", "k.search_document @@ sq AND NOT k.title_document @@ sq", false) + `)
-			LIMIT ` + n
+	// A list's order is the page's own (kept by the join, so no sort); a search's starts with
+	// the tier.
+	order := "p.published_at DESC, p.id DESC"
+	if f.Query != "" {
+		order = "p.rank DESC, " + order
 	}
-	sqlText = `SELECT ` + readColumns(kind, false) + `
+	sqlText = with + `SELECT ` + readColumns(kind, false) + `
 		FROM (` + page + `) p
-		` + pickRead(q.arg(string(kind)), q.arg(pq.Array(keys))) + `
-		ORDER BY p.rank DESC NULLS LAST, p.published_at DESC, p.id DESC`
+		` + pickRead(&q, kind, keys) + `
+		ORDER BY ` + order
 	return sqlText, q.args, limit
+}
+
+// readSearch is the WITH clause and the page of a search (readSQL); scope is the filters'
+// WHERE on read_keys k, n the parameter of the number of rows to read.
+func readSearch(q *query, kind domain.Kind, f domain.ListFilter, scope []string, n string) (with, page string) {
+	kc := q.arg(string(kind)[:1])
+	// A search in one country skips the other countries' postings in the index itself.
+	country := ""
+	if f.Country != "" {
+		country = " AND t.country_code = " + q.arg(f.Country)
+	}
+	with = `WITH s AS MATERIALIZED (SELECT * FROM search_plan(` + q.arg(f.Query) + `, ` + q.arg(pq.Array(f.SearchLangs)) + `, ` + kc + `::"char")),
+		pinned AS MATERIALIZED (
+			SELECT t.id, t.published_at FROM read_terms t
+			JOIN LATERAL (SELECT 1 FROM read_keys k WHERE k.id = t.id AND ` + strings.Join(scope, " AND ") + `
+				AND k.search_document @@ (SELECT sq FROM s) LIMIT 1) ok ON true
+			WHERE t.kind = ` + kc + `::"char" AND t.field = 'w' AND t.term = (SELECT exact[1] FROM s)` + country + `
+				AND NOT EXISTS (SELECT 1 FROM unnest((SELECT exact[2:] FROM s)) e(term) WHERE NOT EXISTS (
+					SELECT 1 FROM read_terms w WHERE w.kind = t.kind AND w.field = 'w' AND w.term = e.term
+						AND w.published_at = t.published_at AND w.id = t.id))
+			ORDER BY t.published_at DESC, t.id DESC LIMIT ` + strconv.Itoa(pinnedExact) + `)
+		`
+	// The cursor's tier reads after it; the tiers below it from their start.
+	tier := 2
+	var after string
+	if a := f.After; a != nil && a.Rank != nil {
+		tier = min(2, max(0, int(*a.Rank)))
+		after = fmt.Sprintf("(%s::timestamptz, %s::uuid)", q.arg(a.PublishedAt), q.arg(a.ID))
+	}
+	cursor := func(rank int, cols string) string {
+		if rank == tier && after != "" {
+			return " AND (" + cols + ") < " + after
+		}
+		return ""
+	}
+	// postings is one tier read from read_terms: each term's postings in field, checked by
+	// check, newest first, the page's rows of each; gate, when set, runs it only if true.
+	postings := func(rank int, field, check, gate string) string {
+		var slots []string
+		for i := range max(1, len(f.SearchLangs)) {
+			slots = append(slots, `(SELECT t.published_at, t.id FROM read_terms t
+				JOIN LATERAL (SELECT 1 FROM read_keys k WHERE k.id = t.id AND `+strings.Join(scope, " AND ")+` AND `+check+` LIMIT 1) ok ON true
+				WHERE t.kind = `+kc+`::"char" AND t.field = '`+field+`' AND t.term = (SELECT terms[`+strconv.Itoa(i+1)+`] FROM s)`+
+				country+gate+cursor(rank, "t.published_at, t.id")+`
+				ORDER BY t.published_at DESC, t.id DESC LIMIT `+n+`)`)
+		}
+		return strings.Join(slots, " UNION ")
+	}
+	title := "k.title_document @@ (SELECT sq FROM s) AND k.search_document @@ (SELECT sq FROM s) AND k.id NOT IN (SELECT id FROM pinned)"
+	text := "NOT k.title_document @@ (SELECT sq FROM s) AND k.search_document @@ (SELECT sq FROM s) AND k.id NOT IN (SELECT id FROM pinned)"
+	// A query with an OR or a NOT has no terms: its tiers walk read_keys (as before 00065).
+	keysTier := func(rank int, check string) string {
+		return `SELECT k.published_at, k.id FROM read_keys k
+			WHERE ` + strings.Join(scope, " AND ") + ` AND ` + check + ` AND (SELECT terms IS NULL FROM s)` +
+			cursor(rank, "k.published_at, k.id") + `
+			ORDER BY k.published_at DESC, k.id DESC LIMIT ` + n
+	}
+	var tiers []string
+	if tier >= 2 {
+		tiers = append(tiers, `(SELECT id, published_at, 2::real AS rank FROM pinned
+			WHERE true`+cursor(2, "published_at, id")+` ORDER BY published_at DESC, id DESC LIMIT `+n+`)`)
+	}
+	if tier >= 1 {
+		tiers = append(tiers, `(SELECT id, published_at, 1::real AS rank FROM (`+postings(1, "a", title, "")+`
+			UNION (`+keysTier(1, title)+`)) t ORDER BY published_at DESC, id DESC LIMIT `+n+`)`)
+	}
+	tiers = append(tiers, `(SELECT id, published_at, 0::real AS rank FROM (`+postings(0, "c", text, "")+`
+		UNION `+postings(0, "a", text, " AND (SELECT multi FROM s)")+`
+		UNION (`+keysTier(0, text)+`)) t ORDER BY published_at DESC, id DESC LIMIT `+n+`)`)
+	return with, `SELECT * FROM (` + strings.Join(tiers, "\n\t\tUNION ALL\n\t\t") + `) tiers LIMIT ` + n
 }
 
 // readDetailSQL reads one published item by id or slug from the read model.
@@ -226,11 +299,16 @@ func readDetailSQL(kind domain.Kind, f domain.ListFilter, idOrSlug string) (stri
 	}
 	return `SELECT ` + readColumns(kind, true) + `
 		FROM (SELECT p.id, NULL::real AS rank FROM read_items p WHERE ` + where + `) p
-		` + pickRead(q.arg(string(kind)), q.arg(pq.Array(keys))), q.args
+		` + pickRead(&q, kind, keys), q.args
 }
 
-// readFacetsSQL counts the items f selects per facet key, from read_keys.
+// readFacetsSQL counts the items f selects per facet key: from read_facets when f filters by
+// country at most (the public hiding rules aside), else from the rows of read_keys it selects.
 func readFacetsSQL(kind domain.Kind, f domain.ListFilter) (string, []any, error) {
+	if f.Query == "" && len(f.Sectors) == 0 && f.Region == "" && f.Type == "" && f.InvestorType == "" &&
+		f.MinAmount == "" && f.MaxAmount == "" {
+		return readCountedFacetsSQL(kind, f)
+	}
 	var q query
 	where := readScope(&q, kind, f)
 	from := "read_keys k"
@@ -259,6 +337,45 @@ func readFacetsSQL(kind domain.Kind, f domain.ListFilter) (string, []any, error)
 	}
 	sqlText := `WITH sel AS MATERIALIZED (SELECT k.id, k.country_code, k.type_code, k.sector_keys, k.region_keys
 			FROM ` + from + ` WHERE ` + strings.Join(where, " AND ") + `)
+		` + strings.Join(parts, " UNION ALL ") + `
+		ORDER BY facet, count DESC, pos, code`
+	return sqlText, q.args, nil
+}
+
+// readCountedFacetsSQL reads the facets of a list filtered by country at most from the counts
+// kept in read_facets (00065): a few rows per country and key, summed.
+func readCountedFacetsSQL(kind domain.Kind, f domain.ListFilter) (string, []any, error) {
+	var q query
+	where := []string{"f.kind = " + q.arg(string(kind))}
+	if f.Country != "" {
+		where = append(where, "f.country_code = "+q.arg(f.Country))
+	}
+	if f.HideExamples {
+		where = append(where, "NOT f.illustrative")
+	}
+	if kind == domain.KindOpportunity && f.HideClosed && !f.IncludeClosed {
+		where = append(where, "f.deadline >= "+todayUTC)
+	}
+	var parts []string
+	for _, name := range f.Facets {
+		switch name {
+		case "sector":
+			parts = append(parts, `SELECT 'sector' AS facet, s.code, '' AS label, sum(s.items) AS count, min(x.position) AS pos
+				FROM sel s JOIN sectors x ON x.code = s.code WHERE s.facet = 'sector'
+				GROUP BY s.code`)
+		case "region":
+			parts = append(parts, `SELECT 'region' AS facet, r.code, min(r.name) AS label, sum(s.items) AS count, 0 AS pos
+				FROM sel s JOIN regions r ON r.country_code = s.country_code AND r.code = s.code WHERE s.facet = 'region'
+				GROUP BY r.code`)
+		case "type":
+			parts = append(parts, `SELECT 'type' AS facet, s.code, '' AS label, sum(s.items) AS count, 0 AS pos
+				FROM sel s WHERE s.facet = 'type' GROUP BY s.code`)
+		default:
+			return "", nil, fmt.Errorf("unknown facet %q", name)
+		}
+	}
+	sqlText := `WITH sel AS MATERIALIZED (SELECT f.country_code, f.facet, f.code, f.items
+			FROM read_facets f WHERE ` + strings.Join(where, " AND ") + `)
 		` + strings.Join(parts, " UNION ALL ") + `
 		ORDER BY facet, count DESC, pos, code`
 	return sqlText, q.args, nil

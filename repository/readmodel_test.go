@@ -235,16 +235,25 @@ func compareLists(t *testing.T, db *sqlx.DB, model, tables *repository.Store, la
 
 func compareSearches(t *testing.T, model, tables *repository.Store, large bool) {
 	t.Helper()
-	queries, langSets := []string{"hotel", "investimento", "diaspora", "energia solar", "pêche", "peche", "école", "Cabo Verde", "bank", "tourism"}, readerLangSets[:5]
+	queries, langSets := []string{"hotel", "investimento", "diaspora", "energia solar", "pêche", "peche", "école", "Cabo Verde", "bank", "tourism",
+		"hotel or pesca", "investimento -diaspora", `"energia solar"`}, readerLangSets[:5]
 	if large {
 		// The content tables rank every match: a few common words are enough here.
 		queries, langSets = []string{"pêche", "école", "bank"}, readerLangSets[2:4]
 	}
-	for _, q := range queries {
+	// Each search in every country, then in one (its postings are skipped by country).
+	country := "CV"
+	if large {
+		country = "XA"
+	}
+	for i, q := range queries {
 		for _, kind := range kinds {
-			for _, langs := range langSets {
+			for j, langs := range langSets {
 				f := domain.ListFilter{Query: q, SearchLangs: []string{"en", "es", "fr", "pt", "simple"}, Langs: langs,
 					Currency: "EUR", Limit: 9, Facets: domain.FacetNames}
+				if (i+j)%2 == 1 {
+					f.Country = country
+				}
 				set := func(pages []publicPage) []string {
 					var out []string
 					for _, p := range pages {
@@ -255,7 +264,7 @@ func compareSearches(t *testing.T, model, tables *repository.Store, large bool) 
 				}
 				want, got := walk(t, tables, kind, f), walk(t, model, kind, f)
 				if !slices.Equal(set(got), set(want)) {
-					t.Errorf("search %s %q in %v: found %d items, want %d (or their fields differ)", kind, q, langs, len(set(got)), len(set(want)))
+					t.Errorf("search %s %q in %v (country %q): found %d items, want %d (or their fields differ)", kind, q, langs, f.Country, len(set(got)), len(set(want)))
 				}
 				if got[0].facets != want[0].facets {
 					t.Errorf("search %s %q: facets\n got %s\nwant %s", kind, q, got[0].facets, want[0].facets)
@@ -333,6 +342,57 @@ func compareEligibility(t *testing.T, db *sqlx.DB, model, tables *repository.Sto
 			if string(gb) != string(wb) {
 				t.Errorf("eligibility candidates of %s in %v:\n got %s\nwant %s", c, langs, gb, wb)
 			}
+		}
+	}
+}
+
+// TestReadModelRefreshKeepsTermsAndFacetsAsRebuilt changes items of every kind in the ways the
+// write path does (a title, a sector, the example flag and a deadline, an archive, a publish)
+// and refreshes them by id: the search postings (read_terms) and the facet counts
+// (read_facets) must then equal what a rebuild of the whole kind gives.
+func TestReadModelRefreshKeepsTermsAndFacetsAsRebuilt(t *testing.T) {
+	db, _ := testdb.New(t)
+	steps := []string{
+		`UPDATE opportunity_translations SET title = 'Estaleiro naval e hotelaria ' || title
+			WHERE opportunity_id = (SELECT id FROM opportunities WHERE status = 'published' ORDER BY id LIMIT 1)`,
+		`DELETE FROM opportunity_sectors WHERE opportunity_id = (SELECT id FROM opportunities WHERE status = 'published' ORDER BY id OFFSET 1 LIMIT 1)`,
+		`UPDATE opportunities SET illustrative = NOT illustrative, deadline = date '2030-01-01'
+			WHERE id = (SELECT id FROM opportunities WHERE status = 'published' ORDER BY id OFFSET 2 LIMIT 1)`,
+		`UPDATE opportunities SET status = 'archived' WHERE id = (SELECT id FROM opportunities WHERE status = 'published' ORDER BY id OFFSET 3 LIMIT 1)`,
+		`UPDATE incentives SET status = 'archived' WHERE id = (SELECT id FROM incentives WHERE status = 'published' ORDER BY id LIMIT 1)`,
+		`UPDATE programmes SET type = 'grant' WHERE id = (SELECT id FROM programmes WHERE status = 'published' ORDER BY id LIMIT 1)`,
+		`UPDATE opportunities SET status = 'published', published_at = now() WHERE id = (SELECT id FROM opportunities WHERE status = 'draft' ORDER BY id LIMIT 1)`,
+	}
+	tx := db.MustBegin()
+	defer tx.Rollback()
+	for _, step := range steps {
+		if _, err := tx.Exec(step); err != nil {
+			t.Fatalf("%s: %v", step, err)
+		}
+	}
+	// Every item is refreshed by id, as an edit refreshes its own (not the whole kind): the counts
+	// of the old rows are taken off, those of the new ones added.
+	for _, kind := range kinds {
+		if _, err := tx.Exec(`SELECT read_model_refresh($1, ARRAY(SELECT id FROM `+string(kind)+`))`, string(kind)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, kind := range kinds {
+		var diff []string
+		if err := tx.Select(&diff, `
+			(SELECT 'kept but not rebuilt: ' || f::text FROM (SELECT * FROM read_facets WHERE kind = $1
+				EXCEPT SELECT * FROM read_model_facet_counts($1, NULL)) f)
+			UNION ALL (SELECT 'rebuilt but not kept: ' || f::text FROM (SELECT * FROM read_model_facet_counts($1, NULL)
+				EXCEPT SELECT * FROM read_facets WHERE kind = $1) f)
+			UNION ALL (SELECT 'kept but not rebuilt: ' || t::text FROM (SELECT * FROM read_terms WHERE kind = left($1, 1)::"char"
+				EXCEPT SELECT * FROM read_model_terms($1, NULL)) t)
+			UNION ALL (SELECT 'rebuilt but not kept: ' || t::text FROM (SELECT * FROM read_model_terms($1, NULL)
+				EXCEPT SELECT * FROM read_terms WHERE kind = left($1, 1)::"char") t)
+			LIMIT 10`, string(kind)); err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range diff {
+			t.Errorf("%s: %s", kind, d)
 		}
 	}
 }

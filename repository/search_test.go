@@ -1,6 +1,7 @@
 package repository_test
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -346,19 +347,37 @@ func TestSearchRanksAndPagesEveryMatchOnce(t *testing.T) {
 		domain.KindProgramme:   "diaspora",
 	} {
 		t.Run(string(kind), func(t *testing.T) {
-			table := kindTables[kind].table
+			k := kindTables[kind]
 			var expected []struct {
-				ID   string  `db:"id"`
-				Rank float32 `db:"rank"`
+				ID    string  `db:"id"`
+				Rank  float32 `db:"rank"`
+				Exact bool    `db:"exact"`
 			}
-			// Title matches (rank 1) come before matches in the text only (rank 0), each newest
-			// first (the read model's search, README "Search").
-			if err := db.Select(&expected, `SELECT id::text AS id,
-					CASE WHEN ts_filter(search_document, '{a}') @@ search_query($1, $2) THEN 1 ELSE 0 END::real AS rank
-				FROM `+table+` WHERE status = 'published' AND search_document @@ search_query($1, $2)
-				ORDER BY rank DESC, published_at DESC, id DESC`, q, pq.Array(langs)); err != nil {
+			// The newest ten items whose titles hold the words as typed come first (rank 2), then
+			// the other title matches (rank 1), then the matches in the text only (rank 0), each
+			// newest first (the read model's search, README "Search").
+			if err := db.Select(&expected, `SELECT c.id::text AS id,
+					CASE WHEN ts_filter(c.search_document, '{a}') @@ search_query($1, $2) THEN 1 ELSE 0 END::real AS rank,
+					coalesce((SELECT to_tsvector('simple_unaccent', string_agg(t.`+k.titleCol+`, ' '))
+						FROM `+k.singular+`_translations t WHERE t.`+k.singular+`_id = c.id)
+						@@ websearch_to_tsquery('simple_unaccent', $1), false) AS exact
+				FROM `+k.table+` c WHERE c.status = 'published' AND c.search_document @@ search_query($1, $2)
+				ORDER BY c.published_at DESC, c.id DESC`, q, pq.Array(langs)); err != nil {
 				t.Fatal(err)
 			}
+			pinned := 0
+			for i, e := range expected {
+				if e.Exact && pinned < 10 {
+					expected[i].Rank, pinned = 2, pinned+1
+				}
+			}
+			slices.SortStableFunc(expected, func(a, b struct {
+				ID    string  `db:"id"`
+				Rank  float32 `db:"rank"`
+				Exact bool    `db:"exact"`
+			}) int {
+				return cmp.Compare(b.Rank, a.Rank)
+			})
 			rank := map[string]float32{}
 			distinct := map[float32]bool{}
 			var want []string

@@ -68,7 +68,7 @@ var routes = []route{
 	{name: "detail-cached", cached: true, make: (*dataset).details},
 	{name: "search", make: (*dataset).searches, sql: "search"},
 	{name: "search-cached", cached: true, make: (*dataset).searches},
-	{name: "facets", make: (*dataset).facets},
+	{name: "facets", make: (*dataset).facets, sql: "facets"},
 	{name: "mix-cached", cached: true, make: (*dataset).mix},
 	{name: "eligibility", make: (*dataset).eligibility},
 }
@@ -763,15 +763,21 @@ func pgbenchScript(d *dataset, name string) string {
 	case "search":
 		f.Query = "solar"
 		sets = "\\set w random(1, 13)\n"
+	case "facets":
+		f.Country, f.Facets = "XA", []string{"sector", "region", "type"}
+		sets = "\\set c random(1, 30)\n"
 	}
 	sqlText, args := repository.ListSQL(domain.KindOpportunity, f)
+	if name == "facets" {
+		sqlText, args, _ = repository.FacetsSQL(domain.KindOpportunity, f)
+	}
 	for i, a := range args {
 		if v, ok := a.(driver.Valuer); ok {
 			a, _ = v.Value()
 		}
 		var lit string
 		switch {
-		case name == "list" && a == "XA":
+		case (name == "list" || name == "facets") && a == "XA":
 			lit = "((" + countries + ")[:c])::char(2)" // typed as the API's parameter is
 		case name == "list" && fmt.Sprint(a) == `{"tourism"}`:
 			lit = "ARRAY[(" + sectors + ")[:s]]"
