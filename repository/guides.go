@@ -6,6 +6,7 @@ import (
 	"errors"
 	"time"
 
+	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 
 	"github.com/diaspora-investor/marketplace/domain"
@@ -128,7 +129,7 @@ func (r guideRow) guide() domain.Guide {
 // reading order, or by relevance when f.Query is set.
 func (s *Store) Guides(ctx context.Context, f domain.GuideFilter) ([]domain.Guide, error) {
 	var rows []guideRow
-	if err := s.db.SelectContext(ctx, &rows, sqlGuidesByCountry, f.Country, pq.Array(f.Langs), f.Query,
+	if err := sqlx.SelectContext(ctx, s.reads, &rows, sqlGuidesByCountry, f.Country, pq.Array(f.Langs), f.Query,
 		pq.Array(f.SearchLangs), s.examples); err != nil {
 		return nil, err
 	}
@@ -143,7 +144,7 @@ func (s *Store) Guides(ctx context.Context, f domain.GuideFilter) ([]domain.Guid
 // and programmes it explains; ErrNotFound when there is none.
 func (s *Store) Guide(ctx context.Context, idOrSlug string, langs []string) (*domain.GuideDetail, error) {
 	var row guideRow
-	err := s.db.GetContext(ctx, &row, sqlGuideByIDOrSlug, idOrSlug, pq.Array(langs), s.examples)
+	err := sqlx.GetContext(ctx, s.reads, &row, sqlGuideByIDOrSlug, idOrSlug, pq.Array(langs), s.examples)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
 	}
@@ -162,7 +163,7 @@ func (s *Store) Guide(ctx context.Context, idOrSlug string, langs []string) (*do
 		Cost      *string `db:"cost"`
 		Duration  *string `db:"duration"`
 	}
-	if err := s.db.SelectContext(ctx, &steps, sqlGuideSteps, d.ID, pq.Array(langs)); err != nil {
+	if err := sqlx.SelectContext(ctx, s.reads, &steps, sqlGuideSteps, d.ID, pq.Array(langs)); err != nil {
 		return nil, err
 	}
 	for _, st := range steps {
@@ -197,7 +198,7 @@ func (s *Store) itemRefs(ctx context.Context, query, id string, langs []string) 
 		Title string `db:"title"`
 		Lang  string `db:"lang"`
 	}
-	if err := s.db.SelectContext(ctx, &rows, query, id, pq.Array(langs), s.examples); err != nil {
+	if err := sqlx.SelectContext(ctx, s.reads, &rows, query, id, pq.Array(langs), s.examples); err != nil {
 		return nil, err
 	}
 	out := make([]domain.ItemRef, len(rows))
