@@ -134,6 +134,20 @@ func TestReadReplica(t *testing.T) {
 		t.Fatalf("replica %v, want streaming and read from", st)
 	}
 
+	// Countries and the change feed are public reads too: the second instance (no cache) reads
+	// them from the standby.
+	waitFor("the second instance to read from the standby", func() bool {
+		st := b.get("/readyz").json(t)["replica"].(map[string]any)
+		return st["reads_from"] == "replica"
+	})
+	before, _ := otherRouter.Queries()
+	expect(t, b.get("/v1/countries"), http.StatusOK)
+	expect(t, b.get("/v1/countries/CV"), http.StatusOK)
+	expect(t, b.get("/v1/changes"), http.StatusOK)
+	if after, _ := otherRouter.Queries(); after < before+3 {
+		t.Errorf("countries, a country and the change feed made %d queries on the standby, want at least 3", after-before)
+	}
+
 	admin := a.admin("ops@example.org")
 	investor := a.user("ze@example.org")
 	const list = "/v1/countries/CV/opportunities"
