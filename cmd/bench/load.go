@@ -6,6 +6,8 @@ import (
 	"database/sql"
 	"fmt"
 	"os"
+	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -76,12 +78,13 @@ func load(ctx context.Context, db *sqlx.DB, size int) (loaded bool, err error) {
 		}
 	}()
 	first := workers[0]
+	backends := backendPIDs(ctx, workers)
 	step := func(name string, run func() error) error {
-		t := time.Now()
+		t, cpu := time.Now(), cpuTimes(backends)
 		if err := run(); err != nil {
 			return fmt.Errorf("load: %s: %w", name, err)
 		}
-		fmt.Fprintf(os.Stderr, "bench:   %s in %s\n", name, time.Since(t).Round(100*time.Millisecond))
+		fmt.Fprintf(os.Stderr, "bench:   %s in %s%s\n", name, time.Since(t).Round(100*time.Millisecond), cpuSince(backends, cpu))
 		return nil
 	}
 
@@ -173,6 +176,63 @@ func openWorkers(ctx context.Context, db *sqlx.DB, n int) ([]*sql.Conn, error) {
 		}
 	}
 	return out, nil
+}
+
+// backendPIDs are the server processes of the workers' connections.
+func backendPIDs(ctx context.Context, workers []*sql.Conn) []int {
+	var pids []int
+	for _, w := range workers {
+		var pid int
+		if err := w.QueryRowContext(ctx, `SELECT pg_backend_pid()`).Scan(&pid); err == nil {
+			pids = append(pids, pid)
+		}
+	}
+	return pids
+}
+
+// cpuTimes reads the CPU time (user and system) each process has used, from /proc: nil when the
+// database runs elsewhere.
+func cpuTimes(pids []int) []time.Duration {
+	var out []time.Duration
+	for _, pid := range pids {
+		b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+		if err != nil {
+			return nil
+		}
+		// Fields after the command's closing parenthesis: utime and stime are the 12th and 13th.
+		f := strings.Fields(string(b[strings.LastIndexByte(string(b), ')')+1:]))
+		if len(f) < 13 {
+			return nil
+		}
+		var ticks int64
+		for _, v := range f[11:13] {
+			n, _ := strconv.ParseInt(v, 10, 64)
+			ticks += n
+		}
+		out = append(out, time.Duration(ticks)*time.Second/100) // USER_HZ is 100 on Linux
+	}
+	return out
+}
+
+// cpuSince says how much CPU time the workers' server processes used since before, the busiest
+// first: on a shared machine the wall time depends on the neighbours, the CPU time far less, and
+// on an idle machine with a core per worker a step takes about its busiest worker's CPU time
+// (plus waiting for the disk).
+func cpuSince(pids []int, before []time.Duration) string {
+	now := cpuTimes(pids)
+	if now == nil || len(now) != len(before) {
+		return ""
+	}
+	var used []string
+	var parts []time.Duration
+	for i := range now {
+		parts = append(parts, now[i]-before[i])
+	}
+	sort.Slice(parts, func(i, j int) bool { return parts[i] > parts[j] })
+	for _, d := range parts {
+		used = append(used, d.Round(100*time.Millisecond).String())
+	}
+	return " (database CPU per connection: " + strings.Join(used, ", ") + ")"
 }
 
 // parallel runs the scripts on the workers, each worker taking the next script when it is
