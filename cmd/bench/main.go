@@ -2,7 +2,7 @@
 // database of DATABASE_URL (`make bench` runs it under bin/pgrun with a cluster of its own),
 // starts the real server binary twice (cache off, cache on), drives each route of the mix with
 // wrk at 16 and 64 connections, runs the same SQL through pgbench as the database's own limit,
-// prints one BENCH line per measurement and writes BENCHMARKS.md.
+// prints one BENCH line per measurement and writes the section of BENCHMARKS.md of its size.
 //
 //	BENCH_SIZE=100000 BENCH_SECONDS=6 BENCH_PROFILE=list bench
 //
