@@ -42,9 +42,12 @@ migrate-down: build
 	bin/pgrun -dir .data/pg -durable -- bin/marketplace migrate down
 
 ## bench: the API under load on a synthetic catalogue (BENCH_SIZE, default 100000; BENCH_SECONDS per
-## measurement, default 6), beside pgbench on the same SQL; writes BENCHMARKS.md. BENCH_PROFILE=<route>
-## also writes a CPU profile of that route to .data/. Needs wrk (installed from Debian's packages when
-## missing and possible) and pgbench (beside PostgreSQL's server binaries).
+## measurement, default 6), beside pgbench on the same SQL; writes the section of BENCHMARKS.md of its
+## BENCH_SIZE and leaves the others (`BENCH_SIZE=1000000 make bench` beside the default run; the load
+## of a million items takes a few minutes and about 16 GB in .data/pg-bench). BENCH_ONLY=list,search
+## runs a few routes and writes nothing; BENCH_PROFILE=<route> also writes a CPU profile of that route
+## to .data/. Needs wrk (installed from Debian's packages when missing and possible) and pgbench
+## (beside PostgreSQL's server binaries).
 bench: build
 	$(GO) build -o bin/bench ./cmd/bench
 	bin/pgrun -dir .data/pg-bench -- bin/bench

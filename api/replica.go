@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"math"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -10,12 +11,18 @@ import (
 	"github.com/diaspora-investor/marketplace/repository"
 )
 
+// readAfterCookie carries, to whichever instance serves a user's next requests, the primary's
+// WAL position after the user's last write: that instance reads for them from the primary
+// until its replica has replayed it (repository.ReadAfter). It lives twice REPLICA_MAX_LAG: a
+// replica further behind serves nobody.
+const readAfterCookie = "read_after"
+
 // readYourWrites keeps a signed-in user's reads consistent with their own writes when public
-// reads go to a read replica (DATABASE_REPLICA_URL, repository.Replica): the user's reads are
-// marked as theirs, and after a request of theirs that may have written, the primary's WAL
-// position is noted, so that their reads go to the primary until the replica has replayed it.
-// Every read of a request that may write (not GET, HEAD or OPTIONS) goes to the primary.
-// Without a replica it does nothing.
+// reads go to a read replica (DATABASE_REPLICA_URL, repository.Replica): after a request of
+// theirs that may have written, the primary's WAL position is noted by this instance and handed
+// to the client in the read_after cookie, so that their reads, on this instance or another,
+// go to the primary until the replica has replayed it. Every read of a request that may write
+// (not GET, HEAD or OPTIONS) goes to the primary. Without a replica it does nothing.
 func (s *server) readYourWrites(c *fiber.Ctx) error {
 	r := s.store.Replica()
 	if r == nil {
@@ -32,20 +39,30 @@ func (s *server) readYourWrites(c *fiber.Ctx) error {
 	}
 	u := currentUser(c)
 	if u == nil {
+		// Anonymous requests write nothing public, and are not made to read from the primary
+		// by a cookie they send.
 		return c.Next()
 	}
-	c.SetUserContext(repository.WithReader(c.UserContext(), u.ID))
+	ctx := repository.WithReader(c.UserContext(), u.ID)
+	if lsn, err := repository.ParseLSN(c.Cookies(readAfterCookie)); err == nil {
+		ctx = repository.ReadAfter(ctx, lsn)
+	}
+	c.SetUserContext(ctx)
 	err := c.Next()
 	if !write {
 		return err
 	}
 	// Even a failed request may have committed something; noting costs one short query.
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	nctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
-	if nerr := r.NoteWrite(ctx, u.ID); nerr != nil {
+	lsn, nerr := r.NoteWrite(nctx, u.ID)
+	if nerr != nil {
 		s.log.Warn("read replica: could not note a write's position; the writer may read from the replica before it has the write",
 			"request_id", requestID(c), "error", nerr)
+		return err
 	}
+	c.Cookie(&fiber.Cookie{Name: readAfterCookie, Value: lsn.String(), Path: "/", HTTPOnly: true, SameSite: fiber.CookieSameSiteLaxMode,
+		Secure: c.Protocol() == "https", MaxAge: int(math.Ceil((2 * r.Status().MaxLag).Seconds()))})
 	return err
 }
 

@@ -99,6 +99,16 @@ func TestReadReplica(t *testing.T) {
 	cfg := api.DefaultConfig()
 	cfg.ShowExamples, cfg.JWTSecret, cfg.Cache = true, testSecret, cache
 	a := &testAPI{t: t, app: api.New(cfg, store, langs, log), db: primary}
+	// A second instance over the same primary and standby, without a cache: what one instance
+	// notes of a user's writes, the other learns only from the read_after cookie.
+	other := repository.New(primary)
+	otherRouter := repository.StartReplica(ctx, primary, replica, repository.ReplicaOptions{MaxLag: maxLag, PollInterval: 20 * time.Millisecond}, log)
+	other.UseReplica(otherRouter)
+	t.Cleanup(other.Close)
+	t.Cleanup(otherRouter.Close)
+	otherCfg := cfg
+	otherCfg.Cache = nil
+	b := &testAPI{t: t, app: api.New(otherCfg, other, langs, log), db: primary}
 
 	readiness := func() map[string]any {
 		t.Helper()
@@ -124,6 +134,20 @@ func TestReadReplica(t *testing.T) {
 		t.Fatalf("replica %v, want streaming and read from", st)
 	}
 
+	// Countries and the change feed are public reads too: the second instance (no cache) reads
+	// them from the standby.
+	waitFor("the second instance to read from the standby", func() bool {
+		st := b.get("/readyz").json(t)["replica"].(map[string]any)
+		return st["reads_from"] == "replica"
+	})
+	before, _ := otherRouter.Queries()
+	expect(t, b.get("/v1/countries"), http.StatusOK)
+	expect(t, b.get("/v1/countries/CV"), http.StatusOK)
+	expect(t, b.get("/v1/changes"), http.StatusOK)
+	if after, _ := otherRouter.Queries(); after < before+3 {
+		t.Errorf("countries, a country and the change feed made %d queries on the standby, want at least 3", after-before)
+	}
+
 	admin := a.admin("ops@example.org")
 	investor := a.user("ze@example.org")
 	const list = "/v1/countries/CV/opportunities"
@@ -134,7 +158,7 @@ func TestReadReplica(t *testing.T) {
 	id := ids[0]
 	// listed says whether a page of list shows the opportunity; a page size not asked before
 	// is a read the cache cannot answer.
-	listed := func(limit string, header ...string) bool {
+	listedOn := func(a *testAPI, limit string, header ...string) bool {
 		t.Helper()
 		r := a.get(list+"?limit="+limit, header...)
 		expect(t, r, http.StatusOK)
@@ -144,6 +168,10 @@ func TestReadReplica(t *testing.T) {
 			}
 		}
 		return false
+	}
+	listed := func(limit string, header ...string) bool {
+		t.Helper()
+		return listedOn(a, limit, header...)
 	}
 	// The anonymous detail is cached once the listener is live.
 	waitFor("the cache to serve", func() bool {
@@ -190,6 +218,27 @@ func TestReadReplica(t *testing.T) {
 	}
 	if got := editorialStatus(a.get("/v1/opportunities/"+id, bearer(admin.access)...)); got != "archived" {
 		t.Errorf("the writer reads status %v, want archived", got)
+	}
+	// On another instance, the writer reads their write from the primary when they bring the
+	// read_after cookie the write answered with, and from the paused standby when they do not.
+	var readAfter *http.Cookie
+	for _, c := range (&http.Response{Header: r.header}).Cookies() {
+		if c.Name == "read_after" {
+			readAfter = c
+		}
+	}
+	if readAfter == nil || !readAfter.HttpOnly || readAfter.MaxAge <= 0 {
+		t.Fatalf("the write answered no read_after cookie (HttpOnly, with a lifetime): %v", r.header.Values("Set-Cookie"))
+	}
+	withCookie := append(bearer(admin.access), "Cookie", "read_after="+readAfter.Value)
+	if listedOn(b, "100", withCookie...) {
+		t.Error("on another instance, the writer bringing read_after still lists the opportunity they archived")
+	}
+	if !listedOn(b, "100", bearer(admin.access)...) {
+		t.Error("on another instance without read_after, the writer's list should come from the paused standby")
+	}
+	if !listedOn(b, "96", "Cookie", "read_after=FFFFFFFF/FFFFFFFF") {
+		t.Error("an anonymous request cannot send its reads to the primary with a cookie")
 	}
 	if since := time.Since(wrote); since >= maxLag {
 		t.Fatalf("the checks on the paused standby took %s, past REPLICA_MAX_LAG (%s): they may have read the primary", since, maxLag)

@@ -174,7 +174,7 @@ type changeRow struct {
 // country or all ("").
 func (s *Store) Changes(ctx context.Context, after int64, country string, limit int) ([]domain.Change, error) {
 	var rows []changeRow
-	if err := s.db.SelectContext(ctx, &rows, sqlChanges, after, limit, s.examples, country); err != nil {
+	if err := sqlx.SelectContext(ctx, s.reads, &rows, sqlChanges, after, limit, s.examples, country); err != nil {
 		return nil, fmt.Errorf("repository: changes: %w", err)
 	}
 	changes := make([]domain.Change, len(rows))
@@ -187,7 +187,7 @@ func (s *Store) Changes(ctx context.Context, after int64, country string, limit 
 // LastChange is the greatest seq of the change log (0 when empty).
 func (s *Store) LastChange(ctx context.Context) (int64, error) {
 	var seq int64
-	if err := s.db.GetContext(ctx, &seq, sqlLastChange); err != nil {
+	if err := sqlx.GetContext(ctx, s.reads, &seq, sqlLastChange); err != nil {
 		return 0, fmt.Errorf("repository: last change: %w", err)
 	}
 	return seq, nil

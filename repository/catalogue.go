@@ -79,7 +79,7 @@ func (r countryRow) country() domain.Country {
 // Countries lists every origin country, in the reader's languages.
 func (s *Store) Countries(ctx context.Context, langs []string) ([]domain.Country, error) {
 	var rows []countryRow
-	err := s.db.SelectContext(ctx, &rows, sqlCountries, pq.Array(langs), s.examples, s.hideClosed)
+	err := sqlx.SelectContext(ctx, s.reads, &rows, sqlCountries, pq.Array(langs), s.examples, s.hideClosed)
 	if err != nil {
 		return nil, err
 	}
@@ -96,7 +96,7 @@ type CountryDetail = domain.CountryDetail
 // Country reads one country; ErrNotFound when the code is unknown.
 func (s *Store) Country(ctx context.Context, code string, langs []string) (*CountryDetail, error) {
 	var row countryRow
-	err := s.db.GetContext(ctx, &row, sqlCountry, pq.Array(langs), s.examples, s.hideClosed, code)
+	err := sqlx.GetContext(ctx, s.reads, &row, sqlCountry, pq.Array(langs), s.examples, s.hideClosed, code)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
 	}
@@ -133,7 +133,7 @@ func (s *Store) countryFacts(ctx context.Context, code string) ([]domain.Fact, e
 		Alternatives     []byte     `db:"alternatives"`
 		AsOf             *time.Time `db:"as_of"`
 	}
-	if err := s.db.SelectContext(ctx, &facts, sqlCountryFacts, code); err != nil {
+	if err := sqlx.SelectContext(ctx, s.reads, &facts, sqlCountryFacts, code); err != nil {
 		return nil, err
 	}
 	for _, f := range facts {
@@ -164,7 +164,7 @@ func (s *Store) countryOrganizations(ctx context.Context, code string) ([]domain
 		Website  *string `db:"website"`
 		Verified bool    `db:"verified"`
 	}
-	if err := s.db.SelectContext(ctx, &orgs, sqlCountryOrganizations, code); err != nil {
+	if err := sqlx.SelectContext(ctx, s.reads, &orgs, sqlCountryOrganizations, code); err != nil {
 		return nil, err
 	}
 	for _, o := range orgs {

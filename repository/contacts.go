@@ -50,7 +50,7 @@ func (s *Store) Contacts(ctx context.Context, country string) ([]domain.ContactP
 		OrgAcronym *string `db:"org_acronym"`
 		contactRow
 	}
-	if err := s.db.SelectContext(ctx, &rows, sqlCountryContacts, country); err != nil {
+	if err := sqlx.SelectContext(ctx, s.reads, &rows, sqlCountryContacts, country); err != nil {
 		return nil, err
 	}
 	out := make([]domain.ContactPoint, len(rows))

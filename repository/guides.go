@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 
 	"github.com/diaspora-investor/marketplace/domain"
@@ -120,14 +121,14 @@ func (r guideRow) guide() domain.Guide {
 // Guides lists the published guides of a country in the reader's languages, in the country's
 // reading order, or by relevance when f.Query is set.
 func (s *Store) Guides(ctx context.Context, f domain.GuideFilter) ([]domain.Guide, error) {
-	return selectAll(ctx, s.db, guideRow.guide, sqlGuidesByCountry, f.Country, pq.Array(f.Langs), f.Query,
+	return selectAll(ctx, s.reads, guideRow.guide, sqlGuidesByCountry, f.Country, pq.Array(f.Langs), f.Query,
 		pq.Array(f.SearchLangs), s.examples)
 }
 
 // Guide reads one published guide by id or slug, with its steps and the published incentives
 // and programmes it explains; ErrNotFound when there is none.
 func (s *Store) Guide(ctx context.Context, idOrSlug string, langs []string) (*domain.GuideDetail, error) {
-	row, err := getOne[guideRow](ctx, s.db, sqlGuideByIDOrSlug, idOrSlug, pq.Array(langs), s.examples)
+	row, err := getOne[guideRow](ctx, s.reads, sqlGuideByIDOrSlug, idOrSlug, pq.Array(langs), s.examples)
 	if err != nil {
 		return nil, err
 	}
@@ -143,7 +144,7 @@ func (s *Store) Guide(ctx context.Context, idOrSlug string, langs []string) (*do
 		Cost      *string `db:"cost"`
 		Duration  *string `db:"duration"`
 	}
-	if err := s.db.SelectContext(ctx, &steps, sqlGuideSteps, d.ID, pq.Array(langs)); err != nil {
+	if err := sqlx.SelectContext(ctx, s.reads, &steps, sqlGuideSteps, d.ID, pq.Array(langs)); err != nil {
 		return nil, err
 	}
 	for _, st := range steps {
@@ -178,5 +179,5 @@ func (s *Store) itemRefs(ctx context.Context, query, id string, langs []string) 
 		Title string `db:"title"`
 		Lang  string `db:"lang"`
 	}
-	return selectAll(ctx, s.db, func(r refRow) domain.ItemRef { return domain.ItemRef(r) }, query, id, pq.Array(langs), s.examples)
+	return selectAll(ctx, s.reads, func(r refRow) domain.ItemRef { return domain.ItemRef(r) }, query, id, pq.Array(langs), s.examples)
 }

@@ -95,6 +95,29 @@ func WithReader(ctx context.Context, reader string) context.Context {
 	return context.WithValue(ctx, readerKey{}, reader)
 }
 
+// afterKey marks a context with a WAL position of the primary its reads must see.
+type afterKey struct{}
+
+// ReadAfter says that ctx's reads must see the primary's WAL position lsn (a reader's last
+// write, as NoteWrite returned it, possibly on another instance): they go to the primary until
+// the replica has replayed it. This is what makes read-your-writes hold across instances, where
+// WithReader's memory of writes is one instance's own.
+func ReadAfter(ctx context.Context, lsn LSN) context.Context {
+	return context.WithValue(ctx, afterKey{}, lsn)
+}
+
+// LSN is a position in the primary's WAL.
+type LSN uint64
+
+// String is PostgreSQL's text form of the position, "16/B374D848".
+func (l LSN) String() string { return fmt.Sprintf("%X/%X", uint64(l)>>32, uint64(l)&0xFFFFFFFF) }
+
+// ParseLSN reads PostgreSQL's text form of a WAL position.
+func ParseLSN(s string) (LSN, error) {
+	l, err := parseLSN(s)
+	return LSN(l), err
+}
+
 // primaryKey marks a context whose reads must all go to the primary.
 type primaryKey struct{}
 
@@ -254,6 +277,9 @@ func (r *Replica) onReplica(ctx context.Context) bool {
 	if !r.serving() || ctx.Value(primaryKey{}) != nil {
 		return false
 	}
+	if lsn, ok := ctx.Value(afterKey{}).(LSN); ok && uint64(lsn) > r.replay.Load() {
+		return false
+	}
 	if reader, ok := ctx.Value(readerKey{}).(string); ok {
 		r.mu.Lock()
 		lsn, wrote := r.writers[reader]
@@ -328,19 +354,20 @@ func (r *Replica) QueryRowxContext(ctx context.Context, query string, args ...an
 }
 
 // NoteWrite remembers that reader has just written: the primary's WAL position now (primaryLSN)
-// is past the commit of everything reader's request did, and reader's reads go to the primary until the
-// replica has replayed it.
-func (r *Replica) NoteWrite(ctx context.Context, reader string) error {
+// is past the commit of everything reader's request did, and reader's reads on this instance go
+// to the primary until the replica has replayed it. It returns the position, for the reader to
+// carry to other instances (ReadAfter).
+func (r *Replica) NoteWrite(ctx context.Context, reader string) (LSN, error) {
 	lsn, err := r.primaryLSN(ctx)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if lsn > r.writers[reader] {
 		r.writers[reader] = lsn
 	}
-	return nil
+	return LSN(lsn), nil
 }
 
 // primaryLSN is a WAL position of the primary past every commit so far, and written out, so

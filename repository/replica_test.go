@@ -37,3 +37,12 @@ func TestLagOf(t *testing.T) {
 		t.Error("no samples: some lag")
 	}
 }
+
+func TestLSNText(t *testing.T) {
+	for _, in := range []string{"0/0", "0/3000060", "16/B374D848", "FFFFFFFF/FFFFFFFF"} {
+		l, err := ParseLSN(in)
+		if err != nil || l.String() != in {
+			t.Errorf("ParseLSN(%q) = %v, %v; want it back", in, l, err)
+		}
+	}
+}

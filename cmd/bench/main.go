@@ -2,7 +2,7 @@
 // database of DATABASE_URL (`make bench` runs it under bin/pgrun with a cluster of its own),
 // starts the real server binary twice (cache off, cache on), drives each route of the mix with
 // wrk at 16 and 64 connections, runs the same SQL through pgbench as the database's own limit,
-// prints one BENCH line per measurement and writes BENCHMARKS.md.
+// prints one BENCH line per measurement and writes the section of BENCHMARKS.md of its size.
 //
 //	BENCH_SIZE=100000 BENCH_SECONDS=6 BENCH_PROFILE=list bench
 //
@@ -15,7 +15,6 @@ package main
 import (
 	"bufio"
 	"context"
-	"crypto/sha256"
 	"database/sql/driver"
 	"encoding/json"
 	"fmt"
@@ -32,11 +31,9 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 
 	"github.com/diaspora-investor/marketplace/domain"
-	"github.com/diaspora-investor/marketplace/internal/benchdata"
 	"github.com/diaspora-investor/marketplace/internal/pgcluster"
 	"github.com/diaspora-investor/marketplace/repository"
 )
@@ -279,8 +276,13 @@ func run() error {
 		return err
 	}
 	defer db.Close()
-	if err := load(ctx, db, size); err != nil {
+	loadStart := time.Now()
+	loaded, err := load(ctx, db, size)
+	if err != nil {
 		return err
+	}
+	if loaded {
+		loadTime = time.Since(loadStart)
 	}
 	if err := buildFloor(ctx, db); err != nil {
 		return err
@@ -465,81 +467,6 @@ func ensureWrk() error {
 	if err := cmd.Run(); err != nil {
 		return fmt.Errorf("apt-get install wrk: %w", err)
 	}
-	return nil
-}
-
-// load makes the database hold exactly the data set of size (kept between runs).
-func load(ctx context.Context, db *sqlx.DB, size int) error {
-	if err := repository.Migrate(ctx, db.DB); err != nil {
-		return err
-	}
-	// The data set is kept between runs of the same size and the same generator (data: a hash of
-	// benchdata.SQL, so that a changed generator reloads).
-	if _, err := db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS bench_meta (size int NOT NULL);
-		ALTER TABLE bench_meta ADD COLUMN IF NOT EXISTS data text`); err != nil {
-		return err
-	}
-	data := fmt.Sprintf("%x", sha256.Sum256([]byte(benchdata.SQL)))[:16]
-	var have struct {
-		Size int     `db:"size"`
-		Data *string `db:"data"`
-	}
-	_ = db.GetContext(ctx, &have, `SELECT size, data FROM bench_meta`)
-	if have.Size == size && have.Data != nil && *have.Data == data {
-		fmt.Fprintf(os.Stderr, "bench: data set of %d opportunities already loaded\n", size)
-		return nil
-	}
-	fmt.Fprintf(os.Stderr, "bench: loading %d opportunities × 3 languages (a minute per 100,000 or so)…\n", size)
-	start := time.Now()
-	tx, err := db.BeginTxx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, `SET LOCAL statement_timeout = 0`); err != nil {
-		return err
-	}
-	if _, err := tx.ExecContext(ctx, `TRUNCATE bench_meta, read_items, read_keys, read_words, opportunity_programmes, opportunity_incentives, opportunity_sectors,
-		opportunity_translations, opportunities, programme_regions, programme_sectors, programme_translations, programmes,
-		incentive_regions, incentive_sectors, incentive_benefits, incentive_translations, incentives, organizations, regions,
-		diaspora_facts, country_translations, countries CASCADE`); err != nil {
-		return err
-	}
-	if _, err := tx.ExecContext(ctx, benchdata.Load(size)); err != nil {
-		return err
-	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO bench_meta (size, data) VALUES ($1, $2)`, size, data); err != nil {
-		return err
-	}
-	if err := tx.Commit(); err != nil {
-		return err
-	}
-	if _, err := db.ExecContext(ctx, `VACUUM ANALYZE`); err != nil {
-		return err
-	}
-	fmt.Fprintf(os.Stderr, "bench: loaded in %s\n", time.Since(start).Round(time.Second))
-	return nil
-}
-
-// buildFloor makes, on the data just loaded, the table of the simplest page query that
-// list-floor measures: one row per published opportunity, sector and language with what a
-// page shows, and one composite index in the page's order.
-func buildFloor(ctx context.Context, db *sqlx.DB) error {
-	start := time.Now()
-	if _, err := db.ExecContext(ctx, `SET statement_timeout = 0;
-		DROP TABLE IF EXISTS bench_floor;
-		CREATE TABLE bench_floor AS
-			SELECT o.id, o.slug, o.country_code, s.sector_code, t.lang::text AS lang, t.title, t.summary, o.published_at
-			FROM opportunities o JOIN opportunity_sectors s ON s.opportunity_id = o.id
-			JOIN opportunity_translations t ON t.opportunity_id = o.id
-			WHERE o.status = 'published';
-		CREATE INDEX bench_floor_page ON bench_floor (country_code, sector_code, lang, published_at DESC, id DESC)`); err != nil {
-		return fmt.Errorf("list-floor table: %w", err)
-	}
-	if _, err := db.ExecContext(ctx, `VACUUM ANALYZE bench_floor`); err != nil {
-		return fmt.Errorf("list-floor table: %w", err)
-	}
-	fmt.Fprintf(os.Stderr, "bench: list-floor table built in %s\n", time.Since(start).Round(time.Second))
 	return nil
 }
 
@@ -893,12 +820,15 @@ func writeReport(pgbench string, size, seconds int, results []result, peak float
 	}
 	pgVersion, _ := exec.Command(pgbench, "--version").Output()
 	var b strings.Builder
-	fmt.Fprintf(&b, "# Benchmarks\n\nWritten by `make bench` (cmd/bench) on %s, `BENCH_SIZE=%d`, `BENCH_SECONDS=%d`.\n\n",
+	fmt.Fprintf(&b, "Written by `make bench` (cmd/bench) on %s, `BENCH_SIZE=%d`, `BENCH_SECONDS=%d`.\n\n",
 		time.Now().UTC().Format("2006-01-02 15:04 MST"), size, seconds)
 	fmt.Fprintf(&b, "- Machine: %d cores (%s), %s, %s; load generator, API and PostgreSQL share the cores.\n",
 		runtime.NumCPU(), cpu, runtime.Version(), strings.TrimSpace(string(pgVersion)))
 	fmt.Fprintf(&b, "- Load average (1 min) before the run %s (other work on the shared machine), after it %s (the run's own processes included).\n", loadBefore, loadAfter)
 	fmt.Fprintf(&b, "- Data set: %d opportunities × pt/en/fr in 30 countries, 900 incentives, 300 programmes with eligibility criteria (synthetic, deterministic).\n", size)
+	if loadTime > 0 {
+		fmt.Fprintf(&b, "- The data set and its read model were loaded in %s by this run.\n", loadTime.Round(time.Second))
+	}
 	fmt.Fprintf(&b, "- wrk, %d s per measurement; `-sql` rows are the same statement through pgbench (prepared), the database's own limit (no API process: RSS 0).\n", seconds)
 	fmt.Fprintf(&b, "- Routes without `-cached` run against an instance with the cache off (`CACHE_MAX_MB=0`); `list-304` sends If-None-Match.\n")
 	fmt.Fprintf(&b, "- errors: answers ≥ 400 and socket errors, wrk's count (every request of the mix expects 200 or 304).\n\n")
@@ -908,7 +838,7 @@ func writeReport(pgbench string, size, seconds int, results []result, peak float
 	}
 	fmt.Fprintf(&b, "\nPeak RSS of the API over the run (VmHWM): %.1f MB (target ≤ 80 MB: %s).\n\n", peak,
 		map[bool]string{true: "met", false: "missed"}[peak <= 80])
-	fmt.Fprintf(&b, "## Targets of issue 7, at 64 connections\n\nWhy a target is missed, and what would close the gap: README, section Performance.\n\n")
+	fmt.Fprintf(&b, "### Targets of issue 7, at 64 connections\n\nWhy a target is missed, and what would close the gap: README, section Performance.\n\n")
 	for _, t := range targets {
 		for _, r := range results {
 			if r.name == t.name && r.conns == 64 {
@@ -921,5 +851,9 @@ func writeReport(pgbench string, size, seconds int, results []result, peak float
 		fmt.Fprintln(&b, r.line())
 	}
 	b.WriteString("```\n")
-	return os.WriteFile("BENCHMARKS.md", []byte(b.String()), 0o644)
+	old, err := os.ReadFile(reportFile)
+	if err != nil && !os.IsNotExist(err) {
+		return err
+	}
+	return os.WriteFile(reportFile, []byte(mergeReport(string(old), size, b.String())), 0o644)
 }

@@ -7,16 +7,21 @@ import (
 	"strings"
 )
 
-// SQL loads the synthetic data set into a migrated, empty catalogue: 30 countries (codes of
-// ISO 3166's user-assigned range, so they never meet a real one), five regions and one agency
-// each, $1 opportunities in pt, en and fr (one in twenty left in draft), 30 incentives and 10
-// programmes per country, links from every fourth opportunity to an incentive. The incentives
-// and programmes carry eligibility criteria of every kind POST /v1/eligibility checks (investor
-// types, residence, sectors, regions, investment range, jobs, validity, some expired), so that a
-// situation finds some eligible, some not and some undetermined. Everything is derived from row
-// numbers: two loads of the same size are identical. Search documents are computed in one pass
-// at the end instead of by the per-row translation triggers.
-const SQL = `
+// The synthetic data set: 30 countries (codes of ISO 3166's user-assigned range, so they never
+// meet a real one), five regions and one agency each, a number of opportunities in pt, en and fr
+// (one in twenty left in draft), 30 incentives and 10 programmes per country, links from every
+// fourth opportunity to an incentive. The incentives and programmes carry eligibility criteria
+// of every kind POST /v1/eligibility checks (investor types, residence, sectors, regions,
+// investment range, jobs, validity, some expired), so that a situation finds some eligible, some
+// not and some undetermined. Everything is derived from row numbers: two loads of the same size
+// are identical, and opportunities can be written in ranges by several connections at once.
+//
+// It comes in parts, so that the benchmark's loader can run them on several connections with
+// the indexes set aside (cmd/bench); Load joins them into one script.
+
+// Session creates the generator's temporary tables (words, countries, sectors, the
+// descriptions' search vectors): once on every connection that runs Catalogue or Opportunities.
+const Session = `
 CREATE TEMP TABLE bench_words (lang text, i int, word text);
 INSERT INTO bench_words SELECT 'en', i - 1, w FROM unnest(ARRAY['hotel', 'fishing', 'solar', 'farm', 'software',
   'studio', 'housing', 'port', 'clinic', 'school', 'factory', 'market', 'bank']) WITH ORDINALITY AS x(w, i);
@@ -28,7 +33,19 @@ CREATE TEMP TABLE bench_countries AS
   SELECT code, (i - 1)::int AS i FROM unnest(ARRAY['XA','XB','XC','XD','XE','XF','XG','XH','XI','XJ','XK','XL','XM',
     'XN','XO','XP','XQ','XR','XS','XT','XU','XV','XW','XX','XY','XZ','QM','QN','QO','QP']) WITH ORDINALITY AS x(code, i);
 CREATE TEMP TABLE bench_sectors AS SELECT code, (position - 1)::int AS i FROM sectors;
+-- A description repeats three words of its language, so its search vector is one of 13³ per
+-- language: computed once here instead of once per item (the vector is the same either way).
+CREATE TEMP TABLE bench_descriptions AS
+  SELECT w1.lang, w1.i AS i1, w2.i AS i2, w3.i AS i3,
+    repeat(w1.word || ' ' || w3.word || ' ' || w2.word || ' ', 20) AS description,
+    setweight(to_tsvector(search_config(w1.lang), repeat(w1.word || ' ' || w3.word || ' ' || w2.word || ' ', 20)), 'C') AS vector
+  FROM bench_words w1 JOIN bench_words w2 ON w2.lang = w1.lang JOIN bench_words w3 ON w3.lang = w1.lang;
+CREATE UNIQUE INDEX ON bench_descriptions (lang, i1, i2, i3);
+`
 
+// Catalogue writes everything but the opportunities: countries, regions, agencies, rates,
+// incentives and programmes with their search documents.
+const Catalogue = `
 INSERT INTO currencies (code) VALUES ('EUR'), ('USD') ON CONFLICT DO NOTHING;
 INSERT INTO exchange_rates (currency, as_of, per_eur, source) VALUES ('EUR', '2026-01-01', 1, 'bench'),
   ('USD', '2026-01-01', 1.08, 'bench') ON CONFLICT DO NOTHING;
@@ -41,33 +58,6 @@ INSERT INTO regions (country_code, code, name, kind, position)
 INSERT INTO organizations (id, slug, country_code, name, type, verified)
   SELECT ('00000000-0000-4000-a000-' || lpad(to_hex(i), 12, '0'))::uuid, 'agency-' || lower(code), code,
     'Agency ' || code, 'investment_promotion_agency', true FROM bench_countries;
-
-ALTER TABLE opportunity_translations DISABLE TRIGGER opportunity_translations_refresh;
-ALTER TABLE incentive_translations DISABLE TRIGGER incentive_translations_refresh;
-ALTER TABLE programme_translations DISABLE TRIGGER programme_translations_refresh;
-
-INSERT INTO opportunities (id, slug, country_code, organization_id, region_code, instrument, status, source_lang,
-    min_investment, max_investment, currency, jobs, investor_types, contact_email, published_at)
-  SELECT ('00000000-0000-4000-8000-' || lpad(to_hex(g), 12, '0'))::uuid, 'opportunity-' || g, c.code,
-    ('00000000-0000-4000-a000-' || lpad(to_hex(c.i), 12, '0'))::uuid, 'r' || (1 + (g / 30) % 5),
-    (ARRAY['equity','debt','joint_venture','public_private_partnership','concession','greenfield','acquisition'])[1 + g % 7],
-    CASE WHEN g % 20 = 0 THEN 'draft' ELSE 'published' END, (ARRAY['pt','en','fr'])[1 + g % 3],
-    10000 * (1 + g % 500), 40000 * (1 + g % 500), 'EUR', g % 200,
-    CASE g % 3 WHEN 0 THEN '{diaspora}' WHEN 1 THEN '{diaspora,foreign}' ELSE '{}' END::text[],
-    'contact' || g || '@example.org', timestamptz '2026-01-01' - g * interval '1 minute'
-  FROM generate_series(1, $1::int) g JOIN bench_countries c ON c.i = g % 30;
-INSERT INTO opportunity_sectors (opportunity_id, sector_code)
-  SELECT ('00000000-0000-4000-8000-' || lpad(to_hex(g), 12, '0'))::uuid, s.code
-  FROM generate_series(1, $1::int) g JOIN bench_sectors s ON s.i = (g / 30) % 13 OR (g % 3 = 0 AND s.i = (g / 7) % 13);
-INSERT INTO opportunity_translations (opportunity_id, lang, title, summary, description)
-  SELECT ('00000000-0000-4000-8000-' || lpad(to_hex(g), 12, '0'))::uuid, l,
-    initcap(w1.word) || ' ' || w2.word || ' ' || g,
-    w1.word || ' ' || w2.word || ' ' || w3.word || ' opportunity number ' || g,
-    repeat(w1.word || ' ' || w3.word || ' ' || w2.word || ' ', 20)
-  FROM generate_series(1, $1::int) g, unnest(ARRAY['pt','en','fr']) l
-  JOIN bench_words w1 ON w1.lang = l JOIN bench_words w2 ON w2.lang = l JOIN bench_words w3 ON w3.lang = l
-  WHERE w1.i = (g / 30) % 13 AND w2.i = (g / 11) % 13 AND w3.i = (g / 17) % 13;
-
 INSERT INTO incentives (id, slug, country_code, organization_id, type, status, source_lang, legal_instrument,
     investor_types, residence_abroad, min_investment, max_investment, investment_currency, min_jobs, valid_from, valid_until,
     published_at)
@@ -110,16 +100,6 @@ INSERT INTO programme_regions (programme_id, country_code, region_code)
 INSERT INTO programme_translations (programme_id, lang, name, summary, description)
   SELECT p.id, l, 'Programme ' || p.slug || ' (' || l || ')', 'Support for projects.', 'Long text.'
   FROM programmes p, unnest(ARRAY['pt','en','fr']) l WHERE p.slug LIKE 'programme-%';
-INSERT INTO opportunity_incentives (opportunity_id, incentive_id)
-  SELECT ('00000000-0000-4000-8000-' || lpad(to_hex(g), 12, '0'))::uuid,
-    ('00000000-0000-4000-9000-' || lpad(to_hex((g % 30) * 100 + 1 + g % 30), 12, '0'))::uuid
-  FROM generate_series(4, $1::int, 4) g;
-
-UPDATE opportunities o SET langs = '{en,fr,pt}', search_document = x.doc FROM (
-  SELECT opportunity_id, tsvector_concat_all(setweight(to_tsvector(search_config(lang), title), 'A') ||
-    setweight(to_tsvector(search_config(lang), summary), 'B') || setweight(to_tsvector(search_config(lang), description), 'C')
-    ORDER BY lang) AS doc
-  FROM opportunity_translations GROUP BY opportunity_id) x WHERE x.opportunity_id = o.id;
 UPDATE incentives i SET langs = '{en,fr,pt}', search_document = x.doc FROM (
   SELECT incentive_id, tsvector_concat_all(setweight(to_tsvector(search_config(lang), name), 'A') ||
     setweight(to_tsvector(search_config(lang), summary), 'B') ORDER BY lang) AS doc
@@ -128,16 +108,79 @@ UPDATE programmes p SET langs = '{en,fr,pt}', search_document = x.doc FROM (
   SELECT programme_id, tsvector_concat_all(setweight(to_tsvector(search_config(lang), name), 'A') ||
     setweight(to_tsvector(search_config(lang), summary), 'B') ORDER BY lang) AS doc
   FROM programme_translations GROUP BY programme_id) x WHERE x.programme_id = p.id;
+`
 
-ALTER TABLE opportunity_translations ENABLE TRIGGER opportunity_translations_refresh;
-ALTER TABLE incentive_translations ENABLE TRIGGER incentive_translations_refresh;
-ALTER TABLE programme_translations ENABLE TRIGGER programme_translations_refresh;
+// opportunities writes the opportunities numbered $1 to $2, their sectors, translations and
+// links to incentives. The search document is computed as the translations' trigger computes
+// it (title A, summary B, description C, in language order) from the same texts, in the same
+// statement as the row: the per-row trigger would rewrite every opportunity three times.
+const opportunities = `
+INSERT INTO opportunities (id, slug, country_code, organization_id, region_code, instrument, status, source_lang,
+    min_investment, max_investment, currency, jobs, investor_types, contact_email, published_at, langs, search_document)
+  SELECT ('00000000-0000-4000-8000-' || lpad(to_hex(g), 12, '0'))::uuid, 'opportunity-' || g, c.code,
+    ('00000000-0000-4000-a000-' || lpad(to_hex(c.i), 12, '0'))::uuid, 'r' || (1 + (g / 30) % 5),
+    (ARRAY['equity','debt','joint_venture','public_private_partnership','concession','greenfield','acquisition'])[1 + g % 7],
+    CASE WHEN g % 20 = 0 THEN 'draft' ELSE 'published' END, (ARRAY['pt','en','fr'])[1 + g % 3],
+    10000 * (1 + g % 500), 40000 * (1 + g % 500), 'EUR', g % 200,
+    CASE g % 3 WHEN 0 THEN '{diaspora}' WHEN 1 THEN '{diaspora,foreign}' ELSE '{}' END::text[],
+    'contact' || g || '@example.org', timestamptz '2026-01-01' - g * interval '1 minute', '{en,fr,pt}',
+    (SELECT tsvector_concat_all(setweight(to_tsvector(search_config(d.lang), initcap(w1.word) || ' ' || w2.word || ' ' || g), 'A') ||
+        setweight(to_tsvector(search_config(d.lang), w1.word || ' ' || w2.word || ' ' || w3.word || ' opportunity number ' || g), 'B') ||
+        d.vector ORDER BY d.lang)
+      FROM bench_descriptions d
+      JOIN bench_words w1 ON w1.lang = d.lang AND w1.i = d.i1 JOIN bench_words w2 ON w2.lang = d.lang AND w2.i = d.i2
+      JOIN bench_words w3 ON w3.lang = d.lang AND w3.i = d.i3
+      WHERE d.i1 = (g / 30) % 13 AND d.i2 = (g / 11) % 13 AND d.i3 = (g / 17) % 13)
+  FROM generate_series($1::int, $2::int) g JOIN bench_countries c ON c.i = g % 30;
+INSERT INTO opportunity_sectors (opportunity_id, sector_code)
+  SELECT ('00000000-0000-4000-8000-' || lpad(to_hex(g), 12, '0'))::uuid, s.code
+  FROM generate_series($1::int, $2::int) g JOIN bench_sectors s ON s.i = (g / 30) % 13 OR (g % 3 = 0 AND s.i = (g / 7) % 13);
+INSERT INTO opportunity_translations (opportunity_id, lang, title, summary, description)
+  SELECT ('00000000-0000-4000-8000-' || lpad(to_hex(g), 12, '0'))::uuid, d.lang,
+    initcap(w1.word) || ' ' || w2.word || ' ' || g,
+    w1.word || ' ' || w2.word || ' ' || w3.word || ' opportunity number ' || g,
+    d.description
+  FROM generate_series($1::int, $2::int) g JOIN bench_descriptions d ON d.i1 = (g / 30) % 13 AND d.i2 = (g / 11) % 13 AND d.i3 = (g / 17) % 13
+  JOIN bench_words w1 ON w1.lang = d.lang AND w1.i = d.i1 JOIN bench_words w2 ON w2.lang = d.lang AND w2.i = d.i2
+  JOIN bench_words w3 ON w3.lang = d.lang AND w3.i = d.i3;
+INSERT INTO opportunity_incentives (opportunity_id, incentive_id)
+  SELECT ('00000000-0000-4000-8000-' || lpad(to_hex(g), 12, '0'))::uuid,
+    ('00000000-0000-4000-9000-' || lpad(to_hex((g % 30) * 100 + 1 + g % 30), 12, '0'))::uuid
+  FROM generate_series($1::int, $2::int) g WHERE g % 4 = 0;
+`
 
+// ReadModel builds the read model of every item (migration 00040's functions).
+const ReadModel = `
 SELECT read_model_refresh('opportunities', NULL);
 SELECT read_model_refresh('incentives', NULL);
 SELECT read_model_refresh('programmes', NULL);
 SELECT read_model_refresh_words();
 `
 
-// Load returns SQL for a data set of size opportunities.
-func Load(size int) string { return strings.ReplaceAll(SQL, "$1::int", strconv.Itoa(size)) }
+// TextTriggersOff and TextTriggersOn set aside the translations' per-row triggers, which would
+// recompute an item's search document once per translation, while the generator writes.
+const TextTriggersOff = `
+ALTER TABLE opportunity_translations DISABLE TRIGGER opportunity_translations_refresh;
+ALTER TABLE incentive_translations DISABLE TRIGGER incentive_translations_refresh;
+ALTER TABLE programme_translations DISABLE TRIGGER programme_translations_refresh;
+`
+
+const TextTriggersOn = `
+ALTER TABLE opportunity_translations ENABLE TRIGGER opportunity_translations_refresh;
+ALTER TABLE incentive_translations ENABLE TRIGGER incentive_translations_refresh;
+ALTER TABLE programme_translations ENABLE TRIGGER programme_translations_refresh;
+`
+
+// SQL is the whole generator, for a fingerprint of the data set (a changed generator reloads).
+const SQL = Session + Catalogue + opportunities + ReadModel
+
+// Opportunities returns the statements writing opportunities from to to (1-based, inclusive).
+func Opportunities(from, to int) string {
+	return strings.NewReplacer("$1::int", strconv.Itoa(from), "$2::int", strconv.Itoa(to)).Replace(opportunities)
+}
+
+// Load returns one script adding a data set of size opportunities to a migrated catalogue and
+// building its read model, with the translations' per-row triggers off while it writes.
+func Load(size int) string {
+	return Session + TextTriggersOff + Catalogue + Opportunities(1, size) + TextTriggersOn + ReadModel
+}
