@@ -5295,9 +5295,9 @@ export interface components {
         Currency: components["schemas"]["CurrencyCode"];
         /**
          * @description Full-text search in the items' text in every language they exist in (Portuguese, English,
-         *     French… stemming; accents and case ignored). Opportunities, incentives and programmes
-         *     whose title matches come first, then those that match in their text only, each newest
-         *     first, and a search of them that matches nothing is answered for its misspelt words
+         *     French… stemming; accents and case ignored). Opportunities, incentives and programmes:
+         *     up to ten whose title holds the words as typed come first, then the other title matches,
+         *     then those that match in their text only, each group newest first; a search of them that matches nothing is answered for its misspelt words
          *     corrected; guides are ordered by relevance. Longer than 200 characters → `400`
          *     (`search_too_long`).
          */
@@ -5877,9 +5877,9 @@ export interface operations {
                 currency?: components["parameters"]["Currency"];
                 /**
                  * @description Full-text search in the items' text in every language they exist in (Portuguese, English,
-                 *     French… stemming; accents and case ignored). Opportunities, incentives and programmes
-                 *     whose title matches come first, then those that match in their text only, each newest
-                 *     first, and a search of them that matches nothing is answered for its misspelt words
+                 *     French… stemming; accents and case ignored). Opportunities, incentives and programmes:
+                 *     up to ten whose title holds the words as typed come first, then the other title matches,
+                 *     then those that match in their text only, each group newest first; a search of them that matches nothing is answered for its misspelt words
                  *     corrected; guides are ordered by relevance. Longer than 200 characters → `400`
                  *     (`search_too_long`).
                  */
@@ -6017,9 +6017,9 @@ export interface operations {
                 currency?: components["parameters"]["Currency"];
                 /**
                  * @description Full-text search in the items' text in every language they exist in (Portuguese, English,
-                 *     French… stemming; accents and case ignored). Opportunities, incentives and programmes
-                 *     whose title matches come first, then those that match in their text only, each newest
-                 *     first, and a search of them that matches nothing is answered for its misspelt words
+                 *     French… stemming; accents and case ignored). Opportunities, incentives and programmes:
+                 *     up to ten whose title holds the words as typed come first, then the other title matches,
+                 *     then those that match in their text only, each group newest first; a search of them that matches nothing is answered for its misspelt words
                  *     corrected; guides are ordered by relevance. Longer than 200 characters → `400`
                  *     (`search_too_long`).
                  */
@@ -6150,9 +6150,9 @@ export interface operations {
                 currency?: components["parameters"]["Currency"];
                 /**
                  * @description Full-text search in the items' text in every language they exist in (Portuguese, English,
-                 *     French… stemming; accents and case ignored). Opportunities, incentives and programmes
-                 *     whose title matches come first, then those that match in their text only, each newest
-                 *     first, and a search of them that matches nothing is answered for its misspelt words
+                 *     French… stemming; accents and case ignored). Opportunities, incentives and programmes:
+                 *     up to ten whose title holds the words as typed come first, then the other title matches,
+                 *     then those that match in their text only, each group newest first; a search of them that matches nothing is answered for its misspelt words
                  *     corrected; guides are ordered by relevance. Longer than 200 characters → `400`
                  *     (`search_too_long`).
                  */
@@ -6240,9 +6240,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Full-text search in the items' text in every language they exist in (Portuguese, English,
-                 *     French… stemming; accents and case ignored). Opportunities, incentives and programmes
-                 *     whose title matches come first, then those that match in their text only, each newest
-                 *     first, and a search of them that matches nothing is answered for its misspelt words
+                 *     French… stemming; accents and case ignored). Opportunities, incentives and programmes:
+                 *     up to ten whose title holds the words as typed come first, then the other title matches,
+                 *     then those that match in their text only, each group newest first; a search of them that matches nothing is answered for its misspelt words
                  *     corrected; guides are ordered by relevance. Longer than 200 characters → `400`
                  *     (`search_too_long`).
                  */
@@ -6543,9 +6543,9 @@ export interface operations {
                 currency?: components["parameters"]["Currency"];
                 /**
                  * @description Full-text search in the items' text in every language they exist in (Portuguese, English,
-                 *     French… stemming; accents and case ignored). Opportunities, incentives and programmes
-                 *     whose title matches come first, then those that match in their text only, each newest
-                 *     first, and a search of them that matches nothing is answered for its misspelt words
+                 *     French… stemming; accents and case ignored). Opportunities, incentives and programmes:
+                 *     up to ten whose title holds the words as typed come first, then the other title matches,
+                 *     then those that match in their text only, each group newest first; a search of them that matches nothing is answered for its misspelt words
                  *     corrected; guides are ordered by relevance. Longer than 200 characters → `400`
                  *     (`search_too_long`).
                  */
@@ -7338,9 +7338,9 @@ export interface operations {
                 currency?: components["parameters"]["Currency"];
                 /**
                  * @description Full-text search in the items' text in every language they exist in (Portuguese, English,
-                 *     French… stemming; accents and case ignored). Opportunities, incentives and programmes
-                 *     whose title matches come first, then those that match in their text only, each newest
-                 *     first, and a search of them that matches nothing is answered for its misspelt words
+                 *     French… stemming; accents and case ignored). Opportunities, incentives and programmes:
+                 *     up to ten whose title holds the words as typed come first, then the other title matches,
+                 *     then those that match in their text only, each group newest first; a search of them that matches nothing is answered for its misspelt words
                  *     corrected; guides are ordered by relevance. Longer than 200 characters → `400`
                  *     (`search_too_long`).
                  */
@@ -8126,9 +8126,9 @@ export interface operations {
                 currency?: components["parameters"]["Currency"];
                 /**
                  * @description Full-text search in the items' text in every language they exist in (Portuguese, English,
-                 *     French… stemming; accents and case ignored). Opportunities, incentives and programmes
-                 *     whose title matches come first, then those that match in their text only, each newest
-                 *     first, and a search of them that matches nothing is answered for its misspelt words
+                 *     French… stemming; accents and case ignored). Opportunities, incentives and programmes:
+                 *     up to ten whose title holds the words as typed come first, then the other title matches,
+                 *     then those that match in their text only, each group newest first; a search of them that matches nothing is answered for its misspelt words
                  *     corrected; guides are ordered by relevance. Longer than 200 characters → `400`
                  *     (`search_too_long`).
                  */
