@@ -198,3 +198,7 @@ func jsonDate(v *string) (*time.Time, error) {
 	}
 	return &t, nil
 }
+
+// EligibilitySQL is the statement an eligibility request reads its country's conditions with
+// ($1: the country): for benchmarks that give the database's own figure (pgbench).
+func EligibilitySQL() string { return sqlReadEligibility }
