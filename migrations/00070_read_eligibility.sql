@@ -9,15 +9,19 @@ CREATE TABLE read_eligibility (
   country_code char(2) PRIMARY KEY REFERENCES countries (code) ON DELETE CASCADE,
   -- [[code, name], …] in the country's order of regions
   regions      jsonb NOT NULL,
-  -- [{kind, id, type, published_at, …, names: {lang_key: [lang, name]}}, …]: incentives, then
-  -- programmes, each newest first (the order of the answer)
-  candidates   jsonb NOT NULL
+  -- [{kind, id, type, …, names: {lang_key: [lang, name]}}, …]: incentives, then programmes,
+  -- each newest first (the order of the answer)
+  candidates   jsonb NOT NULL,
+  -- drawn at random on every refresh: an instance that decoded this version of the row keeps
+  -- it, and is sent the documents again only when the version changed (random rather than a
+  -- sequence, so that databases cloned from one another do not give one version two contents)
+  version      bigint NOT NULL
 );
 
 -- +goose StatementBegin
 CREATE FUNCTION read_eligibility_refresh(codes char(2)[]) RETURNS void LANGUAGE sql AS $$
-  INSERT INTO read_eligibility (country_code, regions, candidates)
-  SELECT co.code,
+  INSERT INTO read_eligibility (country_code, version, regions, candidates)
+  SELECT co.code, 1 + floor(random() * 9e18)::bigint,
     coalesce((SELECT jsonb_agg(jsonb_build_array(r.code, r.name) ORDER BY r.position, r.code)
       FROM regions r WHERE r.country_code = co.code), '[]'),
     coalesce((SELECT jsonb_agg(c.doc ORDER BY c.kind, c.published_at DESC, c.id)
@@ -35,7 +39,8 @@ CREATE FUNCTION read_eligibility_refresh(codes char(2)[]) RETURNS void LANGUAGE 
         FROM read_items i
         WHERE i.kind IN ('incentives', 'programmes') AND i.country_code = co.code AND i.lang_key = '') c), '[]')
   FROM countries co WHERE co.code = ANY(codes)
-  ON CONFLICT (country_code) DO UPDATE SET regions = excluded.regions, candidates = excluded.candidates
+  ON CONFLICT (country_code) DO UPDATE SET regions = excluded.regions, candidates = excluded.candidates,
+    version = excluded.version
 $$;
 
 -- The countries whose incentives or programmes a change of read_items touched.

@@ -767,10 +767,11 @@ func pgbenchScript(d *dataset, name string) string {
 			})
 	case "eligibility":
 		// The country's precomputed conditions and the rates (the fitting opportunities are
-		// one list statement more, measured by list-sql).
+		// one list statement more, measured by list-sql), the documents sent each time as to an
+		// instance that has decoded none yet (version 0).
 		return "\\set c random(1, " + strconv.Itoa(len(d.countries)) + ")\n" +
-			pgbenchStatement(repository.EligibilitySQL(), []any{"XA"}, func(a any) (string, bool) {
-				return "((" + countries + ")[:c])", true
+			pgbenchStatement(repository.EligibilitySQL(), []any{"XA", 0}, func(a any) (string, bool) {
+				return "((" + countries + ")[:c])", a == "XA"
 			})
 	}
 	f := domain.ListFilter{Limit: domain.DefaultLimit, Langs: []string{"en"}, SearchLangs: []string{"en", "fr", "pt", "simple"}, Currency: "EUR"}
