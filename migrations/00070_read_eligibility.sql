@@ -30,8 +30,9 @@ CREATE FUNCTION read_eligibility_refresh(codes char(2)[]) RETURNS void LANGUAGE 
           'valid_from', i.valid_from, 'valid_until', i.valid_until,
           'investor_types', i.investor_types, 'min_investment', i.min_investment, 'max_investment', i.max_investment,
           'investment_currency', i.investment_currency, 'min_jobs', i.min_jobs, 'residence_abroad', i.residence_abroad,
-          'sectors', i.sectors, 'region_codes', coalesce(i.region_codes, '{}'), -- names from regions itself, so that renaming a region (whose trigger refreshes this
-          -- table) shows at once
+          'sectors', i.sectors, 'region_codes', coalesce(i.region_codes, '{}'),
+          -- names from regions itself: renaming a region (whose trigger rebuilds every row)
+          -- shows at once
           'region_names', ARRAY(SELECT r.name FROM unnest(i.region_codes) WITH ORDINALITY u (code, n)
             JOIN regions r ON r.country_code = i.country_code AND r.code = u.code ORDER BY u.n),
           'names', (SELECT jsonb_object_agg(n.lang_key, jsonb_build_array(n.lang, n.title_text))
@@ -63,21 +64,10 @@ BEGIN
   RETURN NULL;
 END $$;
 
+-- Regions change rarely (a seed, an administrator): every country is rebuilt.
 CREATE FUNCTION read_eligibility_regions_changed() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-  codes char(2)[];
 BEGIN
-  IF TG_OP = 'INSERT' THEN
-    SELECT array_agg(DISTINCT country_code) INTO codes FROM new_rows;
-  ELSIF TG_OP = 'DELETE' THEN
-    SELECT array_agg(DISTINCT country_code) INTO codes FROM old_rows;
-  ELSE
-    SELECT array_agg(DISTINCT country_code) INTO codes FROM (
-      SELECT country_code FROM new_rows UNION SELECT country_code FROM old_rows) x;
-  END IF;
-  IF codes IS NOT NULL THEN
-    PERFORM read_eligibility_refresh(codes);
-  END IF;
+  PERFORM read_eligibility_refresh(ARRAY(SELECT code FROM countries));
   RETURN NULL;
 END $$;
 
@@ -95,12 +85,8 @@ CREATE TRIGGER read_eligibility_items_update AFTER UPDATE ON read_items
   REFERENCING NEW TABLE AS new_rows OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION read_eligibility_items_changed();
 CREATE TRIGGER read_eligibility_items_delete AFTER DELETE ON read_items
   REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION read_eligibility_items_changed();
-CREATE TRIGGER read_eligibility_regions_insert AFTER INSERT ON regions
-  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION read_eligibility_regions_changed();
-CREATE TRIGGER read_eligibility_regions_update AFTER UPDATE ON regions
-  REFERENCING NEW TABLE AS new_rows OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION read_eligibility_regions_changed();
-CREATE TRIGGER read_eligibility_regions_delete AFTER DELETE ON regions
-  REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION read_eligibility_regions_changed();
+CREATE TRIGGER read_eligibility_regions AFTER INSERT OR UPDATE OR DELETE ON regions
+  FOR EACH STATEMENT EXECUTE FUNCTION read_eligibility_regions_changed();
 CREATE TRIGGER read_eligibility_country_insert AFTER INSERT ON countries
   REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION read_eligibility_country_added();
 
@@ -109,9 +95,7 @@ SELECT read_eligibility_refresh(ARRAY(SELECT code FROM countries));
 
 -- +goose Down
 DROP TRIGGER read_eligibility_country_insert ON countries;
-DROP TRIGGER read_eligibility_regions_delete ON regions;
-DROP TRIGGER read_eligibility_regions_update ON regions;
-DROP TRIGGER read_eligibility_regions_insert ON regions;
+DROP TRIGGER read_eligibility_regions ON regions;
 DROP TRIGGER read_eligibility_items_delete ON read_items;
 DROP TRIGGER read_eligibility_items_update ON read_items;
 DROP TRIGGER read_eligibility_items_insert ON read_items;
