@@ -63,11 +63,7 @@ func (q *quotas) current(bucket string, l Limit, now time.Time) *quotaCount {
 	start := windowStart(now, l.Window)
 	qc := q.counts[bucket]
 	if qc == nil || !qc.start.Equal(start) {
-		if qc != nil && qc.pending != 0 {
-			// The previous window's last counts have not been added yet: they are worth
-			// nothing now that the window is over.
-			qc.pending = 0
-		}
+		// A previous window's counts not added yet are worth nothing now that it is over.
 		qc = &quotaCount{start: start, window: l.Window}
 		q.counts[bucket] = qc
 	}
