@@ -108,13 +108,13 @@ func (s *server) withQuota(c *fiber.Ctx, l limits.Limit, key string) error {
 	if l.Max <= 0 || l.Window <= 0 {
 		return c.Next()
 	}
-	if err := s.hit(c, l, key); err != nil {
+	if err := s.hitQuota(c, l, key); err != nil {
 		return err
 	}
 	err := c.Next()
 	free, _ := c.Locals(localFreeRevalidation).(bool)
 	if err == nil && free && c.Response().StatusCode() == fiber.StatusNotModified {
-		if err := s.store.RefundRateLimit(c.UserContext(), s.limits.Bucket(l, key), l.Window); err != nil {
+		if err := s.limits.RefundQuota(c.UserContext(), l, key); err != nil {
 			return err
 		}
 		if n, convErr := strconv.Atoi(string(c.Response().Header.Peek("RateLimit-Remaining"))); convErr == nil {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/valyala/fasthttp"
 )
 
 // Cache keeps whole public catalogue responses in memory, with their ETags, so that a hot
@@ -41,6 +42,46 @@ type cacheEntry struct {
 	headers  [][2]string // the representation's own headers, replayed on a hit
 	size     int64
 	notAfter time.Time
+	// compressible: JSON or XML of a size worth compressing. encoded holds the body in each
+	// of encodings, made on the first request that accepts it and kept (written under
+	// Cache.mu), so that a hit is never compressed again.
+	compressible bool
+	encoded      [len(encodings)][]byte
+}
+
+// encodings are the compressed forms of a cached body, in the order the compress middleware
+// prefers them (fasthttp's CompressHandlerBrotliLevel, at Fiber's default levels), so that a
+// hit is sent as a miss would have been.
+var encodings = [...]struct {
+	name     string
+	compress func(dst, src []byte) []byte
+}{
+	{"br", func(dst, src []byte) []byte {
+		return fasthttp.AppendBrotliBytesLevel(dst, src, fasthttp.CompressBrotliDefaultCompression)
+	}},
+	{"gzip", func(dst, src []byte) []byte {
+		return fasthttp.AppendGzipBytesLevel(dst, src, fasthttp.CompressDefaultCompression)
+	}},
+	{"deflate", func(dst, src []byte) []byte {
+		return fasthttp.AppendDeflateBytesLevel(dst, src, fasthttp.CompressDefaultCompression)
+	}},
+}
+
+// minCompressed is the smallest body worth compressing (fasthttp's own threshold).
+const minCompressed = 200
+
+// acceptedEncoding is the index in encodings of the compression the request accepts, or -1.
+func acceptedEncoding(c *fiber.Ctx) int {
+	h := &c.Request().Header
+	if len(h.Peek(fiber.HeaderAcceptEncoding)) == 0 {
+		return -1
+	}
+	for i, e := range encodings {
+		if h.HasAcceptEncoding(e.name) {
+			return i
+		}
+	}
+	return -1
 }
 
 // NewCache makes a cache of at most maxBytes of responses, each kept at most ttl (a bound on
@@ -73,24 +114,44 @@ func (c *Cache) Stats() (hits, misses, invalidations uint64, bytes int64) {
 	return c.hits.Load(), c.misses.Load(), c.invalidations.Load(), bytes
 }
 
-func (c *Cache) get(key string, now time.Time) *cacheEntry {
+// get returns the entry of key, and its body in encodings[enc] if that form was made already
+// (enc -1: none asked).
+func (c *Cache) get(key string, now time.Time, enc int) (*cacheEntry, []byte) {
 	if !c.live.Load() {
-		return nil
+		return nil, nil
 	}
 	gen := c.gen.Load()
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	el, ok := c.entries[key]
 	if !ok {
-		return nil
+		return nil, nil
 	}
 	e := el.Value.(*cacheEntry)
 	if e.gen != gen || now.After(e.notAfter) {
 		c.remove(el)
-		return nil
+		return nil, nil
 	}
 	c.order.MoveToFront(el)
-	return e
+	if enc < 0 {
+		return e, nil
+	}
+	return e, e.encoded[enc]
+}
+
+// keepEncoded keeps e's body in encodings[enc], if e is still held.
+func (c *Cache) keepEncoded(e *cacheEntry, enc int, body []byte) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if el, ok := c.entries[e.key]; !ok || el.Value.(*cacheEntry) != e || e.encoded[enc] != nil {
+		return
+	}
+	e.encoded[enc] = body
+	e.size += int64(len(body))
+	c.bytes += int64(len(body))
+	for c.bytes > c.maxBytes {
+		c.remove(c.order.Back())
+	}
 }
 
 func (c *Cache) put(e *cacheEntry) {
@@ -139,7 +200,8 @@ func (s *server) cacheReads(c *fiber.Ctx) error {
 	// and Accept-Language (many Accept-Language headers share an entry).
 	key := c.Path() + "?" + string(c.Request().URI().QueryString()) + "\x00" + strings.Join(requestPrefs(c), ",")
 	now := time.Now()
-	if e := cache.get(key, now); e != nil {
+	enc := acceptedEncoding(c)
+	if e, encoded := cache.get(key, now, enc); e != nil {
 		cache.hits.Add(1)
 		for _, h := range e.headers {
 			c.Set(h[0], h[1])
@@ -154,7 +216,14 @@ func (s *server) cacheReads(c *fiber.Ctx) error {
 			c.Status(fiber.StatusNotModified)
 			return nil
 		}
-		return c.Send(e.body)
+		if enc < 0 || !e.compressible {
+			return c.Send(e.body)
+		}
+		if encoded == nil { // the first request in this encoding: compressed once, then kept
+			encoded = encodings[enc].compress(nil, e.body)
+			cache.keepEncoded(e, enc, encoded)
+		}
+		return sendEncoded(c, enc, encoded)
 	}
 	cache.misses.Add(1)
 	gen := cache.gen.Load() // before any database read: see Cache
@@ -177,6 +246,24 @@ func (s *server) cacheReads(c *fiber.Ctx) error {
 			e.size += int64(len(h) + len(v))
 		}
 	}
+	contentType := string(resp.ContentType())
+	e.compressible = len(e.body) >= minCompressed && len(resp.Peek(fiber.HeaderContentEncoding)) == 0 &&
+		(strings.HasPrefix(contentType, "application/") || strings.HasPrefix(contentType, "text/"))
+	if enc >= 0 && e.compressible {
+		// Compressed here rather than by the compress middleware, and kept for the next hits.
+		e.encoded[enc] = encodings[enc].compress(nil, e.body)
+		e.size += int64(len(e.encoded[enc]))
+		cache.put(e)
+		return sendEncoded(c, enc, e.encoded[enc])
+	}
 	cache.put(e)
 	return nil
+}
+
+// sendEncoded sends a body compressed in encodings[enc]; the compress middleware leaves a body
+// with a Content-Encoding alone.
+func sendEncoded(c *fiber.Ctx, enc int, body []byte) error {
+	c.Set(fiber.HeaderContentEncoding, encodings[enc].name)
+	c.Vary(fiber.HeaderAcceptEncoding)
+	return c.Send(body)
 }

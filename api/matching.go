@@ -1,8 +1,10 @@
 package api
 
 import (
+	"fmt"
 	"math"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -145,14 +147,55 @@ func (v *view) explain(ch domain.Check, sit domain.Situation, regions map[string
 			data["Amount"] = amount
 		}
 		if ch.Missing == "exchange_rate" {
-			return v.langs.Message(v.lang, "criterion.no_rate", map[string]any{"Limit": data["Limit"]})
+			return v.explanation("criterion.no_rate", map[string]any{"Limit": data["Limit"]})
 		}
 	case "min_jobs":
 		data["Min"], data["Jobs"] = ch.MinJobs, ch.Jobs
 	case "valid_from", "valid_until":
 		data["Date"] = ch.Date.Format(time.DateOnly)
 	}
-	return v.langs.Message(v.lang, "criterion."+ch.Criterion+"."+string(ch.Outcome), data)
+	return v.explanation("criterion."+ch.Criterion+"."+string(ch.Outcome), data)
+}
+
+// explanations keeps the explanations rendered lately, by language, message and data: most
+// checks of an answer, and of the answers that follow, repeat one another ("Only for the
+// diaspora"), and rendering a message's template was a third of an eligibility answer's
+// time. Bounded: emptied when full.
+var explanations = struct {
+	sync.Mutex
+	byKey map[string]string
+}{byKey: map[string]string{}}
+
+const maxExplanations = 4096
+
+// explanationData are the names of the data an explanation may use (explain's), in the order
+// the key writes them.
+var explanationData = []string{"Allowed", "Value", "Country", "Limit", "Amount", "Min", "Jobs", "Date"}
+
+// explanation renders message id with data (strings and numbers only) in the view's language.
+func (v *view) explanation(id string, data map[string]any) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%p\x00%s\x00%s", v.langs, v.lang, id) // the bundle too: tests load several
+	for _, name := range explanationData {
+		if x, ok := data[name]; ok {
+			fmt.Fprintf(&b, "\x00%s=%v", name, x)
+		}
+	}
+	key := b.String()
+	explanations.Lock()
+	text, ok := explanations.byKey[key]
+	explanations.Unlock()
+	if ok {
+		return text
+	}
+	text = v.langs.Message(v.lang, id, data)
+	explanations.Lock()
+	if len(explanations.byKey) >= maxExplanations {
+		clear(explanations.byKey)
+	}
+	explanations.byKey[key] = text
+	explanations.Unlock()
+	return text
 }
 
 // countryName names a country of the world in lang (CLDR names: "France", "França"), or

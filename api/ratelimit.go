@@ -28,6 +28,20 @@ func (s *server) hit(c *fiber.Ctx, l limits.Limit, key string) error {
 	return s.rateLimitAnswer(c, n)
 }
 
+// hitQuota counts a request against a quota (an API key's, an address's) and answers 429 once
+// the window's budget is spent. Quotas are counted in memory and added to the shared counters
+// in batches (app/limits), so that a read from the cache writes nothing to the database.
+func (s *server) hitQuota(c *fiber.Ctx, l limits.Limit, key string) error {
+	n, err := s.limits.Quota(c.UserContext(), l, key)
+	if err != nil {
+		return err
+	}
+	if rand.IntN(500) == 0 {
+		s.pruneRateLimits()
+	}
+	return s.rateLimitAnswer(c, n)
+}
+
 // rateLimitAnswer sets the RateLimit-* headers and answers 429 past the budget. A request counted
 // against several budgets (an API key's quota and the writes of its user, say) reports the
 // tightest: the one with the fewest requests left, or the one it went past.

@@ -29,7 +29,6 @@ var (
 	// A key revoked before stays revoked at its first time.
 	sqlAPIKeyRevoke = statement("api_key_revoke", `
 		UPDATE api_keys SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1 AND user_id = $2`)
-	// A use is recorded at most once a minute per key, to spare writes.
 	// sqlAPIKeyAuthenticate reads a key by its hash ($1) with its user, and records its use (at
 	// most once a minute per key, to spare writes), in one round trip: the update's new time
 	// is taken when it ran, the stored one otherwise.
@@ -58,6 +57,13 @@ var (
 		  AND ($3 OR item_id NOT IN (SELECT id FROM opportunities WHERE illustrative
 			UNION ALL SELECT id FROM incentives WHERE illustrative UNION ALL SELECT id FROM programmes WHERE illustrative))
 		ORDER BY seq LIMIT $2`)
+	// Quota counts made in memory, added to the shared counters in one statement: $3[i]
+	// events (negative after refunds) to the window of bucket $1[i] that starts at $2[i].
+	sqlAddRateLimits = statement("add_rate_limits", `
+		INSERT INTO rate_limits (bucket, window_start, hits)
+		SELECT bucket, window_start, hits FROM unnest($1::text[], $2::timestamptz[], $3::integer[]) AS a(bucket, window_start, hits)
+		ON CONFLICT (bucket, window_start) DO UPDATE SET hits = rate_limits.hits + excluded.hits
+		RETURNING bucket, window_start, hits`)
 	sqlLastChange = statement("last_change", `SELECT coalesce(max(seq), 0) FROM content_changes`)
 )
 
@@ -158,6 +164,32 @@ func (s *Store) APIKeyByHash(ctx context.Context, hash []byte) (*domain.APIKey, 
 		return nil, nil, fmt.Errorf("repository: api key: %w", err)
 	}
 	return row.toDomain(), &row.User, nil
+}
+
+// AddRateLimits adds counts to the rate-limit counters in one statement (adds[i] to the
+// window of buckets[i] starting at starts[i]) and returns each counter's total, in order.
+func (s *Store) AddRateLimits(ctx context.Context, buckets []string, starts []time.Time, adds []int) ([]int, error) {
+	var rows []struct {
+		Bucket string    `db:"bucket"`
+		Start  time.Time `db:"window_start"`
+		Hits   int       `db:"hits"`
+	}
+	if err := s.db.SelectContext(ctx, &rows, sqlAddRateLimits, pq.Array(buckets), pq.Array(starts), pq.Array(adds)); err != nil {
+		return nil, fmt.Errorf("repository: add rate limits: %w", err)
+	}
+	type key struct {
+		bucket string
+		start  int64
+	}
+	totals := make(map[key]int, len(rows))
+	for _, r := range rows {
+		totals[key{r.Bucket, r.Start.UnixNano()}] = r.Hits
+	}
+	out := make([]int, len(buckets))
+	for i := range buckets {
+		out[i] = totals[key{buckets[i], starts[i].UnixNano()}]
+	}
+	return out, nil
 }
 
 type changeRow struct {

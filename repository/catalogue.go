@@ -216,3 +216,9 @@ func (s *Store) CurrencyConvertible(ctx context.Context, currency string) (bool,
 
 // Ping checks that the database answers.
 func (s *Store) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
+
+// DetailSQL is the statement and arguments of a published item's detail in langs, as the API
+// runs it from the read model: for benchmarks that give the database's own figure (pgbench).
+func DetailSQL(kind domain.Kind, langs []string, idOrSlug string) (string, []any) {
+	return readDetailSQL(kind, domain.ListFilter{Langs: langs}, idOrSlug)
+}

@@ -52,10 +52,18 @@ func (c Count) Over() bool { return c.N > c.Limit.Max }
 type Counters struct {
 	store  Store
 	secret []byte
+	quotas *quotas // nil when the store cannot add counts in batches: quotas are then hits
 }
 
-// New returns the counters over store; secret (JWT_SECRET) keys the buckets' names.
-func New(store Store, secret []byte) *Counters { return &Counters{store: store, secret: secret} }
+// New returns the counters over store; secret (JWT_SECRET) keys the buckets' names. A store
+// that is also a QuotaStore gets its quotas counted in memory and added in batches.
+func New(store Store, secret []byte) *Counters {
+	c := &Counters{store: store, secret: secret}
+	if qs, ok := store.(QuotaStore); ok {
+		c.quotas = newQuotas(qs, c.Bucket)
+	}
+	return c
+}
 
 // Bucket names the counter of one key (an address, an e-mail, a user id) by an HMAC of it:
 // fixed in size whatever a client sends, and no e-mail address kept in clear.
@@ -69,6 +77,31 @@ func (c *Counters) Bucket(l Limit, key string) string {
 func (c *Counters) Hit(ctx context.Context, l Limit, key string) (Count, error) {
 	n, reset, err := c.store.HitRateLimit(ctx, c.Bucket(l, key), l.Window)
 	return Count{Limit: l, N: n, Reset: reset}, err
+}
+
+// Quota counts one request of key against a quota (an API key's, an address's): like Hit,
+// but counted in memory and added to the shared counters in batches (see quotas), so that a
+// request costs no database write.
+func (c *Counters) Quota(ctx context.Context, l Limit, key string) (Count, error) {
+	if c.quotas == nil {
+		return c.Hit(ctx, l, key)
+	}
+	return c.quotas.hit(ctx, l, key)
+}
+
+// RefundQuota gives back one request of key counted by Quota in the current window (a free
+// revalidation).
+func (c *Counters) RefundQuota(ctx context.Context, l Limit, key string) error {
+	if c.quotas == nil {
+		if r, ok := c.store.(interface {
+			RefundRateLimit(ctx context.Context, bucket string, window time.Duration) error
+		}); ok {
+			return r.RefundRateLimit(ctx, c.Bucket(l, key), l.Window)
+		}
+		return nil
+	}
+	c.quotas.refund(l, key)
+	return nil
 }
 
 // Peek reads key's count without counting; a spent budget reads as one past it (failed

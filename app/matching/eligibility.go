@@ -2,6 +2,8 @@ package matching
 
 import (
 	"context"
+	"strings"
+	"time"
 
 	"github.com/diaspora-investor/marketplace/domain"
 )
@@ -32,16 +34,23 @@ type Eligibility struct {
 
 // Check assesses a plan against its country's incentives and programmes, and lists the
 // opportunities that fit it, in the first of langs each is written in. Every invalid field of
-// the plan is reported at once (*domain.Invalid).
+// the plan is reported at once (*domain.Invalid). The country's conditions (whether it
+// exists, its regions, its incentives and programmes, the rates) are read in one statement
+// before the plan is checked against them; the opportunities are one list query.
 func (s *Service) Check(ctx context.Context, plan Plan, langs []string) (Eligibility, error) {
-	sit, err := s.situation(ctx, plan)
+	code := strings.ToUpper(plan.Country)
+	if !domain.IsCountryCode(code) {
+		code = "" // no country: the rates are still read, to check the amount's currency
+	}
+	cond, err := s.conditions(ctx, code, langs)
 	if err != nil {
 		return Eligibility{}, err
 	}
-	assessed, err := s.assess(ctx, sit, langs)
+	sit, err := situation(plan, cond, s.now())
 	if err != nil {
 		return Eligibility{}, err
 	}
+	assessed := cond.assess(sit)
 	f := domain.ListFilter{Country: sit.Country, Sectors: sit.Sectors, InvestorType: sit.InvestorType,
 		Langs: langs, Limit: MaxMatchedOpportunities, Currency: "EUR"}
 	if len(sit.Regions) > 0 {
@@ -57,29 +66,32 @@ func (s *Service) Check(ctx context.Context, plan Plan, langs []string) (Eligibi
 	return Eligibility{Assessed: assessed, Opportunities: page.Items}, nil
 }
 
-// situation checks a plan and turns it into a domain situation.
-func (s *Service) situation(ctx context.Context, in Plan) (domain.Situation, error) {
+// situation checks a plan against its country's conditions (cond: not known, with the rates
+// only, when the country is not in the catalogue) and turns it into a domain situation.
+func situation(in Plan, cond conditions, today time.Time) (domain.Situation, error) {
 	var v domain.Invalid
-	sit := domain.Situation{Today: s.now()}
-	if err := s.place(ctx, in, &sit, &v); err != nil {
-		return sit, err
-	}
+	sit := domain.Situation{Today: today}
+	place(in, cond, &sit, &v)
 	if in.Sector != nil && v.Code("sector", *in.Sector, domain.Sectors) {
 		sit.Sectors = []string{*in.Sector}
 	}
-	if err := s.region(ctx, in, &sit, &v); err != nil {
-		return sit, err
+	if in.Region != nil {
+		// A region of the country, in the shape of a code (app/catalogue's KnownRegion).
+		if _, ok := cond.regions[*in.Region]; ok && sit.Country != "" && domain.IsCodeShape(*in.Region) {
+			sit.Regions = []string{*in.Region}
+		} else {
+			v.Add("region", "unknown_region", map[string]any{"Value": domain.Truncate(*in.Region)})
+		}
 	}
 	if in.Amount != nil {
 		amount, err := domain.ParseAmount(in.Amount.Amount)
 		if err != nil {
 			v.Add("amount", "invalid_amount", nil)
 		}
-		cur, err := s.catalogue.KnownCurrency(ctx, in.Amount.Currency)
-		if err != nil {
-			return sit, err
-		}
-		if cur == "" {
+		// A currency the rates in use convert (app/catalogue's KnownCurrency).
+		cur, err := domain.ParseCurrency(in.Amount.Currency)
+		if _, known := cond.rates[cur]; err != nil || !known {
+			cur = ""
 			v.Add("amount", "invalid_currency", map[string]any{"Value": domain.Truncate(in.Amount.Currency)})
 		}
 		if amount != "" && cur != "" {
@@ -98,18 +110,13 @@ func (s *Service) situation(ctx context.Context, in Plan) (domain.Situation, err
 }
 
 // place checks who invests where: the origin country, the investor's type and residence.
-func (s *Service) place(ctx context.Context, in Plan, sit *domain.Situation, v *domain.Invalid) error {
+func place(in Plan, cond conditions, sit *domain.Situation, v *domain.Invalid) {
 	if in.Country == "" {
 		v.Add("country", "required", nil)
+	} else if cond.known {
+		sit.Country = strings.ToUpper(in.Country)
 	} else {
-		code, err := s.catalogue.KnownCountry(ctx, in.Country)
-		if err != nil {
-			return err
-		}
-		if code == "" {
-			v.Add("country", "unknown_country", map[string]any{"Value": domain.Truncate(in.Country)})
-		}
-		sit.Country = code
+		v.Add("country", "unknown_country", map[string]any{"Value": domain.Truncate(in.Country)})
 	}
 	if in.InvestorType != nil && v.Code("investor_type", *in.InvestorType, domain.InvestorTypes) {
 		sit.InvestorType = *in.InvestorType
@@ -121,25 +128,4 @@ func (s *Service) place(ctx context.Context, in Plan, sit *domain.Situation, v *
 			v.Add("residence_country", "unknown_country", map[string]any{"Value": domain.Truncate(*in.ResidenceCountry)})
 		}
 	}
-	return nil
-}
-
-// region checks the region of the plan, which must be one of its country's.
-func (s *Service) region(ctx context.Context, in Plan, sit *domain.Situation, v *domain.Invalid) error {
-	if in.Region == nil {
-		return nil
-	}
-	ok := false
-	if sit.Country != "" {
-		var err error
-		if ok, err = s.catalogue.KnownRegion(ctx, sit.Country, *in.Region); err != nil {
-			return err
-		}
-	}
-	if ok {
-		sit.Regions = []string{*in.Region}
-	} else {
-		v.Add("region", "unknown_region", map[string]any{"Value": domain.Truncate(*in.Region)})
-	}
-	return nil
 }

@@ -17,18 +17,19 @@ const MaxMatchedOpportunities = 20
 
 // Store is what matching reads of the database.
 type Store interface {
-	Rates(ctx context.Context) (domain.Rates, error)
-	EligibilityCandidates(ctx context.Context, country string, langs []string) ([]domain.Candidate, error)
+	// EligibilityConditions reads, in one statement, what assessing a situation in a country
+	// needs: whether the country is in the catalogue, its regions' names by code, its
+	// published incentives and programmes with their conditions (named in the first of langs
+	// each is written in; incentives first, then programmes, each newest first) and the rates
+	// in use.
+	EligibilityConditions(ctx context.Context, country string, langs []string) (known bool, regions map[string]string,
+		candidates []domain.Candidate, rates domain.Rates, err error)
 	Profile(ctx context.Context, userID string) (*domain.Profile, error)
 	Recommend(ctx context.Context, in domain.RecommendInput) ([]domain.Recommendation, error)
 }
 
 // Catalogue is what matching asks the public catalogue (app/catalogue serves it).
 type Catalogue interface {
-	KnownCountry(ctx context.Context, v string) (string, error)
-	KnownRegion(ctx context.Context, country, code string) (bool, error)
-	KnownCurrency(ctx context.Context, v string) (string, error)
-	RegionNames(ctx context.Context, country string) (map[string]string, error)
 	Opportunities(ctx context.Context, f domain.ListFilter) (*domain.Page[domain.Opportunity], error)
 }
 
@@ -56,20 +57,34 @@ type Assessed struct {
 }
 
 // assess reads what assessing a country's incentives and programmes needs (the rates in use,
-// the candidates in the reader's languages, the names of the regions) and assesses them.
+// the candidates in the reader's languages, the names of the regions: one statement) and
+// assesses them.
 func (s *Service) assess(ctx context.Context, sit domain.Situation, langs []string) (Assessed, error) {
-	out := Assessed{Situation: sit}
-	var err error
-	if out.Rates, err = s.store.Rates(ctx); err != nil {
-		return out, err
-	}
-	candidates, err := s.store.EligibilityCandidates(ctx, sit.Country, langs)
+	cond, err := s.conditions(ctx, sit.Country, langs)
 	if err != nil {
-		return out, err
+		return Assessed{Situation: sit}, err
 	}
-	if out.Regions, err = s.catalogue.RegionNames(ctx, sit.Country); err != nil {
-		return out, err
-	}
-	out.Eligible, out.NotEligible, out.Undetermined = domain.AssessAll(candidates, sit, out.Rates)
-	return out, nil
+	return cond.assess(sit), nil
+}
+
+// conditions are a country's, as Store.EligibilityConditions reads them.
+type conditions struct {
+	known      bool
+	regions    map[string]string
+	candidates []domain.Candidate
+	rates      domain.Rates
+}
+
+func (s *Service) conditions(ctx context.Context, country string, langs []string) (conditions, error) {
+	var c conditions
+	var err error
+	c.known, c.regions, c.candidates, c.rates, err = s.store.EligibilityConditions(ctx, country, langs)
+	return c, err
+}
+
+// assess assesses a situation against the country's conditions.
+func (c conditions) assess(sit domain.Situation) Assessed {
+	out := Assessed{Situation: sit, Rates: c.rates, Regions: c.regions}
+	out.Eligible, out.NotEligible, out.Undetermined = domain.AssessAll(c.candidates, sit, out.Rates)
+	return out
 }

@@ -61,13 +61,13 @@ var routes = []route{
 	{name: "list", make: (*dataset).lists, sql: "list", floor: true},
 	{name: "list-cached", cached: true, make: (*dataset).lists},
 	{name: "list-304", cached: true, make: (*dataset).conditionalLists},
-	{name: "detail", make: (*dataset).details},
+	{name: "detail", make: (*dataset).details, sql: "detail"},
 	{name: "detail-cached", cached: true, make: (*dataset).details},
 	{name: "search", make: (*dataset).searches, sql: "search"},
 	{name: "search-cached", cached: true, make: (*dataset).searches},
 	{name: "facets", make: (*dataset).facets, sql: "facets"},
 	{name: "mix-cached", cached: true, make: (*dataset).mix},
-	{name: "eligibility", make: (*dataset).eligibility},
+	{name: "eligibility", make: (*dataset).eligibility, sql: "eligibility"},
 }
 
 type dataset struct {
@@ -680,9 +680,29 @@ func pgbenchScript(d *dataset, name string) string {
 			"SELECT id, slug, title, summary, published_at FROM bench_floor WHERE country_code = ((" + countries +
 			")[:c])::char(2) AND sector_code = (" + sectors + ")[:s] AND lang = 'en' ORDER BY published_at DESC, id DESC LIMIT 20;\n"
 	}
+	switch name {
+	case "detail":
+		// The item's statement (its linked incentives and programmes are two more), for a
+		// random opportunity in English; one in twenty is a draft, not found, as in the route.
+		sqlText, args := repository.DetailSQL(domain.KindOpportunity, []string{"en"}, "00000000-0000-4000-8000-000000000001")
+		return "\\set g random(1, " + strconv.Itoa(d.size) + ")\n" +
+			pgbenchStatement(sqlText, args, func(a any) (string, bool) {
+				if a == "00000000-0000-4000-8000-000000000001" {
+					return "('00000000-0000-4000-8000-' || lpad(to_hex((:g)::int), 12, '0'))", true
+				}
+				return "", false
+			})
+	case "eligibility":
+		// The country's precomputed conditions and the rates (the fitting opportunities are
+		// one list statement more, measured by list-sql), the documents sent each time as to an
+		// instance that has decoded none yet (version 0).
+		return "\\set c random(1, " + strconv.Itoa(len(d.countries)) + ")\n" +
+			pgbenchStatement(repository.EligibilitySQL(), []any{"XA", 0}, func(a any) (string, bool) {
+				return "((" + countries + ")[:c])", a == "XA"
+			})
+	}
 	f := domain.ListFilter{Limit: domain.DefaultLimit, Langs: []string{"en"}, SearchLangs: []string{"en", "fr", "pt", "simple"}, Currency: "EUR"}
 	var sets string
-	var replace []string
 	switch name {
 	case "list":
 		f.Country, f.Sectors = "XA", []string{"tourism"}
@@ -698,21 +718,31 @@ func pgbenchScript(d *dataset, name string) string {
 	if name == "facets" {
 		sqlText, args, _ = repository.FacetsSQL(domain.KindOpportunity, f)
 	}
+	return sets + pgbenchStatement(sqlText, args, func(a any) (string, bool) {
+		switch {
+		case (name == "list" || name == "facets") && a == "XA":
+			return "((" + countries + ")[:c])::char(2)", true // typed as the API's parameter is
+		case name == "list" && fmt.Sprint(a) == `{"tourism"}`:
+			return "ARRAY[(" + sectors + ")[:s]]", true
+		case name == "list" && a == "tourism":
+			return "(" + sectors + ")[:s]", true
+		case name == "search" && a == "solar":
+			return "(ARRAY['" + strings.Join(d.words["en"], "','") + "'])[:w]", true
+		}
+		return "", false
+	})
+}
+
+// pgbenchStatement writes a statement with its arguments as literals, or as the expression
+// param gives for an argument drawn at random.
+func pgbenchStatement(sqlText string, args []any, param func(any) (string, bool)) string {
+	var replace []string
 	for i, a := range args {
 		if v, ok := a.(driver.Valuer); ok {
 			a, _ = v.Value()
 		}
-		var lit string
-		switch {
-		case (name == "list" || name == "facets") && a == "XA":
-			lit = "((" + countries + ")[:c])::char(2)" // typed as the API's parameter is
-		case name == "list" && fmt.Sprint(a) == `{"tourism"}`:
-			lit = "ARRAY[(" + sectors + ")[:s]]"
-		case name == "list" && a == "tourism":
-			lit = "(" + sectors + ")[:s]"
-		case name == "search" && a == "solar":
-			lit = "(ARRAY['" + strings.Join(d.words["en"], "','") + "'])[:w]"
-		default:
+		lit, ok := param(a)
+		if !ok {
 			lit = sqlLiteral(a)
 		}
 		replace = append(replace, fmt.Sprintf("$%d", i+1), lit)
@@ -721,7 +751,7 @@ func pgbenchScript(d *dataset, name string) string {
 	for i := len(replace) - 2; i >= 0; i -= 2 {
 		sqlText = strings.ReplaceAll(sqlText, replace[i], replace[i+1])
 	}
-	return sets + strings.Join(strings.Fields(sqlText), " ") + ";\n"
+	return strings.Join(strings.Fields(sqlText), " ") + ";\n"
 }
 
 func sqlLiteral(a any) string {
