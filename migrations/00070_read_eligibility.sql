@@ -12,18 +12,20 @@ CREATE TABLE read_eligibility (
   -- [{kind, id, type, …, names: {lang_key: [lang, name]}}, …]: incentives, then programmes,
   -- each newest first (the order of the answer)
   candidates   jsonb NOT NULL,
-  -- drawn at random on every refresh: an instance that decoded this version of the row keeps
-  -- it, and is sent the documents again only when the version changed (random rather than a
-  -- sequence, so that databases cloned from one another do not give one version two contents)
+  -- a hash of regions and candidates (positive, never 0): an instance that decoded this version
+  -- of the row keeps it, and is sent the documents again only when the version changed; the same
+  -- content has the same version in every database (a sequence would give clones of one database
+  -- one version for two contents, and a rebuild that changes nothing would change it)
   version      bigint NOT NULL
 );
 
 -- +goose StatementBegin
 CREATE FUNCTION read_eligibility_refresh(codes char(2)[]) RETURNS void LANGUAGE sql AS $$
   INSERT INTO read_eligibility (country_code, version, regions, candidates)
-  SELECT co.code, 1 + floor(random() * 9e18)::bigint,
+  SELECT code, (hashtextextended(regions::text || candidates::text, 0) & 9223372036854775807) | 1, regions, candidates
+  FROM (SELECT co.code,
     coalesce((SELECT jsonb_agg(jsonb_build_array(r.code, r.name) ORDER BY r.position, r.code)
-      FROM regions r WHERE r.country_code = co.code), '[]'),
+      FROM regions r WHERE r.country_code = co.code), '[]') AS regions,
     coalesce((SELECT jsonb_agg(c.doc ORDER BY c.kind, c.published_at DESC, c.id)
       FROM (SELECT i.kind, i.id, i.published_at, jsonb_build_object(
           'kind', i.kind, 'id', i.id, 'type', i.type, 'illustrative', i.illustrative,
@@ -38,10 +40,12 @@ CREATE FUNCTION read_eligibility_refresh(codes char(2)[]) RETURNS void LANGUAGE 
           'names', (SELECT jsonb_object_agg(n.lang_key, jsonb_build_array(n.lang, n.title_text))
             FROM read_items n WHERE n.kind = i.kind AND n.id = i.id)) AS doc
         FROM read_items i
-        WHERE i.kind IN ('incentives', 'programmes') AND i.country_code = co.code AND i.lang_key = '') c), '[]')
-  FROM countries co WHERE co.code = ANY(codes)
+        WHERE i.kind IN ('incentives', 'programmes') AND i.country_code = co.code AND i.lang_key = '') c), '[]') AS candidates
+  FROM countries co WHERE co.code = ANY(codes)) x
   ON CONFLICT (country_code) DO UPDATE SET regions = excluded.regions, candidates = excluded.candidates,
     version = excluded.version
+  -- An unchanged row keeps its version (instances keep what they decoded) and is not written.
+  WHERE (read_eligibility.regions, read_eligibility.candidates) IS DISTINCT FROM (excluded.regions, excluded.candidates)
 $$;
 
 -- The countries whose incentives or programmes a change of read_items touched.

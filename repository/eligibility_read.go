@@ -36,8 +36,8 @@ type decodedConditions struct {
 }
 
 // decoded keeps the last version of each country's conditions decoded by this process, so
-// that a request decodes nothing unless the row changed. A version is random and drawn anew
-// on every change, so one (country, version) names one content whatever the database.
+// that a request decodes nothing unless the row changed. A version is a hash of the row's
+// content, so one (country, version) names one content whatever the database.
 var decoded = struct {
 	sync.Mutex
 	byCountry map[string]*decodedConditions

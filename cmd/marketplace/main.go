@@ -54,7 +54,7 @@ func main() {
 
 func commands() []command {
 	return []command{serveCommand(), migrateCommand(), seedCommand(), importCommand(), exportCommand(),
-		adminCommand(), versionCommand()}
+		adminCommand(), sqlCommand(), versionCommand()}
 }
 
 func find(name string) (command, bool) {
