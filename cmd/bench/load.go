@@ -88,7 +88,7 @@ func load(ctx context.Context, db *sqlx.DB, size int) (loaded bool, err error) {
 		return nil
 	}
 
-	truncate := `TRUNCATE bench_meta, read_items, read_keys, read_words, content_changes, opportunity_programmes,
+	truncate := `TRUNCATE bench_meta, read_items, read_keys, read_words, read_terms, read_facets, read_eligibility, content_changes, opportunity_programmes,
 		opportunity_incentives, opportunity_sectors, opportunity_translations, opportunities, programme_regions,
 		programme_sectors, programme_translations, programmes, incentive_regions, incentive_sectors, incentive_benefits,
 		incentive_translations, incentives, organizations, regions, diaspora_facts, country_translations, countries CASCADE`
@@ -119,15 +119,14 @@ func load(ctx context.Context, db *sqlx.DB, size int) (loaded bool, err error) {
 		return false, err
 	}
 	if err := step("building the read model", func() error {
-		// Each connection refreshes the items of half the countries; the change log (written by
-		// a per-row trigger in the API) and the search vocabulary go beside them.
-		half := `ARRAY(SELECT id FROM opportunities WHERE status = 'published'
-			AND country_code IN (SELECT code FROM bench_countries WHERE i %% 2 = %d))`
+		// One connection rebuilds the opportunities' read model whole (its search postings and
+		// facet counts are kept per kind, one writer at a time, and a refresh by a list of ids
+		// tests each row against the list); the other builds the incentives', the programmes',
+		// the change log (written by a per-row trigger in the API) and the search vocabulary.
 		return parallel(ctx, workers, []string{
-			fmt.Sprintf(`SELECT read_model_refresh('opportunities', %s);`, fmt.Sprintf(half, 0)) + changeLogSQL,
-			fmt.Sprintf(`SELECT read_model_refresh('opportunities', %s);`, fmt.Sprintf(half, 1)) + `
-				SELECT read_model_refresh('incentives', NULL);
-				SELECT read_model_refresh('programmes', NULL);` + wordsSQLFor(size),
+			`SELECT read_model_refresh('opportunities', NULL);`,
+			`SELECT read_model_refresh('incentives', NULL);
+				SELECT read_model_refresh('programmes', NULL);` + changeLogSQL + wordsSQLFor(size),
 		})
 	}); err != nil {
 		return false, err
