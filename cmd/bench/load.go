@@ -119,19 +119,35 @@ func load(ctx context.Context, db *sqlx.DB, size int) (loaded bool, err error) {
 		return false, err
 	}
 	if err := step("building the read model", func() error {
-		// One connection rebuilds the opportunities' read model whole (its search postings and
-		// facet counts are kept per kind, one writer at a time, and a refresh by a list of ids
-		// tests each row against the list); the other builds the incentives', the programmes',
-		// the change log (written by a per-row trigger in the API) and the search vocabulary.
+		// read_model_refresh is, for a whole kind, its rows (read_model_refresh_rows) and then its
+		// search postings and facet counts, read back from those rows: with the rows' indexes
+		// still aside, that reading would scan them once per item. So the rows come first, on
+		// two connections, beside the change log (written by a per-row trigger in the API) and
+		// the search vocabulary; the postings and counts after the indexes.
 		return parallel(ctx, workers, []string{
-			`SELECT read_model_refresh('opportunities', NULL);`,
-			`SELECT read_model_refresh('incentives', NULL);
-				SELECT read_model_refresh('programmes', NULL);` + changeLogSQL + wordsSQLFor(size),
+			`SELECT read_model_refresh_rows('opportunities', NULL);`,
+			`SELECT read_model_refresh_rows('incentives', NULL);
+				SELECT read_model_refresh_rows('programmes', NULL);` + changeLogSQL + wordsSQLFor(size),
 		})
 	}); err != nil {
 		return false, err
 	}
 	if err := step("indexing the read model", func() error { return restore(ctx, workers, nil) }); err != nil {
+		return false, err
+	}
+	if err := step("search postings, facet counts, eligibility", func() error {
+		// As read_model_refresh writes them, in the postings index's order; each country's
+		// eligibility conditions from its indexed rows.
+		return parallel(ctx, workers, []string{
+			`INSERT INTO read_terms SELECT * FROM read_model_terms('opportunities', NULL) ORDER BY 1, 2, 3, 4 DESC, 5 DESC;`,
+			`INSERT INTO read_terms SELECT * FROM read_model_terms('incentives', NULL) ORDER BY 1, 2, 3, 4 DESC, 5 DESC;
+				INSERT INTO read_terms SELECT * FROM read_model_terms('programmes', NULL) ORDER BY 1, 2, 3, 4 DESC, 5 DESC;
+				INSERT INTO read_facets SELECT * FROM read_model_facet_counts('opportunities', NULL);
+				INSERT INTO read_facets SELECT * FROM read_model_facet_counts('incentives', NULL);
+				INSERT INTO read_facets SELECT * FROM read_model_facet_counts('programmes', NULL);
+				SELECT read_eligibility_refresh(ARRAY(SELECT code FROM countries));`,
+		})
+	}); err != nil {
 		return false, err
 	}
 	if err := step("vacuum and analyze", func() error {

@@ -83,13 +83,16 @@ func TestLoadBuildsWhatTheAPIWouldHave(t *testing.T) {
 		CREATE TEMP TABLE loaded_items AS SELECT * FROM read_items;
 		CREATE TEMP TABLE loaded_keys AS SELECT * FROM read_keys;
 		CREATE TEMP TABLE loaded_words AS SELECT * FROM read_words;
+		CREATE TEMP TABLE loaded_terms AS SELECT * FROM read_terms;
+		CREATE TEMP TABLE loaded_facets AS SELECT * FROM read_facets;
+		CREATE TEMP TABLE loaded_eligibility AS SELECT * FROM read_eligibility;
 		SELECT read_model_refresh('opportunities', NULL);
 		SELECT read_model_refresh('incentives', NULL);
 		SELECT read_model_refresh('programmes', NULL);
 		SELECT read_model_refresh_words();`); err != nil {
 		t.Fatal(err)
 	}
-	for _, table := range []string{"items", "keys", "words"} {
+	for _, table := range []string{"items", "keys", "words", "terms", "facets", "eligibility"} {
 		var n, rows int
 		if err := db.Get(&n, `SELECT count(*) FROM ((TABLE loaded_`+table+` EXCEPT ALL TABLE read_`+table+`)
 			UNION ALL (TABLE read_`+table+` EXCEPT ALL TABLE loaded_`+table+`)) d`); err != nil {
