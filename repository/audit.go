@@ -77,24 +77,32 @@ func diff(before, after map[string]any) map[string]domain.FieldChange {
 // (orgID), oldest first, after the event id after, at most limit events (one more to know
 // whether a page follows).
 func (s *Store) History(ctx context.Context, entityID, orgID string, after int64, limit int) ([]domain.AuditEvent, bool, error) {
-	var rows []struct {
-		ID        int64     `db:"id"`
-		At        time.Time `db:"at"`
-		ActorID   *string   `db:"actor_id"`
-		ActorName *string   `db:"actor_name"`
-		Entity    string    `db:"entity"`
-		EntityID  string    `db:"entity_id"`
-		Action    string    `db:"action"`
-		Lang      *string   `db:"lang"`
-		Changes   []byte    `db:"changes"`
-		Note      *string   `db:"note"`
-	}
 	query, arg := sqlItemHistory, entityID
 	if orgID != "" {
 		query, arg = sqlOrganizationHistory, orgID
 	}
-	err := s.db.SelectContext(ctx, &rows, query, arg, after, limit+1)
-	if err != nil {
+	return s.auditPage(ctx, limit, query, arg, after, limit+1)
+}
+
+// auditEventRow is an audit event as the history statements read it.
+type auditEventRow struct {
+	ID        int64     `db:"id"`
+	At        time.Time `db:"at"`
+	ActorID   *string   `db:"actor_id"`
+	ActorName *string   `db:"actor_name"`
+	Entity    string    `db:"entity"`
+	EntityID  string    `db:"entity_id"`
+	Action    string    `db:"action"`
+	Lang      *string   `db:"lang"`
+	Changes   []byte    `db:"changes"`
+	Note      *string   `db:"note"`
+}
+
+// auditPage runs a history statement that reads one event more than limit, and returns at most
+// limit events and whether more follow.
+func (s *Store) auditPage(ctx context.Context, limit int, query string, args ...any) ([]domain.AuditEvent, bool, error) {
+	var rows []auditEventRow
+	if err := s.db.SelectContext(ctx, &rows, query, args...); err != nil {
 		return nil, false, err
 	}
 	more := len(rows) > limit

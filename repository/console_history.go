@@ -2,9 +2,7 @@ package repository
 
 import (
 	"context"
-	"encoding/json"
 	"math"
-	"time"
 
 	"github.com/diaspora-investor/marketplace/domain"
 )
@@ -27,18 +25,6 @@ var (
 // organization (orgID), newest first, before the event id before (0: from the newest), at most
 // limit events; more reports older ones.
 func (s *Store) OlderHistory(ctx context.Context, entityID, orgID string, before int64, limit int) ([]domain.AuditEvent, bool, error) {
-	var rows []struct {
-		ID        int64     `db:"id"`
-		At        time.Time `db:"at"`
-		ActorID   *string   `db:"actor_id"`
-		ActorName *string   `db:"actor_name"`
-		Entity    string    `db:"entity"`
-		EntityID  string    `db:"entity_id"`
-		Action    string    `db:"action"`
-		Lang      *string   `db:"lang"`
-		Changes   []byte    `db:"changes"`
-		Note      *string   `db:"note"`
-	}
 	query, key := sqlItemHistoryOlder, entityID
 	if orgID != "" {
 		query, key = sqlOrganizationHistoryOlder, orgID
@@ -46,22 +32,5 @@ func (s *Store) OlderHistory(ctx context.Context, entityID, orgID string, before
 	if before <= 0 {
 		before = math.MaxInt64 // the newest page
 	}
-	if err := s.db.SelectContext(ctx, &rows, query, key, before, limit+1); err != nil {
-		return nil, false, err
-	}
-	more := len(rows) > limit
-	if more {
-		rows = rows[:limit]
-	}
-	events := make([]domain.AuditEvent, len(rows))
-	for i, r := range rows {
-		events[i] = domain.AuditEvent{ID: r.ID, At: r.At, Entity: r.Entity, EntityID: r.EntityID, Action: r.Action, Lang: r.Lang, Note: r.Note}
-		if r.ActorID != nil {
-			events[i].Actor = &domain.UserRef{ID: *r.ActorID, Name: deref(r.ActorName)}
-		}
-		if err := json.Unmarshal(r.Changes, &events[i].Changes); err != nil {
-			return nil, false, err
-		}
-	}
-	return events, more, nil
+	return s.auditPage(ctx, limit, query, key, before, limit+1)
 }
