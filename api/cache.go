@@ -203,33 +203,45 @@ func (s *server) cacheReads(c *fiber.Ctx) error {
 	enc := acceptedEncoding(c)
 	if e, encoded := cache.get(key, now, enc); e != nil {
 		cache.hits.Add(1)
-		for _, h := range e.headers {
-			c.Set(h[0], h[1])
-		}
-		if currentUser(c) != nil {
-			// An API key's reader: the same body, kept by the reader's own client only, as
-			// publicRead marks it on a miss.
-			c.Set(fiber.HeaderCacheControl, strings.Replace(string(c.Response().Header.Peek(fiber.HeaderCacheControl)), "public", "private", 1))
-		}
-		c.Set(fiber.HeaderETag, e.etag)
-		if revalidated(c, e.etag) {
-			c.Status(fiber.StatusNotModified)
-			return nil
-		}
-		if enc < 0 || !e.compressible {
-			return c.Send(e.body)
-		}
-		if encoded == nil { // the first request in this encoding: compressed once, then kept
-			encoded = encodings[enc].compress(nil, e.body)
-			cache.keepEncoded(e, enc, encoded)
-		}
-		return sendEncoded(c, enc, encoded)
+		return sendCached(c, cache, e, enc, encoded)
 	}
 	cache.misses.Add(1)
 	gen := cache.gen.Load() // before any database read: see Cache
 	if err := c.Next(); err != nil {
 		return err
 	}
+	return keepResponse(c, cache, key, gen, now, enc)
+}
+
+// sendCached answers from a cache entry: its headers, its validator, and its body in the
+// client's encoding (enc < 0: none), compressed once and kept when encoded is nil.
+func sendCached(c *fiber.Ctx, cache *Cache, e *cacheEntry, enc int, encoded []byte) error {
+	for _, h := range e.headers {
+		c.Set(h[0], h[1])
+	}
+	if currentUser(c) != nil {
+		// An API key's reader: the same body, kept by the reader's own client only, as
+		// publicRead marks it on a miss.
+		c.Set(fiber.HeaderCacheControl, strings.Replace(string(c.Response().Header.Peek(fiber.HeaderCacheControl)), "public", "private", 1))
+	}
+	c.Set(fiber.HeaderETag, e.etag)
+	if revalidated(c, e.etag) {
+		c.Status(fiber.StatusNotModified)
+		return nil
+	}
+	if enc < 0 || !e.compressible {
+		return c.Send(e.body)
+	}
+	if encoded == nil { // the first request in this encoding: compressed once, then kept
+		encoded = encodings[enc].compress(nil, e.body)
+		cache.keepEncoded(e, enc, encoded)
+	}
+	return sendEncoded(c, enc, encoded)
+}
+
+// keepResponse stores a public 200 answer under key, read under the generation gen, and
+// sends it compressed in enc when it is worth compressing.
+func keepResponse(c *fiber.Ctx, cache *Cache, key string, gen uint64, now time.Time, enc int) error {
 	resp := &c.Response().Header
 	if c.Response().StatusCode() != fiber.StatusOK || !strings.HasPrefix(string(resp.Peek(fiber.HeaderCacheControl)), "public") {
 		return nil

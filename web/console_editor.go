@@ -555,8 +555,31 @@ func (s *Site) saveFields(c *fiber.Ctx) error {
 	if kind != domain.KindOpportunity {
 		return s.saveValidity(c, v, kind, it)
 	}
-	var bad domain.Invalid
-	in := domain.ContentChange{Sectors: domain.Some(formList(c, "sectors")), InvestorTypes: domain.Some(formList(c, "investor_types"))}
+	in, bad := opportunityChangeOf(c)
+	err = bad.Err()
+	if err == nil {
+		_, err = s.deps.Console.editorial.Patch(c.UserContext(), v.Actor, kind, it, formVersion(c), in)
+	} else {
+		err = mergeInvalid(err, s.deps.Console.editorial.CheckChange(c.UserContext(), kind, it, in))
+	}
+	if err == nil {
+		return c.Redirect(s.editorURL(c, v, kind, it.ID, c.FormValue("lang"), "saved"), fiber.StatusSeeOther)
+	}
+	sent := map[string]any{"Sectors": formList(c, "sectors"), "InvestorTypes": formList(c, "investor_types"), "Region": c.FormValue("region"),
+		"Instrument": c.FormValue("instrument"), "Min": c.FormValue("min_investment"), "Max": c.FormValue("max_investment"),
+		"Currency": c.FormValue("currency"), "Jobs": c.FormValue("jobs"), "Deadline": c.FormValue("deadline"),
+		"ContactName": c.FormValue("contact_name"), "ContactEmail": c.FormValue("contact_email"), "ContactPhone": c.FormValue("contact_phone"),
+		"ContactURL": c.FormValue("contact_url"), "SourceTitle": c.FormValue("source_title"), "SourceURL": c.FormValue("source_url")}
+	return s.fieldsRefused(c, v, kind, it, err, map[string]any{"Fields": sent}, func(_ *page, st *editorState) map[string]any {
+		return map[string]any{"FieldsConflict": s.fieldsForm(st)}
+	})
+}
+
+// opportunityChangeOf reads the editor's form of an opportunity's common fields into a change:
+// an empty field clears its value, and what the form itself cannot read (a count that is not a
+// number) is in bad, beside the use case's own checks.
+func opportunityChangeOf(c *fiber.Ctx) (in domain.ContentChange, bad domain.Invalid) {
+	in = domain.ContentChange{Sectors: domain.Some(formList(c, "sectors")), InvestorTypes: domain.Some(formList(c, "investor_types"))}
 	opt := func(name string) domain.Opt[string] {
 		if val := strings.TrimSpace(c.FormValue(name)); val != "" {
 			return domain.Some(val)
@@ -594,21 +617,5 @@ func (s *Site) saveFields(c *fiber.Ctx) error {
 	} else {
 		in.Source = domain.Some(domain.SourceLink{Title: title, URL: link})
 	}
-	err = bad.Err()
-	if err == nil {
-		_, err = s.deps.Console.editorial.Patch(c.UserContext(), v.Actor, kind, it, formVersion(c), in)
-	} else {
-		err = mergeInvalid(err, s.deps.Console.editorial.CheckChange(c.UserContext(), kind, it, in))
-	}
-	if err == nil {
-		return c.Redirect(s.editorURL(c, v, kind, it.ID, c.FormValue("lang"), "saved"), fiber.StatusSeeOther)
-	}
-	sent := map[string]any{"Sectors": formList(c, "sectors"), "InvestorTypes": formList(c, "investor_types"), "Region": c.FormValue("region"),
-		"Instrument": c.FormValue("instrument"), "Min": c.FormValue("min_investment"), "Max": c.FormValue("max_investment"),
-		"Currency": cur, "Jobs": c.FormValue("jobs"), "Deadline": c.FormValue("deadline"),
-		"ContactName": c.FormValue("contact_name"), "ContactEmail": c.FormValue("contact_email"), "ContactPhone": c.FormValue("contact_phone"),
-		"ContactURL": c.FormValue("contact_url"), "SourceTitle": c.FormValue("source_title"), "SourceURL": c.FormValue("source_url")}
-	return s.fieldsRefused(c, v, kind, it, err, map[string]any{"Fields": sent}, func(_ *page, st *editorState) map[string]any {
-		return map[string]any{"FieldsConflict": s.fieldsForm(st)}
-	})
+	return in, bad
 }
