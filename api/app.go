@@ -16,6 +16,7 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/compress"
 	"github.com/gofiber/fiber/v2/middleware/cors"
 	"github.com/gofiber/fiber/v2/middleware/recover"
+	"github.com/prometheus/client_golang/prometheus"
 
 	marketplace "github.com/diaspora-investor/marketplace"
 	"github.com/diaspora-investor/marketplace/app/accounts"
@@ -49,6 +50,9 @@ type Config struct {
 	// Cache, when set, serves public catalogue reads from memory (see Cache); nil: every read
 	// goes to the database.
 	Cache *Cache
+	// Collectors are more of the process's metrics, served at /metrics beside the API's (the
+	// web site's page cache).
+	Collectors []prometheus.Collector
 	// Quotas of /v1 requests per QuotaWindow: per API key, and per client address for anonymous
 	// reads of the catalogue (0: no quota). A 304 is not counted.
 	APIKeyQuota    int
@@ -148,6 +152,7 @@ func New(cfg Config, store *repository.Store, langs *Languages, log *slog.Logger
 	if cfg.Cache != nil {
 		s.metrics.registerCache(cfg.Cache)
 	}
+	s.metrics.registry.MustRegister(cfg.Collectors...)
 	if r := store.Replica(); r != nil {
 		s.metrics.registerReplica(r)
 	}

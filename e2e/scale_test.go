@@ -103,6 +103,21 @@ func TestTwoInstancesNeverServeStale(t *testing.T) {
 		}
 	}
 
+	// The web site's anonymous pages are counted at /metrics beside the API's cache.
+	for _, s := range []*server{a, b} {
+		for range 2 {
+			resp, err := s.client.Get(s.base + "/en/countries/" + country)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+		}
+		if s.metric("site_page_cache_hits_total") < 1 || s.metric("site_page_cache_misses_total") < 1 || s.metric("site_page_cache_bytes") <= 0 {
+			t.Errorf("the page cache's counters: hits %v, misses %v, bytes %v", s.metric("site_page_cache_hits_total"),
+				s.metric("site_page_cache_misses_total"), s.metric("site_page_cache_bytes"))
+		}
+	}
+
 	changes := []struct{ sql, want string }{
 		{`UPDATE opportunity_translations SET title = 'Changed once' WHERE opportunity_id = $1 AND lang = 'en'`, "Changed once"},
 		{`UPDATE opportunity_translations SET title = 'Changed twice' WHERE opportunity_id = $1 AND lang = 'en'`, "Changed twice"},

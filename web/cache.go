@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/prometheus/client_golang/prometheus"
 )
 
 // PageCache keeps anonymous public pages in memory, under the same rule as the API's cache of
@@ -60,6 +61,18 @@ func (pc *PageCache) Live(live bool) {
 		pc.Changed()
 	}
 	pc.live.Store(live)
+}
+
+// Collectors export the page cache's counters for /metrics.
+func (pc *PageCache) Collectors() []prometheus.Collector {
+	return []prometheus.Collector{
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "site_page_cache_hits_total",
+			Help: "Anonymous web pages answered from memory."}, func() float64 { return float64(pc.hits.Load()) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "site_page_cache_misses_total",
+			Help: "Anonymous web pages rendered from the database."}, func() float64 { return float64(pc.misses.Load()) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "site_page_cache_bytes", Help: "Bytes of pages held in memory."},
+			func() float64 { pc.mu.Lock(); defer pc.mu.Unlock(); return float64(pc.bytes) }),
+	}
 }
 
 // Stats are the hits and misses so far.

@@ -137,6 +137,7 @@ func serve(ctx context.Context, log *slog.Logger, cfg serveConfig, db *sqlx.DB) 
 		watcher := repository.WatchCatalogue(cfg.db.url, replica.gate(changeFanout{cache, pages}), log)
 		defer watcher.Close()
 		cfg.http.Cache = cache
+		cfg.http.Collectors = pages.Collectors()
 	}
 	app := api.New(cfg.http, store, langs, log)
 	// The web site for people, on the same app: /, /{lang}/…, /assets/…, /sitemap.xml.
