@@ -32,6 +32,7 @@ type quotas struct {
 	counts    map[string]*quotaCount // by bucket
 	flushing  bool
 	lastFlush time.Time
+	timer     bool // a flush is due by a timer
 }
 
 // quotaCount is one bucket's window as this instance sees it.
@@ -90,10 +91,7 @@ func (q *quotas) hit(ctx context.Context, l Limit, key string) (Count, error) {
 	}
 	qc.pending++
 	n := qc.n()
-	due := !q.flushing && now.Sub(q.lastFlush) >= quotaFlushEvery
-	if due {
-		q.flushing = true
-	}
+	due := q.scheduleLocked(now)
 	q.mu.Unlock()
 	if due {
 		go q.flush()
@@ -154,4 +152,44 @@ func (q *quotas) flush() {
 	}
 	q.flushing = false
 	q.lastFlush = q.now()
+	if err != nil {
+		return // the next request retries
+	}
+	// Counts made while this flush ran reach the shared counters a quotaFlushEvery from now,
+	// even if no request comes.
+	for _, qc := range q.counts {
+		if qc.pending != 0 {
+			q.scheduleLocked(q.lastFlush)
+			return
+		}
+	}
+}
+
+// scheduleLocked makes sure that pending counts are added: it reports whether a flush is due
+// now (the caller starts it), or else sets a timer for when it will be. Called with q.mu held.
+func (q *quotas) scheduleLocked(now time.Time) (due bool) {
+	if q.flushing {
+		return false // the flush's end schedules what it leaves
+	}
+	wait := quotaFlushEvery - now.Sub(q.lastFlush)
+	if wait <= 0 {
+		q.flushing = true
+		return true
+	}
+	if !q.timer {
+		q.timer = true
+		time.AfterFunc(wait, q.flushByTimer)
+	}
+	return false
+}
+
+// flushByTimer runs the flush a timer was set for.
+func (q *quotas) flushByTimer() {
+	q.mu.Lock()
+	q.timer = false
+	due := q.scheduleLocked(q.now())
+	q.mu.Unlock()
+	if due {
+		q.flush()
+	}
 }
