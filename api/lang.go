@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"golang.org/x/text/language"
 
@@ -21,6 +22,12 @@ type Languages struct {
 	matcher  language.Matcher
 	fallback string // interface language when nobody asked for one
 	messages *locales.Messages
+	// explained keeps the explanations rendered lately (view.explanation), by language,
+	// message and data. Bounded: emptied when full.
+	explained struct {
+		sync.Mutex
+		byKey map[string]string
+	}
 }
 
 // LoadLanguages reads every message file of locales/. fallback is the interface language used

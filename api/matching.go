@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -157,15 +156,9 @@ func (v *view) explain(ch domain.Check, sit domain.Situation, regions map[string
 	return v.explanation("criterion."+ch.Criterion+"."+string(ch.Outcome), data)
 }
 
-// explanations keeps the explanations rendered lately, by language, message and data: most
-// checks of an answer, and of the answers that follow, repeat one another ("Only for the
-// diaspora"), and rendering a message's template was a third of an eligibility answer's
-// time. Bounded: emptied when full.
-var explanations = struct {
-	sync.Mutex
-	byKey map[string]string
-}{byKey: map[string]string{}}
-
+// maxExplanations bounds Languages.explained: most checks of an answer, and of the answers
+// that follow, repeat one another ("Only for the diaspora"), and rendering a message's
+// template was a third of an eligibility answer's time.
 const maxExplanations = 4096
 
 // explanationData are the names of the data an explanation may use (explain's), in the order
@@ -175,26 +168,27 @@ var explanationData = []string{"Allowed", "Value", "Country", "Limit", "Amount",
 // explanation renders message id with data (strings and numbers only) in the view's language.
 func (v *view) explanation(id string, data map[string]any) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%p\x00%s\x00%s", v.langs, v.lang, id) // the bundle too: tests load several
+	fmt.Fprintf(&b, "%s\x00%s", v.lang, id)
 	for _, name := range explanationData {
 		if x, ok := data[name]; ok {
 			fmt.Fprintf(&b, "\x00%s=%v", name, x)
 		}
 	}
 	key := b.String()
-	explanations.Lock()
-	text, ok := explanations.byKey[key]
-	explanations.Unlock()
+	kept := &v.langs.explained
+	kept.Lock()
+	text, ok := kept.byKey[key]
+	kept.Unlock()
 	if ok {
 		return text
 	}
 	text = v.langs.Message(v.lang, id, data)
-	explanations.Lock()
-	if len(explanations.byKey) >= maxExplanations {
-		clear(explanations.byKey)
+	kept.Lock()
+	if kept.byKey == nil || len(kept.byKey) >= maxExplanations {
+		kept.byKey = map[string]string{}
 	}
-	explanations.byKey[key] = text
-	explanations.Unlock()
+	kept.byKey[key] = text
+	kept.Unlock()
 	return text
 }
 
