@@ -12,18 +12,20 @@ import (
 // language gaps in one read per page.
 
 // SetAsOf records the date (YYYY-MM-DD, "" to clear it) an item was last checked against its
-// sources; a date after today is refused. ifVersion is the version the writer read.
+// sources; a date after today is refused. ifVersion is the version the writer read. It is the
+// API's PATCH of as_of alone: the same rule and the same write.
 func (s *Service) SetAsOf(ctx context.Context, actor domain.Actor, kind domain.Kind, id string, ifVersion int, date string) (int, error) {
-	if date == "" {
-		return s.store.SetAsOf(ctx, kind, id, actor, ifVersion, nil)
+	change := domain.ContentChange{AsOf: domain.Opt[string]{Set: true, Null: true}}
+	if date != "" {
+		if !domain.IsDate(date) {
+			return 0, invalidField("as_of", "invalid_date")
+		}
+		if err := checkAsOf(date); err != nil {
+			return 0, err
+		}
+		change.AsOf = domain.Some(date)
 	}
-	if !domain.IsDate(date) {
-		return 0, invalidField("as_of", "invalid_date")
-	}
-	if err := checkAsOf(date); err != nil {
-		return 0, err
-	}
-	return s.store.SetAsOf(ctx, kind, id, actor, ifVersion, &date)
+	return s.store.UpdateContent(ctx, kind, id, actor, ifVersion, change)
 }
 
 // checkAsOf refuses a check date (YYYY-MM-DD) after today: a day ahead of UTC, since somewhere

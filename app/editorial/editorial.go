@@ -33,7 +33,6 @@ type Store interface {
 	Editorial(ctx context.Context, kind domain.Kind, id string) (*domain.Editorial, error)
 	History(ctx context.Context, entityID, orgID string, after int64, limit int) ([]domain.AuditEvent, bool, error)
 	OlderHistory(ctx context.Context, entityID, orgID string, before int64, limit int) ([]domain.AuditEvent, bool, error)
-	SetAsOf(ctx context.Context, kind domain.Kind, id string, actor domain.Actor, ifVersion int, date *string) (int, error)
 	ContentGaps(ctx context.Context, f domain.SummaryFilter, missing string, stale bool) ([]domain.ContentSummary, [][]string, *domain.Cursor, error)
 	LoadSeed(ctx context.Context, c *seed.Content) error
 	ImportCountry(ctx context.Context, f *seed.CountryFile, dryRun bool) ([]seed.Change, error)
