@@ -7,8 +7,6 @@ import (
 
 	"github.com/jmoiron/sqlx"
 
-	"github.com/diaspora-investor/marketplace/internal/benchdata"
-	"github.com/diaspora-investor/marketplace/internal/testdb"
 	"github.com/diaspora-investor/marketplace/repository"
 )
 
@@ -19,50 +17,35 @@ import (
 // incentive's conditions, archive a programme and rename a region, which the triggers carry
 // into the precomputed rows in the same transaction.
 func TestEligibilityConditionsAnswerAsBefore(t *testing.T) {
-	for _, set := range []struct {
-		name string
-		size int
-	}{{"seed", 0}, {"synthetic", 5000}} {
-		t.Run(set.name, func(t *testing.T) {
-			if set.size > 0 {
-				testdb.SkipIfShort(t)
-			}
-			t.Parallel()
-			db, _ := testdb.New(t)
-			if set.size > 0 {
-				if _, err := db.Exec(benchdata.Load(set.size)); err != nil {
-					t.Fatal(err)
-				}
-			}
-			for _, showExamples := range []bool{true, false} {
-				model, tables := repository.New(db), repository.New(db)
-				repository.ReadFromContentTables(tables)
-				if !showExamples {
-					model.Public(false)
-					tables.Public(false)
-				}
-				compareConditions(t, db, model, tables)
-			}
-			// Writes: the triggers keep the precomputed rows in the same transaction.
-			for _, write := range []string{
-				`WITH c AS (SELECT id FROM incentives WHERE status = 'published' ORDER BY id LIMIT 3)
-				UPDATE incentives SET min_investment = 12345.67, investment_currency = 'EUR', min_jobs = 4, valid_until = date '2030-01-31'
-				WHERE id IN (SELECT id FROM c)`,
-				`SELECT read_model_refresh('incentives', NULL)`,
-				`WITH c AS (SELECT id FROM programmes WHERE status = 'published' ORDER BY id LIMIT 1)
-				UPDATE programmes SET status = 'archived' WHERE id IN (SELECT id FROM c)`,
-				`SELECT read_model_refresh('programmes', NULL)`,
-				`UPDATE regions SET name = name || ' (renamed)' WHERE (country_code, code) IN (SELECT country_code, code FROM regions ORDER BY 1, 2 LIMIT 2)`,
-			} {
-				if _, err := db.Exec(write); err != nil {
-					t.Fatalf("%v\n%s", err, write)
-				}
-			}
+	onSeedAndSynthetic(t, func(t *testing.T, db *sqlx.DB, synthetic bool) {
+		for _, showExamples := range []bool{true, false} {
 			model, tables := repository.New(db), repository.New(db)
 			repository.ReadFromContentTables(tables)
+			if !showExamples {
+				model.Public(false)
+				tables.Public(false)
+			}
 			compareConditions(t, db, model, tables)
-		})
-	}
+		}
+		// Writes: the triggers keep the precomputed rows in the same transaction.
+		for _, write := range []string{
+			`WITH c AS (SELECT id FROM incentives WHERE status = 'published' ORDER BY id LIMIT 3)
+			UPDATE incentives SET min_investment = 12345.67, investment_currency = 'EUR', min_jobs = 4, valid_until = date '2030-01-31'
+			WHERE id IN (SELECT id FROM c)`,
+			`SELECT read_model_refresh('incentives', NULL)`,
+			`WITH c AS (SELECT id FROM programmes WHERE status = 'published' ORDER BY id LIMIT 1)
+			UPDATE programmes SET status = 'archived' WHERE id IN (SELECT id FROM c)`,
+			`SELECT read_model_refresh('programmes', NULL)`,
+			`UPDATE regions SET name = name || ' (renamed)' WHERE (country_code, code) IN (SELECT country_code, code FROM regions ORDER BY 1, 2 LIMIT 2)`,
+		} {
+			if _, err := db.Exec(write); err != nil {
+				t.Fatalf("%v\n%s", err, write)
+			}
+		}
+		model, tables := repository.New(db), repository.New(db)
+		repository.ReadFromContentTables(tables)
+		compareConditions(t, db, model, tables)
+	})
 }
 
 func compareConditions(t *testing.T, db *sqlx.DB, model, tables *repository.Store) {

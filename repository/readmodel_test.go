@@ -149,6 +149,29 @@ func equivalenceFilters(t *testing.T, db *sqlx.DB, kind domain.Kind) []domain.Li
 // model's own: title matches first, see README "Search"); eligibility must read the same
 // conditions.
 func TestReadModelAnswersAsTheContentTables(t *testing.T) {
+	onSeedAndSynthetic(t, func(t *testing.T, db *sqlx.DB, synthetic bool) {
+		for _, showExamples := range []bool{true, false} {
+			if synthetic && !showExamples {
+				continue // the synthetic set has no examples
+			}
+			model, tables := repository.New(db), repository.New(db)
+			repository.ReadFromContentTables(tables)
+			if !showExamples {
+				model.Public(false)
+				tables.Public(false)
+			}
+			compareLists(t, db, model, tables, synthetic)
+			compareSearches(t, model, tables, synthetic)
+			compareDetails(t, db, model, tables)
+			compareEligibility(t, db, model, tables)
+		}
+	})
+}
+
+// onSeedAndSynthetic runs check in parallel on a fresh seeded database ("seed") and on one
+// with a synthetic catalogue of 5,000 opportunities loaded and analyzed ("synthetic", skipped
+// under -short): the two data sets of the read model's equivalence tests.
+func onSeedAndSynthetic(t *testing.T, check func(t *testing.T, db *sqlx.DB, synthetic bool)) {
 	for _, set := range []struct {
 		name string
 		size int
@@ -167,21 +190,7 @@ func TestReadModelAnswersAsTheContentTables(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			for _, showExamples := range []bool{true, false} {
-				if set.size > 0 && !showExamples {
-					continue // the synthetic set has no examples
-				}
-				model, tables := repository.New(db), repository.New(db)
-				repository.ReadFromContentTables(tables)
-				if !showExamples {
-					model.Public(false)
-					tables.Public(false)
-				}
-				compareLists(t, db, model, tables, set.size > 0)
-				compareSearches(t, model, tables, set.size > 0)
-				compareDetails(t, db, model, tables)
-				compareEligibility(t, db, model, tables)
-			}
+			check(t, db, set.size > 0)
 		})
 	}
 }
