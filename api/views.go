@@ -247,6 +247,23 @@ type explainedJSON struct {
 	Editorial *editorialJSON `json:"editorial,omitempty"`
 }
 
+// editorialHolder is a detail that can carry its editorial state (shown to its editors only).
+type editorialHolder[D any] interface {
+	*D
+	setEditorial(*editorialJSON)
+}
+
+func (d *opportunityDetailJSON) setEditorial(e *editorialJSON) { d.Editorial = e }
+
+// setEditorial is promoted to the details of incentives and programmes.
+func (x *explainedJSON) setEditorial(e *editorialJSON) { x.Editorial = e }
+
+// withEditorial is detail d with what only its editors see.
+func withEditorial[D any, P editorialHolder[D]](d D, e *editorialJSON) D {
+	P(&d).setEditorial(e)
+	return d
+}
+
 func explained(c domain.Content) explainedJSON {
 	return explainedJSON{Source: source(c.Source), Sources: sourceRefs(c.Sources)}
 }
