@@ -1,6 +1,8 @@
 package api
 
 import (
+	"context"
+
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -145,11 +147,9 @@ func (s *server) myInterests(c *fiber.Ctx) error {
 
 // orgInterests: GET /v1/organizations/{id}/interests, the organization's inbox.
 func (s *server) orgInterests(c *fiber.Ctx) error {
-	actor, err := s.actor(c)
-	if err != nil {
-		return err
-	}
-	list, err := s.interests.Inbox(c.UserContext(), actor, c.Params("id"))
+	list, err := readAs(c, s.actor, func(ctx context.Context, actor domain.Actor) (interests.List, error) {
+		return s.interests.Inbox(ctx, actor, c.Params("id"))
+	})
 	if err != nil {
 		return writeError(err, "organization")
 	}
@@ -159,11 +159,9 @@ func (s *server) orgInterests(c *fiber.Ctx) error {
 // getInterest: GET /v1/interests/{id}, for the investor who sent it, the organization's members
 // and administrators.
 func (s *server) getInterest(c *fiber.Ctx) error {
-	actor, err := s.actor(c)
-	if err != nil {
-		return err
-	}
-	it, err := s.interests.Interest(c.UserContext(), actor, c.Params("id"), requestPrefs(c))
+	it, err := readAs(c, s.actor, func(ctx context.Context, actor domain.Actor) (*domain.Interest, error) {
+		return s.interests.Interest(ctx, actor, c.Params("id"), requestPrefs(c))
+	})
 	if err != nil {
 		return writeError(err, "interest")
 	}
@@ -198,9 +196,7 @@ func (s *server) patchInterest(c *fiber.Ctx) error {
 // sendInterestView answers one interest, privately.
 func (s *server) sendInterestView(c *fiber.Ctx, it *domain.Interest) error {
 	v := s.newView(requestPrefs(c))
-	body := v.interest(it) // before private: the opportunity's language goes in Content-Language
-	s.private(c, v)
-	return s.sendJSON(c, body)
+	return s.sendPrivate(c, v, v.interest(it)) // the opportunity's language goes in Content-Language
 }
 
 // printableASCII tells whether s has only printable ASCII characters (space to tilde), as

@@ -41,17 +41,12 @@ func (v *view) profile(p *domain.Profile) profileJSON {
 }
 
 func (s *server) getProfile(c *fiber.Ctx) error {
-	user, err := requireUser(c)
-	if err != nil {
-		return err
-	}
-	p, err := s.accounts.Profile(c.UserContext(), user)
+	p, err := readAs(c, requireUser, s.accounts.Profile)
 	if err != nil {
 		return err
 	}
 	v := s.newView(requestPrefs(c))
-	s.private(c, v)
-	return s.sendJSON(c, v.profile(p))
+	return s.sendPrivate(c, v, v.profile(p))
 }
 
 // moneyInput is a money amount as clients send it.
