@@ -48,13 +48,9 @@ const maxIdempotencyKey = 255
 // sendInterest: POST /v1/opportunities/{id}/interests. One open interest per investor and
 // opportunity; an Idempotency-Key header makes a retry answer the first request's result.
 func (s *server) sendInterest(c *fiber.Ctx) error {
-	user, err := s.writer(c)
+	user, oppID, err := s.opportunityWriter(c, "id")
 	if err != nil {
 		return err
-	}
-	oppID := c.Params("id")
-	if !idPattern.MatchString(oppID) {
-		return notFound("opportunity")
 	}
 	e, err := readExpression(c)
 	if err != nil {

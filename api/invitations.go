@@ -90,13 +90,11 @@ func (s *server) myInvitations(c *fiber.Ctx) error {
 // new member sees it) or …/decline (204).
 func (s *server) answerInvitation(accept bool) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		user, err := s.writer(c)
+		orgID, err := changeAs(c, "invitation", s.writer, func(ctx context.Context, user *domain.User) (string, error) {
+			return s.agencies.Answer(ctx, user, c.Params("invitation_id"), accept)
+		})
 		if err != nil {
 			return err
-		}
-		orgID, err := s.agencies.Answer(c.UserContext(), user, c.Params("invitation_id"), accept)
-		if err != nil {
-			return writeError(err, "invitation")
 		}
 		if !accept {
 			return sendNoContent(c)

@@ -161,13 +161,11 @@ func sendPrivateList[T any](s *server, c *fiber.Ctx, v *view, items []T, next *d
 // verifyOrganization: POST /v1/organizations/{id}/verify or …/unverify (administrators).
 func (s *server) verifyOrganization(verified bool) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		actor, err := s.writeActor(c)
+		id, err := changeAs(c, "organization", s.writeActor, func(ctx context.Context, actor domain.Actor) (string, error) {
+			return s.agencies.Verify(ctx, actor, c.Params("id"), verified)
+		})
 		if err != nil {
 			return err
-		}
-		id, err := s.agencies.Verify(c.UserContext(), actor, c.Params("id"), verified)
-		if err != nil {
-			return writeError(err, "organization")
 		}
 		return s.sendOrganization(c, id, fiber.StatusOK)
 	}
