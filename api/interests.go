@@ -83,11 +83,8 @@ func readExpression(c *fiber.Ctx) (interests.Expression, error) {
 		return interests.Expression{}, err
 	}
 	// The same JSON with other spacing or key order is the same request.
-	e := interests.Expression{Message: in.Message, Share: in.Share, IdempotencyKey: key, Request: canonicalJSON(c.Body())}
-	if in.Amount != nil {
-		e.Amount = &domain.Money{Amount: in.Amount.Amount, Currency: in.Amount.Currency}
-	}
-	return e, nil
+	return interests.Expression{Message: in.Message, Amount: optionalMoney(in.Amount), Share: in.Share,
+		IdempotencyKey: key, Request: canonicalJSON(c.Body())}, nil
 }
 
 // idempotencyKey reads the Idempotency-Key header ("" when there is none).
