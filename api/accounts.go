@@ -41,6 +41,13 @@ func (s *server) private(c *fiber.Ctx, v *view) {
 	c.Set(fiber.HeaderContentLanguage, strings.Join(v.used, ", "))
 }
 
+// sendPrivate answers about the signed-in user with body, which v has rendered (so that every
+// language of its text is known).
+func (s *server) sendPrivate(c *fiber.Ctx, v *view, body any) error {
+	s.private(c, v)
+	return s.sendJSON(c, body)
+}
+
 // sendNoContent answers a write that has nothing to show: 204, and nothing for caches to keep.
 func sendNoContent(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderCacheControl, "no-store")
@@ -77,8 +84,7 @@ func (s *server) register(c *fiber.Ctx) error {
 	c.Status(fiber.StatusCreated)
 	c.Set(fiber.HeaderLocation, s.link("/v1/me"))
 	v := s.newView(prefsWith(requestPrefs(c), user.Lang))
-	s.private(c, v)
-	return s.sendJSON(c, v.me(user))
+	return s.sendPrivate(c, v, v.me(user))
 }
 
 // prefsWith adds a user's language after the request's own preferences.
@@ -152,8 +158,7 @@ func (s *server) getMe(c *fiber.Ctx) error {
 		return err
 	}
 	v := s.newView(requestPrefs(c))
-	s.private(c, v)
-	return s.sendJSON(c, v.me(user))
+	return s.sendPrivate(c, v, v.me(user))
 }
 
 // writer returns the signed-in user of a write, counting it against their write budget.
@@ -195,8 +200,7 @@ func (s *server) patchMe(c *fiber.Ctx) error {
 	}
 	prefs, _ := s.langs.Negotiate(c.Query("lang"), c.Get(fiber.HeaderAcceptLanguage), deref(updated.Lang))
 	v := s.newView(prefs)
-	s.private(c, v)
-	return s.sendJSON(c, v.me(updated))
+	return s.sendPrivate(c, v, v.me(updated))
 }
 
 func deref(s *string) string {

@@ -1,6 +1,8 @@
 package api
 
 import (
+	"context"
+
 	"errors"
 	"strconv"
 	"strings"
@@ -182,11 +184,7 @@ func (s *server) createAPIKey(c *fiber.Ctx) error {
 
 // listAPIKeys: GET /v1/me/api-keys.
 func (s *server) listAPIKeys(c *fiber.Ctx) error {
-	user, err := requireUser(c)
-	if err != nil {
-		return err
-	}
-	keys, err := s.integrations.Keys(c.UserContext(), user)
+	keys, err := readAs(c, requireUser, s.integrations.Keys)
 	if err != nil {
 		return err
 	}
@@ -197,11 +195,9 @@ func (s *server) listAPIKeys(c *fiber.Ctx) error {
 
 // getAPIKey: GET /v1/me/api-keys/{id}.
 func (s *server) getAPIKey(c *fiber.Ctx) error {
-	user, err := requireUser(c)
-	if err != nil {
-		return err
-	}
-	k, err := s.integrations.Key(c.UserContext(), user, c.Params("id"))
+	k, err := readAs(c, requireUser, func(ctx context.Context, user *domain.User) (*domain.APIKey, error) {
+		return s.integrations.Key(ctx, user, c.Params("id"))
+	})
 	if err != nil {
 		return writeError(err, "api_key")
 	}
@@ -217,14 +213,9 @@ func (s *server) sendKeys(c *fiber.Ctx, body any) error {
 
 // revokeAPIKey: DELETE /v1/me/api-keys/{id}.
 func (s *server) revokeAPIKey(c *fiber.Ctx) error {
-	user, err := s.writer(c)
-	if err != nil {
-		return err
-	}
-	if err := s.integrations.Revoke(c.UserContext(), user, c.Params("id")); err != nil {
-		return writeError(err, "api_key")
-	}
-	return sendNoContent(c)
+	return writeAs(c, "api_key", s.writer, func(ctx context.Context, user *domain.User) error {
+		return s.integrations.Revoke(ctx, user, c.Params("id"))
+	})
 }
 
 // anonymousQuota counts an anonymous read of the catalogue against its address's quota, lower

@@ -218,33 +218,24 @@ var (
 		kind: domain.KindOpportunity, resource: "opportunity", types: domain.Instruments,
 		list: (*catalogue.Service).Opportunities, one: (*catalogue.Service).Opportunity,
 		item: (*view).opportunity, detail: (*view).opportunityDetail,
-		forEditor: (*editorial.Service).OpportunityDraft,
-		withEditorial: func(d opportunityDetailJSON, e *editorialJSON) opportunityDetailJSON {
-			d.Editorial = e
-			return d
-		},
+		forEditor:     (*editorial.Service).OpportunityDraft,
+		withEditorial: withEditorial[opportunityDetailJSON],
 	}
 	incentiveRoutes = contentRoutes[domain.Incentive, incentiveJSON, incentiveDetailJSON]{
 		kind: domain.KindIncentive, resource: "incentive", types: domain.IncentiveTypes,
 		list: (*catalogue.Service).Incentives, one: (*catalogue.Service).Incentive,
 		item: (*view).incentive, detail: (*view).incentiveDetail,
-		forEditor: (*editorial.Service).IncentiveDraft,
-		withEditorial: func(d incentiveDetailJSON, e *editorialJSON) incentiveDetailJSON {
-			d.Editorial = e
-			return d
-		},
-		withGuides: incentiveGuides,
+		forEditor:     (*editorial.Service).IncentiveDraft,
+		withEditorial: withEditorial[incentiveDetailJSON],
+		withGuides:    incentiveGuides,
 	}
 	programmeRoutes = contentRoutes[domain.Programme, programmeJSON, programmeDetailJSON]{
 		kind: domain.KindProgramme, resource: "programme", types: domain.ProgrammeTypes,
 		list: (*catalogue.Service).Programmes, one: (*catalogue.Service).Programme,
 		item: (*view).programme, detail: (*view).programmeDetail,
-		forEditor: (*editorial.Service).ProgrammeDraft,
-		withEditorial: func(d programmeDetailJSON, e *editorialJSON) programmeDetailJSON {
-			d.Editorial = e
-			return d
-		},
-		withGuides: programmeGuides,
+		forEditor:     (*editorial.Service).ProgrammeDraft,
+		withEditorial: withEditorial[programmeDetailJSON],
+		withGuides:    programmeGuides,
 	}
 )
 

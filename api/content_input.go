@@ -141,11 +141,8 @@ func (in *contentInput) command(kind domain.Kind) domain.ContentChange {
 		Benefits: fieldOf(in.Benefits, func(list []benefitInput) []domain.Benefit {
 			out := make([]domain.Benefit, len(list))
 			for i, b := range list {
-				out[i] = domain.Benefit{Kind: b.Kind, Tax: b.Tax, Percent: b.Percent, CapPercentOfTax: b.CapPercentOfTax, DurationYears: b.DurationYears}
-				if b.Amount != nil {
-					m := b.Amount.money()
-					out[i].Amount = &m
-				}
+				out[i] = domain.Benefit{Kind: b.Kind, Tax: b.Tax, Percent: b.Percent, CapPercentOfTax: b.CapPercentOfTax,
+					DurationYears: b.DurationYears, Amount: optionalMoney(b.Amount)}
 			}
 			return out
 		}),

@@ -412,8 +412,7 @@ func (s *server) sendHistory(c *fiber.Ctx, entityID, orgID string) error {
 		body.NextCursor = &cursor
 		c.Set(fiber.HeaderLink, "<"+s.nextURL(c, cursor)+`>; rel="next"`)
 	}
-	s.private(c, v)
-	return s.sendJSON(c, body)
+	return s.sendPrivate(c, v, body)
 }
 
 // auditEvents renders events; the view records the languages of their text.

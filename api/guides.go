@@ -2,7 +2,6 @@ package api
 
 import (
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
@@ -14,15 +13,12 @@ import (
 
 type guideJSON struct {
 	contentJSON
-	Title        string          `json:"title"`
-	Summary      string          `json:"summary"`
-	MachineMade  bool            `json:"machine_made"`
-	StepCount    int             `json:"step_count"`
-	Organization orgRefJSON      `json:"organization"`
-	PublishedAt  *time.Time      `json:"published_at"`
-	UpdatedAt    time.Time       `json:"updated_at"`
-	AsOf         *string         `json:"as_of"`
-	Sources      []sourceRefJSON `json:"sources"`
+	Title       string `json:"title"`
+	Summary     string `json:"summary"`
+	MachineMade bool   `json:"machine_made"`
+	StepCount   int    `json:"step_count"`
+	publishedJSON
+	Sources []sourceRefJSON `json:"sources"`
 }
 
 type guideStepJSON struct {
@@ -55,14 +51,11 @@ type guideDetailJSON struct {
 }
 
 func (v *view) guide(g domain.Guide) guideJSON {
-	v.uses(g.Lang)
-	out := guideJSON{
-		contentJSON: contentJSON{ID: g.ID, Slug: g.Slug, Country: g.Country, Lang: g.Lang, Langs: orEmpty(g.Langs), SourceLang: g.SourceLang},
+	return guideJSON{
+		contentJSON: v.contentHead(g.ID, g.Slug, g.Country, g.Localized),
 		Title:       g.Title, Summary: g.Summary, MachineMade: g.MachineMade, StepCount: g.StepCount,
-		Organization: orgRef(g.Org), PublishedAt: utc(g.PublishedAt), UpdatedAt: g.UpdatedAt.UTC(),
-		AsOf: date(g.AsOf), Sources: sourceRefs(g.Sources),
+		publishedJSON: published(g.Org, g.PublishedAt, g.UpdatedAt, g.AsOf), Sources: sourceRefs(g.Sources),
 	}
-	return out
 }
 
 func (v *view) guideDetail(g *domain.GuideDetail) guideDetailJSON {

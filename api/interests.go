@@ -1,6 +1,8 @@
 package api
 
 import (
+	"context"
+
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -46,13 +48,9 @@ const maxIdempotencyKey = 255
 // sendInterest: POST /v1/opportunities/{id}/interests. One open interest per investor and
 // opportunity; an Idempotency-Key header makes a retry answer the first request's result.
 func (s *server) sendInterest(c *fiber.Ctx) error {
-	user, err := s.writer(c)
+	user, oppID, err := s.opportunityWriter(c, "id")
 	if err != nil {
 		return err
-	}
-	oppID := c.Params("id")
-	if !idPattern.MatchString(oppID) {
-		return notFound("opportunity")
 	}
 	e, err := readExpression(c)
 	if err != nil {
@@ -85,11 +83,8 @@ func readExpression(c *fiber.Ctx) (interests.Expression, error) {
 		return interests.Expression{}, err
 	}
 	// The same JSON with other spacing or key order is the same request.
-	e := interests.Expression{Message: in.Message, Share: in.Share, IdempotencyKey: key, Request: canonicalJSON(c.Body())}
-	if in.Amount != nil {
-		e.Amount = &domain.Money{Amount: in.Amount.Amount, Currency: in.Amount.Currency}
-	}
-	return e, nil
+	return interests.Expression{Message: in.Message, Amount: optionalMoney(in.Amount), Share: in.Share,
+		IdempotencyKey: key, Request: canonicalJSON(c.Body())}, nil
 }
 
 // idempotencyKey reads the Idempotency-Key header ("" when there is none).
@@ -145,11 +140,9 @@ func (s *server) myInterests(c *fiber.Ctx) error {
 
 // orgInterests: GET /v1/organizations/{id}/interests, the organization's inbox.
 func (s *server) orgInterests(c *fiber.Ctx) error {
-	actor, err := s.actor(c)
-	if err != nil {
-		return err
-	}
-	list, err := s.interests.Inbox(c.UserContext(), actor, c.Params("id"))
+	list, err := readAs(c, s.actor, func(ctx context.Context, actor domain.Actor) (interests.List, error) {
+		return s.interests.Inbox(ctx, actor, c.Params("id"))
+	})
 	if err != nil {
 		return writeError(err, "organization")
 	}
@@ -159,11 +152,9 @@ func (s *server) orgInterests(c *fiber.Ctx) error {
 // getInterest: GET /v1/interests/{id}, for the investor who sent it, the organization's members
 // and administrators.
 func (s *server) getInterest(c *fiber.Ctx) error {
-	actor, err := s.actor(c)
-	if err != nil {
-		return err
-	}
-	it, err := s.interests.Interest(c.UserContext(), actor, c.Params("id"), requestPrefs(c))
+	it, err := readAs(c, s.actor, func(ctx context.Context, actor domain.Actor) (*domain.Interest, error) {
+		return s.interests.Interest(ctx, actor, c.Params("id"), requestPrefs(c))
+	})
 	if err != nil {
 		return writeError(err, "interest")
 	}
@@ -198,9 +189,7 @@ func (s *server) patchInterest(c *fiber.Ctx) error {
 // sendInterestView answers one interest, privately.
 func (s *server) sendInterestView(c *fiber.Ctx, it *domain.Interest) error {
 	v := s.newView(requestPrefs(c))
-	body := v.interest(it) // before private: the opportunity's language goes in Content-Language
-	s.private(c, v)
-	return s.sendJSON(c, body)
+	return s.sendPrivate(c, v, v.interest(it)) // the opportunity's language goes in Content-Language
 }
 
 // printableASCII tells whether s has only printable ASCII characters (space to tilde), as

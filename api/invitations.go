@@ -1,6 +1,8 @@
 package api
 
 import (
+	"context"
+
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -52,11 +54,9 @@ func (s *server) invite(c *fiber.Ctx) error {
 
 // listInvitations: GET /v1/organizations/{id}/invitations.
 func (s *server) listInvitations(c *fiber.Ctx) error {
-	actor, err := s.actor(c)
-	if err != nil {
-		return err
-	}
-	list, err := s.agencies.Invitations(c.UserContext(), actor, c.Params("id"))
+	list, err := readAs(c, s.actor, func(ctx context.Context, actor domain.Actor) ([]domain.Invitation, error) {
+		return s.agencies.Invitations(ctx, actor, c.Params("id"))
+	})
 	if err != nil {
 		return writeError(err, "organization")
 	}
@@ -72,23 +72,14 @@ func (s *server) sendInvitations(c *fiber.Ctx, list []domain.Invitation) error {
 
 // revokeInvitation: DELETE /v1/organizations/{id}/invitations/{invitation_id}.
 func (s *server) revokeInvitation(c *fiber.Ctx) error {
-	actor, err := s.writeActor(c)
-	if err != nil {
-		return err
-	}
-	if err := s.agencies.Revoke(c.UserContext(), actor, c.Params("id"), c.Params("invitation_id")); err != nil {
-		return writeError(err, "invitation")
-	}
-	return sendNoContent(c)
+	return writeAs(c, "invitation", s.writeActor, func(ctx context.Context, actor domain.Actor) error {
+		return s.agencies.Revoke(ctx, actor, c.Params("id"), c.Params("invitation_id"))
+	})
 }
 
 // myInvitations: GET /v1/me/invitations.
 func (s *server) myInvitations(c *fiber.Ctx) error {
-	user, err := requireUser(c)
-	if err != nil {
-		return err
-	}
-	list, err := s.agencies.Mine(c.UserContext(), user)
+	list, err := readAs(c, requireUser, s.agencies.Mine)
 	if err != nil {
 		return err
 	}
@@ -99,13 +90,11 @@ func (s *server) myInvitations(c *fiber.Ctx) error {
 // new member sees it) or …/decline (204).
 func (s *server) answerInvitation(accept bool) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		user, err := s.writer(c)
+		orgID, err := changeAs(c, "invitation", s.writer, func(ctx context.Context, user *domain.User) (string, error) {
+			return s.agencies.Answer(ctx, user, c.Params("invitation_id"), accept)
+		})
 		if err != nil {
 			return err
-		}
-		orgID, err := s.agencies.Answer(c.UserContext(), user, c.Params("invitation_id"), accept)
-		if err != nil {
-			return writeError(err, "invitation")
 		}
 		if !accept {
 			return sendNoContent(c)

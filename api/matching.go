@@ -271,6 +271,5 @@ func (s *server) recommendations(c *fiber.Ctx) error {
 		out.Opportunities[i] = recommendedJSON{Score: math.Round(r.Score*1000) / 1000,
 			Reasons: v.labels(domain.RecommendationReasons, r.Reasons), Opportunity: v.opportunity(r.Opportunity)}
 	}
-	s.private(c, v)
-	return s.sendJSON(c, out)
+	return s.sendPrivate(c, v, out)
 }

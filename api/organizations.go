@@ -155,21 +155,17 @@ func (s *server) listOrganizations(c *fiber.Ctx) error {
 
 // sendPrivateList writes a list about the signed-in user's own affairs.
 func sendPrivateList[T any](s *server, c *fiber.Ctx, v *view, items []T, next *domain.Cursor) error {
-	body := listPage(s, c, items, next)
-	s.private(c, v)
-	return s.sendJSON(c, body)
+	return s.sendPrivate(c, v, listPage(s, c, items, next))
 }
 
 // verifyOrganization: POST /v1/organizations/{id}/verify or …/unverify (administrators).
 func (s *server) verifyOrganization(verified bool) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		actor, err := s.writeActor(c)
+		id, err := changeAs(c, "organization", s.writeActor, func(ctx context.Context, actor domain.Actor) (string, error) {
+			return s.agencies.Verify(ctx, actor, c.Params("id"), verified)
+		})
 		if err != nil {
 			return err
-		}
-		id, err := s.agencies.Verify(c.UserContext(), actor, c.Params("id"), verified)
-		if err != nil {
-			return writeError(err, "organization")
 		}
 		return s.sendOrganization(c, id, fiber.StatusOK)
 	}
@@ -200,11 +196,9 @@ func (s *server) patchOrganization(c *fiber.Ctx) error {
 
 // listMembers: GET /v1/organizations/{id}/members, for its members and administrators.
 func (s *server) listMembers(c *fiber.Ctx) error {
-	actor, err := s.actor(c)
-	if err != nil {
-		return err
-	}
-	members, err := s.agencies.Members(c.UserContext(), actor, c.Params("id"))
+	members, err := readAs(c, s.actor, func(ctx context.Context, actor domain.Actor) ([]domain.Member, error) {
+		return s.agencies.Members(ctx, actor, c.Params("id"))
+	})
 	if err != nil {
 		return writeError(err, "organization")
 	}
@@ -215,14 +209,9 @@ func (s *server) listMembers(c *fiber.Ctx) error {
 // removeMember: DELETE /v1/organizations/{id}/members/{user_id}, by owners and
 // administrators, or by the member leaving.
 func (s *server) removeMember(c *fiber.Ctx) error {
-	actor, err := s.writeActor(c)
-	if err != nil {
-		return err
-	}
-	if err := s.agencies.RemoveMember(c.UserContext(), actor, c.Params("id"), c.Params("user_id")); err != nil {
-		return writeError(err, "organization")
-	}
-	return sendNoContent(c)
+	return writeAs(c, "organization", s.writeActor, func(ctx context.Context, actor domain.Actor) error {
+		return s.agencies.RemoveMember(ctx, actor, c.Params("id"), c.Params("user_id"))
+	})
 }
 
 // orgHistory: GET /v1/organizations/{id}/history: everything recorded about the organization

@@ -41,17 +41,12 @@ func (v *view) profile(p *domain.Profile) profileJSON {
 }
 
 func (s *server) getProfile(c *fiber.Ctx) error {
-	user, err := requireUser(c)
-	if err != nil {
-		return err
-	}
-	p, err := s.accounts.Profile(c.UserContext(), user)
+	p, err := readAs(c, requireUser, s.accounts.Profile)
 	if err != nil {
 		return err
 	}
 	v := s.newView(requestPrefs(c))
-	s.private(c, v)
-	return s.sendJSON(c, v.profile(p))
+	return s.sendPrivate(c, v, v.profile(p))
 }
 
 // moneyInput is a money amount as clients send it.
@@ -161,14 +156,9 @@ func (s *server) unsaveOpportunity(c *fiber.Ctx) error {
 
 // changeSaved saves or unsaves the opportunity of the path for the signed-in user.
 func (s *server) changeSaved(c *fiber.Ctx, change func(context.Context, *domain.User, string) error) error {
-	user, err := s.writer(c)
+	user, id, err := s.opportunityWriter(c, "opportunity_id")
 	if err != nil {
 		return err
-	}
-	id := c.Params("opportunity_id")
-	if !idPattern.MatchString(id) {
-		// Not the shape of an id or slug (openapi.yaml's pattern): no opportunity has it.
-		return notFound("opportunity")
 	}
 	if err := change(c.UserContext(), user, id); err != nil {
 		return writeError(err, "opportunity")

@@ -18,21 +18,20 @@ func (s *server) clientIP(c *fiber.Ctx) string {
 
 // hit counts an event and answers 429 once the window's budget is spent.
 func (s *server) hit(c *fiber.Ctx, l limits.Limit, key string) error {
-	n, err := s.limits.Hit(c.UserContext(), l, key)
-	if err != nil {
-		return err
-	}
-	if rand.IntN(500) == 0 {
-		s.pruneRateLimits()
-	}
-	return s.rateLimitAnswer(c, n)
+	return s.count(c, s.limits.Hit, l, key)
 }
 
 // hitQuota counts a request against a quota (an API key's, an address's) and answers 429 once
 // the window's budget is spent. Quotas are counted in memory and added to the shared counters
 // in batches (app/limits), so that a read from the cache writes nothing to the database.
 func (s *server) hitQuota(c *fiber.Ctx, l limits.Limit, key string) error {
-	n, err := s.limits.Quota(c.UserContext(), l, key)
+	return s.count(c, s.limits.Quota, l, key)
+}
+
+// count counts one request with counter (an event's or a quota's), now and then prunes the
+// expired windows, and answers with the budget left.
+func (s *server) count(c *fiber.Ctx, counter func(context.Context, limits.Limit, string) (limits.Count, error), l limits.Limit, key string) error {
+	n, err := counter(c.UserContext(), l, key)
 	if err != nil {
 		return err
 	}

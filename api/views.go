@@ -138,11 +138,17 @@ type provenanceJSON struct {
 	Status       coded `json:"status"`
 	Illustrative bool  `json:"illustrative"`
 	// Example is set on illustrative items only: what to show beside them.
-	Example      *exampleJSON `json:"example"`
-	Organization orgRefJSON   `json:"organization"`
-	PublishedAt  *time.Time   `json:"published_at"`
-	UpdatedAt    time.Time    `json:"updated_at"`
-	AsOf         *string      `json:"as_of"`
+	Example *exampleJSON `json:"example"`
+	publishedJSON
+}
+
+// publishedJSON says who publishes an item (content or a guide), when, and the date it was
+// last checked against its sources.
+type publishedJSON struct {
+	Organization orgRefJSON `json:"organization"`
+	PublishedAt  *time.Time `json:"published_at"`
+	UpdatedAt    time.Time  `json:"updated_at"`
+	AsOf         *string    `json:"as_of"`
 }
 
 type opportunityJSON struct {
@@ -245,6 +251,23 @@ type explainedJSON struct {
 	Guides *[]guideRefJSON `json:"guides,omitempty"`
 	// Editorial is shown to the item's editors only.
 	Editorial *editorialJSON `json:"editorial,omitempty"`
+}
+
+// editorialHolder is a detail that can carry its editorial state (shown to its editors only).
+type editorialHolder[D any] interface {
+	*D
+	setEditorial(*editorialJSON)
+}
+
+func (d *opportunityDetailJSON) setEditorial(e *editorialJSON) { d.Editorial = e }
+
+// setEditorial is promoted to the details of incentives and programmes.
+func (x *explainedJSON) setEditorial(e *editorialJSON) { x.Editorial = e }
+
+// withEditorial is detail d with what only its editors see.
+func withEditorial[D any, P editorialHolder[D]](d D, e *editorialJSON) D {
+	P(&d).setEditorial(e)
+	return d
 }
 
 func explained(c domain.Content) explainedJSON {
@@ -419,14 +442,22 @@ func (v *view) region(r domain.Region) regionJSON {
 }
 
 func (v *view) content(c domain.Content) contentJSON {
-	v.uses(c.Lang)
-	return contentJSON{ID: c.ID, Slug: c.Slug, Country: c.Country, Lang: c.Lang, Langs: orEmpty(c.Langs), SourceLang: c.SourceLang}
+	return v.contentHead(c.ID, c.Slug, c.Country, c.Localized)
+}
+
+// contentHead is the head of a content item or a guide, whose text is in l.Lang.
+func (v *view) contentHead(id, slug, country string, l domain.Localized) contentJSON {
+	v.uses(l.Lang)
+	return contentJSON{ID: id, Slug: slug, Country: country, Lang: l.Lang, Langs: orEmpty(l.Langs), SourceLang: l.SourceLang}
+}
+
+func published(org domain.OrgRef, publishedAt *time.Time, updatedAt time.Time, asOf *time.Time) publishedJSON {
+	return publishedJSON{Organization: orgRef(org), PublishedAt: utc(publishedAt), UpdatedAt: updatedAt.UTC(), AsOf: date(asOf)}
 }
 
 func (v *view) provenance(c domain.Content) provenanceJSON {
 	out := provenanceJSON{Status: v.label(domain.Statuses, c.Status), Illustrative: c.Illustrative,
-		Organization: orgRef(c.Organization), PublishedAt: utc(c.PublishedAt), UpdatedAt: c.UpdatedAt.UTC(),
-		AsOf: date(c.AsOf)}
+		publishedJSON: published(c.Organization, c.PublishedAt, c.UpdatedAt, c.AsOf)}
 	if c.Illustrative {
 		out.Example = &exampleJSON{Label: v.langs.Message(v.lang, "example.label", nil)}
 	}
