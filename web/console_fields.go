@@ -8,6 +8,7 @@ package web
 
 import (
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -195,7 +196,7 @@ func (f validityForm) change(kind domain.Kind, stored validityForm) (domain.Cont
 	switch kind {
 	case domain.KindIncentive:
 		in.LegalInstrument, in.LegalArticle, in.LegalURL = domain.Some(f.LegalInstrument), optText(f.LegalArticle), optText(f.LegalURL)
-		if !benefitsEqual(f.Benefits, stored.Benefits) {
+		if !slices.Equal(f.Benefits, stored.Benefits) {
 			list := make([]domain.Benefit, 0, len(f.Benefits))
 			for _, b := range f.Benefits {
 				out := domain.Benefit{Kind: b.Kind, Tax: optPtr(b.Tax), Percent: optPtr(b.Percent), CapPercentOfTax: optPtr(b.Cap)}
@@ -221,18 +222,6 @@ func (f validityForm) change(kind domain.Kind, stored validityForm) (domain.Cont
 		}
 	}
 	return in, bad.Err()
-}
-
-func benefitsEqual(a, b []benefitForm) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // BenefitRows are the benefits with empty rows to add more, up to the limit.
