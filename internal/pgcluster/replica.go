@@ -134,10 +134,7 @@ func (r *Replica) baseBackup(ctx context.Context) error {
 
 func (r *Replica) start(ctx context.Context) error {
 	c := r.primary
-	// Stale server of a killed run.
-	if _, err := os.Stat(filepath.Join(r.dataDir(), "postmaster.pid")); err == nil {
-		_ = r.pgctl(ctx, "stop", "-m", "fast", "-w", "-t", "30")
-	}
+	c.stopLeftRunning(ctx, r.dataDir())
 	if r.port == 0 {
 		var err error
 		if r.port, err = freePort(); err != nil {
@@ -155,26 +152,12 @@ func (r *Replica) start(ctx context.Context) error {
 	if err := c.chown(confPath); err != nil {
 		return err
 	}
-	settings := []string{
-		"-c listen_addresses=127.0.0.1",
-		"-p " + strconv.Itoa(r.port),
-		"-c unix_socket_directories=''",
-		"-c max_connections=200",
+	return c.startServer(ctx, r.dataDir(), r.dir, r.port, "start the replica",
 		"-c hot_standby=on",
 		// Tell the primary which rows the replica's queries still read, so that its vacuum does
 		// not cancel them.
 		"-c hot_standby_feedback=on",
-		"-c wal_receiver_status_interval=1s",
-	}
-	if !c.opts.Durable {
-		settings = append(settings, "-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off")
-	}
-	logFile := filepath.Join(r.dir, "postgres.log")
-	if err := r.pgctl(ctx, "start", "-w", "-t", "60", "-l", logFile, "-o", strings.Join(settings, " ")); err != nil {
-		log, _ := os.ReadFile(logFile)
-		return fmt.Errorf("pgcluster: start the replica: %w\n%s", err, tail(string(log), 20))
-	}
-	return nil
+		"-c wal_receiver_status_interval=1s")
 }
 
 func (r *Replica) pgctl(ctx context.Context, args ...string) error {
