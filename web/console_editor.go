@@ -23,6 +23,20 @@ import (
 	"github.com/diaspora-investor/marketplace/domain"
 )
 
+// withOrgKind is withOrg for the pages of one kind of content (:kind): an unknown kind does
+// not exist here (404).
+func (s *Site) withOrgKind(c *fiber.Ctx) (*consoleView, domain.Kind, bool, error) {
+	v, ok, err := s.withOrg(c)
+	if !ok {
+		return v, "", false, err
+	}
+	kind, ok := kindOf(c.Params("kind"))
+	if !ok {
+		return v, "", false, s.notFound(c)
+	}
+	return v, kind, true, nil
+}
+
 func kindOf(s string) (domain.Kind, bool) {
 	for _, k := range contentKinds {
 		if string(k) == s {
@@ -43,12 +57,11 @@ var workflowActions = []domain.Action{domain.ActionSubmit, domain.ActionPublish,
 // editorTarget reads the item of the URL for its editors: an item of another organization, or
 // one the user may only read, does not exist here (404).
 func (s *Site) editorTarget(c *fiber.Ctx) (*consoleView, domain.Kind, editorial.Item, bool, error) {
-	v, ok, err := s.withOrg(c)
+	v, kind, ok, err := s.withOrgKind(c)
 	if !ok {
 		return v, "", editorial.Item{}, false, err
 	}
-	kind, ok := kindOf(c.Params("kind"))
-	if !ok || !idPattern.MatchString(c.Params("id")) {
+	if !idPattern.MatchString(c.Params("id")) {
 		return v, "", editorial.Item{}, false, s.notFound(c)
 	}
 	it, err := s.deps.Console.editorial.Target(c.UserContext(), v.Actor, kind, c.Params("id"))
@@ -381,13 +394,9 @@ func (s *Site) preview(c *fiber.Ctx) error {
 // --- Creating a draft ---
 
 func (s *Site) newDraftForm(c *fiber.Ctx) error {
-	v, ok, err := s.withOrg(c)
+	v, kind, ok, err := s.withOrgKind(c)
 	if !ok {
 		return err
-	}
-	kind, ok := kindOf(c.Params("kind"))
-	if !ok {
-		return s.notFound(c)
 	}
 	if d := domain.DecideOrg(v.Actor, domain.OrgContent, v.Org.ID, v.Org.Verified); d != domain.Allowed || !v.Member() {
 		return s.consoleError(c, domain.Denied{Decision: domain.NotAMember})
@@ -409,13 +418,9 @@ func (s *Site) renderNewDraft(c *fiber.Ctx, p *page, kind domain.Kind, form map[
 }
 
 func (s *Site) createDraft(c *fiber.Ctx) error {
-	v, ok, err := s.withOrg(c)
+	v, kind, ok, err := s.withOrgKind(c)
 	if !ok {
 		return err
-	}
-	kind, ok := kindOf(c.Params("kind"))
-	if !ok {
-		return s.notFound(c)
 	}
 	form := map[string]string{"Lang": c.FormValue("lang"), "Title": c.FormValue("title"), "Summary": c.FormValue("summary"),
 		"Description": c.FormValue("description"), "Type": c.FormValue("type"), "LegalInstrument": c.FormValue("legal_instrument")}
