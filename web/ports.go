@@ -127,17 +127,8 @@ type ProfileForm struct {
 	TicketMin, TicketMax, TicketCurrency                                  string
 }
 
-// ExportData is everything the service holds about a person.
-type ExportData struct {
-	At          time.Time
-	User        *domain.User
-	Profile     *domain.Profile
-	Saved       []domain.Bookmark
-	Sessions    []domain.Session
-	APIKeys     []*domain.APIKey
-	Interests   []domain.Interest
-	Memberships []domain.MembershipRecord
-}
+// ExportData is everything the service holds about a person, as the API's export gives it.
+type ExportData = domain.AccountExport
 
 // Registration is what the sign-up form sends.
 type Registration struct {

@@ -336,12 +336,7 @@ func (a *adapter) Export(ctx context.Context, userID string, langs []string) (*E
 	if err != nil {
 		return nil, mapErr(err)
 	}
-	e, err := a.accounts.Export(ctx, u, langs)
-	if err != nil {
-		return nil, err
-	}
-	return &ExportData{At: e.At, User: e.User, Profile: e.Profile, Saved: e.Saved, Sessions: e.Sessions,
-		APIKeys: e.APIKeys, Interests: e.Interests, Memberships: e.Memberships}, nil
+	return a.accounts.Export(ctx, u, langs)
 }
 
 func (a *adapter) Erase(ctx context.Context, u *domain.User) error {
