@@ -21,15 +21,22 @@ func safeNext(lang, next string) string {
 	return "/" + lang + "/account"
 }
 
+// fieldErrors shows the invalid fields of err (a *FieldErrors) beside their fields; false when
+// err is of another kind.
 func (s *Site) fieldErrors(p *page, err error) bool {
 	var fe *FieldErrors
 	if !errors.As(err, &fe) {
 		return false
 	}
-	for _, e := range *fe {
-		p.Errors = append(p.Errors, fieldMessage{e.Field, s.texts.msg(p.Lang, "validation."+e.Code, e.Data)})
-	}
+	s.addFieldMessages(p, *fe)
 	return true
+}
+
+// addFieldMessages gives each invalid field its message ("validation.<code>") on the page.
+func (s *Site) addFieldMessages(p *page, errs FieldErrors) {
+	for _, e := range errs {
+		p.Errors = append(p.Errors, fieldMessage{e.Name, s.texts.msg(p.Lang, "validation."+e.Code, e.Data)})
+	}
 }
 
 func (s *Site) signupForm(c *fiber.Ctx) error {

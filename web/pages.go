@@ -122,9 +122,7 @@ func (s *Site) list(c *fiber.Ctx) error {
 		"Q": f.Query, "Rates": rates, "Currency": f.Currency, "Currencies": currencies(rates),
 		"Sectors": domain.Sectors.Codes, "InvestorTypes": domain.InvestorTypes.Codes,
 		"Facets": map[string]map[string]int{}}
-	for _, e := range errs {
-		p.Errors = append(p.Errors, fieldMessage{e.Field, s.texts.msg(p.Lang, "validation."+e.Code, e.Data)})
-	}
+	s.addFieldMessages(p, errs)
 	if len(errs) > 0 {
 		c.Status(fiber.StatusBadRequest)
 		return s.render(c, "list", p, data)
@@ -254,7 +252,7 @@ func (s *Site) listFilter(c *fiber.Ctx, lang string, info *CountryInfo, kind dom
 		return f, form, *fe
 	}
 	if err != nil {
-		return f, form, FieldErrors{{Field: "", Code: "internal"}}
+		return f, form, FieldErrors{{Name: "", Code: "internal"}}
 	}
 	if f.Currency == "" {
 		f.Currency = "EUR"

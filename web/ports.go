@@ -150,20 +150,17 @@ type InterestRequest struct {
 	Share   []string
 }
 
-// Errors the capabilities answer, as values the pages turn into messages.
+// Errors the capabilities answer, as values the pages turn into messages: the domain's own,
+// but for the one that stands for every refused credential.
 var (
-	ErrNotFound       = errors.New("not found")
-	ErrConflict       = errors.New("conflict")
+	ErrNotFound       = domain.ErrNotFound
+	ErrConflict       = domain.ErrConflict
 	ErrBadCredentials = errors.New("bad credentials")
 )
 
-// FieldError is one invalid field: a stable code whose message is "validation.<code>" of the
-// locale files (the API's field codes), with its placeholders.
-type FieldError struct {
-	Field string
-	Code  string
-	Data  map[string]any
-}
+// FieldError is one invalid field (the domain's): a stable code whose message is
+// "validation.<code>" of the locale files (the API's field codes), with its placeholders.
+type FieldError = domain.FieldError
 
 // FieldErrors lists every invalid field of a form at once.
 type FieldErrors []FieldError
@@ -172,7 +169,7 @@ func (f *FieldErrors) Error() string { return fmt.Sprintf("%d invalid fields", l
 
 // Add records an invalid field.
 func (f *FieldErrors) Add(field, code string, data map[string]any) {
-	*f = append(*f, FieldError{Field: field, Code: code, Data: data})
+	*f = append(*f, FieldError{Name: field, Code: code, Data: data})
 }
 
 // Err is nil without errors, else the list.

@@ -59,10 +59,7 @@ func mapErr(err error) error {
 	case err == nil:
 		return nil
 	case errors.As(err, &invalid):
-		var out FieldErrors
-		for _, f := range invalid.Fields {
-			out.Add(f.Name, f.Code, f.Data)
-		}
+		out := FieldErrors(invalid.Fields)
 		return &out
 	case errors.Is(err, domain.ErrInvalidCredentials), errors.Is(err, domain.ErrTokenInvalid), errors.Is(err, domain.ErrTokenReused):
 		return ErrBadCredentials
