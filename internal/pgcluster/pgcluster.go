@@ -243,8 +243,14 @@ func (c *Cluster) pgctl(ctx context.Context, args ...string) error {
 // run starts one of the server's programs as the cluster's owner, in its own process group so
 // that a Ctrl-C meant for the API does not reach the database before the API has finished.
 func (c *Cluster) run(ctx context.Context, program string, args ...string) error {
-	cmd := exec.CommandContext(ctx, filepath.Join(c.bin, program), args...)
+	return c.runEnv(ctx, nil, program, args...)
+}
+
+// runEnv is run with extra environment variables.
+func (c *Cluster) runEnv(ctx context.Context, env []string, program string, args ...string) error {
+	cmd := exec.CommandContext(ctx, c.program(program), args...)
 	cmd.Dir = c.dir
+	cmd.Env = append(os.Environ(), env...)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Credential: c.owner}
 	out, err := cmd.CombinedOutput()
 	if err != nil {
@@ -289,10 +295,16 @@ func (c *Cluster) ensureDatabase(ctx context.Context) error {
 func (c *Cluster) URL() string { return c.url(AppRole, Database) }
 
 func (c *Cluster) url(role, database string) string {
+	return localURL(role, c.password, c.port, database)
+}
+
+// localURL is the connection string of a database of a server of the project (the primary or
+// the replica): on 127.0.0.1 at port, as role.
+func localURL(role, password string, port int, database string) string {
 	u := url.URL{
 		Scheme:   "postgres",
-		User:     url.UserPassword(role, c.password),
-		Host:     net.JoinHostPort("127.0.0.1", strconv.Itoa(c.port)),
+		User:     url.UserPassword(role, password),
+		Host:     net.JoinHostPort("127.0.0.1", strconv.Itoa(port)),
 		Path:     "/" + database,
 		RawQuery: "sslmode=disable",
 	}

@@ -5,14 +5,9 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"net"
-	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
-	"strings"
-	"syscall"
 	"time"
 )
 
@@ -169,14 +164,7 @@ func (r *Replica) pgctl(ctx context.Context, args ...string) error {
 func (r *Replica) URL() string { return r.url(AppRole, Database) }
 
 func (r *Replica) url(role, database string) string {
-	u := url.URL{
-		Scheme:   "postgres",
-		User:     url.UserPassword(role, r.primary.password),
-		Host:     net.JoinHostPort("127.0.0.1", strconv.Itoa(r.port)),
-		Path:     "/" + database,
-		RawQuery: "sslmode=disable",
-	}
-	return u.String()
+	return localURL(role, r.primary.password, r.port, database)
 }
 
 // Stop shuts the replica down (fast) and waits until it has exited. Its folder and slot stay:
@@ -281,19 +269,6 @@ func (r *Replica) WaitCaughtUp(ctx context.Context) error {
 			}
 		}
 	})
-}
-
-// runEnv is run with extra environment variables.
-func (c *Cluster) runEnv(ctx context.Context, env []string, program string, args ...string) error {
-	cmd := exec.CommandContext(ctx, c.program(program), args...)
-	cmd.Dir = c.dir
-	cmd.Env = append(os.Environ(), env...)
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Credential: c.owner}
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		return fmt.Errorf("%s: %w: %s", program, err, strings.TrimSpace(string(out)))
-	}
-	return nil
 }
 
 // program is the path of one of the server's programs: beside initdb and pg_ctl, or, when those
