@@ -397,23 +397,10 @@ func (s *Site) profileForm(c *fiber.Ctx) error {
 		return s.fail(c, err)
 	}
 	form := ProfileForm{DisplayName: u.DisplayName, Sectors: pr.Sectors}
-	str := func(p *string) string {
-		if p == nil {
-			return ""
-		}
-		return *p
-	}
-	form.OriginCountry, form.ResidenceCountry = str(pr.OriginCountry), str(pr.ResidenceCountry)
-	form.InvestorType, form.LegalForm = str(pr.InvestorType), str(pr.LegalForm)
-	for _, r := range pr.Regions {
-		form.Regions = append(form.Regions, r.Code)
-	}
-	if pr.TicketMin != nil {
-		form.TicketMin, form.TicketCurrency = pr.TicketMin.Amount, pr.TicketMin.Currency
-	}
-	if pr.TicketMax != nil {
-		form.TicketMax, form.TicketCurrency = pr.TicketMax.Amount, pr.TicketMax.Currency
-	}
+	form.OriginCountry, form.ResidenceCountry = derefString(pr.OriginCountry), derefString(pr.ResidenceCountry)
+	form.InvestorType, form.LegalForm = derefString(pr.InvestorType), derefString(pr.LegalForm)
+	form.Regions = regionCodes(pr.Regions)
+	form.TicketMin, form.TicketMax, form.TicketCurrency = amountRange(pr.TicketMin, pr.TicketMax, "")
 	data, err := s.profileData(c, p.Lang, form)
 	if err != nil {
 		return s.fail(c, err)

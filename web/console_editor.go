@@ -471,16 +471,11 @@ func (s *Site) fieldsForm(st *editorState) map[string]any {
 		return nil
 	}
 	f := map[string]any{"Sectors": o.Sectors, "InvestorTypes": o.InvestorTypes, "Region": "", "Instrument": derefString(o.Instrument),
-		"Min": "", "Max": "", "Currency": "EUR", "Jobs": "", "Deadline": ""}
+		"Jobs": "", "Deadline": ""}
 	if o.Region != nil {
 		f["Region"] = o.Region.Code
 	}
-	if o.MinInvestment != nil {
-		f["Min"], f["Currency"] = o.MinInvestment.Amount, o.MinInvestment.Currency
-	}
-	if o.MaxInvestment != nil {
-		f["Max"], f["Currency"] = o.MaxInvestment.Amount, o.MaxInvestment.Currency
-	}
+	f["Min"], f["Max"], f["Currency"] = amountRange(o.MinInvestment, o.MaxInvestment, "EUR")
 	if o.Jobs != nil {
 		f["Jobs"] = strconv.Itoa(*o.Jobs)
 	}

@@ -69,15 +69,8 @@ func validityFormOf(item any) validityForm {
 		el, src = it.Eligibility, it.Source
 	}
 	f.InvestorTypes, f.Sectors = el.InvestorTypes, el.Sectors
-	for _, r := range el.Regions {
-		f.Regions = append(f.Regions, r.Code)
-	}
-	if el.MinInvestment != nil {
-		f.Min, f.Currency = el.MinInvestment.Amount, el.MinInvestment.Currency
-	}
-	if el.MaxInvestment != nil {
-		f.Max, f.Currency = el.MaxInvestment.Amount, el.MaxInvestment.Currency
-	}
+	f.Regions = regionCodes(el.Regions)
+	f.Min, f.Max, f.Currency = amountRange(el.MinInvestment, el.MaxInvestment, "")
 	if el.MinJobs != nil {
 		f.MinJobs = strconv.Itoa(*el.MinJobs)
 	}
