@@ -182,27 +182,35 @@ func (s *Site) saveText(c *fiber.Ctx) error {
 	if err == nil {
 		return c.Redirect(s.editorURL(c, v, kind, it.ID, lang, "saved"), fiber.StatusSeeOther)
 	}
-	p, st, lerr := s.refusedEditor(c, v, kind, it, lang)
+	return s.showRefused(c, v, kind, it, lang, err, func(p *page, st *editorState, conflicting bool) error {
+		if !conflicting {
+			return s.renderEditor(c, p, st, form, formVersion(c), nil)
+		}
+		// Someone saved in between: both versions side by side; saving again keeps the
+		// editor's (against the version now stored), the link keeps theirs.
+		return s.renderEditor(c, p, st, form, st.Editorial.Version, map[string]any{"Conflict": st.textForm()})
+	})
+}
+
+// showRefused shows the editor's page again, on the tab of lang, after a save refused with err:
+// the broken rules beside their fields (422), or, when someone saved in between (409,
+// conflicting), what show adds of the stored values. Any other error is the console's error page.
+func (s *Site) showRefused(c *fiber.Ctx, v *consoleView, kind domain.Kind, it editorial.Item, lang string, err error,
+	show func(p *page, st *editorState, conflicting bool) error) error {
+	st, lerr := s.loadEditor(c, v, kind, it, lang)
+	p := s.consolePage(c, "web.console.editor.title")
 	if lerr != nil {
 		return s.consoleError(c, lerr)
 	}
 	switch {
 	case s.invalidFields(p, err):
 		c.Status(fiber.StatusUnprocessableEntity)
-		return s.renderEditor(c, p, st, form, formVersion(c), nil)
+		return show(p, st, false)
 	case errors.Is(err, domain.ErrPreconditionFailed):
-		// Someone saved in between: both versions side by side; saving again keeps the
-		// editor's (against the version now stored), the link keeps theirs.
 		c.Status(fiber.StatusConflict)
-		return s.renderEditor(c, p, st, form, st.Editorial.Version, map[string]any{"Conflict": st.textForm()})
+		return show(p, st, true)
 	}
 	return s.consoleError(c, err)
-}
-
-// refusedEditor starts the editor's page shown again after a refused save, on the tab of lang.
-func (s *Site) refusedEditor(c *fiber.Ctx, v *consoleView, kind domain.Kind, it editorial.Item, lang string) (*page, *editorState, error) {
-	st, err := s.loadEditor(c, v, kind, it, lang)
-	return s.consolePage(c, "web.console.editor.title"), st, err
 }
 
 func (s *Site) editorURL(c *fiber.Ctx, v *consoleView, kind domain.Kind, id, lang, done string) string {

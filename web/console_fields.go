@@ -8,6 +8,7 @@ package web
 
 import (
 	"errors"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -313,23 +314,14 @@ func (s *Site) saveValidity(c *fiber.Ctx, v *consoleView, kind domain.Kind, it e
 // now stored).
 func (s *Site) fieldsRefused(c *fiber.Ctx, v *consoleView, kind domain.Kind, it editorial.Item, err error, sent map[string]any,
 	conflict func(p *page, st *editorState) map[string]any) error {
-	p, st, lerr := s.refusedEditor(c, v, kind, it, c.FormValue("lang"))
-	if lerr != nil {
-		return s.consoleError(c, lerr)
-	}
-	switch {
-	case s.invalidFields(p, err):
-		c.Status(fiber.StatusUnprocessableEntity)
-		sent["FieldsVersion"] = formVersion(c)
-	case errors.Is(err, domain.ErrPreconditionFailed):
-		c.Status(fiber.StatusConflict)
-		for k, val := range conflict(p, st) {
-			sent[k] = val
+	return s.showRefused(c, v, kind, it, c.FormValue("lang"), err, func(p *page, st *editorState, conflicting bool) error {
+		if conflicting {
+			maps.Copy(sent, conflict(p, st))
+		} else {
+			sent["FieldsVersion"] = formVersion(c)
 		}
-	default:
-		return s.consoleError(c, err)
-	}
-	return s.renderEditor(c, p, st, st.textForm(), st.Editorial.Version, sent)
+		return s.renderEditor(c, p, st, st.textForm(), st.Editorial.Version, sent)
+	})
 }
 
 // saveAsOf records the date the item's sources were last checked (POST …/as_of).
@@ -343,22 +335,14 @@ func (s *Site) saveAsOf(c *fiber.Ctx) error {
 	if err == nil {
 		return c.Redirect(s.editorURL(c, v, kind, it.ID, c.FormValue("lang"), "as_of"), fiber.StatusSeeOther)
 	}
-	p, st, lerr := s.refusedEditor(c, v, kind, it, c.FormValue("lang"))
-	if lerr != nil {
-		return s.consoleError(c, lerr)
-	}
-	switch {
-	case s.invalidFields(p, err):
-		c.Status(fiber.StatusUnprocessableEntity)
+	return s.showRefused(c, v, kind, it, c.FormValue("lang"), err, func(p *page, st *editorState, conflicting bool) error {
+		if conflicting {
+			// The date is one field: the page shows the date stored now, and the editor's is kept
+			// in the field to save again.
+			p.Errors = append(p.Errors, fieldMessage{"as_of", p.T("problem.precondition_failed.detail")})
+		}
 		return s.renderEditor(c, p, st, st.textForm(), st.Editorial.Version, map[string]any{"AsOf": date})
-	case errors.Is(err, domain.ErrPreconditionFailed):
-		// The date is one field: the page shows the date stored now, and the editor's is kept in
-		// the field to save again.
-		c.Status(fiber.StatusConflict)
-		p.Errors = append(p.Errors, fieldMessage{"as_of", p.T("problem.precondition_failed.detail")})
-		return s.renderEditor(c, p, st, st.textForm(), st.Editorial.Version, map[string]any{"AsOf": date})
-	}
-	return s.consoleError(c, err)
+	})
 }
 
 // confirmDeleteTranslation asks before deleting one language's text (GET …/text/{lang}/delete).
