@@ -564,21 +564,12 @@ func (s *Site) saveFields(c *fiber.Ctx) error {
 		return s.saveValidity(c, v, kind, it)
 	}
 	in, bad := opportunityChangeOf(c)
-	err = bad.Err()
-	if err == nil {
-		_, err = s.deps.Console.editorial.Patch(c.UserContext(), v.Actor, kind, it, formVersion(c), in)
-	} else {
-		err = mergeInvalid(err, s.deps.Console.editorial.CheckChange(c.UserContext(), kind, it, in))
-	}
-	if err == nil {
-		return c.Redirect(s.editorURL(c, v, kind, it.ID, c.FormValue("lang"), "saved"), fiber.StatusSeeOther)
-	}
 	sent := map[string]any{"Sectors": formList(c, "sectors"), "InvestorTypes": formList(c, "investor_types"), "Region": c.FormValue("region"),
 		"Instrument": c.FormValue("instrument"), "Min": c.FormValue("min_investment"), "Max": c.FormValue("max_investment"),
 		"Currency": c.FormValue("currency"), "Jobs": c.FormValue("jobs"), "Deadline": c.FormValue("deadline"),
 		"ContactName": c.FormValue("contact_name"), "ContactEmail": c.FormValue("contact_email"), "ContactPhone": c.FormValue("contact_phone"),
 		"ContactURL": c.FormValue("contact_url"), "SourceTitle": c.FormValue("source_title"), "SourceURL": c.FormValue("source_url")}
-	return s.fieldsRefused(c, v, kind, it, err, map[string]any{"Fields": sent}, func(_ *page, st *editorState) map[string]any {
+	return s.saveCommonFields(c, v, kind, it, in, bad.Err(), map[string]any{"Fields": sent}, func(_ *page, st *editorState) map[string]any {
 		return map[string]any{"FieldsConflict": s.fieldsForm(st)}
 	})
 }

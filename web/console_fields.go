@@ -293,27 +293,29 @@ func (s *Site) saveValidity(c *fiber.Ctx, v *consoleView, kind domain.Kind, it e
 	}
 	sent := readValidityForm(c)
 	in, err := sent.change(kind, validityFormOf(before.Item))
+	return s.saveCommonFields(c, v, kind, it, in, err, map[string]any{"Validity": sent}, func(p *page, st *editorState) map[string]any {
+		return map[string]any{"ValidityConflict": p.diffValidity(validityFormOf(st.Text.Item), sent)}
+	})
+}
+
+// saveCommonFields saves the common fields of an item (in) and goes back to the editor. When
+// the form itself broke rules (formErr), the use case checks the rest too, so that every broken
+// rule shows at once. A refused save shows the editor again, the form holding what the editor
+// sent (sent): the broken rules beside their fields (422, against the version the editor read),
+// or, when someone saved in between, what conflict shows of the stored values beside the
+// editor's (409; saving again keeps the editor's, against the version now stored).
+func (s *Site) saveCommonFields(c *fiber.Ctx, v *consoleView, kind domain.Kind, it editorial.Item, in domain.ContentChange, formErr error,
+	sent map[string]any, conflict func(p *page, st *editorState) map[string]any) error {
+	ctx := c.UserContext()
+	err := formErr
 	if err == nil {
 		_, err = s.deps.Console.editorial.Patch(ctx, v.Actor, kind, it, formVersion(c), in)
 	} else {
-		// The form's own broken rules, and the use case's on the rest, all at once.
 		err = mergeInvalid(err, s.deps.Console.editorial.CheckChange(ctx, kind, it, in))
 	}
 	if err == nil {
 		return c.Redirect(s.editorURL(c, v, kind, it.ID, c.FormValue("lang"), "saved"), fiber.StatusSeeOther)
 	}
-	return s.fieldsRefused(c, v, kind, it, err, map[string]any{"Validity": sent}, func(p *page, st *editorState) map[string]any {
-		return map[string]any{"ValidityConflict": p.diffValidity(validityFormOf(st.Text.Item), sent)}
-	})
-}
-
-// fieldsRefused shows the editor again after a refused save of the common fields, the form
-// holding what the editor sent (sent): the broken rules beside their fields (422, against the
-// version the editor read), or, when someone saved in between, what conflict shows of the
-// stored values beside the editor's (409; saving again keeps the editor's, against the version
-// now stored).
-func (s *Site) fieldsRefused(c *fiber.Ctx, v *consoleView, kind domain.Kind, it editorial.Item, err error, sent map[string]any,
-	conflict func(p *page, st *editorState) map[string]any) error {
 	return s.showRefused(c, v, kind, it, c.FormValue("lang"), err, func(p *page, st *editorState, conflicting bool) error {
 		if conflicting {
 			maps.Copy(sent, conflict(p, st))
