@@ -132,6 +132,20 @@ type Bookmark struct {
 	SavedAt time.Time
 }
 
+// AccountExport is everything held about a user, as the API's export and the site's give it.
+type AccountExport struct {
+	At       time.Time
+	User     *User
+	Profile  *Profile
+	Saved    []Bookmark
+	Sessions []Session
+	APIKeys  []*APIKey
+	// What the user did on the agencies' side: the interests they sent, the organizations they
+	// belong to.
+	Interests   []Interest
+	Memberships []MembershipRecord
+}
+
 // ProfileChange is a whole investor profile as a client sends it, before any check: PUT
 // replaces the profile, and a nil or empty field clears it (the display name aside, which
 // stays as it is when nil).

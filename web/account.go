@@ -21,15 +21,22 @@ func safeNext(lang, next string) string {
 	return "/" + lang + "/account"
 }
 
+// fieldErrors shows the invalid fields of err (a *FieldErrors) beside their fields; false when
+// err is of another kind.
 func (s *Site) fieldErrors(p *page, err error) bool {
 	var fe *FieldErrors
 	if !errors.As(err, &fe) {
 		return false
 	}
-	for _, e := range *fe {
-		p.Errors = append(p.Errors, fieldMessage{e.Field, s.texts.msg(p.Lang, "validation."+e.Code, e.Data)})
-	}
+	s.addFieldMessages(p, *fe)
 	return true
+}
+
+// addFieldMessages gives each invalid field its message ("validation.<code>") on the page.
+func (s *Site) addFieldMessages(p *page, errs FieldErrors) {
+	for _, e := range errs {
+		p.Errors = append(p.Errors, fieldMessage{e.Name, s.texts.msg(p.Lang, "validation."+e.Code, e.Data)})
+	}
 }
 
 func (s *Site) signupForm(c *fiber.Ctx) error {
@@ -135,12 +142,21 @@ func (s *Site) signedIn(c *fiber.Ctx) (*domain.User, bool, error) {
 	return nil, false, seeOther(c, "/"+lang+"/signin?next="+url.QueryEscape(next))
 }
 
-func (s *Site) account(c *fiber.Ctx) error {
+// signedInPage opens a page of the signed-in visitor's own affairs (a formPage), or sends the
+// visitor to sign in and come back.
+func (s *Site) signedInPage(c *fiber.Ctx, titleID string) (*domain.User, *page, bool, error) {
 	u, ok, err := s.signedIn(c)
+	if !ok {
+		return nil, nil, false, err
+	}
+	return u, s.formPage(c, titleID), true, nil
+}
+
+func (s *Site) account(c *fiber.Ctx) error {
+	u, p, ok, err := s.signedInPage(c, "web.account.title")
 	if !ok {
 		return err
 	}
-	p := s.formPage(c, "web.account.title")
 	profile, err := s.deps.Accounts.Profile(c.UserContext(), u.ID)
 	if err != nil {
 		return s.fail(c, err)
@@ -149,11 +165,10 @@ func (s *Site) account(c *fiber.Ctx) error {
 }
 
 func (s *Site) saved(c *fiber.Ctx) error {
-	u, ok, err := s.signedIn(c)
+	u, p, ok, err := s.signedInPage(c, "web.saved.title")
 	if !ok {
 		return err
 	}
-	p := s.formPage(c, "web.saved.title")
 	page, err := s.deps.Accounts.Saved(c.UserContext(), u.ID, domain.ListFilter{Langs: []string{p.Lang}, Limit: 100})
 	if err != nil {
 		return s.fail(c, err)
@@ -286,11 +301,10 @@ func (s *Site) sendInterest(c *fiber.Ctx) error {
 }
 
 func (s *Site) interests(c *fiber.Ctx) error {
-	u, ok, err := s.signedIn(c)
+	u, p, ok, err := s.signedInPage(c, "web.interests.title")
 	if !ok {
 		return err
 	}
-	p := s.formPage(c, "web.interests.title")
 	list, err := s.deps.Interests.Mine(c.UserContext(), u.ID, []string{p.Lang})
 	if err != nil {
 		return s.fail(c, err)
@@ -320,11 +334,10 @@ func (s *Site) export(c *fiber.Ctx) error {
 }
 
 func (s *Site) eraseForm(c *fiber.Ctx) error {
-	_, ok, err := s.signedIn(c)
+	_, p, ok, err := s.signedInPage(c, "web.erase.title")
 	if !ok {
 		return err
 	}
-	p := s.formPage(c, "web.erase.title")
 	return s.render(c, "erase", p, nil)
 }
 
@@ -379,34 +392,19 @@ func (s *Site) profileData(c *fiber.Ctx, lang string, form ProfileForm) (map[str
 }
 
 func (s *Site) profileForm(c *fiber.Ctx) error {
-	u, ok, err := s.signedIn(c)
+	u, p, ok, err := s.signedInPage(c, "web.profile.title")
 	if !ok {
 		return err
 	}
-	p := s.newPage(c, "web.profile.title")
-	p.NoIndex = true
 	pr, err := s.deps.Accounts.Profile(c.UserContext(), u.ID)
 	if err != nil {
 		return s.fail(c, err)
 	}
 	form := ProfileForm{DisplayName: u.DisplayName, Sectors: pr.Sectors}
-	str := func(p *string) string {
-		if p == nil {
-			return ""
-		}
-		return *p
-	}
-	form.OriginCountry, form.ResidenceCountry = str(pr.OriginCountry), str(pr.ResidenceCountry)
-	form.InvestorType, form.LegalForm = str(pr.InvestorType), str(pr.LegalForm)
-	for _, r := range pr.Regions {
-		form.Regions = append(form.Regions, r.Code)
-	}
-	if pr.TicketMin != nil {
-		form.TicketMin, form.TicketCurrency = pr.TicketMin.Amount, pr.TicketMin.Currency
-	}
-	if pr.TicketMax != nil {
-		form.TicketMax, form.TicketCurrency = pr.TicketMax.Amount, pr.TicketMax.Currency
-	}
+	form.OriginCountry, form.ResidenceCountry = derefString(pr.OriginCountry), derefString(pr.ResidenceCountry)
+	form.InvestorType, form.LegalForm = derefString(pr.InvestorType), derefString(pr.LegalForm)
+	form.Regions = regionCodes(pr.Regions)
+	form.TicketMin, form.TicketMax, form.TicketCurrency = amountRange(pr.TicketMin, pr.TicketMax, "")
 	data, err := s.profileData(c, p.Lang, form)
 	if err != nil {
 		return s.fail(c, err)
@@ -416,12 +414,10 @@ func (s *Site) profileForm(c *fiber.Ctx) error {
 }
 
 func (s *Site) saveProfile(c *fiber.Ctx) error {
-	u, ok, err := s.signedIn(c)
+	u, p, ok, err := s.signedInPage(c, "web.profile.title")
 	if !ok {
 		return err
 	}
-	p := s.newPage(c, "web.profile.title")
-	p.NoIndex = true
 	args := c.Request().PostArgs()
 	multi := func(name string) []string {
 		var out []string

@@ -216,47 +216,54 @@ func (s *Site) withOrg(c *fiber.Ctx) (*consoleView, bool, error) {
 // problem table (api/errors.go) answers it; ok is false for an error no rule made.
 func problemMessage(err error) (status int, key string, ok bool) {
 	var denied domain.Denied
-	switch {
-	case errors.As(err, &denied):
-		switch denied.Decision {
-		case domain.Hidden:
-			return fiber.StatusNotFound, "web.error.not_found.detail", true
-		case domain.NotVerified:
-			return fiber.StatusForbidden, "problem.organization_not_verified", true
-		case domain.AdminOnly:
-			return fiber.StatusForbidden, "problem.admin_only", true
-		case domain.OtherCountry:
-			return fiber.StatusForbidden, "problem.other_country", true
-		case domain.NotAMember:
-			return fiber.StatusForbidden, "problem.not_a_member", true
-		case domain.RequiresOwner:
-			return fiber.StatusForbidden, "problem.requires_owner", true
-		case domain.IdentityNeedsAdmin:
-			return fiber.StatusForbidden, "problem.identity_needs_admin", true
-		case domain.WrongStatus:
-			return fiber.StatusConflict, "problem.wrong_status", true
-		case domain.LastOwner:
-			return fiber.StatusConflict, "problem.last_owner", true
+	if errors.As(err, &denied) {
+		if pr, ok := deniedProblems[denied.Decision]; ok {
+			return pr.status, pr.key, true
 		}
 		return fiber.StatusForbidden, "problem.not_yours", true
-	case errors.Is(err, domain.ErrRatesAdminOnly):
-		return fiber.StatusForbidden, "problem.admin_only", true
-	case errors.Is(err, domain.ErrNotFound):
-		return fiber.StatusNotFound, "web.error.not_found.detail", true
-	case errors.Is(err, domain.ErrPreconditionFailed):
-		return fiber.StatusPreconditionFailed, "problem.precondition_failed.detail", true
-	case errors.Is(err, domain.ErrIdentityTaken):
-		return fiber.StatusConflict, "problem.identity_taken", true
-	case errors.Is(err, domain.ErrAlreadyMember):
-		return fiber.StatusConflict, "problem.already_member", true
-	case errors.Is(err, domain.ErrSourceLanguage):
-		return fiber.StatusConflict, "problem.source_language", true
-	case errors.Is(err, domain.ErrTranslationNotFound):
-		return fiber.StatusNotFound, "web.error.not_found.detail", true
-	case errors.Is(err, domain.ErrConflict):
-		return fiber.StatusConflict, "problem.conflict.detail", true
+	}
+	for _, pr := range errorProblems {
+		if errors.Is(err, pr.err) {
+			return pr.status, pr.key, true
+		}
 	}
 	return 0, "", false
+}
+
+// consoleProblem is how the console answers a refusal: a status and a message key.
+type consoleProblem struct {
+	status int
+	key    string
+}
+
+// deniedProblems answer the decisions of the rules that refuse (domain.Denied); any other
+// is "not yours" (403).
+var deniedProblems = map[domain.Decision]consoleProblem{
+	domain.Hidden:             {fiber.StatusNotFound, "web.error.not_found.detail"},
+	domain.NotVerified:        {fiber.StatusForbidden, "problem.organization_not_verified"},
+	domain.AdminOnly:          {fiber.StatusForbidden, "problem.admin_only"},
+	domain.OtherCountry:       {fiber.StatusForbidden, "problem.other_country"},
+	domain.NotAMember:         {fiber.StatusForbidden, "problem.not_a_member"},
+	domain.RequiresOwner:      {fiber.StatusForbidden, "problem.requires_owner"},
+	domain.IdentityNeedsAdmin: {fiber.StatusForbidden, "problem.identity_needs_admin"},
+	domain.WrongStatus:        {fiber.StatusConflict, "problem.wrong_status"},
+	domain.LastOwner:          {fiber.StatusConflict, "problem.last_owner"},
+}
+
+// errorProblems answer the use cases' errors: the first one err is.
+var errorProblems = []struct {
+	err    error
+	status int
+	key    string
+}{
+	{domain.ErrRatesAdminOnly, fiber.StatusForbidden, "problem.admin_only"},
+	{domain.ErrNotFound, fiber.StatusNotFound, "web.error.not_found.detail"},
+	{domain.ErrPreconditionFailed, fiber.StatusPreconditionFailed, "problem.precondition_failed.detail"},
+	{domain.ErrIdentityTaken, fiber.StatusConflict, "problem.identity_taken"},
+	{domain.ErrAlreadyMember, fiber.StatusConflict, "problem.already_member"},
+	{domain.ErrSourceLanguage, fiber.StatusConflict, "problem.source_language"},
+	{domain.ErrTranslationNotFound, fiber.StatusNotFound, "web.error.not_found.detail"},
+	{domain.ErrConflict, fiber.StatusConflict, "problem.conflict.detail"},
 }
 
 // consoleError answers an error of a use case with the page of its problem: 404 for what the

@@ -23,6 +23,20 @@ import (
 	"github.com/diaspora-investor/marketplace/domain"
 )
 
+// withOrgKind is withOrg for the pages of one kind of content (:kind): an unknown kind does
+// not exist here (404).
+func (s *Site) withOrgKind(c *fiber.Ctx) (*consoleView, domain.Kind, bool, error) {
+	v, ok, err := s.withOrg(c)
+	if !ok {
+		return v, "", false, err
+	}
+	kind, ok := kindOf(c.Params("kind"))
+	if !ok {
+		return v, "", false, s.notFound(c)
+	}
+	return v, kind, true, nil
+}
+
 func kindOf(s string) (domain.Kind, bool) {
 	for _, k := range contentKinds {
 		if string(k) == s {
@@ -43,12 +57,11 @@ var workflowActions = []domain.Action{domain.ActionSubmit, domain.ActionPublish,
 // editorTarget reads the item of the URL for its editors: an item of another organization, or
 // one the user may only read, does not exist here (404).
 func (s *Site) editorTarget(c *fiber.Ctx) (*consoleView, domain.Kind, editorial.Item, bool, error) {
-	v, ok, err := s.withOrg(c)
+	v, kind, ok, err := s.withOrgKind(c)
 	if !ok {
 		return v, "", editorial.Item{}, false, err
 	}
-	kind, ok := kindOf(c.Params("kind"))
-	if !ok || !idPattern.MatchString(c.Params("id")) {
+	if !idPattern.MatchString(c.Params("id")) {
 		return v, "", editorial.Item{}, false, s.notFound(c)
 	}
 	it, err := s.deps.Console.editorial.Target(c.UserContext(), v.Actor, kind, c.Params("id"))
@@ -169,27 +182,35 @@ func (s *Site) saveText(c *fiber.Ctx) error {
 	if err == nil {
 		return c.Redirect(s.editorURL(c, v, kind, it.ID, lang, "saved"), fiber.StatusSeeOther)
 	}
-	p, st, lerr := s.refusedEditor(c, v, kind, it, lang)
+	return s.showRefused(c, v, kind, it, lang, err, func(p *page, st *editorState, conflicting bool) error {
+		if !conflicting {
+			return s.renderEditor(c, p, st, form, formVersion(c), nil)
+		}
+		// Someone saved in between: both versions side by side; saving again keeps the
+		// editor's (against the version now stored), the link keeps theirs.
+		return s.renderEditor(c, p, st, form, st.Editorial.Version, map[string]any{"Conflict": st.textForm()})
+	})
+}
+
+// showRefused shows the editor's page again, on the tab of lang, after a save refused with err:
+// the broken rules beside their fields (422), or, when someone saved in between (409,
+// conflicting), what show adds of the stored values. Any other error is the console's error page.
+func (s *Site) showRefused(c *fiber.Ctx, v *consoleView, kind domain.Kind, it editorial.Item, lang string, err error,
+	show func(p *page, st *editorState, conflicting bool) error) error {
+	st, lerr := s.loadEditor(c, v, kind, it, lang)
+	p := s.consolePage(c, "web.console.editor.title")
 	if lerr != nil {
 		return s.consoleError(c, lerr)
 	}
 	switch {
 	case s.invalidFields(p, err):
 		c.Status(fiber.StatusUnprocessableEntity)
-		return s.renderEditor(c, p, st, form, formVersion(c), nil)
+		return show(p, st, false)
 	case errors.Is(err, domain.ErrPreconditionFailed):
-		// Someone saved in between: both versions side by side; saving again keeps the
-		// editor's (against the version now stored), the link keeps theirs.
 		c.Status(fiber.StatusConflict)
-		return s.renderEditor(c, p, st, form, st.Editorial.Version, map[string]any{"Conflict": st.textForm()})
+		return show(p, st, true)
 	}
 	return s.consoleError(c, err)
-}
-
-// refusedEditor starts the editor's page shown again after a refused save, on the tab of lang.
-func (s *Site) refusedEditor(c *fiber.Ctx, v *consoleView, kind domain.Kind, it editorial.Item, lang string) (*page, *editorState, error) {
-	st, err := s.loadEditor(c, v, kind, it, lang)
-	return s.consolePage(c, "web.console.editor.title"), st, err
 }
 
 func (s *Site) editorURL(c *fiber.Ctx, v *consoleView, kind domain.Kind, id, lang, done string) string {
@@ -381,13 +402,9 @@ func (s *Site) preview(c *fiber.Ctx) error {
 // --- Creating a draft ---
 
 func (s *Site) newDraftForm(c *fiber.Ctx) error {
-	v, ok, err := s.withOrg(c)
+	v, kind, ok, err := s.withOrgKind(c)
 	if !ok {
 		return err
-	}
-	kind, ok := kindOf(c.Params("kind"))
-	if !ok {
-		return s.notFound(c)
 	}
 	if d := domain.DecideOrg(v.Actor, domain.OrgContent, v.Org.ID, v.Org.Verified); d != domain.Allowed || !v.Member() {
 		return s.consoleError(c, domain.Denied{Decision: domain.NotAMember})
@@ -409,13 +426,9 @@ func (s *Site) renderNewDraft(c *fiber.Ctx, p *page, kind domain.Kind, form map[
 }
 
 func (s *Site) createDraft(c *fiber.Ctx) error {
-	v, ok, err := s.withOrg(c)
+	v, kind, ok, err := s.withOrgKind(c)
 	if !ok {
 		return err
-	}
-	kind, ok := kindOf(c.Params("kind"))
-	if !ok {
-		return s.notFound(c)
 	}
 	form := map[string]string{"Lang": c.FormValue("lang"), "Title": c.FormValue("title"), "Summary": c.FormValue("summary"),
 		"Description": c.FormValue("description"), "Type": c.FormValue("type"), "LegalInstrument": c.FormValue("legal_instrument")}
@@ -466,16 +479,11 @@ func (s *Site) fieldsForm(st *editorState) map[string]any {
 		return nil
 	}
 	f := map[string]any{"Sectors": o.Sectors, "InvestorTypes": o.InvestorTypes, "Region": "", "Instrument": derefString(o.Instrument),
-		"Min": "", "Max": "", "Currency": "EUR", "Jobs": "", "Deadline": ""}
+		"Jobs": "", "Deadline": ""}
 	if o.Region != nil {
 		f["Region"] = o.Region.Code
 	}
-	if o.MinInvestment != nil {
-		f["Min"], f["Currency"] = o.MinInvestment.Amount, o.MinInvestment.Currency
-	}
-	if o.MaxInvestment != nil {
-		f["Max"], f["Currency"] = o.MaxInvestment.Amount, o.MaxInvestment.Currency
-	}
+	f["Min"], f["Max"], f["Currency"] = amountRange(o.MinInvestment, o.MaxInvestment, "EUR")
 	if o.Jobs != nil {
 		f["Jobs"] = strconv.Itoa(*o.Jobs)
 	}
@@ -556,21 +564,12 @@ func (s *Site) saveFields(c *fiber.Ctx) error {
 		return s.saveValidity(c, v, kind, it)
 	}
 	in, bad := opportunityChangeOf(c)
-	err = bad.Err()
-	if err == nil {
-		_, err = s.deps.Console.editorial.Patch(c.UserContext(), v.Actor, kind, it, formVersion(c), in)
-	} else {
-		err = mergeInvalid(err, s.deps.Console.editorial.CheckChange(c.UserContext(), kind, it, in))
-	}
-	if err == nil {
-		return c.Redirect(s.editorURL(c, v, kind, it.ID, c.FormValue("lang"), "saved"), fiber.StatusSeeOther)
-	}
 	sent := map[string]any{"Sectors": formList(c, "sectors"), "InvestorTypes": formList(c, "investor_types"), "Region": c.FormValue("region"),
 		"Instrument": c.FormValue("instrument"), "Min": c.FormValue("min_investment"), "Max": c.FormValue("max_investment"),
 		"Currency": c.FormValue("currency"), "Jobs": c.FormValue("jobs"), "Deadline": c.FormValue("deadline"),
 		"ContactName": c.FormValue("contact_name"), "ContactEmail": c.FormValue("contact_email"), "ContactPhone": c.FormValue("contact_phone"),
 		"ContactURL": c.FormValue("contact_url"), "SourceTitle": c.FormValue("source_title"), "SourceURL": c.FormValue("source_url")}
-	return s.fieldsRefused(c, v, kind, it, err, map[string]any{"Fields": sent}, func(_ *page, st *editorState) map[string]any {
+	return s.saveCommonFields(c, v, kind, it, in, bad.Err(), map[string]any{"Fields": sent}, func(_ *page, st *editorState) map[string]any {
 		return map[string]any{"FieldsConflict": s.fieldsForm(st)}
 	})
 }

@@ -8,6 +8,8 @@ package web
 
 import (
 	"errors"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -68,15 +70,8 @@ func validityFormOf(item any) validityForm {
 		el, src = it.Eligibility, it.Source
 	}
 	f.InvestorTypes, f.Sectors = el.InvestorTypes, el.Sectors
-	for _, r := range el.Regions {
-		f.Regions = append(f.Regions, r.Code)
-	}
-	if el.MinInvestment != nil {
-		f.Min, f.Currency = el.MinInvestment.Amount, el.MinInvestment.Currency
-	}
-	if el.MaxInvestment != nil {
-		f.Max, f.Currency = el.MaxInvestment.Amount, el.MaxInvestment.Currency
-	}
+	f.Regions = regionCodes(el.Regions)
+	f.Min, f.Max, f.Currency = amountRange(el.MinInvestment, el.MaxInvestment, "")
 	if el.MinJobs != nil {
 		f.MinJobs = strconv.Itoa(*el.MinJobs)
 	}
@@ -195,7 +190,7 @@ func (f validityForm) change(kind domain.Kind, stored validityForm) (domain.Cont
 	switch kind {
 	case domain.KindIncentive:
 		in.LegalInstrument, in.LegalArticle, in.LegalURL = domain.Some(f.LegalInstrument), optText(f.LegalArticle), optText(f.LegalURL)
-		if !benefitsEqual(f.Benefits, stored.Benefits) {
+		if !slices.Equal(f.Benefits, stored.Benefits) {
 			list := make([]domain.Benefit, 0, len(f.Benefits))
 			for _, b := range f.Benefits {
 				out := domain.Benefit{Kind: b.Kind, Tax: optPtr(b.Tax), Percent: optPtr(b.Percent), CapPercentOfTax: optPtr(b.Cap)}
@@ -221,18 +216,6 @@ func (f validityForm) change(kind domain.Kind, stored validityForm) (domain.Cont
 		}
 	}
 	return in, bad.Err()
-}
-
-func benefitsEqual(a, b []benefitForm) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // BenefitRows are the benefits with empty rows to add more, up to the limit.
@@ -310,44 +293,37 @@ func (s *Site) saveValidity(c *fiber.Ctx, v *consoleView, kind domain.Kind, it e
 	}
 	sent := readValidityForm(c)
 	in, err := sent.change(kind, validityFormOf(before.Item))
+	return s.saveCommonFields(c, v, kind, it, in, err, map[string]any{"Validity": sent}, func(p *page, st *editorState) map[string]any {
+		return map[string]any{"ValidityConflict": p.diffValidity(validityFormOf(st.Text.Item), sent)}
+	})
+}
+
+// saveCommonFields saves the common fields of an item (in) and goes back to the editor. When
+// the form itself broke rules (formErr), the use case checks the rest too, so that every broken
+// rule shows at once. A refused save shows the editor again, the form holding what the editor
+// sent (sent): the broken rules beside their fields (422, against the version the editor read),
+// or, when someone saved in between, what conflict shows of the stored values beside the
+// editor's (409; saving again keeps the editor's, against the version now stored).
+func (s *Site) saveCommonFields(c *fiber.Ctx, v *consoleView, kind domain.Kind, it editorial.Item, in domain.ContentChange, formErr error,
+	sent map[string]any, conflict func(p *page, st *editorState) map[string]any) error {
+	ctx := c.UserContext()
+	err := formErr
 	if err == nil {
 		_, err = s.deps.Console.editorial.Patch(ctx, v.Actor, kind, it, formVersion(c), in)
 	} else {
-		// The form's own broken rules, and the use case's on the rest, all at once.
 		err = mergeInvalid(err, s.deps.Console.editorial.CheckChange(ctx, kind, it, in))
 	}
 	if err == nil {
 		return c.Redirect(s.editorURL(c, v, kind, it.ID, c.FormValue("lang"), "saved"), fiber.StatusSeeOther)
 	}
-	return s.fieldsRefused(c, v, kind, it, err, map[string]any{"Validity": sent}, func(p *page, st *editorState) map[string]any {
-		return map[string]any{"ValidityConflict": p.diffValidity(validityFormOf(st.Text.Item), sent)}
-	})
-}
-
-// fieldsRefused shows the editor again after a refused save of the common fields, the form
-// holding what the editor sent (sent): the broken rules beside their fields (422, against the
-// version the editor read), or, when someone saved in between, what conflict shows of the
-// stored values beside the editor's (409; saving again keeps the editor's, against the version
-// now stored).
-func (s *Site) fieldsRefused(c *fiber.Ctx, v *consoleView, kind domain.Kind, it editorial.Item, err error, sent map[string]any,
-	conflict func(p *page, st *editorState) map[string]any) error {
-	p, st, lerr := s.refusedEditor(c, v, kind, it, c.FormValue("lang"))
-	if lerr != nil {
-		return s.consoleError(c, lerr)
-	}
-	switch {
-	case s.invalidFields(p, err):
-		c.Status(fiber.StatusUnprocessableEntity)
-		sent["FieldsVersion"] = formVersion(c)
-	case errors.Is(err, domain.ErrPreconditionFailed):
-		c.Status(fiber.StatusConflict)
-		for k, val := range conflict(p, st) {
-			sent[k] = val
+	return s.showRefused(c, v, kind, it, c.FormValue("lang"), err, func(p *page, st *editorState, conflicting bool) error {
+		if conflicting {
+			maps.Copy(sent, conflict(p, st))
+		} else {
+			sent["FieldsVersion"] = formVersion(c)
 		}
-	default:
-		return s.consoleError(c, err)
-	}
-	return s.renderEditor(c, p, st, st.textForm(), st.Editorial.Version, sent)
+		return s.renderEditor(c, p, st, st.textForm(), st.Editorial.Version, sent)
+	})
 }
 
 // saveAsOf records the date the item's sources were last checked (POST …/as_of).
@@ -361,22 +337,14 @@ func (s *Site) saveAsOf(c *fiber.Ctx) error {
 	if err == nil {
 		return c.Redirect(s.editorURL(c, v, kind, it.ID, c.FormValue("lang"), "as_of"), fiber.StatusSeeOther)
 	}
-	p, st, lerr := s.refusedEditor(c, v, kind, it, c.FormValue("lang"))
-	if lerr != nil {
-		return s.consoleError(c, lerr)
-	}
-	switch {
-	case s.invalidFields(p, err):
-		c.Status(fiber.StatusUnprocessableEntity)
+	return s.showRefused(c, v, kind, it, c.FormValue("lang"), err, func(p *page, st *editorState, conflicting bool) error {
+		if conflicting {
+			// The date is one field: the page shows the date stored now, and the editor's is kept
+			// in the field to save again.
+			p.Errors = append(p.Errors, fieldMessage{"as_of", p.T("problem.precondition_failed.detail")})
+		}
 		return s.renderEditor(c, p, st, st.textForm(), st.Editorial.Version, map[string]any{"AsOf": date})
-	case errors.Is(err, domain.ErrPreconditionFailed):
-		// The date is one field: the page shows the date stored now, and the editor's is kept in
-		// the field to save again.
-		c.Status(fiber.StatusConflict)
-		p.Errors = append(p.Errors, fieldMessage{"as_of", p.T("problem.precondition_failed.detail")})
-		return s.renderEditor(c, p, st, st.textForm(), st.Editorial.Version, map[string]any{"AsOf": date})
-	}
-	return s.consoleError(c, err)
+	})
 }
 
 // confirmDeleteTranslation asks before deleting one language's text (GET …/text/{lang}/delete).

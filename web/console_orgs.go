@@ -4,6 +4,7 @@ package web
 // the invitations addressed to the user; the administrators' pending applications.
 
 import (
+	"context"
 	"errors"
 	"net/url"
 	"strings"
@@ -117,6 +118,20 @@ func verificationOf(org *domain.OrgDetail, events []domain.AuditEvent) verificat
 	return verification{Since: &org.CreatedAt, Reason: "web.console.verification.applied"}
 }
 
+// orgMembers reads the members of the organization being worked on, and where its
+// verification stands (from its history).
+func (s *Site) orgMembers(ctx context.Context, v *consoleView) ([]domain.Member, verification, error) {
+	members, err := s.deps.Console.members(ctx, v.Actor, v.Org)
+	if err != nil {
+		return nil, verification{}, err
+	}
+	events, _, err := s.deps.Console.orgHistory(ctx, v.Actor, v.Org, 0)
+	if err != nil {
+		return nil, verification{}, err
+	}
+	return members, verificationOf(v.Org, events), nil
+}
+
 func (s *Site) orgPage(c *fiber.Ctx) error {
 	v, ok, err := s.withOrg(c)
 	if !ok {
@@ -127,16 +142,12 @@ func (s *Site) orgPage(c *fiber.Ctx) error {
 	p.Title = v.Org.Name
 	data := map[string]any{}
 	if v.Member() || v.Admin {
-		members, err := s.deps.Console.members(ctx, v.Actor, v.Org)
-		if err != nil {
-			return s.consoleError(c, err)
-		}
-		events, _, err := s.deps.Console.orgHistory(ctx, v.Actor, v.Org, 0)
+		members, verification, err := s.orgMembers(ctx, v)
 		if err != nil {
 			return s.consoleError(c, err)
 		}
 		data["Members"] = members
-		data["Verification"] = verificationOf(v.Org, events)
+		data["Verification"] = verification
 		data["Roles"] = domain.MemberRoles.Codes
 	}
 	if v.Manages() {
@@ -186,11 +197,7 @@ func (s *Site) orgPageWith(c *fiber.Ctx, p *page, invite, identity map[string]st
 	}
 	ctx := c.UserContext()
 	p.Title = v.Org.Name
-	members, err := s.deps.Console.members(ctx, v.Actor, v.Org)
-	if err != nil {
-		return s.consoleError(c, err)
-	}
-	events, _, err := s.deps.Console.orgHistory(ctx, v.Actor, v.Org, 0)
+	members, verification, err := s.orgMembers(ctx, v)
 	if err != nil {
 		return s.consoleError(c, err)
 	}
@@ -204,7 +211,7 @@ func (s *Site) orgPageWith(c *fiber.Ctx, p *page, invite, identity map[string]st
 	if invite == nil {
 		invite = map[string]string{"Role": domain.RoleMember}
 	}
-	return s.renderConsole(c, "org", p, map[string]any{"Members": members, "Verification": verificationOf(v.Org, events),
+	return s.renderConsole(c, "org", p, map[string]any{"Members": members, "Verification": verification,
 		"Roles": domain.MemberRoles.Codes, "Invitations": invitations, "Invite": invite, "Identity": identity})
 }
 

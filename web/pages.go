@@ -47,20 +47,15 @@ func (s *Site) search(c *fiber.Ctx) error {
 	p.NoIndex = true
 	ctx := c.UserContext()
 	f := domain.ListFilter{Query: q, Langs: []string{p.Lang}, Limit: pageSize, Currency: "EUR"}
-	opps, err := s.deps.Catalogue.Opportunities(ctx, f)
-	if err != nil {
-		return s.fail(c, err)
+	total := 0
+	for _, kind := range contentKinds {
+		listed, err := s.listPage(ctx, kind, f, data)
+		if err != nil {
+			return s.fail(c, err)
+		}
+		total += listed.count
 	}
-	incs, err := s.deps.Catalogue.Incentives(ctx, f)
-	if err != nil {
-		return s.fail(c, err)
-	}
-	progs, err := s.deps.Catalogue.Programmes(ctx, f)
-	if err != nil {
-		return s.fail(c, err)
-	}
-	data["Opportunities"], data["Incentives"], data["Programmes"] = opps.Items, incs.Items, progs.Items
-	data["Total"] = len(opps.Items) + len(incs.Items) + len(progs.Items)
+	data["Total"] = total
 	return s.render(c, "search", p, data)
 }
 
@@ -122,22 +117,20 @@ func (s *Site) list(c *fiber.Ctx) error {
 		"Q": f.Query, "Rates": rates, "Currency": f.Currency, "Currencies": currencies(rates),
 		"Sectors": domain.Sectors.Codes, "InvestorTypes": domain.InvestorTypes.Codes,
 		"Facets": map[string]map[string]int{}}
-	for _, e := range errs {
-		p.Errors = append(p.Errors, fieldMessage{e.Field, s.texts.msg(p.Lang, "validation."+e.Code, e.Data)})
-	}
+	s.addFieldMessages(p, errs)
 	if len(errs) > 0 {
 		c.Status(fiber.StatusBadRequest)
 		return s.render(c, "list", p, data)
 	}
-	next, facets, err := s.listPage(ctx, k.kind, f, data)
+	listed, err := s.listPage(ctx, k.kind, f, data)
 	if err != nil {
 		return s.fail(c, err)
 	}
-	data["Facets"] = facetCounts(facets)
+	data["Count"], data["Facets"] = listed.count, facetCounts(listed.facets)
 	base := "/" + p.Lang + "/countries/" + info.Code + "/" + c.Params("kind") + "?"
-	if next != nil {
+	if listed.next != nil {
 		nq := withoutCursor(form)
-		nq.Set("cursor", next.Encode())
+		nq.Set("cursor", listed.next.Encode())
 		data["Next"] = base + nq.Encode()
 	}
 	if form.Get("cursor") != "" {
@@ -146,31 +139,35 @@ func (s *Site) list(c *fiber.Ctx) error {
 	return s.render(c, "list", p, data)
 }
 
-// listPage reads one page of a kind into data (its items under the kind's name, and Count).
-func (s *Site) listPage(ctx context.Context, kind domain.Kind, f domain.ListFilter, data map[string]any) (*domain.Cursor, domain.Facets, error) {
+// listedPage is what a page of results tells besides its items: how many, where the next
+// page starts, the facet counts.
+type listedPage struct {
+	count  int
+	next   *domain.Cursor
+	facets domain.Facets
+}
+
+// listPage reads one page of a kind into data, its items under the kind's name.
+func (s *Site) listPage(ctx context.Context, kind domain.Kind, f domain.ListFilter, data map[string]any) (listedPage, error) {
 	switch kind {
 	case domain.KindOpportunity:
-		page, err := s.deps.Catalogue.Opportunities(ctx, f)
-		if err != nil {
-			return nil, nil, err
-		}
-		data["Opportunities"], data["Count"] = page.Items, len(page.Items)
-		return page.Next, page.Facets, nil
+		return readPage(ctx, s.deps.Catalogue.Opportunities, f, data, "Opportunities")
 	case domain.KindIncentive:
-		page, err := s.deps.Catalogue.Incentives(ctx, f)
-		if err != nil {
-			return nil, nil, err
-		}
-		data["Incentives"], data["Count"] = page.Items, len(page.Items)
-		return page.Next, page.Facets, nil
+		return readPage(ctx, s.deps.Catalogue.Incentives, f, data, "Incentives")
 	default:
-		page, err := s.deps.Catalogue.Programmes(ctx, f)
-		if err != nil {
-			return nil, nil, err
-		}
-		data["Programmes"], data["Count"] = page.Items, len(page.Items)
-		return page.Next, page.Facets, nil
+		return readPage(ctx, s.deps.Catalogue.Programmes, f, data, "Programmes")
 	}
+}
+
+// readPage reads one page of items with read, into data under name.
+func readPage[T any](ctx context.Context, read func(context.Context, domain.ListFilter) (*domain.Page[T], error),
+	f domain.ListFilter, data map[string]any, name string) (listedPage, error) {
+	page, err := read(ctx, f)
+	if err != nil {
+		return listedPage{}, err
+	}
+	data[name] = page.Items
+	return listedPage{count: len(page.Items), next: page.Next, facets: page.Facets}, nil
 }
 
 // withoutCursor is a copy of a list's form without its cursor (the first page's query).
@@ -254,7 +251,7 @@ func (s *Site) listFilter(c *fiber.Ctx, lang string, info *CountryInfo, kind dom
 		return f, form, *fe
 	}
 	if err != nil {
-		return f, form, FieldErrors{{Field: "", Code: "internal"}}
+		return f, form, FieldErrors{{Name: "", Code: "internal"}}
 	}
 	if f.Currency == "" {
 		f.Currency = "EUR"

@@ -127,17 +127,8 @@ type ProfileForm struct {
 	TicketMin, TicketMax, TicketCurrency                                  string
 }
 
-// ExportData is everything the service holds about a person.
-type ExportData struct {
-	At          time.Time
-	User        *domain.User
-	Profile     *domain.Profile
-	Saved       []domain.Bookmark
-	Sessions    []domain.Session
-	APIKeys     []*domain.APIKey
-	Interests   []domain.Interest
-	Memberships []domain.MembershipRecord
-}
+// ExportData is everything the service holds about a person, as the API's export gives it.
+type ExportData = domain.AccountExport
 
 // Registration is what the sign-up form sends.
 type Registration struct {
@@ -159,20 +150,17 @@ type InterestRequest struct {
 	Share   []string
 }
 
-// Errors the capabilities answer, as values the pages turn into messages.
+// Errors the capabilities answer, as values the pages turn into messages: the domain's own,
+// but for the one that stands for every refused credential.
 var (
-	ErrNotFound       = errors.New("not found")
-	ErrConflict       = errors.New("conflict")
+	ErrNotFound       = domain.ErrNotFound
+	ErrConflict       = domain.ErrConflict
 	ErrBadCredentials = errors.New("bad credentials")
 )
 
-// FieldError is one invalid field: a stable code whose message is "validation.<code>" of the
-// locale files (the API's field codes), with its placeholders.
-type FieldError struct {
-	Field string
-	Code  string
-	Data  map[string]any
-}
+// FieldError is one invalid field (the domain's): a stable code whose message is
+// "validation.<code>" of the locale files (the API's field codes), with its placeholders.
+type FieldError = domain.FieldError
 
 // FieldErrors lists every invalid field of a form at once.
 type FieldErrors []FieldError
@@ -181,7 +169,7 @@ func (f *FieldErrors) Error() string { return fmt.Sprintf("%d invalid fields", l
 
 // Add records an invalid field.
 func (f *FieldErrors) Add(field, code string, data map[string]any) {
-	*f = append(*f, FieldError{Field: field, Code: code, Data: data})
+	*f = append(*f, FieldError{Name: field, Code: code, Data: data})
 }
 
 // Err is nil without errors, else the list.

@@ -17,12 +17,7 @@ import (
 
 // funcs are the template functions that need no language.
 var funcs = template.FuncMap{
-	"deref": func(p *string) string {
-		if p == nil {
-			return ""
-		}
-		return *p
-	},
+	"deref": derefString,
 	"derefInt": func(p *int) int {
 		if p == nil {
 			return 0
@@ -384,12 +379,6 @@ func (p *page) ShareValue(field string) string {
 	if u == nil {
 		return ""
 	}
-	str := func(s *string) string {
-		if s == nil {
-			return ""
-		}
-		return *s
-	}
 	switch field {
 	case "display_name":
 		return u.DisplayName
@@ -401,19 +390,19 @@ func (p *page) ShareValue(field string) string {
 	}
 	switch field {
 	case "origin_country":
-		if c := str(pr.OriginCountry); c != "" {
+		if c := derefString(pr.OriginCountry); c != "" {
 			return countryName(p.Lang, c)
 		}
 	case "residence_country":
-		if c := str(pr.ResidenceCountry); c != "" {
+		if c := derefString(pr.ResidenceCountry); c != "" {
 			return countryName(p.Lang, c)
 		}
 	case "investor_type":
-		if t := str(pr.InvestorType); t != "" {
+		if t := derefString(pr.InvestorType); t != "" {
 			return p.site.texts.label(p.Lang, domain.InvestorTypes, t)
 		}
 	case "legal_form":
-		if f := str(pr.LegalForm); f != "" {
+		if f := derefString(pr.LegalForm); f != "" {
 			return p.site.texts.label(p.Lang, domain.LegalForms, f)
 		}
 	case "sectors":

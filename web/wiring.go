@@ -59,10 +59,7 @@ func mapErr(err error) error {
 	case err == nil:
 		return nil
 	case errors.As(err, &invalid):
-		var out FieldErrors
-		for _, f := range invalid.Fields {
-			out.Add(f.Name, f.Code, f.Data)
-		}
+		out := FieldErrors(invalid.Fields)
 		return &out
 	case errors.Is(err, domain.ErrInvalidCredentials), errors.Is(err, domain.ErrTokenInvalid), errors.Is(err, domain.ErrTokenReused):
 		return ErrBadCredentials
@@ -336,12 +333,7 @@ func (a *adapter) Export(ctx context.Context, userID string, langs []string) (*E
 	if err != nil {
 		return nil, mapErr(err)
 	}
-	e, err := a.accounts.Export(ctx, u, langs)
-	if err != nil {
-		return nil, err
-	}
-	return &ExportData{At: e.At, User: e.User, Profile: e.Profile, Saved: e.Saved, Sessions: e.Sessions,
-		APIKeys: e.APIKeys, Interests: e.Interests, Memberships: e.Memberships}, nil
+	return a.accounts.Export(ctx, u, langs)
 }
 
 func (a *adapter) Erase(ctx context.Context, u *domain.User) error {

@@ -31,19 +31,8 @@ func (s *Service) Unsave(ctx context.Context, user *domain.User, idOrSlug string
 	return s.store.UnsaveOpportunity(ctx, user.ID, idOrSlug)
 }
 
-// Export is everything held about a user.
-type Export struct {
-	At       time.Time
-	User     *domain.User
-	Profile  *domain.Profile
-	Saved    []domain.Bookmark
-	Sessions []domain.Session
-	APIKeys  []*domain.APIKey
-	// What the user did on the agencies' side: the interests they sent, the organizations they
-	// belong to.
-	Interests   []domain.Interest
-	Memberships []domain.MembershipRecord
-}
+// Export is everything held about a user (one type with the site's export).
+type Export = domain.AccountExport
 
 // Export gathers everything held about the user; langs are the languages of the interests'
 // opportunity titles.

@@ -216,22 +216,10 @@ func (c *check) checkNextLink(target, next string) {
 		if name == "cursor" {
 			continue
 		}
-		if !sameValues(q[name], values) {
+		if !slices.Equal(q[name], values) {
 			c.addf(`Link rel="next" has %s=%v, but the request has %s=%v (the next page keeps the filter)`, name, q[name], name, values)
 		}
 	}
-}
-
-func sameValues(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 var linkValue = regexp.MustCompile(`<([^>]*)>((?:\s*;\s*[^;,]*)*)`)

@@ -116,7 +116,7 @@ func Start(ctx context.Context, dir string, opts Options) (*Cluster, error) {
 	if err := c.takeLock(); err != nil {
 		return nil, err
 	}
-	if err := c.start(ctx, opts); err != nil {
+	if err := c.start(ctx); err != nil {
 		c.releaseLock()
 		return nil, err
 	}
@@ -162,7 +162,7 @@ func (c *Cluster) releaseLock() {
 
 func (c *Cluster) dataDir() string { return filepath.Join(c.dir, "data") }
 
-func (c *Cluster) start(ctx context.Context, opts Options) error {
+func (c *Cluster) start(ctx context.Context) error {
 	pwFile := filepath.Join(c.dir, "password")
 	if _, err := os.Stat(filepath.Join(c.dataDir(), "PG_VERSION")); errors.Is(err, os.ErrNotExist) {
 		if err := c.initdb(ctx, pwFile); err != nil {
@@ -175,30 +175,41 @@ func (c *Cluster) start(ctx context.Context, opts Options) error {
 	}
 	c.password = strings.TrimSpace(string(pw))
 
-	// A server left running by a run that was killed holds the folder; stop it before starting.
-	if _, err := os.Stat(filepath.Join(c.dataDir(), "postmaster.pid")); err == nil {
-		_ = c.pgctl(ctx, "stop", "-m", "fast", "-w", "-t", "30")
-	}
+	c.stopLeftRunning(ctx, c.dataDir())
 	if c.port == 0 { // a restart keeps its port, so that clients find the server again
 		if c.port, err = freePort(); err != nil {
 			return err
 		}
 	}
-	settings := []string{
+	// A replica's slot (StartReplica) keeps WAL for it while it is away, up to this much.
+	return c.startServer(ctx, c.dataDir(), c.dir, c.port, "start", "-c max_slot_wal_keep_size=1024")
+}
+
+// stopLeftRunning stops the server of dataDir that a run which was killed left running: it
+// holds the folder, and must stop before the server starts again.
+func (c *Cluster) stopLeftRunning(ctx context.Context, dataDir string) {
+	if _, err := os.Stat(filepath.Join(dataDir, "postmaster.pid")); err == nil {
+		_ = c.run(ctx, "pg_ctl", "-D", dataDir, "stop", "-m", "fast", "-w", "-t", "30")
+	}
+}
+
+// startServer starts the server of dataDir (the primary's or a replica's) on port, with the
+// settings every server of the project has and its own (extra), logging to dir/postgres.log;
+// step names what failed in the error, which ends with the log's last lines.
+func (c *Cluster) startServer(ctx context.Context, dataDir, dir string, port int, step string, extra ...string) error {
+	settings := append([]string{
 		"-c listen_addresses=127.0.0.1",
-		"-p " + strconv.Itoa(c.port),
+		"-p " + strconv.Itoa(port),
 		"-c unix_socket_directories=''",
 		"-c max_connections=200",
-		// A replica's slot (StartReplica) keeps WAL for it while it is away, up to this much.
-		"-c max_slot_wal_keep_size=1024",
-	}
-	if !opts.Durable {
+	}, extra...)
+	if !c.opts.Durable {
 		settings = append(settings, "-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off")
 	}
-	if err := c.pgctl(ctx, "start", "-w", "-t", "60", "-l", filepath.Join(c.dir, "postgres.log"),
-		"-o", strings.Join(settings, " ")); err != nil {
-		log, _ := os.ReadFile(filepath.Join(c.dir, "postgres.log"))
-		return fmt.Errorf("pgcluster: start: %w\n%s", err, tail(string(log), 20))
+	logFile := filepath.Join(dir, "postgres.log")
+	if err := c.run(ctx, "pg_ctl", "-D", dataDir, "start", "-w", "-t", "60", "-l", logFile, "-o", strings.Join(settings, " ")); err != nil {
+		log, _ := os.ReadFile(logFile)
+		return fmt.Errorf("pgcluster: %s: %w\n%s", step, err, tail(string(log), 20))
 	}
 	return nil
 }
@@ -232,8 +243,14 @@ func (c *Cluster) pgctl(ctx context.Context, args ...string) error {
 // run starts one of the server's programs as the cluster's owner, in its own process group so
 // that a Ctrl-C meant for the API does not reach the database before the API has finished.
 func (c *Cluster) run(ctx context.Context, program string, args ...string) error {
-	cmd := exec.CommandContext(ctx, filepath.Join(c.bin, program), args...)
+	return c.runEnv(ctx, nil, program, args...)
+}
+
+// runEnv is run with extra environment variables.
+func (c *Cluster) runEnv(ctx context.Context, env []string, program string, args ...string) error {
+	cmd := exec.CommandContext(ctx, c.program(program), args...)
 	cmd.Dir = c.dir
+	cmd.Env = append(os.Environ(), env...)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Credential: c.owner}
 	out, err := cmd.CombinedOutput()
 	if err != nil {
@@ -278,10 +295,16 @@ func (c *Cluster) ensureDatabase(ctx context.Context) error {
 func (c *Cluster) URL() string { return c.url(AppRole, Database) }
 
 func (c *Cluster) url(role, database string) string {
+	return localURL(role, c.password, c.port, database)
+}
+
+// localURL is the connection string of a database of a server of the project (the primary or
+// the replica): on 127.0.0.1 at port, as role.
+func localURL(role, password string, port int, database string) string {
 	u := url.URL{
 		Scheme:   "postgres",
-		User:     url.UserPassword(role, c.password),
-		Host:     net.JoinHostPort("127.0.0.1", strconv.Itoa(c.port)),
+		User:     url.UserPassword(role, password),
+		Host:     net.JoinHostPort("127.0.0.1", strconv.Itoa(port)),
 		Path:     "/" + database,
 		RawQuery: "sslmode=disable",
 	}
@@ -309,7 +332,7 @@ func (c *Cluster) Pause() error {
 }
 
 // Resume starts a paused server again on its port.
-func (c *Cluster) Resume(ctx context.Context) error { return c.start(ctx, c.opts) }
+func (c *Cluster) Resume(ctx context.Context) error { return c.start(ctx) }
 
 func freePort() (int, error) {
 	l, err := net.Listen("tcp", "127.0.0.1:0")

@@ -5,14 +5,9 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"net"
-	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
-	"strings"
-	"syscall"
 	"time"
 )
 
@@ -134,10 +129,7 @@ func (r *Replica) baseBackup(ctx context.Context) error {
 
 func (r *Replica) start(ctx context.Context) error {
 	c := r.primary
-	// Stale server of a killed run.
-	if _, err := os.Stat(filepath.Join(r.dataDir(), "postmaster.pid")); err == nil {
-		_ = r.pgctl(ctx, "stop", "-m", "fast", "-w", "-t", "30")
-	}
+	c.stopLeftRunning(ctx, r.dataDir())
 	if r.port == 0 {
 		var err error
 		if r.port, err = freePort(); err != nil {
@@ -155,26 +147,12 @@ func (r *Replica) start(ctx context.Context) error {
 	if err := c.chown(confPath); err != nil {
 		return err
 	}
-	settings := []string{
-		"-c listen_addresses=127.0.0.1",
-		"-p " + strconv.Itoa(r.port),
-		"-c unix_socket_directories=''",
-		"-c max_connections=200",
+	return c.startServer(ctx, r.dataDir(), r.dir, r.port, "start the replica",
 		"-c hot_standby=on",
 		// Tell the primary which rows the replica's queries still read, so that its vacuum does
 		// not cancel them.
 		"-c hot_standby_feedback=on",
-		"-c wal_receiver_status_interval=1s",
-	}
-	if !c.opts.Durable {
-		settings = append(settings, "-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off")
-	}
-	logFile := filepath.Join(r.dir, "postgres.log")
-	if err := r.pgctl(ctx, "start", "-w", "-t", "60", "-l", logFile, "-o", strings.Join(settings, " ")); err != nil {
-		log, _ := os.ReadFile(logFile)
-		return fmt.Errorf("pgcluster: start the replica: %w\n%s", err, tail(string(log), 20))
-	}
-	return nil
+		"-c wal_receiver_status_interval=1s")
 }
 
 func (r *Replica) pgctl(ctx context.Context, args ...string) error {
@@ -186,14 +164,7 @@ func (r *Replica) pgctl(ctx context.Context, args ...string) error {
 func (r *Replica) URL() string { return r.url(AppRole, Database) }
 
 func (r *Replica) url(role, database string) string {
-	u := url.URL{
-		Scheme:   "postgres",
-		User:     url.UserPassword(role, r.primary.password),
-		Host:     net.JoinHostPort("127.0.0.1", strconv.Itoa(r.port)),
-		Path:     "/" + database,
-		RawQuery: "sslmode=disable",
-	}
-	return u.String()
+	return localURL(role, r.primary.password, r.port, database)
 }
 
 // Stop shuts the replica down (fast) and waits until it has exited. Its folder and slot stay:
@@ -298,19 +269,6 @@ func (r *Replica) WaitCaughtUp(ctx context.Context) error {
 			}
 		}
 	})
-}
-
-// runEnv is run with extra environment variables.
-func (c *Cluster) runEnv(ctx context.Context, env []string, program string, args ...string) error {
-	cmd := exec.CommandContext(ctx, c.program(program), args...)
-	cmd.Dir = c.dir
-	cmd.Env = append(os.Environ(), env...)
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Credential: c.owner}
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		return fmt.Errorf("%s: %w: %s", program, err, strings.TrimSpace(string(out)))
-	}
-	return nil
 }
 
 // program is the path of one of the server's programs: beside initdb and pg_ctl, or, when those

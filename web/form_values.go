@@ -1,0 +1,27 @@
+package web
+
+import "github.com/diaspora-investor/marketplace/domain"
+
+// Stored values as the forms show them (the profile, the editor's neutral fields).
+
+// regionCodes are the codes of regions, for a form's region choices.
+func regionCodes(regions []domain.RegionRef) []string {
+	var codes []string
+	for _, r := range regions {
+		codes = append(codes, r.Code)
+	}
+	return codes
+}
+
+// amountRange is a minimum and a maximum as a form shows them: two amounts and one currency,
+// the maximum's when both are set, else the minimum's, else currency.
+func amountRange(minimum, maximum *domain.Money, currency string) (minAmount, maxAmount, cur string) {
+	cur = currency
+	if minimum != nil {
+		minAmount, cur = minimum.Amount, minimum.Currency
+	}
+	if maximum != nil {
+		maxAmount, cur = maximum.Amount, maximum.Currency
+	}
+	return minAmount, maxAmount, cur
+}
