@@ -9,10 +9,12 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/jmoiron/sqlx"
 	"gopkg.in/yaml.v3"
 
+	"github.com/diaspora-investor/marketplace/domain"
 	"github.com/diaspora-investor/marketplace/seed"
 )
 
@@ -74,48 +76,54 @@ func exportCountry(ctx context.Context, q sqlx.QueryerContext, code string) (*se
 	return f, nil
 }
 
-// exportFacts reads the country's facts about its diaspora.
+// exportFacts reads the country's facts about its diaspora with the catalogue's own reader, run
+// on the export's queryer (in an import, its transaction: the facts about to be committed).
 func exportFacts(ctx context.Context, q sqlx.QueryerContext, c *seed.Country) error {
-	var facts []struct {
-		Metric       string  `db:"metric"`
-		Value        *string `db:"value"`
-		ValueMax     *string `db:"value_max"`
-		Unit         string  `db:"unit"`
-		Residence    *string `db:"residence_country"`
-		Municipality *string `db:"municipality"`
-		Year         *int    `db:"year"`
-		AsOf         *string `db:"as_of"`
-		Sources      []byte  `db:"sources"`
-		Definition   []byte  `db:"definition"`
-		Note         []byte  `db:"note"`
-		Alternatives []byte  `db:"alternatives"`
-	}
-	if err := sqlx.SelectContext(ctx, q, &facts, sqlExportFacts, c.Code); err != nil {
+	facts, err := (&Store{reads: queryerReads{q}}).countryFacts(ctx, c.Code)
+	if err != nil {
 		return err
 	}
-	for _, x := range facts {
-		fact := seed.Fact{Metric: x.Metric, Value: x.Value, ValueMax: x.ValueMax, Unit: x.Unit,
-			ResidenceCountry: x.Residence, Municipality: x.Municipality, Year: x.Year, AsOf: deref(x.AsOf)}
-		for _, part := range []struct {
-			raw []byte
-			dst any
-		}{{x.Sources, &fact.Sources}, {x.Definition, &fact.Definition}, {x.Note, &fact.Note}, {x.Alternatives, &fact.Alternatives}} {
-			if err := json.Unmarshal(part.raw, part.dst); err != nil {
-				return fmt.Errorf("fact %s: %w", x.Metric, err)
-			}
-		}
-		if len(fact.Definition) == 0 {
-			fact.Definition = nil
-		}
-		if len(fact.Note) == 0 {
-			fact.Note = nil
-		}
-		if len(fact.Alternatives) == 0 {
-			fact.Alternatives = nil
-		}
-		c.Facts = append(c.Facts, fact)
+	for _, f := range facts {
+		c.Facts = append(c.Facts, seedFact(f))
 	}
 	return nil
+}
+
+// queryerReads lets the catalogue's readers run on any queryer (a transaction has no prepared
+// statements of its own to release).
+type queryerReads struct{ sqlx.QueryerContext }
+
+func (queryerReads) Close() {}
+
+// seedFact is a catalogue fact in the seed format, which leaves out empty texts and lists.
+func seedFact(f domain.Fact) seed.Fact {
+	out := seed.Fact{Metric: f.Metric, Value: f.Value, ValueMax: f.ValueMax, Unit: f.Unit,
+		ResidenceCountry: f.ResidenceCountry, Municipality: f.Municipality, Year: f.Year,
+		Definition: nonEmptyMap(f.Definition), Note: nonEmptyMap(f.Note), Sources: seedSources(f.Sources)}
+	if f.AsOf != nil {
+		out.AsOf = f.AsOf.Format(time.DateOnly)
+	}
+	for _, v := range f.Alternatives {
+		out.Alternatives = append(out.Alternatives, seed.FactValue{Value: v.Value, ValueMax: v.ValueMax, Year: v.Year,
+			Definition: v.Definition, Sources: seedSources(v.Sources)})
+	}
+	return out
+}
+
+// seedSources are sources in the seed format: the same fields as the catalogue's.
+func seedSources(sources []domain.SourceRef) []seed.Source {
+	out := make([]seed.Source, len(sources))
+	for i, s := range sources {
+		out[i] = seed.Source(s)
+	}
+	return out
+}
+
+func nonEmptyMap(m map[string]string) map[string]string {
+	if len(m) == 0 {
+		return nil
+	}
+	return m
 }
 
 // exportRegions reads the country's regions.
