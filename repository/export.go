@@ -176,11 +176,13 @@ func (r itemRow) item(country seed.Country) (seed.Item, error) {
 // seedEligibility is the structured conditions of an incentive or programme in the seed format
 // (the export reads their sectors and regions apart, as code lists).
 func seedEligibility(e eligibilityRow, sectors, regions []string) seed.Eligibility {
-	out := seed.Eligibility{InvestorTypes: nonEmpty(e.InvestorTypes), Sectors: sectors, Regions: regions,
-		MinJobs: e.MinJobs, ResidenceAbroad: e.ResidenceAbroad}
-	out.MinInvestment = seedMoney(e.MinInvestment, e.Currency)
-	out.MaxInvestment = seedMoney(e.MaxInvestment, e.Currency)
-	return out
+	return seed.Eligibility{InvestorTypes: nonEmpty(e.InvestorTypes), Sectors: sectors, Regions: regions,
+		MinJobs: e.MinJobs, ResidenceAbroad: e.ResidenceAbroad,
+		InvestmentRange: seedRange(e.MinInvestment, e.MaxInvestment, e.Currency)}
+}
+
+func seedRange(min, max, currency *string) seed.InvestmentRange {
+	return seed.InvestmentRange{MinInvestment: seedMoney(min, currency), MaxInvestment: seedMoney(max, currency)}
 }
 
 func seedMoney(amount, currency *string) *seed.Money {
@@ -310,6 +312,10 @@ type eligibleItemExport struct {
 	ValidUntil *string `db:"valid_until"`
 }
 
+func (r eligibleItemExport) validity() seed.Validity {
+	return seed.Validity{ValidFrom: r.ValidFrom, ValidUntil: r.ValidUntil}
+}
+
 type incentiveExport struct {
 	eligibleItemExport
 	Instrument string  `db:"legal_instrument"`
@@ -324,7 +330,7 @@ func exportIncentives(ctx context.Context, q sqlx.QueryerContext, f *seed.Countr
 	}
 	f.Incentives, err = exportKind(ctx, q, f.Country, incentivesExport, func(x exportedRow[incentiveExport]) seed.Incentive {
 		r := x.row
-		it := seed.Incentive{Item: x.item, Type: r.Type, ValidFrom: r.ValidFrom, ValidUntil: r.ValidUntil,
+		it := seed.Incentive{Item: x.item, Type: r.Type, Validity: r.validity(),
 			Eligibility: seedEligibility(r.eligibilityRow, x.codes[0], x.codes[1]), Text: x.text}
 		it.LegalBasis.Instrument, it.LegalBasis.Article, it.LegalBasis.URL = r.Instrument, r.Article, r.LegalURL
 		for _, b := range benefits {
@@ -355,7 +361,7 @@ func exportProgrammes(ctx context.Context, q sqlx.QueryerContext, f *seed.Countr
 	f.Programmes, err = exportKind(ctx, q, f.Country, programmesExport, func(x exportedRow[programmeExport]) seed.Programme {
 		r := x.row
 		p := seed.Programme{Item: x.item, Type: r.Type, URL: r.URL, MaxAmount: seedMoney(r.MaxAmount, r.MaxCurrency),
-			ValidFrom: r.ValidFrom, ValidUntil: r.ValidUntil, Eligibility: seedEligibility(r.eligibilityRow, x.codes[0], x.codes[1]), Text: x.text}
+			Validity: r.validity(), Eligibility: seedEligibility(r.eligibilityRow, x.codes[0], x.codes[1]), Text: x.text}
 		if r.Operator != r.Organization {
 			p.Operator = r.Operator
 		}
@@ -374,9 +380,8 @@ func exportOpportunities(ctx context.Context, q sqlx.QueryerContext, f *seed.Cou
 	f.Opportunities, err = exportKind(ctx, q, f.Country, opportunitiesExport, func(x exportedRow[opportunityExport]) seed.Opportunity {
 		r := x.row
 		o := seed.Opportunity{Item: x.item, Region: r.RegionCode, Sectors: x.codes[0], Instrument: r.Instrument,
-			MinInvestment: seedMoney(r.MinInvestment, r.Currency), MaxInvestment: seedMoney(r.MaxInvestment, r.Currency),
-			Jobs: r.Jobs, Deadline: r.Deadline, InvestorTypes: nonEmpty(r.InvestorTypes),
-			Incentives: x.codes[1], Programmes: x.codes[2], Text: x.text}
+			InvestmentRange: seedRange(r.MinInvestment, r.MaxInvestment, r.Currency), Jobs: r.Jobs, Deadline: r.Deadline,
+			InvestorTypes: nonEmpty(r.InvestorTypes), Incentives: x.codes[1], Programmes: x.codes[2], Text: x.text}
 		o.Contact.Name, o.Contact.Email, o.Contact.Phone, o.Contact.URL = r.ContactName, r.ContactEmail, r.ContactPhone, r.ContactURL
 		return o
 	})

@@ -219,9 +219,9 @@ func moneyFields(m *seed.Money) (amount, currency *string) {
 }
 
 // rangeFields flattens an investment range into amounts and their one currency.
-func rangeFields(minimum, maximum *seed.Money) (min, max, currency *string, err error) {
-	min, cMin := moneyFields(minimum)
-	max, cMax := moneyFields(maximum)
+func rangeFields(r seed.InvestmentRange) (min, max, currency *string, err error) {
+	min, cMin := moneyFields(r.MinInvestment)
+	max, cMax := moneyFields(r.MaxInvestment)
 	currency = cMin
 	if currency == nil {
 		currency = cMax
@@ -264,14 +264,14 @@ type seedItemColumns struct {
 
 // seedItemColumnsOf reads an item's ids (idQuery: the sqlSeed…ID statement of its kind) and
 // flattens its sources and investment range.
-func seedItemColumnsOf(ctx context.Context, tx *sqlx.Tx, c seed.Country, idQuery string, it seed.Item, minimum, maximum *seed.Money) (x seedItemColumns, err error) {
+func seedItemColumnsOf(ctx context.Context, tx *sqlx.Tx, c seed.Country, idQuery string, it seed.Item, r seed.InvestmentRange) (x seedItemColumns, err error) {
 	if x.id, err = idBySlug(ctx, tx, idQuery, it.Slug); err != nil {
 		return x, err
 	}
 	if x.org, err = idBySlug(ctx, tx, sqlSeedOrganizationID, it.Organization); err != nil {
 		return x, err
 	}
-	if x.min, x.max, x.currency, err = rangeFields(minimum, maximum); err != nil {
+	if x.min, x.max, x.currency, err = rangeFields(r); err != nil {
 		return x, err
 	}
 	sources := it.AllSources()
@@ -281,7 +281,7 @@ func seedItemColumnsOf(ctx context.Context, tx *sqlx.Tx, c seed.Country, idQuery
 }
 
 func loadIncentive(ctx context.Context, tx *sqlx.Tx, c seed.Country, it seed.Incentive) error {
-	x, err := seedItemColumnsOf(ctx, tx, c, sqlSeedIncentiveID, it.Item, it.Eligibility.MinInvestment, it.Eligibility.MaxInvestment)
+	x, err := seedItemColumnsOf(ctx, tx, c, sqlSeedIncentiveID, it.Item, it.Eligibility.InvestmentRange)
 	if err != nil {
 		return err
 	}
@@ -311,7 +311,7 @@ func loadIncentive(ctx context.Context, tx *sqlx.Tx, c seed.Country, it seed.Inc
 }
 
 func loadProgramme(ctx context.Context, tx *sqlx.Tx, c seed.Country, p seed.Programme) error {
-	x, err := seedItemColumnsOf(ctx, tx, c, sqlSeedProgrammeID, p.Item, p.Eligibility.MinInvestment, p.Eligibility.MaxInvestment)
+	x, err := seedItemColumnsOf(ctx, tx, c, sqlSeedProgrammeID, p.Item, p.Eligibility.InvestmentRange)
 	if err != nil {
 		return err
 	}
@@ -339,7 +339,7 @@ func loadProgramme(ctx context.Context, tx *sqlx.Tx, c seed.Country, p seed.Prog
 }
 
 func loadOpportunity(ctx context.Context, tx *sqlx.Tx, c seed.Country, o seed.Opportunity) error {
-	x, err := seedItemColumnsOf(ctx, tx, c, sqlSeedOpportunityID, o.Item, o.MinInvestment, o.MaxInvestment)
+	x, err := seedItemColumnsOf(ctx, tx, c, sqlSeedOpportunityID, o.Item, o.InvestmentRange)
 	if err != nil {
 		return err
 	}

@@ -126,11 +126,24 @@ type Organization struct {
 	Contacts []Contact `yaml:"contacts,omitempty"`
 }
 
+// InvestmentRange is an investment's smallest and largest amount, in one currency: an
+// opportunity's, or the range an incentive or programme asks for.
+type InvestmentRange struct {
+	MinInvestment *Money `yaml:"min_investment,omitempty"`
+	MaxInvestment *Money `yaml:"max_investment,omitempty"`
+}
+
+// Validity is the window in which an incentive or programme can be granted (YYYY-MM-DD, either
+// end open).
+type Validity struct {
+	ValidFrom  *string `yaml:"valid_from,omitempty"`
+	ValidUntil *string `yaml:"valid_until,omitempty"`
+}
+
 // Eligibility are the structured conditions of an incentive or programme.
 type Eligibility struct {
 	InvestorTypes   []string `yaml:"investor_types,omitempty"`
-	MinInvestment   *Money   `yaml:"min_investment,omitempty"`
-	MaxInvestment   *Money   `yaml:"max_investment,omitempty"`
+	InvestmentRange `yaml:",inline"`
 	Sectors         []string `yaml:"sectors,omitempty"`
 	Regions         []string `yaml:"regions,omitempty"`
 	MinJobs         *int     `yaml:"min_jobs,omitempty"`
@@ -191,9 +204,8 @@ type Incentive struct {
 		Article    *string `yaml:"article,omitempty"`
 		URL        *string `yaml:"url,omitempty"`
 	} `yaml:"legal_basis,omitempty"`
-	ValidFrom  *string   `yaml:"valid_from,omitempty"`
-	ValidUntil *string   `yaml:"valid_until,omitempty"`
-	Benefits   []Benefit `yaml:"benefits,omitempty"`
+	Validity `yaml:",inline"`
+	Benefits []Benefit `yaml:"benefits,omitempty"`
 	// NotCombinableWith are incentives that cannot be enjoyed together with this one: an
 	// opportunity may not link both.
 	NotCombinableWith []string        `yaml:"not_combinable_with,omitempty"`
@@ -204,28 +216,26 @@ type Incentive struct {
 // Programme is a seed support programme.
 type Programme struct {
 	Item        `yaml:",inline"`
-	Operator    string          `yaml:"operator,omitempty"`
-	Type        string          `yaml:"type,omitempty"`
-	URL         *string         `yaml:"url,omitempty"`
-	MaxAmount   *Money          `yaml:"max_amount,omitempty"`
-	ValidFrom   *string         `yaml:"valid_from,omitempty"`
-	ValidUntil  *string         `yaml:"valid_until,omitempty"`
+	Operator    string  `yaml:"operator,omitempty"`
+	Type        string  `yaml:"type,omitempty"`
+	URL         *string `yaml:"url,omitempty"`
+	MaxAmount   *Money  `yaml:"max_amount,omitempty"`
+	Validity    `yaml:",inline"`
 	Eligibility Eligibility     `yaml:"eligibility,omitempty"`
 	Text        map[string]Text `yaml:"text,omitempty"`
 }
 
 // Opportunity is a seed business opportunity.
 type Opportunity struct {
-	Item          `yaml:",inline"`
-	Region        *string  `yaml:"region,omitempty"`
-	Sectors       []string `yaml:"sectors,omitempty"`
-	Instrument    *string  `yaml:"instrument,omitempty"`
-	MinInvestment *Money   `yaml:"min_investment,omitempty"`
-	MaxInvestment *Money   `yaml:"max_investment,omitempty"`
-	Jobs          *int     `yaml:"jobs,omitempty"`
-	Deadline      *string  `yaml:"deadline,omitempty"`
-	InvestorTypes []string `yaml:"investor_types,omitempty"`
-	Contact       struct {
+	Item            `yaml:",inline"`
+	Region          *string  `yaml:"region,omitempty"`
+	Sectors         []string `yaml:"sectors,omitempty"`
+	Instrument      *string  `yaml:"instrument,omitempty"`
+	InvestmentRange `yaml:",inline"`
+	Jobs            *int     `yaml:"jobs,omitempty"`
+	Deadline        *string  `yaml:"deadline,omitempty"`
+	InvestorTypes   []string `yaml:"investor_types,omitempty"`
+	Contact         struct {
 		Name  *string `yaml:"name,omitempty"`
 		Email *string `yaml:"email,omitempty"`
 		Phone *string `yaml:"phone,omitempty"`
