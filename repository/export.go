@@ -99,7 +99,8 @@ func (queryerReads) Close() {}
 func seedFact(f domain.Fact) seed.Fact {
 	out := seed.Fact{Metric: f.Metric, Value: f.Value, ValueMax: f.ValueMax, Unit: f.Unit,
 		ResidenceCountry: f.ResidenceCountry, Municipality: f.Municipality, Year: f.Year,
-		Definition: nonEmptyMap(f.Definition), Note: nonEmptyMap(f.Note), Sources: seedSources(f.Sources)}
+		Definition: nonEmptyMap(f.Definition), Note: nonEmptyMap(f.Note),
+		Sourced: seed.Sourced{Sources: seedSources(f.Sources)}}
 	if f.AsOf != nil {
 		out.AsOf = f.AsOf.Format(time.DateOnly)
 	}

@@ -106,7 +106,7 @@ func loadCountryHeader(ctx context.Context, tx *sqlx.Tx, c seed.Country) error {
 		return err
 	}
 	for i, fact := range c.Facts {
-		sources := seed.Sources(fact.Source, fact.Sources)
+		sources := fact.AllSources()
 		srcTitle, srcURL := firstSource(sources)
 		if _, err := tx.ExecContext(ctx, sqlSeedUpsertFact,
 			c.Code, i+1, fact.Metric, fact.Value, fact.ValueMax, fact.Unit, fact.ResidenceCountry, fact.Year,

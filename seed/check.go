@@ -156,7 +156,7 @@ func checkFacts(f CountryFile, fail func(string, ...any)) {
 			if fact.Value == nil || fact.Year == nil {
 				fail("%s: a settled fact needs a value and a year", name)
 			}
-			checkProvenance(name, Sources(fact.Source, fact.Sources), fact.AsOf, fail)
+			checkProvenance(name, fact.AllSources(), fact.AsOf, fail)
 		}
 		if fact.Value != nil && fact.Year != nil {
 			place := ""

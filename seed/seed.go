@@ -52,13 +52,20 @@ type Source struct {
 	Supports  []string `yaml:"supports,omitempty" json:"supports,omitempty"`
 }
 
-// Sources joins the single `source` of older entries with their `sources` list.
-func Sources(one *Source, many []Source) []Source {
+// Sourced are the sources of a fact or an item: the single `source` of older entries and the
+// `sources` list.
+type Sourced struct {
+	Source  *Source  `yaml:"source,omitempty"`
+	Sources []Source `yaml:"sources,omitempty"`
+}
+
+// AllSources joins the two, `source` first.
+func (s Sourced) AllSources() []Source {
 	out := []Source{}
-	if one != nil {
-		out = append(out, *one)
+	if s.Source != nil {
+		out = append(out, *s.Source)
 	}
-	return append(out, many...)
+	return append(out, s.Sources...)
 }
 
 // FactValue is one figure of a disputed fact, with what it counts and who says so.
@@ -83,9 +90,8 @@ type Fact struct {
 	AsOf             string            `yaml:"as_of,omitempty"`
 	Definition       map[string]string `yaml:"definition,omitempty"`
 	Note             map[string]string `yaml:"note,omitempty"`
-	Source           *Source           `yaml:"source,omitempty"`
-	Sources          []Source          `yaml:"sources,omitempty"`
-	Alternatives     []FactValue       `yaml:"alternatives,omitempty"`
+	Sourced          `yaml:",inline"`
+	Alternatives     []FactValue `yaml:"alternatives,omitempty"`
 }
 
 // Country is the country part of a country file.
@@ -153,19 +159,15 @@ type Eligibility struct {
 // Item is what the three kinds of content share. It has no publication date: an item is
 // published here when the seed is first loaded (see the repository's loader).
 type Item struct {
-	Slug         string   `yaml:"slug,omitempty"`
-	Organization string   `yaml:"organization,omitempty"`
-	Status       string   `yaml:"status,omitempty"`
-	Illustrative bool     `yaml:"illustrative,omitempty"`
-	Source       *Source  `yaml:"source,omitempty"`
-	Sources      []Source `yaml:"sources,omitempty"`
+	Slug         string `yaml:"slug,omitempty"`
+	Organization string `yaml:"organization,omitempty"`
+	Status       string `yaml:"status,omitempty"`
+	Illustrative bool   `yaml:"illustrative,omitempty"`
+	Sourced      `yaml:",inline"`
 	// AsOf is the date the item was last checked against its sources (YYYY-MM-DD).
 	AsOf       string `yaml:"as_of,omitempty"`
 	SourceLang string `yaml:"source_lang,omitempty"`
 }
-
-// AllSources are the item's sources, `source` first.
-func (it Item) AllSources() []Source { return Sources(it.Source, it.Sources) }
 
 // Text is one language's text of an item; which fields are used depends on the kind.
 type Text struct {
