@@ -102,14 +102,10 @@ type loadStep struct {
 func loadSteps(ctx context.Context, workers []*sql.Conn, size int) []loadStep {
 	first := workers[0]
 	half := size / 2
-	truncate := `TRUNCATE bench_meta, read_items, read_keys, read_words, read_terms, read_facets, read_eligibility, content_changes, opportunity_programmes,
-		opportunity_incentives, opportunity_sectors, opportunity_translations, opportunities, programme_regions,
-		programme_sectors, programme_translations, programmes, incentive_regions, incentive_sectors, incentive_benefits,
-		incentive_translations, incentives, organizations, regions, diaspora_facts, country_translations, countries CASCADE`
 	return []loadStep{
 		{"emptying the catalogue", func() error {
 			// A load that failed half-way left its indexes aside: put them back on empty tables first.
-			if _, err := first.ExecContext(ctx, truncate); err != nil {
+			if _, err := first.ExecContext(ctx, truncateCatalogue); err != nil {
 				return err
 			}
 			if err := restore(ctx, workers, nil); err != nil {
@@ -151,18 +147,27 @@ func loadSteps(ctx context.Context, workers []*sql.Conn, size int) []loadStep {
 				SELECT read_eligibility_refresh(ARRAY(SELECT code FROM countries));`,
 			})
 		}},
-		{"vacuum and analyze", func() error {
-			var vacuums []string
-			for _, t := range bulkTables {
-				vacuums = append(vacuums, "VACUUM (ANALYZE) "+pq.QuoteIdentifier(t))
-			}
-			if err := parallel(ctx, workers, vacuums); err != nil {
-				return err
-			}
-			_, err := first.ExecContext(ctx, `ANALYZE`)
-			return err
-		}},
+		{"vacuum and analyze", func() error { return vacuumAndAnalyze(ctx, workers) }},
 	}
+}
+
+// truncateCatalogue empties every table the load writes.
+const truncateCatalogue = `TRUNCATE bench_meta, read_items, read_keys, read_words, read_terms, read_facets, read_eligibility, content_changes, opportunity_programmes,
+	opportunity_incentives, opportunity_sectors, opportunity_translations, opportunities, programme_regions,
+	programme_sectors, programme_translations, programmes, incentive_regions, incentive_sectors, incentive_benefits,
+	incentive_translations, incentives, organizations, regions, diaspora_facts, country_translations, countries CASCADE`
+
+// vacuumAndAnalyze vacuums the bulk tables on the workers at once, then analyzes the database.
+func vacuumAndAnalyze(ctx context.Context, workers []*sql.Conn) error {
+	var vacuums []string
+	for _, t := range bulkTables {
+		vacuums = append(vacuums, "VACUUM (ANALYZE) "+pq.QuoteIdentifier(t))
+	}
+	if err := parallel(ctx, workers, vacuums); err != nil {
+		return err
+	}
+	_, err := workers[0].ExecContext(ctx, `ANALYZE`)
+	return err
 }
 
 // openWorkers opens n connections ready for the load: no time limit, memory for index builds
