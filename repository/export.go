@@ -9,10 +9,12 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/jmoiron/sqlx"
 	"gopkg.in/yaml.v3"
 
+	"github.com/diaspora-investor/marketplace/domain"
 	"github.com/diaspora-investor/marketplace/seed"
 )
 
@@ -74,48 +76,55 @@ func exportCountry(ctx context.Context, q sqlx.QueryerContext, code string) (*se
 	return f, nil
 }
 
-// exportFacts reads the country's facts about its diaspora.
+// exportFacts reads the country's facts about its diaspora with the catalogue's own reader, run
+// on the export's queryer (in an import, its transaction: the facts about to be committed).
 func exportFacts(ctx context.Context, q sqlx.QueryerContext, c *seed.Country) error {
-	var facts []struct {
-		Metric       string  `db:"metric"`
-		Value        *string `db:"value"`
-		ValueMax     *string `db:"value_max"`
-		Unit         string  `db:"unit"`
-		Residence    *string `db:"residence_country"`
-		Municipality *string `db:"municipality"`
-		Year         *int    `db:"year"`
-		AsOf         *string `db:"as_of"`
-		Sources      []byte  `db:"sources"`
-		Definition   []byte  `db:"definition"`
-		Note         []byte  `db:"note"`
-		Alternatives []byte  `db:"alternatives"`
-	}
-	if err := sqlx.SelectContext(ctx, q, &facts, sqlExportFacts, c.Code); err != nil {
+	facts, err := (&Store{reads: queryerReads{q}}).countryFacts(ctx, c.Code)
+	if err != nil {
 		return err
 	}
-	for _, x := range facts {
-		fact := seed.Fact{Metric: x.Metric, Value: x.Value, ValueMax: x.ValueMax, Unit: x.Unit,
-			ResidenceCountry: x.Residence, Municipality: x.Municipality, Year: x.Year, AsOf: deref(x.AsOf)}
-		for _, part := range []struct {
-			raw []byte
-			dst any
-		}{{x.Sources, &fact.Sources}, {x.Definition, &fact.Definition}, {x.Note, &fact.Note}, {x.Alternatives, &fact.Alternatives}} {
-			if err := json.Unmarshal(part.raw, part.dst); err != nil {
-				return fmt.Errorf("fact %s: %w", x.Metric, err)
-			}
-		}
-		if len(fact.Definition) == 0 {
-			fact.Definition = nil
-		}
-		if len(fact.Note) == 0 {
-			fact.Note = nil
-		}
-		if len(fact.Alternatives) == 0 {
-			fact.Alternatives = nil
-		}
-		c.Facts = append(c.Facts, fact)
+	for _, f := range facts {
+		c.Facts = append(c.Facts, seedFact(f))
 	}
 	return nil
+}
+
+// queryerReads lets the catalogue's readers run on any queryer (a transaction has no prepared
+// statements of its own to release).
+type queryerReads struct{ sqlx.QueryerContext }
+
+func (queryerReads) Close() {}
+
+// seedFact is a catalogue fact in the seed format, which leaves out empty texts and lists.
+func seedFact(f domain.Fact) seed.Fact {
+	out := seed.Fact{Metric: f.Metric, Value: f.Value, ValueMax: f.ValueMax, Unit: f.Unit,
+		ResidenceCountry: f.ResidenceCountry, Municipality: f.Municipality, Year: f.Year,
+		Definition: nonEmptyMap(f.Definition), Note: nonEmptyMap(f.Note),
+		Sourced: seed.Sourced{Sources: seedSources(f.Sources)}}
+	if f.AsOf != nil {
+		out.AsOf = f.AsOf.Format(time.DateOnly)
+	}
+	for _, v := range f.Alternatives {
+		out.Alternatives = append(out.Alternatives, seed.FactValue{Value: v.Value, ValueMax: v.ValueMax, Year: v.Year,
+			Definition: v.Definition, Sources: seedSources(v.Sources)})
+	}
+	return out
+}
+
+// seedSources are sources in the seed format: the same fields as the catalogue's.
+func seedSources(sources []domain.SourceRef) []seed.Source {
+	out := make([]seed.Source, len(sources))
+	for i, s := range sources {
+		out[i] = seed.Source(s)
+	}
+	return out
+}
+
+func nonEmptyMap(m map[string]string) map[string]string {
+	if len(m) == 0 {
+		return nil
+	}
+	return m
 }
 
 // exportRegions reads the country's regions.
@@ -149,6 +158,8 @@ type itemRow struct {
 const itemColumns = `t.id, t.slug, o.slug AS organization, t.status, t.illustrative,
 	t.sources, to_char(t.as_of, 'YYYY-MM-DD') AS as_of, t.source_lang`
 
+func (r itemRow) id() string { return r.ID }
+
 func (r itemRow) item(country seed.Country) (seed.Item, error) {
 	it := seed.Item{Slug: r.Slug, Organization: r.Organization, Status: r.Status, Illustrative: r.Illustrative, AsOf: deref(r.AsOf)}
 	if err := json.Unmarshal(r.Sources, &it.Sources); err != nil {
@@ -166,11 +177,13 @@ func (r itemRow) item(country seed.Country) (seed.Item, error) {
 // seedEligibility is the structured conditions of an incentive or programme in the seed format
 // (the export reads their sectors and regions apart, as code lists).
 func seedEligibility(e eligibilityRow, sectors, regions []string) seed.Eligibility {
-	out := seed.Eligibility{InvestorTypes: nonEmpty(e.InvestorTypes), Sectors: sectors, Regions: regions,
-		MinJobs: e.MinJobs, ResidenceAbroad: e.ResidenceAbroad}
-	out.MinInvestment = seedMoney(e.MinInvestment, e.Currency)
-	out.MaxInvestment = seedMoney(e.MaxInvestment, e.Currency)
-	return out
+	return seed.Eligibility{InvestorTypes: nonEmpty(e.InvestorTypes), Sectors: sectors, Regions: regions,
+		MinJobs: e.MinJobs, ResidenceAbroad: e.ResidenceAbroad,
+		InvestmentRange: seedRange(e.MinInvestment, e.MaxInvestment, e.Currency)}
+}
+
+func seedRange(min, max, currency *string) seed.InvestmentRange {
+	return seed.InvestmentRange{MinInvestment: seedMoney(min, currency), MaxInvestment: seedMoney(max, currency)}
 }
 
 func seedMoney(amount, currency *string) *seed.Money {
@@ -227,110 +240,135 @@ func textsOf(ctx context.Context, q sqlx.QueryerContext, query, country string) 
 	return out, nil
 }
 
-// listsOf reads what an export needs beside an item kind's rows, per item id: its texts, and
-// its lists of codes (sectors, regions, linked items), one query each.
-func listsOf(ctx context.Context, q sqlx.QueryerContext, country, textsQuery string, codeQueries ...string) (map[string]map[string]seed.Text, []map[string][]string, error) {
-	texts, err := textsOf(ctx, q, textsQuery, country)
-	if err != nil {
-		return nil, nil, err
+// exportedRow is one row of a kind's export with what every kind makes of its row: the item's
+// shared part in the seed format, its texts, and its code lists in the order of the kind's
+// code statements.
+type exportedRow[R any] struct {
+	row   R
+	item  seed.Item
+	text  map[string]seed.Text
+	codes [][]string
+}
+
+// exportableRow is a kind's export row: an itemRow and the kind's own columns.
+type exportableRow interface {
+	item(country seed.Country) (seed.Item, error)
+	id() string
+}
+
+// kindExport are the statements that read a kind of a country for the export: its rows, their
+// texts, and their lists of codes (sectors, regions, linked items); what names the kind in errors.
+type kindExport struct {
+	what, rows, texts string
+	codes             []string
+}
+
+var (
+	incentivesExport = kindExport{"incentives", sqlExportIncentives, sqlExportIncentiveTexts,
+		[]string{incentiveExportSQL.sectors, incentiveExportSQL.regions}}
+	programmesExport = kindExport{"programmes", sqlExportProgrammes, sqlExportProgrammeTexts,
+		[]string{programmeExportSQL.sectors, programmeExportSQL.regions}}
+	opportunitiesExport = kindExport{"opportunities", sqlExportOpportunities, sqlExportOpportunityTexts,
+		[]string{opportunityExportSQL.sectors, sqlExportOpportunityIncentives, sqlExportOpportunityProgrammes}}
+)
+
+// exportKind reads a kind of a country, one query for its rows, its texts and each code list,
+// and makes each row a seed entry with seedOf.
+func exportKind[R exportableRow, T any](ctx context.Context, q sqlx.QueryerContext, country seed.Country, k kindExport, seedOf func(exportedRow[R]) T) ([]T, error) {
+	var rows []R
+	if err := sqlx.SelectContext(ctx, q, &rows, k.rows, country.Code); err != nil {
+		return nil, fmt.Errorf("%s: %w", k.what, err)
 	}
-	codes := make([]map[string][]string, len(codeQueries))
-	for i, query := range codeQueries {
-		if codes[i], err = codesOf(ctx, q, query, country); err != nil {
-			return nil, nil, err
+	texts, err := textsOf(ctx, q, k.texts, country.Code)
+	if err != nil {
+		return nil, err
+	}
+	codes := make([]map[string][]string, len(k.codes))
+	for i, query := range k.codes {
+		if codes[i], err = codesOf(ctx, q, query, country.Code); err != nil {
+			return nil, err
 		}
 	}
-	return texts, codes, nil
-}
-
-// exportItems reads a kind's rows of a country ("what" names them in an error) and, per
-// item, what listsOf reads beside them.
-func exportItems[R any](ctx context.Context, q sqlx.QueryerContext, country, what, rowsQuery, textsQuery string, codeQueries ...string) ([]R, map[string]map[string]seed.Text, []map[string][]string, error) {
-	var rows []R
-	if err := sqlx.SelectContext(ctx, q, &rows, rowsQuery, country); err != nil {
-		return nil, nil, nil, fmt.Errorf("%s: %w", what, err)
+	var out []T
+	for _, r := range rows {
+		x := exportedRow[R]{row: r, text: texts[r.id()], codes: make([][]string, len(codes))}
+		if x.item, err = r.item(country); err != nil {
+			return nil, err
+		}
+		for i := range codes {
+			x.codes[i] = codes[i][r.id()]
+		}
+		out = append(out, seedOf(x))
 	}
-	texts, codes, err := listsOf(ctx, q, country, textsQuery, codeQueries...)
-	return rows, texts, codes, err
+	return out, nil
 }
 
-type incentiveExport struct {
+// eligibleItemExport is what an incentive's and a programme's export rows share: the item, its
+// type, its eligibility conditions and its validity.
+type eligibleItemExport struct {
 	itemRow
 	eligibilityRow
 	Type       string  `db:"type"`
-	Instrument string  `db:"legal_instrument"`
-	Article    *string `db:"legal_article"`
-	LegalURL   *string `db:"legal_url"`
 	ValidFrom  *string `db:"valid_from"`
 	ValidUntil *string `db:"valid_until"`
 }
 
-func exportIncentives(ctx context.Context, q sqlx.QueryerContext, f *seed.CountryFile) error {
-	rows, texts, codes, err := exportItems[incentiveExport](ctx, q, f.Country.Code, "incentives", sqlExportIncentives,
-		sqlExportIncentiveTexts, incentiveExportSQL.sectors, incentiveExportSQL.regions)
-	if err != nil {
-		return err
-	}
-	sectors, regions := codes[0], codes[1]
+func (r eligibleItemExport) validity() seed.Validity {
+	return seed.Validity{ValidFrom: r.ValidFrom, ValidUntil: r.ValidUntil}
+}
+
+type incentiveExport struct {
+	eligibleItemExport
+	Instrument string  `db:"legal_instrument"`
+	Article    *string `db:"legal_article"`
+	LegalURL   *string `db:"legal_url"`
+}
+
+func exportIncentives(ctx context.Context, q sqlx.QueryerContext, f *seed.CountryFile) (err error) {
 	var benefits []benefitRow
 	if err := sqlx.SelectContext(ctx, q, &benefits, sqlExportBenefits, f.Country.Code); err != nil {
 		return fmt.Errorf("benefits: %w", err)
 	}
-	for _, r := range rows {
-		item, err := r.item(f.Country)
-		if err != nil {
-			return err
-		}
-		it := seed.Incentive{Item: item, Type: r.Type, ValidFrom: r.ValidFrom, ValidUntil: r.ValidUntil,
-			Eligibility: seedEligibility(r.eligibilityRow, sectors[r.ID], regions[r.ID]), Text: texts[r.ID]}
+	f.Incentives, err = exportKind(ctx, q, f.Country, incentivesExport, func(x exportedRow[incentiveExport]) seed.Incentive {
+		r := x.row
+		it := seed.Incentive{Item: x.item, Type: r.Type, Validity: r.validity(),
+			Eligibility: seedEligibility(r.eligibilityRow, x.codes[0], x.codes[1]), Text: x.text}
 		it.LegalBasis.Instrument, it.LegalBasis.Article, it.LegalBasis.URL = r.Instrument, r.Article, r.LegalURL
 		for _, b := range benefits {
-			if b.IncentiveID != r.ID {
-				continue
+			if b.IncentiveID == r.ID {
+				it.Benefits = append(it.Benefits, seedBenefit(b))
 			}
-			var out seed.Benefit
-			out.Kind, out.Tax, out.Percent, out.CapPercentOfTax, out.DurationYears = b.Kind, b.Tax, b.Percent, b.CapPercentOfTax, b.DurationYears
-			out.Amount, out.Rate, out.MinJobs = seedMoney(b.Amount, b.Currency), b.Rate, b.MinJobs
-			out.CarryForwardYears, out.Unverified = b.CarryForward, b.Unverified
-			it.Benefits = append(it.Benefits, out)
 		}
-		f.Incentives = append(f.Incentives, it)
-	}
-	return nil
+		return it
+	})
+	return err
+}
+
+func seedBenefit(b benefitRow) seed.Benefit {
+	return seed.Benefit{Kind: b.Kind, Tax: b.Tax, Percent: b.Percent, CapPercentOfTax: b.CapPercentOfTax,
+		DurationYears: b.DurationYears, Amount: seedMoney(b.Amount, b.Currency), Rate: b.Rate, MinJobs: b.MinJobs,
+		CarryForwardYears: b.CarryForward, Unverified: b.Unverified}
 }
 
 type programmeExport struct {
-	itemRow
-	eligibilityRow
+	eligibleItemExport
 	Operator    string  `db:"operator"`
-	Type        string  `db:"type"`
 	URL         *string `db:"url"`
 	MaxAmount   *string `db:"max_amount"`
 	MaxCurrency *string `db:"max_amount_currency"`
-	ValidFrom   *string `db:"valid_from"`
-	ValidUntil  *string `db:"valid_until"`
 }
 
-func exportProgrammes(ctx context.Context, q sqlx.QueryerContext, f *seed.CountryFile) error {
-	rows, texts, codes, err := exportItems[programmeExport](ctx, q, f.Country.Code, "programmes", sqlExportProgrammes,
-		sqlExportProgrammeTexts, programmeExportSQL.sectors, programmeExportSQL.regions)
-	if err != nil {
-		return err
-	}
-	sectors, regions := codes[0], codes[1]
-	for _, r := range rows {
-		item, err := r.item(f.Country)
-		if err != nil {
-			return err
-		}
-		p := seed.Programme{Item: item, Type: r.Type, URL: r.URL, MaxAmount: seedMoney(r.MaxAmount, r.MaxCurrency),
-			ValidFrom: r.ValidFrom, ValidUntil: r.ValidUntil, Eligibility: seedEligibility(r.eligibilityRow, sectors[r.ID], regions[r.ID]), Text: texts[r.ID]}
+func exportProgrammes(ctx context.Context, q sqlx.QueryerContext, f *seed.CountryFile) (err error) {
+	f.Programmes, err = exportKind(ctx, q, f.Country, programmesExport, func(x exportedRow[programmeExport]) seed.Programme {
+		r := x.row
+		p := seed.Programme{Item: x.item, Type: r.Type, URL: r.URL, MaxAmount: seedMoney(r.MaxAmount, r.MaxCurrency),
+			Validity: r.validity(), Eligibility: seedEligibility(r.eligibilityRow, x.codes[0], x.codes[1]), Text: x.text}
 		if r.Operator != r.Organization {
 			p.Operator = r.Operator
 		}
-		f.Programmes = append(f.Programmes, p)
-	}
-	return nil
+		return p
+	})
+	return err
 }
 
 type opportunityExport struct {
@@ -339,26 +377,16 @@ type opportunityExport struct {
 	Deadline *string `db:"deadline"`
 }
 
-func exportOpportunities(ctx context.Context, q sqlx.QueryerContext, f *seed.CountryFile) error {
-	rows, texts, codes, err := exportItems[opportunityExport](ctx, q, f.Country.Code, "opportunities", sqlExportOpportunities,
-		sqlExportOpportunityTexts, opportunityExportSQL.sectors, sqlExportOpportunityIncentives, sqlExportOpportunityProgrammes)
-	if err != nil {
-		return err
-	}
-	sectors, incentives, programmes := codes[0], codes[1], codes[2]
-	for _, r := range rows {
-		item, err := r.item(f.Country)
-		if err != nil {
-			return err
-		}
-		o := seed.Opportunity{Item: item, Region: r.RegionCode, Sectors: sectors[r.ID], Instrument: r.Instrument,
-			MinInvestment: seedMoney(r.MinInvestment, r.Currency), MaxInvestment: seedMoney(r.MaxInvestment, r.Currency),
-			Jobs: r.Jobs, Deadline: r.Deadline, InvestorTypes: nonEmpty(r.InvestorTypes),
-			Incentives: incentives[r.ID], Programmes: programmes[r.ID], Text: texts[r.ID]}
+func exportOpportunities(ctx context.Context, q sqlx.QueryerContext, f *seed.CountryFile) (err error) {
+	f.Opportunities, err = exportKind(ctx, q, f.Country, opportunitiesExport, func(x exportedRow[opportunityExport]) seed.Opportunity {
+		r := x.row
+		o := seed.Opportunity{Item: x.item, Region: r.RegionCode, Sectors: x.codes[0], Instrument: r.Instrument,
+			InvestmentRange: seedRange(r.MinInvestment, r.MaxInvestment, r.Currency), Jobs: r.Jobs, Deadline: r.Deadline,
+			InvestorTypes: nonEmpty(r.InvestorTypes), Incentives: x.codes[1], Programmes: x.codes[2], Text: x.text}
 		o.Contact.Name, o.Contact.Email, o.Contact.Phone, o.Contact.URL = r.ContactName, r.ContactEmail, r.ContactPhone, r.ContactURL
-		f.Opportunities = append(f.Opportunities, o)
-	}
-	return nil
+		return o
+	})
+	return err
 }
 
 // Change is one difference an import makes (or would make).
@@ -464,25 +492,19 @@ func hasChange(changes []Change, kind, slug string) bool {
 // onlyChanged keeps the organizations and items of f that change.
 func onlyChanged(f seed.CountryFile, changes []Change) seed.CountryFile {
 	out := f
-	out.Organizations, out.Incentives, out.Programmes, out.Opportunities = nil, nil, nil, nil
-	for _, o := range f.Organizations {
-		if hasChange(changes, "organization", o.Slug) {
-			out.Organizations = append(out.Organizations, o)
-		}
-	}
-	for _, it := range f.Incentives {
-		if hasChange(changes, "incentive", it.Slug) {
-			out.Incentives = append(out.Incentives, it)
-		}
-	}
-	for _, p := range f.Programmes {
-		if hasChange(changes, "programme", p.Slug) {
-			out.Programmes = append(out.Programmes, p)
-		}
-	}
-	for _, o := range f.Opportunities {
-		if hasChange(changes, "opportunity", o.Slug) {
-			out.Opportunities = append(out.Opportunities, o)
+	out.Organizations = changedOnly(changes, "organization", f.Organizations, func(o seed.Organization) string { return o.Slug })
+	out.Incentives = changedOnly(changes, "incentive", f.Incentives, func(o seed.Incentive) string { return o.Slug })
+	out.Programmes = changedOnly(changes, "programme", f.Programmes, func(o seed.Programme) string { return o.Slug })
+	out.Opportunities = changedOnly(changes, "opportunity", f.Opportunities, func(o seed.Opportunity) string { return o.Slug })
+	return out
+}
+
+// changedOnly keeps the entries of a kind that have a change.
+func changedOnly[T any](changes []Change, kind string, all []T, slug func(T) string) []T {
+	var out []T
+	for _, x := range all {
+		if hasChange(changes, kind, slug(x)) {
+			out = append(out, x)
 		}
 	}
 	return out

@@ -106,7 +106,7 @@ func loadCountryHeader(ctx context.Context, tx *sqlx.Tx, c seed.Country) error {
 		return err
 	}
 	for i, fact := range c.Facts {
-		sources := seed.Sources(fact.Source, fact.Sources)
+		sources := fact.AllSources()
 		srcTitle, srcURL := firstSource(sources)
 		if _, err := tx.ExecContext(ctx, sqlSeedUpsertFact,
 			c.Code, i+1, fact.Metric, fact.Value, fact.ValueMax, fact.Unit, fact.ResidenceCountry, fact.Year,
@@ -175,13 +175,6 @@ func sourceLang(c seed.Country, it seed.Item) string {
 	return c.SourceLang
 }
 
-// sourceFields are an item's first source (the columns lists read) and all its sources.
-func sourceFields(it seed.Item) (title, url *string, all []byte) {
-	sources := it.AllSources()
-	title, url = firstSource(sources)
-	return title, url, jsonOf(sources)
-}
-
 func firstSource(sources []seed.Source) (title, url *string) {
 	if len(sources) == 0 {
 		return nil, nil
@@ -226,9 +219,9 @@ func moneyFields(m *seed.Money) (amount, currency *string) {
 }
 
 // rangeFields flattens an investment range into amounts and their one currency.
-func rangeFields(minimum, maximum *seed.Money) (min, max, currency *string, err error) {
-	min, cMin := moneyFields(minimum)
-	max, cMax := moneyFields(maximum)
+func rangeFields(r seed.InvestmentRange) (min, max, currency *string, err error) {
+	min, cMin := moneyFields(r.MinInvestment)
+	max, cMax := moneyFields(r.MaxInvestment)
 	currency = cMin
 	if currency == nil {
 		currency = cMax
@@ -258,31 +251,46 @@ func idBySlug(ctx context.Context, tx *sqlx.Tx, query, slug string) (string, err
 	return id, err
 }
 
-// itemIDs are the ids of a seed item (idQuery: the sqlSeed…ID statement of its kind) and of
-// its organization.
-func itemIDs(ctx context.Context, tx *sqlx.Tx, idQuery string, it seed.Item) (id, org string, err error) {
-	if id, err = idBySlug(ctx, tx, idQuery, it.Slug); err != nil {
-		return "", "", err
+// seedItemColumns are what every kind's upsert writes alike from a seed item: its id and its
+// organization's, its source language, its first source (the columns lists read) and all its
+// sources, and its investment range (amounts and their one currency).
+type seedItemColumns struct {
+	id, org            string
+	lang               string
+	srcTitle, srcURL   *string
+	sources            []byte
+	min, max, currency *string
+}
+
+// seedItemColumnsOf reads an item's ids (idQuery: the sqlSeed…ID statement of its kind) and
+// flattens its sources and investment range.
+func seedItemColumnsOf(ctx context.Context, tx *sqlx.Tx, c seed.Country, idQuery string, it seed.Item, r seed.InvestmentRange) (x seedItemColumns, err error) {
+	if x.id, err = idBySlug(ctx, tx, idQuery, it.Slug); err != nil {
+		return x, err
 	}
-	org, err = idBySlug(ctx, tx, sqlSeedOrganizationID, it.Organization)
-	return id, org, err
+	if x.org, err = idBySlug(ctx, tx, sqlSeedOrganizationID, it.Organization); err != nil {
+		return x, err
+	}
+	if x.min, x.max, x.currency, err = rangeFields(r); err != nil {
+		return x, err
+	}
+	sources := it.AllSources()
+	x.srcTitle, x.srcURL = firstSource(sources)
+	x.sources, x.lang = jsonOf(sources), sourceLang(c, it)
+	return x, nil
 }
 
 func loadIncentive(ctx context.Context, tx *sqlx.Tx, c seed.Country, it seed.Incentive) error {
-	id, org, err := itemIDs(ctx, tx, sqlSeedIncentiveID, it.Item)
+	x, err := seedItemColumnsOf(ctx, tx, c, sqlSeedIncentiveID, it.Item, it.Eligibility.InvestmentRange)
 	if err != nil {
 		return err
 	}
-	min, max, cur, err := rangeFields(it.Eligibility.MinInvestment, it.Eligibility.MaxInvestment)
-	if err != nil {
-		return err
-	}
-	srcTitle, srcURL, sources := sourceFields(it.Item)
+	id := x.id
 	if _, err := tx.ExecContext(ctx, sqlSeedUpsertIncentive,
-		id, it.Slug, c.Code, org, it.Type, it.Status, sourceLang(c, it.Item),
+		id, it.Slug, c.Code, x.org, it.Type, it.Status, x.lang,
 		it.LegalBasis.Instrument, it.LegalBasis.Article, it.LegalBasis.URL, it.ValidFrom, it.ValidUntil,
-		strs(it.Eligibility.InvestorTypes), min, max, cur, it.Eligibility.MinJobs, it.Eligibility.ResidenceAbroad,
-		it.Illustrative, srcTitle, srcURL, sources, nullDate(it.AsOf)); err != nil {
+		strs(it.Eligibility.InvestorTypes), x.min, x.max, x.currency, it.Eligibility.MinJobs, it.Eligibility.ResidenceAbroad,
+		it.Illustrative, x.srcTitle, x.srcURL, x.sources, nullDate(it.AsOf)); err != nil {
 		return err
 	}
 	if _, err := tx.ExecContext(ctx, sqlDeleteBenefits, id); err != nil {
@@ -303,16 +311,12 @@ func loadIncentive(ctx context.Context, tx *sqlx.Tx, c seed.Country, it seed.Inc
 }
 
 func loadProgramme(ctx context.Context, tx *sqlx.Tx, c seed.Country, p seed.Programme) error {
-	id, org, err := itemIDs(ctx, tx, sqlSeedProgrammeID, p.Item)
+	x, err := seedItemColumnsOf(ctx, tx, c, sqlSeedProgrammeID, p.Item, p.Eligibility.InvestmentRange)
 	if err != nil {
 		return err
 	}
-	min, max, cur, err := rangeFields(p.Eligibility.MinInvestment, p.Eligibility.MaxInvestment)
-	if err != nil {
-		return err
-	}
+	id := x.id
 	maxAmount, maxCurrency := moneyFields(p.MaxAmount)
-	srcTitle, srcURL, sources := sourceFields(p.Item)
 	operator := p.Operator
 	if operator == "" {
 		operator = p.Organization
@@ -322,10 +326,10 @@ func loadProgramme(ctx context.Context, tx *sqlx.Tx, c seed.Country, p seed.Prog
 		return err
 	}
 	if _, err := tx.ExecContext(ctx, sqlSeedUpsertProgramme,
-		id, p.Slug, c.Code, org, operatorID, p.Type, p.Status, sourceLang(c, p.Item),
+		id, p.Slug, c.Code, x.org, operatorID, p.Type, p.Status, x.lang,
 		p.URL, maxAmount, maxCurrency, p.ValidFrom, p.ValidUntil, strs(p.Eligibility.InvestorTypes),
-		min, max, cur, p.Eligibility.MinJobs, p.Eligibility.ResidenceAbroad, p.Illustrative,
-		srcTitle, srcURL, sources, nullDate(p.AsOf)); err != nil {
+		x.min, x.max, x.currency, p.Eligibility.MinJobs, p.Eligibility.ResidenceAbroad, p.Illustrative,
+		x.srcTitle, x.srcURL, x.sources, nullDate(p.AsOf)); err != nil {
 		return err
 	}
 	if err := replaceCodes(ctx, tx, &programmeSQL, id, c.Code, p.Eligibility); err != nil {
@@ -335,19 +339,15 @@ func loadProgramme(ctx context.Context, tx *sqlx.Tx, c seed.Country, p seed.Prog
 }
 
 func loadOpportunity(ctx context.Context, tx *sqlx.Tx, c seed.Country, o seed.Opportunity) error {
-	id, org, err := itemIDs(ctx, tx, sqlSeedOpportunityID, o.Item)
+	x, err := seedItemColumnsOf(ctx, tx, c, sqlSeedOpportunityID, o.Item, o.InvestmentRange)
 	if err != nil {
 		return err
 	}
-	min, max, currency, err := rangeFields(o.MinInvestment, o.MaxInvestment)
-	if err != nil {
-		return err
-	}
-	srcTitle, srcURL, sources := sourceFields(o.Item)
+	id := x.id
 	if _, err := tx.ExecContext(ctx, sqlSeedUpsertOpportunity,
-		id, o.Slug, c.Code, org, o.Region, o.Instrument, o.Status, sourceLang(c, o.Item),
-		min, max, currency, o.Jobs, o.Deadline, strs(o.InvestorTypes), o.Contact.Name, o.Contact.Email,
-		o.Contact.Phone, o.Contact.URL, o.Illustrative, srcTitle, srcURL, sources, nullDate(o.AsOf)); err != nil {
+		id, o.Slug, c.Code, x.org, o.Region, o.Instrument, o.Status, x.lang,
+		x.min, x.max, x.currency, o.Jobs, o.Deadline, strs(o.InvestorTypes), o.Contact.Name, o.Contact.Email,
+		o.Contact.Phone, o.Contact.URL, o.Illustrative, x.srcTitle, x.srcURL, x.sources, nullDate(o.AsOf)); err != nil {
 		return err
 	}
 	if _, err := tx.ExecContext(ctx, opportunitySQL.deleteSectors, id); err != nil {

@@ -92,7 +92,7 @@ func (c *Content) Check(today time.Time) error {
 				if !ok {
 					continue // an unknown slug is the database's to refuse (foreign key)
 				}
-				if reason := unreachable(f.Country.Code, o, it.Eligibility, it.ValidFrom, it.ValidUntil, rates, today); reason != "" {
+				if reason := unreachable(f.Country.Code, o, it.Eligibility, it.Validity, rates, today); reason != "" {
 					fail("%s: linked incentive %s cannot apply to it: %s", name, slug, reason)
 				}
 				for _, other := range it.NotCombinableWith {
@@ -106,7 +106,7 @@ func (c *Content) Check(today time.Time) error {
 				if !ok {
 					continue
 				}
-				if reason := unreachable(f.Country.Code, o, p.Eligibility, p.ValidFrom, p.ValidUntil, rates, today); reason != "" {
+				if reason := unreachable(f.Country.Code, o, p.Eligibility, p.Validity, rates, today); reason != "" {
 					fail("%s: linked programme %s cannot apply to it: %s", name, slug, reason)
 				}
 			}
@@ -156,7 +156,7 @@ func checkFacts(f CountryFile, fail func(string, ...any)) {
 			if fact.Value == nil || fact.Year == nil {
 				fail("%s: a settled fact needs a value and a year", name)
 			}
-			checkProvenance(name, Sources(fact.Source, fact.Sources), fact.AsOf, fail)
+			checkProvenance(name, fact.AllSources(), fact.AsOf, fail)
 		}
 		if fact.Value != nil && fact.Year != nil {
 			place := ""
@@ -213,7 +213,7 @@ func isExampleDomain(email string) bool {
 // the link must hold for the smallest project as for the largest), fail for every investor
 // type the opportunity is open to. An investor type other than national lives abroad. A
 // condition the opportunity says nothing about is no failure.
-func unreachable(country string, o Opportunity, e Eligibility, validFrom, validUntil *string, rates domain.Rates, today time.Time) string {
+func unreachable(country string, o Opportunity, e Eligibility, v Validity, rates domain.Rates, today time.Time) string {
 	cand := domain.Candidate{Eligibility: domain.Eligibility{
 		InvestorTypes: e.InvestorTypes, Sectors: e.Sectors, MinJobs: e.MinJobs, ResidenceAbroad: e.ResidenceAbroad,
 		MinInvestment: money(e.MinInvestment), MaxInvestment: money(e.MaxInvestment),
@@ -221,7 +221,7 @@ func unreachable(country string, o Opportunity, e Eligibility, validFrom, validU
 	for _, r := range e.Regions {
 		cand.Eligibility.Regions = append(cand.Eligibility.Regions, domain.RegionRef{Code: r})
 	}
-	cand.ValidFrom, cand.ValidUntil = day(validFrom), day(validUntil)
+	cand.ValidFrom, cand.ValidUntil = day(v.ValidFrom), day(v.ValidUntil)
 	types := o.InvestorTypes
 	if len(types) == 0 {
 		types = []string{"diaspora", "foreign", "national"}

@@ -52,13 +52,20 @@ type Source struct {
 	Supports  []string `yaml:"supports,omitempty" json:"supports,omitempty"`
 }
 
-// Sources joins the single `source` of older entries with their `sources` list.
-func Sources(one *Source, many []Source) []Source {
+// Sourced are the sources of a fact or an item: the single `source` of older entries and the
+// `sources` list.
+type Sourced struct {
+	Source  *Source  `yaml:"source,omitempty"`
+	Sources []Source `yaml:"sources,omitempty"`
+}
+
+// AllSources joins the two, `source` first.
+func (s Sourced) AllSources() []Source {
 	out := []Source{}
-	if one != nil {
-		out = append(out, *one)
+	if s.Source != nil {
+		out = append(out, *s.Source)
 	}
-	return append(out, many...)
+	return append(out, s.Sources...)
 }
 
 // FactValue is one figure of a disputed fact, with what it counts and who says so.
@@ -83,9 +90,8 @@ type Fact struct {
 	AsOf             string            `yaml:"as_of,omitempty"`
 	Definition       map[string]string `yaml:"definition,omitempty"`
 	Note             map[string]string `yaml:"note,omitempty"`
-	Source           *Source           `yaml:"source,omitempty"`
-	Sources          []Source          `yaml:"sources,omitempty"`
-	Alternatives     []FactValue       `yaml:"alternatives,omitempty"`
+	Sourced          `yaml:",inline"`
+	Alternatives     []FactValue `yaml:"alternatives,omitempty"`
 }
 
 // Country is the country part of a country file.
@@ -126,11 +132,24 @@ type Organization struct {
 	Contacts []Contact `yaml:"contacts,omitempty"`
 }
 
+// InvestmentRange is an investment's smallest and largest amount, in one currency: an
+// opportunity's, or the range an incentive or programme asks for.
+type InvestmentRange struct {
+	MinInvestment *Money `yaml:"min_investment,omitempty"`
+	MaxInvestment *Money `yaml:"max_investment,omitempty"`
+}
+
+// Validity is the window in which an incentive or programme can be granted (YYYY-MM-DD, either
+// end open).
+type Validity struct {
+	ValidFrom  *string `yaml:"valid_from,omitempty"`
+	ValidUntil *string `yaml:"valid_until,omitempty"`
+}
+
 // Eligibility are the structured conditions of an incentive or programme.
 type Eligibility struct {
 	InvestorTypes   []string `yaml:"investor_types,omitempty"`
-	MinInvestment   *Money   `yaml:"min_investment,omitempty"`
-	MaxInvestment   *Money   `yaml:"max_investment,omitempty"`
+	InvestmentRange `yaml:",inline"`
 	Sectors         []string `yaml:"sectors,omitempty"`
 	Regions         []string `yaml:"regions,omitempty"`
 	MinJobs         *int     `yaml:"min_jobs,omitempty"`
@@ -140,19 +159,15 @@ type Eligibility struct {
 // Item is what the three kinds of content share. It has no publication date: an item is
 // published here when the seed is first loaded (see the repository's loader).
 type Item struct {
-	Slug         string   `yaml:"slug,omitempty"`
-	Organization string   `yaml:"organization,omitempty"`
-	Status       string   `yaml:"status,omitempty"`
-	Illustrative bool     `yaml:"illustrative,omitempty"`
-	Source       *Source  `yaml:"source,omitempty"`
-	Sources      []Source `yaml:"sources,omitempty"`
+	Slug         string `yaml:"slug,omitempty"`
+	Organization string `yaml:"organization,omitempty"`
+	Status       string `yaml:"status,omitempty"`
+	Illustrative bool   `yaml:"illustrative,omitempty"`
+	Sourced      `yaml:",inline"`
 	// AsOf is the date the item was last checked against its sources (YYYY-MM-DD).
 	AsOf       string `yaml:"as_of,omitempty"`
 	SourceLang string `yaml:"source_lang,omitempty"`
 }
-
-// AllSources are the item's sources, `source` first.
-func (it Item) AllSources() []Source { return Sources(it.Source, it.Sources) }
 
 // Text is one language's text of an item; which fields are used depends on the kind.
 type Text struct {
@@ -191,9 +206,8 @@ type Incentive struct {
 		Article    *string `yaml:"article,omitempty"`
 		URL        *string `yaml:"url,omitempty"`
 	} `yaml:"legal_basis,omitempty"`
-	ValidFrom  *string   `yaml:"valid_from,omitempty"`
-	ValidUntil *string   `yaml:"valid_until,omitempty"`
-	Benefits   []Benefit `yaml:"benefits,omitempty"`
+	Validity `yaml:",inline"`
+	Benefits []Benefit `yaml:"benefits,omitempty"`
 	// NotCombinableWith are incentives that cannot be enjoyed together with this one: an
 	// opportunity may not link both.
 	NotCombinableWith []string        `yaml:"not_combinable_with,omitempty"`
@@ -204,28 +218,26 @@ type Incentive struct {
 // Programme is a seed support programme.
 type Programme struct {
 	Item        `yaml:",inline"`
-	Operator    string          `yaml:"operator,omitempty"`
-	Type        string          `yaml:"type,omitempty"`
-	URL         *string         `yaml:"url,omitempty"`
-	MaxAmount   *Money          `yaml:"max_amount,omitempty"`
-	ValidFrom   *string         `yaml:"valid_from,omitempty"`
-	ValidUntil  *string         `yaml:"valid_until,omitempty"`
+	Operator    string  `yaml:"operator,omitempty"`
+	Type        string  `yaml:"type,omitempty"`
+	URL         *string `yaml:"url,omitempty"`
+	MaxAmount   *Money  `yaml:"max_amount,omitempty"`
+	Validity    `yaml:",inline"`
 	Eligibility Eligibility     `yaml:"eligibility,omitempty"`
 	Text        map[string]Text `yaml:"text,omitempty"`
 }
 
 // Opportunity is a seed business opportunity.
 type Opportunity struct {
-	Item          `yaml:",inline"`
-	Region        *string  `yaml:"region,omitempty"`
-	Sectors       []string `yaml:"sectors,omitempty"`
-	Instrument    *string  `yaml:"instrument,omitempty"`
-	MinInvestment *Money   `yaml:"min_investment,omitempty"`
-	MaxInvestment *Money   `yaml:"max_investment,omitempty"`
-	Jobs          *int     `yaml:"jobs,omitempty"`
-	Deadline      *string  `yaml:"deadline,omitempty"`
-	InvestorTypes []string `yaml:"investor_types,omitempty"`
-	Contact       struct {
+	Item            `yaml:",inline"`
+	Region          *string  `yaml:"region,omitempty"`
+	Sectors         []string `yaml:"sectors,omitempty"`
+	Instrument      *string  `yaml:"instrument,omitempty"`
+	InvestmentRange `yaml:",inline"`
+	Jobs            *int     `yaml:"jobs,omitempty"`
+	Deadline        *string  `yaml:"deadline,omitempty"`
+	InvestorTypes   []string `yaml:"investor_types,omitempty"`
+	Contact         struct {
 		Name  *string `yaml:"name,omitempty"`
 		Email *string `yaml:"email,omitempty"`
 		Phone *string `yaml:"phone,omitempty"`

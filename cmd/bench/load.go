@@ -77,97 +77,97 @@ func load(ctx context.Context, db *sqlx.DB, size int) (loaded bool, err error) {
 			w.Close()
 		}
 	}()
-	first := workers[0]
 	backends := backendPIDs(ctx, workers)
-	step := func(name string, run func() error) error {
+	for _, s := range loadSteps(ctx, workers, size) {
 		t, cpu := time.Now(), cpuTimes(backends)
-		if err := run(); err != nil {
-			return fmt.Errorf("load: %s: %w", name, err)
+		if err := s.run(); err != nil {
+			return false, fmt.Errorf("load: %s: %w", s.name, err)
 		}
-		fmt.Fprintf(os.Stderr, "bench:   %s in %s%s\n", name, time.Since(t).Round(100*time.Millisecond), cpuSince(backends, cpu))
-		return nil
+		fmt.Fprintf(os.Stderr, "bench:   %s in %s%s\n", s.name, time.Since(t).Round(100*time.Millisecond), cpuSince(backends, cpu))
 	}
-
-	truncate := `TRUNCATE bench_meta, read_items, read_keys, read_words, read_terms, read_facets, read_eligibility, content_changes, opportunity_programmes,
-		opportunity_incentives, opportunity_sectors, opportunity_translations, opportunities, programme_regions,
-		programme_sectors, programme_translations, programmes, incentive_regions, incentive_sectors, incentive_benefits,
-		incentive_translations, incentives, organizations, regions, diaspora_facts, country_translations, countries CASCADE`
-	if err := step("emptying the catalogue", func() error {
-		// A load that failed half-way left its indexes aside: put them back on empty tables first.
-		if _, err := first.ExecContext(ctx, truncate); err != nil {
-			return err
-		}
-		if err := restore(ctx, workers, nil); err != nil {
-			return err
-		}
-		return setAside(ctx, first)
-	}); err != nil {
+	if _, err := workers[0].ExecContext(ctx, `INSERT INTO bench_meta (size, data) VALUES ($1, $2)`, size, data); err != nil {
 		return false, err
 	}
+	fmt.Fprintf(os.Stderr, "bench: loaded in %s\n", time.Since(start).Round(time.Second))
+	return true, nil
+}
 
+// loadStep is one timed step of the load.
+type loadStep struct {
+	name string
+	run  func() error
+}
+
+// loadSteps are the load's steps in their order, on workers (the first runs what is serial).
+func loadSteps(ctx context.Context, workers []*sql.Conn, size int) []loadStep {
+	first := workers[0]
 	half := size / 2
-	if err := step("writing the catalogue", func() error {
-		return parallel(ctx, workers, []string{
-			benchdata.Catalogue + benchdata.Opportunities(1, half),
-			benchdata.Opportunities(half+1, size),
-		})
-	}); err != nil {
-		return false, err
-	}
-	// The read model is built from the content tables through their indexes.
-	if err := step("indexing the catalogue", func() error { return restore(ctx, workers, contentTables) }); err != nil {
-		return false, err
-	}
-	if err := step("building the read model", func() error {
-		// read_model_refresh is, for a whole kind, its rows (read_model_refresh_rows) and then its
-		// search postings and facet counts, read back from those rows: with the rows' indexes
-		// still aside, that reading would scan them once per item. So the rows come first, on
-		// two connections, beside the change log (written by a per-row trigger in the API) and
-		// the search vocabulary; the postings and counts after the indexes.
-		return parallel(ctx, workers, []string{
-			`SELECT read_model_refresh_rows('opportunities', NULL);`,
-			`SELECT read_model_refresh_rows('incentives', NULL);
+	return []loadStep{
+		{"emptying the catalogue", func() error {
+			// A load that failed half-way left its indexes aside: put them back on empty tables first.
+			if _, err := first.ExecContext(ctx, truncateCatalogue); err != nil {
+				return err
+			}
+			if err := restore(ctx, workers, nil); err != nil {
+				return err
+			}
+			return setAside(ctx, first)
+		}},
+		{"writing the catalogue", func() error {
+			return parallel(ctx, workers, []string{
+				benchdata.Catalogue + benchdata.Opportunities(1, half),
+				benchdata.Opportunities(half+1, size),
+			})
+		}},
+		// The read model is built from the content tables through their indexes.
+		{"indexing the catalogue", func() error { return restore(ctx, workers, contentTables) }},
+		{"building the read model", func() error {
+			// read_model_refresh is, for a whole kind, its rows (read_model_refresh_rows) and then its
+			// search postings and facet counts, read back from those rows: with the rows' indexes
+			// still aside, that reading would scan them once per item. So the rows come first, on
+			// two connections, beside the change log (written by a per-row trigger in the API) and
+			// the search vocabulary; the postings and counts after the indexes.
+			return parallel(ctx, workers, []string{
+				`SELECT read_model_refresh_rows('opportunities', NULL);`,
+				`SELECT read_model_refresh_rows('incentives', NULL);
 				SELECT read_model_refresh_rows('programmes', NULL);` + changeLogSQL + wordsSQLFor(size),
-		})
-	}); err != nil {
-		return false, err
-	}
-	if err := step("indexing the read model", func() error { return restore(ctx, workers, nil) }); err != nil {
-		return false, err
-	}
-	if err := step("search postings, facet counts, eligibility", func() error {
-		// As read_model_refresh writes them, in the postings index's order; each country's
-		// eligibility conditions from its indexed rows.
-		return parallel(ctx, workers, []string{
-			`INSERT INTO read_terms SELECT * FROM read_model_terms('opportunities', NULL) ORDER BY 1, 2, 3, 4 DESC, 5 DESC;`,
-			`INSERT INTO read_terms SELECT * FROM read_model_terms('incentives', NULL) ORDER BY 1, 2, 3, 4 DESC, 5 DESC;
+			})
+		}},
+		{"indexing the read model", func() error { return restore(ctx, workers, nil) }},
+		{"search postings, facet counts, eligibility", func() error {
+			// As read_model_refresh writes them, in the postings index's order; each country's
+			// eligibility conditions from its indexed rows.
+			return parallel(ctx, workers, []string{
+				`INSERT INTO read_terms SELECT * FROM read_model_terms('opportunities', NULL) ORDER BY 1, 2, 3, 4 DESC, 5 DESC;`,
+				`INSERT INTO read_terms SELECT * FROM read_model_terms('incentives', NULL) ORDER BY 1, 2, 3, 4 DESC, 5 DESC;
 				INSERT INTO read_terms SELECT * FROM read_model_terms('programmes', NULL) ORDER BY 1, 2, 3, 4 DESC, 5 DESC;
 				INSERT INTO read_facets SELECT * FROM read_model_facet_counts('opportunities', NULL);
 				INSERT INTO read_facets SELECT * FROM read_model_facet_counts('incentives', NULL);
 				INSERT INTO read_facets SELECT * FROM read_model_facet_counts('programmes', NULL);
 				SELECT read_eligibility_refresh(ARRAY(SELECT code FROM countries));`,
-		})
-	}); err != nil {
-		return false, err
+			})
+		}},
+		{"vacuum and analyze", func() error { return vacuumAndAnalyze(ctx, workers) }},
 	}
-	if err := step("vacuum and analyze", func() error {
-		var vacuums []string
-		for _, t := range bulkTables {
-			vacuums = append(vacuums, "VACUUM (ANALYZE) "+pq.QuoteIdentifier(t))
-		}
-		if err := parallel(ctx, workers, vacuums); err != nil {
-			return err
-		}
-		_, err := first.ExecContext(ctx, `ANALYZE`)
+}
+
+// truncateCatalogue empties every table the load writes.
+const truncateCatalogue = `TRUNCATE bench_meta, read_items, read_keys, read_words, read_terms, read_facets, read_eligibility, content_changes, opportunity_programmes,
+	opportunity_incentives, opportunity_sectors, opportunity_translations, opportunities, programme_regions,
+	programme_sectors, programme_translations, programmes, incentive_regions, incentive_sectors, incentive_benefits,
+	incentive_translations, incentives, organizations, regions, diaspora_facts, country_translations, countries CASCADE`
+
+// vacuumAndAnalyze vacuums the bulk tables on the workers at once, then analyzes the database.
+func vacuumAndAnalyze(ctx context.Context, workers []*sql.Conn) error {
+	var vacuums []string
+	for _, t := range bulkTables {
+		vacuums = append(vacuums, "VACUUM (ANALYZE) "+pq.QuoteIdentifier(t))
+	}
+	if err := parallel(ctx, workers, vacuums); err != nil {
 		return err
-	}); err != nil {
-		return false, err
 	}
-	if _, err := first.ExecContext(ctx, `INSERT INTO bench_meta (size, data) VALUES ($1, $2)`, size, data); err != nil {
-		return false, err
-	}
-	fmt.Fprintf(os.Stderr, "bench: loaded in %s\n", time.Since(start).Round(time.Second))
-	return true, nil
+	_, err := workers[0].ExecContext(ctx, `ANALYZE`)
+	return err
 }
 
 // openWorkers opens n connections ready for the load: no time limit, memory for index builds
