@@ -1,50 +1,32 @@
 package api
 
 import (
-	"container/list"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/valyala/fasthttp"
+
+	"github.com/diaspora-investor/marketplace/internal/gencache"
 )
 
 // Cache keeps whole public catalogue responses in memory, with their ETags, so that a hot
 // read costs no database round trip. It is never stale across instances: every instance
 // drops its whole cache when PostgreSQL announces a change (repository.WatchCatalogue), and
-// serves nothing from memory while it cannot hear those announcements.
-//
-// Correctness rests on one rule: a response is stored under the generation that was current
-// before its database reads began, and only served while that generation is still current.
-// A change that commits while a request is reading bumps the generation, so what that request
-// read is never served to anyone else.
+// serves nothing from memory while it cannot hear those announcements. A response is stored
+// under the generation that was current before its database reads began, and only served
+// while that generation is still current (the rule of gencache, its core).
 type Cache struct {
-	maxBytes int64
-	ttl      time.Duration
-	gen      atomic.Uint64
-	live     atomic.Bool
-
-	mu      sync.Mutex
-	entries map[string]*list.Element
-	order   *list.List // most recently used first
-	bytes   int64
-
-	hits, misses, invalidations atomic.Uint64
+	core *gencache.Cache[*cacheEntry]
 }
 
 type cacheEntry struct {
-	key      string
-	gen      uint64
-	body     []byte
-	etag     string
-	headers  [][2]string // the representation's own headers, replayed on a hit
-	size     int64
-	notAfter time.Time
+	body    []byte
+	etag    string
+	headers [][2]string // the representation's own headers, replayed on a hit
 	// compressible: JSON or XML of a size worth compressing. encoded holds the body in each
-	// of encodings, made on the first request that accepts it and kept (written under
-	// Cache.mu), so that a hit is never compressed again.
+	// of encodings, made on the first request that accepts it and kept (written under the
+	// cache's lock, through Grow), so that a hit is never compressed again.
 	compressible bool
 	encoded      [len(encodings)][]byte
 }
@@ -88,97 +70,42 @@ func acceptedEncoding(c *fiber.Ctx) int {
 // staleness should a notification ever be missed without the connection being seen to
 // drop). It serves nothing until Live(true).
 func NewCache(maxBytes int64, ttl time.Duration) *Cache {
-	return &Cache{maxBytes: maxBytes, ttl: ttl, entries: map[string]*list.Element{}, order: list.New()}
+	return &Cache{core: gencache.New[*cacheEntry](maxBytes, ttl)}
 }
 
 // Changed drops everything: some content changed.
-func (c *Cache) Changed() {
-	c.gen.Add(1)
-	c.invalidations.Add(1)
-	c.mu.Lock()
-	clear(c.entries)
-	c.order.Init()
-	c.bytes = 0
-	c.mu.Unlock()
-}
+func (c *Cache) Changed() { c.core.Changed() }
 
 // Live turns serving from memory on or off.
-func (c *Cache) Live(live bool) { c.live.Store(live) }
+func (c *Cache) Live(live bool) { c.core.Live(live) }
 
 // Stats are counters for the metrics: hits, misses and invalidations so far, and the bytes
 // held.
 func (c *Cache) Stats() (hits, misses, invalidations uint64, bytes int64) {
-	c.mu.Lock()
-	bytes = c.bytes
-	c.mu.Unlock()
-	return c.hits.Load(), c.misses.Load(), c.invalidations.Load(), bytes
+	s := c.core.Stats()
+	return s.Hits, s.Misses, s.Invalidations, s.Bytes
 }
 
 // get returns the entry of key, and its body in encodings[enc] if that form was made already
 // (enc -1: none asked).
-func (c *Cache) get(key string, now time.Time, enc int) (*cacheEntry, []byte) {
-	if !c.live.Load() {
-		return nil, nil
-	}
-	gen := c.gen.Load()
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	el, ok := c.entries[key]
-	if !ok {
-		return nil, nil
-	}
-	e := el.Value.(*cacheEntry)
-	if e.gen != gen || now.After(e.notAfter) {
-		c.remove(el)
-		return nil, nil
-	}
-	c.order.MoveToFront(el)
-	if enc < 0 {
-		return e, nil
-	}
-	return e, e.encoded[enc]
+func (c *Cache) get(key string, now time.Time, enc int) (e *cacheEntry, encoded []byte) {
+	e, _ = c.core.Get(key, now, func(held *cacheEntry) {
+		if enc >= 0 {
+			encoded = held.encoded[enc] // read under the lock keepEncoded writes it under
+		}
+	})
+	return e, encoded
 }
 
-// keepEncoded keeps e's body in encodings[enc], if e is still held.
-func (c *Cache) keepEncoded(e *cacheEntry, enc int, body []byte) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if el, ok := c.entries[e.key]; !ok || el.Value.(*cacheEntry) != e || e.encoded[enc] != nil {
-		return
-	}
-	e.encoded[enc] = body
-	e.size += int64(len(body))
-	c.bytes += int64(len(body))
-	for c.bytes > c.maxBytes {
-		c.remove(c.order.Back())
-	}
-}
-
-func (c *Cache) put(e *cacheEntry) {
-	if e.size > c.maxBytes/8 { // one response may not take the room of many
-		return
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	// Checked under the lock: Changed bumps the generation before it takes the lock to clear,
-	// so an entry either is refused here or is cleared there.
-	if !c.live.Load() || e.gen != c.gen.Load() {
-		return
-	}
-	if el, ok := c.entries[e.key]; ok {
-		c.remove(el)
-	}
-	c.entries[e.key] = c.order.PushFront(e)
-	c.bytes += e.size
-	for c.bytes > c.maxBytes {
-		c.remove(c.order.Back())
-	}
-}
-
-func (c *Cache) remove(el *list.Element) {
-	e := c.order.Remove(el).(*cacheEntry)
-	delete(c.entries, e.key)
-	c.bytes -= e.size
+// keepEncoded keeps e's body in encodings[enc], if e is still held under key.
+func (c *Cache) keepEncoded(key string, e *cacheEntry, enc int, body []byte) {
+	c.core.Grow(key, e, func(held *cacheEntry) int64 {
+		if held.encoded[enc] != nil {
+			return 0
+		}
+		held.encoded[enc] = body
+		return int64(len(body))
+	})
 }
 
 // cachedHeaders are the headers that belong to a catalogue representation (set by its
@@ -202,11 +129,9 @@ func (s *server) cacheReads(c *fiber.Ctx) error {
 	now := time.Now()
 	enc := acceptedEncoding(c)
 	if e, encoded := cache.get(key, now, enc); e != nil {
-		cache.hits.Add(1)
-		return sendCached(c, cache, e, enc, encoded)
+		return sendCached(c, cache, key, e, enc, encoded)
 	}
-	cache.misses.Add(1)
-	gen := cache.gen.Load() // before any database read: see Cache
+	gen := cache.core.Gen() // before any database read: see Cache
 	if err := c.Next(); err != nil {
 		return err
 	}
@@ -215,7 +140,7 @@ func (s *server) cacheReads(c *fiber.Ctx) error {
 
 // sendCached answers from a cache entry: its headers, its validator, and its body in the
 // client's encoding (enc < 0: none), compressed once and kept when encoded is nil.
-func sendCached(c *fiber.Ctx, cache *Cache, e *cacheEntry, enc int, encoded []byte) error {
+func sendCached(c *fiber.Ctx, cache *Cache, key string, e *cacheEntry, enc int, encoded []byte) error {
 	for _, h := range e.headers {
 		c.Set(h[0], h[1])
 	}
@@ -234,7 +159,7 @@ func sendCached(c *fiber.Ctx, cache *Cache, e *cacheEntry, enc int, encoded []by
 	}
 	if encoded == nil { // the first request in this encoding: compressed once, then kept
 		encoded = encodings[enc].compress(nil, e.body)
-		cache.keepEncoded(e, enc, encoded)
+		cache.keepEncoded(key, e, enc, encoded)
 	}
 	return sendEncoded(c, enc, encoded)
 }
@@ -246,16 +171,16 @@ func keepResponse(c *fiber.Ctx, cache *Cache, key string, gen uint64, now time.T
 	if c.Response().StatusCode() != fiber.StatusOK || !strings.HasPrefix(string(resp.Peek(fiber.HeaderCacheControl)), "public") {
 		return nil
 	}
-	e := &cacheEntry{key: key, gen: gen, etag: string(resp.Peek(fiber.HeaderETag)), notAfter: now.Add(cache.ttl)}
+	e := &cacheEntry{etag: string(resp.Peek(fiber.HeaderETag))}
 	if e.etag == "" {
 		return nil
 	}
 	e.body = append([]byte(nil), c.Response().Body()...)
-	e.size = int64(len(key) + len(e.body) + 256)
+	size := int64(len(key) + len(e.body) + 256)
 	for _, h := range cachedHeaders {
 		if v := resp.Peek(h); len(v) > 0 {
 			e.headers = append(e.headers, [2]string{h, string(v)})
-			e.size += int64(len(h) + len(v))
+			size += int64(len(h) + len(v))
 		}
 	}
 	contentType := string(resp.ContentType())
@@ -264,11 +189,11 @@ func keepResponse(c *fiber.Ctx, cache *Cache, key string, gen uint64, now time.T
 	if enc >= 0 && e.compressible {
 		// Compressed here rather than by the compress middleware, and kept for the next hits.
 		e.encoded[enc] = encodings[enc].compress(nil, e.body)
-		e.size += int64(len(e.encoded[enc]))
-		cache.put(e)
+		size += int64(len(e.encoded[enc]))
+		cache.core.Put(key, gen, now, e, size)
 		return sendEncoded(c, enc, e.encoded[enc])
 	}
-	cache.put(e)
+	cache.core.Put(key, gen, now, e, size)
 	return nil
 }
 
