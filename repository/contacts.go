@@ -45,9 +45,7 @@ func loadContacts(ctx context.Context, tx *sqlx.Tx, orgID string, contacts []see
 // Contacts lists the public contact points of a country's verified organizations.
 func (s *Store) Contacts(ctx context.Context, country string) ([]domain.ContactPoint, error) {
 	var rows []struct {
-		OrgID      string  `db:"org_id"`
-		OrgName    string  `db:"org_name"`
-		OrgAcronym *string `db:"org_acronym"`
+		orgColumns
 		contactRow
 	}
 	if err := sqlx.SelectContext(ctx, s.reads, &rows, sqlCountryContacts, country); err != nil {
@@ -55,7 +53,7 @@ func (s *Store) Contacts(ctx context.Context, country string) ([]domain.ContactP
 	}
 	out := make([]domain.ContactPoint, len(rows))
 	for i, r := range rows {
-		c := domain.ContactPoint{Org: domain.OrgRef{ID: r.OrgID, Name: r.OrgName, Acronym: r.OrgAcronym},
+		c := domain.ContactPoint{Org: r.orgRef(),
 			Address: r.Address, Email: r.Email, Phone: r.Phone, URL: r.URL, Hours: r.Hours,
 			Sources: decodeSources(r.Sources), AsOf: r.AsOf}
 		if err := json.Unmarshal(r.Label, &c.Label); err != nil {

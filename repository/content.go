@@ -216,6 +216,17 @@ type rowKey struct {
 
 func (k rowKey) key() rowKey { return k }
 
+// orgColumns are the organization a row names, read as org_id, org_name and org_acronym.
+type orgColumns struct {
+	OrgID      string  `db:"org_id"`
+	OrgName    string  `db:"org_name"`
+	OrgAcronym *string `db:"org_acronym"`
+}
+
+func (o orgColumns) orgRef() domain.OrgRef {
+	return domain.OrgRef{ID: o.OrgID, Name: o.OrgName, Acronym: o.OrgAcronym}
+}
+
 // contentRow holds the columns every kind shares.
 type contentRow struct {
 	rowKey
@@ -231,13 +242,11 @@ type contentRow struct {
 	AsOf         *time.Time     `db:"as_of"`
 	Unpublished  bool           `db:"unpublished"`
 	UpdatedAt    time.Time      `db:"updated_at"`
-	OrgID        string         `db:"org_id"`
-	OrgName      string         `db:"org_name"`
-	OrgAcronym   *string        `db:"org_acronym"`
-	Lang         string         `db:"lang"`
-	TitleText    string         `db:"title_text"`
-	Summary      string         `db:"summary"`
-	Description  string         `db:"description"`
+	orgColumns
+	Lang        string `db:"lang"`
+	TitleText   string `db:"title_text"`
+	Summary     string `db:"summary"`
+	Description string `db:"description"`
 }
 
 func (r contentRow) content() domain.Content {
@@ -248,7 +257,7 @@ func (r contentRow) content() domain.Content {
 		Country:      r.Country,
 		Status:       r.Status,
 		Illustrative: r.Illustrative,
-		Organization: domain.OrgRef{ID: r.OrgID, Name: r.OrgName, Acronym: r.OrgAcronym},
+		Organization: r.orgRef(),
 		UpdatedAt:    r.UpdatedAt,
 		Summary:      r.Summary,
 		Description:  r.Description,
@@ -268,19 +277,25 @@ func (r contentRow) content() domain.Content {
 // It reads one row more than the page to know whether another page follows.
 func selectRows[R interface{ key() rowKey }](ctx context.Context, db sqlx.QueryerContext, k kindSpec, f domain.ListFilter, only string) ([]R, *domain.Cursor, error) {
 	sqlText, args, limit := k.selectSQL(f, only)
+	return selectPage[R](ctx, db, sqlText, args, limit, f.Fingerprint(k.kind), f.Query != "")
+}
+
+// selectPage reads a page of content rows, one row more than limit, and cuts it to the page
+// with the cursor of the next one (of the list fingerprint names; ranked when searching).
+func selectPage[R interface{ key() rowKey }](ctx context.Context, db sqlx.QueryerContext, sqlText string, args []any, limit int,
+	fingerprint uint32, ranked bool) ([]R, *domain.Cursor, error) {
 	var rows []R
 	if err := sqlx.SelectContext(ctx, db, &rows, sqlText, args...); err != nil {
 		return nil, nil, err
 	}
-	var next *domain.Cursor
-	if len(rows) > limit {
-		rows = rows[:limit]
-		last := rows[len(rows)-1].key()
-		next = &domain.Cursor{List: f.Fingerprint(k.kind), PublishedAt: last.PublishedAt, ID: last.ID}
-		if f.Query != "" {
+	rows, next := pageOf(rows, limit, func(row R) domain.Cursor {
+		last := row.key()
+		next := domain.Cursor{List: fingerprint, PublishedAt: last.PublishedAt, ID: last.ID}
+		if ranked {
 			next.Rank = last.Rank
 		}
-	}
+		return next
+	})
 	return rows, next, nil
 }
 

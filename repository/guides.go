@@ -82,16 +82,14 @@ type guideRow struct {
 	AsOf        *time.Time     `db:"as_of"`
 	PublishedAt *time.Time     `db:"published_at"`
 	UpdatedAt   time.Time      `db:"updated_at"`
-	OrgID       string         `db:"org_id"`
-	OrgName     string         `db:"org_name"`
-	OrgAcronym  *string        `db:"org_acronym"`
-	Lang        *string        `db:"lang"`
-	Title       *string        `db:"title"`
-	Summary     *string        `db:"summary"`
-	Audience    *string        `db:"audience"`
-	Caveats     *string        `db:"caveats"`
-	MachineMade *bool          `db:"machine_made"`
-	StepCount   int            `db:"step_count"`
+	orgColumns
+	Lang        *string `db:"lang"`
+	Title       *string `db:"title"`
+	Summary     *string `db:"summary"`
+	Audience    *string `db:"audience"`
+	Caveats     *string `db:"caveats"`
+	MachineMade *bool   `db:"machine_made"`
+	StepCount   int     `db:"step_count"`
 }
 
 func orZero[T any](p *T) T {
@@ -109,7 +107,7 @@ func (r guideRow) guide() domain.Guide {
 	}
 	return domain.Guide{
 		ID: r.ID, Slug: r.Slug, Country: r.Country,
-		Org:       domain.OrgRef{ID: r.OrgID, Name: r.OrgName, Acronym: r.OrgAcronym},
+		Org:       r.orgRef(),
 		Localized: domain.Localized{Lang: lang, Langs: r.Langs, SourceLang: r.SourceLang},
 		Title:     orZero(r.Title), Summary: orZero(r.Summary), Audience: orZero(r.Audience),
 		Caveats: orZero(r.Caveats), MachineMade: orZero(r.MachineMade),

@@ -68,15 +68,13 @@ type invitationRow struct {
 	CreatedAt  time.Time  `db:"created_at"`
 	ExpiresAt  time.Time  `db:"expires_at"`
 	AnsweredAt *time.Time `db:"answered_at"`
-	OrgID      string     `db:"org_id"`
-	OrgName    string     `db:"org_name"`
-	OrgAcronym *string    `db:"org_acronym"`
+	orgColumns
 }
 
 func (r invitationRow) invitation() domain.Invitation {
 	return domain.Invitation{ID: r.ID, Email: r.Email, Role: r.Role, Status: r.Status, CreatedAt: r.CreatedAt,
 		ExpiresAt: r.ExpiresAt, AnsweredAt: r.AnsweredAt,
-		Organization: domain.OrgRef{ID: r.OrgID, Name: r.OrgName, Acronym: r.OrgAcronym}}
+		Organization: r.orgRef()}
 }
 
 func invitations(ctx context.Context, q sqlx.QueryerContext, statement string, args ...any) ([]domain.Invitation, error) {

@@ -385,20 +385,7 @@ func readCountedFacetsSQL(kind domain.Kind, f domain.ListFilter) (string, []any,
 // cursor belongs to the list fingerprint names.
 func readRows[R interface{ key() rowKey }](ctx context.Context, db sqlx.QueryerContext, kind domain.Kind, f domain.ListFilter, fingerprint uint32) ([]R, *domain.Cursor, error) {
 	sqlText, args, limit := readSQL(kind, f)
-	var rows []R
-	if err := sqlx.SelectContext(ctx, db, &rows, sqlText, args...); err != nil {
-		return nil, nil, err
-	}
-	var next *domain.Cursor
-	if len(rows) > limit {
-		rows = rows[:limit]
-		last := rows[len(rows)-1].key()
-		next = &domain.Cursor{List: fingerprint, PublishedAt: last.PublishedAt, ID: last.ID}
-		if f.Query != "" {
-			next.Rank = last.Rank
-		}
-	}
-	return rows, next, nil
+	return selectPage[R](ctx, db, sqlText, args, limit, fingerprint, f.Query != "")
 }
 
 // sqlCorrectSearch replaces each word of a search ($1) that no published text has by the
