@@ -460,17 +460,18 @@ func money(amount, currency *string) *domain.Money {
 	return &domain.Money{Amount: *amount, Currency: *currency}
 }
 
-// eligibilityRow holds the structured conditions incentives and programmes share.
+// eligibilityRow holds the structured conditions incentives and programmes share, as their
+// columns and as the read model's precomputed candidates (read_eligibility) name them.
 type eligibilityRow struct {
-	InvestorTypes   pq.StringArray `db:"investor_types"`
-	MinInvestment   *string        `db:"min_investment"`
-	MaxInvestment   *string        `db:"max_investment"`
-	Currency        *string        `db:"investment_currency"`
-	MinJobs         *int           `db:"min_jobs"`
-	ResidenceAbroad *bool          `db:"residence_abroad"`
-	Sectors         pq.StringArray `db:"sectors"`
-	RegionCodes     pq.StringArray `db:"region_codes"`
-	RegionNames     pq.StringArray `db:"region_names"`
+	InvestorTypes   pq.StringArray `db:"investor_types" json:"investor_types"`
+	MinInvestment   *string        `db:"min_investment" json:"min_investment"`
+	MaxInvestment   *string        `db:"max_investment" json:"max_investment"`
+	Currency        *string        `db:"investment_currency" json:"investment_currency"`
+	MinJobs         *int           `db:"min_jobs" json:"min_jobs"`
+	ResidenceAbroad *bool          `db:"residence_abroad" json:"residence_abroad"`
+	Sectors         pq.StringArray `db:"sectors" json:"sectors"`
+	RegionCodes     pq.StringArray `db:"region_codes" json:"region_codes"`
+	RegionNames     pq.StringArray `db:"region_names" json:"region_names"`
 }
 
 func (e eligibilityRow) eligibility() domain.Eligibility {
