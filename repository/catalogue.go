@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
@@ -116,41 +115,44 @@ func (s *Store) Country(ctx context.Context, code string, langs []string) (*Coun
 	return d, nil
 }
 
-// countryFacts reads a country's facts in their order.
+// countryFacts reads a country's facts in their order, straight into domain.Fact: its JSON
+// columns are decoded as they are scanned (jsonColumn), the sources as every item's are.
 func (s *Store) countryFacts(ctx context.Context, code string) ([]domain.Fact, error) {
-	var out []domain.Fact
-	var facts []struct {
-		Metric           string     `db:"metric"`
-		Value            *string    `db:"value"`
-		ValueMax         *string    `db:"value_max"`
-		Unit             string     `db:"unit"`
-		ResidenceCountry *string    `db:"residence_country"`
-		Municipality     *string    `db:"municipality"`
-		Year             *int       `db:"year"`
-		Definition       []byte     `db:"definition"`
-		Note             []byte     `db:"note"`
-		Sources          []byte     `db:"sources"`
-		Alternatives     []byte     `db:"alternatives"`
-		AsOf             *time.Time `db:"as_of"`
-	}
-	if err := sqlx.SelectContext(ctx, s.reads, &facts, sqlCountryFacts, code); err != nil {
+	rows, err := s.reads.QueryxContext(ctx, sqlCountryFacts, code)
+	if err != nil {
 		return nil, err
 	}
-	for _, f := range facts {
-		fact := domain.Fact{Metric: f.Metric, Value: f.Value, ValueMax: f.ValueMax, Unit: f.Unit,
-			ResidenceCountry: f.ResidenceCountry, Municipality: f.Municipality, Year: f.Year, Sources: decodeSources(f.Sources), AsOf: f.AsOf,
-			Alternatives: []domain.FactValue{}}
-		for _, part := range []struct {
-			raw []byte
-			to  any
-		}{{f.Definition, &fact.Definition}, {f.Note, &fact.Note}, {f.Alternatives, &fact.Alternatives}} {
-			if err := json.Unmarshal(part.raw, part.to); err != nil {
-				return nil, fmt.Errorf("fact %s: %w", f.Metric, err)
-			}
+	defer rows.Close()
+	var out []domain.Fact
+	for rows.Next() {
+		f := domain.Fact{Alternatives: []domain.FactValue{}}
+		var sources []byte
+		// In the order sqlCountryFacts selects them.
+		if err := rows.Scan(&f.Metric, &f.Value, &f.ValueMax, &f.Unit, &f.ResidenceCountry, &f.Municipality, &f.Year,
+			jsonColumn(&f.Definition), jsonColumn(&f.Note), &sources, jsonColumn(&f.Alternatives), &f.AsOf); err != nil {
+			return nil, fmt.Errorf("fact %s: %w", f.Metric, err)
 		}
-		out = append(out, fact)
+		f.Sources = decodeSources(sources)
+		out = append(out, f)
 	}
-	return out, nil
+	return out, rows.Err()
+}
+
+// jsonColumn scans a JSON column into *to as json.Unmarshal decodes it (NULL, like any text
+// that is no JSON, is an error).
+func jsonColumn[T any](to *T) sql.Scanner { return jsonScanner[T]{to} }
+
+type jsonScanner[T any] struct{ to *T }
+
+func (j jsonScanner[T]) Scan(src any) error {
+	var text []byte
+	switch v := src.(type) {
+	case []byte:
+		text = v
+	case string:
+		text = []byte(v)
+	}
+	return json.Unmarshal(text, j.to)
 }
 
 // countryOrganizations reads a country's verified organizations by name.
