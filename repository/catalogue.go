@@ -3,9 +3,7 @@ package repository
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
-	"fmt"
 
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
@@ -115,63 +113,28 @@ func (s *Store) Country(ctx context.Context, code string, langs []string) (*Coun
 	return d, nil
 }
 
-// countryFacts reads a country's facts in their order, straight into domain.Fact: its JSON
-// columns are decoded as they are scanned (jsonColumn), the sources as every item's are.
+// countryFacts reads a country's facts in their order.
 func (s *Store) countryFacts(ctx context.Context, code string) ([]domain.Fact, error) {
-	rows, err := s.reads.QueryxContext(ctx, sqlCountryFacts, code)
-	if err != nil {
+	var out []domain.Fact
+	if err := scanInto(ctx, s.reads, &out, factColumns, sqlCountryFacts, code); err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []domain.Fact
-	for rows.Next() {
-		f := domain.Fact{Alternatives: []domain.FactValue{}}
-		var sources []byte
-		// In the order sqlCountryFacts selects them.
-		if err := rows.Scan(&f.Metric, &f.Value, &f.ValueMax, &f.Unit, &f.ResidenceCountry, &f.Municipality, &f.Year,
-			jsonColumn(&f.Definition), jsonColumn(&f.Note), &sources, jsonColumn(&f.Alternatives), &f.AsOf); err != nil {
-			return nil, fmt.Errorf("fact %s: %w", f.Metric, err)
-		}
-		f.Sources = decodeSources(sources)
-		out = append(out, f)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
-// jsonColumn scans a JSON column into *to as json.Unmarshal decodes it (NULL, like any text
-// that is no JSON, is an error).
-func jsonColumn[T any](to *T) sql.Scanner { return jsonScanner[T]{to} }
-
-type jsonScanner[T any] struct{ to *T }
-
-func (j jsonScanner[T]) Scan(src any) error {
-	var text []byte
-	switch v := src.(type) {
-	case []byte:
-		text = v
-	case string:
-		text = []byte(v)
-	}
-	return json.Unmarshal(text, j.to)
+// factColumns are where sqlCountryFacts' columns go in a fact.
+func factColumns(f *domain.Fact) []any {
+	return []any{&f.Metric, &f.Value, &f.ValueMax, &f.Unit, &f.ResidenceCountry, &f.Municipality, &f.Year,
+		jsonColumn(&f.Definition), jsonColumn(&f.Note), sourcesColumn(&f.Sources), jsonColumn(&f.Alternatives), &f.AsOf}
 }
 
 // countryOrganizations reads a country's verified organizations by name.
 func (s *Store) countryOrganizations(ctx context.Context, code string) ([]domain.Organization, error) {
 	var out []domain.Organization
-	var orgs []struct {
-		ID       string  `db:"id"`
-		Name     string  `db:"name"`
-		Acronym  *string `db:"acronym"`
-		Type     string  `db:"type"`
-		Website  *string `db:"website"`
-		Verified bool    `db:"verified"`
-	}
-	if err := sqlx.SelectContext(ctx, s.reads, &orgs, sqlCountryOrganizations, code); err != nil {
+	if err := scanInto(ctx, s.reads, &out, func(o *domain.Organization) []any {
+		return []any{&o.ID, &o.Name, &o.Acronym, &o.Type, &o.Website, &o.Verified}
+	}, sqlCountryOrganizations, code); err != nil {
 		return nil, err
-	}
-	for _, o := range orgs {
-		out = append(out, domain.Organization{
-			OrgRef: domain.OrgRef{ID: o.ID, Name: o.Name, Acronym: o.Acronym}, Type: o.Type, Website: o.Website, Verified: o.Verified})
 	}
 	return out, nil
 }

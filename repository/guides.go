@@ -4,7 +4,6 @@ import (
 	"context"
 	"time"
 
-	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 
 	"github.com/diaspora-investor/marketplace/domain"
@@ -131,26 +130,12 @@ func (s *Store) Guide(ctx context.Context, idOrSlug string, langs []string) (*do
 		return nil, err
 	}
 	d := &domain.GuideDetail{Guide: row.guide(), Steps: []domain.GuideStep{}}
-	var steps []struct {
-		Position  int     `db:"position"`
-		Sources   []byte  `db:"sources"`
-		Lang      *string `db:"lang"`
-		Title     *string `db:"title"`
-		Body      *string `db:"body"`
-		Office    *string `db:"office"`
-		Documents *string `db:"documents"`
-		Cost      *string `db:"cost"`
-		Duration  *string `db:"duration"`
-	}
-	if err := sqlx.SelectContext(ctx, s.reads, &steps, sqlGuideSteps, d.ID, pq.Array(langs)); err != nil {
+	// A step with no translation has an empty text.
+	if err := scanInto(ctx, s.reads, &d.Steps, func(st *domain.GuideStep) []any {
+		return []any{&st.Position, sourcesColumn(&st.Sources), zeroIfNull(&st.Lang), zeroIfNull(&st.Title), zeroIfNull(&st.Body),
+			&st.Office, &st.Documents, &st.Cost, &st.Duration}
+	}, sqlGuideSteps, d.ID, pq.Array(langs)); err != nil {
 		return nil, err
-	}
-	for _, st := range steps {
-		d.Steps = append(d.Steps, domain.GuideStep{
-			Position: st.Position, Lang: orZero(st.Lang), Title: orZero(st.Title), Body: orZero(st.Body),
-			Office: st.Office, Documents: st.Documents, Cost: st.Cost, Duration: st.Duration,
-			Sources: decodeSources(st.Sources),
-		})
 	}
 	if d.Incentives, err = s.itemRefs(ctx, sqlGuideIncentives, d.ID, langs); err != nil {
 		return nil, err
