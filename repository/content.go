@@ -185,23 +185,34 @@ func (k kindSpec) scope(q *query, f domain.ListFilter) (from string, where []str
 	if f.Type != "" {
 		where = append(where, "c."+k.typeCol+" = "+q.arg(f.Type))
 	}
-	if f.InvestorType != "" {
-		where = append(where, "(cardinality(c.investor_types) = 0 OR c.investor_types @> ARRAY["+q.arg(f.InvestorType)+"])")
-	}
-	// The investment ranges overlap, compared in euros at the latest reference rates: the
-	// items' rates are joined once, the bounds converted once.
+	// The items' rates are joined once, for the ticket filters to convert their bounds to euros.
 	if f.MinAmount != "" || f.MaxAmount != "" {
 		from += " LEFT JOIN (SELECT DISTINCT ON (currency) currency, per_eur FROM exchange_rates ORDER BY currency, as_of DESC) xr ON xr.currency = c." + k.curCol
 	}
+	where = append(where, investorWhere(q, f, "c.investor_types", "c.min_investment", "c.max_investment",
+		func(bound string) string { return bound + " / xr.per_eur" })...)
+	return from, where
+}
+
+// investorWhere is what the investor type and ticket filters of f ask of an item, on the
+// content tables and on the read model alike: to be open to the investor type (an empty list is
+// open to all), and an investment range that overlaps the ticket's, compared in euros at the
+// latest reference rates (the ticket converted once). minCol and maxCol are the item's bounds
+// (NULL: open), inEUR converts one to euros.
+func investorWhere(q *query, f domain.ListFilter, typesCol, minCol, maxCol string, inEUR func(bound string) string) []string {
+	var where []string
+	if f.InvestorType != "" {
+		where = append(where, "(cardinality("+typesCol+") = 0 OR "+typesCol+" @> ARRAY["+q.arg(f.InvestorType)+"])")
+	}
 	if f.MaxAmount != "" {
-		where = append(where, fmt.Sprintf("(c.min_investment IS NULL OR c.min_investment / xr.per_eur <= (SELECT %s::numeric / eur_rate(%s)))",
-			q.arg(f.MaxAmount), q.arg(f.Currency)))
+		where = append(where, fmt.Sprintf("(%s IS NULL OR %s <= (SELECT %s::numeric / eur_rate(%s)))",
+			minCol, inEUR(minCol), q.arg(f.MaxAmount), q.arg(f.Currency)))
 	}
 	if f.MinAmount != "" {
-		where = append(where, fmt.Sprintf("(c.max_investment IS NULL OR c.max_investment / xr.per_eur >= (SELECT %s::numeric / eur_rate(%s)))",
-			q.arg(f.MinAmount), q.arg(f.Currency)))
+		where = append(where, fmt.Sprintf("(%s IS NULL OR %s >= (SELECT %s::numeric / eur_rate(%s)))",
+			maxCol, inEUR(maxCol), q.arg(f.MinAmount), q.arg(f.Currency)))
 	}
-	return from, where
+	return where
 }
 
 // todayUTC is the current date in UTC, whatever the session's time zone.
