@@ -62,7 +62,7 @@ func sourcesColumn(to *[]domain.SourceRef) sql.Scanner {
 	})
 }
 
-// zeroIfNull scans a column that may be NULL into *to, the zero value for NULL (as orZero).
+// zeroIfNull scans a column that may be NULL into *to, the zero value for NULL.
 func zeroIfNull[T any](to *T) sql.Scanner {
 	return scanFunc(func(src any) error {
 		var n sql.Null[T]
