@@ -3,10 +3,7 @@ package repository
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
-	"fmt"
-	"time"
 
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
@@ -119,57 +116,25 @@ func (s *Store) Country(ctx context.Context, code string, langs []string) (*Coun
 // countryFacts reads a country's facts in their order.
 func (s *Store) countryFacts(ctx context.Context, code string) ([]domain.Fact, error) {
 	var out []domain.Fact
-	var facts []struct {
-		Metric           string     `db:"metric"`
-		Value            *string    `db:"value"`
-		ValueMax         *string    `db:"value_max"`
-		Unit             string     `db:"unit"`
-		ResidenceCountry *string    `db:"residence_country"`
-		Municipality     *string    `db:"municipality"`
-		Year             *int       `db:"year"`
-		Definition       []byte     `db:"definition"`
-		Note             []byte     `db:"note"`
-		Sources          []byte     `db:"sources"`
-		Alternatives     []byte     `db:"alternatives"`
-		AsOf             *time.Time `db:"as_of"`
-	}
-	if err := sqlx.SelectContext(ctx, s.reads, &facts, sqlCountryFacts, code); err != nil {
+	if err := scanInto(ctx, s.reads, &out, factColumns, sqlCountryFacts, code); err != nil {
 		return nil, err
 	}
-	for _, f := range facts {
-		fact := domain.Fact{Metric: f.Metric, Value: f.Value, ValueMax: f.ValueMax, Unit: f.Unit,
-			ResidenceCountry: f.ResidenceCountry, Municipality: f.Municipality, Year: f.Year, Sources: decodeSources(f.Sources), AsOf: f.AsOf,
-			Alternatives: []domain.FactValue{}}
-		for _, part := range []struct {
-			raw []byte
-			to  any
-		}{{f.Definition, &fact.Definition}, {f.Note, &fact.Note}, {f.Alternatives, &fact.Alternatives}} {
-			if err := json.Unmarshal(part.raw, part.to); err != nil {
-				return nil, fmt.Errorf("fact %s: %w", f.Metric, err)
-			}
-		}
-		out = append(out, fact)
-	}
 	return out, nil
+}
+
+// factColumns are where sqlCountryFacts' columns go in a fact.
+func factColumns(f *domain.Fact) []any {
+	return []any{&f.Metric, &f.Value, &f.ValueMax, &f.Unit, &f.ResidenceCountry, &f.Municipality, &f.Year,
+		jsonColumn(&f.Definition), jsonColumn(&f.Note), sourcesColumn(&f.Sources), jsonColumn(&f.Alternatives), &f.AsOf}
 }
 
 // countryOrganizations reads a country's verified organizations by name.
 func (s *Store) countryOrganizations(ctx context.Context, code string) ([]domain.Organization, error) {
 	var out []domain.Organization
-	var orgs []struct {
-		ID       string  `db:"id"`
-		Name     string  `db:"name"`
-		Acronym  *string `db:"acronym"`
-		Type     string  `db:"type"`
-		Website  *string `db:"website"`
-		Verified bool    `db:"verified"`
-	}
-	if err := sqlx.SelectContext(ctx, s.reads, &orgs, sqlCountryOrganizations, code); err != nil {
+	if err := scanInto(ctx, s.reads, &out, func(o *domain.Organization) []any {
+		return []any{&o.ID, &o.Name, &o.Acronym, &o.Type, &o.Website, &o.Verified}
+	}, sqlCountryOrganizations, code); err != nil {
 		return nil, err
-	}
-	for _, o := range orgs {
-		out = append(out, domain.Organization{
-			OrgRef: domain.OrgRef{ID: o.ID, Name: o.Name, Acronym: o.Acronym}, Type: o.Type, Website: o.Website, Verified: o.Verified})
 	}
 	return out, nil
 }

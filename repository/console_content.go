@@ -20,42 +20,34 @@ import (
 // the stale languages of the i-th item.
 func (s *Store) ContentGaps(ctx context.Context, f domain.SummaryFilter, missing string, stale bool) (items []domain.ContentSummary, staleLangs [][]string, next *domain.Cursor, err error) {
 	sqlText, args := gapSummariesSQL(f, missing, stale)
-	var rows []struct {
-		Kind        string         `db:"kind"`
-		ID          string         `db:"id"`
-		Slug        string         `db:"slug"`
-		Country     string         `db:"country_code"`
-		Status      string         `db:"status"`
-		Langs       pq.StringArray `db:"langs"`
-		StaleLangs  pq.StringArray `db:"stale_langs"`
-		ReviewNote  *string        `db:"review_note"`
-		SubmittedAt *time.Time     `db:"submitted_at"`
-		UpdatedAt   time.Time      `db:"updated_at"`
-		AsOf        *time.Time     `db:"as_of"`
-		SortAt      time.Time      `db:"sort_at"`
-		OrgID       string         `db:"organization_id"`
-		OrgName     string         `db:"org_name"`
-		OrgAcronym  *string        `db:"org_acronym"`
-		Lang        string         `db:"lang"`
-		Title       string         `db:"title"`
-	}
-	if err := s.db.SelectContext(ctx, &rows, sqlText, args...); err != nil {
+	var rows []gapRow
+	if err := scanInto(ctx, s.db, &rows, gapColumns, sqlText, args...); err != nil {
 		return nil, nil, nil, err
 	}
-	if len(rows) > f.Limit {
-		rows = rows[:f.Limit]
-		last := rows[len(rows)-1]
-		next = &domain.Cursor{PublishedAt: last.SortAt, ID: last.ID}
-	}
+	rows, next = pageOf(rows, f.Limit, func(last gapRow) domain.Cursor {
+		return domain.Cursor{PublishedAt: last.sortAt, ID: last.ID}
+	})
 	items = make([]domain.ContentSummary, len(rows))
 	staleLangs = make([][]string, len(rows))
 	for i, r := range rows {
-		items[i] = domain.ContentSummary{Kind: domain.Kind(r.Kind), ID: r.ID, Slug: r.Slug, Country: r.Country, Status: r.Status,
-			Title: r.Title, Lang: r.Lang, Langs: r.Langs, ReviewNote: r.ReviewNote, SubmittedAt: r.SubmittedAt,
-			UpdatedAt: r.UpdatedAt, AsOf: r.AsOf, Organization: domain.OrgRef{ID: r.OrgID, Name: r.OrgName, Acronym: r.OrgAcronym}}
-		staleLangs[i] = r.StaleLangs
+		items[i], staleLangs[i] = r.ContentSummary, r.staleLangs
 	}
 	return items, staleLangs, next, nil
+}
+
+// gapRow is a summary of gapSummariesSQL with its stale languages and the time it is sorted by.
+type gapRow struct {
+	domain.ContentSummary
+	staleLangs []string
+	sortAt     time.Time
+}
+
+// gapColumns are where gapSummariesSQL's columns go, in its order: a part's, then the
+// organization's name and acronym.
+func gapColumns(r *gapRow) []any {
+	return []any{&r.Kind, &r.ID, &r.Slug, &r.Country, &r.Status, pq.Array(&r.Langs), &r.ReviewNote, &r.SubmittedAt,
+		&r.UpdatedAt, &r.AsOf, &r.sortAt, &r.Organization.ID, pq.Array(&r.staleLangs), &r.Lang, &r.Title,
+		&r.Organization.Name, &r.Organization.Acronym}
 }
 
 // The statements of the gaps, registered as the builder makes them (see built.go).

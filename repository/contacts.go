@@ -2,7 +2,6 @@ package repository
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"time"
 
@@ -19,7 +18,8 @@ var (
 	sqlSeedContact       = statement("seed_contact", `
 	INSERT INTO organization_contacts (organization_id, position, label, address, email, phone, url, hours, note, sources, as_of)
 	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`)
-	// The contacts of a country's verified organizations ($1), in the organizations' name order.
+	// The contacts of a country's verified organizations ($1), in the organizations' name order
+	// (the columns of export_contacts).
 	sqlCountryContacts = statement("country_contacts", `
 	SELECT o.id AS org_id, o.name AS org_name, o.acronym AS org_acronym, c.label, c.address, c.email, c.phone,
 		c.url, c.hours, c.note, c.sources, c.as_of
@@ -44,71 +44,45 @@ func loadContacts(ctx context.Context, tx *sqlx.Tx, orgID string, contacts []see
 
 // Contacts lists the public contact points of a country's verified organizations.
 func (s *Store) Contacts(ctx context.Context, country string) ([]domain.ContactPoint, error) {
-	var rows []struct {
-		OrgID      string  `db:"org_id"`
-		OrgName    string  `db:"org_name"`
-		OrgAcronym *string `db:"org_acronym"`
-		contactRow
-	}
-	if err := sqlx.SelectContext(ctx, s.reads, &rows, sqlCountryContacts, country); err != nil {
+	return contactPoints(ctx, s.reads, sqlCountryContacts, country)
+}
+
+var sqlExportContacts = statement("export_contacts", `
+	SELECT o.id AS org_id, o.name AS org_name, o.acronym AS org_acronym, c.label, c.address, c.email, c.phone,
+		c.url, c.hours, c.note, c.sources, c.as_of
+	FROM organization_contacts c JOIN organizations o ON o.id = c.organization_id
+	WHERE o.slug = $1 ORDER BY c.position`)
+
+// contactPoints reads the contact points of statement (country_contacts or export_contacts,
+// which select the same columns).
+func contactPoints(ctx context.Context, q sqlx.QueryerContext, statement string, args ...any) ([]domain.ContactPoint, error) {
+	out := []domain.ContactPoint{}
+	if err := scanInto(ctx, q, &out, func(c *domain.ContactPoint) []any {
+		return []any{&c.Org.ID, &c.Org.Name, &c.Org.Acronym, jsonColumn(&c.Label), &c.Address, &c.Email, &c.Phone,
+			&c.URL, &c.Hours, jsonColumn(&c.Note), sourcesColumn(&c.Sources), &c.AsOf}
+	}, statement, args...); err != nil {
 		return nil, err
-	}
-	out := make([]domain.ContactPoint, len(rows))
-	for i, r := range rows {
-		c := domain.ContactPoint{Org: domain.OrgRef{ID: r.OrgID, Name: r.OrgName, Acronym: r.OrgAcronym},
-			Address: r.Address, Email: r.Email, Phone: r.Phone, URL: r.URL, Hours: r.Hours,
-			Sources: decodeSources(r.Sources), AsOf: r.AsOf}
-		if err := json.Unmarshal(r.Label, &c.Label); err != nil {
-			return nil, err
-		}
-		if err := json.Unmarshal(r.Note, &c.Note); err != nil {
-			return nil, err
-		}
-		out[i] = c
 	}
 	return out, nil
 }
 
-// contactRow is a contact point as stored, as the catalogue and the export read it: its label
-// and note are texts per language, its sources a list (JSON).
-type contactRow struct {
-	Label   []byte    `db:"label"`
-	Address *string   `db:"address"`
-	Email   *string   `db:"email"`
-	Phone   *string   `db:"phone"`
-	URL     *string   `db:"url"`
-	Hours   *string   `db:"hours"`
-	Note    []byte    `db:"note"`
-	Sources []byte    `db:"sources"`
-	AsOf    time.Time `db:"as_of"`
-}
-
-var sqlExportContacts = statement("export_contacts", `
-	SELECT label, address, email, phone, url, hours, note, sources, as_of
-	FROM organization_contacts c JOIN organizations o ON o.id = c.organization_id
-	WHERE o.slug = $1 ORDER BY c.position`)
-
 // exportContacts adds to exported organizations their contact points, so that an import of an
-// export keeps them (an organization written by an import gets the file's contacts).
+// export keeps them (an organization written by an import gets the file's contacts). They are
+// read as the catalogue reads them, then written in the seed format.
 func exportContacts(ctx context.Context, q sqlx.QueryerContext, orgs []seed.Organization) error {
 	for i := range orgs {
-		var rows []contactRow
-		if err := sqlx.SelectContext(ctx, q, &rows, sqlExportContacts, orgs[i].Slug); err != nil {
-			return err
+		points, err := contactPoints(ctx, q, sqlExportContacts, orgs[i].Slug)
+		if err != nil {
+			return fmt.Errorf("organization %s: contact: %w", orgs[i].Slug, err)
 		}
-		for _, r := range rows {
-			c := seed.Contact{Address: r.Address, Email: r.Email, Phone: r.Phone, URL: r.URL, Hours: r.Hours,
-				AsOf: r.AsOf.Format(time.DateOnly)}
-			for _, part := range []struct {
-				raw []byte
-				dst any
-			}{{r.Label, &c.Label}, {r.Note, &c.Note}, {r.Sources, &c.Sources}} {
-				if err := json.Unmarshal(part.raw, part.dst); err != nil {
-					return fmt.Errorf("organization %s: contact: %w", orgs[i].Slug, err)
-				}
+		for _, p := range points {
+			c := seed.Contact{Label: p.Label, Address: p.Address, Email: p.Email, Phone: p.Phone, URL: p.URL, Hours: p.Hours,
+				Sources: make([]seed.Source, len(p.Sources)), AsOf: p.AsOf.Format(time.DateOnly)}
+			for j, source := range p.Sources {
+				c.Sources[j] = seed.Source(source)
 			}
-			if len(c.Note) == 0 {
-				c.Note = nil
+			if len(p.Note) > 0 {
+				c.Note = p.Note
 			}
 			orgs[i].Contacts = append(orgs[i].Contacts, c)
 		}

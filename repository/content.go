@@ -185,23 +185,34 @@ func (k kindSpec) scope(q *query, f domain.ListFilter) (from string, where []str
 	if f.Type != "" {
 		where = append(where, "c."+k.typeCol+" = "+q.arg(f.Type))
 	}
-	if f.InvestorType != "" {
-		where = append(where, "(cardinality(c.investor_types) = 0 OR c.investor_types @> ARRAY["+q.arg(f.InvestorType)+"])")
-	}
-	// The investment ranges overlap, compared in euros at the latest reference rates: the
-	// items' rates are joined once, the bounds converted once.
+	// The items' rates are joined once, for the ticket filters to convert their bounds to euros.
 	if f.MinAmount != "" || f.MaxAmount != "" {
 		from += " LEFT JOIN (SELECT DISTINCT ON (currency) currency, per_eur FROM exchange_rates ORDER BY currency, as_of DESC) xr ON xr.currency = c." + k.curCol
 	}
+	where = append(where, investorWhere(q, f, "c.investor_types", "c.min_investment", "c.max_investment",
+		func(bound string) string { return bound + " / xr.per_eur" })...)
+	return from, where
+}
+
+// investorWhere is what the investor type and ticket filters of f ask of an item, on the
+// content tables and on the read model alike: to be open to the investor type (an empty list is
+// open to all), and an investment range that overlaps the ticket's, compared in euros at the
+// latest reference rates (the ticket converted once). minCol and maxCol are the item's bounds
+// (NULL: open), inEUR converts one to euros.
+func investorWhere(q *query, f domain.ListFilter, typesCol, minCol, maxCol string, inEUR func(bound string) string) []string {
+	var where []string
+	if f.InvestorType != "" {
+		where = append(where, "(cardinality("+typesCol+") = 0 OR "+typesCol+" @> ARRAY["+q.arg(f.InvestorType)+"])")
+	}
 	if f.MaxAmount != "" {
-		where = append(where, fmt.Sprintf("(c.min_investment IS NULL OR c.min_investment / xr.per_eur <= (SELECT %s::numeric / eur_rate(%s)))",
-			q.arg(f.MaxAmount), q.arg(f.Currency)))
+		where = append(where, fmt.Sprintf("(%s IS NULL OR %s <= (SELECT %s::numeric / eur_rate(%s)))",
+			minCol, inEUR(minCol), q.arg(f.MaxAmount), q.arg(f.Currency)))
 	}
 	if f.MinAmount != "" {
-		where = append(where, fmt.Sprintf("(c.max_investment IS NULL OR c.max_investment / xr.per_eur >= (SELECT %s::numeric / eur_rate(%s)))",
-			q.arg(f.MinAmount), q.arg(f.Currency)))
+		where = append(where, fmt.Sprintf("(%s IS NULL OR %s >= (SELECT %s::numeric / eur_rate(%s)))",
+			maxCol, inEUR(maxCol), q.arg(f.MinAmount), q.arg(f.Currency)))
 	}
-	return from, where
+	return where
 }
 
 // todayUTC is the current date in UTC, whatever the session's time zone.
@@ -215,6 +226,17 @@ type rowKey struct {
 }
 
 func (k rowKey) key() rowKey { return k }
+
+// orgColumns are the organization a row names, read as org_id, org_name and org_acronym.
+type orgColumns struct {
+	OrgID      string  `db:"org_id"`
+	OrgName    string  `db:"org_name"`
+	OrgAcronym *string `db:"org_acronym"`
+}
+
+func (o orgColumns) orgRef() domain.OrgRef {
+	return domain.OrgRef{ID: o.OrgID, Name: o.OrgName, Acronym: o.OrgAcronym}
+}
 
 // contentRow holds the columns every kind shares.
 type contentRow struct {
@@ -231,13 +253,11 @@ type contentRow struct {
 	AsOf         *time.Time     `db:"as_of"`
 	Unpublished  bool           `db:"unpublished"`
 	UpdatedAt    time.Time      `db:"updated_at"`
-	OrgID        string         `db:"org_id"`
-	OrgName      string         `db:"org_name"`
-	OrgAcronym   *string        `db:"org_acronym"`
-	Lang         string         `db:"lang"`
-	TitleText    string         `db:"title_text"`
-	Summary      string         `db:"summary"`
-	Description  string         `db:"description"`
+	orgColumns
+	Lang        string `db:"lang"`
+	TitleText   string `db:"title_text"`
+	Summary     string `db:"summary"`
+	Description string `db:"description"`
 }
 
 func (r contentRow) content() domain.Content {
@@ -248,7 +268,7 @@ func (r contentRow) content() domain.Content {
 		Country:      r.Country,
 		Status:       r.Status,
 		Illustrative: r.Illustrative,
-		Organization: domain.OrgRef{ID: r.OrgID, Name: r.OrgName, Acronym: r.OrgAcronym},
+		Organization: r.orgRef(),
 		UpdatedAt:    r.UpdatedAt,
 		Summary:      r.Summary,
 		Description:  r.Description,
@@ -268,19 +288,25 @@ func (r contentRow) content() domain.Content {
 // It reads one row more than the page to know whether another page follows.
 func selectRows[R interface{ key() rowKey }](ctx context.Context, db sqlx.QueryerContext, k kindSpec, f domain.ListFilter, only string) ([]R, *domain.Cursor, error) {
 	sqlText, args, limit := k.selectSQL(f, only)
+	return selectPage[R](ctx, db, sqlText, args, limit, f.Fingerprint(k.kind), f.Query != "")
+}
+
+// selectPage reads a page of content rows, one row more than limit, and cuts it to the page
+// with the cursor of the next one (of the list fingerprint names; ranked when searching).
+func selectPage[R interface{ key() rowKey }](ctx context.Context, db sqlx.QueryerContext, sqlText string, args []any, limit int,
+	fingerprint uint32, ranked bool) ([]R, *domain.Cursor, error) {
 	var rows []R
 	if err := sqlx.SelectContext(ctx, db, &rows, sqlText, args...); err != nil {
 		return nil, nil, err
 	}
-	var next *domain.Cursor
-	if len(rows) > limit {
-		rows = rows[:limit]
-		last := rows[len(rows)-1].key()
-		next = &domain.Cursor{List: f.Fingerprint(k.kind), PublishedAt: last.PublishedAt, ID: last.ID}
-		if f.Query != "" {
+	rows, next := pageOf(rows, limit, func(row R) domain.Cursor {
+		last := row.key()
+		next := domain.Cursor{List: fingerprint, PublishedAt: last.PublishedAt, ID: last.ID}
+		if ranked {
 			next.Rank = last.Rank
 		}
-	}
+		return next
+	})
 	return rows, next, nil
 }
 
@@ -445,17 +471,18 @@ func money(amount, currency *string) *domain.Money {
 	return &domain.Money{Amount: *amount, Currency: *currency}
 }
 
-// eligibilityRow holds the structured conditions incentives and programmes share.
+// eligibilityRow holds the structured conditions incentives and programmes share, as their
+// columns and as the read model's precomputed candidates (read_eligibility) name them.
 type eligibilityRow struct {
-	InvestorTypes   pq.StringArray `db:"investor_types"`
-	MinInvestment   *string        `db:"min_investment"`
-	MaxInvestment   *string        `db:"max_investment"`
-	Currency        *string        `db:"investment_currency"`
-	MinJobs         *int           `db:"min_jobs"`
-	ResidenceAbroad *bool          `db:"residence_abroad"`
-	Sectors         pq.StringArray `db:"sectors"`
-	RegionCodes     pq.StringArray `db:"region_codes"`
-	RegionNames     pq.StringArray `db:"region_names"`
+	InvestorTypes   pq.StringArray `db:"investor_types" json:"investor_types"`
+	MinInvestment   *string        `db:"min_investment" json:"min_investment"`
+	MaxInvestment   *string        `db:"max_investment" json:"max_investment"`
+	Currency        *string        `db:"investment_currency" json:"investment_currency"`
+	MinJobs         *int           `db:"min_jobs" json:"min_jobs"`
+	ResidenceAbroad *bool          `db:"residence_abroad" json:"residence_abroad"`
+	Sectors         pq.StringArray `db:"sectors" json:"sectors"`
+	RegionCodes     pq.StringArray `db:"region_codes" json:"region_codes"`
+	RegionNames     pq.StringArray `db:"region_names" json:"region_names"`
 }
 
 func (e eligibilityRow) eligibility() domain.Eligibility {

@@ -423,15 +423,9 @@ func (s *Store) DeleteContent(ctx context.Context, kind domain.Kind, idOrSlug st
 // its translations with their authors and staleness.
 func (s *Store) Editorial(ctx context.Context, kind domain.Kind, id string) (*domain.Editorial, error) {
 	q := sqlOf(kind)
-	var e struct {
-		Version     int        `db:"version"`
-		Status      string     `db:"status"`
-		ReviewNote  *string    `db:"review_note"`
-		SubmittedAt *time.Time `db:"submitted_at"`
-		CreatedAt   time.Time  `db:"created_at"`
-		AsOf        *time.Time `db:"as_of"`
-	}
-	err := s.db.GetContext(ctx, &e, q.editorial, id)
+	out := &domain.Editorial{}
+	err := s.db.QueryRowxContext(ctx, q.editorial, id).Scan(&out.Version, &out.Status, &out.ReviewNote, &out.SubmittedAt,
+		&out.CreatedAt, &out.AsOf)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
 	}
@@ -448,8 +442,7 @@ func (s *Store) Editorial(ctx context.Context, kind domain.Kind, id string) (*do
 	if err := s.db.SelectContext(ctx, &rows, q.translations, id); err != nil {
 		return nil, err
 	}
-	out := &domain.Editorial{Version: e.Version, Status: e.Status, ReviewNote: e.ReviewNote, SubmittedAt: e.SubmittedAt,
-		CreatedAt: e.CreatedAt, AsOf: e.AsOf, Translations: make([]domain.Translation, len(rows))}
+	out.Translations = make([]domain.Translation, len(rows))
 	for i, r := range rows {
 		out.Translations[i] = domain.Translation{Lang: r.Lang, UpdatedAt: r.UpdatedAt, Stale: r.Stale}
 		if r.UserID != nil {

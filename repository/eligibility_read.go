@@ -56,22 +56,14 @@ type eligibilityConditions struct {
 
 // candidateDoc is one candidate of read_eligibility.candidates.
 type candidateDoc struct {
-	Kind               string               `json:"kind"`
-	ID                 string               `json:"id"`
-	Type               string               `json:"type"`
-	Illustrative       bool                 `json:"illustrative"`
-	ValidFrom          *string              `json:"valid_from"`
-	ValidUntil         *string              `json:"valid_until"`
-	InvestorTypes      []string             `json:"investor_types"`
-	MinInvestment      *string              `json:"min_investment"`
-	MaxInvestment      *string              `json:"max_investment"`
-	InvestmentCurrency *string              `json:"investment_currency"`
-	MinJobs            *int                 `json:"min_jobs"`
-	ResidenceAbroad    *bool                `json:"residence_abroad"`
-	Sectors            []string             `json:"sectors"`
-	RegionCodes        []string             `json:"region_codes"`
-	RegionNames        []string             `json:"region_names"`
-	Names              map[string][2]string `json:"names"` // by read model key: [lang, name]
+	Kind         string  `json:"kind"`
+	ID           string  `json:"id"`
+	Type         string  `json:"type"`
+	Illustrative bool    `json:"illustrative"`
+	ValidFrom    *string `json:"valid_from"`
+	ValidUntil   *string `json:"valid_until"`
+	eligibilityRow
+	Names map[string][2]string `json:"names"` // by read model key: [lang, name]
 }
 
 // name picks the candidate's name for the reader's keys as the read model's lists pick a
@@ -150,10 +142,7 @@ func (s *Store) readEligibility(ctx context.Context, country string, keys []stri
 		if !ok {
 			continue
 		}
-		e := eligibilityRow{InvestorTypes: d.InvestorTypes, MinInvestment: d.MinInvestment, MaxInvestment: d.MaxInvestment,
-			Currency: d.InvestmentCurrency, MinJobs: d.MinJobs, ResidenceAbroad: d.ResidenceAbroad,
-			Sectors: d.Sectors, RegionCodes: d.RegionCodes, RegionNames: d.RegionNames}
-		c := domain.Candidate{Kind: domain.Kind(d.Kind), ID: d.ID, Name: name, Lang: lang, Type: d.Type, Eligibility: e.eligibility()}
+		c := domain.Candidate{Kind: domain.Kind(d.Kind), ID: d.ID, Name: name, Lang: lang, Type: d.Type, Eligibility: d.eligibility()}
 		if c.ValidFrom, err = jsonDate(d.ValidFrom); err != nil {
 			return out, err
 		}

@@ -2,9 +2,7 @@ package repository
 
 import (
 	"context"
-	"time"
 
-	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 
 	"github.com/diaspora-investor/marketplace/domain"
@@ -13,11 +11,12 @@ import (
 // Guides: the steps to invest (migration 00031). Public reads only; guides are written by the
 // seed loader (seed_guides.go).
 
-// guideColumns are a guide's columns, the guide aliased c and its chosen translation tr.
+// guideColumns are a guide's columns, the guide aliased c and its chosen translation tr (in
+// the order of guideFields). With no translation, the guide's texts are empty.
 const guideColumns = `
 	SELECT c.id, c.slug, c.country_code, c.source_lang, c.langs, c.sources, c.as_of, c.published_at,
 		c.updated_at, o.id AS org_id, o.name AS org_name, o.acronym AS org_acronym,
-		tr.lang, tr.title, tr.summary, tr.audience, tr.caveats, tr.machine_made,
+		coalesce(tr.lang, c.source_lang) AS lang, tr.title, tr.summary, tr.audience, tr.caveats, tr.machine_made,
 		(SELECT count(*) FROM guide_steps s WHERE s.guide_id = c.id) AS step_count
 	FROM guides c JOIN organizations o ON o.id = c.organization_id `
 
@@ -72,87 +71,43 @@ var (
 	ORDER BY c.position, c.slug`
 )
 
-type guideRow struct {
-	ID          string         `db:"id"`
-	Slug        string         `db:"slug"`
-	Country     string         `db:"country_code"`
-	SourceLang  string         `db:"source_lang"`
-	Langs       pq.StringArray `db:"langs"`
-	Sources     []byte         `db:"sources"`
-	AsOf        *time.Time     `db:"as_of"`
-	PublishedAt *time.Time     `db:"published_at"`
-	UpdatedAt   time.Time      `db:"updated_at"`
-	OrgID       string         `db:"org_id"`
-	OrgName     string         `db:"org_name"`
-	OrgAcronym  *string        `db:"org_acronym"`
-	Lang        *string        `db:"lang"`
-	Title       *string        `db:"title"`
-	Summary     *string        `db:"summary"`
-	Audience    *string        `db:"audience"`
-	Caveats     *string        `db:"caveats"`
-	MachineMade *bool          `db:"machine_made"`
-	StepCount   int            `db:"step_count"`
-}
-
-func orZero[T any](p *T) T {
-	var zero T
-	if p == nil {
-		return zero
-	}
-	return *p
-}
-
-func (r guideRow) guide() domain.Guide {
-	lang := r.SourceLang
-	if r.Lang != nil {
-		lang = *r.Lang
-	}
-	return domain.Guide{
-		ID: r.ID, Slug: r.Slug, Country: r.Country,
-		Org:       domain.OrgRef{ID: r.OrgID, Name: r.OrgName, Acronym: r.OrgAcronym},
-		Localized: domain.Localized{Lang: lang, Langs: r.Langs, SourceLang: r.SourceLang},
-		Title:     orZero(r.Title), Summary: orZero(r.Summary), Audience: orZero(r.Audience),
-		Caveats: orZero(r.Caveats), MachineMade: orZero(r.MachineMade),
-		Sources: decodeSources(r.Sources), AsOf: r.AsOf, PublishedAt: r.PublishedAt,
-		UpdatedAt: r.UpdatedAt, StepCount: r.StepCount,
-	}
+// guideFields are where guideColumns go in a guide.
+func guideFields(g *domain.Guide) []any {
+	return []any{&g.ID, &g.Slug, &g.Country, &g.SourceLang, pq.Array(&g.Langs), sourcesColumn(&g.Sources), &g.AsOf,
+		&g.PublishedAt, &g.UpdatedAt, &g.Org.ID, &g.Org.Name, &g.Org.Acronym, &g.Lang, zeroIfNull(&g.Title),
+		zeroIfNull(&g.Summary), zeroIfNull(&g.Audience), zeroIfNull(&g.Caveats), zeroIfNull(&g.MachineMade), &g.StepCount}
 }
 
 // Guides lists the published guides of a country in the reader's languages, in the country's
 // reading order, or by relevance when f.Query is set.
 func (s *Store) Guides(ctx context.Context, f domain.GuideFilter) ([]domain.Guide, error) {
-	return selectAll(ctx, s.reads, guideRow.guide, sqlGuidesByCountry, f.Country, pq.Array(f.Langs), f.Query,
-		pq.Array(f.SearchLangs), s.examples)
+	out := []domain.Guide{}
+	if err := scanInto(ctx, s.reads, &out, guideFields, sqlGuidesByCountry, f.Country, pq.Array(f.Langs), f.Query,
+		pq.Array(f.SearchLangs), s.examples); err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // Guide reads one published guide by id or slug, with its steps and the published incentives
 // and programmes it explains; ErrNotFound when there is none.
 func (s *Store) Guide(ctx context.Context, idOrSlug string, langs []string) (*domain.GuideDetail, error) {
-	row, err := getOne[guideRow](ctx, s.reads, sqlGuideByIDOrSlug, idOrSlug, pq.Array(langs), s.examples)
+	var found []domain.Guide
+	err := scanInto(ctx, s.reads, &found, guideFields, sqlGuideByIDOrSlug, idOrSlug, pq.Array(langs), s.examples)
 	if err != nil {
 		return nil, err
 	}
-	d := &domain.GuideDetail{Guide: row.guide(), Steps: []domain.GuideStep{}}
-	var steps []struct {
-		Position  int     `db:"position"`
-		Sources   []byte  `db:"sources"`
-		Lang      *string `db:"lang"`
-		Title     *string `db:"title"`
-		Body      *string `db:"body"`
-		Office    *string `db:"office"`
-		Documents *string `db:"documents"`
-		Cost      *string `db:"cost"`
-		Duration  *string `db:"duration"`
+	if len(found) == 0 {
+		return nil, ErrNotFound
 	}
-	if err := sqlx.SelectContext(ctx, s.reads, &steps, sqlGuideSteps, d.ID, pq.Array(langs)); err != nil {
+	d := &domain.GuideDetail{Guide: found[0], Steps: []domain.GuideStep{}}
+	// A step with no translation has an empty text.
+	err = scanInto(ctx, s.reads, &d.Steps, func(st *domain.GuideStep) []any {
+		return []any{&st.Position, sourcesColumn(&st.Sources), zeroIfNull(&st.Lang), zeroIfNull(&st.Title), zeroIfNull(&st.Body),
+			&st.Office, &st.Documents, &st.Cost, &st.Duration}
+	}, sqlGuideSteps, d.ID, pq.Array(langs))
+	if err != nil {
 		return nil, err
-	}
-	for _, st := range steps {
-		d.Steps = append(d.Steps, domain.GuideStep{
-			Position: st.Position, Lang: orZero(st.Lang), Title: orZero(st.Title), Body: orZero(st.Body),
-			Office: st.Office, Documents: st.Documents, Cost: st.Cost, Duration: st.Duration,
-			Sources: decodeSources(st.Sources),
-		})
 	}
 	if d.Incentives, err = s.itemRefs(ctx, sqlGuideIncentives, d.ID, langs); err != nil {
 		return nil, err

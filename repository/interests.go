@@ -205,29 +205,27 @@ func (s *Store) insertInterest(ctx context.Context, tx *sqlx.Tx, investorID, opp
 }
 
 type interestRow struct {
-	ID            string     `db:"id"`
-	OppID         string     `db:"opportunity_id"`
-	OppLang       string     `db:"opp_lang"`
-	OppTitle      string     `db:"opp_title"`
-	OppInstrument *string    `db:"opp_instrument"`
-	OrgID         string     `db:"org_id"`
-	OrgName       string     `db:"org_name"`
-	OrgAcronym    *string    `db:"org_acronym"`
-	Status        string     `db:"status"`
-	Message       string     `db:"message"`
-	Amount        *string    `db:"amount"`
-	Currency      *string    `db:"currency"`
-	Shared        []byte     `db:"shared"`
-	Reply         *string    `db:"reply"`
-	RepliedAt     *time.Time `db:"replied_at"`
-	CreatedAt     time.Time  `db:"created_at"`
-	UpdatedAt     time.Time  `db:"updated_at"`
-	InvestorID    string     `db:"investor_id"`
+	ID            string  `db:"id"`
+	OppID         string  `db:"opportunity_id"`
+	OppLang       string  `db:"opp_lang"`
+	OppTitle      string  `db:"opp_title"`
+	OppInstrument *string `db:"opp_instrument"`
+	orgColumns
+	Status     string     `db:"status"`
+	Message    string     `db:"message"`
+	Amount     *string    `db:"amount"`
+	Currency   *string    `db:"currency"`
+	Shared     []byte     `db:"shared"`
+	Reply      *string    `db:"reply"`
+	RepliedAt  *time.Time `db:"replied_at"`
+	CreatedAt  time.Time  `db:"created_at"`
+	UpdatedAt  time.Time  `db:"updated_at"`
+	InvestorID string     `db:"investor_id"`
 }
 
 func (r interestRow) interest() (domain.Interest, error) {
 	it := domain.Interest{ID: r.ID, Opportunity: domain.LinkedItem{ID: r.OppID, Name: r.OppTitle, Lang: r.OppLang},
-		Organization: domain.OrgRef{ID: r.OrgID, Name: r.OrgName, Acronym: r.OrgAcronym}, Status: r.Status,
+		Organization: r.orgRef(), Status: r.Status,
 		Message: r.Message, Amount: money(r.Amount, r.Currency), Reply: r.Reply, RepliedAt: r.RepliedAt,
 		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, InvestorID: r.InvestorID}
 	return it, json.Unmarshal(r.Shared, &it.Shared)

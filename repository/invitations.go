@@ -60,27 +60,19 @@ var (
 		UPDATE organization_members SET role = $3 WHERE organization_id = $1 AND user_id = $2`)
 )
 
-type invitationRow struct {
-	ID         string     `db:"id"`
-	Email      string     `db:"email"`
-	Role       string     `db:"role"`
-	Status     string     `db:"status"`
-	CreatedAt  time.Time  `db:"created_at"`
-	ExpiresAt  time.Time  `db:"expires_at"`
-	AnsweredAt *time.Time `db:"answered_at"`
-	OrgID      string     `db:"org_id"`
-	OrgName    string     `db:"org_name"`
-	OrgAcronym *string    `db:"org_acronym"`
-}
-
-func (r invitationRow) invitation() domain.Invitation {
-	return domain.Invitation{ID: r.ID, Email: r.Email, Role: r.Role, Status: r.Status, CreatedAt: r.CreatedAt,
-		ExpiresAt: r.ExpiresAt, AnsweredAt: r.AnsweredAt,
-		Organization: domain.OrgRef{ID: r.OrgID, Name: r.OrgName, Acronym: r.OrgAcronym}}
-}
-
+// invitations reads the invitations of statement, one of the three above.
 func invitations(ctx context.Context, q sqlx.QueryerContext, statement string, args ...any) ([]domain.Invitation, error) {
-	return selectAll(ctx, q, invitationRow.invitation, statement, args...)
+	out := []domain.Invitation{}
+	if err := scanInto(ctx, q, &out, invitationColumns, statement, args...); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// invitationColumns are where the invitation statements' columns go in an invitation.
+func invitationColumns(i *domain.Invitation) []any {
+	return []any{&i.ID, &i.Email, &i.Role, &i.Status, &i.CreatedAt, &i.ExpiresAt, &i.AnsweredAt,
+		&i.Organization.ID, &i.Organization.Name, &i.Organization.Acronym}
 }
 
 // Invite invites email (normalized by the caller) to the organization with role, valid for

@@ -155,18 +155,8 @@ func readScope(q *query, kind domain.Kind, f domain.ListFilter) []string {
 	if f.Type != "" {
 		where = append(where, "k.type_code = "+q.arg(f.Type))
 	}
-	if f.InvestorType != "" {
-		where = append(where, "(cardinality(k.investor_types) = 0 OR k.investor_types @> ARRAY["+q.arg(f.InvestorType)+"])")
-	}
-	if f.MaxAmount != "" {
-		where = append(where, fmt.Sprintf("(k.min_eur IS NULL OR k.min_eur <= (SELECT %s::numeric / eur_rate(%s)))",
-			q.arg(f.MaxAmount), q.arg(f.Currency)))
-	}
-	if f.MinAmount != "" {
-		where = append(where, fmt.Sprintf("(k.max_eur IS NULL OR k.max_eur >= (SELECT %s::numeric / eur_rate(%s)))",
-			q.arg(f.MinAmount), q.arg(f.Currency)))
-	}
-	return where
+	// The bounds are kept in euros already.
+	return append(where, investorWhere(q, f, "k.investor_types", "k.min_eur", "k.max_eur", func(bound string) string { return bound })...)
 }
 
 // pinnedExact is how many items whose titles hold the search's words as typed come first.
@@ -385,20 +375,7 @@ func readCountedFacetsSQL(kind domain.Kind, f domain.ListFilter) (string, []any,
 // cursor belongs to the list fingerprint names.
 func readRows[R interface{ key() rowKey }](ctx context.Context, db sqlx.QueryerContext, kind domain.Kind, f domain.ListFilter, fingerprint uint32) ([]R, *domain.Cursor, error) {
 	sqlText, args, limit := readSQL(kind, f)
-	var rows []R
-	if err := sqlx.SelectContext(ctx, db, &rows, sqlText, args...); err != nil {
-		return nil, nil, err
-	}
-	var next *domain.Cursor
-	if len(rows) > limit {
-		rows = rows[:limit]
-		last := rows[len(rows)-1].key()
-		next = &domain.Cursor{List: fingerprint, PublishedAt: last.PublishedAt, ID: last.ID}
-		if f.Query != "" {
-			next.Rank = last.Rank
-		}
-	}
-	return rows, next, nil
+	return selectPage[R](ctx, db, sqlText, args, limit, fingerprint, f.Query != "")
 }
 
 // sqlCorrectSearch replaces each word of a search ($1) that no published text has by the

@@ -304,21 +304,21 @@ func (r *Replica) serving() bool {
 // QueryContext runs query on the database pick chooses (again on the primary when the replica
 // fails it: see failedOver).
 func (r *Replica) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	db := r.pick(ctx)
-	rows, err := db.QueryContext(ctx, query, args...)
-	if r.failedOver(ctx, db, err) {
-		return r.primaryReads.QueryContext(ctx, query, args...)
-	}
-	return rows, err
+	return queryWithFailover(ctx, r, func(db *preparedReads) (*sql.Rows, error) { return db.QueryContext(ctx, query, args...) })
 }
 
-// QueryxContext runs query on the database pick chooses (again on the primary when the replica
-// fails it: see failedOver).
+// QueryxContext runs query as QueryContext does, for sqlx's rows.
 func (r *Replica) QueryxContext(ctx context.Context, query string, args ...any) (*sqlx.Rows, error) {
+	return queryWithFailover(ctx, r, func(db *preparedReads) (*sqlx.Rows, error) { return db.QueryxContext(ctx, query, args...) })
+}
+
+// queryWithFailover runs query on the database pick chooses, and again on the primary when the
+// replica fails it (see failedOver).
+func queryWithFailover[Rows any](ctx context.Context, r *Replica, query func(db *preparedReads) (Rows, error)) (Rows, error) {
 	db := r.pick(ctx)
-	rows, err := db.QueryxContext(ctx, query, args...)
+	rows, err := query(db)
 	if r.failedOver(ctx, db, err) {
-		return r.primaryReads.QueryxContext(ctx, query, args...)
+		return query(r.primaryReads)
 	}
 	return rows, err
 }
