@@ -2,11 +2,8 @@ package repository
 
 // The statements of the export (export.go): a country's whole catalogue in the seed format.
 var (
-	sqlExportCountry      = statement("export_country", `SELECT code, currency, source_lang FROM countries WHERE code = $1`)
-	sqlExportCountryTexts = statement("export_country_texts", `SELECT lang, name, summary FROM country_translations WHERE country_code = $1`)
-	sqlExportFacts        = statement("export_facts", `SELECT metric, value::text AS value, value_max::text AS value_max, unit,
-			residence_country, municipality, year, to_char(as_of, 'YYYY-MM-DD') AS as_of, sources, definition, note, alternatives
-		FROM diaspora_facts WHERE country_code = $1 ORDER BY position`)
+	sqlExportCountry       = statement("export_country", `SELECT code, currency, source_lang FROM countries WHERE code = $1`)
+	sqlExportCountryTexts  = statement("export_country_texts", `SELECT lang, name, summary FROM country_translations WHERE country_code = $1`)
 	sqlExportRegions       = statement("export_regions", `SELECT code, name, kind FROM regions WHERE country_code = $1 ORDER BY position, code`)
 	sqlExportOrganizations = statement("export_organizations", `SELECT slug, name, acronym, type, website, verified
 		FROM organizations WHERE country_code = $1 ORDER BY slug`)
