@@ -7,11 +7,10 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
-	"golang.org/x/text/language"
-	"golang.org/x/text/language/display"
 
 	"github.com/diaspora-investor/marketplace/app/matching"
 	"github.com/diaspora-investor/marketplace/domain"
+	"github.com/diaspora-investor/marketplace/locales"
 )
 
 // Eligibility matching (POST /v1/eligibility) and recommendations (GET /v1/me/recommendations).
@@ -126,7 +125,7 @@ func (v *view) explain(ch domain.Check, sit domain.Situation, regions map[string
 		data["Allowed"] = v.labelList(domain.InvestorTypes, ch.Allowed)
 		data["Value"] = v.langs.Label(v.lang, domain.InvestorTypes, ch.Value)
 	case "residence_abroad", "residence_in_country":
-		data["Country"] = countryName(v.lang, ch.Value)
+		data["Country"] = locales.CountryName(v.lang, ch.Value)
 	case "sector":
 		data["Allowed"] = v.labelList(domain.Sectors, ch.Allowed)
 		data["Value"] = v.langs.Label(v.lang, domain.Sectors, ch.Value)
@@ -192,42 +191,20 @@ func (v *view) explanation(id string, data map[string]any) string {
 	return text
 }
 
-// countryName names a country of the world in lang (CLDR names: "France", "França"), or
-// gives its code when there is no name.
-func countryName(lang, code string) string {
-	region, err := language.ParseRegion(code)
-	if err != nil {
-		return code
-	}
-	if name := display.Regions(language.Make(lang)).Name(region); name != "" {
-		return name
-	}
-	return code
-}
-
 func (v *view) labelList(set domain.CodeSet, codes []string) string {
 	return strings.Join(mapped(codes, func(c string) string { return v.langs.Label(v.lang, set, c) }), ", ")
 }
 
-// formatMoney writes an amount for people: thousands grouped and the decimal mark of the
-// language (1,500,000.00 EUR in English; 1 500 000,00 EUR in Portuguese and French).
+// formatMoney writes an amount in an explanation: thousands grouped and the decimal mark of
+// the language (1,500,000.00 EUR in English; 1 500 000,00 EUR in Portuguese and French). Unlike
+// the site's pages, it keeps the fraction as the amount has it and a plain space before the
+// currency: clients read these texts as the contract's examples show them.
 func formatMoney(lang, amount, currency string) string {
-	whole, frac, _ := strings.Cut(amount, ".")
-	group, mark := ",", "."
-	if lang != "en" {
-		group, mark = "\u00a0", ","
-	}
-	var b strings.Builder
-	for i, r := range whole {
-		if i > 0 && (len(whole)-i)%3 == 0 {
-			b.WriteString(group)
-		}
-		b.WriteRune(r)
-	}
+	whole, frac, mark := locales.GroupDigits(lang, amount)
 	if frac != "" {
-		b.WriteString(mark + frac)
+		whole += mark + frac
 	}
-	return b.String() + " " + currency
+	return whole + " " + currency
 }
 
 type recommendedJSON struct {

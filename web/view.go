@@ -13,6 +13,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"github.com/diaspora-investor/marketplace/domain"
+	"github.com/diaspora-investor/marketplace/locales"
 )
 
 // funcs are the template functions that need no language.
@@ -112,7 +113,8 @@ func itoa(n int) string {
 }
 
 // Money writes an amount for people: thousands grouped, the decimal mark of the language
-// (1,500,000.00 EUR; 1 500 000,00 EUR), as the API's explanations do.
+// (1,500,000 EUR; 1 500 000,50 EUR), as the API's explanations do but for formatMoney's two
+// differences.
 func (p *page) Money(m *domain.Money) string {
 	if m == nil {
 		return ""
@@ -120,27 +122,16 @@ func (p *page) Money(m *domain.Money) string {
 	return formatMoney(p.Lang, m.Amount, m.Currency)
 }
 
+// formatMoney writes an amount on the site's pages. Unlike the API's explanations, it drops an
+// all-zero fraction (750,000 EUR rather than 750,000.00 EUR: zero cents tell a reader nothing)
+// and puts a no-break space before the currency, so that the currency never wraps onto a line
+// of its own.
 func formatMoney(lang, amount, currency string) string {
-	whole, frac, _ := strings.Cut(amount, ".")
-	group, mark := ",", "."
-	if lang != "en" {
-		group, mark = "\u00a0", ","
+	whole, frac, mark := locales.GroupDigits(lang, amount)
+	if strings.Trim(frac, "0") != "" {
+		whole += mark + frac
 	}
-	var b strings.Builder
-	if strings.HasPrefix(whole, "-") {
-		b.WriteByte('-')
-		whole = whole[1:]
-	}
-	for i, r := range whole {
-		if i > 0 && (len(whole)-i)%3 == 0 {
-			b.WriteString(group)
-		}
-		b.WriteRune(r)
-	}
-	if frac != "" && strings.Trim(frac, "0") != "" {
-		b.WriteString(mark + frac)
-	}
-	return b.String() + "\u00a0" + currency
+	return whole + "\u00a0" + currency
 }
 
 // Converted is an amount in the reader's currency, with the date of the rate, or "".
@@ -161,16 +152,9 @@ func (p *page) Converted(m *domain.Money) string {
 // CountryName names a country of the world in the page's language (CLDR).
 func (p *page) CountryName(code string) string { return countryName(p.Lang, code) }
 
-func countryName(lang, code string) string {
-	region, err := language.ParseRegion(code)
-	if err != nil {
-		return code
-	}
-	if name := display.Regions(language.Make(lang)).Name(region); name != "" {
-		return name
-	}
-	return code
-}
+// countryName names a country of the world in lang (CLDR), for the pages that sort countries
+// by name.
+var countryName = locales.CountryName
 
 // Highlight marks the words of a text that a search matched (accents and case ignored, and
 // word endings, as the search stems them), escaping everything else.
