@@ -228,54 +228,25 @@ func notWordRune(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(
 // API uses (criterion.<code>.<outcome> of the locale files).
 func (p *page) Explain(ch domain.Check) string {
 	regions, _ := p.Data["RegionNames"].(map[string]string)
-	sit, _ := p.Data["Situation"].(domain.Situation)
-	_ = sit
-	data := map[string]any{}
-	labels := func(set domain.CodeSet, codes []string) string {
-		out := make([]string, len(codes))
-		for i, c := range codes {
-			out[i] = p.site.texts.label(p.Lang, set, c)
-		}
-		return strings.Join(out, ", ")
-	}
-	switch ch.Criterion {
-	case "investor_type":
-		data["Allowed"] = labels(domain.InvestorTypes, ch.Allowed)
-		data["Value"] = p.site.texts.label(p.Lang, domain.InvestorTypes, ch.Value)
-	case "residence_abroad", "residence_in_country":
-		data["Country"] = countryName(p.Lang, ch.Value)
-	case "sector":
-		data["Allowed"] = labels(domain.Sectors, ch.Allowed)
-		data["Value"] = p.site.texts.label(p.Lang, domain.Sectors, ch.Value)
-	case "region":
-		names := make([]string, len(ch.Regions))
-		for i, r := range ch.Regions {
-			names[i] = r.Name
-		}
-		data["Allowed"] = strings.Join(names, ", ")
-		data["Value"] = ch.Value
-		if name, ok := regions[ch.Value]; ok {
-			data["Value"] = name
-		}
-	case "min_investment", "max_investment":
-		data["Limit"] = formatMoney(p.Lang, ch.Limit.Amount, ch.Limit.Currency)
-		if ch.Amount != nil {
-			amount := formatMoney(p.Lang, ch.Amount.Amount, ch.Amount.Currency)
-			if ch.InLimit != "" && ch.Amount.Currency != ch.Limit.Currency {
-				amount += " (" + formatMoney(p.Lang, ch.InLimit, ch.Limit.Currency) + ")"
-			}
-			data["Amount"] = amount
-		}
-		if ch.Missing == "exchange_rate" {
-			return p.site.texts.msg(p.Lang, "criterion.no_rate", map[string]any{"Limit": data["Limit"]})
-		}
-	case "min_jobs":
-		data["Min"], data["Jobs"] = ch.MinJobs, ch.Jobs
-	case "valid_from", "valid_until":
-		data["Date"] = p.Date(ch.Date)
-	}
-	return p.site.texts.msg(p.Lang, "criterion."+ch.Criterion+"."+string(ch.Outcome), data)
+	id, data := locales.ExplainCheck(ch, regions, explanationWords{p})
+	return p.site.texts.msg(p.Lang, id, data)
 }
+
+// explanationWords are the site's words for an explanation: the page's labels, country names,
+// amounts and dates ("3 December 2026").
+type explanationWords struct{ p *page }
+
+func (w explanationWords) Label(set domain.CodeSet, code string) string {
+	return w.p.site.texts.label(w.p.Lang, set, code)
+}
+
+func (w explanationWords) CountryName(code string) string { return w.p.CountryName(code) }
+
+func (w explanationWords) Money(amount, currency string) string {
+	return formatMoney(w.p.Lang, amount, currency)
+}
+
+func (w explanationWords) Date(t *time.Time) string { return w.p.Date(t) }
 
 // Failed, Held and Open split an assessment's checks by outcome.
 func (p *page) Failed(a domain.Assessment) []domain.Check { return checks(a, domain.Failed) }
