@@ -7,11 +7,10 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
-	"golang.org/x/text/language"
-	"golang.org/x/text/language/display"
 
 	"github.com/diaspora-investor/marketplace/app/matching"
 	"github.com/diaspora-investor/marketplace/domain"
+	"github.com/diaspora-investor/marketplace/locales"
 )
 
 // Eligibility matching (POST /v1/eligibility) and recommendations (GET /v1/me/recommendations).
@@ -91,7 +90,7 @@ func (s *server) checkEligibility(c *fiber.Ctx) error {
 }
 
 func (v *view) assessments(list []domain.Assessment, a matching.Assessed) []assessmentJSON {
-	sit, regions := a.Situation, a.Regions
+	regions := a.Regions
 	out := make([]assessmentJSON, len(list))
 	for i, a := range list {
 		v.uses(a.Lang)
@@ -103,7 +102,7 @@ func (v *view) assessments(list []domain.Assessment, a matching.Assessed) []asse
 		j := assessmentJSON{ID: a.ID, Kind: kind, Type: v.label(types, a.Type), Name: a.Name, Lang: a.Lang,
 			Held: []criterionJSON{}, Failed: []criterionJSON{}, Undetermined: []criterionJSON{}}
 		for _, ch := range a.Checks {
-			cj := criterionJSON{Code: ch.Criterion, Detail: v.explain(ch, sit, regions), Missing: ch.Missing}
+			cj := criterionJSON{Code: ch.Criterion, Detail: v.explain(ch, regions), Missing: ch.Missing}
 			switch ch.Outcome {
 			case domain.Held:
 				j.Held = append(j.Held, cj)
@@ -119,42 +118,27 @@ func (v *view) assessments(list []domain.Assessment, a matching.Assessed) []asse
 }
 
 // explain puts a check in words, in the view's language.
-func (v *view) explain(ch domain.Check, sit domain.Situation, regions map[string]string) string {
-	data := map[string]any{}
-	switch ch.Criterion {
-	case "investor_type":
-		data["Allowed"] = v.labelList(domain.InvestorTypes, ch.Allowed)
-		data["Value"] = v.langs.Label(v.lang, domain.InvestorTypes, ch.Value)
-	case "residence_abroad", "residence_in_country":
-		data["Country"] = countryName(v.lang, ch.Value)
-	case "sector":
-		data["Allowed"] = v.labelList(domain.Sectors, ch.Allowed)
-		data["Value"] = v.langs.Label(v.lang, domain.Sectors, ch.Value)
-	case "region":
-		data["Allowed"] = strings.Join(mapped(ch.Regions, func(r domain.RegionRef) string { return r.Name }), ", ")
-		data["Value"] = ch.Value
-		if name, ok := regions[ch.Value]; ok {
-			data["Value"] = name
-		}
-	case "min_investment", "max_investment":
-		data["Limit"] = formatMoney(v.lang, ch.Limit.Amount, ch.Limit.Currency)
-		if ch.Amount != nil {
-			amount := formatMoney(v.lang, ch.Amount.Amount, ch.Amount.Currency)
-			if ch.InLimit != "" && ch.Amount.Currency != ch.Limit.Currency {
-				amount += " (" + formatMoney(v.lang, ch.InLimit, ch.Limit.Currency) + ")"
-			}
-			data["Amount"] = amount
-		}
-		if ch.Missing == "exchange_rate" {
-			return v.explanation("criterion.no_rate", map[string]any{"Limit": data["Limit"]})
-		}
-	case "min_jobs":
-		data["Min"], data["Jobs"] = ch.MinJobs, ch.Jobs
-	case "valid_from", "valid_until":
-		data["Date"] = ch.Date.Format(time.DateOnly)
-	}
-	return v.explanation("criterion."+ch.Criterion+"."+string(ch.Outcome), data)
+func (v *view) explain(ch domain.Check, regions map[string]string) string {
+	return v.explanation(locales.ExplainCheck(ch, regions, explanationWords{v}))
 }
+
+// explanationWords are the API's words for an explanation: labels and country names in the
+// view's language, amounts by formatMoney and dates as YYYY-MM-DD.
+type explanationWords struct{ v *view }
+
+func (w explanationWords) Label(set domain.CodeSet, code string) string {
+	return w.v.langs.Label(w.v.lang, set, code)
+}
+
+func (w explanationWords) CountryName(code string) string {
+	return locales.CountryName(w.v.lang, code)
+}
+
+func (w explanationWords) Money(amount, currency string) string {
+	return formatMoney(w.v.lang, amount, currency)
+}
+
+func (w explanationWords) Date(t *time.Time) string { return t.Format(time.DateOnly) }
 
 // maxExplanations bounds Languages.explained: most checks of an answer, and of the answers
 // that follow, repeat one another ("Only for the diaspora"), and rendering a message's
@@ -192,42 +176,16 @@ func (v *view) explanation(id string, data map[string]any) string {
 	return text
 }
 
-// countryName names a country of the world in lang (CLDR names: "France", "França"), or
-// gives its code when there is no name.
-func countryName(lang, code string) string {
-	region, err := language.ParseRegion(code)
-	if err != nil {
-		return code
-	}
-	if name := display.Regions(language.Make(lang)).Name(region); name != "" {
-		return name
-	}
-	return code
-}
-
-func (v *view) labelList(set domain.CodeSet, codes []string) string {
-	return strings.Join(mapped(codes, func(c string) string { return v.langs.Label(v.lang, set, c) }), ", ")
-}
-
-// formatMoney writes an amount for people: thousands grouped and the decimal mark of the
-// language (1,500,000.00 EUR in English; 1 500 000,00 EUR in Portuguese and French).
+// formatMoney writes an amount in an explanation: thousands grouped and the decimal mark of
+// the language (1,500,000.00 EUR in English; 1 500 000,00 EUR in Portuguese and French). Unlike
+// the site's pages, it keeps the fraction as the amount has it and a plain space before the
+// currency: clients read these texts as the contract's examples show them.
 func formatMoney(lang, amount, currency string) string {
-	whole, frac, _ := strings.Cut(amount, ".")
-	group, mark := ",", "."
-	if lang != "en" {
-		group, mark = "\u00a0", ","
-	}
-	var b strings.Builder
-	for i, r := range whole {
-		if i > 0 && (len(whole)-i)%3 == 0 {
-			b.WriteString(group)
-		}
-		b.WriteRune(r)
-	}
+	whole, frac, mark := locales.GroupDigits(lang, amount)
 	if frac != "" {
-		b.WriteString(mark + frac)
+		whole += mark + frac
 	}
-	return b.String() + " " + currency
+	return whole + " " + currency
 }
 
 type recommendedJSON struct {

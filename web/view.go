@@ -13,6 +13,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"github.com/diaspora-investor/marketplace/domain"
+	"github.com/diaspora-investor/marketplace/locales"
 )
 
 // funcs are the template functions that need no language.
@@ -112,7 +113,8 @@ func itoa(n int) string {
 }
 
 // Money writes an amount for people: thousands grouped, the decimal mark of the language
-// (1,500,000.00 EUR; 1 500 000,00 EUR), as the API's explanations do.
+// (1,500,000 EUR; 1 500 000,50 EUR), as the API's explanations do but for formatMoney's two
+// differences.
 func (p *page) Money(m *domain.Money) string {
 	if m == nil {
 		return ""
@@ -120,27 +122,16 @@ func (p *page) Money(m *domain.Money) string {
 	return formatMoney(p.Lang, m.Amount, m.Currency)
 }
 
+// formatMoney writes an amount on the site's pages. Unlike the API's explanations, it drops an
+// all-zero fraction (750,000 EUR rather than 750,000.00 EUR: zero cents tell a reader nothing)
+// and puts a no-break space before the currency, so that the currency never wraps onto a line
+// of its own.
 func formatMoney(lang, amount, currency string) string {
-	whole, frac, _ := strings.Cut(amount, ".")
-	group, mark := ",", "."
-	if lang != "en" {
-		group, mark = "\u00a0", ","
+	whole, frac, mark := locales.GroupDigits(lang, amount)
+	if strings.Trim(frac, "0") != "" {
+		whole += mark + frac
 	}
-	var b strings.Builder
-	if strings.HasPrefix(whole, "-") {
-		b.WriteByte('-')
-		whole = whole[1:]
-	}
-	for i, r := range whole {
-		if i > 0 && (len(whole)-i)%3 == 0 {
-			b.WriteString(group)
-		}
-		b.WriteRune(r)
-	}
-	if frac != "" && strings.Trim(frac, "0") != "" {
-		b.WriteString(mark + frac)
-	}
-	return b.String() + "\u00a0" + currency
+	return whole + "\u00a0" + currency
 }
 
 // Converted is an amount in the reader's currency, with the date of the rate, or "".
@@ -161,16 +152,9 @@ func (p *page) Converted(m *domain.Money) string {
 // CountryName names a country of the world in the page's language (CLDR).
 func (p *page) CountryName(code string) string { return countryName(p.Lang, code) }
 
-func countryName(lang, code string) string {
-	region, err := language.ParseRegion(code)
-	if err != nil {
-		return code
-	}
-	if name := display.Regions(language.Make(lang)).Name(region); name != "" {
-		return name
-	}
-	return code
-}
+// countryName names a country of the world in lang (CLDR), for the pages that sort countries
+// by name.
+var countryName = locales.CountryName
 
 // Highlight marks the words of a text that a search matched (accents and case ignored, and
 // word endings, as the search stems them), escaping everything else.
@@ -244,54 +228,25 @@ func notWordRune(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(
 // API uses (criterion.<code>.<outcome> of the locale files).
 func (p *page) Explain(ch domain.Check) string {
 	regions, _ := p.Data["RegionNames"].(map[string]string)
-	sit, _ := p.Data["Situation"].(domain.Situation)
-	_ = sit
-	data := map[string]any{}
-	labels := func(set domain.CodeSet, codes []string) string {
-		out := make([]string, len(codes))
-		for i, c := range codes {
-			out[i] = p.site.texts.label(p.Lang, set, c)
-		}
-		return strings.Join(out, ", ")
-	}
-	switch ch.Criterion {
-	case "investor_type":
-		data["Allowed"] = labels(domain.InvestorTypes, ch.Allowed)
-		data["Value"] = p.site.texts.label(p.Lang, domain.InvestorTypes, ch.Value)
-	case "residence_abroad", "residence_in_country":
-		data["Country"] = countryName(p.Lang, ch.Value)
-	case "sector":
-		data["Allowed"] = labels(domain.Sectors, ch.Allowed)
-		data["Value"] = p.site.texts.label(p.Lang, domain.Sectors, ch.Value)
-	case "region":
-		names := make([]string, len(ch.Regions))
-		for i, r := range ch.Regions {
-			names[i] = r.Name
-		}
-		data["Allowed"] = strings.Join(names, ", ")
-		data["Value"] = ch.Value
-		if name, ok := regions[ch.Value]; ok {
-			data["Value"] = name
-		}
-	case "min_investment", "max_investment":
-		data["Limit"] = formatMoney(p.Lang, ch.Limit.Amount, ch.Limit.Currency)
-		if ch.Amount != nil {
-			amount := formatMoney(p.Lang, ch.Amount.Amount, ch.Amount.Currency)
-			if ch.InLimit != "" && ch.Amount.Currency != ch.Limit.Currency {
-				amount += " (" + formatMoney(p.Lang, ch.InLimit, ch.Limit.Currency) + ")"
-			}
-			data["Amount"] = amount
-		}
-		if ch.Missing == "exchange_rate" {
-			return p.site.texts.msg(p.Lang, "criterion.no_rate", map[string]any{"Limit": data["Limit"]})
-		}
-	case "min_jobs":
-		data["Min"], data["Jobs"] = ch.MinJobs, ch.Jobs
-	case "valid_from", "valid_until":
-		data["Date"] = p.Date(ch.Date)
-	}
-	return p.site.texts.msg(p.Lang, "criterion."+ch.Criterion+"."+string(ch.Outcome), data)
+	id, data := locales.ExplainCheck(ch, regions, explanationWords{p})
+	return p.site.texts.msg(p.Lang, id, data)
 }
+
+// explanationWords are the site's words for an explanation: the page's labels, country names,
+// amounts and dates ("3 December 2026").
+type explanationWords struct{ p *page }
+
+func (w explanationWords) Label(set domain.CodeSet, code string) string {
+	return w.p.site.texts.label(w.p.Lang, set, code)
+}
+
+func (w explanationWords) CountryName(code string) string { return w.p.CountryName(code) }
+
+func (w explanationWords) Money(amount, currency string) string {
+	return formatMoney(w.p.Lang, amount, currency)
+}
+
+func (w explanationWords) Date(t *time.Time) string { return w.p.Date(t) }
 
 // Failed, Held and Open split an assessment's checks by outcome.
 func (p *page) Failed(a domain.Assessment) []domain.Check { return checks(a, domain.Failed) }
