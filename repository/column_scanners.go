@@ -71,3 +71,21 @@ func zeroIfNull[T any](to *T) sql.Scanner {
 		return err
 	})
 }
+
+// moneyColumns scans an amount column and the currency column that follows it into *to: nil
+// when either is NULL. The currency's scanner reads the amount's, so the two must be given to
+// Scan in this order (Scan converts columns in the order they are selected).
+func moneyColumns(to **domain.Money) (amount, currency sql.Scanner) {
+	var a sql.NullString
+	return &a, scanFunc(func(src any) error {
+		var c sql.NullString
+		if err := c.Scan(src); err != nil {
+			return err
+		}
+		*to = nil
+		if a.Valid && c.Valid {
+			*to = &domain.Money{Amount: a.String, Currency: c.String}
+		}
+		return nil
+	})
+}

@@ -325,8 +325,8 @@ type incentiveExport struct {
 }
 
 func exportIncentives(ctx context.Context, q sqlx.QueryerContext, f *seed.CountryFile) (err error) {
-	var benefits []benefitRow
-	if err := sqlx.SelectContext(ctx, q, &benefits, sqlExportBenefits, f.Country.Code); err != nil {
+	var benefits []incentiveBenefit
+	if err := scanInto(ctx, q, &benefits, benefitColumns, sqlExportBenefits, f.Country.Code); err != nil {
 		return fmt.Errorf("benefits: %w", err)
 	}
 	f.Incentives, err = exportKind(ctx, q, f.Country, incentivesExport, func(x exportedRow[incentiveExport]) seed.Incentive {
@@ -335,8 +335,8 @@ func exportIncentives(ctx context.Context, q sqlx.QueryerContext, f *seed.Countr
 			Eligibility: seedEligibility(r.eligibilityRow, x.codes[0], x.codes[1]), Text: x.text}
 		it.LegalBasis.Instrument, it.LegalBasis.Article, it.LegalBasis.URL = r.Instrument, r.Article, r.LegalURL
 		for _, b := range benefits {
-			if b.IncentiveID == r.ID {
-				it.Benefits = append(it.Benefits, seedBenefit(b))
+			if b.incentiveID == r.ID {
+				it.Benefits = append(it.Benefits, seedBenefit(b.Benefit))
 			}
 		}
 		return it
@@ -344,10 +344,14 @@ func exportIncentives(ctx context.Context, q sqlx.QueryerContext, f *seed.Countr
 	return err
 }
 
-func seedBenefit(b benefitRow) seed.Benefit {
-	return seed.Benefit{Kind: b.Kind, Tax: b.Tax, Percent: b.Percent, CapPercentOfTax: b.CapPercentOfTax,
-		DurationYears: b.DurationYears, Amount: seedMoney(b.Amount, b.Currency), Rate: b.Rate, MinJobs: b.MinJobs,
-		CarryForwardYears: b.CarryForward, Unverified: b.Unverified}
+func seedBenefit(b domain.Benefit) seed.Benefit {
+	out := seed.Benefit{Kind: b.Kind, Tax: b.Tax, Percent: b.Percent, CapPercentOfTax: b.CapPercentOfTax,
+		DurationYears: b.DurationYears, Rate: b.Rate, MinJobs: b.MinJobs, CarryForwardYears: b.CarryForwardYears,
+		Unverified: b.Unverified}
+	if b.Amount != nil {
+		out.Amount = &seed.Money{Amount: b.Amount.Amount, Currency: b.Amount.Currency}
+	}
+	return out
 }
 
 type programmeExport struct {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"time"
 
-	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 
 	"github.com/diaspora-investor/marketplace/domain"
@@ -102,38 +101,48 @@ func (s *Store) opportunity(ctx context.Context, idOrSlug string, langs []string
 	if err != nil {
 		return nil, err
 	}
-	if o.Incentives, err = s.linked(ctx, "incentive", o.ID, langs); err != nil {
+	if o.Incentives, err = s.linked(ctx, sqlLinkedIncentives, o.ID, langs); err != nil {
 		return nil, err
 	}
-	if o.Programmes, err = s.linked(ctx, "programme", o.ID, langs); err != nil {
+	if o.Programmes, err = s.linked(ctx, sqlLinkedProgrammes, o.ID, langs); err != nil {
 		return nil, err
 	}
 	return o, nil
 }
 
-// linked lists the published incentives or programmes (kind, never user input) an
-// opportunity points to.
-func (s *Store) linked(ctx context.Context, kind, opportunityID string, langs []string) ([]domain.LinkedItem, error) {
-	var rows []struct {
-		ID   string `db:"id"`
-		Type string `db:"type"`
-		Lang string `db:"lang"`
-		Name string `db:"name"`
-	}
-	err := sqlx.SelectContext(ctx, s.reads, &rows, `
+// The published incentives and programmes an opportunity ($1) points to, each named in the
+// first of the reader's languages ($2) it is written in; examples only when shown ($3).
+var (
+	sqlLinkedIncentives = statement("linked_incentives", `
 		SELECT c.id, c.type, coalesce(tr.lang, c.source_lang) AS lang, coalesce(tr.name, '') AS name
-		FROM opportunity_`+kind+`s l JOIN `+kind+`s c ON c.id = l.`+kind+`_id
-		`+pickTranslation(kind+"_translations", "t."+kind+"_id = c.id", "$2")+`
+		FROM opportunity_incentives l JOIN incentives c ON c.id = l.incentive_id
+		LEFT JOIN LATERAL (
+			SELECT t.* FROM incentive_translations t WHERE t.incentive_id = c.id
+			ORDER BY array_position($2::text[], t.lang::text), (t.lang = c.source_lang) DESC, t.lang
+			LIMIT 1) tr ON true
 		WHERE l.opportunity_id = $1 AND c.status = 'published' AND (NOT c.illustrative OR $3)
-		ORDER BY c.published_at DESC, c.id`, opportunityID, pq.Array(langs), s.examples)
-	if err != nil {
-		return nil, err
+		ORDER BY c.published_at DESC, c.id`)
+	sqlLinkedProgrammes = statement("linked_programmes", `
+		SELECT c.id, c.type, coalesce(tr.lang, c.source_lang) AS lang, coalesce(tr.name, '') AS name
+		FROM opportunity_programmes l JOIN programmes c ON c.id = l.programme_id
+		LEFT JOIN LATERAL (
+			SELECT t.* FROM programme_translations t WHERE t.programme_id = c.id
+			ORDER BY array_position($2::text[], t.lang::text), (t.lang = c.source_lang) DESC, t.lang
+			LIMIT 1) tr ON true
+		WHERE l.opportunity_id = $1 AND c.status = 'published' AND (NOT c.illustrative OR $3)
+		ORDER BY c.published_at DESC, c.id`)
+)
+
+// linked lists the published items that query (sqlLinkedIncentives or sqlLinkedProgrammes)
+// reads for an opportunity.
+func (s *Store) linked(ctx context.Context, query, opportunityID string, langs []string) ([]domain.LinkedItem, error) {
+	var out []domain.LinkedItem
+	err := scanInto(ctx, s.reads, &out, func(l *domain.LinkedItem) []any { return []any{&l.ID, &l.Type, &l.Lang, &l.Name} },
+		query, opportunityID, pq.Array(langs), s.examples)
+	if out == nil {
+		out = []domain.LinkedItem{}
 	}
-	out := make([]domain.LinkedItem, len(rows))
-	for i, r := range rows {
-		out[i] = domain.LinkedItem{ID: r.ID, Name: r.Name, Type: r.Type, Lang: r.Lang}
-	}
-	return out, nil
+	return out, err
 }
 
 type incentiveRow struct {
@@ -192,20 +201,27 @@ func (s *Store) incentive(ctx context.Context, idOrSlug string, langs []string, 
 	return &items[0], nil
 }
 
-// benefitRow is one benefit of an incentive, as the catalogue and the export read it.
-type benefitRow struct {
-	IncentiveID     string  `db:"incentive_id"`
-	Kind            string  `db:"kind"`
-	Tax             *string `db:"tax"`
-	Percent         *string `db:"percent"`
-	CapPercentOfTax *string `db:"cap_percent_of_tax"`
-	DurationYears   *int    `db:"duration_years"`
-	Amount          *string `db:"amount"`
-	Currency        *string `db:"currency"`
-	Rate            *string `db:"rate"`
-	MinJobs         *int    `db:"min_jobs"`
-	CarryForward    *int    `db:"carry_forward_years"`
-	Unverified      bool    `db:"unverified"`
+// sqlIncentiveBenefits reads the benefits of the incentives $1 (ids), each incentive's in
+// their order.
+var sqlIncentiveBenefits = statement("incentive_benefits", `
+	SELECT incentive_id, kind, tax, trim_scale(percent)::text AS percent,
+		trim_scale(cap_percent_of_tax)::text AS cap_percent_of_tax, duration_years, amount::text AS amount, currency,
+		trim_scale(rate)::text AS rate, min_jobs, carry_forward_years, unverified
+	FROM incentive_benefits WHERE incentive_id = ANY($1::uuid[]) ORDER BY incentive_id, position`)
+
+// incentiveBenefit is one benefit and the incentive it belongs to, as the catalogue
+// (sqlIncentiveBenefits) and the export (sqlExportBenefits) read them.
+type incentiveBenefit struct {
+	incentiveID string
+	domain.Benefit
+}
+
+// benefitColumns are the columns of sqlIncentiveBenefits and sqlExportBenefits, in the order
+// they select them.
+func benefitColumns(b *incentiveBenefit) []any {
+	amount, currency := moneyColumns(&b.Amount)
+	return []any{&b.incentiveID, &b.Kind, &b.Tax, &b.Percent, &b.CapPercentOfTax, &b.DurationYears, amount, currency,
+		&b.Rate, &b.MinJobs, &b.CarryForwardYears, &b.Unverified}
 }
 
 // attachBenefits reads the benefits of a page of incentives in one query.
@@ -219,19 +235,13 @@ func (s *Store) attachBenefits(ctx context.Context, items []domain.Incentive) er
 		index[it.ID] = i
 		ids[i] = it.ID
 	}
-	var rows []benefitRow
-	if err := sqlx.SelectContext(ctx, s.reads, &rows, `
-		SELECT incentive_id, kind, tax, trim_scale(percent)::text AS percent,
-			trim_scale(cap_percent_of_tax)::text AS cap_percent_of_tax, duration_years, amount::text AS amount, currency,
-			trim_scale(rate)::text AS rate, min_jobs, carry_forward_years, unverified
-		FROM incentive_benefits WHERE incentive_id = ANY($1::uuid[]) ORDER BY incentive_id, position`, pq.Array(ids)); err != nil {
+	var rows []incentiveBenefit
+	if err := scanInto(ctx, s.reads, &rows, benefitColumns, sqlIncentiveBenefits, pq.Array(ids)); err != nil {
 		return err
 	}
 	for _, r := range rows {
-		it := &items[index[r.IncentiveID]]
-		it.Benefits = append(it.Benefits, domain.Benefit{Kind: r.Kind, Tax: r.Tax, Percent: r.Percent,
-			CapPercentOfTax: r.CapPercentOfTax, DurationYears: r.DurationYears, Amount: money(r.Amount, r.Currency),
-			Rate: r.Rate, MinJobs: r.MinJobs, CarryForwardYears: r.CarryForward, Unverified: r.Unverified})
+		it := &items[index[r.incentiveID]]
+		it.Benefits = append(it.Benefits, r.Benefit)
 	}
 	return nil
 }

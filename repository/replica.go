@@ -19,6 +19,13 @@ import (
 	"github.com/lib/pq"
 )
 
+// The positions in the WAL that the lag and read-your-writes compare: what the primary has
+// written out, and what a standby has replayed (NULL on a server that is no standby).
+var (
+	sqlWALFlushed  = statement("wal_flushed", `SELECT pg_current_wal_flush_lsn()::text`)
+	sqlWALReplayed = statement("wal_replayed", `SELECT pg_last_wal_replay_lsn()::text`)
+)
+
 // catalogueReads runs the public catalogue's reads (Store.reads): prepared statements on one
 // database, or a Replica choosing between the primary and its streaming replica.
 type catalogueReads interface {
@@ -204,9 +211,9 @@ func (r *Replica) poll(ctx context.Context) {
 	// The lag is measured against what the primary has written out (what a standby can have):
 	// WAL still in the primary's memory, such as an idle server's last records waiting for the
 	// WAL writer, is no lag of the replica's.
-	perr := r.primary.QueryRowContext(ctx, `SELECT pg_current_wal_flush_lsn()::text`).Scan(lsnScanner{&primaryLSN})
+	perr := r.primary.QueryRowContext(ctx, sqlWALFlushed).Scan(lsnScanner{&primaryLSN})
 	var replay sql.NullString
-	rerr := r.replica.QueryRowContext(ctx, `SELECT pg_last_wal_replay_lsn()::text`).Scan(&replay)
+	rerr := r.replica.QueryRowContext(ctx, sqlWALReplayed).Scan(&replay)
 	if rerr == nil && !replay.Valid {
 		rerr = errors.New("not a standby (pg_last_wal_replay_lsn() is null)")
 	}
@@ -378,12 +385,13 @@ func (r *Replica) NoteWrite(ctx context.Context, reader string) (LSN, error) {
 // the WAL up to it, and the position written out is read after it (two round trips; with
 // synchronous_commit on, one flush of the WAL).
 func (r *Replica) primaryLSN(ctx context.Context) (uint64, error) {
+	// A script of four statements, which cannot be prepared; each of them is PostgreSQL's own.
 	if _, err := r.primary.ExecContext(ctx, `BEGIN; SET LOCAL synchronous_commit = on;
 		SELECT pg_logical_emit_message(true, 'read-replica', ''); COMMIT`); err != nil {
 		return 0, err
 	}
 	var lsn uint64
-	err := r.primary.QueryRowContext(ctx, `SELECT pg_current_wal_flush_lsn()::text`).Scan(lsnScanner{&lsn})
+	err := r.primary.QueryRowContext(ctx, sqlWALFlushed).Scan(lsnScanner{&lsn})
 	return lsn, err
 }
 
