@@ -110,27 +110,22 @@ func (s *Store) opportunity(ctx context.Context, idOrSlug string, langs []string
 	return o, nil
 }
 
-// The published incentives and programmes an opportunity ($1) points to, each named in the
-// first of the reader's languages ($2) it is written in; examples only when shown ($3).
+// linkedItems reads the published incentives or programmes an opportunity ($1) points to,
+// each named in the first of the reader's languages ($2) it is written in; examples only when
+// shown ($3). Written once for both kinds (kindTables) and registered for each.
+const linkedItems = `
+	SELECT c.id, c.type, coalesce(tr.lang, c.source_lang) AS lang, coalesce(tr.name, '') AS name
+	FROM opportunity_{table} l JOIN {table} c ON c.id = l.{kind}_id
+	LEFT JOIN LATERAL (
+		SELECT t.* FROM {kind}_translations t WHERE t.{kind}_id = c.id
+		ORDER BY array_position($2::text[], t.lang::text), (t.lang = c.source_lang) DESC, t.lang
+		LIMIT 1) tr ON true
+	WHERE l.opportunity_id = $1 AND c.status = 'published' AND (NOT c.illustrative OR $3)
+	ORDER BY c.published_at DESC, c.id`
+
 var (
-	sqlLinkedIncentives = statement("linked_incentives", `
-		SELECT c.id, c.type, coalesce(tr.lang, c.source_lang) AS lang, coalesce(tr.name, '') AS name
-		FROM opportunity_incentives l JOIN incentives c ON c.id = l.incentive_id
-		LEFT JOIN LATERAL (
-			SELECT t.* FROM incentive_translations t WHERE t.incentive_id = c.id
-			ORDER BY array_position($2::text[], t.lang::text), (t.lang = c.source_lang) DESC, t.lang
-			LIMIT 1) tr ON true
-		WHERE l.opportunity_id = $1 AND c.status = 'published' AND (NOT c.illustrative OR $3)
-		ORDER BY c.published_at DESC, c.id`)
-	sqlLinkedProgrammes = statement("linked_programmes", `
-		SELECT c.id, c.type, coalesce(tr.lang, c.source_lang) AS lang, coalesce(tr.name, '') AS name
-		FROM opportunity_programmes l JOIN programmes c ON c.id = l.programme_id
-		LEFT JOIN LATERAL (
-			SELECT t.* FROM programme_translations t WHERE t.programme_id = c.id
-			ORDER BY array_position($2::text[], t.lang::text), (t.lang = c.source_lang) DESC, t.lang
-			LIMIT 1) tr ON true
-		WHERE l.opportunity_id = $1 AND c.status = 'published' AND (NOT c.illustrative OR $3)
-		ORDER BY c.published_at DESC, c.id`)
+	sqlLinkedIncentives = incentiveTables.statement("linked", linkedItems)
+	sqlLinkedProgrammes = programmeTables.statement("linked", linkedItems)
 )
 
 // linked lists the published items that query (sqlLinkedIncentives or sqlLinkedProgrammes)
