@@ -6,7 +6,6 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/diaspora-investor/marketplace/app/accounts"
 	"github.com/diaspora-investor/marketplace/domain"
 )
 
@@ -212,7 +211,7 @@ func (s *server) export(c *fiber.Ctx) error {
 	return s.sendJSON(c, v.export(x))
 }
 
-func (v *view) export(x *accounts.Export) exportJSON {
+func (v *view) export(x *domain.AccountExport) exportJSON {
 	out := exportJSON{ExportedAt: x.At.UTC(), User: v.me(x.User), Profile: v.profile(x.Profile),
 		Saved: make([]savedRef, len(x.Saved)), Sessions: make([]sessionJSON, len(x.Sessions)),
 		APIKeys: make([]apiKeyJSON, len(x.APIKeys)), Interests: make([]interestJSON, len(x.Interests)),

@@ -10,6 +10,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/diaspora-investor/marketplace/domain"
+	"github.com/diaspora-investor/marketplace/locales"
 )
 
 // safeNext is where to go after signing in: a path of the same language on this site, else
@@ -382,7 +383,9 @@ func (s *Site) profileData(c *fiber.Ctx, lang string, form ProfileForm) (map[str
 		}
 	}
 	residences := slices.Clone(residenceCountries)
-	slices.SortFunc(residences, func(a, b string) int { return strings.Compare(countryName(lang, a), countryName(lang, b)) })
+	slices.SortFunc(residences, func(a, b string) int {
+		return strings.Compare(locales.CountryName(lang, a), locales.CountryName(lang, b))
+	})
 	if form.TicketCurrency == "" {
 		form.TicketCurrency = "EUR"
 	}

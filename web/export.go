@@ -40,7 +40,7 @@ func orgRef(o domain.OrgRef) map[string]any {
 }
 
 // exportView is the export as JSON values.
-func (p *page) exportView(e *ExportData) map[string]any {
+func (p *page) exportView(e *domain.AccountExport) map[string]any {
 	u := e.User
 	out := map[string]any{
 		"exported_at": e.At.UTC(),

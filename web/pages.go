@@ -14,6 +14,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/diaspora-investor/marketplace/domain"
+	"github.com/diaspora-investor/marketplace/locales"
 )
 
 var (
@@ -362,7 +363,9 @@ func (s *Site) eligibility(c *fiber.Ctx) error {
 		}
 	}
 	residences := slices.Clone(residenceCountries)
-	slices.SortFunc(residences, func(a, b string) int { return strings.Compare(countryName(p.Lang, a), countryName(p.Lang, b)) })
+	slices.SortFunc(residences, func(a, b string) int {
+		return strings.Compare(locales.CountryName(p.Lang, a), locales.CountryName(p.Lang, b))
+	})
 	data := map[string]any{"Countries": countries, "Country": info, "Sectors": domain.Sectors.Codes,
 		"InvestorTypes": domain.InvestorTypes.Codes, "Residences": residences, "Currencies": currencies(rates),
 		"Form": c.Queries()}

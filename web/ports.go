@@ -116,7 +116,7 @@ type Accounts interface {
 	Save(ctx context.Context, userID, opportunity string) error
 	Unsave(ctx context.Context, userID, opportunity string) error
 	// Export is everything held about the user, as the API's export gives it.
-	Export(ctx context.Context, userID string, langs []string) (*ExportData, error)
+	Export(ctx context.Context, userID string, langs []string) (*domain.AccountExport, error)
 	Erase(ctx context.Context, user *domain.User) error
 }
 
@@ -126,9 +126,6 @@ type ProfileForm struct {
 	Sectors, Regions                                                      []string
 	TicketMin, TicketMax, TicketCurrency                                  string
 }
-
-// ExportData is everything the service holds about a person, as the API's export gives it.
-type ExportData = domain.AccountExport
 
 // Registration is what the sign-up form sends.
 type Registration struct {
@@ -158,18 +155,14 @@ var (
 	ErrBadCredentials = errors.New("bad credentials")
 )
 
-// FieldError is one invalid field (the domain's): a stable code whose message is
-// "validation.<code>" of the locale files (the API's field codes), with its placeholders.
-type FieldError = domain.FieldError
-
 // FieldErrors lists every invalid field of a form at once.
-type FieldErrors []FieldError
+type FieldErrors []domain.FieldError
 
 func (f *FieldErrors) Error() string { return fmt.Sprintf("%d invalid fields", len(*f)) }
 
 // Add records an invalid field.
 func (f *FieldErrors) Add(field, code string, data map[string]any) {
-	*f = append(*f, FieldError{Name: field, Code: code, Data: data})
+	*f = append(*f, domain.FieldError{Name: field, Code: code, Data: data})
 }
 
 // Err is nil without errors, else the list.

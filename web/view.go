@@ -150,11 +150,7 @@ func (p *page) Converted(m *domain.Money) string {
 }
 
 // CountryName names a country of the world in the page's language (CLDR).
-func (p *page) CountryName(code string) string { return countryName(p.Lang, code) }
-
-// countryName names a country of the world in lang (CLDR), for the pages that sort countries
-// by name.
-var countryName = locales.CountryName
+func (p *page) CountryName(code string) string { return locales.CountryName(p.Lang, code) }
 
 // Highlight marks the words of a text that a search matched (accents and case ignored, and
 // word endings, as the search stems them), escaping everything else.
@@ -346,11 +342,11 @@ func (p *page) ShareValue(field string) string {
 	switch field {
 	case "origin_country":
 		if c := derefString(pr.OriginCountry); c != "" {
-			return countryName(p.Lang, c)
+			return locales.CountryName(p.Lang, c)
 		}
 	case "residence_country":
 		if c := derefString(pr.ResidenceCountry); c != "" {
-			return countryName(p.Lang, c)
+			return locales.CountryName(p.Lang, c)
 		}
 	case "investor_type":
 		if t := derefString(pr.InvestorType); t != "" {

@@ -328,7 +328,7 @@ func (a *adapter) Unsave(ctx context.Context, userID, opportunity string) error 
 	return mapErr(a.accounts.Unsave(ctx, &domain.User{ID: userID}, opportunity))
 }
 
-func (a *adapter) Export(ctx context.Context, userID string, langs []string) (*ExportData, error) {
+func (a *adapter) Export(ctx context.Context, userID string, langs []string) (*domain.AccountExport, error) {
 	u, err := a.store.UserByID(ctx, userID)
 	if err != nil {
 		return nil, mapErr(err)

@@ -31,13 +31,10 @@ func (s *Service) Unsave(ctx context.Context, user *domain.User, idOrSlug string
 	return s.store.UnsaveOpportunity(ctx, user.ID, idOrSlug)
 }
 
-// Export is everything held about a user (one type with the site's export).
-type Export = domain.AccountExport
-
 // Export gathers everything held about the user; langs are the languages of the interests'
 // opportunity titles.
-func (s *Service) Export(ctx context.Context, user *domain.User, langs []string) (*Export, error) {
-	out := &Export{User: user}
+func (s *Service) Export(ctx context.Context, user *domain.User, langs []string) (*domain.AccountExport, error) {
+	out := &domain.AccountExport{User: user}
 	var err error
 	if out.Profile, err = s.store.Profile(ctx, user.ID); err != nil {
 		return nil, err
