@@ -2,7 +2,6 @@ package api
 
 import (
 	"context"
-
 	"time"
 
 	"github.com/gofiber/fiber/v2"

@@ -61,9 +61,6 @@ func (in eligibilityInput) plan() matching.Plan {
 	return p
 }
 
-// worldCountry accepts any ISO 3166-1 alpha-2 country of the world, upper-cased.
-func worldCountry(s string) (string, bool) { return domain.CountryOfTheWorld(s) }
-
 func (s *server) checkEligibility(c *fiber.Ctx) error {
 	var in eligibilityInput
 	if err := decodeBody(c, &in, "investor_type", "residence_country", "sector", "region", "amount", "jobs"); err != nil {

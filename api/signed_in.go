@@ -13,7 +13,8 @@ import (
 // budget), then call one use case for them.
 
 // readAs finds the reader of a request with who and reads what read gives them; its error is
-// who's or read's, unchanged.
+// who's or read's, unchanged. A caller that maps the error (writeError) maps both: who's are
+// *apiError already, which the mapping passes through.
 func readAs[R, T any](c *fiber.Ctx, who func(*fiber.Ctx) (R, error), read func(context.Context, R) (T, error)) (T, error) {
 	reader, err := who(c)
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
@@ -101,7 +102,7 @@ func (s *Store) Country(ctx context.Context, code string, langs []string) (*Coun
 		return nil, err
 	}
 	d := &CountryDetail{Country: row.country()}
-	if d.Facts, err = s.countryFacts(ctx, code); err != nil {
+	if d.Facts, err = countryFacts(ctx, s.reads, code); err != nil {
 		return nil, err
 	}
 	if d.Regions, err = s.Regions(ctx, code); err != nil {
@@ -113,11 +114,12 @@ func (s *Store) Country(ctx context.Context, code string, langs []string) (*Coun
 	return d, nil
 }
 
-// countryFacts reads a country's facts in their order.
-func (s *Store) countryFacts(ctx context.Context, code string) ([]domain.Fact, error) {
+// countryFacts reads a country's facts in their order, with q: the catalogue's reads, or the
+// export's transaction (in an import, the facts about to be committed).
+func countryFacts(ctx context.Context, q sqlx.QueryerContext, code string) ([]domain.Fact, error) {
 	var out []domain.Fact
-	if err := scanInto(ctx, s.reads, &out, factColumns, sqlCountryFacts, code); err != nil {
-		return nil, err
+	if err := scanInto(ctx, q, &out, factColumns, sqlCountryFacts, code); err != nil {
+		return nil, fmt.Errorf("facts of %s: %w", code, err)
 	}
 	return out, nil
 }

@@ -77,10 +77,7 @@ func exportContacts(ctx context.Context, q sqlx.QueryerContext, orgs []seed.Orga
 		}
 		for _, p := range points {
 			c := seed.Contact{Label: p.Label, Address: p.Address, Email: p.Email, Phone: p.Phone, URL: p.URL, Hours: p.Hours,
-				Sources: make([]seed.Source, len(p.Sources)), AsOf: p.AsOf.Format(time.DateOnly)}
-			for j, source := range p.Sources {
-				c.Sources[j] = seed.Source(source)
-			}
+				Sources: seedSources(p.Sources), AsOf: p.AsOf.Format(time.DateOnly)}
 			if len(p.Note) > 0 {
 				c.Note = p.Note
 			}

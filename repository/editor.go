@@ -42,13 +42,6 @@ func (it lockedItem) owned() domain.Owned {
 	return domain.Owned{OrgID: it.OrgID, OrgVerified: it.OrgVerified, Country: it.Country, Status: it.Status}
 }
 
-func itemWhere(idOrSlug string) (string, any) {
-	if domain.IsID(idOrSlug) {
-		return "c.id = $1::uuid", strings.ToLower(idOrSlug)
-	}
-	return "c.slug = $1", idOrSlug
-}
-
 // byIDOrSlug picks the statement that finds an item by id or by slug, and its argument.
 func byIDOrSlug(idOrSlug, byID, bySlug string) (string, string) {
 	if domain.IsID(idOrSlug) {

@@ -79,7 +79,7 @@ func exportCountry(ctx context.Context, q sqlx.QueryerContext, code string) (*se
 // exportFacts reads the country's facts about its diaspora with the catalogue's own reader, run
 // on the export's queryer (in an import, its transaction: the facts about to be committed).
 func exportFacts(ctx context.Context, q sqlx.QueryerContext, c *seed.Country) error {
-	facts, err := (&Store{reads: queryerReads{q}}).countryFacts(ctx, c.Code)
+	facts, err := countryFacts(ctx, q, c.Code)
 	if err != nil {
 		return err
 	}
@@ -88,12 +88,6 @@ func exportFacts(ctx context.Context, q sqlx.QueryerContext, c *seed.Country) er
 	}
 	return nil
 }
-
-// queryerReads lets the catalogue's readers run on any queryer (a transaction has no prepared
-// statements of its own to release).
-type queryerReads struct{ sqlx.QueryerContext }
-
-func (queryerReads) Close() {}
 
 // seedFact is a catalogue fact in the seed format, which leaves out empty texts and lists.
 func seedFact(f domain.Fact) seed.Fact {

@@ -113,13 +113,10 @@ func (s *Store) opportunity(ctx context.Context, idOrSlug string, langs []string
 // linkedItems reads the published incentives or programmes an opportunity ($1) points to,
 // each named in the first of the reader's languages ($2) it is written in; examples only when
 // shown ($3). Written once for both kinds (kindTables) and registered for each.
-const linkedItems = `
+var linkedItems = `
 	SELECT c.id, c.type, coalesce(tr.lang, c.source_lang) AS lang, coalesce(tr.name, '') AS name
 	FROM opportunity_{table} l JOIN {table} c ON c.id = l.{kind}_id
-	LEFT JOIN LATERAL (
-		SELECT t.* FROM {kind}_translations t WHERE t.{kind}_id = c.id
-		ORDER BY array_position($2::text[], t.lang::text), (t.lang = c.source_lang) DESC, t.lang
-		LIMIT 1) tr ON true
+	` + pickTranslation("{kind}_translations", "t.{kind}_id = c.id", "$2") + `
 	WHERE l.opportunity_id = $1 AND c.status = 'published' AND (NOT c.illustrative OR $3)
 	ORDER BY c.published_at DESC, c.id`
 

@@ -57,7 +57,7 @@ func (s *Site) signup(c *fiber.Ctx) error {
 	case err == nil:
 	case errors.As(err, &rl):
 		return s.tooMany(c, rl)
-	case errors.Is(err, ErrConflict):
+	case errors.Is(err, domain.ErrConflict):
 		p.Errors = append(p.Errors, fieldMessage{"email", p.T("problem.email_taken")})
 	case s.fieldErrors(p, err):
 	default:
@@ -197,7 +197,7 @@ func (s *Site) save(on bool) fiber.Handler {
 		switch {
 		case errors.As(err, &rl):
 			return s.tooMany(c, rl)
-		case errors.Is(err, ErrNotFound):
+		case errors.Is(err, domain.ErrNotFound):
 			return s.notFound(c)
 		case err != nil:
 			return s.fail(c, err)
@@ -288,9 +288,9 @@ func (s *Site) sendInterest(c *fiber.Ctx) error {
 			return seeOther(c, "/"+p.Lang+"/account/interests?sent=1")
 		case errors.As(err, &rl):
 			return s.tooMany(c, rl)
-		case errors.Is(err, ErrNotFound):
+		case errors.Is(err, domain.ErrNotFound):
 			return s.notFound(c)
-		case errors.Is(err, ErrConflict):
+		case errors.Is(err, domain.ErrConflict):
 			p.Errors = append(p.Errors, fieldMessage{"message", p.T("problem.interest_open")})
 		case s.fieldErrors(p, err):
 		default:
@@ -375,7 +375,7 @@ func (s *Site) profileData(c *fiber.Ctx, lang string, form ProfileForm) (map[str
 	var regions []domain.Region
 	if form.OriginCountry != "" {
 		info, err := s.deps.Catalogue.Country(ctx, form.OriginCountry, []string{lang})
-		if err != nil && !errors.Is(err, ErrNotFound) {
+		if err != nil && !errors.Is(err, domain.ErrNotFound) {
 			return nil, err
 		}
 		if info != nil {

@@ -11,11 +11,12 @@ import (
 )
 
 // PageCache keeps anonymous public pages in memory, under the same rule as the API's cache of
-// catalogue reads (api.Cache), on the same core (gencache): every instance drops everything when PostgreSQL announces a
-// change (it is a repository.ChangeHandler), serves nothing while it cannot hear those
-// announcements, and stores a page only under the generation that was current before the page's
-// database reads began, so what a request read while a change committed is never served to
-// anyone else. Pages with a session or a form are never kept (render decides what is public).
+// catalogue reads (api.Cache), on the same core (gencache): every instance drops everything
+// when PostgreSQL announces a change (it is a repository.ChangeHandler), serves nothing while
+// it cannot hear those announcements, and stores a page only under the generation that was
+// current before the page's database reads began, so what a request read while a change
+// committed is never served to anyone else. Pages with a session or a form are never kept
+// (render decides what is public).
 type PageCache struct {
 	core *gencache.Cache[*pageEntry]
 }

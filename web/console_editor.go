@@ -512,7 +512,7 @@ func (s *Site) fieldChoices(c *fiber.Ctx, st *editorState, data map[string]any) 
 	}
 	if st.Org.Country != nil {
 		info, err := s.deps.Catalogue.Country(c.UserContext(), *st.Org.Country, []string{pageLang(c)})
-		if err != nil && !errors.Is(err, ErrNotFound) {
+		if err != nil && !errors.Is(err, domain.ErrNotFound) {
 			return err
 		}
 		if info != nil {

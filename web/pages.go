@@ -63,7 +63,7 @@ func (s *Site) search(c *fiber.Ctx) error {
 func (s *Site) countryInfo(c *fiber.Ctx, lang string) (*CountryInfo, error) {
 	code := strings.ToUpper(c.Params("code"))
 	if len(code) != 2 || c.Params("code") != code {
-		return nil, ErrNotFound
+		return nil, domain.ErrNotFound
 	}
 	return s.deps.Catalogue.Country(c.UserContext(), code, []string{lang})
 }
@@ -303,7 +303,7 @@ func detail[T any](s *Site, c *fiber.Ctx, kind, titleID string, read func(contex
 				data["Verified"] = true
 			}
 		}
-	} else if !errors.Is(err, ErrNotFound) {
+	} else if !errors.Is(err, domain.ErrNotFound) {
 		return s.fail(c, err)
 	}
 	if u := p.User; u != nil && kind == "opportunities" {

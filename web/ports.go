@@ -19,12 +19,12 @@ type Catalogue interface {
 	// Filter checks a list's filter form, as the API checks its query: every invalid field at
 	// once (*FieldErrors), the cursor last.
 	Filter(ctx context.Context, q ListQuery) (domain.ListFilter, error)
-	// Country answers ErrNotFound for a code that is not in the catalogue.
+	// Country answers domain.ErrNotFound for a code that is not in the catalogue.
 	Country(ctx context.Context, code string, langs []string) (*CountryInfo, error)
 	Opportunities(ctx context.Context, f domain.ListFilter) (*domain.Page[domain.Opportunity], error)
 	Incentives(ctx context.Context, f domain.ListFilter) (*domain.Page[domain.Incentive], error)
 	Programmes(ctx context.Context, f domain.ListFilter) (*domain.Page[domain.Programme], error)
-	// The details answer ErrNotFound for an item that is not published.
+	// The details answer domain.ErrNotFound for an item that is not published.
 	Opportunity(ctx context.Context, idOrSlug string, langs []string) (*domain.Opportunity, error)
 	Incentive(ctx context.Context, idOrSlug string, langs []string) (*domain.Incentive, error)
 	Programme(ctx context.Context, idOrSlug string, langs []string) (*domain.Programme, error)
@@ -89,8 +89,9 @@ type Session struct {
 
 // Accounts signs people up and in, and keeps what the site holds about them.
 type Accounts interface {
-	// Register makes an investor account; a *FieldErrors for invalid input, ErrConflict when
-	// the address is taken, a *RateLimited past the registrations' limit.
+	// Register makes an investor account; a *FieldErrors for invalid input,
+	// domain.ErrConflict when the address is taken, a *RateLimited past the registrations'
+	// limit.
 	Register(ctx context.Context, client string, in Registration) (*domain.User, error)
 	// SignIn checks the password under the API's login limits and opens a session (a new
 	// refresh-token family); ErrBadCredentials, *RateLimited.
@@ -134,8 +135,8 @@ type Registration struct {
 
 // Interests sends expressions of interest and lists the investor's own.
 type Interests interface {
-	// Send answers *FieldErrors, ErrNotFound (no such published opportunity) or ErrConflict
-	// (an open one exists).
+	// Send answers *FieldErrors, domain.ErrNotFound (no such published opportunity) or
+	// domain.ErrConflict (an open one exists).
 	Send(ctx context.Context, userID, opportunity string, in InterestRequest, langs []string) (*domain.Interest, error)
 	Mine(ctx context.Context, userID string, langs []string) ([]domain.Interest, error)
 }
@@ -147,13 +148,10 @@ type InterestRequest struct {
 	Share   []string
 }
 
-// Errors the capabilities answer, as values the pages turn into messages: the domain's own,
-// but for the one that stands for every refused credential.
-var (
-	ErrNotFound       = domain.ErrNotFound
-	ErrConflict       = domain.ErrConflict
-	ErrBadCredentials = errors.New("bad credentials")
-)
+// ErrBadCredentials stands for every refused credential (a wrong password, an expired or
+// reused token), so that the pages never say which; the other errors the capabilities answer
+// are the domain's own (domain.ErrNotFound, domain.ErrConflict…).
+var ErrBadCredentials = errors.New("bad credentials")
 
 // FieldErrors lists every invalid field of a form at once.
 type FieldErrors []domain.FieldError

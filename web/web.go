@@ -604,7 +604,7 @@ func seeOther(c *fiber.Ctx, to string) error {
 // readFailed answers a read that failed: what does not exist is the not-found page, anything
 // else the error page.
 func (s *Site) readFailed(c *fiber.Ctx, err error) error {
-	if errors.Is(err, ErrNotFound) {
+	if errors.Is(err, domain.ErrNotFound) {
 		return s.notFound(c)
 	}
 	return s.fail(c, err)

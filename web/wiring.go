@@ -10,6 +10,7 @@ package web
 import (
 	"context"
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -59,14 +60,10 @@ func mapErr(err error) error {
 	case err == nil:
 		return nil
 	case errors.As(err, &invalid):
-		out := FieldErrors(invalid.Fields)
+		out := FieldErrors(slices.Clone(invalid.Fields)) // a page may add its own
 		return &out
 	case errors.Is(err, domain.ErrInvalidCredentials), errors.Is(err, domain.ErrTokenInvalid), errors.Is(err, domain.ErrTokenReused):
 		return ErrBadCredentials
-	case errors.Is(err, domain.ErrNotFound):
-		return ErrNotFound
-	case errors.Is(err, domain.ErrConflict):
-		return ErrConflict
 	}
 	return err
 }

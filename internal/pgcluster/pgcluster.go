@@ -350,3 +350,23 @@ func tail(s string, lines int) string {
 	}
 	return strings.Join(parts, "\n")
 }
+
+// program is the path of one of the server's programs: beside initdb and pg_ctl, or, when those
+// are links (in a folder on PATH) to a folder with the rest, in that folder.
+func (c *Cluster) program(name string) string {
+	p := filepath.Join(c.bin, name)
+	if _, err := os.Stat(p); err == nil {
+		return p
+	}
+	if real, err := filepath.EvalSymlinks(filepath.Join(c.bin, "pg_ctl")); err == nil {
+		if q := filepath.Join(filepath.Dir(real), name); fileExists(q) {
+			return q
+		}
+	}
+	return p
+}
+
+func fileExists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
+}
