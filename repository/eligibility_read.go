@@ -7,8 +7,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/jmoiron/sqlx"
-
 	"github.com/diaspora-investor/marketplace/domain"
 )
 
@@ -107,24 +105,20 @@ func (s *Store) readEligibility(ctx context.Context, country string, keys []stri
 	if have != nil {
 		version = have.version
 	}
-	var row struct {
-		Known      bool   `db:"known"`
-		Version    int64  `db:"version"`
-		Regions    []byte `db:"regions"`
-		Candidates []byte `db:"candidates"`
-		Rates      []byte `db:"rates"`
-	}
-	if err := sqlx.GetContext(ctx, s.reads, &row, sqlReadEligibility, country, version); err != nil {
+	var out eligibilityConditions
+	var current int64
+	var regions, candidates, rates []byte // regions and candidates NULL: the version we have
+	err := s.reads.QueryRowxContext(ctx, sqlReadEligibility, country, version).
+		Scan(&out.Known, &current, &regions, &candidates, &rates)
+	if err != nil {
 		return eligibilityConditions{}, fmt.Errorf("repository: eligibility: %w", err)
 	}
-	out := eligibilityConditions{Known: row.Known}
-	var err error
-	if out.Rates, err = decodeRates(row.Rates); err != nil || !out.Known {
+	if out.Rates, err = decodeRates(rates); err != nil || !out.Known {
 		return out, err
 	}
 	cond := have
-	if row.Candidates != nil || have == nil || have.version != row.Version {
-		if cond, err = decodeConditions(row.Version, row.Regions, row.Candidates); err != nil {
+	if candidates != nil || have == nil || have.version != current {
+		if cond, err = decodeConditions(current, regions, candidates); err != nil {
 			return out, err
 		}
 		decoded.Lock()
