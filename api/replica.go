@@ -2,7 +2,11 @@ package api
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
 	"math"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -14,8 +18,33 @@ import (
 // readAfterCookie carries, to whichever instance serves a user's next requests, the primary's
 // WAL position after the user's last write: that instance reads for them from the primary
 // until its replica has replayed it (repository.ReadAfter). It lives twice REPLICA_MAX_LAG: a
-// replica further behind serves nobody.
+// replica further behind serves nobody. Its value is signed for the user it was given to
+// (readAfterValue), so that nobody can send their own reads, or another user's, to the
+// primary by writing the cookie themselves.
 const readAfterCookie = "read_after"
+
+// readAfterValue is the read_after cookie of user after their write at lsn: the position, a
+// dot, and an HMAC of both under the service's secret (JWT_SECRET, which every instance shares).
+func (s *server) readAfterValue(userID string, lsn repository.LSN) string {
+	return lsn.String() + "." + s.readAfterSignature(userID, lsn.String())
+}
+
+func (s *server) readAfterSignature(userID, position string) string {
+	mac := hmac.New(sha256.New, s.cfg.JWTSecret)
+	mac.Write([]byte("read_after\x00" + userID + "\x00" + position))
+	return base64.RawURLEncoding.EncodeToString(mac.Sum(nil))
+}
+
+// readAfterPosition is the position a read_after cookie carries, if the service signed it for
+// userID.
+func (s *server) readAfterPosition(userID, value string) (repository.LSN, bool) {
+	position, signature, ok := strings.Cut(value, ".")
+	if !ok || !hmac.Equal([]byte(signature), []byte(s.readAfterSignature(userID, position))) {
+		return 0, false
+	}
+	lsn, err := repository.ParseLSN(position)
+	return lsn, err == nil
+}
 
 // readYourWrites keeps a signed-in user's reads consistent with their own writes when public
 // reads go to a read replica (DATABASE_REPLICA_URL, repository.Replica): after a request of
@@ -44,7 +73,7 @@ func (s *server) readYourWrites(c *fiber.Ctx) error {
 		return c.Next()
 	}
 	ctx := repository.WithReader(c.UserContext(), u.ID)
-	if lsn, err := repository.ParseLSN(c.Cookies(readAfterCookie)); err == nil {
+	if lsn, ok := s.readAfterPosition(u.ID, c.Cookies(readAfterCookie)); ok {
 		ctx = repository.ReadAfter(ctx, lsn)
 	}
 	c.SetUserContext(ctx)
@@ -61,7 +90,7 @@ func (s *server) readYourWrites(c *fiber.Ctx) error {
 			"request_id", requestID(c), "error", nerr)
 		return err
 	}
-	c.Cookie(&fiber.Cookie{Name: readAfterCookie, Value: lsn.String(), Path: "/", HTTPOnly: true, SameSite: fiber.CookieSameSiteLaxMode,
+	c.Cookie(&fiber.Cookie{Name: readAfterCookie, Value: s.readAfterValue(u.ID, lsn), Path: "/", HTTPOnly: true, SameSite: fiber.CookieSameSiteLaxMode,
 		Secure: c.Protocol() == "https", MaxAge: int(math.Ceil((2 * r.Status().MaxLag).Seconds()))})
 	return err
 }

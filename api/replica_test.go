@@ -240,6 +240,19 @@ func TestReadReplica(t *testing.T) {
 	if !listedOn(b, "96", "Cookie", "read_after=FFFFFFFF/FFFFFFFF") {
 		t.Error("an anonymous request cannot send its reads to the primary with a cookie")
 	}
+	// The cookie is the service's, signed for the user it was given to: one written by hand,
+	// one whose signature is another position's, and the writer's own brought by someone else
+	// change nothing.
+	position, _, _ := strings.Cut(readAfter.Value, ".")
+	for _, forged := range []struct{ who, cookie, why string }{
+		{admin.access, "read_after=FFFFFFFF/FFFFFFFF", "an unsigned position"},
+		{admin.access, "read_after=FFFFFFFF/FFFFFFFF." + strings.TrimPrefix(readAfter.Value, position+"."), "another position's signature"},
+		{investor.access, "read_after=" + readAfter.Value, "another user's cookie"},
+	} {
+		if !listedOn(b, "100", append(bearer(forged.who), "Cookie", forged.cookie)...) {
+			t.Errorf("%s sent a signed-in user's reads to the primary", forged.why)
+		}
+	}
 	if since := time.Since(wrote); since >= maxLag {
 		t.Fatalf("the checks on the paused standby took %s, past REPLICA_MAX_LAG (%s): they may have read the primary", since, maxLag)
 	}
