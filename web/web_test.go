@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gofiber/fiber/v2"
+
 	"github.com/diaspora-investor/marketplace/web"
 )
 
@@ -317,15 +319,7 @@ func TestTwoTabsRenewTogether(t *testing.T) {
 	}
 	// A third request with the spent token but without the browser's form-token cookie revokes
 	// the family, as before: both tabs are signed out at their next renewal.
-	thief := newBrowser(t, app)
-	thief.cookies["dim_refresh"] = old
-	if p := thief.get("/en/account"); p.status != http.StatusSeeOther {
-		t.Errorf("the spent token without the browser's cookie: %d", p.status)
-	}
-	delete(tab1.cookies, "dim_access")
-	if p := tab1.get("/en/account"); p.status != http.StatusSeeOther {
-		t.Errorf("after a thief's reuse, the family still works: %d", p.status)
-	}
+	expectReuseRevokes(t, app, old, tab1)
 }
 
 // The access cookie expires after 15 minutes; the refresh cookie renews it (rotating the
@@ -345,14 +339,21 @@ func TestSessionRenewsFromRefreshToken(t *testing.T) {
 		t.Fatal("the session was not renewed")
 	}
 	// Reusing the old refresh token revokes the family: both holders are signed out.
+	expectReuseRevokes(t, app, old, b)
+}
+
+// expectReuseRevokes checks that a spent refresh token, brought by another browser (without
+// the holder's form-token cookie), is refused and signs out the holder of its family too.
+func expectReuseRevokes(t *testing.T, app *fiber.App, spent string, holder *browser) {
+	t.Helper()
 	thief := newBrowser(t, app)
-	thief.cookies["dim_refresh"] = old
+	thief.cookies["dim_refresh"] = spent
 	if p := thief.get("/en/account"); p.status != http.StatusSeeOther {
-		t.Errorf("a used refresh token: %d", p.status)
+		t.Errorf("the spent refresh token, brought by another browser: %d", p.status)
 	}
-	delete(b.cookies, "dim_access")
-	if p := b.get("/en/account"); p.status != http.StatusSeeOther {
-		t.Errorf("after reuse, the family still works: %d", p.status)
+	delete(holder.cookies, "dim_access")
+	if p := holder.get("/en/account"); p.status != http.StatusSeeOther {
+		t.Errorf("after the spent token's reuse, the family still works: %d", p.status)
 	}
 }
 
