@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jmoiron/sqlx"
+
 	"github.com/diaspora-investor/marketplace/app/limits"
 	"github.com/diaspora-investor/marketplace/internal/testdb"
 	"github.com/diaspora-investor/marketplace/repository"
@@ -14,11 +16,8 @@ import (
 // One budget for every interface: the counters of one key are the same whoever counts, an
 // address's case does not make a new budget, and a spent budget refuses before the next guess.
 func TestCountersShareOneBudget(t *testing.T) {
-	testdb.SkipIfShort(t)
-	db, _ := testdb.New(t)
-	store := repository.New(db)
+	db, api, site := twoInstances(t)
 	ctx := context.Background()
-	api, site := limits.New(store, []byte("secret")), limits.New(store, []byte("secret"))
 	l := limits.Limit{Name: "test", Max: 3, Window: time.Hour}
 	for i, c := range []*limits.Counters{api, site, api} {
 		n, err := c.Hit(ctx, l, "Ana@Example.org")
@@ -35,7 +34,7 @@ func TestCountersShareOneBudget(t *testing.T) {
 	if n, _ := api.Hit(ctx, l, "rui@example.org"); n.N != 1 {
 		t.Errorf("another key shares the count: %+v", n)
 	}
-	if limits.New(store, []byte("other")).Bucket(l, "x") == api.Bucket(l, "x") {
+	if limits.New(repository.New(db), []byte("other")).Bucket(l, "x") == api.Bucket(l, "x") {
 		t.Error("the bucket's name does not depend on the secret")
 	}
 
@@ -55,4 +54,13 @@ func TestCountersShareOneBudget(t *testing.T) {
 	if err := guard.Guessing(ctx, "eve@example.org"); !errors.Is(err, tooMany) {
 		t.Errorf("after %d failures the next guess: %v", limits.FailedLoginsPerAccount.Max, err)
 	}
+}
+
+// twoInstances are the counters of two instances of the service over one fresh database.
+func twoInstances(t *testing.T) (*sqlx.DB, *limits.Counters, *limits.Counters) {
+	t.Helper()
+	testdb.SkipIfShort(t)
+	db, _ := testdb.New(t)
+	store := repository.New(db)
+	return db, limits.New(store, []byte("secret")), limits.New(store, []byte("secret"))
 }

@@ -6,8 +6,6 @@ import (
 	"time"
 
 	"github.com/diaspora-investor/marketplace/app/limits"
-	"github.com/diaspora-investor/marketplace/internal/testdb"
-	"github.com/diaspora-investor/marketplace/repository"
 )
 
 // Quotas are counted in memory and added to the shared counters in batches: a burst of
@@ -15,11 +13,8 @@ import (
 // traffic, a second instance starts from what the first has added, and a refund gives one
 // request back.
 func TestQuotasCountInMemoryAndAddInBatches(t *testing.T) {
-	testdb.SkipIfShort(t)
-	db, _ := testdb.New(t)
-	store := repository.New(db)
+	db, first, second := twoInstances(t)
 	ctx := context.Background()
-	first, second := limits.New(store, []byte("secret")), limits.New(store, []byte("secret"))
 	l := limits.Limit{Name: "quota-test", Max: 1000, Window: time.Hour}
 	shared := func() int {
 		var hits int
