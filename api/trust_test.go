@@ -4,6 +4,7 @@ package api_test
 
 import (
 	"bufio"
+	"compress/gzip"
 	"context"
 	"fmt"
 	"io"
@@ -491,4 +492,62 @@ func TestValidityWindowAgainstStoredEnd(t *testing.T) {
 		t.Errorf("errors %v", fieldErrors(p))
 	}
 	expect(t, a.send(http.MethodPatch, "/v1/incentives/"+id, map[string]any{"valid_until": "2999-01-01"}, bearer(admin.access)...), http.StatusOK)
+}
+
+// Cached catalogue reads of different paths, one after the other on one keep-alive connection,
+// first from the database and then from memory (plain and gzip), each answer what its own path
+// asks for: a cache key or header kept over Fiber's reused buffers would serve one path's
+// answer for another's, which app.Test cannot show.
+func TestCachedReadsSurviveKeepAlive(t *testing.T) {
+	cache := api.NewCache(1<<20, time.Minute) // not live yet: the expected answers are read without it
+	a := newAPIWith(t, func(c *api.Config) { c.Cache = cache })
+	addr := listen(t, a.app)
+	paths := []string{"/v1/countries/CV", "/v1/opportunities?limit=3", "/v1/countries",
+		"/v1/incentives?country=CV&limit=2", "/v1/exchange-rates", "/v1/programmes?limit=1"}
+	wants := make([]response, len(paths))
+	for i, p := range paths {
+		wants[i] = a.get(p)
+	}
+	cache.Live(true)
+	var plain, gzipped []string
+	for range 2 {
+		for _, p := range paths {
+			plain = append(plain, "GET "+p+" HTTP/1.1\r\nHost: x\r\n\r\n")
+			gzipped = append(gzipped, "GET "+p+" HTTP/1.1\r\nHost: x\r\nAccept-Encoding: gzip\r\n\r\n")
+		}
+	}
+	resps := rawExchange(t, addr, append(plain, gzipped...))
+	for i, resp := range resps {
+		path := paths[i%len(paths)]
+		body := bodyOf(t, resp)
+		if resp.Header.Get("Content-Encoding") == "gzip" {
+			zr, err := gzip.NewReader(strings.NewReader(body))
+			if err != nil {
+				t.Fatalf("%s: %v", path, err)
+			}
+			unzipped, err := io.ReadAll(zr)
+			if err != nil {
+				t.Fatalf("%s: %v", path, err)
+			}
+			body = string(unzipped)
+		}
+		want := wants[i%len(paths)]
+		if resp.StatusCode != http.StatusOK || body != string(want.body) {
+			t.Errorf("answer %d, %s: %d, not the path's own answer:\n%.200s\nwant:\n%.200s", i, path, resp.StatusCode, body, want.body)
+		}
+		if resp.Header.Get("ETag") != want.header.Get("ETag") || resp.Header.Get("Content-Language") != want.header.Get("Content-Language") {
+			t.Errorf("answer %d, %s: ETag %q and language %q, want %q and %q", i, path, resp.Header.Get("ETag"),
+				resp.Header.Get("Content-Language"), want.header.Get("ETag"), want.header.Get("Content-Language"))
+		}
+	}
+	hits, _, _, _ := cache.Stats()
+	if hits < uint64(len(resps)-len(paths)) {
+		t.Errorf("%d answers from memory, want at least %d: the test did not read the cache", hits, len(resps)-len(paths))
+	}
+	// On another connection (other buffers) every path is still found: a key that pointed into
+	// the first connection's buffer would now hold another request's bytes, and miss.
+	rawExchange(t, addr, plain[:len(paths)])
+	if after, _, _, _ := cache.Stats(); after-hits != uint64(len(paths)) {
+		t.Errorf("another connection found %d of the %d kept answers", after-hits, len(paths))
+	}
 }
