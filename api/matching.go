@@ -2,7 +2,9 @@ package api
 
 import (
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 	"strings"
 	"time"
 
@@ -142,18 +144,14 @@ func (w explanationWords) Date(t *time.Time) string { return t.Format(time.DateO
 // template was a third of an eligibility answer's time.
 const maxExplanations = 4096
 
-// explanationData are the names of the data an explanation may use (explain's), in the order
-// the key writes them.
-var explanationData = []string{"Allowed", "Value", "Country", "Limit", "Amount", "Min", "Jobs", "Date"}
-
 // explanation renders message id with data (strings and numbers only) in the view's language.
+// The kept text's key is the language, the id and every datum by name, so whatever data
+// locales.ExplainCheck gives, two different explanations never share a key.
 func (v *view) explanation(id string, data map[string]any) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s\x00%s", v.lang, id)
-	for _, name := range explanationData {
-		if x, ok := data[name]; ok {
-			fmt.Fprintf(&b, "\x00%s=%v", name, x)
-		}
+	for _, name := range slices.Sorted(maps.Keys(data)) {
+		fmt.Fprintf(&b, "\x00%s=%v", name, data[name])
 	}
 	key := b.String()
 	kept := &v.langs.explained
