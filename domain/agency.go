@@ -41,6 +41,9 @@ type OrgDetail struct {
 	Country    *string
 	VerifiedAt *time.Time
 	CreatedAt  time.Time
+	// UnverifiedAt is when an administrator last withdrew its verification (nil: never; read
+	// with one organization, not in lists).
+	UnverifiedAt *time.Time
 }
 
 // Member is a user's membership of an organization.

@@ -26,7 +26,8 @@ var (
 	sqlOrganizationSnapshot = statement("organization_snapshot", `
 		SELECT to_jsonb(o) - ARRAY['id', 'slug', 'created_at', 'updated_at'] FROM organizations o WHERE o.id = $1`)
 	sqlOrganizationByID = statement("organization_by_id", `
-		SELECT o.id, o.name, o.acronym, o.country_code, o.type, o.website, o.verified, o.verified_at, o.created_at
+		SELECT o.id, o.name, o.acronym, o.country_code, o.type, o.website, o.verified, o.verified_at, o.created_at,
+			(SELECT max(e.at) FROM audit_events e WHERE e.entity_id = o.id AND e.action = 'unverify') AS unverified_at
 		FROM organizations o WHERE o.id = $1`)
 	// An organization has a handful of members; no page is needed, but a bound is kept.
 	sqlMembers = statement("members", `
@@ -132,13 +133,15 @@ type orgRow struct {
 	Verified   bool       `db:"verified"`
 	VerifiedAt *time.Time `db:"verified_at"`
 	CreatedAt  time.Time  `db:"created_at"`
+	// UnverifiedAt is read for one organization only (sqlOrganizationByID).
+	UnverifiedAt *time.Time `db:"unverified_at"`
 }
 
 func (r orgRow) detail() domain.OrgDetail {
 	return domain.OrgDetail{
 		Organization: domain.Organization{OrgRef: domain.OrgRef{ID: r.ID, Name: r.Name, Acronym: r.Acronym},
 			Type: r.Type, Website: r.Website, Verified: r.Verified},
-		Country: r.Country, VerifiedAt: r.VerifiedAt, CreatedAt: r.CreatedAt,
+		Country: r.Country, VerifiedAt: r.VerifiedAt, CreatedAt: r.CreatedAt, UnverifiedAt: r.UnverifiedAt,
 	}
 }
 

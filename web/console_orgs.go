@@ -104,32 +104,24 @@ type verification struct {
 	Reason   string // a web.console.verification.* key
 }
 
-func verificationOf(org *domain.OrgDetail, events []domain.AuditEvent) verification {
-	if org.Verified {
+func verificationOf(org *domain.OrgDetail) verification {
+	switch {
+	case org.Verified:
 		return verification{Verified: true, Since: org.VerifiedAt, Reason: "web.console.verification.verified"}
-	}
-	// events are the newest first: the last withdrawal is the first found.
-	for _, e := range events {
-		if e.Action == "unverify" {
-			at := e.At
-			return verification{Since: &at, Reason: "web.console.verification.withdrawn"}
-		}
+	case org.UnverifiedAt != nil:
+		return verification{Since: org.UnverifiedAt, Reason: "web.console.verification.withdrawn"}
 	}
 	return verification{Since: &org.CreatedAt, Reason: "web.console.verification.applied"}
 }
 
 // orgMembers reads the members of the organization being worked on, and where its
-// verification stands (from its history).
+// verification stands.
 func (s *Site) orgMembers(ctx context.Context, v *consoleView) ([]domain.Member, verification, error) {
 	members, err := s.deps.Console.members(ctx, v.Actor, v.Org)
 	if err != nil {
 		return nil, verification{}, err
 	}
-	events, _, err := s.deps.Console.orgHistory(ctx, v.Actor, v.Org, 0)
-	if err != nil {
-		return nil, verification{}, err
-	}
-	return members, verificationOf(v.Org, events), nil
+	return members, verificationOf(v.Org), nil
 }
 
 func (s *Site) orgPage(c *fiber.Ctx) error {

@@ -188,6 +188,14 @@ func TestConsoleOrganizations(t *testing.T) {
 	expectStatus(t, p, http.StatusSeeOther)
 	p = colleague.get("/en/console/orgs/" + org)
 	expectContains(t, p, "Not verified", "an administrator withdrew the verification")
+	// The withdrawal is still told after many newer events of the organization's content (the
+	// page once looked for it among the latest 200 events of its history).
+	if _, err := db.Exec(`INSERT INTO audit_events (entity, entity_id, organization_id, action)
+		SELECT 'opportunity', gen_random_uuid(), $1, 'update' FROM generate_series(1, 250)`, org); err != nil {
+		t.Fatal(err)
+	}
+	p = colleague.get("/en/console/orgs/" + org)
+	expectContains(t, p, "Not verified", "an administrator withdrew the verification")
 }
 
 func memberID(t *testing.T, db *sqlx.DB, email string) string {
