@@ -62,6 +62,9 @@ var (
 	sqlAddRateLimits = statement("add_rate_limits", `
 		INSERT INTO rate_limits (bucket, window_start, hits)
 		SELECT bucket, window_start, hits FROM unnest($1::text[], $2::timestamptz[], $3::integer[]) AS a(bucket, window_start, hits)
+		-- In one order for every instance: two flushes of overlapping buckets in map order
+		-- locked the rows in opposite orders and deadlocked.
+		ORDER BY bucket, window_start
 		ON CONFLICT (bucket, window_start) DO UPDATE SET hits = rate_limits.hits + excluded.hits
 		RETURNING bucket, window_start, hits`)
 	sqlLastChange = statement("last_change", `SELECT coalesce(max(seq), 0) FROM content_changes`)

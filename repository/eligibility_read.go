@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -122,7 +123,9 @@ func (s *Store) readEligibility(ctx context.Context, country string, keys []stri
 			return out, err
 		}
 		decoded.Lock()
-		decoded.byCountry[country] = cond
+		// A copy: the caller's code may be a request's string over the server's reused
+		// buffers (the site passes the query's), and this map outlives the request.
+		decoded.byCountry[strings.Clone(country)] = cond
 		decoded.Unlock()
 	}
 	out.Regions = cond.regions
