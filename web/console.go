@@ -49,7 +49,6 @@ func (s *Site) loadConsoleTemplates() error {
 
 var consoleFuncs = template.FuncMap{
 	"shared": sharedValue,
-	"inc":    func(i int) int { return i + 1 },
 }
 
 // consoleRoutes adds the console's routes to a language's group.

@@ -214,7 +214,7 @@ func (s *Site) showRefused(c *fiber.Ctx, v *consoleView, kind domain.Kind, it ed
 }
 
 func (s *Site) editorURL(c *fiber.Ctx, v *consoleView, kind domain.Kind, id, lang, done string) string {
-	u := "/" + pageLang(c) + "/console/orgs/" + v.Org.ID + "/" + string(kind) + "/" + id + "?lang=" + lang
+	u := "/" + pageLang(c) + "/console/orgs/" + v.Org.ID + "/" + string(kind) + "/" + id + "?lang=" + url.QueryEscape(lang)
 	if done != "" {
 		u += "&done=" + done
 	}

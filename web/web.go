@@ -585,7 +585,6 @@ func (s *Site) tooMany(c *fiber.Ctx, rl *RateLimited) error {
 	return s.render(c, "error", p, map[string]any{"Message": "web.error.too_many.detail", "Seconds": seconds})
 }
 
-// fail answers an unexpected error with a page (and the log line that says what it was).
 // formPage is a page of the visitor's own affairs with a form: never indexed, with its CSRF
 // token.
 func (s *Site) formPage(c *fiber.Ctx, titleID string) *page {
@@ -610,6 +609,7 @@ func (s *Site) readFailed(c *fiber.Ctx, err error) error {
 	return s.fail(c, err)
 }
 
+// fail answers an unexpected error with a page (and the log line that says what it was).
 func (s *Site) fail(c *fiber.Ctx, err error) error {
 	s.log.ErrorContext(c.UserContext(), "page failed", "method", c.Method(), "path", c.Path(), "error", err.Error())
 	c.Status(fiber.StatusInternalServerError)
