@@ -90,13 +90,10 @@ func DefaultConfig() Config {
 	}
 }
 
-// infrastructure is what the HTTP layer itself needs of the database: the fixed-window counters
-// of rate limits and quotas (shared by every instance), a ping for readiness, and the read
-// replica's state (nil without one) for reading one's own writes.
+// infrastructure is what the HTTP layer itself needs of the database: pruning the rate limits'
+// expired windows (app/limits counts them), a ping for readiness, and the read replica's state
+// (nil without one) for reading one's own writes.
 type infrastructure interface {
-	HitRateLimit(ctx context.Context, bucket string, window time.Duration) (int, time.Time, error)
-	PeekRateLimit(ctx context.Context, bucket string, window time.Duration) (int, time.Time, error)
-	RefundRateLimit(ctx context.Context, bucket string, window time.Duration) error
 	PruneRateLimits(ctx context.Context, before time.Time) error
 	Ping(ctx context.Context) error
 	Replica() *repository.Replica

@@ -16,8 +16,13 @@ func (s *server) clientIP(c *fiber.Ctx) string {
 	return s.trusted.Of(c.Context().RemoteIP(), c.Get(fiber.HeaderXForwardedFor))
 }
 
-// hit counts an event and answers 429 once the window's budget is spent.
+// hit counts an event and answers 429 once the window's budget is spent. Now and then it also
+// prunes the shared counters' expired windows (events write to them anyway; quotas, counted in
+// memory, do not).
 func (s *server) hit(c *fiber.Ctx, l limits.Limit, key string) error {
+	if rand.IntN(500) == 0 {
+		s.pruneRateLimits()
+	}
 	return s.count(c, s.limits.Hit, l, key)
 }
 
@@ -28,15 +33,12 @@ func (s *server) hitQuota(c *fiber.Ctx, l limits.Limit, key string) error {
 	return s.count(c, s.limits.Quota, l, key)
 }
 
-// count counts one request with counter (an event's or a quota's), now and then prunes the
-// expired windows, and answers with the budget left.
+// count counts one request with counter (an event's or a quota's) and answers with the budget
+// left.
 func (s *server) count(c *fiber.Ctx, counter func(context.Context, limits.Limit, string) (limits.Count, error), l limits.Limit, key string) error {
 	n, err := counter(c.UserContext(), l, key)
 	if err != nil {
 		return err
-	}
-	if rand.IntN(500) == 0 {
-		s.pruneRateLimits()
 	}
 	return s.rateLimitAnswer(c, n)
 }

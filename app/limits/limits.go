@@ -36,6 +36,7 @@ var (
 type Store interface {
 	HitRateLimit(ctx context.Context, bucket string, window time.Duration) (int, time.Time, error)
 	PeekRateLimit(ctx context.Context, bucket string, window time.Duration) (int, time.Time, error)
+	QuotaStore
 }
 
 // Count is where one key stands in its window: N events (past Limit.Max: refused) until Reset.
@@ -59,9 +60,7 @@ type Counters struct {
 // that is also a QuotaStore gets its quotas counted in memory and added in batches.
 func New(store Store, secret []byte) *Counters {
 	c := &Counters{store: store, secret: secret}
-	if qs, ok := store.(QuotaStore); ok {
-		c.quotas = newQuotas(qs, c.Bucket)
-	}
+	c.quotas = newQuotas(store, c.Bucket)
 	return c
 }
 
@@ -83,23 +82,12 @@ func (c *Counters) Hit(ctx context.Context, l Limit, key string) (Count, error) 
 // but counted in memory and added to the shared counters in batches (see quotas), so that a
 // request costs no database write.
 func (c *Counters) Quota(ctx context.Context, l Limit, key string) (Count, error) {
-	if c.quotas == nil {
-		return c.Hit(ctx, l, key)
-	}
 	return c.quotas.hit(ctx, l, key)
 }
 
 // RefundQuota gives back one request of key counted by Quota in the current window (a free
 // revalidation).
 func (c *Counters) RefundQuota(ctx context.Context, l Limit, key string) error {
-	if c.quotas == nil {
-		if r, ok := c.store.(interface {
-			RefundRateLimit(ctx context.Context, bucket string, window time.Duration) error
-		}); ok {
-			return r.RefundRateLimit(ctx, c.Bucket(l, key), l.Window)
-		}
-		return nil
-	}
 	c.quotas.refund(l, key)
 	return nil
 }
