@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -105,9 +106,11 @@ func TestScreenshots(t *testing.T) {
 	pages := slices.Clone(pageTypes)
 	for _, width := range []int{390, 1280} {
 		ctx := newChrome(t, width, 900)
-		// A signed-in visitor for the account's pages.
+		// A signed-in visitor for the account's pages: one address per width, since a second
+		// sign-up with the same address is refused (the desktop screenshots then showed the
+		// sign-in page instead of the account's).
 		run(t, ctx, "sign up", chromedp.Navigate(base+"/en/signup"),
-			chromedp.SendKeys(css("#f-email"), "screens@example.org"), chromedp.SendKeys(css("#f-password"), "a long passphrase of mine"),
+			chromedp.SendKeys(css("#f-email"), "screens-"+strconv.Itoa(width)+"@example.org"), chromedp.SendKeys(css("#f-password"), "a long passphrase of mine"),
 			clickLoad(`main form button[type="submit"]`))
 		all := append(pages, struct{ name, path string }{"account", "/fr/account"}, struct{ name, path string }{"profile", "/fr/account/profile"}, struct{ name, path string }{"interest-form", "/fr/opportunities/sdtibm-zdti-land-boa-vista-maio/interest"},
 			struct{ name, path string }{"filter-errors", "/fr/countries/CV/opportunities?sector=nope&min_amount=abc"})
