@@ -85,18 +85,12 @@ func (q *quotas) hit(ctx context.Context, l Limit, key string) (Count, error) {
 		q.mu.Lock()
 		qc.synced = true
 		qc.shared = max(qc.shared, totals[0])
-		n := qc.n()
-		// A flush also forgets the windows that are over: without one, keys that each come once
-		// a window (one-off visitors) would be kept for good.
-		due := q.scheduleLocked(now)
-		q.mu.Unlock()
-		if due {
-			go q.flush()
-		}
-		return Count{Limit: l, N: n, Reset: qc.start.Add(l.Window)}, nil
+	} else {
+		qc.pending++
 	}
-	qc.pending++
 	n := qc.n()
+	// After a window's first request too: a flush also forgets the windows that are over, and
+	// without one, keys that each come once a window (one-off visitors) would be kept for good.
 	due := q.scheduleLocked(now)
 	q.mu.Unlock()
 	if due {
