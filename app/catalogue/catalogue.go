@@ -79,22 +79,6 @@ func (s *Service) Regions(ctx context.Context, country string) ([]domain.Region,
 	return s.store.Regions(ctx, code)
 }
 
-// RegionNames names the regions of a country by code ("" gives none), for explanations.
-func (s *Service) RegionNames(ctx context.Context, country string) (map[string]string, error) {
-	out := map[string]string{}
-	if country == "" {
-		return out, nil
-	}
-	regions, err := s.store.Regions(ctx, country)
-	if err != nil {
-		return nil, err
-	}
-	for _, r := range regions {
-		out[r.Code] = r.Name
-	}
-	return out, nil
-}
-
 // KnownCountry returns the catalogue's code for v (in any case), or "" when v names no origin
 // country of the catalogue.
 func (s *Service) KnownCountry(ctx context.Context, v string) (string, error) {
