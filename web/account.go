@@ -22,24 +22,6 @@ func safeNext(lang, next string) string {
 	return "/" + lang + "/account"
 }
 
-// fieldErrors shows the invalid fields of err (a *FieldErrors) beside their fields; false when
-// err is of another kind.
-func (s *Site) fieldErrors(p *page, err error) bool {
-	var fe *FieldErrors
-	if !errors.As(err, &fe) {
-		return false
-	}
-	s.addFieldMessages(p, *fe)
-	return true
-}
-
-// addFieldMessages gives each invalid field its message ("validation.<code>") on the page.
-func (s *Site) addFieldMessages(p *page, errs FieldErrors) {
-	for _, e := range errs {
-		p.Errors = append(p.Errors, fieldMessage{e.Name, s.texts.msg(p.Lang, "validation."+e.Code, e.Data)})
-	}
-}
-
 func (s *Site) signupForm(c *fiber.Ctx) error {
 	p := s.formPage(c, "web.signup.title")
 	return s.render(c, "signup", p, map[string]any{"Next": c.Query("next"), "Email": "", "DisplayName": ""})
@@ -59,7 +41,7 @@ func (s *Site) signup(c *fiber.Ctx) error {
 		return s.tooMany(c, rl)
 	case errors.Is(err, domain.ErrConflict):
 		p.Errors = append(p.Errors, fieldMessage{"email", p.T("problem.email_taken")})
-	case s.fieldErrors(p, err):
+	case s.invalidFields(p, err):
 	default:
 		return s.fail(c, err)
 	}
@@ -292,7 +274,7 @@ func (s *Site) sendInterest(c *fiber.Ctx) error {
 			return s.notFound(c)
 		case errors.Is(err, domain.ErrConflict):
 			p.Errors = append(p.Errors, fieldMessage{"message", p.T("problem.interest_open")})
-		case s.fieldErrors(p, err):
+		case s.invalidFields(p, err):
 		default:
 			return s.fail(c, err)
 		}
@@ -441,7 +423,7 @@ func (s *Site) saveProfile(c *fiber.Ctx) error {
 		return seeOther(c, "/"+p.Lang+"/account/profile?saved=1")
 	case errors.As(err, &rl):
 		return s.tooMany(c, rl)
-	case s.fieldErrors(p, err):
+	case s.invalidFields(p, err):
 	default:
 		return s.fail(c, err)
 	}

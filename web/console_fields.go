@@ -7,7 +7,6 @@ package web
 // terms the form does not show (a reduced rate, a headcount tier…) are not lost by a save.
 
 import (
-	"errors"
 	"maps"
 	"slices"
 	"strconv"
@@ -379,17 +378,4 @@ func (s *Site) deleteTranslation(c *fiber.Ctx) error {
 		return s.consoleError(c, err)
 	}
 	return c.Redirect(s.editorURL(c, v, kind, it.ID, st.Text.SourceLang, "translation_deleted"), fiber.StatusSeeOther)
-}
-
-// mergeInvalid joins the broken rules of two checks; an error that is no broken rule wins.
-func mergeInvalid(first, second error) error {
-	var a, b *domain.Invalid
-	if !errors.As(first, &a) || second == nil {
-		return first
-	}
-	if !errors.As(second, &b) {
-		return second
-	}
-	merged := &domain.Invalid{Fields: append(append([]domain.FieldError(nil), a.Fields...), b.Fields...)}
-	return merged
 }

@@ -207,7 +207,7 @@ func currencies(rates domain.Rates) []string {
 // listFilter reads the filter form and has the catalogue check it as the API's query is
 // checked: every invalid field is reported at once, beside its field. The values sent, without
 // the empty ones, form the page's query (its bookmark).
-func (s *Site) listFilter(c *fiber.Ctx, lang string, info *CountryInfo, kind domain.Kind) (domain.ListFilter, url.Values, FieldErrors) {
+func (s *Site) listFilter(c *fiber.Ctx, lang string, info *CountryInfo, kind domain.Kind) (domain.ListFilter, url.Values, []domain.FieldError) {
 	form := url.Values{}
 	args := c.Context().QueryArgs()
 	var sectors []string
@@ -247,12 +247,12 @@ func (s *Site) listFilter(c *fiber.Ctx, lang string, info *CountryInfo, kind dom
 		form.Set("cursor", cursor)
 	}
 	f, err := s.deps.Catalogue.Filter(c.UserContext(), q)
-	var fe *FieldErrors
-	if errors.As(err, &fe) {
-		return f, form, *fe
+	var invalid *domain.Invalid
+	if errors.As(err, &invalid) {
+		return f, form, invalid.Fields
 	}
 	if err != nil {
-		return f, form, FieldErrors{{Name: "", Code: "internal"}}
+		return f, form, []domain.FieldError{{Name: "", Code: "internal"}}
 	}
 	if f.Currency == "" {
 		f.Currency = "EUR"
@@ -378,7 +378,7 @@ func (s *Site) eligibility(c *fiber.Ctx) error {
 		Sector: c.Query("sector"), Region: c.Query("region"), Amount: strings.ReplaceAll(strings.ReplaceAll(strings.ReplaceAll(
 			c.Query("amount"), "\u00a0", ""), " ", ""), ",", "."), Currency: c.Query("currency", "EUR"), Jobs: c.Query("jobs")}
 	res, err := s.deps.Eligibility.Check(ctx, plan, []string{p.Lang})
-	if s.fieldErrors(p, err) {
+	if s.invalidFields(p, err) {
 		c.Status(fiber.StatusBadRequest)
 		return s.render(c, "eligibility", p, data)
 	}

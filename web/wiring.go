@@ -10,7 +10,6 @@ package web
 import (
 	"context"
 	"errors"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -54,14 +53,12 @@ type adapter struct {
 	now         func() time.Time
 }
 
+// mapErr turns the refused credentials into the one error the pages show for them; the other
+// errors (a *domain.Invalid, domain.ErrNotFound…) reach the pages as the use cases give them.
 func mapErr(err error) error {
-	var invalid *domain.Invalid
 	switch {
 	case err == nil:
 		return nil
-	case errors.As(err, &invalid):
-		out := FieldErrors(slices.Clone(invalid.Fields)) // a page may add its own
-		return &out
 	case errors.Is(err, domain.ErrInvalidCredentials), errors.Is(err, domain.ErrTokenInvalid), errors.Is(err, domain.ErrTokenReused):
 		return ErrBadCredentials
 	}
@@ -143,7 +140,7 @@ func (a *adapter) Check(ctx context.Context, in Plan, langs []string) (*Eligibil
 		plan.Amount = &matching.Amount{Amount: amount, Currency: in.Currency}
 	}
 	// The form's jobs are text: a number that is none is reported with the plan's own errors.
-	var jobsErr FieldErrors
+	var jobsErr domain.Invalid
 	if jobs := strings.TrimSpace(in.Jobs); jobs != "" {
 		n, err := strconv.Atoi(jobs)
 		if err != nil || len(jobs) > 9 {
@@ -153,16 +150,8 @@ func (a *adapter) Check(ctx context.Context, in Plan, langs []string) (*Eligibil
 		}
 	}
 	e, err := a.matching.Check(ctx, plan, langs)
-	err = mapErr(err)
-	if fe := (*FieldErrors)(nil); errors.As(err, &fe) {
-		*fe = append(*fe, jobsErr...)
-		return nil, fe
-	}
-	if err != nil {
+	if err = mergeInvalid(mapErr(err), jobsErr.Err()); err != nil {
 		return nil, err
-	}
-	if len(jobsErr) > 0 {
-		return nil, &jobsErr
 	}
 	return &EligibilityResult{Situation: e.Situation, Eligible: e.Eligible, NotEligible: e.NotEligible,
 		Undetermined: e.Undetermined, Opportunities: e.Opportunities, Regions: e.Regions, Rates: e.Rates}, nil
