@@ -14,7 +14,6 @@ import (
 	"net/url"
 	"sort"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -146,8 +145,10 @@ func (s *Site) editor(c *fiber.Ctx) error {
 
 func (s *Site) renderEditor(c *fiber.Ctx, p *page, st *editorState, form textForm, version int, extra map[string]any) error {
 	p.Title = st.Text.Title
-	data := map[string]any{"E": st, "Form": form, "Version": version, "Fields": s.fieldsForm(st)}
-	if st.Kind != domain.KindOpportunity {
+	data := map[string]any{"E": st, "Form": form, "Version": version}
+	if o, ok := st.Text.Item.(*domain.Opportunity); ok {
+		data["Fields"] = opportunityFormOf(o)
+	} else {
 		data["Validity"] = validityFormOf(st.Text.Item)
 	}
 	for k, val := range extra {
@@ -470,34 +471,7 @@ func (s *Site) createDraft(c *fiber.Ctx) error {
 	return s.consoleError(c, err)
 }
 
-// --- The language-neutral fields (opportunities) ---
-
-// fieldsForm is the neutral fields of an opportunity as the form shows them.
-func (s *Site) fieldsForm(st *editorState) map[string]any {
-	o, ok := st.Text.Item.(*domain.Opportunity)
-	if !ok {
-		return nil
-	}
-	f := map[string]any{"Sectors": o.Sectors, "InvestorTypes": o.InvestorTypes, "Region": "", "Instrument": derefString(o.Instrument),
-		"Jobs": "", "Deadline": ""}
-	if o.Region != nil {
-		f["Region"] = o.Region.Code
-	}
-	f["Min"], f["Max"], f["Currency"] = amountRange(o.MinInvestment, o.MaxInvestment, "EUR")
-	if o.Jobs != nil {
-		f["Jobs"] = strconv.Itoa(*o.Jobs)
-	}
-	if o.Deadline != nil {
-		f["Deadline"] = o.Deadline.Format("2006-01-02")
-	}
-	f["ContactName"], f["ContactEmail"] = derefString(o.Contact.Name), derefString(o.Contact.Email)
-	f["ContactPhone"], f["ContactURL"] = derefString(o.Contact.Phone), derefString(o.Contact.URL)
-	f["SourceTitle"], f["SourceURL"] = "", ""
-	if o.Source != nil {
-		f["SourceTitle"], f["SourceURL"] = o.Source.Title, o.Source.URL
-	}
-	return f
-}
+// --- The language-neutral fields (opportunities: console_opportunity_form.go) ---
 
 func (s *Site) fieldChoices(c *fiber.Ctx, st *editorState, data map[string]any) error {
 	data["Sectors"] = domain.Sectors.Codes
@@ -563,58 +537,9 @@ func (s *Site) saveFields(c *fiber.Ctx) error {
 	if kind != domain.KindOpportunity {
 		return s.saveValidity(c, v, kind, it)
 	}
-	in, bad := opportunityChangeOf(c)
-	sent := map[string]any{"Sectors": formList(c, "sectors"), "InvestorTypes": formList(c, "investor_types"), "Region": c.FormValue("region"),
-		"Instrument": c.FormValue("instrument"), "Min": c.FormValue("min_investment"), "Max": c.FormValue("max_investment"),
-		"Currency": c.FormValue("currency"), "Jobs": c.FormValue("jobs"), "Deadline": c.FormValue("deadline"),
-		"ContactName": c.FormValue("contact_name"), "ContactEmail": c.FormValue("contact_email"), "ContactPhone": c.FormValue("contact_phone"),
-		"ContactURL": c.FormValue("contact_url"), "SourceTitle": c.FormValue("source_title"), "SourceURL": c.FormValue("source_url")}
-	return s.saveCommonFields(c, v, kind, it, in, bad.Err(), map[string]any{"Fields": sent}, func(_ *page, st *editorState) map[string]any {
-		return map[string]any{"FieldsConflict": s.fieldsForm(st)}
+	sent := readOpportunityForm(c)
+	in, err := sent.change()
+	return s.saveCommonFields(c, v, kind, it, in, err, map[string]any{"Fields": sent}, func(_ *page, st *editorState) map[string]any {
+		return map[string]any{"FieldsConflict": opportunityFormOf(st.Text.Item.(*domain.Opportunity))}
 	})
-}
-
-// opportunityChangeOf reads the editor's form of an opportunity's common fields into a change:
-// an empty field clears its value, and what the form itself cannot read (a count that is not a
-// number) is in bad, beside the use case's own checks.
-func opportunityChangeOf(c *fiber.Ctx) (in domain.ContentChange, bad domain.Invalid) {
-	in = domain.ContentChange{Sectors: domain.Some(formList(c, "sectors")), InvestorTypes: domain.Some(formList(c, "investor_types"))}
-	opt := func(name string) domain.Opt[string] {
-		if val := strings.TrimSpace(c.FormValue(name)); val != "" {
-			return domain.Some(val)
-		}
-		return domain.Opt[string]{Set: true, Null: true}
-	}
-	in.Region, in.Instrument, in.Deadline = opt("region"), opt("instrument"), opt("deadline")
-	cur := c.FormValue("currency")
-	for name, field := range map[string]*domain.Opt[domain.Money]{"min_investment": &in.MinInvestment, "max_investment": &in.MaxInvestment} {
-		if amount := strings.TrimSpace(c.FormValue(name)); amount != "" {
-			*field = domain.Some(domain.Money{Amount: amount, Currency: cur})
-		} else {
-			*field = domain.Opt[domain.Money]{Set: true, Null: true}
-		}
-	}
-	if jobs := strings.TrimSpace(c.FormValue("jobs")); jobs != "" {
-		if n, err := strconv.Atoi(jobs); err == nil {
-			in.Jobs = domain.Some(n)
-		} else {
-			bad.Add("jobs", "invalid_count", nil)
-		}
-	} else {
-		in.Jobs = domain.Opt[int]{Set: true, Null: true}
-	}
-	// The contact: an empty part clears it; the source: both parts empty clear it.
-	part := func(name string) *string {
-		if val := strings.TrimSpace(c.FormValue(name)); val != "" {
-			return &val
-		}
-		return nil
-	}
-	in.Contact = domain.Some(domain.Contact{Name: part("contact_name"), Email: part("contact_email"), Phone: part("contact_phone"), URL: part("contact_url")})
-	if title, link := strings.TrimSpace(c.FormValue("source_title")), strings.TrimSpace(c.FormValue("source_url")); title == "" && link == "" {
-		in.Source = domain.Opt[domain.SourceLink]{Set: true, Null: true}
-	} else {
-		in.Source = domain.Some(domain.SourceLink{Title: title, URL: link})
-	}
-	return in, bad
 }
