@@ -245,11 +245,7 @@ func (s *Site) sendInterest(c *fiber.Ctx) error {
 		return err
 	}
 	p, o, u, rates, ctx := ip.page, ip.opportunity, ip.user, ip.rates, c.UserContext()
-	var share []string
-	args := c.Request().PostArgs()
-	for _, v := range args.PeekMulti("share") {
-		share = append(share, string(v))
-	}
+	share := formList(c, "share")
 	in := InterestRequest{Message: c.FormValue("message"), Share: share}
 	cur := strings.ToUpper(c.FormValue("currency", "EUR"))
 	data := map[string]any{"Item": o, "Profile": ip.profile, "Fields": domain.ShareableFields, "Share": share,
@@ -403,17 +399,9 @@ func (s *Site) saveProfile(c *fiber.Ctx) error {
 	if !ok {
 		return err
 	}
-	args := c.Request().PostArgs()
-	multi := func(name string) []string {
-		var out []string
-		for _, v := range args.PeekMulti(name) {
-			out = append(out, string(v))
-		}
-		return out
-	}
 	form := ProfileForm{DisplayName: c.FormValue("display_name"), OriginCountry: c.FormValue("origin_country"),
 		ResidenceCountry: c.FormValue("residence_country"), InvestorType: c.FormValue("investor_type"),
-		LegalForm: c.FormValue("legal_form"), Sectors: multi("sectors"), Regions: multi("regions"),
+		LegalForm: c.FormValue("legal_form"), Sectors: formList(c, "sectors"), Regions: formList(c, "regions"),
 		TicketMin: strings.TrimSpace(c.FormValue("ticket_min")), TicketMax: strings.TrimSpace(c.FormValue("ticket_max")),
 		TicketCurrency: c.FormValue("ticket_currency")}
 	err = s.deps.Accounts.PutProfile(c.UserContext(), u, form)

@@ -410,11 +410,42 @@ func (s *Site) newDraftForm(c *fiber.Ctx) error {
 	if d := domain.DecideOrg(v.Actor, domain.OrgContent, v.Org.ID, v.Org.Verified); d != domain.Allowed || !v.Member() {
 		return s.consoleError(c, domain.Denied{Decision: domain.NotAMember})
 	}
-	return s.renderNewDraft(c, s.consolePage(c, "web.console.new.title"), kind, map[string]string{"Lang": pageLang(c)}, nil)
+	return s.renderNewDraft(c, s.consolePage(c, "web.console.new.title"), kind, draftForm{Lang: pageLang(c)})
 }
 
-func (s *Site) renderNewDraft(c *fiber.Ctx, p *page, kind domain.Kind, form map[string]string, sectors []string) error {
-	data := map[string]any{"Kind": kind, "Form": form, "Checked": sectors, "Sectors": domain.Sectors.Codes}
+// draftForm is the new-draft form as it shows and sends: the text in its first language, and
+// the neutral fields a draft of its kind needs.
+type draftForm struct {
+	Lang, Title, Summary, Description string
+	Type, LegalInstrument             string   // incentives (both) and programmes (the type)
+	Sectors                           []string // opportunities
+}
+
+func readDraftForm(c *fiber.Ctx) draftForm {
+	return draftForm{Lang: c.FormValue("lang"), Title: c.FormValue("title"), Summary: c.FormValue("summary"),
+		Description: c.FormValue("description"), Type: c.FormValue("type"), LegalInstrument: c.FormValue("legal_instrument"),
+		Sectors: formList(c, "sectors")}
+}
+
+// draft is the form as the use case takes it, in the name of org (in its country), with the
+// fields of kind.
+func (f draftForm) draft(kind domain.Kind, org *domain.OrgDetail) domain.ContentChange {
+	in := domain.ContentChange{Organization: domain.Some(org.ID), Country: domain.Some(derefString(org.Country)), Lang: domain.Some(f.Lang),
+		Title: domain.Some(f.Title), Summary: domain.Some(f.Summary), Description: domain.Some(f.Description)}
+	switch kind {
+	case domain.KindOpportunity:
+		in.Sectors = domain.Some(f.Sectors)
+	case domain.KindIncentive:
+		in.Type = domain.Some(f.Type)
+		in.LegalInstrument = domain.Some(f.LegalInstrument)
+	case domain.KindProgramme:
+		in.Type = domain.Some(f.Type)
+	}
+	return in
+}
+
+func (s *Site) renderNewDraft(c *fiber.Ctx, p *page, kind domain.Kind, form draftForm) error {
+	data := map[string]any{"Kind": kind, "Form": form, "Checked": form.Sectors, "Sectors": domain.Sectors.Codes}
 	switch kind {
 	case domain.KindIncentive:
 		data["Types"] = domain.IncentiveTypes.Codes
@@ -431,32 +462,10 @@ func (s *Site) createDraft(c *fiber.Ctx) error {
 	if !ok {
 		return err
 	}
-	form := map[string]string{"Lang": c.FormValue("lang"), "Title": c.FormValue("title"), "Summary": c.FormValue("summary"),
-		"Description": c.FormValue("description"), "Type": c.FormValue("type"), "LegalInstrument": c.FormValue("legal_instrument")}
-	var sectors []string
-	c.Request().PostArgs().VisitAll(func(k, val []byte) {
-		if string(k) == "sectors" {
-			sectors = append(sectors, string(val))
-		}
-	})
-	country := ""
-	if v.Org.Country != nil {
-		country = *v.Org.Country
-	}
-	in := domain.ContentChange{Organization: domain.Some(v.Org.ID), Country: domain.Some(country), Lang: domain.Some(form["Lang"]),
-		Title: domain.Some(form["Title"]), Summary: domain.Some(form["Summary"]), Description: domain.Some(form["Description"])}
-	switch kind {
-	case domain.KindOpportunity:
-		in.Sectors = domain.Some(sectors)
-	case domain.KindIncentive:
-		in.Type = domain.Some(form["Type"])
-		in.LegalInstrument = domain.Some(form["LegalInstrument"])
-	case domain.KindProgramme:
-		in.Type = domain.Some(form["Type"])
-	}
-	id, err := s.deps.Console.editorial.Create(c.UserContext(), v.Actor, kind, in)
+	form := readDraftForm(c)
+	id, err := s.deps.Console.editorial.Create(c.UserContext(), v.Actor, kind, form.draft(kind, v.Org))
 	if err == nil {
-		return c.Redirect(s.editorURL(c, v, kind, id, form["Lang"], "created"), fiber.StatusSeeOther)
+		return c.Redirect(s.editorURL(c, v, kind, id, form.Lang, "created"), fiber.StatusSeeOther)
 	}
 	p := s.consolePage(c, "web.console.new.title")
 	if s.invalidFields(p, err) {
@@ -466,7 +475,7 @@ func (s *Site) createDraft(c *fiber.Ctx) error {
 			}
 		}
 		c.Status(fiber.StatusUnprocessableEntity)
-		return s.renderNewDraft(c, p, kind, form, sectors)
+		return s.renderNewDraft(c, p, kind, form)
 	}
 	return s.consoleError(c, err)
 }
@@ -516,16 +525,6 @@ func operatorChoices(st *editorState, verified []domain.Organization) []domain.O
 			out = append(out, o.OrgRef)
 		}
 	}
-	return out
-}
-
-func formList(c *fiber.Ctx, name string) []string {
-	var out []string
-	c.Request().PostArgs().VisitAll(func(k, val []byte) {
-		if string(k) == name {
-			out = append(out, string(val))
-		}
-	})
 	return out
 }
 
