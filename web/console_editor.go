@@ -53,8 +53,9 @@ type textForm struct {
 // workflowActions are the buttons of the workflow, in the order they are shown.
 var workflowActions = []domain.Action{domain.ActionSubmit, domain.ActionPublish, domain.ActionReject, domain.ActionArchive, domain.ActionDelete}
 
-// editorTarget reads the item of the URL for its editors: an item of another organization, or
-// one the user may only read, does not exist here (404).
+// editorTarget reads the item of the URL for its editors, those who may read its audit trail
+// (editorial.HistoryTarget decides): an item of another organization, or one the user may only
+// read, does not exist here (404).
 func (s *Site) editorTarget(c *fiber.Ctx) (*consoleView, domain.Kind, editorial.Item, bool, error) {
 	v, kind, ok, err := s.withOrgKind(c)
 	if !ok {
@@ -63,12 +64,13 @@ func (s *Site) editorTarget(c *fiber.Ctx) (*consoleView, domain.Kind, editorial.
 	if !idPattern.MatchString(c.Params("id")) {
 		return v, "", editorial.Item{}, false, s.notFound(c)
 	}
-	it, err := s.deps.Console.editorial.Target(c.UserContext(), v.Actor, kind, c.Params("id"))
-	if err != nil {
-		return v, kind, it, false, s.consoleError(c, err)
-	}
-	if it.Owned.OrgID != v.Org.ID || domain.Decide(v.Actor, domain.ActionHistory, it.Owned) != domain.Allowed {
+	it, err := s.deps.Console.editorial.HistoryTarget(c.UserContext(), v.Actor, kind, c.Params("id"))
+	var denied domain.Denied
+	switch {
+	case errors.As(err, &denied), err == nil && it.Owned.OrgID != v.Org.ID:
 		return v, kind, it, false, s.notFound(c)
+	case err != nil:
+		return v, kind, it, false, s.consoleError(c, err)
 	}
 	return v, kind, it, true, nil
 }
@@ -281,7 +283,7 @@ func (s *Site) history(c *fiber.Ctx) error {
 	if !ok {
 		return s.notFound(c)
 	}
-	events, more, err := s.deps.Console.editorial.ItemHistory(c.UserContext(), v.Actor, kind, it.ID, before, historyPageSize)
+	events, more, err := s.deps.Console.editorial.ItemHistoryBefore(c.UserContext(), it, before, historyPageSize)
 	if err != nil {
 		return s.consoleError(c, err)
 	}
