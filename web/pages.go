@@ -296,15 +296,13 @@ func detail[T any](s *Site, c *fiber.Ctx, kind, titleID string, read func(contex
 	}
 	data := map[string]any{"Item": item, "Kind": kind, "Rates": rates, "Currency": cur, "Currencies": currencies(rates),
 		"Country": country, "Today": time.Now()}
-	// The publishing agency's verified mark: the country's verified organizations.
-	if info, err := s.deps.Catalogue.Country(c.UserContext(), country, []string{p.Lang}); err == nil {
-		for _, o := range info.Organizations {
-			if o.ID == content.Organization.ID && o.Verified {
-				data["Verified"] = true
-			}
-		}
-	} else if !errors.Is(err, domain.ErrNotFound) {
+	// The publishing agency's verified mark.
+	verified, err := s.deps.Catalogue.PublisherVerified(c.UserContext(), content)
+	if err != nil {
 		return s.fail(c, err)
+	}
+	if verified {
+		data["Verified"] = true
 	}
 	if u := p.User; u != nil && kind == "opportunities" {
 		saved, err := s.deps.Accounts.SavedIDs(c.UserContext(), u.ID)

@@ -20,6 +20,9 @@ type Catalogue interface {
 	Filter(ctx context.Context, q ListQuery) (domain.ListFilter, error)
 	// Country answers domain.ErrNotFound for a code that is not in the catalogue.
 	Country(ctx context.Context, code string, langs []string) (*CountryInfo, error)
+	// PublisherVerified says whether the agency that published an item is one of its country's
+	// verified organizations.
+	PublisherVerified(ctx context.Context, item *domain.Content) (bool, error)
 	Opportunities(ctx context.Context, f domain.ListFilter) (*domain.Page[domain.Opportunity], error)
 	Incentives(ctx context.Context, f domain.ListFilter) (*domain.Page[domain.Incentive], error)
 	Programmes(ctx context.Context, f domain.ListFilter) (*domain.Page[domain.Programme], error)

@@ -79,6 +79,10 @@ func (a *adapter) Country(ctx context.Context, code string, langs []string) (*Co
 	return &CountryInfo{Country: d.Country, Facts: d.Facts, Regions: d.Regions, Organizations: d.Organizations}, nil
 }
 
+func (a *adapter) PublisherVerified(ctx context.Context, item *domain.Content) (bool, error) {
+	return a.catalogue.PublisherVerified(ctx, item)
+}
+
 func (a *adapter) Filter(ctx context.Context, q ListQuery) (domain.ListFilter, error) {
 	f, err := a.catalogue.Filter(ctx, catalogue.ListQuery{Kind: q.Kind, PathCountry: q.Country, Sectors: q.Sectors,
 		Region: q.Region, Type: q.Type, InvestorType: q.InvestorType, MinAmount: q.MinAmount, MaxAmount: q.MaxAmount,

@@ -18,6 +18,7 @@ import (
 type Store interface {
 	Countries(ctx context.Context, langs []string) ([]domain.Country, error)
 	Country(ctx context.Context, code string, langs []string) (*domain.CountryDetail, error)
+	PublisherVerified(ctx context.Context, orgID, country string) (bool, error)
 	Regions(ctx context.Context, country string) ([]domain.Region, error)
 	CountryExists(ctx context.Context, code string) (bool, error)
 	RegionExists(ctx context.Context, country, code string) (bool, error)
@@ -65,6 +66,12 @@ func (s *Service) Country(ctx context.Context, code string, langs []string) (*do
 		return nil, domain.ErrNotFound
 	}
 	return s.store.Country(ctx, code, langs)
+}
+
+// PublisherVerified says whether the organization that published item is one of its country's
+// verified organizations (the mark its detail page shows beside the agency).
+func (s *Service) PublisherVerified(ctx context.Context, item *domain.Content) (bool, error) {
+	return s.store.PublisherVerified(ctx, item.Organization.ID, item.Country)
 }
 
 // Regions lists a country's regions; domain.ErrNotFound when the country is unknown.
