@@ -4,13 +4,11 @@ import (
 	"encoding/json"
 	"errors"
 	"net/url"
-	"slices"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/diaspora-investor/marketplace/domain"
-	"github.com/diaspora-investor/marketplace/locales"
 )
 
 // safeNext is where to go after signing in: a path of the same language on this site, else
@@ -360,14 +358,10 @@ func (s *Site) profileData(c *fiber.Ctx, lang string, form ProfileForm) (map[str
 			regions = info.Regions
 		}
 	}
-	residences := slices.Clone(residenceCountries)
-	slices.SortFunc(residences, func(a, b string) int {
-		return strings.Compare(locales.CountryName(lang, a), locales.CountryName(lang, b))
-	})
 	if form.TicketCurrency == "" {
 		form.TicketCurrency = "EUR"
 	}
-	return map[string]any{"Form": form, "Countries": countries, "Residences": residences, "Regions": regions,
+	return map[string]any{"Form": form, "Countries": countries, "Residences": residencesIn(lang), "Regions": regions,
 		"Sectors": domain.Sectors.Codes, "InvestorTypes": domain.InvestorTypes.Codes, "LegalForms": domain.LegalForms.Codes,
 		"Currencies": currencies(rates)}, nil
 }

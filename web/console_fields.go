@@ -152,13 +152,6 @@ func optList(list []string) domain.Opt[[]string] {
 	return domain.Some(list)
 }
 
-func optPtr(s string) *string {
-	if s == "" {
-		return nil
-	}
-	return &s
-}
-
 // change is the form as the use case takes it, against the item as it was read (stored): the
 // operator and the benefits are sent only when changed. A count that is no number is a broken
 // rule of its own.

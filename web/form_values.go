@@ -40,3 +40,11 @@ func formList(c *fiber.Ctx, name string) []string {
 	}
 	return out
 }
+
+// optPtr is a form's text as an optional value: nil when empty.
+func optPtr(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}

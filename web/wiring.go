@@ -132,12 +132,7 @@ func (a *adapter) Programme(ctx context.Context, id string, langs []string) (*do
 func (a *adapter) Rates(ctx context.Context) (domain.Rates, error) { return a.store.Rates(ctx) }
 
 func (a *adapter) Check(ctx context.Context, in Plan, langs []string) (*EligibilityResult, error) {
-	opt := func(s string) *string {
-		if s = strings.TrimSpace(s); s == "" {
-			return nil
-		}
-		return &s
-	}
+	opt := func(s string) *string { return optPtr(strings.TrimSpace(s)) }
 	plan := matching.Plan{Country: in.Country, InvestorType: opt(in.InvestorType), ResidenceCountry: opt(in.ResidenceCountry),
 		Sector: opt(in.Sector), Region: opt(in.Region)}
 	if amount := strings.TrimSpace(in.Amount); amount != "" {
@@ -268,15 +263,9 @@ func (a *adapter) PutProfile(ctx context.Context, u *domain.User, in ProfileForm
 	if err != nil {
 		return err
 	}
-	opt := func(s string) *string {
-		if s == "" {
-			return nil
-		}
-		return &s
-	}
-	change := domain.ProfileChange{DisplayName: &in.DisplayName, OriginCountry: opt(strings.ToUpper(in.OriginCountry)),
-		ResidenceCountry: opt(strings.ToUpper(in.ResidenceCountry)), Languages: current.Languages, Sectors: in.Sectors,
-		Regions: in.Regions, InvestorType: opt(in.InvestorType), LegalForm: opt(in.LegalForm)}
+	change := domain.ProfileChange{DisplayName: &in.DisplayName, OriginCountry: optPtr(strings.ToUpper(in.OriginCountry)),
+		ResidenceCountry: optPtr(strings.ToUpper(in.ResidenceCountry)), Languages: current.Languages, Sectors: in.Sectors,
+		Regions: in.Regions, InvestorType: optPtr(in.InvestorType), LegalForm: optPtr(in.LegalForm)}
 	cur := strings.ToUpper(in.TicketCurrency)
 	if in.TicketMin != "" {
 		change.TicketMin = &domain.Money{Amount: in.TicketMin, Currency: cur}
