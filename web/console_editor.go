@@ -8,6 +8,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"html/template"
@@ -85,6 +86,24 @@ func (s *Site) translationTarget(c *fiber.Ctx) (*consoleView, domain.Kind, edito
 	lang := c.Params("lang")
 	if !s.texts.supported(lang) {
 		return v, kind, it, "", false, s.notFound(c)
+	}
+	return v, kind, it, lang, true, nil
+}
+
+// translationWrite is a use case on one language's text of an item, at the version the editor
+// read (editorial's MarkReviewed and DeleteTranslation).
+type translationWrite func(ctx context.Context, actor domain.Actor, kind domain.Kind, id string, ifVersion int, lang string) (int, error)
+
+// writeTranslation runs write on the language of the address (…/{lang}) of the item of the URL,
+// at the version the form sends; ok is false when the answer is already given (err): no such
+// item or language here, or the console's page of the refusal.
+func (s *Site) writeTranslation(c *fiber.Ctx, write translationWrite) (*consoleView, domain.Kind, editorial.Item, string, bool, error) {
+	v, kind, it, lang, ok, err := s.translationTarget(c)
+	if !ok {
+		return v, kind, it, lang, false, err
+	}
+	if _, err := write(c.UserContext(), v.Actor, kind, it.ID, formVersion(c), lang); err != nil {
+		return v, kind, it, lang, false, s.consoleError(c, err)
 	}
 	return v, kind, it, lang, true, nil
 }
@@ -225,12 +244,9 @@ func (s *Site) editorURL(c *fiber.Ctx, v *consoleView, kind domain.Kind, id, lan
 }
 
 func (s *Site) markReviewed(c *fiber.Ctx) error {
-	v, kind, it, lang, ok, err := s.translationTarget(c)
+	v, kind, it, lang, ok, err := s.writeTranslation(c, s.deps.Console.editorial.MarkReviewed)
 	if !ok {
 		return err
-	}
-	if _, err := s.deps.Console.editorial.MarkReviewed(c.UserContext(), v.Actor, kind, it.ID, formVersion(c), lang); err != nil {
-		return s.consoleError(c, err)
 	}
 	return c.Redirect(s.editorURL(c, v, kind, it.ID, lang, "reviewed"), fiber.StatusSeeOther)
 }

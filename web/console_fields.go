@@ -359,12 +359,9 @@ func (s *Site) confirmDeleteTranslation(c *fiber.Ctx) error {
 // deleteTranslation deletes one language other than the source (POST …/text/{lang}/delete), as
 // the API's DELETE …/translations/{lang}: same use case, same rules, same version check.
 func (s *Site) deleteTranslation(c *fiber.Ctx) error {
-	v, kind, it, lang, ok, err := s.translationTarget(c)
+	v, kind, it, _, ok, err := s.writeTranslation(c, s.deps.Console.editorial.DeleteTranslation)
 	if !ok {
 		return err
-	}
-	if _, err := s.deps.Console.editorial.DeleteTranslation(c.UserContext(), v.Actor, kind, it.ID, formVersion(c), lang); err != nil {
-		return s.consoleError(c, err)
 	}
 	st, err := s.loadEditor(c, v, kind, it, "")
 	if err != nil {
