@@ -4,13 +4,11 @@ import (
 	"encoding/json"
 	"errors"
 	"net/url"
-	"slices"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/diaspora-investor/marketplace/domain"
-	"github.com/diaspora-investor/marketplace/locales"
 )
 
 // safeNext is where to go after signing in: a path of the same language on this site, else
@@ -20,24 +18,6 @@ func safeNext(lang, next string) string {
 		return next
 	}
 	return "/" + lang + "/account"
-}
-
-// fieldErrors shows the invalid fields of err (a *FieldErrors) beside their fields; false when
-// err is of another kind.
-func (s *Site) fieldErrors(p *page, err error) bool {
-	var fe *FieldErrors
-	if !errors.As(err, &fe) {
-		return false
-	}
-	s.addFieldMessages(p, *fe)
-	return true
-}
-
-// addFieldMessages gives each invalid field its message ("validation.<code>") on the page.
-func (s *Site) addFieldMessages(p *page, errs FieldErrors) {
-	for _, e := range errs {
-		p.Errors = append(p.Errors, fieldMessage{e.Name, s.texts.msg(p.Lang, "validation."+e.Code, e.Data)})
-	}
 }
 
 func (s *Site) signupForm(c *fiber.Ctx) error {
@@ -59,7 +39,7 @@ func (s *Site) signup(c *fiber.Ctx) error {
 		return s.tooMany(c, rl)
 	case errors.Is(err, domain.ErrConflict):
 		p.Errors = append(p.Errors, fieldMessage{"email", p.T("problem.email_taken")})
-	case s.fieldErrors(p, err):
+	case s.invalidFields(p, err):
 	default:
 		return s.fail(c, err)
 	}
@@ -263,11 +243,7 @@ func (s *Site) sendInterest(c *fiber.Ctx) error {
 		return err
 	}
 	p, o, u, rates, ctx := ip.page, ip.opportunity, ip.user, ip.rates, c.UserContext()
-	var share []string
-	args := c.Request().PostArgs()
-	for _, v := range args.PeekMulti("share") {
-		share = append(share, string(v))
-	}
+	share := formList(c, "share")
 	in := InterestRequest{Message: c.FormValue("message"), Share: share}
 	cur := strings.ToUpper(c.FormValue("currency", "EUR"))
 	data := map[string]any{"Item": o, "Profile": ip.profile, "Fields": domain.ShareableFields, "Share": share,
@@ -292,7 +268,7 @@ func (s *Site) sendInterest(c *fiber.Ctx) error {
 			return s.notFound(c)
 		case errors.Is(err, domain.ErrConflict):
 			p.Errors = append(p.Errors, fieldMessage{"message", p.T("problem.interest_open")})
-		case s.fieldErrors(p, err):
+		case s.invalidFields(p, err):
 		default:
 			return s.fail(c, err)
 		}
@@ -382,14 +358,10 @@ func (s *Site) profileData(c *fiber.Ctx, lang string, form ProfileForm) (map[str
 			regions = info.Regions
 		}
 	}
-	residences := slices.Clone(residenceCountries)
-	slices.SortFunc(residences, func(a, b string) int {
-		return strings.Compare(locales.CountryName(lang, a), locales.CountryName(lang, b))
-	})
 	if form.TicketCurrency == "" {
 		form.TicketCurrency = "EUR"
 	}
-	return map[string]any{"Form": form, "Countries": countries, "Residences": residences, "Regions": regions,
+	return map[string]any{"Form": form, "Countries": countries, "Residences": residencesIn(lang), "Regions": regions,
 		"Sectors": domain.Sectors.Codes, "InvestorTypes": domain.InvestorTypes.Codes, "LegalForms": domain.LegalForms.Codes,
 		"Currencies": currencies(rates)}, nil
 }
@@ -421,17 +393,9 @@ func (s *Site) saveProfile(c *fiber.Ctx) error {
 	if !ok {
 		return err
 	}
-	args := c.Request().PostArgs()
-	multi := func(name string) []string {
-		var out []string
-		for _, v := range args.PeekMulti(name) {
-			out = append(out, string(v))
-		}
-		return out
-	}
 	form := ProfileForm{DisplayName: c.FormValue("display_name"), OriginCountry: c.FormValue("origin_country"),
 		ResidenceCountry: c.FormValue("residence_country"), InvestorType: c.FormValue("investor_type"),
-		LegalForm: c.FormValue("legal_form"), Sectors: multi("sectors"), Regions: multi("regions"),
+		LegalForm: c.FormValue("legal_form"), Sectors: formList(c, "sectors"), Regions: formList(c, "regions"),
 		TicketMin: strings.TrimSpace(c.FormValue("ticket_min")), TicketMax: strings.TrimSpace(c.FormValue("ticket_max")),
 		TicketCurrency: c.FormValue("ticket_currency")}
 	err = s.deps.Accounts.PutProfile(c.UserContext(), u, form)
@@ -441,7 +405,7 @@ func (s *Site) saveProfile(c *fiber.Ctx) error {
 		return seeOther(c, "/"+p.Lang+"/account/profile?saved=1")
 	case errors.As(err, &rl):
 		return s.tooMany(c, rl)
-	case s.fieldErrors(p, err):
+	case s.invalidFields(p, err):
 	default:
 		return s.fail(c, err)
 	}

@@ -284,19 +284,6 @@ func (s *Site) consoleError(c *fiber.Ctx, err error) error {
 	return s.render(c, "error", p, map[string]any{"Message": key})
 }
 
-// invalidFields turns a use case's invalid input into messages beside the fields, in the
-// page's language; false when err is no invalid input.
-func (s *Site) invalidFields(p *page, err error) bool {
-	var broken *domain.Invalid
-	if !errors.As(err, &broken) {
-		return false
-	}
-	for _, f := range broken.Fields {
-		p.Errors = append(p.Errors, fieldMessage{f.Name, s.texts.msg(p.Lang, "validation."+f.Code, f.Data)})
-	}
-	return true
-}
-
 // back sends the browser to a console page after an action, with its notice.
 func back(c *fiber.Ctx, path, done string) error {
 	target := "/" + pageLang(c) + "/console" + path

@@ -8,13 +8,13 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"html/template"
 	"net/url"
 	"sort"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -54,8 +54,9 @@ type textForm struct {
 // workflowActions are the buttons of the workflow, in the order they are shown.
 var workflowActions = []domain.Action{domain.ActionSubmit, domain.ActionPublish, domain.ActionReject, domain.ActionArchive, domain.ActionDelete}
 
-// editorTarget reads the item of the URL for its editors: an item of another organization, or
-// one the user may only read, does not exist here (404).
+// editorTarget reads the item of the URL for its editors, those who may read its audit trail
+// (editorial.HistoryTarget decides): an item of another organization, or one the user may only
+// read, does not exist here (404).
 func (s *Site) editorTarget(c *fiber.Ctx) (*consoleView, domain.Kind, editorial.Item, bool, error) {
 	v, kind, ok, err := s.withOrgKind(c)
 	if !ok {
@@ -64,12 +65,13 @@ func (s *Site) editorTarget(c *fiber.Ctx) (*consoleView, domain.Kind, editorial.
 	if !idPattern.MatchString(c.Params("id")) {
 		return v, "", editorial.Item{}, false, s.notFound(c)
 	}
-	it, err := s.deps.Console.editorial.Target(c.UserContext(), v.Actor, kind, c.Params("id"))
-	if err != nil {
-		return v, kind, it, false, s.consoleError(c, err)
-	}
-	if it.Owned.OrgID != v.Org.ID || domain.Decide(v.Actor, domain.ActionHistory, it.Owned) != domain.Allowed {
+	it, err := s.deps.Console.editorial.HistoryTarget(c.UserContext(), v.Actor, kind, c.Params("id"))
+	var denied domain.Denied
+	switch {
+	case errors.As(err, &denied), err == nil && it.Owned.OrgID != v.Org.ID:
 		return v, kind, it, false, s.notFound(c)
+	case err != nil:
+		return v, kind, it, false, s.consoleError(c, err)
 	}
 	return v, kind, it, true, nil
 }
@@ -84,6 +86,24 @@ func (s *Site) translationTarget(c *fiber.Ctx) (*consoleView, domain.Kind, edito
 	lang := c.Params("lang")
 	if !s.texts.supported(lang) {
 		return v, kind, it, "", false, s.notFound(c)
+	}
+	return v, kind, it, lang, true, nil
+}
+
+// translationWrite is a use case on one language's text of an item, at the version the editor
+// read (editorial's MarkReviewed and DeleteTranslation).
+type translationWrite func(ctx context.Context, actor domain.Actor, kind domain.Kind, id string, ifVersion int, lang string) (int, error)
+
+// writeTranslation runs write on the language of the address (…/{lang}) of the item of the URL,
+// at the version the form sends; ok is false when the answer is already given (err): no such
+// item or language here, or the console's page of the refusal.
+func (s *Site) writeTranslation(c *fiber.Ctx, write translationWrite) (*consoleView, domain.Kind, editorial.Item, string, bool, error) {
+	v, kind, it, lang, ok, err := s.translationTarget(c)
+	if !ok {
+		return v, kind, it, lang, false, err
+	}
+	if _, err := write(c.UserContext(), v.Actor, kind, it.ID, formVersion(c), lang); err != nil {
+		return v, kind, it, lang, false, s.consoleError(c, err)
 	}
 	return v, kind, it, lang, true, nil
 }
@@ -146,8 +166,10 @@ func (s *Site) editor(c *fiber.Ctx) error {
 
 func (s *Site) renderEditor(c *fiber.Ctx, p *page, st *editorState, form textForm, version int, extra map[string]any) error {
 	p.Title = st.Text.Title
-	data := map[string]any{"E": st, "Form": form, "Version": version, "Fields": s.fieldsForm(st)}
-	if st.Kind != domain.KindOpportunity {
+	data := map[string]any{"E": st, "Form": form, "Version": version}
+	if o, ok := st.Text.Item.(*domain.Opportunity); ok {
+		data["Fields"] = opportunityFormOf(o)
+	} else {
 		data["Validity"] = validityFormOf(st.Text.Item)
 	}
 	for k, val := range extra {
@@ -222,12 +244,9 @@ func (s *Site) editorURL(c *fiber.Ctx, v *consoleView, kind domain.Kind, id, lan
 }
 
 func (s *Site) markReviewed(c *fiber.Ctx) error {
-	v, kind, it, lang, ok, err := s.translationTarget(c)
+	v, kind, it, lang, ok, err := s.writeTranslation(c, s.deps.Console.editorial.MarkReviewed)
 	if !ok {
 		return err
-	}
-	if _, err := s.deps.Console.editorial.MarkReviewed(c.UserContext(), v.Actor, kind, it.ID, formVersion(c), lang); err != nil {
-		return s.consoleError(c, err)
 	}
 	return c.Redirect(s.editorURL(c, v, kind, it.ID, lang, "reviewed"), fiber.StatusSeeOther)
 }
@@ -280,7 +299,7 @@ func (s *Site) history(c *fiber.Ctx) error {
 	if !ok {
 		return s.notFound(c)
 	}
-	events, more, err := s.deps.Console.editorial.ItemHistory(c.UserContext(), v.Actor, kind, it.ID, before, historyPageSize)
+	events, more, err := s.deps.Console.editorial.ItemHistoryBefore(c.UserContext(), it, before, historyPageSize)
 	if err != nil {
 		return s.consoleError(c, err)
 	}
@@ -409,11 +428,42 @@ func (s *Site) newDraftForm(c *fiber.Ctx) error {
 	if d := domain.DecideOrg(v.Actor, domain.OrgContent, v.Org.ID, v.Org.Verified); d != domain.Allowed || !v.Member() {
 		return s.consoleError(c, domain.Denied{Decision: domain.NotAMember})
 	}
-	return s.renderNewDraft(c, s.consolePage(c, "web.console.new.title"), kind, map[string]string{"Lang": pageLang(c)}, nil)
+	return s.renderNewDraft(c, s.consolePage(c, "web.console.new.title"), kind, draftForm{Lang: pageLang(c)})
 }
 
-func (s *Site) renderNewDraft(c *fiber.Ctx, p *page, kind domain.Kind, form map[string]string, sectors []string) error {
-	data := map[string]any{"Kind": kind, "Form": form, "Checked": sectors, "Sectors": domain.Sectors.Codes}
+// draftForm is the new-draft form as it shows and sends: the text in its first language, and
+// the neutral fields a draft of its kind needs.
+type draftForm struct {
+	Lang, Title, Summary, Description string
+	Type, LegalInstrument             string   // incentives (both) and programmes (the type)
+	Sectors                           []string // opportunities
+}
+
+func readDraftForm(c *fiber.Ctx) draftForm {
+	return draftForm{Lang: c.FormValue("lang"), Title: c.FormValue("title"), Summary: c.FormValue("summary"),
+		Description: c.FormValue("description"), Type: c.FormValue("type"), LegalInstrument: c.FormValue("legal_instrument"),
+		Sectors: formList(c, "sectors")}
+}
+
+// draft is the form as the use case takes it, in the name of org (in its country), with the
+// fields of kind.
+func (f draftForm) draft(kind domain.Kind, org *domain.OrgDetail) domain.ContentChange {
+	in := domain.ContentChange{Organization: domain.Some(org.ID), Country: domain.Some(derefString(org.Country)), Lang: domain.Some(f.Lang),
+		Title: domain.Some(f.Title), Summary: domain.Some(f.Summary), Description: domain.Some(f.Description)}
+	switch kind {
+	case domain.KindOpportunity:
+		in.Sectors = domain.Some(f.Sectors)
+	case domain.KindIncentive:
+		in.Type = domain.Some(f.Type)
+		in.LegalInstrument = domain.Some(f.LegalInstrument)
+	case domain.KindProgramme:
+		in.Type = domain.Some(f.Type)
+	}
+	return in
+}
+
+func (s *Site) renderNewDraft(c *fiber.Ctx, p *page, kind domain.Kind, form draftForm) error {
+	data := map[string]any{"Kind": kind, "Form": form, "Checked": form.Sectors, "Sectors": domain.Sectors.Codes}
 	switch kind {
 	case domain.KindIncentive:
 		data["Types"] = domain.IncentiveTypes.Codes
@@ -430,32 +480,10 @@ func (s *Site) createDraft(c *fiber.Ctx) error {
 	if !ok {
 		return err
 	}
-	form := map[string]string{"Lang": c.FormValue("lang"), "Title": c.FormValue("title"), "Summary": c.FormValue("summary"),
-		"Description": c.FormValue("description"), "Type": c.FormValue("type"), "LegalInstrument": c.FormValue("legal_instrument")}
-	var sectors []string
-	c.Request().PostArgs().VisitAll(func(k, val []byte) {
-		if string(k) == "sectors" {
-			sectors = append(sectors, string(val))
-		}
-	})
-	country := ""
-	if v.Org.Country != nil {
-		country = *v.Org.Country
-	}
-	in := domain.ContentChange{Organization: domain.Some(v.Org.ID), Country: domain.Some(country), Lang: domain.Some(form["Lang"]),
-		Title: domain.Some(form["Title"]), Summary: domain.Some(form["Summary"]), Description: domain.Some(form["Description"])}
-	switch kind {
-	case domain.KindOpportunity:
-		in.Sectors = domain.Some(sectors)
-	case domain.KindIncentive:
-		in.Type = domain.Some(form["Type"])
-		in.LegalInstrument = domain.Some(form["LegalInstrument"])
-	case domain.KindProgramme:
-		in.Type = domain.Some(form["Type"])
-	}
-	id, err := s.deps.Console.editorial.Create(c.UserContext(), v.Actor, kind, in)
+	form := readDraftForm(c)
+	id, err := s.deps.Console.editorial.Create(c.UserContext(), v.Actor, kind, form.draft(kind, v.Org))
 	if err == nil {
-		return c.Redirect(s.editorURL(c, v, kind, id, form["Lang"], "created"), fiber.StatusSeeOther)
+		return c.Redirect(s.editorURL(c, v, kind, id, form.Lang, "created"), fiber.StatusSeeOther)
 	}
 	p := s.consolePage(c, "web.console.new.title")
 	if s.invalidFields(p, err) {
@@ -465,39 +493,12 @@ func (s *Site) createDraft(c *fiber.Ctx) error {
 			}
 		}
 		c.Status(fiber.StatusUnprocessableEntity)
-		return s.renderNewDraft(c, p, kind, form, sectors)
+		return s.renderNewDraft(c, p, kind, form)
 	}
 	return s.consoleError(c, err)
 }
 
-// --- The language-neutral fields (opportunities) ---
-
-// fieldsForm is the neutral fields of an opportunity as the form shows them.
-func (s *Site) fieldsForm(st *editorState) map[string]any {
-	o, ok := st.Text.Item.(*domain.Opportunity)
-	if !ok {
-		return nil
-	}
-	f := map[string]any{"Sectors": o.Sectors, "InvestorTypes": o.InvestorTypes, "Region": "", "Instrument": derefString(o.Instrument),
-		"Jobs": "", "Deadline": ""}
-	if o.Region != nil {
-		f["Region"] = o.Region.Code
-	}
-	f["Min"], f["Max"], f["Currency"] = amountRange(o.MinInvestment, o.MaxInvestment, "EUR")
-	if o.Jobs != nil {
-		f["Jobs"] = strconv.Itoa(*o.Jobs)
-	}
-	if o.Deadline != nil {
-		f["Deadline"] = o.Deadline.Format("2006-01-02")
-	}
-	f["ContactName"], f["ContactEmail"] = derefString(o.Contact.Name), derefString(o.Contact.Email)
-	f["ContactPhone"], f["ContactURL"] = derefString(o.Contact.Phone), derefString(o.Contact.URL)
-	f["SourceTitle"], f["SourceURL"] = "", ""
-	if o.Source != nil {
-		f["SourceTitle"], f["SourceURL"] = o.Source.Title, o.Source.URL
-	}
-	return f
-}
+// --- The language-neutral fields (opportunities: console_opportunity_form.go) ---
 
 func (s *Site) fieldChoices(c *fiber.Ctx, st *editorState, data map[string]any) error {
 	data["Sectors"] = domain.Sectors.Codes
@@ -545,16 +546,6 @@ func operatorChoices(st *editorState, verified []domain.Organization) []domain.O
 	return out
 }
 
-func formList(c *fiber.Ctx, name string) []string {
-	var out []string
-	c.Request().PostArgs().VisitAll(func(k, val []byte) {
-		if string(k) == name {
-			out = append(out, string(val))
-		}
-	})
-	return out
-}
-
 func (s *Site) saveFields(c *fiber.Ctx) error {
 	v, kind, it, ok, err := s.editorTarget(c)
 	if !ok {
@@ -563,58 +554,9 @@ func (s *Site) saveFields(c *fiber.Ctx) error {
 	if kind != domain.KindOpportunity {
 		return s.saveValidity(c, v, kind, it)
 	}
-	in, bad := opportunityChangeOf(c)
-	sent := map[string]any{"Sectors": formList(c, "sectors"), "InvestorTypes": formList(c, "investor_types"), "Region": c.FormValue("region"),
-		"Instrument": c.FormValue("instrument"), "Min": c.FormValue("min_investment"), "Max": c.FormValue("max_investment"),
-		"Currency": c.FormValue("currency"), "Jobs": c.FormValue("jobs"), "Deadline": c.FormValue("deadline"),
-		"ContactName": c.FormValue("contact_name"), "ContactEmail": c.FormValue("contact_email"), "ContactPhone": c.FormValue("contact_phone"),
-		"ContactURL": c.FormValue("contact_url"), "SourceTitle": c.FormValue("source_title"), "SourceURL": c.FormValue("source_url")}
-	return s.saveCommonFields(c, v, kind, it, in, bad.Err(), map[string]any{"Fields": sent}, func(_ *page, st *editorState) map[string]any {
-		return map[string]any{"FieldsConflict": s.fieldsForm(st)}
+	sent := readOpportunityForm(c)
+	in, err := sent.change()
+	return s.saveCommonFields(c, v, kind, it, in, err, map[string]any{"Fields": sent}, func(_ *page, st *editorState) map[string]any {
+		return map[string]any{"FieldsConflict": opportunityFormOf(st.Text.Item.(*domain.Opportunity))}
 	})
-}
-
-// opportunityChangeOf reads the editor's form of an opportunity's common fields into a change:
-// an empty field clears its value, and what the form itself cannot read (a count that is not a
-// number) is in bad, beside the use case's own checks.
-func opportunityChangeOf(c *fiber.Ctx) (in domain.ContentChange, bad domain.Invalid) {
-	in = domain.ContentChange{Sectors: domain.Some(formList(c, "sectors")), InvestorTypes: domain.Some(formList(c, "investor_types"))}
-	opt := func(name string) domain.Opt[string] {
-		if val := strings.TrimSpace(c.FormValue(name)); val != "" {
-			return domain.Some(val)
-		}
-		return domain.Opt[string]{Set: true, Null: true}
-	}
-	in.Region, in.Instrument, in.Deadline = opt("region"), opt("instrument"), opt("deadline")
-	cur := c.FormValue("currency")
-	for name, field := range map[string]*domain.Opt[domain.Money]{"min_investment": &in.MinInvestment, "max_investment": &in.MaxInvestment} {
-		if amount := strings.TrimSpace(c.FormValue(name)); amount != "" {
-			*field = domain.Some(domain.Money{Amount: amount, Currency: cur})
-		} else {
-			*field = domain.Opt[domain.Money]{Set: true, Null: true}
-		}
-	}
-	if jobs := strings.TrimSpace(c.FormValue("jobs")); jobs != "" {
-		if n, err := strconv.Atoi(jobs); err == nil {
-			in.Jobs = domain.Some(n)
-		} else {
-			bad.Add("jobs", "invalid_count", nil)
-		}
-	} else {
-		in.Jobs = domain.Opt[int]{Set: true, Null: true}
-	}
-	// The contact: an empty part clears it; the source: both parts empty clear it.
-	part := func(name string) *string {
-		if val := strings.TrimSpace(c.FormValue(name)); val != "" {
-			return &val
-		}
-		return nil
-	}
-	in.Contact = domain.Some(domain.Contact{Name: part("contact_name"), Email: part("contact_email"), Phone: part("contact_phone"), URL: part("contact_url")})
-	if title, link := strings.TrimSpace(c.FormValue("source_title")), strings.TrimSpace(c.FormValue("source_url")); title == "" && link == "" {
-		in.Source = domain.Opt[domain.SourceLink]{Set: true, Null: true}
-	} else {
-		in.Source = domain.Some(domain.SourceLink{Title: title, URL: link})
-	}
-	return in, bad
 }

@@ -7,7 +7,6 @@ package web
 // terms the form does not show (a reduced rate, a headcount tier…) are not lost by a save.
 
 import (
-	"errors"
 	"maps"
 	"slices"
 	"strconv"
@@ -151,13 +150,6 @@ func optList(list []string) domain.Opt[[]string] {
 		return domain.Cleared[[]string]()
 	}
 	return domain.Some(list)
-}
-
-func optPtr(s string) *string {
-	if s == "" {
-		return nil
-	}
-	return &s
 }
 
 // change is the form as the use case takes it, against the item as it was read (stored): the
@@ -367,29 +359,13 @@ func (s *Site) confirmDeleteTranslation(c *fiber.Ctx) error {
 // deleteTranslation deletes one language other than the source (POST …/text/{lang}/delete), as
 // the API's DELETE …/translations/{lang}: same use case, same rules, same version check.
 func (s *Site) deleteTranslation(c *fiber.Ctx) error {
-	v, kind, it, lang, ok, err := s.translationTarget(c)
+	v, kind, it, _, ok, err := s.writeTranslation(c, s.deps.Console.editorial.DeleteTranslation)
 	if !ok {
 		return err
-	}
-	if _, err := s.deps.Console.editorial.DeleteTranslation(c.UserContext(), v.Actor, kind, it.ID, formVersion(c), lang); err != nil {
-		return s.consoleError(c, err)
 	}
 	st, err := s.loadEditor(c, v, kind, it, "")
 	if err != nil {
 		return s.consoleError(c, err)
 	}
 	return c.Redirect(s.editorURL(c, v, kind, it.ID, st.Text.SourceLang, "translation_deleted"), fiber.StatusSeeOther)
-}
-
-// mergeInvalid joins the broken rules of two checks; an error that is no broken rule wins.
-func mergeInvalid(first, second error) error {
-	var a, b *domain.Invalid
-	if !errors.As(first, &a) || second == nil {
-		return first
-	}
-	if !errors.As(second, &b) {
-		return second
-	}
-	merged := &domain.Invalid{Fields: append(append([]domain.FieldError(nil), a.Fields...), b.Fields...)}
-	return merged
 }

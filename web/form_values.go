@@ -1,8 +1,13 @@
 package web
 
-import "github.com/diaspora-investor/marketplace/domain"
+import (
+	"github.com/gofiber/fiber/v2"
 
-// Stored values as the forms show them (the profile, the editor's neutral fields).
+	"github.com/diaspora-investor/marketplace/domain"
+)
+
+// Stored values as the forms show them (the profile, the editor's neutral fields), and the
+// lists a form sends.
 
 // regionCodes are the codes of regions, for a form's region choices.
 func regionCodes(regions []domain.RegionRef) []string {
@@ -24,4 +29,22 @@ func amountRange(minimum, maximum *domain.Money, currency string) (minAmount, ma
 		maxAmount, cur = maximum.Amount, maximum.Currency
 	}
 	return minAmount, maxAmount, cur
+}
+
+// formList is every value a posted form sends under name (its ticked boxes), in order; nil
+// for none.
+func formList(c *fiber.Ctx, name string) []string {
+	var out []string
+	for _, v := range c.Request().PostArgs().PeekMulti(name) {
+		out = append(out, string(v))
+	}
+	return out
+}
+
+// optPtr is a form's text as an optional value: nil when empty.
+func optPtr(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
 }

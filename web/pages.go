@@ -207,7 +207,7 @@ func currencies(rates domain.Rates) []string {
 // listFilter reads the filter form and has the catalogue check it as the API's query is
 // checked: every invalid field is reported at once, beside its field. The values sent, without
 // the empty ones, form the page's query (its bookmark).
-func (s *Site) listFilter(c *fiber.Ctx, lang string, info *CountryInfo, kind domain.Kind) (domain.ListFilter, url.Values, FieldErrors) {
+func (s *Site) listFilter(c *fiber.Ctx, lang string, info *CountryInfo, kind domain.Kind) (domain.ListFilter, url.Values, []domain.FieldError) {
 	form := url.Values{}
 	args := c.Context().QueryArgs()
 	var sectors []string
@@ -222,8 +222,7 @@ func (s *Site) listFilter(c *fiber.Ctx, lang string, info *CountryInfo, kind dom
 	value := func(name string) string {
 		v := strings.TrimSpace(c.Query(name))
 		if name == "min_amount" || name == "max_amount" {
-			// People write 750 000 or 750000,00.
-			v = strings.ReplaceAll(strings.ReplaceAll(strings.ReplaceAll(v, "\u00a0", ""), " ", ""), ",", ".")
+			v = writtenAmount(v)
 		}
 		if name == "currency" {
 			v = strings.ToUpper(v)
@@ -247,12 +246,12 @@ func (s *Site) listFilter(c *fiber.Ctx, lang string, info *CountryInfo, kind dom
 		form.Set("cursor", cursor)
 	}
 	f, err := s.deps.Catalogue.Filter(c.UserContext(), q)
-	var fe *FieldErrors
-	if errors.As(err, &fe) {
-		return f, form, *fe
+	var invalid *domain.Invalid
+	if errors.As(err, &invalid) {
+		return f, form, invalid.Fields
 	}
 	if err != nil {
-		return f, form, FieldErrors{{Name: "", Code: "internal"}}
+		return f, form, []domain.FieldError{{Name: "", Code: "internal"}}
 	}
 	if f.Currency == "" {
 		f.Currency = "EUR"
@@ -296,15 +295,13 @@ func detail[T any](s *Site, c *fiber.Ctx, kind, titleID string, read func(contex
 	}
 	data := map[string]any{"Item": item, "Kind": kind, "Rates": rates, "Currency": cur, "Currencies": currencies(rates),
 		"Country": country, "Today": time.Now()}
-	// The publishing agency's verified mark: the country's verified organizations.
-	if info, err := s.deps.Catalogue.Country(c.UserContext(), country, []string{p.Lang}); err == nil {
-		for _, o := range info.Organizations {
-			if o.ID == content.Organization.ID && o.Verified {
-				data["Verified"] = true
-			}
-		}
-	} else if !errors.Is(err, domain.ErrNotFound) {
+	// The publishing agency's verified mark.
+	verified, err := s.deps.Catalogue.PublisherVerified(c.UserContext(), content)
+	if err != nil {
 		return s.fail(c, err)
+	}
+	if verified {
+		data["Verified"] = true
 	}
 	if u := p.User; u != nil && kind == "opportunities" {
 		saved, err := s.deps.Accounts.SavedIDs(c.UserContext(), u.ID)
@@ -332,10 +329,25 @@ func (s *Site) programme(c *fiber.Ctx) error {
 		func(pr *domain.Programme) (string, *domain.Content) { return pr.Name, &pr.Content })
 }
 
-// residenceCountries are offered in the eligibility form: where diasporas live, and the
-// origin countries themselves.
+// residenceCountries are offered in the eligibility and profile forms: where diasporas live,
+// and the origin countries themselves.
 var residenceCountries = []string{"PT", "FR", "US", "NL", "LU", "IT", "ES", "BE", "DE", "CH", "GB", "IE", "SE", "NO",
 	"BR", "CA", "AU", "AO", "ST", "GW", "MZ", "SN", "CV", "MD", "PH", "CO", "JM", "SA", "AE", "JP", "RO"}
+
+// residencesIn are the residence countries in the order of their names in lang.
+func residencesIn(lang string) []string {
+	out := slices.Clone(residenceCountries)
+	slices.SortFunc(out, func(a, b string) int {
+		return strings.Compare(locales.CountryName(lang, a), locales.CountryName(lang, b))
+	})
+	return out
+}
+
+// writtenAmount is an amount as people write it (750 000, with a space or a no-break space, or
+// 750000,00) as the checks read one (750000, 750000.00).
+func writtenAmount(v string) string {
+	return strings.ReplaceAll(strings.ReplaceAll(strings.ReplaceAll(v, "\u00a0", ""), " ", ""), ",", ".")
+}
 
 // eligibility is the check: a short GET form (it changes nothing, so its answer is a URL
 // people can keep) that answers what applies, what does not and why, and what is undetermined.
@@ -362,12 +374,8 @@ func (s *Site) eligibility(c *fiber.Ctx) error {
 			}
 		}
 	}
-	residences := slices.Clone(residenceCountries)
-	slices.SortFunc(residences, func(a, b string) int {
-		return strings.Compare(locales.CountryName(p.Lang, a), locales.CountryName(p.Lang, b))
-	})
 	data := map[string]any{"Countries": countries, "Country": info, "Sectors": domain.Sectors.Codes,
-		"InvestorTypes": domain.InvestorTypes.Codes, "Residences": residences, "Currencies": currencies(rates),
+		"InvestorTypes": domain.InvestorTypes.Codes, "Residences": residencesIn(p.Lang), "Currencies": currencies(rates),
 		"Form": c.Queries()}
 	if c.Query("country") == "" {
 		return s.render(c, "eligibility", p, data)
@@ -375,10 +383,10 @@ func (s *Site) eligibility(c *fiber.Ctx) error {
 	p.NoIndex = true
 	p.Query = string(c.Request().URI().QueryString())
 	plan := Plan{Country: c.Query("country"), InvestorType: c.Query("investor_type"), ResidenceCountry: c.Query("residence_country"),
-		Sector: c.Query("sector"), Region: c.Query("region"), Amount: strings.ReplaceAll(strings.ReplaceAll(strings.ReplaceAll(
-			c.Query("amount"), "\u00a0", ""), " ", ""), ",", "."), Currency: c.Query("currency", "EUR"), Jobs: c.Query("jobs")}
+		Sector: c.Query("sector"), Region: c.Query("region"), Amount: writtenAmount(c.Query("amount")),
+		Currency: c.Query("currency", "EUR"), Jobs: c.Query("jobs")}
 	res, err := s.deps.Eligibility.Check(ctx, plan, []string{p.Lang})
-	if s.fieldErrors(p, err) {
+	if s.invalidFields(p, err) {
 		c.Status(fiber.StatusBadRequest)
 		return s.render(c, "eligibility", p, data)
 	}

@@ -3,7 +3,6 @@ package web
 import (
 	"context"
 	"errors"
-	"fmt"
 	"time"
 
 	"github.com/diaspora-investor/marketplace/domain"
@@ -17,10 +16,13 @@ import (
 type Catalogue interface {
 	Countries(ctx context.Context, langs []string) ([]domain.Country, error)
 	// Filter checks a list's filter form, as the API checks its query: every invalid field at
-	// once (*FieldErrors), the cursor last.
+	// once (*domain.Invalid), the cursor last.
 	Filter(ctx context.Context, q ListQuery) (domain.ListFilter, error)
 	// Country answers domain.ErrNotFound for a code that is not in the catalogue.
 	Country(ctx context.Context, code string, langs []string) (*CountryInfo, error)
+	// PublisherVerified says whether the agency that published an item is one of its country's
+	// verified organizations.
+	PublisherVerified(ctx context.Context, item *domain.Content) (bool, error)
 	Opportunities(ctx context.Context, f domain.ListFilter) (*domain.Page[domain.Opportunity], error)
 	Incentives(ctx context.Context, f domain.ListFilter) (*domain.Page[domain.Incentive], error)
 	Programmes(ctx context.Context, f domain.ListFilter) (*domain.Page[domain.Programme], error)
@@ -62,7 +64,7 @@ type CountryInfo struct {
 // Eligibility answers which incentives and programmes of a country apply to a situation, and
 // which published opportunities fit it.
 type Eligibility interface {
-	// Check answers *FieldErrors, named as the form's fields, for an invalid plan.
+	// Check answers *domain.Invalid, named as the form's fields, for an invalid plan.
 	Check(ctx context.Context, plan Plan, langs []string) (*EligibilityResult, error)
 }
 
@@ -89,7 +91,7 @@ type Session struct {
 
 // Accounts signs people up and in, and keeps what the site holds about them.
 type Accounts interface {
-	// Register makes an investor account; a *FieldErrors for invalid input,
+	// Register makes an investor account; a *domain.Invalid for invalid input,
 	// domain.ErrConflict when the address is taken, a *RateLimited past the registrations'
 	// limit.
 	Register(ctx context.Context, client string, in Registration) (*domain.User, error)
@@ -110,7 +112,7 @@ type Accounts interface {
 
 	Profile(ctx context.Context, userID string) (*domain.Profile, error)
 	// PutProfile replaces the profile with the form's (the languages it does not show are
-	// kept); a *FieldErrors for invalid input.
+	// kept); a *domain.Invalid for invalid input.
 	PutProfile(ctx context.Context, user *domain.User, in ProfileForm) error
 	Saved(ctx context.Context, userID string, f domain.ListFilter) (*domain.Page[domain.SavedOpportunity], error)
 	SavedIDs(ctx context.Context, userID string) (map[string]bool, error)
@@ -135,7 +137,7 @@ type Registration struct {
 
 // Interests sends expressions of interest and lists the investor's own.
 type Interests interface {
-	// Send answers *FieldErrors, domain.ErrNotFound (no such published opportunity) or
+	// Send answers *domain.Invalid, domain.ErrNotFound (no such published opportunity) or
 	// domain.ErrConflict (an open one exists).
 	Send(ctx context.Context, userID, opportunity string, in InterestRequest, langs []string) (*domain.Interest, error)
 	Mine(ctx context.Context, userID string, langs []string) ([]domain.Interest, error)
@@ -152,24 +154,6 @@ type InterestRequest struct {
 // reused token), so that the pages never say which; the other errors the capabilities answer
 // are the domain's own (domain.ErrNotFound, domain.ErrConflict…).
 var ErrBadCredentials = errors.New("bad credentials")
-
-// FieldErrors lists every invalid field of a form at once.
-type FieldErrors []domain.FieldError
-
-func (f *FieldErrors) Error() string { return fmt.Sprintf("%d invalid fields", len(*f)) }
-
-// Add records an invalid field.
-func (f *FieldErrors) Add(field, code string, data map[string]any) {
-	*f = append(*f, domain.FieldError{Name: field, Code: code, Data: data})
-}
-
-// Err is nil without errors, else the list.
-func (f *FieldErrors) Err() error {
-	if len(*f) == 0 {
-		return nil
-	}
-	return f
-}
 
 // RateLimited says that a limit is spent until RetryAfter has passed.
 type RateLimited struct{ RetryAfter time.Duration }

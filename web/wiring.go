@@ -10,7 +10,6 @@ package web
 import (
 	"context"
 	"errors"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -54,14 +53,12 @@ type adapter struct {
 	now         func() time.Time
 }
 
+// mapErr turns the refused credentials into the one error the pages show for them; the other
+// errors (a *domain.Invalid, domain.ErrNotFound…) reach the pages as the use cases give them.
 func mapErr(err error) error {
-	var invalid *domain.Invalid
 	switch {
 	case err == nil:
 		return nil
-	case errors.As(err, &invalid):
-		out := FieldErrors(slices.Clone(invalid.Fields)) // a page may add its own
-		return &out
 	case errors.Is(err, domain.ErrInvalidCredentials), errors.Is(err, domain.ErrTokenInvalid), errors.Is(err, domain.ErrTokenReused):
 		return ErrBadCredentials
 	}
@@ -80,6 +77,10 @@ func (a *adapter) Country(ctx context.Context, code string, langs []string) (*Co
 		return nil, mapErr(err)
 	}
 	return &CountryInfo{Country: d.Country, Facts: d.Facts, Regions: d.Regions, Organizations: d.Organizations}, nil
+}
+
+func (a *adapter) PublisherVerified(ctx context.Context, item *domain.Content) (bool, error) {
+	return a.catalogue.PublisherVerified(ctx, item)
 }
 
 func (a *adapter) Filter(ctx context.Context, q ListQuery) (domain.ListFilter, error) {
@@ -131,19 +132,14 @@ func (a *adapter) Programme(ctx context.Context, id string, langs []string) (*do
 func (a *adapter) Rates(ctx context.Context) (domain.Rates, error) { return a.store.Rates(ctx) }
 
 func (a *adapter) Check(ctx context.Context, in Plan, langs []string) (*EligibilityResult, error) {
-	opt := func(s string) *string {
-		if s = strings.TrimSpace(s); s == "" {
-			return nil
-		}
-		return &s
-	}
+	opt := func(s string) *string { return optPtr(strings.TrimSpace(s)) }
 	plan := matching.Plan{Country: in.Country, InvestorType: opt(in.InvestorType), ResidenceCountry: opt(in.ResidenceCountry),
 		Sector: opt(in.Sector), Region: opt(in.Region)}
 	if amount := strings.TrimSpace(in.Amount); amount != "" {
 		plan.Amount = &matching.Amount{Amount: amount, Currency: in.Currency}
 	}
 	// The form's jobs are text: a number that is none is reported with the plan's own errors.
-	var jobsErr FieldErrors
+	var jobsErr domain.Invalid
 	if jobs := strings.TrimSpace(in.Jobs); jobs != "" {
 		n, err := strconv.Atoi(jobs)
 		if err != nil || len(jobs) > 9 {
@@ -153,16 +149,8 @@ func (a *adapter) Check(ctx context.Context, in Plan, langs []string) (*Eligibil
 		}
 	}
 	e, err := a.matching.Check(ctx, plan, langs)
-	err = mapErr(err)
-	if fe := (*FieldErrors)(nil); errors.As(err, &fe) {
-		*fe = append(*fe, jobsErr...)
-		return nil, fe
-	}
-	if err != nil {
+	if err = mergeInvalid(mapErr(err), jobsErr.Err()); err != nil {
 		return nil, err
-	}
-	if len(jobsErr) > 0 {
-		return nil, &jobsErr
 	}
 	return &EligibilityResult{Situation: e.Situation, Eligible: e.Eligible, NotEligible: e.NotEligible,
 		Undetermined: e.Undetermined, Opportunities: e.Opportunities, Regions: e.Regions, Rates: e.Rates}, nil
@@ -275,15 +263,9 @@ func (a *adapter) PutProfile(ctx context.Context, u *domain.User, in ProfileForm
 	if err != nil {
 		return err
 	}
-	opt := func(s string) *string {
-		if s == "" {
-			return nil
-		}
-		return &s
-	}
-	change := domain.ProfileChange{DisplayName: &in.DisplayName, OriginCountry: opt(strings.ToUpper(in.OriginCountry)),
-		ResidenceCountry: opt(strings.ToUpper(in.ResidenceCountry)), Languages: current.Languages, Sectors: in.Sectors,
-		Regions: in.Regions, InvestorType: opt(in.InvestorType), LegalForm: opt(in.LegalForm)}
+	change := domain.ProfileChange{DisplayName: &in.DisplayName, OriginCountry: optPtr(strings.ToUpper(in.OriginCountry)),
+		ResidenceCountry: optPtr(strings.ToUpper(in.ResidenceCountry)), Languages: current.Languages, Sectors: in.Sectors,
+		Regions: in.Regions, InvestorType: optPtr(in.InvestorType), LegalForm: optPtr(in.LegalForm)}
 	cur := strings.ToUpper(in.TicketCurrency)
 	if in.TicketMin != "" {
 		change.TicketMin = &domain.Money{Amount: in.TicketMin, Currency: cur}

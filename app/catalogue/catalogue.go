@@ -18,6 +18,7 @@ import (
 type Store interface {
 	Countries(ctx context.Context, langs []string) ([]domain.Country, error)
 	Country(ctx context.Context, code string, langs []string) (*domain.CountryDetail, error)
+	PublisherVerified(ctx context.Context, orgID, country string) (bool, error)
 	Regions(ctx context.Context, country string) ([]domain.Region, error)
 	CountryExists(ctx context.Context, code string) (bool, error)
 	RegionExists(ctx context.Context, country, code string) (bool, error)
@@ -67,6 +68,12 @@ func (s *Service) Country(ctx context.Context, code string, langs []string) (*do
 	return s.store.Country(ctx, code, langs)
 }
 
+// PublisherVerified says whether the organization that published item is one of its country's
+// verified organizations (the mark its detail page shows beside the agency).
+func (s *Service) PublisherVerified(ctx context.Context, item *domain.Content) (bool, error) {
+	return s.store.PublisherVerified(ctx, item.Organization.ID, item.Country)
+}
+
 // Regions lists a country's regions; domain.ErrNotFound when the country is unknown.
 func (s *Service) Regions(ctx context.Context, country string) ([]domain.Region, error) {
 	code, err := s.KnownCountry(ctx, country)
@@ -77,22 +84,6 @@ func (s *Service) Regions(ctx context.Context, country string) ([]domain.Region,
 		return nil, domain.ErrNotFound
 	}
 	return s.store.Regions(ctx, code)
-}
-
-// RegionNames names the regions of a country by code ("" gives none), for explanations.
-func (s *Service) RegionNames(ctx context.Context, country string) (map[string]string, error) {
-	out := map[string]string{}
-	if country == "" {
-		return out, nil
-	}
-	regions, err := s.store.Regions(ctx, country)
-	if err != nil {
-		return nil, err
-	}
-	for _, r := range regions {
-		out[r.Code] = r.Name
-	}
-	return out, nil
 }
 
 // KnownCountry returns the catalogue's code for v (in any case), or "" when v names no origin

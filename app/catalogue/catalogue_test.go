@@ -139,10 +139,6 @@ func TestReads(t *testing.T) {
 			t.Errorf("Regions(%q): got %v, want not found", code, err)
 		}
 	}
-	names, err := s.RegionNames(ctx, "CV")
-	if err != nil || names["sal"] != "Sal" {
-		t.Errorf("RegionNames(CV): %v, %v", names, err)
-	}
 	for _, ref := range []string{"", "no such", "zzz-missing"} {
 		if _, err := s.Opportunity(ctx, ref, langs); !errors.Is(err, domain.ErrNotFound) {
 			t.Errorf("Opportunity(%q): got %v, want not found", ref, err)
