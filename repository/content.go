@@ -14,28 +14,87 @@ import (
 	"github.com/diaspora-investor/marketplace/domain"
 )
 
-// kindSpec tells the shared list builder how one kind of content is stored.
+// kindSpec is how one kind of content is stored, the one description of it that every
+// statement of the kind is built from: the lists here, and the statements written once for
+// every kind with {kind}, {table} and {title} in them (fill, and kindTables in editor_sql.go).
 type kindSpec struct {
 	kind     domain.Kind
 	table    string // opportunities
-	singular string // opportunity: prefix of its child tables and their foreign key
-	titleCol string // title or name, in the translations table
+	singular string // opportunity: prefix of its child tables and their foreign key ({kind})
+	titleCol string // title or name, in the translations table ({title})
 	typeCol  string // the column the `type` filter and facet read
 	curCol   string // the currency of min_investment and max_investment
 	// scoped: the item lists the sectors and regions it is limited to, an empty list meaning
 	// "all" (incentives, programmes); otherwise it is about exactly its sectors and its one
-	// region (opportunities).
+	// region (opportunities). It chooses the kind's listFragments.
 	scoped bool
 	// columns and joins add the kind's own fields to the shared ones.
 	columns func(detail bool) string
 	joins   string
-	// The kind's own fragments of a list's filters and facets, written out; %[1]s is the
-	// parameter of the filter's value. sectorIn and regionIn are what the sector and region
-	// filters ask; sectorFacet and regionFacet count the selected rows (sel) per sector and
-	// region.
+	listFragments
+}
+
+// listFragments are a kind's own pieces of a list's filters and facets; %[1]s is the parameter
+// of the filter's value. sectorIn and regionIn are what the sector and region filters ask;
+// sectorFacet and regionFacet count the selected rows (sel) per sector and region.
+type listFragments struct {
 	sectorIn, regionIn       string
 	sectorFacet, regionFacet string
 }
+
+// exactFragments are the fragments of a kind about exactly its sectors and its one region
+// (opportunities), written with {kind} (see kindSpec.fill).
+var exactFragments = listFragments{
+	sectorIn: `EXISTS (SELECT 1 FROM {kind}_sectors s WHERE s.{kind}_id = c.id AND s.sector_code = ANY(%[1]s))`,
+	regionIn: `c.region_code = %[1]s`,
+	sectorFacet: `SELECT 'sector' AS facet, s.sector_code AS code, '' AS label, count(*) AS count, min(x.position) AS pos
+		FROM sel JOIN {kind}_sectors s ON s.{kind}_id = sel.id JOIN sectors x ON x.code = s.sector_code
+		GROUP BY s.sector_code`,
+	regionFacet: `SELECT 'region' AS facet, r.code, min(r.name) AS label, count(*) AS count, 0 AS pos
+		FROM sel JOIN regions r ON r.country_code = sel.country_code AND r.code = sel.region_code
+		GROUP BY r.code`,
+}
+
+// scopedFragments are those of the kinds scoped to sectors and regions (incentives and
+// programmes). An item limited to no sector applies to every one; one limited to no region
+// applies to every region of its own country only. It counts under each sector and region, as
+// the list filtered by that one would show it.
+var scopedFragments = listFragments{
+	sectorIn: `(NOT EXISTS (SELECT 1 FROM {kind}_sectors s WHERE s.{kind}_id = c.id)
+		OR EXISTS (SELECT 1 FROM {kind}_sectors s WHERE s.{kind}_id = c.id AND s.sector_code = ANY(%[1]s)))`,
+	regionIn: `c.country_code IN (SELECT r.country_code FROM regions r WHERE r.code = %[1]s)
+		AND (NOT EXISTS (SELECT 1 FROM {kind}_regions x WHERE x.{kind}_id = c.id)
+			OR EXISTS (SELECT 1 FROM {kind}_regions x WHERE x.{kind}_id = c.id AND x.region_code = %[1]s))`,
+	sectorFacet: `SELECT 'sector' AS facet, x.code, '' AS label, count(*) AS count, min(x.position) AS pos
+		FROM sel CROSS JOIN sectors x
+		WHERE NOT EXISTS (SELECT 1 FROM {kind}_sectors s WHERE s.{kind}_id = sel.id)
+			OR EXISTS (SELECT 1 FROM {kind}_sectors s WHERE s.{kind}_id = sel.id AND s.sector_code = x.code)
+		GROUP BY x.code`,
+	regionFacet: `SELECT 'region' AS facet, r.code, min(r.name) AS label, count(*) AS count, 0 AS pos
+		FROM sel JOIN regions r ON r.country_code = sel.country_code
+		WHERE NOT EXISTS (SELECT 1 FROM {kind}_regions x WHERE x.{kind}_id = sel.id)
+			OR EXISTS (SELECT 1 FROM {kind}_regions x WHERE x.{kind}_id = sel.id AND x.region_code = r.code)
+		GROUP BY r.code`,
+}
+
+// withFragments is k with its list fragments, chosen by scoped and filled with its names.
+func (k kindSpec) withFragments() kindSpec {
+	f := exactFragments
+	if k.scoped {
+		f = scopedFragments
+	}
+	k.listFragments = listFragments{sectorIn: k.fill(f.sectorIn), regionIn: k.fill(f.regionIn),
+		sectorFacet: k.fill(f.sectorFacet), regionFacet: k.fill(f.regionFacet)}
+	return k
+}
+
+// tables are k's names as a statement written for every kind fills them in.
+func (k kindSpec) tables() kindTables {
+	return kindTables{kind: k.singular, table: k.table, title: k.titleCol}
+}
+
+// fill writes k's names into text, a statement or fragment written for every kind.
+func (k kindSpec) fill(text string) string { return k.tables().fill(text) }
 
 var opportunitySpec = kindSpec{
 	kind: domain.KindOpportunity, table: "opportunities", singular: "opportunity", titleCol: "title",
@@ -49,16 +108,8 @@ var opportunitySpec = kindSpec{
 		}
 		return cols
 	},
-	joins:    `LEFT JOIN regions r ON r.country_code = c.country_code AND r.code = c.region_code`,
-	sectorIn: `EXISTS (SELECT 1 FROM opportunity_sectors s WHERE s.opportunity_id = c.id AND s.sector_code = ANY(%[1]s))`,
-	regionIn: `c.region_code = %[1]s`,
-	sectorFacet: `SELECT 'sector' AS facet, s.sector_code AS code, '' AS label, count(*) AS count, min(x.position) AS pos
-		FROM sel JOIN opportunity_sectors s ON s.opportunity_id = sel.id JOIN sectors x ON x.code = s.sector_code
-		GROUP BY s.sector_code`,
-	regionFacet: `SELECT 'region' AS facet, r.code, min(r.name) AS label, count(*) AS count, 0 AS pos
-		FROM sel JOIN regions r ON r.country_code = sel.country_code AND r.code = sel.region_code
-		GROUP BY r.code`,
-}
+	joins: `LEFT JOIN regions r ON r.country_code = c.country_code AND r.code = c.region_code`,
+}.withFragments()
 
 // eligibilityColumns are the structured conditions incentives and programmes share; the
 // regions come from eligibilityJoin, which reads them in one pass.
@@ -89,25 +140,7 @@ var incentiveSpec = kindSpec{
 			eligibilityColumns("incentive")
 	},
 	joins: eligibilityJoin("incentive"),
-	// An incentive limited to no sector applies to every one; one limited to no region applies
-	// to every region of its own country only.
-	sectorIn: `(NOT EXISTS (SELECT 1 FROM incentive_sectors s WHERE s.incentive_id = c.id)
-		OR EXISTS (SELECT 1 FROM incentive_sectors s WHERE s.incentive_id = c.id AND s.sector_code = ANY(%[1]s)))`,
-	regionIn: `c.country_code IN (SELECT r.country_code FROM regions r WHERE r.code = %[1]s)
-		AND (NOT EXISTS (SELECT 1 FROM incentive_regions x WHERE x.incentive_id = c.id)
-			OR EXISTS (SELECT 1 FROM incentive_regions x WHERE x.incentive_id = c.id AND x.region_code = %[1]s))`,
-	// It counts under each sector and region, as the list filtered by that one would show it.
-	sectorFacet: `SELECT 'sector' AS facet, x.code, '' AS label, count(*) AS count, min(x.position) AS pos
-		FROM sel CROSS JOIN sectors x
-		WHERE NOT EXISTS (SELECT 1 FROM incentive_sectors s WHERE s.incentive_id = sel.id)
-			OR EXISTS (SELECT 1 FROM incentive_sectors s WHERE s.incentive_id = sel.id AND s.sector_code = x.code)
-		GROUP BY x.code`,
-	regionFacet: `SELECT 'region' AS facet, r.code, min(r.name) AS label, count(*) AS count, 0 AS pos
-		FROM sel JOIN regions r ON r.country_code = sel.country_code
-		WHERE NOT EXISTS (SELECT 1 FROM incentive_regions x WHERE x.incentive_id = sel.id)
-			OR EXISTS (SELECT 1 FROM incentive_regions x WHERE x.incentive_id = sel.id AND x.region_code = r.code)
-		GROUP BY r.code`,
-}
+}.withFragments()
 
 var programmeSpec = kindSpec{
 	kind: domain.KindProgramme, table: "programmes", singular: "programme", titleCol: "name",
@@ -123,23 +156,7 @@ var programmeSpec = kindSpec{
 		return cols
 	},
 	joins: `JOIN organizations op ON op.id = c.operator_id ` + eligibilityJoin("programme"),
-	// As incentives.
-	sectorIn: `(NOT EXISTS (SELECT 1 FROM programme_sectors s WHERE s.programme_id = c.id)
-		OR EXISTS (SELECT 1 FROM programme_sectors s WHERE s.programme_id = c.id AND s.sector_code = ANY(%[1]s)))`,
-	regionIn: `c.country_code IN (SELECT r.country_code FROM regions r WHERE r.code = %[1]s)
-		AND (NOT EXISTS (SELECT 1 FROM programme_regions x WHERE x.programme_id = c.id)
-			OR EXISTS (SELECT 1 FROM programme_regions x WHERE x.programme_id = c.id AND x.region_code = %[1]s))`,
-	sectorFacet: `SELECT 'sector' AS facet, x.code, '' AS label, count(*) AS count, min(x.position) AS pos
-		FROM sel CROSS JOIN sectors x
-		WHERE NOT EXISTS (SELECT 1 FROM programme_sectors s WHERE s.programme_id = sel.id)
-			OR EXISTS (SELECT 1 FROM programme_sectors s WHERE s.programme_id = sel.id AND s.sector_code = x.code)
-		GROUP BY x.code`,
-	regionFacet: `SELECT 'region' AS facet, r.code, min(r.name) AS label, count(*) AS count, 0 AS pos
-		FROM sel JOIN regions r ON r.country_code = sel.country_code
-		WHERE NOT EXISTS (SELECT 1 FROM programme_regions x WHERE x.programme_id = sel.id)
-			OR EXISTS (SELECT 1 FROM programme_regions x WHERE x.programme_id = sel.id AND x.region_code = r.code)
-		GROUP BY r.code`,
-}
+}.withFragments()
 
 // query collects bound parameters while SQL text is assembled; only fixed identifiers of a
 // kindSpec are ever written into the text.
