@@ -330,7 +330,7 @@ func selectPage[R interface{ key() rowKey }](ctx context.Context, db sqlx.Querye
 // ListSQL is the statement and arguments of a kind's list for f, as the API runs it: for
 // benchmarks that give the database's own figure for the same query (pgbench).
 func ListSQL(kind domain.Kind, f domain.ListFilter) (string, []any) {
-	if _, ok := readKeys(f.Langs); ok && len(f.IDs) == 0 && !f.AnyStatus {
+	if readModelAnswers(f) {
 		sqlText, args, _ := readSQL(kind, f)
 		return sqlText, args
 	}
@@ -341,10 +341,15 @@ func ListSQL(kind domain.Kind, f domain.ListFilter) (string, []any) {
 // FacetsSQL is the statement and arguments of a kind's facets for f, as the API runs it: for
 // benchmarks (pgbench), as ListSQL.
 func FacetsSQL(kind domain.Kind, f domain.ListFilter) (string, []any, error) {
-	if _, ok := readKeys(f.Langs); ok && len(f.IDs) == 0 && !f.AnyStatus {
-		return readFacetsSQL(kind, f)
+	return facetsSQLOf(specOf(kind), f, readModelAnswers(f))
+}
+
+// facetsSQLOf builds the facets statement of f, from the read model or the content tables.
+func facetsSQLOf(k kindSpec, f domain.ListFilter, fromReadModel bool) (string, []any, error) {
+	if fromReadModel {
+		return readFacetsSQL(k.kind, f)
 	}
-	return specOf(kind).facetsSQL(f)
+	return k.facetsSQL(f)
 }
 
 // selectSQL builds the list (or detail) statement; limit is the page size (one more row is
@@ -414,10 +419,7 @@ func (s *Store) facets(ctx context.Context, k kindSpec, f domain.ListFilter) (do
 	if len(f.Facets) == 0 {
 		return nil, nil
 	}
-	sqlText, args, err := k.facetsSQL(f)
-	if s.fromReadModel(f) {
-		sqlText, args, err = readFacetsSQL(k.kind, f)
-	}
+	sqlText, args, err := facetsSQLOf(k, f, s.fromReadModel(f))
 	if err != nil {
 		return nil, err
 	}

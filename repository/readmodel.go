@@ -74,10 +74,16 @@ func readKeys(langs []string) (keys []string, ok bool) {
 	return langs, true
 }
 
-// fromReadModel reports whether the read model answers f: published content for the public,
-// in languages it resolves.
+// fromReadModel reports whether the read model answers f for this store (see
+// readModelAnswers; tests may turn the read model off).
 func (s *Store) fromReadModel(f domain.ListFilter) bool {
-	if s.noReadModel || f.AnyStatus || len(f.IDs) > 0 || f.Owner != "" {
+	return !s.noReadModel && readModelAnswers(f)
+}
+
+// readModelAnswers reports whether the read model answers f: published content for the public
+// (not an editor's, not a list of given items or one user's), in languages it resolves.
+func readModelAnswers(f domain.ListFilter) bool {
+	if f.AnyStatus || len(f.IDs) > 0 || f.Owner != "" {
 		return false
 	}
 	_, ok := readKeys(f.Langs)
