@@ -451,24 +451,31 @@ func (k kindSpec) facetsSQL(f domain.ListFilter) (string, []any, error) {
 	if !k.scoped {
 		columns += ", c.region_code"
 	}
-	var parts []string
-	for _, name := range f.Facets {
-		switch {
-		case name == "sector":
-			parts = append(parts, k.sectorFacet)
-		case name == "region":
-			parts = append(parts, k.regionFacet)
-		case name == "type":
-			parts = append(parts, `SELECT 'type' AS facet, sel.type_code AS code, '' AS label, count(*) AS count, 0 AS pos
-				FROM sel WHERE sel.type_code IS NOT NULL GROUP BY sel.type_code`)
-		default:
-			return "", nil, fmt.Errorf("unknown facet %q", name)
+	sqlText, err := facetsStatement(`SELECT `+columns+` FROM `+from+` WHERE `+strings.Join(where, " AND "), f.Facets,
+		map[string]string{"sector": k.sectorFacet, "region": k.regionFacet, "type": typeFacet})
+	return sqlText, q.args, err
+}
+
+// typeFacet counts the selected rows (sel, with their type as type_code) per type, on the
+// content tables and on the read model alike.
+const typeFacet = `SELECT 'type' AS facet, sel.type_code AS code, '' AS label, count(*) AS count, 0 AS pos
+				FROM sel WHERE sel.type_code IS NOT NULL GROUP BY sel.type_code`
+
+// facetsStatement is the statement of the facets named: the rows selected (sel, a query) are
+// materialized once, then counted by each facet's part (by name) in one query. Every facets
+// statement, of the content tables and of the read model, is made here.
+func facetsStatement(sel string, names []string, parts map[string]string) (string, error) {
+	counts := make([]string, len(names))
+	for i, name := range names {
+		part, ok := parts[name]
+		if !ok {
+			return "", fmt.Errorf("unknown facet %q", name)
 		}
+		counts[i] = part
 	}
-	sqlText := `WITH sel AS MATERIALIZED (SELECT ` + columns + ` FROM ` + from + ` WHERE ` + strings.Join(where, " AND ") + `)
-		` + strings.Join(parts, " UNION ALL ") + `
-		ORDER BY facet, count DESC, pos, code`
-	return sqlText, q.args, nil
+	return `WITH sel AS MATERIALIZED (` + sel + `)
+		` + strings.Join(counts, " UNION ALL ") + `
+		ORDER BY facet, count DESC, pos, code`, nil
 }
 
 // decodeSources reads the sources column; a malformed value (never written by this code)

@@ -312,30 +312,21 @@ func readFacetsSQL(kind domain.Kind, f domain.ListFilter) (string, []any, error)
 		from += " CROSS JOIN search_query(" + q.arg(f.Query) + ", " + q.arg(pq.Array(f.SearchLangs)) + ") AS sq"
 		where = append(where, "k.search_document @@ sq")
 	}
-	var parts []string
-	for _, name := range f.Facets {
-		switch name {
-		case "sector":
-			parts = append(parts, `SELECT 'sector' AS facet, s.code, '' AS label, count(*) AS count, min(x.position) AS pos
+	sqlText, err := facetsStatement(`SELECT k.id, k.country_code, k.type_code, k.sector_keys, k.region_keys
+			FROM `+from+` WHERE `+strings.Join(where, " AND "), f.Facets, readFacetParts)
+	return sqlText, q.args, err
+}
+
+// readFacetParts count the rows of read_keys selected (sel) per facet key.
+var readFacetParts = map[string]string{
+	"sector": `SELECT 'sector' AS facet, s.code, '' AS label, count(*) AS count, min(x.position) AS pos
 				FROM sel CROSS JOIN unnest(sel.sector_keys) AS s(code) JOIN sectors x ON x.code = s.code
-				GROUP BY s.code`)
-		case "region":
-			parts = append(parts, `SELECT 'region' AS facet, r.code, min(r.name) AS label, count(*) AS count, 0 AS pos
+				GROUP BY s.code`,
+	"region": `SELECT 'region' AS facet, r.code, min(r.name) AS label, count(*) AS count, 0 AS pos
 				FROM sel CROSS JOIN unnest(sel.region_keys) AS g(code)
 				JOIN regions r ON r.country_code = sel.country_code AND r.code = g.code
-				GROUP BY r.code`)
-		case "type":
-			parts = append(parts, `SELECT 'type' AS facet, sel.type_code AS code, '' AS label, count(*) AS count, 0 AS pos
-				FROM sel WHERE sel.type_code IS NOT NULL GROUP BY sel.type_code`)
-		default:
-			return "", nil, fmt.Errorf("unknown facet %q", name)
-		}
-	}
-	sqlText := `WITH sel AS MATERIALIZED (SELECT k.id, k.country_code, k.type_code, k.sector_keys, k.region_keys
-			FROM ` + from + ` WHERE ` + strings.Join(where, " AND ") + `)
-		` + strings.Join(parts, " UNION ALL ") + `
-		ORDER BY facet, count DESC, pos, code`
-	return sqlText, q.args, nil
+				GROUP BY r.code`,
+	"type": typeFacet,
 }
 
 // readCountedFacetsSQL reads the facets of a list filtered by country at most from the counts
@@ -352,29 +343,21 @@ func readCountedFacetsSQL(kind domain.Kind, f domain.ListFilter) (string, []any,
 	if kind == domain.KindOpportunity && f.HideClosed && !f.IncludeClosed {
 		where = append(where, "f.deadline >= "+todayUTC)
 	}
-	var parts []string
-	for _, name := range f.Facets {
-		switch name {
-		case "sector":
-			parts = append(parts, `SELECT 'sector' AS facet, s.code, '' AS label, sum(s.items) AS count, min(x.position) AS pos
+	sqlText, err := facetsStatement(`SELECT f.country_code, f.facet, f.code, f.items
+			FROM read_facets f WHERE `+strings.Join(where, " AND "), f.Facets, countedFacetParts)
+	return sqlText, q.args, err
+}
+
+// countedFacetParts sum the counts of read_facets selected (sel) per facet key.
+var countedFacetParts = map[string]string{
+	"sector": `SELECT 'sector' AS facet, s.code, '' AS label, sum(s.items) AS count, min(x.position) AS pos
 				FROM sel s JOIN sectors x ON x.code = s.code WHERE s.facet = 'sector'
-				GROUP BY s.code`)
-		case "region":
-			parts = append(parts, `SELECT 'region' AS facet, r.code, min(r.name) AS label, sum(s.items) AS count, 0 AS pos
+				GROUP BY s.code`,
+	"region": `SELECT 'region' AS facet, r.code, min(r.name) AS label, sum(s.items) AS count, 0 AS pos
 				FROM sel s JOIN regions r ON r.country_code = s.country_code AND r.code = s.code WHERE s.facet = 'region'
-				GROUP BY r.code`)
-		case "type":
-			parts = append(parts, `SELECT 'type' AS facet, s.code, '' AS label, sum(s.items) AS count, 0 AS pos
-				FROM sel s WHERE s.facet = 'type' GROUP BY s.code`)
-		default:
-			return "", nil, fmt.Errorf("unknown facet %q", name)
-		}
-	}
-	sqlText := `WITH sel AS MATERIALIZED (SELECT f.country_code, f.facet, f.code, f.items
-			FROM read_facets f WHERE ` + strings.Join(where, " AND ") + `)
-		` + strings.Join(parts, " UNION ALL ") + `
-		ORDER BY facet, count DESC, pos, code`
-	return sqlText, q.args, nil
+				GROUP BY r.code`,
+	"type": `SELECT 'type' AS facet, s.code, '' AS label, sum(s.items) AS count, 0 AS pos
+				FROM sel s WHERE s.facet = 'type' GROUP BY s.code`,
 }
 
 // readRows runs a page of the read model, as selectRows runs the content tables' query; the
