@@ -177,10 +177,8 @@ func (k kindSpec) scope(q *query, f domain.ListFilter) (from string, where []str
 		if f.HideExamples {
 			where = append(where, "NOT c.illustrative")
 		}
-		// A passed deadline closes an opportunity by itself (today in UTC, as eligibility's
-		// validity dates); a list of given items (bookmarks) keeps them.
-		if k.kind == domain.KindOpportunity && f.HideClosed && !f.IncludeClosed && len(f.IDs) == 0 {
-			where = append(where, "(c.deadline IS NULL OR c.deadline >= "+todayUTC+")")
+		if hidesClosed(k.kind, f) {
+			where = append(where, openOn("c.deadline"))
 		}
 	}
 	if f.Query != "" {
@@ -234,6 +232,19 @@ func investorWhere(q *query, f domain.ListFilter, typesCol, minCol, maxCol strin
 
 // todayUTC is the current date in UTC, whatever the session's time zone.
 const todayUTC = "(now() AT TIME ZONE 'UTC')::date"
+
+// hidesClosed reports whether a list of kind for f leaves out closed opportunities: a passed
+// deadline closes an opportunity by itself (today in UTC, as eligibility's validity dates),
+// hidden from public lists unless they ask to include them; a list of given items
+// (bookmarks) keeps them.
+func hidesClosed(kind domain.Kind, f domain.ListFilter) bool {
+	return kind == domain.KindOpportunity && f.HideClosed && !f.IncludeClosed && len(f.IDs) == 0
+}
+
+// openOn is the condition of an opportunity still open, on its deadline column.
+func openOn(deadline string) string {
+	return "(" + deadline + " IS NULL OR " + deadline + " >= " + todayUTC + ")"
+}
 
 // rowKey is the sort key of a row, from which the next page's cursor is made.
 type rowKey struct {

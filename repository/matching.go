@@ -165,7 +165,7 @@ var sqlRecommend = statement("recommend", `
 			-- $1 cast to the column's type, so that the country index serves it.
 			-- Examples only when shown; closed opportunities (deadline passed) never.
 			WHERE c.status = 'published' AND ($1::text = '' OR c.country_code = $1::text::char(2))
-				AND (NOT c.illustrative OR $15) AND (NOT $16 OR c.deadline IS NULL OR c.deadline >= (now() AT TIME ZONE 'UTC')::date)
+				AND (NOT c.illustrative OR $15) AND (NOT $16 OR `+openOn("c.deadline")+`)
 				AND ($2 = '' OR cardinality(c.investor_types) = 0 OR c.investor_types @> ARRAY[$2])
 				AND (cardinality(p.sectors) = 0 OR EXISTS (SELECT 1 FROM opportunity_sectors s
 					WHERE s.opportunity_id = c.id AND s.sector_code = ANY(p.sectors))))

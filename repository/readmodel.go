@@ -152,8 +152,8 @@ func readScope(q *query, kind domain.Kind, f domain.ListFilter) []string {
 	if f.HideExamples {
 		where = append(where, "NOT k.illustrative")
 	}
-	if kind == domain.KindOpportunity && f.HideClosed && !f.IncludeClosed {
-		where = append(where, "(k.deadline IS NULL OR k.deadline >= "+todayUTC+")")
+	if hidesClosed(kind, f) {
+		where = append(where, openOn("k.deadline"))
 	}
 	if f.Region != "" {
 		where = append(where, q.arg(f.Region)+" = ANY(k.region_keys)")
@@ -340,8 +340,8 @@ func readCountedFacetsSQL(kind domain.Kind, f domain.ListFilter) (string, []any,
 	if f.HideExamples {
 		where = append(where, "NOT f.illustrative")
 	}
-	if kind == domain.KindOpportunity && f.HideClosed && !f.IncludeClosed {
-		where = append(where, "f.deadline >= "+todayUTC)
+	if hidesClosed(kind, f) {
+		where = append(where, "f.deadline >= "+todayUTC) // read_facets keeps no deadline as 'infinity'
 	}
 	sqlText, err := facetsStatement(`SELECT f.country_code, f.facet, f.code, f.items
 			FROM read_facets f WHERE `+strings.Join(where, " AND "), f.Facets, countedFacetParts)

@@ -22,7 +22,7 @@ func sitemapItems(k kindSpec, prefix string) string {
 	open := ""
 	if k.kind == domain.KindOpportunity {
 		open = `
-      AND (NOT $3 OR c.deadline IS NULL OR c.deadline >= ` + todayUTC + `)`
+      AND (NOT $3 OR ` + openOn("c.deadline") + `)`
 	}
 	return `FROM ` + k.table + ` c
     WHERE c.id BETWEEN (` + prefix + ` || '000000-0000-0000-0000-000000000000')::uuid AND (` + prefix + ` || 'ffffff-ffff-ffff-ffff-ffffffffffff')::uuid
