@@ -202,7 +202,7 @@ func (k kindSpec) scope(q *query, f domain.ListFilter) (from string, where []str
 	}
 	// The items' rates are joined once, for the ticket filters to convert their bounds to euros.
 	if f.MinAmount != "" || f.MaxAmount != "" {
-		from += " LEFT JOIN (SELECT DISTINCT ON (currency) currency, per_eur FROM exchange_rates ORDER BY currency, as_of DESC) xr ON xr.currency = c." + k.curCol
+		from += " LEFT JOIN " + ratesInUse + " xr ON xr.currency = c." + k.curCol
 	}
 	where = append(where, investorWhere(q, f, "c.investor_types", "c.min_investment", "c.max_investment",
 		func(bound string) string { return bound + " / xr.per_eur" })...)

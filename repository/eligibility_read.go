@@ -20,8 +20,7 @@ var sqlReadEligibility = statement("read_eligibility", `
 		CASE WHEN e.version = $2 THEN NULL ELSE coalesce(e.regions, '[]') END AS regions,
 		CASE WHEN e.version = $2 THEN NULL ELSE coalesce(e.candidates, '[]') END AS candidates,
 		(SELECT coalesce(jsonb_agg(jsonb_build_array(r.currency, trim_scale(r.per_eur)::text, r.as_of, r.source)), '[]')
-			FROM (SELECT DISTINCT ON (currency) currency, per_eur, as_of, source FROM exchange_rates
-				ORDER BY currency, as_of DESC) r) AS rates
+			FROM `+ratesInUse+` r) AS rates
 	FROM (SELECT $1::char(2) AS code) q
 	LEFT JOIN countries co ON co.code = q.code
 	LEFT JOIN read_eligibility e ON e.country_code = q.code`)

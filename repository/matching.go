@@ -21,10 +21,13 @@ func (r rateRow) rate() domain.Rate {
 	return domain.Rate{Currency: r.Currency, PerEUR: r.PerEUR, AsOf: r.AsOf, Source: r.Source}
 }
 
+// ratesInUse are the rates in use, a row per currency: its latest (as eur_rate reads one).
+const ratesInUse = `(SELECT DISTINCT ON (currency) currency, per_eur, as_of, source FROM exchange_rates ORDER BY currency, as_of DESC)`
+
 var (
-	// sqlLatestRates is the rate in use of every currency: its latest row.
-	sqlLatestRates = statement("latest_rates", `SELECT DISTINCT ON (currency) currency, trim_scale(per_eur)::text AS per_eur, as_of, source
-	FROM exchange_rates ORDER BY currency, as_of DESC`)
+	// sqlLatestRates is the rate in use of every currency.
+	sqlLatestRates = statement("latest_rates", `SELECT currency, trim_scale(per_eur)::text AS per_eur, as_of, source
+	FROM `+ratesInUse+` r ORDER BY currency`)
 	sqlAddCurrency = statement("add_currency", `INSERT INTO currencies (code) VALUES ($1) ON CONFLICT (code) DO NOTHING`)
 	sqlPutRate     = statement("put_rate", `
 	INSERT INTO exchange_rates (currency, as_of, per_eur, source, recorded_by) VALUES ($1, $2, $3, $4, $5)
@@ -160,8 +163,7 @@ var sqlRecommend = statement("recommend", `
 					ELSE 0 END AS ticket,
 				power(0.5::float8, greatest(extract(epoch FROM now() - c.published_at), 0)::float8 / 86400 / $13::float8) AS freshness
 			FROM opportunities c CROSS JOIN profile p
-			LEFT JOIN (SELECT DISTINCT ON (currency) currency, per_eur FROM exchange_rates ORDER BY currency, as_of DESC) xr
-				ON xr.currency = c.currency
+			LEFT JOIN `+ratesInUse+` xr ON xr.currency = c.currency
 			-- $1 cast to the column's type, so that the country index serves it.
 			-- Examples only when shown; closed opportunities (deadline passed) never.
 			WHERE c.status = 'published' AND ($1::text = '' OR c.country_code = $1::text::char(2))
