@@ -182,7 +182,7 @@ func (k kindSpec) scope(q *query, f domain.ListFilter) (from string, where []str
 		}
 	}
 	if f.Query != "" {
-		from += " CROSS JOIN search_query(" + q.arg(f.Query) + ", " + q.arg(pq.Array(f.SearchLangs)) + ") AS sq"
+		from += searchJoin(q, f)
 		where = append(where, "c.search_document @@ sq")
 	}
 	if f.Country != "" {
@@ -228,6 +228,28 @@ func investorWhere(q *query, f domain.ListFilter, typesCol, minCol, maxCol strin
 			maxCol, inEUR(maxCol), q.arg(f.MinAmount), q.arg(f.Currency)))
 	}
 	return where
+}
+
+// searchJoin joins the query of f's search, parsed in its languages, as sq.
+func searchJoin(q *query, f domain.ListFilter) string {
+	return " CROSS JOIN search_query(" + q.arg(f.Query) + ", " + q.arg(pq.Array(f.SearchLangs)) + ") AS sq"
+}
+
+// idOrSlugIs is the condition of the row (alias) that idOrSlug names, by id or by slug.
+func idOrSlugIs(q *query, alias, idOrSlug string) string {
+	if domain.IsID(idOrSlug) {
+		return alias + ".id = " + q.arg(strings.ToLower(idOrSlug)) + "::uuid"
+	}
+	return alias + ".slug = " + q.arg(idOrSlug)
+}
+
+// pageLimit is the number of items of a page of f: its limit, or the default when it asks
+// none or too many.
+func pageLimit(f domain.ListFilter) int {
+	if f.Limit < 1 || f.Limit > domain.MaxLimit {
+		return domain.DefaultLimit
+	}
+	return f.Limit
 }
 
 // todayUTC is the current date in UTC, whatever the session's time zone.
@@ -373,11 +395,7 @@ func (k kindSpec) selectSQL(f domain.ListFilter, only string) (sqlText string, a
 	}
 	from, where := k.scope(&q, f)
 	if detail {
-		if domain.IsID(only) {
-			where = append(where, "c.id = "+q.arg(strings.ToLower(only))+"::uuid")
-		} else {
-			where = append(where, "c.slug = "+q.arg(only))
-		}
+		where = append(where, idOrSlugIs(&q, "c", only))
 	}
 	rank, order, outerOrder := "NULL::real AS rank", "c.published_at DESC, c.id DESC", "c.published_at DESC, c.id DESC"
 	if f.Query != "" {
@@ -395,11 +413,9 @@ func (k kindSpec) selectSQL(f domain.ListFilter, only string) (sqlText string, a
 	if detail {
 		description = ", coalesce(tr.description, '') AS description"
 	}
-	limit = f.Limit
+	limit = pageLimit(f)
 	if detail {
 		limit = 1
-	} else if limit < 1 || limit > domain.MaxLimit {
-		limit = domain.DefaultLimit
 	}
 	// The page is chosen first, from the kind's own table (filter, order, limit: an index range
 	// scan for a list, the ranking of the matches for a search); only its rows are then joined

@@ -178,10 +178,7 @@ const pinnedExact = 10
 // cursor's rank is the tier.
 func readSQL(kind domain.Kind, f domain.ListFilter) (sqlText string, args []any, limit int) {
 	var q query
-	limit = f.Limit
-	if limit < 1 || limit > domain.MaxLimit {
-		limit = domain.DefaultLimit
-	}
+	limit = pageLimit(f)
 	keys, _ := readKeys(f.Langs)
 	scope := readScope(&q, kind, f)
 	n := q.arg(limit + 1)
@@ -285,11 +282,7 @@ func readDetailSQL(kind domain.Kind, f domain.ListFilter, idOrSlug string) (stri
 	var q query
 	keys, _ := readKeys(f.Langs)
 	where := "p.kind = " + q.arg(string(kind)) + " AND p.lang_key = " + q.arg(keys[0])
-	if domain.IsID(idOrSlug) {
-		where += " AND p.id = " + q.arg(strings.ToLower(idOrSlug)) + "::uuid"
-	} else {
-		where += " AND p.slug = " + q.arg(idOrSlug)
-	}
+	where += " AND " + idOrSlugIs(&q, "p", idOrSlug)
 	if f.HideExamples {
 		where += " AND NOT p.illustrative"
 	}
@@ -309,7 +302,7 @@ func readFacetsSQL(kind domain.Kind, f domain.ListFilter) (string, []any, error)
 	where := readScope(&q, kind, f)
 	from := "read_keys k"
 	if f.Query != "" {
-		from += " CROSS JOIN search_query(" + q.arg(f.Query) + ", " + q.arg(pq.Array(f.SearchLangs)) + ") AS sq"
+		from += searchJoin(&q, f)
 		where = append(where, "k.search_document @@ sq")
 	}
 	sqlText, err := facetsStatement(`SELECT k.id, k.country_code, k.type_code, k.sector_keys, k.region_keys
