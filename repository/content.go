@@ -14,28 +14,87 @@ import (
 	"github.com/diaspora-investor/marketplace/domain"
 )
 
-// kindSpec tells the shared list builder how one kind of content is stored.
+// kindSpec is how one kind of content is stored, the one description of it that every
+// statement of the kind is built from: the lists here, and the statements written once for
+// every kind with {kind}, {table} and {title} in them (fill, and kindTables in editor_sql.go).
 type kindSpec struct {
 	kind     domain.Kind
 	table    string // opportunities
-	singular string // opportunity: prefix of its child tables and their foreign key
-	titleCol string // title or name, in the translations table
+	singular string // opportunity: prefix of its child tables and their foreign key ({kind})
+	titleCol string // title or name, in the translations table ({title})
 	typeCol  string // the column the `type` filter and facet read
 	curCol   string // the currency of min_investment and max_investment
 	// scoped: the item lists the sectors and regions it is limited to, an empty list meaning
 	// "all" (incentives, programmes); otherwise it is about exactly its sectors and its one
-	// region (opportunities).
+	// region (opportunities). It chooses the kind's listFragments.
 	scoped bool
 	// columns and joins add the kind's own fields to the shared ones.
 	columns func(detail bool) string
 	joins   string
-	// The kind's own fragments of a list's filters and facets, written out; %[1]s is the
-	// parameter of the filter's value. sectorIn and regionIn are what the sector and region
-	// filters ask; sectorFacet and regionFacet count the selected rows (sel) per sector and
-	// region.
+	listFragments
+}
+
+// listFragments are a kind's own pieces of a list's filters and facets; %[1]s is the parameter
+// of the filter's value. sectorIn and regionIn are what the sector and region filters ask;
+// sectorFacet and regionFacet count the selected rows (sel) per sector and region.
+type listFragments struct {
 	sectorIn, regionIn       string
 	sectorFacet, regionFacet string
 }
+
+// exactFragments are the fragments of a kind about exactly its sectors and its one region
+// (opportunities), written with {kind} (see kindSpec.fill).
+var exactFragments = listFragments{
+	sectorIn: `EXISTS (SELECT 1 FROM {kind}_sectors s WHERE s.{kind}_id = c.id AND s.sector_code = ANY(%[1]s))`,
+	regionIn: `c.region_code = %[1]s`,
+	sectorFacet: `SELECT 'sector' AS facet, s.sector_code AS code, '' AS label, count(*) AS count, min(x.position) AS pos
+		FROM sel JOIN {kind}_sectors s ON s.{kind}_id = sel.id JOIN sectors x ON x.code = s.sector_code
+		GROUP BY s.sector_code`,
+	regionFacet: `SELECT 'region' AS facet, r.code, min(r.name) AS label, count(*) AS count, 0 AS pos
+		FROM sel JOIN regions r ON r.country_code = sel.country_code AND r.code = sel.region_code
+		GROUP BY r.code`,
+}
+
+// scopedFragments are those of the kinds scoped to sectors and regions (incentives and
+// programmes). An item limited to no sector applies to every one; one limited to no region
+// applies to every region of its own country only. It counts under each sector and region, as
+// the list filtered by that one would show it.
+var scopedFragments = listFragments{
+	sectorIn: `(NOT EXISTS (SELECT 1 FROM {kind}_sectors s WHERE s.{kind}_id = c.id)
+		OR EXISTS (SELECT 1 FROM {kind}_sectors s WHERE s.{kind}_id = c.id AND s.sector_code = ANY(%[1]s)))`,
+	regionIn: `c.country_code IN (SELECT r.country_code FROM regions r WHERE r.code = %[1]s)
+		AND (NOT EXISTS (SELECT 1 FROM {kind}_regions x WHERE x.{kind}_id = c.id)
+			OR EXISTS (SELECT 1 FROM {kind}_regions x WHERE x.{kind}_id = c.id AND x.region_code = %[1]s))`,
+	sectorFacet: `SELECT 'sector' AS facet, x.code, '' AS label, count(*) AS count, min(x.position) AS pos
+		FROM sel CROSS JOIN sectors x
+		WHERE NOT EXISTS (SELECT 1 FROM {kind}_sectors s WHERE s.{kind}_id = sel.id)
+			OR EXISTS (SELECT 1 FROM {kind}_sectors s WHERE s.{kind}_id = sel.id AND s.sector_code = x.code)
+		GROUP BY x.code`,
+	regionFacet: `SELECT 'region' AS facet, r.code, min(r.name) AS label, count(*) AS count, 0 AS pos
+		FROM sel JOIN regions r ON r.country_code = sel.country_code
+		WHERE NOT EXISTS (SELECT 1 FROM {kind}_regions x WHERE x.{kind}_id = sel.id)
+			OR EXISTS (SELECT 1 FROM {kind}_regions x WHERE x.{kind}_id = sel.id AND x.region_code = r.code)
+		GROUP BY r.code`,
+}
+
+// withFragments is k with its list fragments, chosen by scoped and filled with its names.
+func (k kindSpec) withFragments() kindSpec {
+	f := exactFragments
+	if k.scoped {
+		f = scopedFragments
+	}
+	k.listFragments = listFragments{sectorIn: k.fill(f.sectorIn), regionIn: k.fill(f.regionIn),
+		sectorFacet: k.fill(f.sectorFacet), regionFacet: k.fill(f.regionFacet)}
+	return k
+}
+
+// tables are k's names as a statement written for every kind fills them in.
+func (k kindSpec) tables() kindTables {
+	return kindTables{kind: k.singular, table: k.table, title: k.titleCol}
+}
+
+// fill writes k's names into text, a statement or fragment written for every kind.
+func (k kindSpec) fill(text string) string { return k.tables().fill(text) }
 
 var opportunitySpec = kindSpec{
 	kind: domain.KindOpportunity, table: "opportunities", singular: "opportunity", titleCol: "title",
@@ -49,16 +108,8 @@ var opportunitySpec = kindSpec{
 		}
 		return cols
 	},
-	joins:    `LEFT JOIN regions r ON r.country_code = c.country_code AND r.code = c.region_code`,
-	sectorIn: `EXISTS (SELECT 1 FROM opportunity_sectors s WHERE s.opportunity_id = c.id AND s.sector_code = ANY(%[1]s))`,
-	regionIn: `c.region_code = %[1]s`,
-	sectorFacet: `SELECT 'sector' AS facet, s.sector_code AS code, '' AS label, count(*) AS count, min(x.position) AS pos
-		FROM sel JOIN opportunity_sectors s ON s.opportunity_id = sel.id JOIN sectors x ON x.code = s.sector_code
-		GROUP BY s.sector_code`,
-	regionFacet: `SELECT 'region' AS facet, r.code, min(r.name) AS label, count(*) AS count, 0 AS pos
-		FROM sel JOIN regions r ON r.country_code = sel.country_code AND r.code = sel.region_code
-		GROUP BY r.code`,
-}
+	joins: `LEFT JOIN regions r ON r.country_code = c.country_code AND r.code = c.region_code`,
+}.withFragments()
 
 // eligibilityColumns are the structured conditions incentives and programmes share; the
 // regions come from eligibilityJoin, which reads them in one pass.
@@ -89,25 +140,7 @@ var incentiveSpec = kindSpec{
 			eligibilityColumns("incentive")
 	},
 	joins: eligibilityJoin("incentive"),
-	// An incentive limited to no sector applies to every one; one limited to no region applies
-	// to every region of its own country only.
-	sectorIn: `(NOT EXISTS (SELECT 1 FROM incentive_sectors s WHERE s.incentive_id = c.id)
-		OR EXISTS (SELECT 1 FROM incentive_sectors s WHERE s.incentive_id = c.id AND s.sector_code = ANY(%[1]s)))`,
-	regionIn: `c.country_code IN (SELECT r.country_code FROM regions r WHERE r.code = %[1]s)
-		AND (NOT EXISTS (SELECT 1 FROM incentive_regions x WHERE x.incentive_id = c.id)
-			OR EXISTS (SELECT 1 FROM incentive_regions x WHERE x.incentive_id = c.id AND x.region_code = %[1]s))`,
-	// It counts under each sector and region, as the list filtered by that one would show it.
-	sectorFacet: `SELECT 'sector' AS facet, x.code, '' AS label, count(*) AS count, min(x.position) AS pos
-		FROM sel CROSS JOIN sectors x
-		WHERE NOT EXISTS (SELECT 1 FROM incentive_sectors s WHERE s.incentive_id = sel.id)
-			OR EXISTS (SELECT 1 FROM incentive_sectors s WHERE s.incentive_id = sel.id AND s.sector_code = x.code)
-		GROUP BY x.code`,
-	regionFacet: `SELECT 'region' AS facet, r.code, min(r.name) AS label, count(*) AS count, 0 AS pos
-		FROM sel JOIN regions r ON r.country_code = sel.country_code
-		WHERE NOT EXISTS (SELECT 1 FROM incentive_regions x WHERE x.incentive_id = sel.id)
-			OR EXISTS (SELECT 1 FROM incentive_regions x WHERE x.incentive_id = sel.id AND x.region_code = r.code)
-		GROUP BY r.code`,
-}
+}.withFragments()
 
 var programmeSpec = kindSpec{
 	kind: domain.KindProgramme, table: "programmes", singular: "programme", titleCol: "name",
@@ -123,23 +156,7 @@ var programmeSpec = kindSpec{
 		return cols
 	},
 	joins: `JOIN organizations op ON op.id = c.operator_id ` + eligibilityJoin("programme"),
-	// As incentives.
-	sectorIn: `(NOT EXISTS (SELECT 1 FROM programme_sectors s WHERE s.programme_id = c.id)
-		OR EXISTS (SELECT 1 FROM programme_sectors s WHERE s.programme_id = c.id AND s.sector_code = ANY(%[1]s)))`,
-	regionIn: `c.country_code IN (SELECT r.country_code FROM regions r WHERE r.code = %[1]s)
-		AND (NOT EXISTS (SELECT 1 FROM programme_regions x WHERE x.programme_id = c.id)
-			OR EXISTS (SELECT 1 FROM programme_regions x WHERE x.programme_id = c.id AND x.region_code = %[1]s))`,
-	sectorFacet: `SELECT 'sector' AS facet, x.code, '' AS label, count(*) AS count, min(x.position) AS pos
-		FROM sel CROSS JOIN sectors x
-		WHERE NOT EXISTS (SELECT 1 FROM programme_sectors s WHERE s.programme_id = sel.id)
-			OR EXISTS (SELECT 1 FROM programme_sectors s WHERE s.programme_id = sel.id AND s.sector_code = x.code)
-		GROUP BY x.code`,
-	regionFacet: `SELECT 'region' AS facet, r.code, min(r.name) AS label, count(*) AS count, 0 AS pos
-		FROM sel JOIN regions r ON r.country_code = sel.country_code
-		WHERE NOT EXISTS (SELECT 1 FROM programme_regions x WHERE x.programme_id = sel.id)
-			OR EXISTS (SELECT 1 FROM programme_regions x WHERE x.programme_id = sel.id AND x.region_code = r.code)
-		GROUP BY r.code`,
-}
+}.withFragments()
 
 // query collects bound parameters while SQL text is assembled; only fixed identifiers of a
 // kindSpec are ever written into the text.
@@ -160,14 +177,12 @@ func (k kindSpec) scope(q *query, f domain.ListFilter) (from string, where []str
 		if f.HideExamples {
 			where = append(where, "NOT c.illustrative")
 		}
-		// A passed deadline closes an opportunity by itself (today in UTC, as eligibility's
-		// validity dates); a list of given items (bookmarks) keeps them.
-		if k.kind == domain.KindOpportunity && f.HideClosed && !f.IncludeClosed && len(f.IDs) == 0 {
-			where = append(where, "(c.deadline IS NULL OR c.deadline >= "+todayUTC+")")
+		if hidesClosed(k.kind, f) {
+			where = append(where, openOn("c.deadline"))
 		}
 	}
 	if f.Query != "" {
-		from += " CROSS JOIN search_query(" + q.arg(f.Query) + ", " + q.arg(pq.Array(f.SearchLangs)) + ") AS sq"
+		from += searchJoin(q, f)
 		where = append(where, "c.search_document @@ sq")
 	}
 	if f.Country != "" {
@@ -187,7 +202,7 @@ func (k kindSpec) scope(q *query, f domain.ListFilter) (from string, where []str
 	}
 	// The items' rates are joined once, for the ticket filters to convert their bounds to euros.
 	if f.MinAmount != "" || f.MaxAmount != "" {
-		from += " LEFT JOIN (SELECT DISTINCT ON (currency) currency, per_eur FROM exchange_rates ORDER BY currency, as_of DESC) xr ON xr.currency = c." + k.curCol
+		from += " LEFT JOIN " + ratesInUse + " xr ON xr.currency = c." + k.curCol
 	}
 	where = append(where, investorWhere(q, f, "c.investor_types", "c.min_investment", "c.max_investment",
 		func(bound string) string { return bound + " / xr.per_eur" })...)
@@ -215,8 +230,43 @@ func investorWhere(q *query, f domain.ListFilter, typesCol, minCol, maxCol strin
 	return where
 }
 
+// searchJoin joins the query of f's search, parsed in its languages, as sq.
+func searchJoin(q *query, f domain.ListFilter) string {
+	return " CROSS JOIN search_query(" + q.arg(f.Query) + ", " + q.arg(pq.Array(f.SearchLangs)) + ") AS sq"
+}
+
+// idOrSlugIs is the condition of the row (alias) that idOrSlug names, by id or by slug.
+func idOrSlugIs(q *query, alias, idOrSlug string) string {
+	if domain.IsID(idOrSlug) {
+		return alias + ".id = " + q.arg(strings.ToLower(idOrSlug)) + "::uuid"
+	}
+	return alias + ".slug = " + q.arg(idOrSlug)
+}
+
+// pageLimit is the number of items of a page of f: its limit, or the default when it asks
+// none or too many.
+func pageLimit(f domain.ListFilter) int {
+	if f.Limit < 1 || f.Limit > domain.MaxLimit {
+		return domain.DefaultLimit
+	}
+	return f.Limit
+}
+
 // todayUTC is the current date in UTC, whatever the session's time zone.
 const todayUTC = "(now() AT TIME ZONE 'UTC')::date"
+
+// hidesClosed reports whether a list of kind for f leaves out closed opportunities: a passed
+// deadline closes an opportunity by itself (today in UTC, as eligibility's validity dates),
+// hidden from public lists unless they ask to include them; a list of given items
+// (bookmarks) keeps them.
+func hidesClosed(kind domain.Kind, f domain.ListFilter) bool {
+	return kind == domain.KindOpportunity && f.HideClosed && !f.IncludeClosed && len(f.IDs) == 0
+}
+
+// openOn is the condition of an opportunity still open, on its deadline column.
+func openOn(deadline string) string {
+	return "(" + deadline + " IS NULL OR " + deadline + " >= " + todayUTC + ")"
+}
 
 // rowKey is the sort key of a row, from which the next page's cursor is made.
 type rowKey struct {
@@ -313,7 +363,7 @@ func selectPage[R interface{ key() rowKey }](ctx context.Context, db sqlx.Querye
 // ListSQL is the statement and arguments of a kind's list for f, as the API runs it: for
 // benchmarks that give the database's own figure for the same query (pgbench).
 func ListSQL(kind domain.Kind, f domain.ListFilter) (string, []any) {
-	if _, ok := readKeys(f.Langs); ok && len(f.IDs) == 0 && !f.AnyStatus {
+	if readModelAnswers(f) {
 		sqlText, args, _ := readSQL(kind, f)
 		return sqlText, args
 	}
@@ -324,10 +374,15 @@ func ListSQL(kind domain.Kind, f domain.ListFilter) (string, []any) {
 // FacetsSQL is the statement and arguments of a kind's facets for f, as the API runs it: for
 // benchmarks (pgbench), as ListSQL.
 func FacetsSQL(kind domain.Kind, f domain.ListFilter) (string, []any, error) {
-	if _, ok := readKeys(f.Langs); ok && len(f.IDs) == 0 && !f.AnyStatus {
-		return readFacetsSQL(kind, f)
+	return facetsSQLOf(specOf(kind), f, readModelAnswers(f))
+}
+
+// facetsSQLOf builds the facets statement of f, from the read model or the content tables.
+func facetsSQLOf(k kindSpec, f domain.ListFilter, fromReadModel bool) (string, []any, error) {
+	if fromReadModel {
+		return readFacetsSQL(k.kind, f)
 	}
-	return specOf(kind).facetsSQL(f)
+	return k.facetsSQL(f)
 }
 
 // selectSQL builds the list (or detail) statement; limit is the page size (one more row is
@@ -340,11 +395,7 @@ func (k kindSpec) selectSQL(f domain.ListFilter, only string) (sqlText string, a
 	}
 	from, where := k.scope(&q, f)
 	if detail {
-		if domain.IsID(only) {
-			where = append(where, "c.id = "+q.arg(strings.ToLower(only))+"::uuid")
-		} else {
-			where = append(where, "c.slug = "+q.arg(only))
-		}
+		where = append(where, idOrSlugIs(&q, "c", only))
 	}
 	rank, order, outerOrder := "NULL::real AS rank", "c.published_at DESC, c.id DESC", "c.published_at DESC, c.id DESC"
 	if f.Query != "" {
@@ -362,11 +413,9 @@ func (k kindSpec) selectSQL(f domain.ListFilter, only string) (sqlText string, a
 	if detail {
 		description = ", coalesce(tr.description, '') AS description"
 	}
-	limit = f.Limit
+	limit = pageLimit(f)
 	if detail {
 		limit = 1
-	} else if limit < 1 || limit > domain.MaxLimit {
-		limit = domain.DefaultLimit
 	}
 	// The page is chosen first, from the kind's own table (filter, order, limit: an index range
 	// scan for a list, the ranking of the matches for a search); only its rows are then joined
@@ -397,10 +446,7 @@ func (s *Store) facets(ctx context.Context, k kindSpec, f domain.ListFilter) (do
 	if len(f.Facets) == 0 {
 		return nil, nil
 	}
-	sqlText, args, err := k.facetsSQL(f)
-	if s.fromReadModel(f) {
-		sqlText, args, err = readFacetsSQL(k.kind, f)
-	}
+	sqlText, args, err := facetsSQLOf(k, f, s.fromReadModel(f))
 	if err != nil {
 		return nil, err
 	}
@@ -432,24 +478,31 @@ func (k kindSpec) facetsSQL(f domain.ListFilter) (string, []any, error) {
 	if !k.scoped {
 		columns += ", c.region_code"
 	}
-	var parts []string
-	for _, name := range f.Facets {
-		switch {
-		case name == "sector":
-			parts = append(parts, k.sectorFacet)
-		case name == "region":
-			parts = append(parts, k.regionFacet)
-		case name == "type":
-			parts = append(parts, `SELECT 'type' AS facet, sel.type_code AS code, '' AS label, count(*) AS count, 0 AS pos
-				FROM sel WHERE sel.type_code IS NOT NULL GROUP BY sel.type_code`)
-		default:
-			return "", nil, fmt.Errorf("unknown facet %q", name)
+	sqlText, err := facetsStatement(`SELECT `+columns+` FROM `+from+` WHERE `+strings.Join(where, " AND "), f.Facets,
+		map[string]string{"sector": k.sectorFacet, "region": k.regionFacet, "type": typeFacet})
+	return sqlText, q.args, err
+}
+
+// typeFacet counts the selected rows (sel, with their type as type_code) per type, on the
+// content tables and on the read model alike.
+const typeFacet = `SELECT 'type' AS facet, sel.type_code AS code, '' AS label, count(*) AS count, 0 AS pos
+				FROM sel WHERE sel.type_code IS NOT NULL GROUP BY sel.type_code`
+
+// facetsStatement is the statement of the facets named: the rows selected (sel, a query) are
+// materialized once, then counted by each facet's part (by name) in one query. Every facets
+// statement, of the content tables and of the read model, is made here.
+func facetsStatement(sel string, names []string, parts map[string]string) (string, error) {
+	counts := make([]string, len(names))
+	for i, name := range names {
+		part, ok := parts[name]
+		if !ok {
+			return "", fmt.Errorf("unknown facet %q", name)
 		}
+		counts[i] = part
 	}
-	sqlText := `WITH sel AS MATERIALIZED (SELECT ` + columns + ` FROM ` + from + ` WHERE ` + strings.Join(where, " AND ") + `)
-		` + strings.Join(parts, " UNION ALL ") + `
-		ORDER BY facet, count DESC, pos, code`
-	return sqlText, q.args, nil
+	return `WITH sel AS MATERIALIZED (` + sel + `)
+		` + strings.Join(counts, " UNION ALL ") + `
+		ORDER BY facet, count DESC, pos, code`, nil
 }
 
 // decodeSources reads the sources column; a malformed value (never written by this code)

@@ -42,15 +42,16 @@ func sqlOf(kind domain.Kind) *editorSQL {
 	return &opportunitySQL
 }
 
-// kindTables names the tables of one kind in a statement written for every kind: {kind} is
-// its singular name as its other tables and keys use it (opportunity_sectors, opportunity_id),
-// {table} its table (opportunities), {title} the column of its title in its translations.
+// kindTables are the names of one kind that a statement written for every kind fills in: {kind}
+// is its singular name as its other tables and keys use it (opportunity_sectors,
+// opportunity_id), {table} its table (opportunities), {title} the column of its title in its
+// translations. They are taken from the kind's kindSpec (content.go), its one description.
 type kindTables struct{ kind, table, title string }
 
 var (
-	opportunityTables = kindTables{kind: "opportunity", table: "opportunities", title: "title"}
-	incentiveTables   = kindTables{kind: "incentive", table: "incentives", title: "name"}
-	programmeTables   = kindTables{kind: "programme", table: "programmes", title: "name"}
+	opportunityTables = opportunitySpec.tables()
+	incentiveTables   = incentiveSpec.tables()
+	programmeTables   = programmeSpec.tables()
 )
 
 // statement registers text, with the kind's names filled in, as <kind>_<name>.
@@ -76,7 +77,8 @@ const newSlug = `concat_ws('-', nullif(trim(both '-' from left(regexp_replace(lo
 
 // editorSQLOf completes a kind's own statements (s) with those every kind has alike, and the
 // regions and validity window of the kinds scoped to regions (incentives and programmes).
-func editorSQLOf(k kindTables, scoped bool, s editorSQL) editorSQL {
+func editorSQLOf(spec kindSpec, s editorSQL) editorSQL {
+	k := spec.tables()
 	s.lockByID = k.statement("lock_by_id", `SELECT `+lockedColumns+`
 		FROM {table} c JOIN organizations o ON o.id = c.organization_id WHERE c.id = $1::uuid FOR UPDATE OF c`)
 	s.lockBySlug = k.statement("lock_by_slug", `SELECT `+lockedColumns+`
@@ -109,7 +111,7 @@ func editorSQLOf(k kindTables, scoped bool, s editorSQL) editorSQL {
 		SELECT $1, unnest($2::text[])`)
 	s.sourceChanged = k.statement("source_changed", `UPDATE {table} SET source_changed_at = now() WHERE id = $1`)
 	s.deleteText = k.statement("delete_text", `DELETE FROM {kind}_translations WHERE {kind}_id = $1 AND lang = $2`)
-	if scoped {
+	if spec.scoped {
 		s.deleteRegions = k.statement("delete_regions", `DELETE FROM {kind}_regions WHERE {kind}_id = $1`)
 		s.addRegions = k.statement("add_regions", `INSERT INTO {kind}_regions ({kind}_id, country_code, region_code)
 		SELECT $1, $2, unnest($3::text[])`)
@@ -189,7 +191,7 @@ func updateOf(k kindTables, columns string) namedStatement {
 	return k.named("update", "UPDATE {table} SET\n\t\t\t"+strings.Join(sets, ",\n\t\t\t")+"\n\t\tWHERE id = :id")
 }
 
-var opportunitySQL = editorSQLOf(opportunityTables, false, editorSQL{
+var opportunitySQL = editorSQLOf(opportunitySpec, editorSQL{
 	snapshot:    snapshotOf(opportunityTables, snapshotSectors),
 	insert:      insertOf(opportunityTables, editedOpportunityColumns),
 	update:      updateOf(opportunityTables, editedOpportunityColumns),
@@ -197,7 +199,7 @@ var opportunitySQL = editorSQLOf(opportunityTables, false, editorSQL{
 	upsertText:  opportunityTables.statement("upsert_text", upsertText),
 })
 
-var incentiveSQL = editorSQLOf(incentiveTables, true, editorSQL{
+var incentiveSQL = editorSQLOf(incentiveSpec, editorSQL{
 	snapshot: snapshotOf(incentiveTables, snapshotSectors+", "+snapshotRegions+`,
 				'benefits', (SELECT coalesce(jsonb_agg(to_jsonb(b) - 'incentive_id' ORDER BY b.position), '[]')
 					FROM incentive_benefits b WHERE b.incentive_id = c.id)`),
@@ -207,7 +209,7 @@ var incentiveSQL = editorSQLOf(incentiveTables, true, editorSQL{
 	upsertText:  incentiveTables.statement("upsert_text", upsertText),
 })
 
-var programmeSQL = editorSQLOf(programmeTables, true, editorSQL{
+var programmeSQL = editorSQLOf(programmeSpec, editorSQL{
 	snapshot: snapshotOf(programmeTables, snapshotSectors+", "+snapshotRegions),
 	insert:   insertOf(programmeTables, editedProgrammeColumns),
 	update:   updateOf(programmeTables, editedProgrammeColumns),

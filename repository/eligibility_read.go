@@ -20,18 +20,20 @@ var sqlReadEligibility = statement("read_eligibility", `
 		CASE WHEN e.version = $2 THEN NULL ELSE coalesce(e.regions, '[]') END AS regions,
 		CASE WHEN e.version = $2 THEN NULL ELSE coalesce(e.candidates, '[]') END AS candidates,
 		(SELECT coalesce(jsonb_agg(jsonb_build_array(r.currency, trim_scale(r.per_eur)::text, r.as_of, r.source)), '[]')
-			FROM (SELECT DISTINCT ON (currency) currency, per_eur, as_of, source FROM exchange_rates
-				ORDER BY currency, as_of DESC) r) AS rates
+			FROM `+ratesInUse+` r) AS rates
 	FROM (SELECT $1::char(2) AS code) q
 	LEFT JOIN countries co ON co.code = q.code
 	LEFT JOIN read_eligibility e ON e.country_code = q.code`)
 
 // decodedConditions are a version of a country's read_eligibility row, decoded: read-only
-// once made, shared by the requests that read that version.
+// once made, shared by the requests that read that version. candidates[i] is docs[i] as a
+// candidate but for its name and language, which depend on the reader's (see
+// candidateDoc.name): its conditions and dates are decoded once per version, not per request.
 type decodedConditions struct {
-	version int64
-	regions map[string]string
-	docs    []candidateDoc
+	version    int64
+	regions    map[string]string
+	docs       []candidateDoc
+	candidates []domain.Candidate
 }
 
 // decoded keeps the last version of each country's conditions decoded by this process, so
@@ -139,13 +141,8 @@ func (s *Store) readEligibility(ctx context.Context, country string, keys []stri
 		if !ok {
 			continue
 		}
-		c := domain.Candidate{Kind: domain.Kind(d.Kind), ID: d.ID, Name: name, Lang: lang, Type: d.Type, Eligibility: d.eligibility()}
-		if c.ValidFrom, err = jsonDate(d.ValidFrom); err != nil {
-			return out, err
-		}
-		if c.ValidUntil, err = jsonDate(d.ValidUntil); err != nil {
-			return out, err
-		}
+		c := cond.candidates[i]
+		c.Name, c.Lang = name, lang
 		out.Candidates = append(out.Candidates, c)
 	}
 	return out, nil
@@ -187,6 +184,18 @@ func decodeConditions(version int64, regions, candidates []byte) (*decodedCondit
 	}
 	if err := json.Unmarshal(candidates, &out.docs); err != nil {
 		return nil, fmt.Errorf("repository: eligibility candidates: %w", err)
+	}
+	out.candidates = make([]domain.Candidate, len(out.docs))
+	for i, d := range out.docs {
+		c := domain.Candidate{Kind: domain.Kind(d.Kind), ID: d.ID, Type: d.Type, Eligibility: d.eligibility()}
+		var err error
+		if c.ValidFrom, err = jsonDate(d.ValidFrom); err != nil {
+			return nil, err
+		}
+		if c.ValidUntil, err = jsonDate(d.ValidUntil); err != nil {
+			return nil, err
+		}
+		out.candidates[i] = c
 	}
 	return out, nil
 }

@@ -21,10 +21,13 @@ func (r rateRow) rate() domain.Rate {
 	return domain.Rate{Currency: r.Currency, PerEUR: r.PerEUR, AsOf: r.AsOf, Source: r.Source}
 }
 
+// ratesInUse are the rates in use, a row per currency: its latest (as eur_rate reads one).
+const ratesInUse = `(SELECT DISTINCT ON (currency) currency, per_eur, as_of, source FROM exchange_rates ORDER BY currency, as_of DESC)`
+
 var (
-	// sqlLatestRates is the rate in use of every currency: its latest row.
-	sqlLatestRates = statement("latest_rates", `SELECT DISTINCT ON (currency) currency, trim_scale(per_eur)::text AS per_eur, as_of, source
-	FROM exchange_rates ORDER BY currency, as_of DESC`)
+	// sqlLatestRates is the rate in use of every currency.
+	sqlLatestRates = statement("latest_rates", `SELECT currency, trim_scale(per_eur)::text AS per_eur, as_of, source
+	FROM `+ratesInUse+` r ORDER BY currency`)
 	sqlAddCurrency = statement("add_currency", `INSERT INTO currencies (code) VALUES ($1) ON CONFLICT (code) DO NOTHING`)
 	sqlPutRate     = statement("put_rate", `
 	INSERT INTO exchange_rates (currency, as_of, per_eur, source, recorded_by) VALUES ($1, $2, $3, $4, $5)
@@ -97,76 +100,33 @@ type candidateRow struct {
 	PublishedAt time.Time  `db:"published_at"`
 }
 
+// eligibilityCandidatesOf is one kind's part of sqlEligibilityCandidates, written once for
+// incentives and programmes with {kind} and {table} (kindSpec.fill).
+var eligibilityCandidatesOf = `
+	SELECT '{table}' AS kind, c.id, c.type, coalesce(tr.lang, c.source_lang) AS lang,
+		coalesce(tr.name, '') AS name, c.valid_from, c.valid_until, c.published_at,
+		` + eligibilityColumns("{kind}") + `
+	FROM {table} c
+	` + eligibilityJoin("{kind}") + `
+	` + pickTranslation("{kind}_translations", "t.{kind}_id = c.id", "$2") + `
+	WHERE c.status = 'published' AND c.country_code = $1 AND (NOT c.illustrative OR $3)`
+
 // sqlEligibilityCandidates reads the published incentives and programmes of a country ($1)
 // with their conditions, named in the first of the reader's languages ($2) they are written
 // in; examples only when shown ($3).
-var sqlEligibilityCandidates = statement("eligibility_candidates", `
-	SELECT 'incentives' AS kind, c.id, c.type, coalesce(tr.lang, c.source_lang) AS lang,
-		coalesce(tr.name, '') AS name, c.valid_from, c.valid_until, c.published_at,
-		c.investor_types, c.min_investment::text AS min_investment, c.max_investment::text AS max_investment,
-		c.investment_currency, c.min_jobs, c.residence_abroad,
-		ARRAY(SELECT s.sector_code FROM incentive_sectors s JOIN sectors x ON x.code = s.sector_code
-			WHERE s.incentive_id = c.id ORDER BY x.position) AS sectors,
-		coalesce(rg.codes, '{}') AS region_codes, coalesce(rg.names, '{}') AS region_names
-	FROM incentives c
-	LEFT JOIN LATERAL (
-		SELECT array_agg(x.region_code ORDER BY r.position) AS codes, array_agg(r.name ORDER BY r.position) AS names
-		FROM incentive_regions x JOIN regions r ON r.country_code = x.country_code AND r.code = x.region_code
-		WHERE x.incentive_id = c.id) rg ON true
-	LEFT JOIN LATERAL (
-		SELECT t.* FROM incentive_translations t WHERE t.incentive_id = c.id
-		ORDER BY array_position($2::text[], t.lang::text), (t.lang = c.source_lang) DESC, t.lang
-		LIMIT 1) tr ON true
-	WHERE c.status = 'published' AND c.country_code = $1 AND (NOT c.illustrative OR $3)
-	UNION ALL
-	SELECT 'programmes' AS kind, c.id, c.type, coalesce(tr.lang, c.source_lang) AS lang,
-		coalesce(tr.name, '') AS name, c.valid_from, c.valid_until, c.published_at,
-		c.investor_types, c.min_investment::text AS min_investment, c.max_investment::text AS max_investment,
-		c.investment_currency, c.min_jobs, c.residence_abroad,
-		ARRAY(SELECT s.sector_code FROM programme_sectors s JOIN sectors x ON x.code = s.sector_code
-			WHERE s.programme_id = c.id ORDER BY x.position) AS sectors,
-		coalesce(rg.codes, '{}') AS region_codes, coalesce(rg.names, '{}') AS region_names
-	FROM programmes c
-	LEFT JOIN LATERAL (
-		SELECT array_agg(x.region_code ORDER BY r.position) AS codes, array_agg(r.name ORDER BY r.position) AS names
-		FROM programme_regions x JOIN regions r ON r.country_code = x.country_code AND r.code = x.region_code
-		WHERE x.programme_id = c.id) rg ON true
-	LEFT JOIN LATERAL (
-		SELECT t.* FROM programme_translations t WHERE t.programme_id = c.id
-		ORDER BY array_position($2::text[], t.lang::text), (t.lang = c.source_lang) DESC, t.lang
-		LIMIT 1) tr ON true
-	WHERE c.status = 'published' AND c.country_code = $1 AND (NOT c.illustrative OR $3)
+var sqlEligibilityCandidates = statement("eligibility_candidates",
+	incentiveSpec.fill(eligibilityCandidatesOf)+`
+	UNION ALL`+programmeSpec.fill(eligibilityCandidatesOf)+`
 	ORDER BY kind, published_at DESC, id`)
 
-// sqlReadEligibilityCandidates reads the same from the read model: one country's
-// precomputed conditions ($1), in the reader's read model keys ($2), examples only when
-// shown ($3).
-var sqlReadEligibilityCandidates = statement("read_eligibility_candidates", `
-	SELECT c.kind, c.id, c.type, c.lang, c.title_text AS name, c.valid_from, c.valid_until, c.published_at,
-		c.investor_types, c.min_investment, c.max_investment, c.investment_currency, c.min_jobs, c.residence_abroad,
-		c.sectors, c.region_codes, c.region_names
-	FROM read_items p
-	JOIN LATERAL (
-		SELECT c.* FROM read_items c
-		WHERE c.kind = p.kind AND c.id = p.id AND c.lang_key = ANY($2::text[])
-		ORDER BY (c.lang = c.lang_key) DESC, array_position($2::text[], c.lang_key)
-		LIMIT 1) c ON true
-	WHERE p.kind IN ('incentives', 'programmes') AND p.lang_key = ($2::text[])[1] AND p.country_code = $1
-		AND (NOT p.illustrative OR $3)
-	ORDER BY c.kind, c.published_at DESC, c.id`)
-
 // EligibilityCandidates reads every published incentive and programme of a country with its
-// conditions, named in the reader's languages, in one query: incentives first, then
-// programmes, each newest first.
+// conditions, named in the reader's languages, in one query from the content tables:
+// incentives first, then programmes, each newest first. Eligibility reads them so for the
+// languages the read model does not resolve (see EligibilityConditions); the others come
+// precomputed.
 func (s *Store) EligibilityCandidates(ctx context.Context, country string, langs []string) ([]domain.Candidate, error) {
 	var rows []candidateRow
-	var err error
-	if keys, ok := readKeys(langs); ok && !s.noReadModel {
-		err = sqlx.SelectContext(ctx, s.reads, &rows, sqlReadEligibilityCandidates, country, pq.Array(keys), s.examples)
-	} else {
-		err = s.db.SelectContext(ctx, &rows, sqlEligibilityCandidates, country, pq.Array(langs), s.examples)
-	}
-	if err != nil {
+	if err := s.db.SelectContext(ctx, &rows, sqlEligibilityCandidates, country, pq.Array(langs), s.examples); err != nil {
 		return nil, err
 	}
 	out := make([]domain.Candidate, len(rows))
@@ -203,12 +163,11 @@ var sqlRecommend = statement("recommend", `
 					ELSE 0 END AS ticket,
 				power(0.5::float8, greatest(extract(epoch FROM now() - c.published_at), 0)::float8 / 86400 / $13::float8) AS freshness
 			FROM opportunities c CROSS JOIN profile p
-			LEFT JOIN (SELECT DISTINCT ON (currency) currency, per_eur FROM exchange_rates ORDER BY currency, as_of DESC) xr
-				ON xr.currency = c.currency
+			LEFT JOIN `+ratesInUse+` xr ON xr.currency = c.currency
 			-- $1 cast to the column's type, so that the country index serves it.
 			-- Examples only when shown; closed opportunities (deadline passed) never.
 			WHERE c.status = 'published' AND ($1::text = '' OR c.country_code = $1::text::char(2))
-				AND (NOT c.illustrative OR $15) AND (NOT $16 OR c.deadline IS NULL OR c.deadline >= (now() AT TIME ZONE 'UTC')::date)
+				AND (NOT c.illustrative OR $15) AND (NOT $16 OR `+openOn("c.deadline")+`)
 				AND ($2 = '' OR cardinality(c.investor_types) = 0 OR c.investor_types @> ARRAY[$2])
 				AND (cardinality(p.sectors) = 0 OR EXISTS (SELECT 1 FROM opportunity_sectors s
 					WHERE s.opportunity_id = c.id AND s.sector_code = ANY(p.sectors))))

@@ -74,10 +74,16 @@ func readKeys(langs []string) (keys []string, ok bool) {
 	return langs, true
 }
 
-// fromReadModel reports whether the read model answers f: published content for the public,
-// in languages it resolves.
+// fromReadModel reports whether the read model answers f for this store (see
+// readModelAnswers; tests may turn the read model off).
 func (s *Store) fromReadModel(f domain.ListFilter) bool {
-	if s.noReadModel || f.AnyStatus || len(f.IDs) > 0 || f.Owner != "" {
+	return !s.noReadModel && readModelAnswers(f)
+}
+
+// readModelAnswers reports whether the read model answers f: published content for the public
+// (not an editor's, not a list of given items or one user's), in languages it resolves.
+func readModelAnswers(f domain.ListFilter) bool {
+	if f.AnyStatus || len(f.IDs) > 0 || f.Owner != "" {
 		return false
 	}
 	_, ok := readKeys(f.Langs)
@@ -146,8 +152,8 @@ func readScope(q *query, kind domain.Kind, f domain.ListFilter) []string {
 	if f.HideExamples {
 		where = append(where, "NOT k.illustrative")
 	}
-	if kind == domain.KindOpportunity && f.HideClosed && !f.IncludeClosed {
-		where = append(where, "(k.deadline IS NULL OR k.deadline >= "+todayUTC+")")
+	if hidesClosed(kind, f) {
+		where = append(where, openOn("k.deadline"))
 	}
 	if f.Region != "" {
 		where = append(where, q.arg(f.Region)+" = ANY(k.region_keys)")
@@ -172,10 +178,7 @@ const pinnedExact = 10
 // cursor's rank is the tier.
 func readSQL(kind domain.Kind, f domain.ListFilter) (sqlText string, args []any, limit int) {
 	var q query
-	limit = f.Limit
-	if limit < 1 || limit > domain.MaxLimit {
-		limit = domain.DefaultLimit
-	}
+	limit = pageLimit(f)
 	keys, _ := readKeys(f.Langs)
 	scope := readScope(&q, kind, f)
 	n := q.arg(limit + 1)
@@ -279,11 +282,7 @@ func readDetailSQL(kind domain.Kind, f domain.ListFilter, idOrSlug string) (stri
 	var q query
 	keys, _ := readKeys(f.Langs)
 	where := "p.kind = " + q.arg(string(kind)) + " AND p.lang_key = " + q.arg(keys[0])
-	if domain.IsID(idOrSlug) {
-		where += " AND p.id = " + q.arg(strings.ToLower(idOrSlug)) + "::uuid"
-	} else {
-		where += " AND p.slug = " + q.arg(idOrSlug)
-	}
+	where += " AND " + idOrSlugIs(&q, "p", idOrSlug)
 	if f.HideExamples {
 		where += " AND NOT p.illustrative"
 	}
@@ -303,33 +302,24 @@ func readFacetsSQL(kind domain.Kind, f domain.ListFilter) (string, []any, error)
 	where := readScope(&q, kind, f)
 	from := "read_keys k"
 	if f.Query != "" {
-		from += " CROSS JOIN search_query(" + q.arg(f.Query) + ", " + q.arg(pq.Array(f.SearchLangs)) + ") AS sq"
+		from += searchJoin(&q, f)
 		where = append(where, "k.search_document @@ sq")
 	}
-	var parts []string
-	for _, name := range f.Facets {
-		switch name {
-		case "sector":
-			parts = append(parts, `SELECT 'sector' AS facet, s.code, '' AS label, count(*) AS count, min(x.position) AS pos
+	sqlText, err := facetsStatement(`SELECT k.id, k.country_code, k.type_code, k.sector_keys, k.region_keys
+			FROM `+from+` WHERE `+strings.Join(where, " AND "), f.Facets, readFacetParts)
+	return sqlText, q.args, err
+}
+
+// readFacetParts count the rows of read_keys selected (sel) per facet key.
+var readFacetParts = map[string]string{
+	"sector": `SELECT 'sector' AS facet, s.code, '' AS label, count(*) AS count, min(x.position) AS pos
 				FROM sel CROSS JOIN unnest(sel.sector_keys) AS s(code) JOIN sectors x ON x.code = s.code
-				GROUP BY s.code`)
-		case "region":
-			parts = append(parts, `SELECT 'region' AS facet, r.code, min(r.name) AS label, count(*) AS count, 0 AS pos
+				GROUP BY s.code`,
+	"region": `SELECT 'region' AS facet, r.code, min(r.name) AS label, count(*) AS count, 0 AS pos
 				FROM sel CROSS JOIN unnest(sel.region_keys) AS g(code)
 				JOIN regions r ON r.country_code = sel.country_code AND r.code = g.code
-				GROUP BY r.code`)
-		case "type":
-			parts = append(parts, `SELECT 'type' AS facet, sel.type_code AS code, '' AS label, count(*) AS count, 0 AS pos
-				FROM sel WHERE sel.type_code IS NOT NULL GROUP BY sel.type_code`)
-		default:
-			return "", nil, fmt.Errorf("unknown facet %q", name)
-		}
-	}
-	sqlText := `WITH sel AS MATERIALIZED (SELECT k.id, k.country_code, k.type_code, k.sector_keys, k.region_keys
-			FROM ` + from + ` WHERE ` + strings.Join(where, " AND ") + `)
-		` + strings.Join(parts, " UNION ALL ") + `
-		ORDER BY facet, count DESC, pos, code`
-	return sqlText, q.args, nil
+				GROUP BY r.code`,
+	"type": typeFacet,
 }
 
 // readCountedFacetsSQL reads the facets of a list filtered by country at most from the counts
@@ -343,32 +333,24 @@ func readCountedFacetsSQL(kind domain.Kind, f domain.ListFilter) (string, []any,
 	if f.HideExamples {
 		where = append(where, "NOT f.illustrative")
 	}
-	if kind == domain.KindOpportunity && f.HideClosed && !f.IncludeClosed {
-		where = append(where, "f.deadline >= "+todayUTC)
+	if hidesClosed(kind, f) {
+		where = append(where, "f.deadline >= "+todayUTC) // read_facets keeps no deadline as 'infinity'
 	}
-	var parts []string
-	for _, name := range f.Facets {
-		switch name {
-		case "sector":
-			parts = append(parts, `SELECT 'sector' AS facet, s.code, '' AS label, sum(s.items) AS count, min(x.position) AS pos
+	sqlText, err := facetsStatement(`SELECT f.country_code, f.facet, f.code, f.items
+			FROM read_facets f WHERE `+strings.Join(where, " AND "), f.Facets, countedFacetParts)
+	return sqlText, q.args, err
+}
+
+// countedFacetParts sum the counts of read_facets selected (sel) per facet key.
+var countedFacetParts = map[string]string{
+	"sector": `SELECT 'sector' AS facet, s.code, '' AS label, sum(s.items) AS count, min(x.position) AS pos
 				FROM sel s JOIN sectors x ON x.code = s.code WHERE s.facet = 'sector'
-				GROUP BY s.code`)
-		case "region":
-			parts = append(parts, `SELECT 'region' AS facet, r.code, min(r.name) AS label, sum(s.items) AS count, 0 AS pos
+				GROUP BY s.code`,
+	"region": `SELECT 'region' AS facet, r.code, min(r.name) AS label, sum(s.items) AS count, 0 AS pos
 				FROM sel s JOIN regions r ON r.country_code = s.country_code AND r.code = s.code WHERE s.facet = 'region'
-				GROUP BY r.code`)
-		case "type":
-			parts = append(parts, `SELECT 'type' AS facet, s.code, '' AS label, sum(s.items) AS count, 0 AS pos
-				FROM sel s WHERE s.facet = 'type' GROUP BY s.code`)
-		default:
-			return "", nil, fmt.Errorf("unknown facet %q", name)
-		}
-	}
-	sqlText := `WITH sel AS MATERIALIZED (SELECT f.country_code, f.facet, f.code, f.items
-			FROM read_facets f WHERE ` + strings.Join(where, " AND ") + `)
-		` + strings.Join(parts, " UNION ALL ") + `
-		ORDER BY facet, count DESC, pos, code`
-	return sqlText, q.args, nil
+				GROUP BY r.code`,
+	"type": `SELECT 'type' AS facet, s.code, '' AS label, sum(s.items) AS count, 0 AS pos
+				FROM sel s WHERE s.facet = 'type' GROUP BY s.code`,
 }
 
 // readRows runs a page of the read model, as selectRows runs the content tables' query; the

@@ -2,6 +2,7 @@ package repository
 
 import (
 	"context"
+	"strings"
 
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
@@ -14,41 +15,44 @@ import (
 // index probes each of the 3 × 256 ranges for one published item. Neither grows with the
 // whole catalogue: a part holds about 1/256 of one kind.
 
-// sqlSitemapParts names the parts that hold at least one public item, kind by kind.
-var sqlSitemapParts = statement("sitemap_parts", `
-SELECT k.kind, p.prefix
-FROM unnest($1::text[]) AS p(prefix)
-CROSS JOIN (VALUES ('opportunities'), ('incentives'), ('programmes')) AS k(kind)
-WHERE CASE k.kind
-  WHEN 'opportunities' THEN EXISTS (SELECT 1 FROM opportunities c
-    WHERE c.id BETWEEN (p.prefix || '000000-0000-0000-0000-000000000000')::uuid AND (p.prefix || 'ffffff-ffff-ffff-ffff-ffffffffffff')::uuid
-      AND c.status = 'published' AND (NOT c.illustrative OR $2)
-      AND (NOT $3 OR c.deadline IS NULL OR c.deadline >= `+todayUTC+`))
-  WHEN 'incentives' THEN EXISTS (SELECT 1 FROM incentives c
-    WHERE c.id BETWEEN (p.prefix || '000000-0000-0000-0000-000000000000')::uuid AND (p.prefix || 'ffffff-ffff-ffff-ffff-ffffffffffff')::uuid
-      AND c.status = 'published' AND (NOT c.illustrative OR $2))
-  ELSE EXISTS (SELECT 1 FROM programmes c
-    WHERE c.id BETWEEN (p.prefix || '000000-0000-0000-0000-000000000000')::uuid AND (p.prefix || 'ffffff-ffff-ffff-ffff-ffffffffffff')::uuid
-      AND c.status = 'published' AND (NOT c.illustrative OR $2))
-  END
-ORDER BY k.kind, p.prefix`)
+// sitemapItems is the FROM and WHERE of a kind's public items whose ids begin with prefix
+// (an expression of two hex digits): published, examples only when shown ($2), and for
+// opportunities, open ones only when closed ones are hidden ($3).
+func sitemapItems(k kindSpec, prefix string) string {
+	open := ""
+	if k.kind == domain.KindOpportunity {
+		open = `
+      AND (NOT $3 OR ` + openOn("c.deadline") + `)`
+	}
+	return `FROM ` + k.table + ` c
+    WHERE c.id BETWEEN (` + prefix + ` || '000000-0000-0000-0000-000000000000')::uuid AND (` + prefix + ` || 'ffffff-ffff-ffff-ffff-ffffffffffff')::uuid
+      AND c.status = 'published' AND (NOT c.illustrative OR $2)` + open
+}
 
-// sqlSitemapSlugs lists the slugs of one part: the public items of kind $1 whose ids begin
-// with $2.
-var sqlSitemapSlugs = statement("sitemap_slugs", `
-WITH bounds AS (
-  SELECT ($2 || '000000-0000-0000-0000-000000000000')::uuid AS lo, ($2 || 'ffffff-ffff-ffff-ffff-ffffffffffff')::uuid AS hi
-)
-SELECT c.slug FROM opportunities c, bounds b
-WHERE $1 = 'opportunities' AND c.id BETWEEN b.lo AND b.hi AND c.status = 'published' AND (NOT c.illustrative OR $3)
-  AND (NOT $4 OR c.deadline IS NULL OR c.deadline >= `+todayUTC+`)
-UNION ALL
-SELECT c.slug FROM incentives c, bounds b
-WHERE $1 = 'incentives' AND c.id BETWEEN b.lo AND b.hi AND c.status = 'published' AND (NOT c.illustrative OR $3)
-UNION ALL
-SELECT c.slug FROM programmes c, bounds b
-WHERE $1 = 'programmes' AND c.id BETWEEN b.lo AND b.hi AND c.status = 'published' AND (NOT c.illustrative OR $3)
-ORDER BY 1`)
+// sitemapKinds are the kinds of the site map.
+var sitemapKinds = []kindSpec{opportunitySpec, incentiveSpec, programmeSpec}
+
+// sitemapStatement joins part, written for one kind, for every kind of the site map.
+func sitemapStatement(part func(k kindSpec) string, orderBy string) string {
+	parts := make([]string, len(sitemapKinds))
+	for i, k := range sitemapKinds {
+		parts[i] = part(k)
+	}
+	return strings.Join(parts, "\nUNION ALL\n") + "\nORDER BY " + orderBy
+}
+
+// sqlSitemapParts names the parts that hold at least one public item ($1: the prefixes),
+// kind by kind.
+var sqlSitemapParts = statement("sitemap_parts", sitemapStatement(func(k kindSpec) string {
+	return `SELECT '` + k.table + `' AS kind, p.prefix FROM unnest($1::text[]) AS p(prefix)
+WHERE EXISTS (SELECT 1 ` + sitemapItems(k, "p.prefix") + `)`
+}, "kind, prefix"))
+
+// sqlSitemapSlugs lists the slugs of one part: the public items of kind $4 whose ids begin
+// with $1.
+var sqlSitemapSlugs = statement("sitemap_slugs", sitemapStatement(func(k kindSpec) string {
+	return `SELECT c.slug ` + sitemapItems(k, "$1") + ` AND $4 = '` + k.table + `'`
+}, "1"))
 
 // SitemapParts lists the parts of the site map that are not empty.
 func (s *Store) SitemapParts(ctx context.Context) ([]domain.SitemapPart, error) {
@@ -60,6 +64,6 @@ func (s *Store) SitemapParts(ctx context.Context) ([]domain.SitemapPart, error) 
 // SitemapSlugs lists the slugs of the public items of one part.
 func (s *Store) SitemapSlugs(ctx context.Context, part domain.SitemapPart) ([]string, error) {
 	var slugs []string
-	err := sqlx.SelectContext(ctx, s.reads, &slugs, sqlSitemapSlugs, string(part.Kind), part.Prefix, s.examples, s.hideClosed)
+	err := sqlx.SelectContext(ctx, s.reads, &slugs, sqlSitemapSlugs, part.Prefix, s.examples, s.hideClosed, string(part.Kind))
 	return slugs, err
 }

@@ -45,7 +45,7 @@ CREATE UNIQUE INDEX ON bench_descriptions (lang, i1, i2, i3);
 
 // Catalogue writes everything but the opportunities: countries, regions, agencies, rates,
 // incentives and programmes with their search documents.
-const Catalogue = `
+var Catalogue = `
 INSERT INTO currencies (code) VALUES ('EUR'), ('USD') ON CONFLICT DO NOTHING;
 INSERT INTO exchange_rates (currency, as_of, per_eur, source) VALUES ('EUR', '2026-01-01', 1, 'bench'),
   ('USD', '2026-01-01', 1.08, 'bench') ON CONFLICT DO NOTHING;
@@ -75,9 +75,7 @@ INSERT INTO incentive_sectors (incentive_id, sector_code)
 INSERT INTO incentive_regions (incentive_id, country_code, region_code)
   SELECT ('00000000-0000-4000-9000-' || lpad(to_hex(c.i * 100 + n), 12, '0'))::uuid, c.code, 'r' || (1 + n % 5)
   FROM bench_countries c, generate_series(1, 30, 3) n;
-INSERT INTO incentive_translations (incentive_id, lang, name, summary, description)
-  SELECT i.id, l, 'Incentive ' || i.slug || ' (' || l || ')', 'A tax credit for investors.', 'Long text.'
-  FROM incentives i, unnest(ARRAY['pt','en','fr']) l WHERE i.slug LIKE 'incentive-%';
+` + scopedTexts("incentive", "incentives", "Incentive", "A tax credit for investors.") + `
 INSERT INTO incentive_benefits (incentive_id, position, kind, tax, percent, duration_years)
   SELECT id, 1, 'tax_credit', 'irpc', 30, 5 FROM incentives WHERE slug LIKE 'incentive-%';
 INSERT INTO programmes (id, slug, country_code, organization_id, operator_id, type, status, source_lang,
@@ -97,18 +95,22 @@ INSERT INTO programme_sectors (programme_id, sector_code)
 INSERT INTO programme_regions (programme_id, country_code, region_code)
   SELECT ('00000000-0000-4000-b000-' || lpad(to_hex(c.i * 100 + n), 12, '0'))::uuid, c.code, 'r' || (1 + n % 5)
   FROM bench_countries c, generate_series(3, 10, 4) n;
-INSERT INTO programme_translations (programme_id, lang, name, summary, description)
-  SELECT p.id, l, 'Programme ' || p.slug || ' (' || l || ')', 'Support for projects.', 'Long text.'
-  FROM programmes p, unnest(ARRAY['pt','en','fr']) l WHERE p.slug LIKE 'programme-%';
-UPDATE incentives i SET langs = '{en,fr,pt}', search_document = x.doc FROM (
-  SELECT incentive_id, tsvector_concat_all(setweight(to_tsvector(search_config(lang), name), 'A') ||
-    setweight(to_tsvector(search_config(lang), summary), 'B') ORDER BY lang) AS doc
-  FROM incentive_translations GROUP BY incentive_id) x WHERE x.incentive_id = i.id;
-UPDATE programmes p SET langs = '{en,fr,pt}', search_document = x.doc FROM (
-  SELECT programme_id, tsvector_concat_all(setweight(to_tsvector(search_config(lang), name), 'A') ||
-    setweight(to_tsvector(search_config(lang), summary), 'B') ORDER BY lang) AS doc
-  FROM programme_translations GROUP BY programme_id) x WHERE x.programme_id = p.id;
+` + scopedTexts("programme", "programmes", "Programme", "Support for projects.") + `
 `
+
+// scopedTexts writes the texts of the synthetic incentives or programmes ({kind}, {table}),
+// named "label slug (lang)" with one summary, in pt, en and fr, and their search documents as
+// the translations' trigger computes them (name A, summary B, in language order).
+func scopedTexts(kind, table, label, summary string) string {
+	return strings.NewReplacer("{kind}", kind, "{table}", table, "{label}", label, "{summary}", summary).Replace(`
+INSERT INTO {kind}_translations ({kind}_id, lang, name, summary, description)
+  SELECT c.id, l, '{label} ' || c.slug || ' (' || l || ')', '{summary}', 'Long text.'
+  FROM {table} c, unnest(ARRAY['pt','en','fr']) l WHERE c.slug LIKE '{kind}-%';
+UPDATE {table} c SET langs = '{en,fr,pt}', search_document = x.doc FROM (
+  SELECT {kind}_id, tsvector_concat_all(setweight(to_tsvector(search_config(lang), name), 'A') ||
+    setweight(to_tsvector(search_config(lang), summary), 'B') ORDER BY lang) AS doc
+  FROM {kind}_translations GROUP BY {kind}_id) x WHERE x.{kind}_id = c.id;`)
+}
 
 // opportunities writes the opportunities numbered $1 to $2, their sectors, translations and
 // links to incentives. The search document is computed as the translations' trigger computes
@@ -172,7 +174,7 @@ ALTER TABLE programme_translations ENABLE TRIGGER programme_translations_refresh
 `
 
 // SQL is the whole generator, for a fingerprint of the data set (a changed generator reloads).
-const SQL = Session + Catalogue + opportunities + ReadModel
+var SQL = Session + Catalogue + opportunities + ReadModel
 
 // Opportunities returns the statements writing opportunities from to to (1-based, inclusive).
 func Opportunities(from, to int) string {
