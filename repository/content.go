@@ -16,7 +16,7 @@ import (
 
 // kindSpec is how one kind of content is stored, the one description of it that every
 // statement of the kind is built from: the lists here, and the statements written once for
-// every kind with {kind}, {table} and {title} in them (fill, and kindTables in editor_sql.go).
+// every kind with {kind}, {table} and {title} in them (fill, statement and named).
 type kindSpec struct {
 	kind     domain.Kind
 	table    string // opportunities
@@ -88,13 +88,22 @@ func (k kindSpec) withFragments() kindSpec {
 	return k
 }
 
-// tables are k's names as a statement written for every kind fills them in.
-func (k kindSpec) tables() kindTables {
-	return kindTables{kind: k.singular, table: k.table, title: k.titleCol}
+// fill writes k's names into text, a statement or fragment written for every kind: {kind} is
+// its singular name as its other tables and keys use it (opportunity_sectors, opportunity_id),
+// {table} its table (opportunities), {title} the column of its title in its translations.
+func (k kindSpec) fill(text string) string {
+	return strings.NewReplacer("{kind}", k.singular, "{table}", k.table, "{title}", k.titleCol).Replace(text)
 }
 
-// fill writes k's names into text, a statement or fragment written for every kind.
-func (k kindSpec) fill(text string) string { return k.tables().fill(text) }
+// statement registers text, with the kind's names filled in, as <kind>_<name>.
+func (k kindSpec) statement(name, text string) string {
+	return statement(k.singular+"_"+name, k.fill(text))
+}
+
+// named registers a statement with named parameters, as statement does.
+func (k kindSpec) named(name, text string) namedStatement {
+	return named(k.singular+"_"+name, k.fill(text))
+}
 
 var opportunitySpec = kindSpec{
 	kind: domain.KindOpportunity, table: "opportunities", singular: "opportunity", titleCol: "title",

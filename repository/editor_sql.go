@@ -8,8 +8,8 @@ import (
 
 // The statements of the editorial write path. The three kinds have their own tables
 // (opportunities, incentives, programmes) laid out alike, so a statement that is the same for
-// every kind is written once with {kind} and {table} in it (kindTables) and registered for each
-// kind under its own name; what differs (the columns of insert and update, the lists of a
+// every kind is written once with {kind} and {table} in it (kindSpec.statement) and registered for
+// each kind under its own name; what differs (the columns of insert and update, the lists of a
 // snapshot, a programme's how-to-apply text) is written per kind.
 
 // editorSQL is the statement set of one kind.
@@ -42,32 +42,6 @@ func sqlOf(kind domain.Kind) *editorSQL {
 	return &opportunitySQL
 }
 
-// kindTables are the names of one kind that a statement written for every kind fills in: {kind}
-// is its singular name as its other tables and keys use it (opportunity_sectors,
-// opportunity_id), {table} its table (opportunities), {title} the column of its title in its
-// translations. They are taken from the kind's kindSpec (content.go), its one description.
-type kindTables struct{ kind, table, title string }
-
-var (
-	opportunityTables = opportunitySpec.tables()
-	incentiveTables   = incentiveSpec.tables()
-	programmeTables   = programmeSpec.tables()
-)
-
-// statement registers text, with the kind's names filled in, as <kind>_<name>.
-func (k kindTables) statement(name, text string) string {
-	return statement(k.kind+"_"+name, k.fill(text))
-}
-
-// named registers a statement with named parameters, as statement does.
-func (k kindTables) named(name, text string) namedStatement {
-	return named(k.kind+"_"+name, k.fill(text))
-}
-
-func (k kindTables) fill(text string) string {
-	return strings.NewReplacer("{kind}", k.kind, "{table}", k.table, "{title}", k.title).Replace(text)
-}
-
 const lockedColumns = `c.id, c.organization_id, o.verified, c.country_code, c.status, c.source_lang, c.version`
 
 // The slug of a new item: its title, lower case without accents, with a random suffix that
@@ -77,8 +51,7 @@ const newSlug = `concat_ws('-', nullif(trim(both '-' from left(regexp_replace(lo
 
 // editorSQLOf completes a kind's own statements (s) with those every kind has alike, and the
 // regions and validity window of the kinds scoped to regions (incentives and programmes).
-func editorSQLOf(spec kindSpec, s editorSQL) editorSQL {
-	k := spec.tables()
+func editorSQLOf(k kindSpec, s editorSQL) editorSQL {
 	s.lockByID = k.statement("lock_by_id", `SELECT `+lockedColumns+`
 		FROM {table} c JOIN organizations o ON o.id = c.organization_id WHERE c.id = $1::uuid FOR UPDATE OF c`)
 	s.lockBySlug = k.statement("lock_by_slug", `SELECT `+lockedColumns+`
@@ -111,7 +84,7 @@ func editorSQLOf(spec kindSpec, s editorSQL) editorSQL {
 		SELECT $1, unnest($2::text[])`)
 	s.sourceChanged = k.statement("source_changed", `UPDATE {table} SET source_changed_at = now() WHERE id = $1`)
 	s.deleteText = k.statement("delete_text", `DELETE FROM {kind}_translations WHERE {kind}_id = $1 AND lang = $2`)
-	if spec.scoped {
+	if k.scoped {
 		s.deleteRegions = k.statement("delete_regions", `DELETE FROM {kind}_regions WHERE {kind}_id = $1`)
 		s.addRegions = k.statement("add_regions", `INSERT INTO {kind}_regions ({kind}_id, country_code, region_code)
 		SELECT $1, $2, unnest($3::text[])`)
@@ -125,7 +98,7 @@ func editorSQLOf(spec kindSpec, s editorSQL) editorSQL {
 
 // snapshotOf is a kind's snapshot statement: its row without what every write changes, the
 // lists (a jsonb_build_object's arguments), and its text in $2.
-func snapshotOf(k kindTables, lists string) string {
+func snapshotOf(k kindSpec, lists string) string {
 	return k.statement("snapshot", `
 		SELECT (to_jsonb(c) - ARRAY['id', 'search_document', 'langs', 'created_at', 'updated_at', 'version', 'source_changed_at'])
 			|| jsonb_build_object(`+lists+`)
@@ -157,7 +130,7 @@ const (
 // insertOf is a kind's insert of a new draft: its slug, country, organization and source
 // language, and columns (a comma-separated list), each from its named parameter or as
 // insertValues says.
-func insertOf(k kindTables, columns string) namedStatement {
+func insertOf(k kindSpec, columns string) namedStatement {
 	names := strings.Split(columns, ", ")
 	values := make([]string, len(names))
 	for i, c := range names {
@@ -182,7 +155,7 @@ var insertValues = map[string]string{
 
 // updateOf is a kind's update statement of columns (a comma-separated list): it writes each
 // column only when its set_<column> parameter says so.
-func updateOf(k kindTables, columns string) namedStatement {
+func updateOf(k kindSpec, columns string) namedStatement {
 	names := strings.Split(columns, ", ")
 	sets := make([]string, len(names))
 	for i, c := range names {
@@ -192,31 +165,31 @@ func updateOf(k kindTables, columns string) namedStatement {
 }
 
 var opportunitySQL = editorSQLOf(opportunitySpec, editorSQL{
-	snapshot:    snapshotOf(opportunityTables, snapshotSectors),
-	insert:      insertOf(opportunityTables, editedOpportunityColumns),
-	update:      updateOf(opportunityTables, editedOpportunityColumns),
-	currentText: opportunityTables.statement("current_text", currentText),
-	upsertText:  opportunityTables.statement("upsert_text", upsertText),
+	snapshot:    snapshotOf(opportunitySpec, snapshotSectors),
+	insert:      insertOf(opportunitySpec, editedOpportunityColumns),
+	update:      updateOf(opportunitySpec, editedOpportunityColumns),
+	currentText: opportunitySpec.statement("current_text", currentText),
+	upsertText:  opportunitySpec.statement("upsert_text", upsertText),
 })
 
 var incentiveSQL = editorSQLOf(incentiveSpec, editorSQL{
-	snapshot: snapshotOf(incentiveTables, snapshotSectors+", "+snapshotRegions+`,
+	snapshot: snapshotOf(incentiveSpec, snapshotSectors+", "+snapshotRegions+`,
 				'benefits', (SELECT coalesce(jsonb_agg(to_jsonb(b) - 'incentive_id' ORDER BY b.position), '[]')
 					FROM incentive_benefits b WHERE b.incentive_id = c.id)`),
-	insert:      insertOf(incentiveTables, editedIncentiveColumns),
-	update:      updateOf(incentiveTables, editedIncentiveColumns),
-	currentText: incentiveTables.statement("current_text", currentText),
-	upsertText:  incentiveTables.statement("upsert_text", upsertText),
+	insert:      insertOf(incentiveSpec, editedIncentiveColumns),
+	update:      updateOf(incentiveSpec, editedIncentiveColumns),
+	currentText: incentiveSpec.statement("current_text", currentText),
+	upsertText:  incentiveSpec.statement("upsert_text", upsertText),
 })
 
 var programmeSQL = editorSQLOf(programmeSpec, editorSQL{
-	snapshot: snapshotOf(programmeTables, snapshotSectors+", "+snapshotRegions),
-	insert:   insertOf(programmeTables, editedProgrammeColumns),
-	update:   updateOf(programmeTables, editedProgrammeColumns),
+	snapshot: snapshotOf(programmeSpec, snapshotSectors+", "+snapshotRegions),
+	insert:   insertOf(programmeSpec, editedProgrammeColumns),
+	update:   updateOf(programmeSpec, editedProgrammeColumns),
 	// A programme's text has how to apply besides.
-	currentText: programmeTables.statement("current_text", `SELECT name AS title, summary, description, how_to_apply
+	currentText: programmeSpec.statement("current_text", `SELECT name AS title, summary, description, how_to_apply
 		FROM programme_translations WHERE programme_id = $1 AND lang = $2`),
-	upsertText: programmeTables.statement("upsert_text", `
+	upsertText: programmeSpec.statement("upsert_text", `
 		INSERT INTO programme_translations AS t (programme_id, lang, name, summary, description, updated_by, how_to_apply)
 		VALUES ($1, $2, $3, $4, $5, $6, $7)
 		ON CONFLICT (programme_id, lang) DO UPDATE SET (name, summary, description, how_to_apply, updated_by, updated_at) =

@@ -51,19 +51,19 @@ var (
 // regions) of a country's items of one kind, as item id and code.
 type exportCodesSQL struct{ sectors, regions string }
 
-func exportCodesOf(k kindTables, scoped bool) exportCodesSQL {
-	s := exportCodesSQL{sectors: statement("export_"+k.kind+"_sectors", k.fill(`
+func exportCodesOf(k kindSpec) exportCodesSQL {
+	s := exportCodesSQL{sectors: statement("export_"+k.singular+"_sectors", k.fill(`
 		SELECT s.{kind}_id AS id, s.sector_code AS code FROM {kind}_sectors s
 		JOIN {table} t ON t.id = s.{kind}_id WHERE t.country_code = $1`))}
-	if scoped {
-		s.regions = statement("export_"+k.kind+"_regions", k.fill(`
+	if k.scoped {
+		s.regions = statement("export_"+k.singular+"_regions", k.fill(`
 		SELECT {kind}_id AS id, region_code AS code FROM {kind}_regions WHERE country_code = $1`))
 	}
 	return s
 }
 
 var (
-	opportunityExportSQL = exportCodesOf(opportunityTables, false)
-	incentiveExportSQL   = exportCodesOf(incentiveTables, true)
-	programmeExportSQL   = exportCodesOf(programmeTables, true)
+	opportunityExportSQL = exportCodesOf(opportunitySpec)
+	incentiveExportSQL   = exportCodesOf(incentiveSpec)
+	programmeExportSQL   = exportCodesOf(programmeSpec)
 )

@@ -49,10 +49,10 @@ var (
 
 	// The published incentives and programmes a guide explains ($1), and the published guides
 	// that explain an incentive or a programme ($1), named in $2's languages.
-	sqlGuideIncentives   = statement("guide_incentives", incentiveTables.fill(guideItems))
-	sqlGuideProgrammes   = statement("guide_programmes", programmeTables.fill(guideItems))
-	sqlGuidesOfIncentive = statement("guides_of_incentive", incentiveTables.fill(guidesOfItem))
-	sqlGuidesOfProgramme = statement("guides_of_programme", programmeTables.fill(guidesOfItem))
+	sqlGuideIncentives   = statement("guide_incentives", incentiveSpec.fill(guideItems))
+	sqlGuideProgrammes   = statement("guide_programmes", programmeSpec.fill(guideItems))
+	sqlGuidesOfIncentive = statement("guides_of_incentive", incentiveSpec.fill(guidesOfItem))
+	sqlGuidesOfProgramme = statement("guides_of_programme", programmeSpec.fill(guidesOfItem))
 )
 
 // The links between guides and the incentives and programmes they explain, for either kind.

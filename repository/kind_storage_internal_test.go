@@ -10,8 +10,8 @@ import (
 func TestKindFragmentsNameTheirOwnTables(t *testing.T) {
 	specs := []kindSpec{opportunitySpec, incentiveSpec, programmeSpec}
 	for _, k := range specs {
-		if got := k.tables(); got != (kindTables{kind: k.singular, table: k.table, title: k.titleCol}) {
-			t.Errorf("%s: tables %+v", k.kind, got)
+		if got, want := k.fill("{kind} {table} {title}"), k.singular+" "+k.table+" "+k.titleCol; got != want {
+			t.Errorf("%s: fills in %q, want %q", k.kind, got, want)
 		}
 		for name, text := range map[string]string{"sectorIn": k.sectorIn, "regionIn": k.regionIn,
 			"sectorFacet": k.sectorFacet, "regionFacet": k.regionFacet} {

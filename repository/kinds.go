@@ -112,7 +112,7 @@ func (s *Store) opportunity(ctx context.Context, idOrSlug string, langs []string
 
 // linkedItems reads the published incentives or programmes an opportunity ($1) points to,
 // each named in the first of the reader's languages ($2) it is written in; examples only when
-// shown ($3). Written once for both kinds (kindTables) and registered for each.
+// shown ($3). Written once for both kinds (kindSpec.statement) and registered for each.
 var linkedItems = `
 	SELECT c.id, c.type, coalesce(tr.lang, c.source_lang) AS lang, coalesce(tr.name, '') AS name
 	FROM opportunity_{table} l JOIN {table} c ON c.id = l.{kind}_id
@@ -121,8 +121,8 @@ var linkedItems = `
 	ORDER BY c.published_at DESC, c.id`
 
 var (
-	sqlLinkedIncentives = incentiveTables.statement("linked", linkedItems)
-	sqlLinkedProgrammes = programmeTables.statement("linked", linkedItems)
+	sqlLinkedIncentives = incentiveSpec.statement("linked", linkedItems)
+	sqlLinkedProgrammes = programmeSpec.statement("linked", linkedItems)
 )
 
 // linked lists the published items that query (sqlLinkedIncentives or sqlLinkedProgrammes)

@@ -15,7 +15,7 @@ import (
 // id, $2 the language (then $3 the reviewer).
 type reviewedSQL struct{ state, mark string }
 
-func reviewedSQLOf(k kindTables) reviewedSQL {
+func reviewedSQLOf(k kindSpec) reviewedSQL {
 	return reviewedSQL{
 		state: k.statement("translation_review_state", `
 			SELECT t.updated_at, (t.lang <> c.source_lang AND t.updated_at < c.source_changed_at) AS stale
@@ -28,9 +28,9 @@ func reviewedSQLOf(k kindTables) reviewedSQL {
 }
 
 var reviewedStatements = map[domain.Kind]reviewedSQL{
-	domain.KindOpportunity: reviewedSQLOf(opportunityTables),
-	domain.KindIncentive:   reviewedSQLOf(incentiveTables),
-	domain.KindProgramme:   reviewedSQLOf(programmeTables),
+	domain.KindOpportunity: reviewedSQLOf(opportunitySpec),
+	domain.KindIncentive:   reviewedSQLOf(incentiveSpec),
+	domain.KindProgramme:   reviewedSQLOf(programmeSpec),
 }
 
 // MarkTranslationReviewed records that an editor checked a stale translation against the

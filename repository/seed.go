@@ -402,14 +402,14 @@ type seedTexts struct {
 }
 
 var (
-	opportunityTexts = seedTexts{opportunityTables.statement("seed_upsert_text", seedUpsertText),
-		opportunityTables.statement("seed_delete_other_texts", seedDeleteOtherTexts),
+	opportunityTexts = seedTexts{opportunitySpec.statement("seed_upsert_text", seedUpsertText),
+		opportunitySpec.statement("seed_delete_other_texts", seedDeleteOtherTexts),
 		func(id, lang string, t seed.Text) []any { return []any{id, lang, t.Title, t.Summary, t.Description} }}
-	incentiveTexts = seedTexts{incentiveTables.statement("seed_upsert_text", seedUpsertText),
-		incentiveTables.statement("seed_delete_other_texts", seedDeleteOtherTexts),
+	incentiveTexts = seedTexts{incentiveSpec.statement("seed_upsert_text", seedUpsertText),
+		incentiveSpec.statement("seed_delete_other_texts", seedDeleteOtherTexts),
 		func(id, lang string, t seed.Text) []any { return []any{id, lang, t.Name, t.Summary, t.Description} }}
 	programmeTexts = seedTexts{sqlSeedUpsertProgrammeText,
-		programmeTables.statement("seed_delete_other_texts", seedDeleteOtherTexts),
+		programmeSpec.statement("seed_delete_other_texts", seedDeleteOtherTexts),
 		func(id, lang string, t seed.Text) []any {
 			return []any{id, lang, t.Name, t.Summary, t.Description, t.HowToApply}
 		}}

@@ -8,9 +8,9 @@ import (
 // The statements of the seed loader (seed.go), which loads content files: reference data,
 // countries, organizations, and the three kinds of content matched by slug. A seed item is
 // published when it is first loaded as published (or archived), and keeps that time on later
-// loads, so the date says when the item appeared in this catalogue, not a date invented in a
-// file. What is the same for the three kinds is written once for every kind (kindTables). The lists and texts of items reuse the editorial statements (editor_sql.go) where
-// they are the same.
+// loads, so the date says when the item appeared in this catalogue, not a date invented in a file.
+// What is the same for the three kinds is written once for every kind (kindSpec.statement). The
+// lists and texts of items reuse the editorial statements (editor_sql.go) where they are the same.
 var (
 	sqlHasCatalogue       = statement("has_catalogue", `SELECT EXISTS (SELECT 1 FROM countries)`)
 	sqlSeedUpsertCurrency = statement("seed_upsert_currency", `
@@ -47,15 +47,15 @@ var (
 		ON CONFLICT (slug) DO UPDATE SET country_code = EXCLUDED.country_code, name = EXCLUDED.name,
 			acronym = EXCLUDED.acronym, type = EXCLUDED.type, website = EXCLUDED.website,
 			verified = EXCLUDED.verified, updated_at = now()`)
-	sqlSeedUpsertIncentive = seedUpsert(incentiveTables, "country_code, organization_id, type, status, source_lang, "+
+	sqlSeedUpsertIncentive = seedUpsert(incentiveSpec, "country_code, organization_id, type, status, source_lang, "+
 		"legal_instrument, legal_article, legal_url, valid_from, valid_until, investor_types, "+
 		"min_investment, max_investment, investment_currency, min_jobs, residence_abroad, "+
 		"illustrative, source_title, source_url, sources, as_of")
-	sqlSeedUpsertProgramme = seedUpsert(programmeTables, "country_code, organization_id, operator_id, type, status, "+
+	sqlSeedUpsertProgramme = seedUpsert(programmeSpec, "country_code, organization_id, operator_id, type, status, "+
 		"source_lang, url, max_amount, max_amount_currency, valid_from, valid_until, investor_types, "+
 		"min_investment, max_investment, investment_currency, min_jobs, residence_abroad, "+
 		"illustrative, source_title, source_url, sources, as_of")
-	sqlSeedUpsertOpportunity = seedUpsert(opportunityTables, "country_code, organization_id, region_code, instrument, "+
+	sqlSeedUpsertOpportunity = seedUpsert(opportunitySpec, "country_code, organization_id, region_code, instrument, "+
 		"status, source_lang, min_investment, max_investment, currency, jobs, deadline, "+
 		"investor_types, contact_name, contact_email, contact_phone, contact_url, illustrative, "+
 		"source_title, source_url, sources, as_of")
@@ -69,9 +69,9 @@ var (
 	sqlSeedAddProgrammeLink     = statement("seed_add_programme_link", `INSERT INTO opportunity_programmes (opportunity_id, programme_id) VALUES ($1, $2)`)
 	// The id of a row by slug, per table.
 	sqlSeedOrganizationID = statement("seed_organization_id", `SELECT id FROM organizations WHERE slug = $1`)
-	sqlSeedIncentiveID    = incentiveTables.statement("seed_id", seedID)
-	sqlSeedProgrammeID    = programmeTables.statement("seed_id", seedID)
-	sqlSeedOpportunityID  = opportunityTables.statement("seed_id", seedID)
+	sqlSeedIncentiveID    = incentiveSpec.statement("seed_id", seedID)
+	sqlSeedProgrammeID    = programmeSpec.statement("seed_id", seedID)
+	sqlSeedOpportunityID  = opportunitySpec.statement("seed_id", seedID)
 )
 
 const seedID = `SELECT id FROM {table} WHERE slug = $1`
@@ -79,7 +79,7 @@ const seedID = `SELECT id FROM {table} WHERE slug = $1`
 // seedUpsert is the statement that writes a seed item of a kind by its slug: $1 its id, $2 its
 // slug, then columns (a comma-separated list, with status) in order. An item is published when
 // it is first loaded as published (or archived), and keeps that time on later loads.
-func seedUpsert(k kindTables, columns string) string {
+func seedUpsert(k kindSpec, columns string) string {
 	names := strings.Split(columns, ", ")
 	params := make([]string, len(names))
 	sets := make([]string, len(names))
@@ -110,7 +110,7 @@ const (
 	seedDeleteOtherTexts = `DELETE FROM {kind}_translations WHERE {kind}_id = $1 AND NOT lang = ANY($2::text[])`
 )
 
-var sqlSeedUpsertProgrammeText = programmeTables.statement("seed_upsert_text", `
+var sqlSeedUpsertProgrammeText = programmeSpec.statement("seed_upsert_text", `
 		INSERT INTO programme_translations (programme_id, lang, name, summary, description, how_to_apply) VALUES ($1, $2, $3, $4, $5, $6)
 		ON CONFLICT (programme_id, lang) DO UPDATE SET name = EXCLUDED.name, summary = EXCLUDED.summary,
 			description = EXCLUDED.description, how_to_apply = EXCLUDED.how_to_apply, updated_at = now()`)
