@@ -2,7 +2,6 @@ package editorial
 
 import (
 	"context"
-	"time"
 
 	"github.com/diaspora-investor/marketplace/domain"
 )
@@ -13,28 +12,18 @@ import (
 
 // SetAsOf records the date (YYYY-MM-DD, "" to clear it) an item was last checked against its
 // sources; a date after today is refused. ifVersion is the version the writer read. It is the
-// API's PATCH of as_of alone: the same rule and the same write.
+// API's PATCH of as_of alone: the same rule (checker.asOf) and the same write.
 func (s *Service) SetAsOf(ctx context.Context, actor domain.Actor, kind domain.Kind, id string, ifVersion int, date string) (int, error) {
-	change := domain.ContentChange{AsOf: domain.Opt[string]{Set: true, Null: true}}
+	asOf := domain.Cleared[string]()
 	if date != "" {
-		if !domain.IsDate(date) {
-			return 0, invalidField("as_of", "invalid_date")
-		}
-		if err := checkAsOf(date); err != nil {
-			return 0, err
-		}
-		change.AsOf = domain.Some(date)
+		asOf = domain.Some(date)
+	}
+	k := &checker{}
+	change := domain.ContentChange{AsOf: k.asOf(asOf)}
+	if err := k.v.Err(); err != nil {
+		return 0, err
 	}
 	return s.store.UpdateContent(ctx, kind, id, actor, ifVersion, change)
-}
-
-// checkAsOf refuses a check date (YYYY-MM-DD) after today: a day ahead of UTC, since somewhere
-// it is already tomorrow. The console's form and the API's PATCH share it.
-func checkAsOf(date string) error {
-	if date > time.Now().UTC().AddDate(0, 0, 1).Format(time.DateOnly) {
-		return invalidField("as_of", "date_in_future")
-	}
-	return nil
 }
 
 // ItemHistory reads one page of an item's audit trail, newest first, before the event id

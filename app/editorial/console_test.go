@@ -52,6 +52,35 @@ func TestSetAsOf(t *testing.T) {
 	}
 }
 
+// TestAsOfOneRule checks that the console's SetAsOf and the API's Patch give the same answer for
+// the same date: they share one check.
+func TestAsOfOneRule(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	day := func(n int) string { return time.Now().UTC().AddDate(0, 0, n).Format(time.DateOnly) }
+	dates := []struct {
+		date string
+		want outcome
+	}{
+		{day(0), outcome{}},
+		{day(1), outcome{}}, // somewhere it is already tomorrow
+		{day(2), outcome{fields: []field{{"as_of", "date_in_future"}}}},
+		{"2026-13-01", outcome{fields: []field{{"as_of", "invalid_date"}}}},
+	}
+	it, err := f.svc.Target(ctx, f.owner, domain.KindOpportunity, f.draft)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range dates {
+		t.Run(d.date, func(t *testing.T) {
+			_, err := f.svc.SetAsOf(ctx, f.owner, domain.KindOpportunity, f.draft, 0, d.date)
+			d.want.check(t, err)
+			_, err = f.svc.Patch(ctx, f.owner, domain.KindOpportunity, it, 0, domain.ContentChange{AsOf: domain.Some(d.date)})
+			d.want.check(t, err)
+		})
+	}
+}
+
 // otherOwner is the owner of another organization of Cabo Verde.
 func otherOwner(t *testing.T, f fixture) domain.Actor {
 	t.Helper()
