@@ -2,11 +2,8 @@ package api
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"reflect"
-	"strings"
-	"unicode/utf8"
 
 	"github.com/diaspora-investor/marketplace/domain"
 )
@@ -170,49 +167,4 @@ func (in *contentInput) title(kind domain.Kind) opt[string] {
 func (in *contentInput) translation(kind domain.Kind, lang string) domain.TextChange {
 	return domain.TextChange{Lang: lang, Title: in.title(kind).field(), Summary: in.Summary.field(),
 		Description: in.Description.field(), HowToApply: in.HowToApply.field()}
-}
-
-// contentChecker checks short texts and amounts of the bodies that have no use case yet
-// (interests), collecting field errors.
-type contentChecker struct {
-	s   *server
-	ctx context.Context
-	v   invalid
-}
-
-// text checks a text field: valid UTF-8 without NUL, trimmed, within its limit.
-func (k *contentChecker) text(name string, o opt[string], min, max int) (string, bool) {
-	if !o.has() {
-		return "", false
-	}
-	t := strings.TrimSpace(o.Value)
-	switch {
-	case !utf8.ValidString(t) || strings.ContainsRune(t, 0):
-		k.v.add(name, "body", "invalid_encoding", nil)
-	case utf8.RuneCountInString(t) > max:
-		k.v.add(name, "body", "too_long", map[string]any{"Max": max})
-	case utf8.RuneCountInString(t) < min:
-		k.v.add(name, "body", "required", nil)
-	default:
-		return t, true
-	}
-	return "", false
-}
-
-// money checks one amount; ok is false after an error.
-func (k *contentChecker) money(name string, m moneyInput) (amount, currency string, ok bool, err error) {
-	a, errA := domain.ParseAmount(m.Amount)
-	if errA != nil {
-		k.v.add(name, "body", "invalid_amount", nil)
-		return "", "", false, nil
-	}
-	cur, err := k.s.knownCurrency(k.ctx, m.Currency)
-	if err != nil {
-		return "", "", false, err
-	}
-	if cur == "" {
-		k.v.add(name, "body", "invalid_currency", map[string]any{"Value": truncate(m.Currency)})
-		return "", "", false, nil
-	}
-	return a, cur, true, nil
 }

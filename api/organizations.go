@@ -262,7 +262,7 @@ func (s *server) sendSummaries(c *fiber.Ctx, actor domain.Actor, f domain.Summar
 		f.Status = q.code("status", domain.Statuses)
 	}
 	if raw := q.one("country"); raw != "" {
-		code, err := s.knownCountry(c.UserContext(), raw)
+		code, err := s.catalogue.KnownCountry(c.UserContext(), raw)
 		if err != nil {
 			return err
 		}

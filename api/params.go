@@ -1,9 +1,7 @@
 package api
 
 import (
-	"context"
 	"errors"
-	"math/big"
 	"slices"
 	"strings"
 
@@ -200,21 +198,3 @@ func queryError(err error, resource string) error {
 
 // truncate shortens a client's value before it is echoed in an error message.
 func truncate(s string) string { return domain.Truncate(s) }
-
-// knownCountry returns the catalogue's code for v (in any case), or "" when v names no
-// origin country of the catalogue.
-func (s *server) knownCountry(ctx context.Context, v string) (string, error) {
-	return s.catalogue.KnownCountry(ctx, v)
-}
-
-// knownCurrency returns the ISO 4217 code for v when amounts in it can be converted (a rate to
-// the euro is known), or "".
-func (s *server) knownCurrency(ctx context.Context, v string) (string, error) {
-	return s.catalogue.KnownCurrency(ctx, v)
-}
-
-func decimalLess(a, b string) bool {
-	x, _ := new(big.Rat).SetString(a)
-	y, _ := new(big.Rat).SetString(b)
-	return x != nil && y != nil && x.Cmp(y) < 0
-}
