@@ -48,7 +48,7 @@ func (s *server) getProfile(c *fiber.Ctx) error {
 	return s.sendPrivate(c, v, v.profile(p))
 }
 
-// profileInput is the body of PUT /v1/me/profile.
+// profileInput is the body of PUT /v1/me/profile: a domain.ProfileChange with its JSON names.
 type profileInput struct {
 	DisplayName      *string       `json:"display_name"`
 	OriginCountry    *string       `json:"origin_country"`
@@ -62,18 +62,12 @@ type profileInput struct {
 	LegalForm        *string       `json:"legal_form"`
 }
 
-func (in profileInput) change() domain.ProfileChange {
-	return domain.ProfileChange{DisplayName: in.DisplayName, OriginCountry: in.OriginCountry,
-		ResidenceCountry: in.ResidenceCountry, Languages: in.Languages, Sectors: in.Sectors, Regions: in.Regions,
-		TicketMin: in.TicketMin, TicketMax: in.TicketMax, InvestorType: in.InvestorType, LegalForm: in.LegalForm}
-}
-
 func (s *server) putProfile(c *fiber.Ctx) error {
 	user, in, err := writeOf[profileInput](s, c, "origin_country", "residence_country", "ticket_min", "ticket_max", "investor_type", "legal_form")
 	if err != nil {
 		return err
 	}
-	if err := s.accounts.PutProfile(c.UserContext(), user, in.change()); err != nil {
+	if err := s.accounts.PutProfile(c.UserContext(), user, domain.ProfileChange(in)); err != nil {
 		return writeError(err, "")
 	}
 	return s.getProfile(c)
