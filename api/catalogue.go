@@ -258,7 +258,7 @@ func (s *server) displayCurrency(q *queryParams) string {
 func (s *server) showAmounts(c *fiber.Ctx, v *view, currency string) error {
 	rates, err := s.catalogue.DisplayRates(c.UserContext(), currency)
 	if err != nil {
-		return queryError(err, "")
+		return queryProblem(byParams(nil), nil, err)
 	}
 	if rates != nil {
 		v.showAmountsIn(currency, rates)

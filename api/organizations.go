@@ -129,7 +129,7 @@ func (s *server) listOrganizations(c *fiber.Ctx) error {
 	q := &queryParams{c: c}
 	f, err := s.catalogue.DirectoryFilter(c.UserContext(), catalogue.DirectoryQuery{Limit: q.one("limit"),
 		Type: q.one("type"), Country: q.one("country"), Status: q.one("status"), Cursor: q.one("cursor")})
-	if err := queryProblem(directoryParams, q, err); err != nil {
+	if err := queryProblem(byParams(directoryParams), q.fields, err); err != nil {
 		return err
 	}
 	var user *domain.User

@@ -129,15 +129,34 @@ func listQuery(q *queryParams, kind domain.Kind, country string) catalogue.ListQ
 func (s *server) listFilter(c *fiber.Ctx, kind domain.Kind, country string) (domain.ListFilter, error) {
 	parsed := &queryParams{c: c}
 	f, err := s.catalogue.Filter(c.UserContext(), listQuery(parsed, kind, country))
+	return f, queryProblem(mergeListErrors, parsed.fields, err)
+}
+
+// queryProblem is the problem of a query: its syntax errors (parsed) and the parameters a use
+// case refused (a *domain.Invalid in err), listed by order; nil when there is neither. Any
+// other error of the use case names no parameter: it is ours, not the client's, so it passes
+// as it is, for the problem middleware to log and answer 500.
+func queryProblem(order errorOrder, parsed []fieldError, err error) error {
 	var refused *domain.Invalid
 	if err != nil && !errors.As(err, &refused) {
-		return f, err
+		return err
 	}
-	q := &queryParams{c: c}
-	for _, fe := range mergeListErrors(parsed.fields, refused) {
+	var q invalid
+	for _, fe := range order(parsed, refused) {
 		q.add(fe.name, fe.in, fe.code, fe.data)
 	}
-	return f, q.err("invalid-parameters")
+	return q.err("invalid-parameters")
+}
+
+// errorOrder lists a query's syntax errors and a use case's refusals in the order a route
+// answers them.
+type errorOrder func(parsed []fieldError, refused *domain.Invalid) []fieldError
+
+// byParams orders them by params (nil: as they were found).
+func byParams(params []string) errorOrder {
+	return func(parsed []fieldError, refused *domain.Invalid) []fieldError {
+		return mergeErrors(params, parsed, refused)
+	}
 }
 
 // mergeListErrors orders syntax errors and refusals by listParams, a parameter's syntax error
@@ -168,32 +187,6 @@ func mergeErrors(params []string, parsed []fieldError, refused *domain.Invalid) 
 	}
 	slices.SortStableFunc(all, func(a, b fieldError) int { return rank(a) - rank(b) })
 	return all
-}
-
-// queryProblem is the problem of a query's syntax errors and its refusal by a use case (a
-// *domain.Invalid) in the order of params; nil when there is neither. Other errors pass.
-func queryProblem(params []string, parsed *queryParams, err error) error {
-	var refused *domain.Invalid
-	if err != nil && !errors.As(err, &refused) {
-		return err
-	}
-	q := &invalid{}
-	for _, fe := range mergeErrors(params, parsed.fields, refused) {
-		q.add(fe.name, fe.in, fe.code, fe.data)
-	}
-	return q.err("invalid-parameters")
-}
-
-// queryError turns a use case's refusal of query parameters into their problem; other
-// errors pass to writeError.
-func queryError(err error, resource string) error {
-	var refused *domain.Invalid
-	if !errors.As(err, &refused) {
-		return writeError(err, resource)
-	}
-	q := &queryParams{}
-	q.refused(refused)
-	return q.err("invalid-parameters")
 }
 
 // truncate shortens a client's value before it is echoed in an error message.
