@@ -66,20 +66,9 @@ type ContentRow struct {
 // administrators) or of the review queue (f.Review; administrators) with the language gap
 // asked for, in one read of the store whatever the gap.
 func (s *Service) ContentPage(ctx context.Context, actor domain.Actor, f domain.SummaryFilter, gap Gap) ([]ContentRow, *domain.Cursor, error) {
-	if f.Review {
-		if !actor.Admin {
-			return nil, nil, domain.Denied{Decision: domain.AdminOnly}
-		}
-		f.OrgID, f.Status = "", ""
-	} else {
-		org, err := s.store.Organization(ctx, f.OrgID)
-		if err != nil {
-			return nil, nil, err
-		}
-		if d := domain.DecideOrg(actor, domain.OrgContent, org.ID, org.Verified); d != domain.Allowed {
-			return nil, nil, domain.Denied{Decision: d}
-		}
-		f.OrgID = org.ID
+	f, err := s.summaryScope(ctx, actor, f)
+	if err != nil {
+		return nil, nil, err
 	}
 	if gap.Missing != "" {
 		lang, ok := s.langs.Match(gap.Missing)

@@ -208,3 +208,35 @@ func TestContentPageGaps(t *testing.T) {
 	_, _, err = f.svc.ContentPage(ctx, f.owner, domain.SummaryFilter{Review: true, Limit: 20}, editorial.Gap{})
 	outcome{decision: domain.AdminOnly}.check(t, err)
 }
+
+// TestSummaryReadersAgree: the console's content list and the API's two lists (an
+// organization's content, the review queue) let the same people read the same summaries.
+func TestSummaryReadersAgree(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	other := otherOwner(t, f)
+	for _, c := range []struct {
+		name   string
+		actor  domain.Actor
+		review bool
+		want   outcome
+	}{
+		{"the owner, its content", f.owner, false, outcome{}},
+		{"another organization's owner, its content", other, false, outcome{decision: domain.Hidden}},
+		{"an administrator, its content", f.admin, false, outcome{}},
+		{"the owner, the review queue", f.owner, true, outcome{decision: domain.AdminOnly}},
+		{"an administrator, the review queue", f.admin, true, outcome{}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			filter := domain.SummaryFilter{OrgID: f.org, Review: c.review, Limit: 5}
+			_, _, err := f.svc.ContentPage(ctx, c.actor, filter, editorial.Gap{})
+			c.want.check(t, err)
+			if c.review {
+				_, _, err = f.svc.ReviewQueue(ctx, c.actor, filter)
+			} else {
+				_, _, err = f.svc.OrgContent(ctx, c.actor, f.org, filter)
+			}
+			c.want.check(t, err)
+		})
+	}
+}
