@@ -84,8 +84,7 @@ func (s *Service) check(ctx context.Context, in Expression) (domain.NewInterest,
 		out.Amount = m
 	}
 	for _, field := range in.Share {
-		if !slices.Contains(domain.ShareableFields, field) {
-			v.Add("share", "unknown_code", map[string]any{"Value": domain.Truncate(field), "Allowed": strings.Join(domain.ShareableFields, ", ")})
+		if !v.Code("share", field, shareable) {
 			break
 		}
 		if !slices.Contains(out.Share, field) {
@@ -168,13 +167,19 @@ func (s *Service) Update(ctx context.Context, actor domain.Actor, id string, cha
 	return s.Interest(ctx, actor, id, langs)
 }
 
+// shareable are the profile fields an expression of interest may show, as a set of codes to
+// check a choice against (they have no labels of their own).
+var shareable = domain.CodeSet{Codes: domain.ShareableFields}
+
+// settableStatuses are the statuses an agency may give an interest: every one but sent.
+var settableStatuses = domain.CodeSet{Name: domain.InterestStatuses.Name,
+	Codes: slices.DeleteFunc(slices.Clone(domain.InterestStatuses.Codes), func(s string) bool { return s == domain.InterestSent })}
+
 // checkChange checks a new status (never back to sent) and the reply that goes with answered,
 // and only with it.
 func checkChange(change domain.InterestChange) error {
 	var v domain.Invalid
-	if !domain.InterestStatuses.Has(change.Status) || change.Status == domain.InterestSent {
-		v.Add("status", "unknown_code", map[string]any{"Value": domain.Truncate(change.Status), "Allowed": "read, answered, closed"})
-	}
+	v.Code("status", change.Status, settableStatuses)
 	switch {
 	case change.Status == domain.InterestAnswered && change.Reply == nil:
 		v.Add("reply", "required", nil)
