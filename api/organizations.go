@@ -252,8 +252,7 @@ func (s *server) sendSummaries(c *fiber.Ctx, actor domain.Actor, f domain.Summar
 	q := &queryParams{c: c}
 	f.Limit = q.limit()
 	for _, kind := range q.list("kind") {
-		if !contentKinds.Has(kind) {
-			q.unknownCode("kind", kind, contentKinds)
+		if !q.isCode("kind", kind, contentKinds) {
 			break
 		}
 		f.Kinds = append(f.Kinds, domain.Kind(kind))

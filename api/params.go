@@ -64,17 +64,21 @@ func (q *queryParams) list(name string) []string {
 	return out
 }
 
+// code returns a parameter that must be one of set's codes ("" when absent or refused).
 func (q *queryParams) code(name string, set domain.CodeSet) string {
 	v := q.one(name)
-	if v != "" && !set.Has(v) {
-		q.unknownCode(name, v, set)
+	if v != "" && !q.isCode(name, v, set) {
 		return ""
 	}
 	return v
 }
 
-func (q *queryParams) unknownCode(name, value string, set domain.CodeSet) {
-	q.add(name, "query", "unknown_code", map[string]any{"Value": truncate(value), "Allowed": strings.Join(set.Codes, ", ")})
+// isCode checks that value is one of set's codes, by domain's rule, and reports it.
+func (q *queryParams) isCode(name, value string, set domain.CodeSet) bool {
+	var check domain.Invalid
+	ok := check.Code(name, value, set)
+	q.refused(&check)
+	return ok
 }
 
 // cursor reads the cursor parameter of the list named list: nil when there is none, or when it
