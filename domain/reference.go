@@ -19,7 +19,7 @@ type Currencies interface {
 // country of the catalogue.
 func KnownCountry(ctx context.Context, countries Countries, code string) (string, error) {
 	code = strings.ToUpper(code)
-	if len(code) != 2 || code[0] < 'A' || code[0] > 'Z' || code[1] < 'A' || code[1] > 'Z' {
+	if !IsCountryCode(code) {
 		return "", nil
 	}
 	ok, err := countries.CountryExists(ctx, code)
