@@ -41,3 +41,22 @@ func KnownCurrency(ctx context.Context, currencies Currencies, code string) (str
 	}
 	return cur, nil
 }
+
+// Money checks an amount and its currency, one that amounts can be converted from, and returns
+// it normalized (two decimals, an upper-case code); ok is false once it is refused.
+func (v *Invalid) Money(ctx context.Context, currencies Currencies, name string, m Money) (out Money, ok bool, err error) {
+	amount, err := ParseAmount(m.Amount)
+	if err != nil {
+		v.Add(name, "invalid_amount", nil)
+		return Money{}, false, nil
+	}
+	cur, err := KnownCurrency(ctx, currencies, m.Currency)
+	if err != nil {
+		return Money{}, false, err
+	}
+	if cur == "" {
+		v.Add(name, "invalid_currency", map[string]any{"Value": Truncate(m.Currency)})
+		return Money{}, false, nil
+	}
+	return Money{Amount: amount, Currency: cur}, true, nil
+}

@@ -77,11 +77,13 @@ func (s *Service) check(ctx context.Context, in Expression) (domain.NewInterest,
 	var out domain.NewInterest
 	out.Message, _ = v.Text("message", in.Message, 1, MaxMessage)
 	if in.Amount != nil {
-		m, err := s.money(ctx, &v, "amount", *in.Amount)
+		m, ok, err := v.Money(ctx, s.store, "amount", *in.Amount)
 		if err != nil {
 			return out, err
 		}
-		out.Amount = m
+		if ok {
+			out.Amount = &m
+		}
 	}
 	for _, field := range in.Share {
 		if !v.Code("share", field, shareable) {
@@ -92,27 +94,6 @@ func (s *Service) check(ctx context.Context, in Expression) (domain.NewInterest,
 		}
 	}
 	return out, v.Err()
-}
-
-// money checks an amount in a currency that can be converted; nil after an error.
-func (s *Service) money(ctx context.Context, v *domain.Invalid, name string, m domain.Money) (*domain.Money, error) {
-	amount, err := domain.ParseAmount(m.Amount)
-	if err != nil {
-		v.Add(name, "invalid_amount", nil)
-		return nil, nil
-	}
-	cur, err := domain.ParseCurrency(m.Currency)
-	ok := err == nil
-	if ok {
-		if ok, err = s.store.CurrencyConvertible(ctx, cur); err != nil {
-			return nil, err
-		}
-	}
-	if !ok {
-		v.Add(name, "invalid_currency", map[string]any{"Value": domain.Truncate(m.Currency)})
-		return nil, nil
-	}
-	return &domain.Money{Amount: amount, Currency: cur}, nil
 }
 
 func requestHash(opportunity string, request []byte) []byte {
