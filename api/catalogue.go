@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"reflect"
-	"regexp"
 	"strconv"
 	"strings"
 
@@ -169,9 +168,6 @@ func (r contentRoutes[T, J, D]) listRequest(s *server, c *fiber.Ctx, byCountry b
 	}
 	return f, fields, fq.err("invalid-parameters")
 }
-
-// idPattern admits ids and slugs; anything else cannot name an item.
-var idPattern = regexp.MustCompile(`^[A-Za-z0-9-]{1,100}$`)
 
 func (r contentRoutes[T, J, D]) detailHandler(s *server) fiber.Handler {
 	return func(c *fiber.Ctx) error {
