@@ -102,7 +102,7 @@ type optional interface{ valueType() reflect.Type }
 var (
 	optionalType   = reflect.TypeOf((*optional)(nil)).Elem()
 	rawMessageType = reflect.TypeOf(json.RawMessage(nil))
-	moneyInputType = reflect.TypeOf(moneyInput{})
+	moneyType      = reflect.TypeFor[domain.Money]()
 )
 
 // bodyWalker checks a well-formed JSON body against the Go type it is decoded into.
@@ -186,7 +186,7 @@ func (w *bodyWalker) shape(raw []byte, t reflect.Type, path, key string, top boo
 // object checks a JSON object against a struct type, field by field.
 func (w *bodyWalker) object(raw []byte, t reflect.Type, path string, top bool) string {
 	if raw[0] != '{' {
-		if t == moneyInputType {
+		if t == moneyType {
 			return "shape.money"
 		}
 		return "shape.object"

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"reflect"
-	"regexp"
 	"strconv"
 	"strings"
 
@@ -170,9 +169,6 @@ func (r contentRoutes[T, J, D]) listRequest(s *server, c *fiber.Ctx, byCountry b
 	return f, fields, fq.err("invalid-parameters")
 }
 
-// idPattern admits ids and slugs; anything else cannot name an item.
-var idPattern = regexp.MustCompile(`^[A-Za-z0-9-]{1,100}$`)
-
 func (r contentRoutes[T, J, D]) detailHandler(s *server) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		id := c.Params("id")
@@ -258,7 +254,7 @@ func (s *server) displayCurrency(q *queryParams) string {
 func (s *server) showAmounts(c *fiber.Ctx, v *view, currency string) error {
 	rates, err := s.catalogue.DisplayRates(c.UserContext(), currency)
 	if err != nil {
-		return queryError(err, "")
+		return queryProblem(byParams(nil), nil, err)
 	}
 	if rates != nil {
 		v.showAmountsIn(currency, rates)

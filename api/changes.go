@@ -2,7 +2,6 @@ package api
 
 import (
 	"encoding/xml"
-	"errors"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -36,7 +35,7 @@ func (s *server) listChanges(c *fiber.Ctx) error {
 	q := &queryParams{c: c}
 	limit := q.limit()
 	page, err := s.integrations.Changes(c.UserContext(), integrations.ChangesQuery{Cursor: q.one("cursor"), Country: q.one("country"), Limit: limit})
-	if err := q.errWith(err); err != nil {
+	if err := queryProblem(byParams(nil), q.fields, err); err != nil {
 		return err
 	}
 	body := changesJSON{Items: make([]changeJSON, len(page.Items)), ResumeCursor: page.Resume}
@@ -51,21 +50,6 @@ func (s *server) listChanges(c *fiber.Ctx) error {
 	s.publicRead(c, s.newView(requestPrefs(c)))
 	c.Set(fiber.HeaderContentLanguage, s.langs.Interface(requestPrefs(c)))
 	return s.sendJSON(c, body)
-}
-
-// errWith adds the parameters that a use case found wrong (a domain.Invalid) to those of q, and
-// returns them all; any other error of the use case as it is.
-func (q *queryParams) errWith(err error) error {
-	var broken *domain.Invalid
-	if err != nil && !errors.As(err, &broken) {
-		return err
-	}
-	if broken != nil {
-		for _, f := range broken.Fields {
-			q.add(f.Name, "query", f.Code, f.Data)
-		}
-	}
-	return q.err("invalid-parameters")
 }
 
 type atomFeed struct {

@@ -2,11 +2,8 @@ package api
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"reflect"
-	"strings"
-	"unicode/utf8"
 
 	"github.com/diaspora-investor/marketplace/domain"
 )
@@ -57,22 +54,22 @@ func fieldOf[A, B any](o opt[A], f func(A) B) domain.Opt[B] {
 }
 
 type criteriaInput struct {
-	InvestorTypes   opt[[]string]   `json:"investor_types"`
-	MinInvestment   opt[moneyInput] `json:"min_investment"`
-	MaxInvestment   opt[moneyInput] `json:"max_investment"`
-	Sectors         opt[[]string]   `json:"sectors"`
-	Regions         opt[[]string]   `json:"regions"`
-	MinJobs         opt[int]        `json:"min_jobs"`
-	ResidenceAbroad opt[bool]       `json:"residence_abroad"`
+	InvestorTypes   opt[[]string]     `json:"investor_types"`
+	MinInvestment   opt[domain.Money] `json:"min_investment"`
+	MaxInvestment   opt[domain.Money] `json:"max_investment"`
+	Sectors         opt[[]string]     `json:"sectors"`
+	Regions         opt[[]string]     `json:"regions"`
+	MinJobs         opt[int]          `json:"min_jobs"`
+	ResidenceAbroad opt[bool]         `json:"residence_abroad"`
 }
 
 type benefitInput struct {
-	Kind            string      `json:"kind"`
-	Tax             *string     `json:"tax"`
-	Percent         *string     `json:"percent"`
-	CapPercentOfTax *string     `json:"cap_percent_of_tax"`
-	DurationYears   *int        `json:"duration_years"`
-	Amount          *moneyInput `json:"amount"`
+	Kind            string        `json:"kind"`
+	Tax             *string       `json:"tax"`
+	Percent         *string       `json:"percent"`
+	CapPercentOfTax *string       `json:"cap_percent_of_tax"`
+	DurationYears   *int          `json:"duration_years"`
+	Amount          *domain.Money `json:"amount"`
 }
 
 // contentInput is the body of POST and PATCH for the three kinds: each kind accepts its own
@@ -89,8 +86,8 @@ type contentInput struct {
 	Sectors         opt[[]string]       `json:"sectors"`
 	Region          opt[string]         `json:"region"`
 	Instrument      opt[string]         `json:"instrument"`
-	MinInvestment   opt[moneyInput]     `json:"min_investment"`
-	MaxInvestment   opt[moneyInput]     `json:"max_investment"`
+	MinInvestment   opt[domain.Money]   `json:"min_investment"`
+	MaxInvestment   opt[domain.Money]   `json:"max_investment"`
 	Jobs            opt[int]            `json:"jobs"`
 	Deadline        opt[string]         `json:"deadline"`
 	InvestorTypes   opt[[]string]       `json:"investor_types"`
@@ -105,7 +102,7 @@ type contentInput struct {
 	Benefits        opt[[]benefitInput] `json:"benefits"`
 	Operator        opt[string]         `json:"operator_id"`
 	URL             opt[string]         `json:"url"`
-	MaxAmount       opt[moneyInput]     `json:"max_amount"`
+	MaxAmount       opt[domain.Money]   `json:"max_amount"`
 	Source          opt[sourceJSON]     `json:"source"`
 	AsOf            opt[string]         `json:"as_of"`
 }
@@ -132,7 +129,7 @@ func (in *contentInput) command(kind domain.Kind) domain.ContentChange {
 		Title: in.title(kind).field(), Summary: in.Summary.field(), Description: in.Description.field(), HowToApply: in.HowToApply.field(),
 		Source: fieldOf(in.Source, func(s sourceJSON) domain.SourceLink { return domain.SourceLink(s) }), AsOf: in.AsOf.field(),
 		Sectors: in.Sectors.field(), Region: in.Region.field(), Instrument: in.Instrument.field(),
-		MinInvestment: fieldOf(in.MinInvestment, moneyInput.money), MaxInvestment: fieldOf(in.MaxInvestment, moneyInput.money),
+		MinInvestment: in.MinInvestment.field(), MaxInvestment: in.MaxInvestment.field(),
 		Jobs: in.Jobs.field(), Deadline: in.Deadline.field(), InvestorTypes: in.InvestorTypes.field(),
 		Contact: fieldOf(in.Contact, func(c contactJSON) domain.Contact { return domain.Contact(c) }),
 		Type:    in.Type.field(), ValidFrom: in.ValidFrom.field(), ValidUntil: in.ValidUntil.field(),
@@ -142,19 +139,17 @@ func (in *contentInput) command(kind domain.Kind) domain.ContentChange {
 			out := make([]domain.Benefit, len(list))
 			for i, b := range list {
 				out[i] = domain.Benefit{Kind: b.Kind, Tax: b.Tax, Percent: b.Percent, CapPercentOfTax: b.CapPercentOfTax,
-					DurationYears: b.DurationYears, Amount: optionalMoney(b.Amount)}
+					DurationYears: b.DurationYears, Amount: b.Amount}
 			}
 			return out
 		}),
-		Operator: in.Operator.field(), URL: in.URL.field(), MaxAmount: fieldOf(in.MaxAmount, moneyInput.money),
+		Operator: in.Operator.field(), URL: in.URL.field(), MaxAmount: in.MaxAmount.field(),
 	}
 }
 
-func (m moneyInput) money() domain.Money { return domain.Money{Amount: m.Amount, Currency: m.Currency} }
-
 func (e criteriaInput) criteria() domain.CriteriaChange {
 	return domain.CriteriaChange{InvestorTypes: e.InvestorTypes.field(), Sectors: e.Sectors.field(), Regions: e.Regions.field(),
-		MinInvestment: fieldOf(e.MinInvestment, moneyInput.money), MaxInvestment: fieldOf(e.MaxInvestment, moneyInput.money),
+		MinInvestment: e.MinInvestment.field(), MaxInvestment: e.MaxInvestment.field(),
 		MinJobs: e.MinJobs.field(), ResidenceAbroad: e.ResidenceAbroad.field()}
 }
 
@@ -170,49 +165,4 @@ func (in *contentInput) title(kind domain.Kind) opt[string] {
 func (in *contentInput) translation(kind domain.Kind, lang string) domain.TextChange {
 	return domain.TextChange{Lang: lang, Title: in.title(kind).field(), Summary: in.Summary.field(),
 		Description: in.Description.field(), HowToApply: in.HowToApply.field()}
-}
-
-// contentChecker checks short texts and amounts of the bodies that have no use case yet
-// (interests), collecting field errors.
-type contentChecker struct {
-	s   *server
-	ctx context.Context
-	v   invalid
-}
-
-// text checks a text field: valid UTF-8 without NUL, trimmed, within its limit.
-func (k *contentChecker) text(name string, o opt[string], min, max int) (string, bool) {
-	if !o.has() {
-		return "", false
-	}
-	t := strings.TrimSpace(o.Value)
-	switch {
-	case !utf8.ValidString(t) || strings.ContainsRune(t, 0):
-		k.v.add(name, "body", "invalid_encoding", nil)
-	case utf8.RuneCountInString(t) > max:
-		k.v.add(name, "body", "too_long", map[string]any{"Max": max})
-	case utf8.RuneCountInString(t) < min:
-		k.v.add(name, "body", "required", nil)
-	default:
-		return t, true
-	}
-	return "", false
-}
-
-// money checks one amount; ok is false after an error.
-func (k *contentChecker) money(name string, m moneyInput) (amount, currency string, ok bool, err error) {
-	a, errA := domain.ParseAmount(m.Amount)
-	if errA != nil {
-		k.v.add(name, "body", "invalid_amount", nil)
-		return "", "", false, nil
-	}
-	cur, err := k.s.knownCurrency(k.ctx, m.Currency)
-	if err != nil {
-		return "", "", false, err
-	}
-	if cur == "" {
-		k.v.add(name, "body", "invalid_currency", map[string]any{"Value": truncate(m.Currency)})
-		return "", "", false, nil
-	}
-	return a, cur, true, nil
 }

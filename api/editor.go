@@ -205,7 +205,7 @@ func (r contentRoutes[T, J, D]) writeTarget(s *server, c *fiber.Ctx) (domain.Act
 // itemFor finds the item of the path, which the actor may at least see: 404 otherwise.
 func (s *server) itemFor(c *fiber.Ctx, kind domain.Kind, resource string, actor domain.Actor) (editorial.Item, error) {
 	idOrSlug := c.Params("id")
-	if !idPattern.MatchString(idOrSlug) {
+	if !domain.IsItemRef(idOrSlug) {
 		return editorial.Item{}, notFound(resource)
 	}
 	it, err := s.editorial.Target(c.UserContext(), actor, kind, idOrSlug)
@@ -361,7 +361,7 @@ func (r contentRoutes[T, J, D]) historyHandler(s *server) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		if !idPattern.MatchString(c.Params("id")) {
+		if !domain.IsItemRef(c.Params("id")) {
 			return notFound(r.resource)
 		}
 		it, err := s.editorial.HistoryTarget(c.UserContext(), actor, r.kind, c.Params("id"))

@@ -1,9 +1,6 @@
 package api
 
 import (
-	"strings"
-	"unicode/utf8"
-
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/diaspora-investor/marketplace/domain"
@@ -87,13 +84,9 @@ func (s *server) listCountryGuides(c *fiber.Ctx) error {
 	}
 	q := &queryParams{c: c}
 	f := domain.GuideFilter{Country: code, Langs: requestPrefs(c), SearchLangs: s.searchLangs}
-	f.Query = strings.TrimSpace(q.one("q"))
-	switch {
-	case !utf8.ValidString(f.Query) || strings.ContainsRune(f.Query, 0):
-		q.add("q", "query", "invalid_encoding", nil)
-	case utf8.RuneCountInString(f.Query) > domain.MaxQueryLen:
-		q.add("q", "query", "search_too_long", map[string]any{"Max": domain.MaxQueryLen})
-	}
+	var search domain.Invalid
+	f.Query = search.SearchText("q", q.one("q")) // the same rule as the content lists' search
+	q.refused(&search)
 	if err := q.err("invalid-parameters"); err != nil {
 		return err
 	}

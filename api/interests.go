@@ -74,15 +74,15 @@ func readExpression(c *fiber.Ctx) (interests.Expression, error) {
 		return interests.Expression{}, err
 	}
 	var in struct {
-		Message string      `json:"message"`
-		Amount  *moneyInput `json:"amount"`
-		Share   []string    `json:"share"`
+		Message string        `json:"message"`
+		Amount  *domain.Money `json:"amount"`
+		Share   []string      `json:"share"`
 	}
 	if err := decodeBody(c, &in, "amount"); err != nil {
 		return interests.Expression{}, err
 	}
 	// The same JSON with other spacing or key order is the same request.
-	return interests.Expression{Message: in.Message, Amount: optionalMoney(in.Amount), Share: in.Share,
+	return interests.Expression{Message: in.Message, Amount: in.Amount, Share: in.Share,
 		IdempotencyKey: key, Request: canonicalJSON(c.Body())}, nil
 }
 

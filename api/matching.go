@@ -43,24 +43,15 @@ type eligibilityResultJSON struct {
 	Opportunities []opportunityJSON `json:"opportunities"`
 }
 
-// eligibilityInput is the situation a client describes.
+// eligibilityInput is the situation a client describes: a matching.Plan with its JSON names.
 type eligibilityInput struct {
-	Country          string      `json:"country"`
-	InvestorType     *string     `json:"investor_type"`
-	ResidenceCountry *string     `json:"residence_country"`
-	Sector           *string     `json:"sector"`
-	Region           *string     `json:"region"`
-	Amount           *moneyInput `json:"amount"`
-	Jobs             *int        `json:"jobs"`
-}
-
-func (in eligibilityInput) plan() matching.Plan {
-	p := matching.Plan{Country: in.Country, InvestorType: in.InvestorType, ResidenceCountry: in.ResidenceCountry,
-		Sector: in.Sector, Region: in.Region, Jobs: in.Jobs}
-	if in.Amount != nil {
-		p.Amount = &matching.Amount{Amount: in.Amount.Amount, Currency: in.Amount.Currency}
-	}
-	return p
+	Country          string        `json:"country"`
+	InvestorType     *string       `json:"investor_type"`
+	ResidenceCountry *string       `json:"residence_country"`
+	Sector           *string       `json:"sector"`
+	Region           *string       `json:"region"`
+	Amount           *domain.Money `json:"amount"`
+	Jobs             *int          `json:"jobs"`
 }
 
 func (s *server) checkEligibility(c *fiber.Ctx) error {
@@ -69,7 +60,7 @@ func (s *server) checkEligibility(c *fiber.Ctx) error {
 		return err
 	}
 	prefs := requestPrefs(c)
-	res, err := s.matching.Check(c.UserContext(), in.plan(), prefs)
+	res, err := s.matching.Check(c.UserContext(), matching.Plan(in), prefs)
 	if err != nil {
 		return writeError(err, "")
 	}

@@ -129,7 +129,7 @@ func (s *server) listOrganizations(c *fiber.Ctx) error {
 	q := &queryParams{c: c}
 	f, err := s.catalogue.DirectoryFilter(c.UserContext(), catalogue.DirectoryQuery{Limit: q.one("limit"),
 		Type: q.one("type"), Country: q.one("country"), Status: q.one("status"), Cursor: q.one("cursor")})
-	if err := queryProblem(directoryParams, q, err); err != nil {
+	if err := queryProblem(byParams(directoryParams), q.fields, err); err != nil {
 		return err
 	}
 	var user *domain.User
@@ -252,8 +252,7 @@ func (s *server) sendSummaries(c *fiber.Ctx, actor domain.Actor, f domain.Summar
 	q := &queryParams{c: c}
 	f.Limit = q.limit()
 	for _, kind := range q.list("kind") {
-		if !contentKinds.Has(kind) {
-			q.unknownCode("kind", kind, contentKinds)
+		if !q.isCode("kind", kind, contentKinds) {
 			break
 		}
 		f.Kinds = append(f.Kinds, domain.Kind(kind))
@@ -262,7 +261,7 @@ func (s *server) sendSummaries(c *fiber.Ctx, actor domain.Actor, f domain.Summar
 		f.Status = q.code("status", domain.Statuses)
 	}
 	if raw := q.one("country"); raw != "" {
-		code, err := s.knownCountry(c.UserContext(), raw)
+		code, err := s.catalogue.KnownCountry(c.UserContext(), raw)
 		if err != nil {
 			return err
 		}

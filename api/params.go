@@ -1,9 +1,7 @@
 package api
 
 import (
-	"context"
 	"errors"
-	"math/big"
 	"slices"
 	"strings"
 
@@ -66,17 +64,21 @@ func (q *queryParams) list(name string) []string {
 	return out
 }
 
+// code returns a parameter that must be one of set's codes ("" when absent or refused).
 func (q *queryParams) code(name string, set domain.CodeSet) string {
 	v := q.one(name)
-	if v != "" && !set.Has(v) {
-		q.unknownCode(name, v, set)
+	if v != "" && !q.isCode(name, v, set) {
 		return ""
 	}
 	return v
 }
 
-func (q *queryParams) unknownCode(name, value string, set domain.CodeSet) {
-	q.add(name, "query", "unknown_code", map[string]any{"Value": truncate(value), "Allowed": strings.Join(set.Codes, ", ")})
+// isCode checks that value is one of set's codes, by domain's rule, and reports it.
+func (q *queryParams) isCode(name, value string, set domain.CodeSet) bool {
+	var check domain.Invalid
+	ok := check.Code(name, value, set)
+	q.refused(&check)
+	return ok
 }
 
 // cursor reads the cursor parameter of the list named list: nil when there is none, or when it
@@ -131,15 +133,34 @@ func listQuery(q *queryParams, kind domain.Kind, country string) catalogue.ListQ
 func (s *server) listFilter(c *fiber.Ctx, kind domain.Kind, country string) (domain.ListFilter, error) {
 	parsed := &queryParams{c: c}
 	f, err := s.catalogue.Filter(c.UserContext(), listQuery(parsed, kind, country))
+	return f, queryProblem(mergeListErrors, parsed.fields, err)
+}
+
+// queryProblem is the problem of a query: its syntax errors (parsed) and the parameters a use
+// case refused (a *domain.Invalid in err), listed by order; nil when there is neither. Any
+// other error of the use case names no parameter: it is ours, not the client's, so it passes
+// as it is, for the problem middleware to log and answer 500.
+func queryProblem(order errorOrder, parsed []fieldError, err error) error {
 	var refused *domain.Invalid
 	if err != nil && !errors.As(err, &refused) {
-		return f, err
+		return err
 	}
-	q := &queryParams{c: c}
-	for _, fe := range mergeListErrors(parsed.fields, refused) {
+	var q invalid
+	for _, fe := range order(parsed, refused) {
 		q.add(fe.name, fe.in, fe.code, fe.data)
 	}
-	return f, q.err("invalid-parameters")
+	return q.err("invalid-parameters")
+}
+
+// errorOrder lists a query's syntax errors and a use case's refusals in the order a route
+// answers them.
+type errorOrder func(parsed []fieldError, refused *domain.Invalid) []fieldError
+
+// byParams orders them by params (nil: as they were found).
+func byParams(params []string) errorOrder {
+	return func(parsed []fieldError, refused *domain.Invalid) []fieldError {
+		return mergeErrors(params, parsed, refused)
+	}
 }
 
 // mergeListErrors orders syntax errors and refusals by listParams, a parameter's syntax error
@@ -172,49 +193,5 @@ func mergeErrors(params []string, parsed []fieldError, refused *domain.Invalid) 
 	return all
 }
 
-// queryProblem is the problem of a query's syntax errors and its refusal by a use case (a
-// *domain.Invalid) in the order of params; nil when there is neither. Other errors pass.
-func queryProblem(params []string, parsed *queryParams, err error) error {
-	var refused *domain.Invalid
-	if err != nil && !errors.As(err, &refused) {
-		return err
-	}
-	q := &invalid{}
-	for _, fe := range mergeErrors(params, parsed.fields, refused) {
-		q.add(fe.name, fe.in, fe.code, fe.data)
-	}
-	return q.err("invalid-parameters")
-}
-
-// queryError turns a use case's refusal of query parameters into their problem; other
-// errors pass to writeError.
-func queryError(err error, resource string) error {
-	var refused *domain.Invalid
-	if !errors.As(err, &refused) {
-		return writeError(err, resource)
-	}
-	q := &queryParams{}
-	q.refused(refused)
-	return q.err("invalid-parameters")
-}
-
 // truncate shortens a client's value before it is echoed in an error message.
 func truncate(s string) string { return domain.Truncate(s) }
-
-// knownCountry returns the catalogue's code for v (in any case), or "" when v names no
-// origin country of the catalogue.
-func (s *server) knownCountry(ctx context.Context, v string) (string, error) {
-	return s.catalogue.KnownCountry(ctx, v)
-}
-
-// knownCurrency returns the ISO 4217 code for v when amounts in it can be converted (a rate to
-// the euro is known), or "".
-func (s *server) knownCurrency(ctx context.Context, v string) (string, error) {
-	return s.catalogue.KnownCurrency(ctx, v)
-}
-
-func decimalLess(a, b string) bool {
-	x, _ := new(big.Rat).SetString(a)
-	y, _ := new(big.Rat).SetString(b)
-	return x != nil && y != nil && x.Cmp(y) < 0
-}

@@ -48,39 +48,18 @@ func (s *server) getProfile(c *fiber.Ctx) error {
 	return s.sendPrivate(c, v, v.profile(p))
 }
 
-// moneyInput is a money amount as clients send it.
-type moneyInput struct {
-	Amount   string `json:"amount"`
-	Currency string `json:"currency"`
-}
-
-// optionalMoney is an amount as the use cases take it; nil for nil.
-func optionalMoney(m *moneyInput) *domain.Money {
-	if m == nil {
-		return nil
-	}
-	money := m.money()
-	return &money
-}
-
-// profileInput is the body of PUT /v1/me/profile.
+// profileInput is the body of PUT /v1/me/profile: a domain.ProfileChange with its JSON names.
 type profileInput struct {
-	DisplayName      *string     `json:"display_name"`
-	OriginCountry    *string     `json:"origin_country"`
-	ResidenceCountry *string     `json:"residence_country"`
-	Languages        []string    `json:"languages"`
-	Sectors          []string    `json:"sectors"`
-	Regions          []string    `json:"regions"`
-	TicketMin        *moneyInput `json:"ticket_min"`
-	TicketMax        *moneyInput `json:"ticket_max"`
-	InvestorType     *string     `json:"investor_type"`
-	LegalForm        *string     `json:"legal_form"`
-}
-
-func (in profileInput) change() domain.ProfileChange {
-	return domain.ProfileChange{DisplayName: in.DisplayName, OriginCountry: in.OriginCountry,
-		ResidenceCountry: in.ResidenceCountry, Languages: in.Languages, Sectors: in.Sectors, Regions: in.Regions,
-		TicketMin: optionalMoney(in.TicketMin), TicketMax: optionalMoney(in.TicketMax), InvestorType: in.InvestorType, LegalForm: in.LegalForm}
+	DisplayName      *string       `json:"display_name"`
+	OriginCountry    *string       `json:"origin_country"`
+	ResidenceCountry *string       `json:"residence_country"`
+	Languages        []string      `json:"languages"`
+	Sectors          []string      `json:"sectors"`
+	Regions          []string      `json:"regions"`
+	TicketMin        *domain.Money `json:"ticket_min"`
+	TicketMax        *domain.Money `json:"ticket_max"`
+	InvestorType     *string       `json:"investor_type"`
+	LegalForm        *string       `json:"legal_form"`
 }
 
 func (s *server) putProfile(c *fiber.Ctx) error {
@@ -88,7 +67,7 @@ func (s *server) putProfile(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := s.accounts.PutProfile(c.UserContext(), user, in.change()); err != nil {
+	if err := s.accounts.PutProfile(c.UserContext(), user, domain.ProfileChange(in)); err != nil {
 		return writeError(err, "")
 	}
 	return s.getProfile(c)

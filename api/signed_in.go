@@ -56,7 +56,7 @@ func (s *server) opportunityWriter(c *fiber.Ctx, param string) (*domain.User, st
 		return nil, "", err
 	}
 	ref := c.Params(param)
-	if !idPattern.MatchString(ref) {
+	if !domain.IsItemRef(ref) {
 		return nil, "", notFound("opportunity")
 	}
 	return user, ref, nil

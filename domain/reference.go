@@ -19,7 +19,7 @@ type Currencies interface {
 // country of the catalogue.
 func KnownCountry(ctx context.Context, countries Countries, code string) (string, error) {
 	code = strings.ToUpper(code)
-	if len(code) != 2 || code[0] < 'A' || code[0] > 'Z' || code[1] < 'A' || code[1] > 'Z' {
+	if !IsCountryCode(code) {
 		return "", nil
 	}
 	ok, err := countries.CountryExists(ctx, code)
@@ -40,4 +40,23 @@ func KnownCurrency(ctx context.Context, currencies Currencies, code string) (str
 		return "", err
 	}
 	return cur, nil
+}
+
+// Money checks an amount and its currency, one that amounts can be converted from, and returns
+// it normalized (two decimals, an upper-case code); ok is false once it is refused.
+func (v *Invalid) Money(ctx context.Context, currencies Currencies, name string, m Money) (out Money, ok bool, err error) {
+	amount, err := ParseAmount(m.Amount)
+	if err != nil {
+		v.Add(name, "invalid_amount", nil)
+		return Money{}, false, nil
+	}
+	cur, err := KnownCurrency(ctx, currencies, m.Currency)
+	if err != nil {
+		return Money{}, false, err
+	}
+	if cur == "" {
+		v.Add(name, "invalid_currency", map[string]any{"Value": Truncate(m.Currency)})
+		return Money{}, false, nil
+	}
+	return Money{Amount: amount, Currency: cur}, true, nil
 }

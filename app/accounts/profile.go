@@ -2,7 +2,6 @@ package accounts
 
 import (
 	"context"
-	"math/big"
 	"slices"
 
 	"github.com/diaspora-investor/marketplace/domain"
@@ -112,7 +111,7 @@ func (s *Service) ticket(ctx context.Context, v *domain.Invalid, min, max *domai
 			v.Add("ticket_max", "currency_mismatch", nil)
 			return nil
 		}
-		if decimalLess(maxAmount, minAmount) {
+		if domain.AmountLess(maxAmount, minAmount) {
 			v.Add("ticket_min", "min_greater_than_max", nil)
 			return nil
 		}
@@ -126,26 +125,13 @@ func (s *Service) ticket(ctx context.Context, v *domain.Invalid, min, max *domai
 	return nil
 }
 
-// money checks an amount and its currency, one that amounts can be converted from (a rate to
-// the euro is known). ok is true for a nil amount.
+// money checks an optional amount (domain's Invalid.Money); ok is true for a nil amount.
 func (s *Service) money(ctx context.Context, v *domain.Invalid, name string, m *domain.Money) (amount, currency string, ok bool, err error) {
 	if m == nil {
 		return "", "", true, nil
 	}
-	amount, err = domain.ParseAmount(m.Amount)
-	if err != nil {
-		v.Add(name, "invalid_amount", nil)
-		return "", "", false, nil
-	}
-	currency, err = domain.KnownCurrency(ctx, s.store, m.Currency)
-	if err != nil {
-		return "", "", false, err
-	}
-	if currency == "" {
-		v.Add(name, "invalid_currency", map[string]any{"Value": domain.Truncate(m.Currency)})
-		return "", "", false, nil
-	}
-	return amount, currency, true, nil
+	checked, ok, err := v.Money(ctx, s.store, name, *m)
+	return checked.Amount, checked.Currency, ok, err
 }
 
 // optionalCode checks an optional code of set; nil when it is nil or unknown.
@@ -154,10 +140,4 @@ func optionalCode(v *domain.Invalid, name string, value *string, set domain.Code
 		return nil
 	}
 	return value
-}
-
-func decimalLess(a, b string) bool {
-	x, _ := new(big.Rat).SetString(a)
-	y, _ := new(big.Rat).SetString(b)
-	return x != nil && y != nil && x.Cmp(y) < 0
 }

@@ -2,7 +2,6 @@ package editorial
 
 import (
 	"context"
-	"time"
 
 	"github.com/diaspora-investor/marketplace/domain"
 )
@@ -13,28 +12,18 @@ import (
 
 // SetAsOf records the date (YYYY-MM-DD, "" to clear it) an item was last checked against its
 // sources; a date after today is refused. ifVersion is the version the writer read. It is the
-// API's PATCH of as_of alone: the same rule and the same write.
+// API's PATCH of as_of alone: the same rule (checker.asOf) and the same write.
 func (s *Service) SetAsOf(ctx context.Context, actor domain.Actor, kind domain.Kind, id string, ifVersion int, date string) (int, error) {
-	change := domain.ContentChange{AsOf: domain.Opt[string]{Set: true, Null: true}}
+	asOf := domain.Cleared[string]()
 	if date != "" {
-		if !domain.IsDate(date) {
-			return 0, invalidField("as_of", "invalid_date")
-		}
-		if err := checkAsOf(date); err != nil {
-			return 0, err
-		}
-		change.AsOf = domain.Some(date)
+		asOf = domain.Some(date)
+	}
+	k := &checker{}
+	change := domain.ContentChange{AsOf: k.asOf(asOf)}
+	if err := k.v.Err(); err != nil {
+		return 0, err
 	}
 	return s.store.UpdateContent(ctx, kind, id, actor, ifVersion, change)
-}
-
-// checkAsOf refuses a check date (YYYY-MM-DD) after today: a day ahead of UTC, since somewhere
-// it is already tomorrow. The console's form and the API's PATCH share it.
-func checkAsOf(date string) error {
-	if date > time.Now().UTC().AddDate(0, 0, 1).Format(time.DateOnly) {
-		return invalidField("as_of", "date_in_future")
-	}
-	return nil
 }
 
 // ItemHistory reads one page of an item's audit trail, newest first, before the event id
@@ -77,20 +66,9 @@ type ContentRow struct {
 // administrators) or of the review queue (f.Review; administrators) with the language gap
 // asked for, in one read of the store whatever the gap.
 func (s *Service) ContentPage(ctx context.Context, actor domain.Actor, f domain.SummaryFilter, gap Gap) ([]ContentRow, *domain.Cursor, error) {
-	if f.Review {
-		if !actor.Admin {
-			return nil, nil, domain.Denied{Decision: domain.AdminOnly}
-		}
-		f.OrgID, f.Status = "", ""
-	} else {
-		org, err := s.store.Organization(ctx, f.OrgID)
-		if err != nil {
-			return nil, nil, err
-		}
-		if d := domain.DecideOrg(actor, domain.OrgContent, org.ID, org.Verified); d != domain.Allowed {
-			return nil, nil, domain.Denied{Decision: d}
-		}
-		f.OrgID = org.ID
+	f, err := s.summaryScope(ctx, actor, f)
+	if err != nil {
+		return nil, nil, err
 	}
 	if gap.Missing != "" {
 		lang, ok := s.langs.Match(gap.Missing)

@@ -52,6 +52,35 @@ func TestSetAsOf(t *testing.T) {
 	}
 }
 
+// TestAsOfOneRule checks that the console's SetAsOf and the API's Patch give the same answer for
+// the same date: they share one check.
+func TestAsOfOneRule(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	day := func(n int) string { return time.Now().UTC().AddDate(0, 0, n).Format(time.DateOnly) }
+	dates := []struct {
+		date string
+		want outcome
+	}{
+		{day(0), outcome{}},
+		{day(1), outcome{}}, // somewhere it is already tomorrow
+		{day(2), outcome{fields: []field{{"as_of", "date_in_future"}}}},
+		{"2026-13-01", outcome{fields: []field{{"as_of", "invalid_date"}}}},
+	}
+	it, err := f.svc.Target(ctx, f.owner, domain.KindOpportunity, f.draft)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range dates {
+		t.Run(d.date, func(t *testing.T) {
+			_, err := f.svc.SetAsOf(ctx, f.owner, domain.KindOpportunity, f.draft, 0, d.date)
+			d.want.check(t, err)
+			_, err = f.svc.Patch(ctx, f.owner, domain.KindOpportunity, it, 0, domain.ContentChange{AsOf: domain.Some(d.date)})
+			d.want.check(t, err)
+		})
+	}
+}
+
 // otherOwner is the owner of another organization of Cabo Verde.
 func otherOwner(t *testing.T, f fixture) domain.Actor {
 	t.Helper()
@@ -178,4 +207,36 @@ func TestContentPageGaps(t *testing.T) {
 	outcome{decision: domain.Hidden}.check(t, err)
 	_, _, err = f.svc.ContentPage(ctx, f.owner, domain.SummaryFilter{Review: true, Limit: 20}, editorial.Gap{})
 	outcome{decision: domain.AdminOnly}.check(t, err)
+}
+
+// TestSummaryReadersAgree: the console's content list and the API's two lists (an
+// organization's content, the review queue) let the same people read the same summaries.
+func TestSummaryReadersAgree(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	other := otherOwner(t, f)
+	for _, c := range []struct {
+		name   string
+		actor  domain.Actor
+		review bool
+		want   outcome
+	}{
+		{"the owner, its content", f.owner, false, outcome{}},
+		{"another organization's owner, its content", other, false, outcome{decision: domain.Hidden}},
+		{"an administrator, its content", f.admin, false, outcome{}},
+		{"the owner, the review queue", f.owner, true, outcome{decision: domain.AdminOnly}},
+		{"an administrator, the review queue", f.admin, true, outcome{}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			filter := domain.SummaryFilter{OrgID: f.org, Review: c.review, Limit: 5}
+			_, _, err := f.svc.ContentPage(ctx, c.actor, filter, editorial.Gap{})
+			c.want.check(t, err)
+			if c.review {
+				_, _, err = f.svc.ReviewQueue(ctx, c.actor, filter)
+			} else {
+				_, _, err = f.svc.OrgContent(ctx, c.actor, f.org, filter)
+			}
+			c.want.check(t, err)
+		})
+	}
 }

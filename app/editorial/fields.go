@@ -94,20 +94,7 @@ func (k *checker) count(name string, o domain.Opt[int]) domain.Opt[int] {
 
 // money checks one amount in a convertible currency; ok is false after a broken rule.
 func (k *checker) money(name string, m domain.Money) (domain.Money, bool, error) {
-	a, err := domain.ParseAmount(m.Amount)
-	if err != nil {
-		k.v.Add(name, "invalid_amount", nil)
-		return domain.Money{}, false, nil
-	}
-	cur, err := domain.KnownCurrency(k.ctx, k.ref, m.Currency)
-	if err != nil {
-		return domain.Money{}, false, err
-	}
-	if cur == "" {
-		k.v.Add(name, "invalid_currency", map[string]any{"Value": domain.Truncate(m.Currency)})
-		return domain.Money{}, false, nil
-	}
-	return domain.Money{Amount: a, Currency: cur}, true, nil
+	return k.v.Money(k.ctx, k.ref, name, m)
 }
 
 // moneyRange checks an investment range, stored as two amounts in one currency. A new item may

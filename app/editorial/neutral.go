@@ -2,6 +2,7 @@ package editorial
 
 import (
 	"errors"
+	"time"
 
 	"github.com/diaspora-investor/marketplace/domain"
 )
@@ -9,11 +10,7 @@ import (
 // neutral checks the language-neutral fields of the kind.
 func (k *checker) neutral(in domain.ContentChange) error {
 	k.source(in.Source)
-	if valid, out := k.date("as_of", in.AsOf); valid.Has() && checkAsOf(valid.Value) != nil {
-		k.v.Add("as_of", "date_in_future", nil)
-	} else {
-		k.out.AsOf = out
-	}
+	k.out.AsOf = k.asOf(in.AsOf)
 	if k.kind != domain.KindOpportunity {
 		if err := k.validity(in); err != nil {
 			return err
@@ -32,6 +29,18 @@ func (k *checker) neutral(in domain.ContentChange) error {
 		return nil
 	}
 	return k.programme(in)
+}
+
+// asOf checks the date an item was last checked against its sources (null clears it): a date,
+// not after today, a day ahead of UTC since somewhere it is already tomorrow. The console's form
+// and the API's PATCH share it.
+func (k *checker) asOf(o domain.Opt[string]) domain.Opt[string] {
+	valid, out := k.date("as_of", o)
+	if valid.Has() && valid.Value > time.Now().UTC().AddDate(0, 0, 1).Format(time.DateOnly) {
+		k.v.Add("as_of", "date_in_future", nil)
+		return domain.Opt[string]{}
+	}
+	return out
 }
 
 // source checks the source an item is checked against; null clears it.

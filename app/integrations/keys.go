@@ -9,7 +9,6 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"errors"
-	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -99,17 +98,10 @@ func (s *Service) checkKey(in KeyRequest) (domain.NewAPIKey, error) {
 	case strings.ContainsAny(name, "\x00\r\n"):
 		v.Add("name", "invalid_encoding", nil)
 	}
-	var scopes []string
 	if len(in.Scopes) == 0 {
 		v.Add("scopes", "required", nil)
 	}
-	for _, sc := range in.Scopes {
-		if !domain.Scopes.Has(sc) {
-			v.Code("scopes", sc, domain.Scopes)
-		} else if !slices.Contains(scopes, sc) {
-			scopes = append(scopes, sc)
-		}
-	}
+	scopes := v.FilterCodes("scopes", in.Scopes, domain.Scopes)
 	days := DefaultKeyLifetime
 	if in.ExpiresInDays != nil {
 		days = *in.ExpiresInDays

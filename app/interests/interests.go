@@ -77,15 +77,16 @@ func (s *Service) check(ctx context.Context, in Expression) (domain.NewInterest,
 	var out domain.NewInterest
 	out.Message, _ = v.Text("message", in.Message, 1, MaxMessage)
 	if in.Amount != nil {
-		m, err := s.money(ctx, &v, "amount", *in.Amount)
+		m, ok, err := v.Money(ctx, s.store, "amount", *in.Amount)
 		if err != nil {
 			return out, err
 		}
-		out.Amount = m
+		if ok {
+			out.Amount = &m
+		}
 	}
 	for _, field := range in.Share {
-		if !slices.Contains(domain.ShareableFields, field) {
-			v.Add("share", "unknown_code", map[string]any{"Value": domain.Truncate(field), "Allowed": strings.Join(domain.ShareableFields, ", ")})
+		if !v.Code("share", field, shareable) {
 			break
 		}
 		if !slices.Contains(out.Share, field) {
@@ -93,27 +94,6 @@ func (s *Service) check(ctx context.Context, in Expression) (domain.NewInterest,
 		}
 	}
 	return out, v.Err()
-}
-
-// money checks an amount in a currency that can be converted; nil after an error.
-func (s *Service) money(ctx context.Context, v *domain.Invalid, name string, m domain.Money) (*domain.Money, error) {
-	amount, err := domain.ParseAmount(m.Amount)
-	if err != nil {
-		v.Add(name, "invalid_amount", nil)
-		return nil, nil
-	}
-	cur, err := domain.ParseCurrency(m.Currency)
-	ok := err == nil
-	if ok {
-		if ok, err = s.store.CurrencyConvertible(ctx, cur); err != nil {
-			return nil, err
-		}
-	}
-	if !ok {
-		v.Add(name, "invalid_currency", map[string]any{"Value": domain.Truncate(m.Currency)})
-		return nil, nil
-	}
-	return &domain.Money{Amount: amount, Currency: cur}, nil
 }
 
 func requestHash(opportunity string, request []byte) []byte {
@@ -168,13 +148,19 @@ func (s *Service) Update(ctx context.Context, actor domain.Actor, id string, cha
 	return s.Interest(ctx, actor, id, langs)
 }
 
+// shareable are the profile fields an expression of interest may show, as a set of codes to
+// check a choice against (they have no labels of their own).
+var shareable = domain.CodeSet{Codes: domain.ShareableFields}
+
+// settableStatuses are the statuses an agency may give an interest: every one but sent.
+var settableStatuses = domain.CodeSet{Name: domain.InterestStatuses.Name,
+	Codes: slices.DeleteFunc(slices.Clone(domain.InterestStatuses.Codes), func(s string) bool { return s == domain.InterestSent })}
+
 // checkChange checks a new status (never back to sent) and the reply that goes with answered,
 // and only with it.
 func checkChange(change domain.InterestChange) error {
 	var v domain.Invalid
-	if !domain.InterestStatuses.Has(change.Status) || change.Status == domain.InterestSent {
-		v.Add("status", "unknown_code", map[string]any{"Value": domain.Truncate(change.Status), "Allowed": "read, answered, closed"})
-	}
+	v.Code("status", change.Status, settableStatuses)
 	switch {
 	case change.Status == domain.InterestAnswered && change.Reply == nil:
 		v.Add("reply", "required", nil)

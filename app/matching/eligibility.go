@@ -20,11 +20,9 @@ type Plan struct {
 	Jobs             *int
 }
 
-// Amount is a planned investment, as written.
-type Amount struct {
-	Amount   string
-	Currency string
-}
+// Amount is a planned investment, as written: an amount and a currency that situation checks,
+// the domain's Money (one type, so that a body decodes straight into it).
+type Amount = domain.Money
 
 // Eligibility is the answer to a plan: its assessments and the opportunities that fit it.
 type Eligibility struct {
