@@ -165,7 +165,7 @@ func (s *Site) save(on bool) fiber.Handler {
 			return err
 		}
 		id := c.Params("id")
-		if !idPattern.MatchString(id) {
+		if !domain.IsItemRef(id) {
 			return s.notFound(c)
 		}
 		if on {
@@ -206,7 +206,7 @@ func (s *Site) readInterestPage(c *fiber.Ctx) (ip interestPage, ok bool, err err
 	if ip.user, ok, err = s.signedIn(c); !ok {
 		return ip, false, err
 	}
-	if !idPattern.MatchString(c.Params("id")) {
+	if !domain.IsItemRef(c.Params("id")) {
 		return ip, false, s.notFound(c)
 	}
 	ip.page = s.formPage(c, "web.interest.title")

@@ -62,7 +62,7 @@ func (s *Site) editorTarget(c *fiber.Ctx) (*consoleView, domain.Kind, editorial.
 	if !ok {
 		return v, "", editorial.Item{}, false, err
 	}
-	if !idPattern.MatchString(c.Params("id")) {
+	if !domain.IsItemRef(c.Params("id")) {
 		return v, "", editorial.Item{}, false, s.notFound(c)
 	}
 	it, err := s.deps.Console.editorial.HistoryTarget(c.UserContext(), v.Actor, kind, c.Params("id"))

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"net/url"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -15,11 +14,6 @@ import (
 
 	"github.com/diaspora-investor/marketplace/domain"
 	"github.com/diaspora-investor/marketplace/locales"
-)
-
-var (
-	idPattern   = regexp.MustCompile(`^[A-Za-z0-9-]{1,100}$`)
-	codePattern = regexp.MustCompile(`^[a-z][a-z0-9_]{0,49}$`)
 )
 
 const pageSize = 10
@@ -107,7 +101,10 @@ func (s *Site) list(c *fiber.Ctx) error {
 	if err != nil {
 		return s.fail(c, err)
 	}
-	f, form, errs := s.listFilter(c, p.Lang, info, k.kind)
+	f, form, errs, err := s.listFilter(c, p.Lang, info, k.kind)
+	if err != nil {
+		return s.fail(c, err)
+	}
 	p.Title = s.texts.msg(p.Lang, k.title, nil) + " — " + info.Name
 	p.Query = form.Encode()
 	p.Feed = "/v1/countries/" + info.Code + "/opportunities.atom?lang=" + p.Lang
@@ -206,8 +203,9 @@ func currencies(rates domain.Rates) []string {
 
 // listFilter reads the filter form and has the catalogue check it as the API's query is
 // checked: every invalid field is reported at once, beside its field. The values sent, without
-// the empty ones, form the page's query (its bookmark).
-func (s *Site) listFilter(c *fiber.Ctx, lang string, info *CountryInfo, kind domain.Kind) (domain.ListFilter, url.Values, []domain.FieldError) {
+// the empty ones, form the page's query (its bookmark). Any other error is ours (err): a 500,
+// logged, not a message beside a field.
+func (s *Site) listFilter(c *fiber.Ctx, lang string, info *CountryInfo, kind domain.Kind) (domain.ListFilter, url.Values, []domain.FieldError, error) {
 	form := url.Values{}
 	args := c.Context().QueryArgs()
 	var sectors []string
@@ -248,15 +246,15 @@ func (s *Site) listFilter(c *fiber.Ctx, lang string, info *CountryInfo, kind dom
 	f, err := s.deps.Catalogue.Filter(c.UserContext(), q)
 	var invalid *domain.Invalid
 	if errors.As(err, &invalid) {
-		return f, form, invalid.Fields
+		return f, form, invalid.Fields, nil
 	}
 	if err != nil {
-		return f, form, []domain.FieldError{{Name: "", Code: "internal"}}
+		return f, form, nil, err
 	}
 	if f.Currency == "" {
 		f.Currency = "EUR"
 	}
-	return f, form, nil
+	return f, form, nil, nil
 }
 
 // readerCurrency is the currency a reader asked amounts in (?currency=), else the euro.
@@ -275,7 +273,7 @@ func detail[T any](s *Site, c *fiber.Ctx, kind, titleID string, read func(contex
 	titled func(*T) (string, *domain.Content)) error {
 	p := s.newPage(c, titleID)
 	id := c.Params("id")
-	if !idPattern.MatchString(id) {
+	if !domain.IsItemRef(id) {
 		return s.notFound(c)
 	}
 	item, err := read(c.UserContext(), id, []string{p.Lang})

@@ -89,15 +89,7 @@ func (s *Service) Regions(ctx context.Context, country string) ([]domain.Region,
 // KnownCountry returns the catalogue's code for v (in any case), or "" when v names no origin
 // country of the catalogue.
 func (s *Service) KnownCountry(ctx context.Context, v string) (string, error) {
-	code := strings.ToUpper(v)
-	if !domain.IsCountryCode(code) {
-		return "", nil
-	}
-	ok, err := s.store.CountryExists(ctx, code)
-	if err != nil || !ok {
-		return "", err
-	}
-	return code, nil
+	return domain.KnownCountry(ctx, s.store, v)
 }
 
 // KnownRegion reports whether code names a region of country ("" for any country).
@@ -111,13 +103,5 @@ func (s *Service) KnownRegion(ctx context.Context, country, code string) (bool, 
 // KnownCurrency returns the ISO 4217 code for v when amounts in it can be converted (a rate to
 // the euro is known), or "".
 func (s *Service) KnownCurrency(ctx context.Context, v string) (string, error) {
-	cur, err := domain.ParseCurrency(v)
-	if err != nil {
-		return "", nil
-	}
-	ok, err := s.store.CurrencyConvertible(ctx, cur)
-	if err != nil || !ok {
-		return "", err
-	}
-	return cur, nil
+	return domain.KnownCurrency(ctx, s.store, v)
 }

@@ -7,7 +7,6 @@ package guides
 import (
 	"context"
 	"errors"
-	"regexp"
 
 	"github.com/diaspora-investor/marketplace/domain"
 )
@@ -28,9 +27,6 @@ func New(store Store) *Service { return &Service{store: store} }
 // NotFound is the error of a guide that does not exist or is not published.
 var NotFound = domain.NotFound{Resource: "guide"}
 
-// idOrSlug admits ids (UUIDs) and slugs; anything else names no guide.
-var idOrSlug = regexp.MustCompile(`^[A-Za-z0-9-]{1,100}$`)
-
 // List returns the published guides of a country (whose code the caller has checked), in the
 // country's reading order, or by relevance to f.Query.
 func (s *Service) List(ctx context.Context, f domain.GuideFilter) ([]domain.Guide, error) {
@@ -39,7 +35,7 @@ func (s *Service) List(ctx context.Context, f domain.GuideFilter) ([]domain.Guid
 
 // Get reads one published guide by id or slug, with its steps and links.
 func (s *Service) Get(ctx context.Context, id string, langs []string) (*domain.GuideDetail, error) {
-	if !idOrSlug.MatchString(id) {
+	if !domain.IsItemRef(id) { // anything but an id or a slug names no guide
 		return nil, NotFound
 	}
 	g, err := s.store.Guide(ctx, id, langs)
