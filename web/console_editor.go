@@ -299,7 +299,7 @@ func (s *Site) history(c *fiber.Ctx) error {
 	if !ok {
 		return s.notFound(c)
 	}
-	events, more, err := s.deps.Console.editorial.ItemHistoryBefore(c.UserContext(), it, before, historyPageSize)
+	events, more, err := s.deps.Console.editorial.ItemHistory(c.UserContext(), it, before, historyPageSize)
 	if err != nil {
 		return s.consoleError(c, err)
 	}

@@ -26,13 +26,11 @@ func (s *Service) SetAsOf(ctx context.Context, actor domain.Actor, kind domain.K
 	return s.store.UpdateContent(ctx, kind, id, actor, ifVersion, change)
 }
 
-// ItemHistory reads one page of an item's audit trail, newest first, before the event id
-// before (0: the newest), for those who may read it; more reports older events.
-func (s *Service) ItemHistory(ctx context.Context, actor domain.Actor, kind domain.Kind, idOrSlug string, before int64, limit int) (events []domain.AuditEvent, more bool, err error) {
-	it, err := s.HistoryTarget(ctx, actor, kind, idOrSlug)
-	if err != nil {
-		return nil, false, err
-	}
+// ItemHistory reads one page of the audit trail of an item found by HistoryTarget (which
+// decides who may read it), newest first, before the event id before (0: the newest); more
+// reports older events. The console's history page shows the item too, so it is read and its
+// rule decided once a page.
+func (s *Service) ItemHistory(ctx context.Context, it Item, before int64, limit int) (events []domain.AuditEvent, more bool, err error) {
 	return s.store.OlderHistory(ctx, it.ID, "", before, limit)
 }
 

@@ -46,7 +46,7 @@ func TestSetAsOf(t *testing.T) {
 	if v, err := f.svc.SetAsOf(ctx, f.owner, domain.KindOpportunity, f.draft, ed.Version, ""); err != nil || v != ed.Version+1 {
 		t.Errorf("clearing: version %d, %v", v, err)
 	}
-	events, _, err := f.svc.ItemHistory(ctx, f.owner, domain.KindOpportunity, f.draft, 0, 2)
+	events, _, err := itemHistory(t, f, 0, 2)
 	if err != nil || len(events) != 2 || events[0].Changes["as_of"].Before != "2026-01-15" || events[1].Changes["as_of"].After != "2026-01-15" {
 		t.Errorf("the trail, newest first: %+v, %v", events, err)
 	}
@@ -114,14 +114,14 @@ func TestHistoryOlderPages(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	first, more, err := f.svc.ItemHistory(ctx, f.owner, domain.KindOpportunity, f.draft, 0, 200)
+	first, more, err := itemHistory(t, f, 0, 200)
 	if err != nil || len(first) != 200 || !more {
 		t.Fatalf("first page: %d events, more %v, %v", len(first), more, err)
 	}
 	if got := first[0].Changes["jobs"].After; got != float64(edits) {
 		t.Errorf("the newest event first: jobs → %v", got)
 	}
-	older, more, err := f.svc.ItemHistory(ctx, f.owner, domain.KindOpportunity, f.draft, first[len(first)-1].ID, 200)
+	older, more, err := itemHistory(t, f, first[len(first)-1].ID, 200)
 	if err != nil || len(older) != edits+1-200 || more {
 		t.Fatalf("older page: %d events, more %v, %v", len(older), more, err)
 	}
@@ -133,7 +133,7 @@ func TestHistoryOlderPages(t *testing.T) {
 		t.Errorf("the organization's trail: %d events, %v", len(orgEvents), err)
 	}
 	other := otherOwner(t, f)
-	_, _, err = f.svc.ItemHistory(ctx, other, domain.KindOpportunity, f.draft, 0, 200)
+	_, err = f.svc.HistoryTarget(ctx, other, domain.KindOpportunity, f.draft) // who may read an item's trail
 	outcome{decision: domain.Hidden}.check(t, err)
 	_, _, err = f.svc.OrganizationHistory(ctx, other, f.org, 0, 200)
 	outcome{decision: domain.Hidden}.check(t, err)
@@ -239,4 +239,15 @@ func TestSummaryReadersAgree(t *testing.T) {
 			c.want.check(t, err)
 		})
 	}
+}
+
+// itemHistory reads a page of the draft's trail as the console does: the item found once, then
+// its trail.
+func itemHistory(t *testing.T, f fixture, before int64, limit int) ([]domain.AuditEvent, bool, error) {
+	t.Helper()
+	it, err := f.svc.HistoryTarget(context.Background(), f.owner, domain.KindOpportunity, f.draft)
+	if err != nil {
+		return nil, false, err
+	}
+	return f.svc.ItemHistory(context.Background(), it, before, limit)
 }
