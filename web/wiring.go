@@ -136,7 +136,7 @@ func (a *adapter) Check(ctx context.Context, in Plan, langs []string) (*Eligibil
 	plan := matching.Plan{Country: in.Country, InvestorType: opt(in.InvestorType), ResidenceCountry: opt(in.ResidenceCountry),
 		Sector: opt(in.Sector), Region: opt(in.Region)}
 	if amount := strings.TrimSpace(in.Amount); amount != "" {
-		plan.Amount = &matching.Amount{Amount: amount, Currency: in.Currency}
+		plan.Amount = &domain.Money{Amount: amount, Currency: in.Currency}
 	}
 	// The form's jobs are text: a number that is none is reported with the plan's own errors.
 	var jobsErr domain.Invalid

@@ -16,13 +16,9 @@ type Plan struct {
 	ResidenceCountry *string
 	Sector           *string
 	Region           *string
-	Amount           *Amount
+	Amount           *domain.Money // the planned investment, as written
 	Jobs             *int
 }
-
-// Amount is a planned investment, as written: an amount and a currency that situation checks,
-// the domain's Money (one type, so that a body decodes straight into it).
-type Amount = domain.Money
 
 // Eligibility is the answer to a plan: its assessments and the opportunities that fit it.
 type Eligibility struct {

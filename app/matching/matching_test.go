@@ -47,7 +47,7 @@ func TestCheck(t *testing.T) {
 	}{
 		{name: "a diaspora plan in Sal", plan: matching.Plan{Country: "cv", InvestorType: ptr("diaspora"),
 			ResidenceCountry: ptr("pt"), Sector: ptr("tourism"), Region: ptr("sal"),
-			Amount: &matching.Amount{Amount: "250000", Currency: "eur"}, Jobs: ptr(12)},
+			Amount: &domain.Money{Amount: "250000", Currency: "eur"}, Jobs: ptr(12)},
 			check: func(t *testing.T, e matching.Eligibility) {
 				sit := e.Situation
 				if sit.Country != "CV" || sit.ResidenceCountry != "PT" || sit.AmountLow.Amount != "250000.00" ||
@@ -72,7 +72,7 @@ func TestCheck(t *testing.T) {
 			}},
 		{name: "nothing", plan: matching.Plan{}, codes: []string{"country:required"}},
 		{name: "every refusal", plan: matching.Plan{Country: "ZZ", InvestorType: ptr("alien"), ResidenceCountry: ptr("XX"),
-			Sector: ptr("mining"), Region: ptr("sal"), Amount: &matching.Amount{Amount: "lots", Currency: "KRW"}, Jobs: ptr(-1)},
+			Sector: ptr("mining"), Region: ptr("sal"), Amount: &domain.Money{Amount: "lots", Currency: "KRW"}, Jobs: ptr(-1)},
 			codes: []string{"country:unknown_country", "investor_type:unknown_code", "residence_country:unknown_country",
 				"sector:unknown_code", "region:unknown_region", "amount:invalid_amount", "amount:invalid_currency", "jobs:negative_number"}},
 		{name: "another country's region", plan: matching.Plan{Country: "SN", Region: ptr("sal")},
