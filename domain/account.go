@@ -16,16 +16,16 @@ var LegalForms = CodeSet{"legal_form", []string{"individual", "company", "associ
 
 // User is an account.
 type User struct {
-	ID                string    `db:"id"`
-	Email             string    `db:"email"`
-	PasswordHash      string    `db:"password_hash"`
-	Role              string    `db:"role"`
-	DisplayName       string    `db:"display_name"`
-	Lang              *string   `db:"lang"`
-	PasswordChangedAt time.Time `db:"password_changed_at"`
-	TokenVersion      int       `db:"token_version"`
-	CreatedAt         time.Time `db:"created_at"`
-	UpdatedAt         time.Time `db:"updated_at"`
+	ID                string
+	Email             string
+	PasswordHash      string
+	Role              string
+	DisplayName       string
+	Lang              *string
+	PasswordChangedAt time.Time
+	TokenVersion      int
+	CreatedAt         time.Time
+	UpdatedAt         time.Time
 }
 
 // Profile is what an investor tells about themselves, for matching and recommendations.

@@ -16,21 +16,21 @@ const (
 
 // Country is an origin country with its text in one language.
 type Country struct {
-	Code       string   `db:"code"`
-	Currency   string   `db:"currency"`
-	SourceLang string   `db:"source_lang"`
-	Langs      []string `db:"-"`
-	Lang       string   `db:"lang"`
-	Name       string   `db:"name"`
-	Summary    string   `db:"summary"`
-	Counts     Counts   `db:"-"`
+	Code       string
+	Currency   string
+	SourceLang string
+	Langs      []string
+	Lang       string
+	Name       string
+	Summary    string
+	Counts     Counts
 }
 
 // Counts are a country's published content, per kind.
 type Counts struct {
-	Opportunities int `db:"opportunities"`
-	Incentives    int `db:"incentives"`
-	Programmes    int `db:"programmes"`
+	Opportunities int
+	Incentives    int
+	Programmes    int
 }
 
 // Fact is a sourced number about a country's diaspora: settled (Value, Year, Sources) or

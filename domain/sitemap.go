@@ -10,8 +10,8 @@ import (
 // catalogue evenly, and a part stays under the protocol's 50,000 addresses (an item has one
 // per language) up to about 2,000,000 items of a kind.
 type SitemapPart struct {
-	Kind   Kind   `db:"kind"`
-	Prefix string `db:"prefix"`
+	Kind   Kind
+	Prefix string
 }
 
 var sitemapPrefix = regexp.MustCompile(`^[0-9a-f]{2}$`)

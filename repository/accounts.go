@@ -134,12 +134,18 @@ var (
 
 // CreateUser makes an investor account; ErrConflict when the e-mail is taken in any case.
 func (s *Store) CreateUser(ctx context.Context, email, passwordHash, displayName string, lang *string) (*domain.User, error) {
-	var u domain.User
-	err := s.db.GetContext(ctx, &u, sqlCreateUser, email, passwordHash, displayName, lang)
+	u, err := scanOne(ctx, s.db, userColumns, sqlCreateUser, email, passwordHash, displayName, lang)
 	if isUniqueViolation(err) {
 		return nil, ErrConflict
 	}
-	return &u, err
+	return u, err
+}
+
+// userColumns are where an account's columns go, in the order the statements above select
+// (or return) them.
+func userColumns(u *domain.User) []any {
+	return []any{&u.ID, &u.Email, &u.PasswordHash, &u.Role, &u.DisplayName, &u.Lang, &u.PasswordChangedAt,
+		&u.TokenVersion, &u.CreatedAt, &u.UpdatedAt}
 }
 
 // CreateAdmin makes an administrator account; ErrConflict when the e-mail is taken.
@@ -172,12 +178,12 @@ func (s *Store) UserByID(ctx context.Context, id string) (*domain.User, error) {
 
 // user reads the one account that statement finds by arg.
 func (s *Store) user(ctx context.Context, statement string, arg any) (*domain.User, error) {
-	return getOne[domain.User](ctx, s.db, statement, arg)
+	return scanOne(ctx, s.db, userColumns, statement, arg)
 }
 
 // UpdateUser applies a partial update and returns the account.
 func (s *Store) UpdateUser(ctx context.Context, id string, up domain.UserChange) (*domain.User, error) {
-	return getOne[domain.User](ctx, s.db, sqlUpdateUser, id, up.DisplayName, up.SetLang, up.Lang)
+	return scanOne(ctx, s.db, userColumns, sqlUpdateUser, id, up.DisplayName, up.SetLang, up.Lang)
 }
 
 // ChangePassword stores a new hash, invalidates every access token issued so far and revokes
@@ -266,15 +272,11 @@ func (s *Store) RotateRefreshToken(ctx context.Context, oldHash, newHash []byte,
 // lockTokenOwner locks and returns the user a refresh token belongs to; ErrTokenInvalid when
 // the token or its user is unknown.
 func lockTokenOwner(ctx context.Context, tx *sqlx.Tx, hash []byte) (*domain.User, error) {
-	var u domain.User
-	err := tx.GetContext(ctx, &u, sqlLockTokenOwner, hash)
-	if errors.Is(err, sql.ErrNoRows) {
+	u, err := scanOne(ctx, tx, userColumns, sqlLockTokenOwner, hash)
+	if errors.Is(err, ErrNotFound) {
 		return nil, ErrTokenInvalid
 	}
-	if err != nil {
-		return nil, err
-	}
-	return &u, nil
+	return u, err
 }
 
 // RevokeRefreshFamily revokes the family of a token (logout). Unknown tokens are ignored.

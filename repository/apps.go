@@ -2,7 +2,6 @@ package repository
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"time"
@@ -40,9 +39,8 @@ var (
 			RETURNING id, last_used_at)
 		SELECT k.id, k.user_id, k.name, k.prefix, k.scopes, k.created_at, k.expires_at,
 			coalesce(used.last_used_at, k.last_used_at) AS last_used_at, k.revoked_at,
-			u.id AS "user.id", u.email AS "user.email", u.password_hash AS "user.password_hash", u.role AS "user.role",
-			u.display_name AS "user.display_name", u.lang AS "user.lang", u.password_changed_at AS "user.password_changed_at",
-			u.token_version AS "user.token_version", u.created_at AS "user.created_at", u.updated_at AS "user.updated_at"
+			u.id, u.email, u.password_hash, u.role, u.display_name, u.lang, u.password_changed_at, u.token_version,
+			u.created_at, u.updated_at
 		FROM api_keys k JOIN users u ON u.id = k.user_id LEFT JOIN used ON used.id = k.id
 		WHERE k.key_hash = $1`)
 
@@ -70,21 +68,9 @@ var (
 	sqlLastChange = statement("last_change", `SELECT coalesce(max(seq), 0) FROM content_changes`)
 )
 
-type apiKeyRow struct {
-	ID         string         `db:"id"`
-	UserID     string         `db:"user_id"`
-	Name       string         `db:"name"`
-	Prefix     string         `db:"prefix"`
-	Scopes     pq.StringArray `db:"scopes"`
-	CreatedAt  time.Time      `db:"created_at"`
-	ExpiresAt  time.Time      `db:"expires_at"`
-	LastUsedAt *time.Time     `db:"last_used_at"`
-	RevokedAt  *time.Time     `db:"revoked_at"`
-}
-
-func (r apiKeyRow) toDomain() *domain.APIKey {
-	return &domain.APIKey{ID: r.ID, UserID: r.UserID, Name: r.Name, Prefix: r.Prefix, Scopes: []string(r.Scopes),
-		CreatedAt: r.CreatedAt, ExpiresAt: r.ExpiresAt, LastUsedAt: r.LastUsedAt, RevokedAt: r.RevokedAt}
+// apiKeyColumns are where a key's columns go, in the order the statements above select them.
+func apiKeyColumns(k *domain.APIKey) []any {
+	return []any{&k.ID, &k.UserID, &k.Name, &k.Prefix, pq.Array(&k.Scopes), &k.CreatedAt, &k.ExpiresAt, &k.LastUsedAt, &k.RevokedAt}
 }
 
 // APIKeyInput is a new key of a user: its hash is stored, never the key.
@@ -112,12 +98,9 @@ func (s *Store) CreateAPIKey(ctx context.Context, userID string, in APIKeyInput)
 		if live >= MaxAPIKeys {
 			return domain.ErrTooManyKeys
 		}
-		var row apiKeyRow
-		if err := tx.GetContext(ctx, &row, sqlAPIKeyInsert, userID, in.Name, in.Hash, in.Prefix, pq.Array(in.Scopes), in.ExpiresAt); err != nil {
-			return err
-		}
-		out = row.toDomain()
-		return nil
+		var err error
+		out, err = scanOne(ctx, tx, apiKeyColumns, sqlAPIKeyInsert, userID, in.Name, in.Hash, in.Prefix, pq.Array(in.Scopes), in.ExpiresAt)
+		return err
 	})
 	if err != nil && !errors.Is(err, ErrTooMany) {
 		return nil, fmt.Errorf("repository: create api key: %w", err)
@@ -128,13 +111,13 @@ func (s *Store) CreateAPIKey(ctx context.Context, userID string, in APIKeyInput)
 // APIKeys lists a user's keys, newest first, revoked and expired ones included (for a while:
 // see PruneAPIKeys).
 func (s *Store) APIKeys(ctx context.Context, userID string) ([]*domain.APIKey, error) {
-	var rows []apiKeyRow
-	if err := s.db.SelectContext(ctx, &rows, sqlAPIKeysOfUser, userID); err != nil {
+	var keys []domain.APIKey
+	if err := scanInto(ctx, s.db, &keys, apiKeyColumns, sqlAPIKeysOfUser, userID); err != nil {
 		return nil, fmt.Errorf("repository: api keys: %w", err)
 	}
-	out := make([]*domain.APIKey, len(rows))
-	for i, r := range rows {
-		out[i] = r.toDomain()
+	out := make([]*domain.APIKey, len(keys))
+	for i := range keys {
+		out[i] = &keys[i]
 	}
 	return out, nil
 }
@@ -155,18 +138,20 @@ func (s *Store) RevokeAPIKey(ctx context.Context, userID, id string) error {
 // APIKeyByHash returns a key and its user, whatever the key's state: the caller refuses revoked
 // and expired keys. It records the use (at most once a minute per key, to spare writes).
 func (s *Store) APIKeyByHash(ctx context.Context, hash []byte) (*domain.APIKey, *domain.User, error) {
-	var row struct {
-		apiKeyRow
-		User domain.User `db:"user"`
+	type keyAndUser struct {
+		key  domain.APIKey
+		user domain.User
 	}
-	err := s.db.GetContext(ctx, &row, sqlAPIKeyAuthenticate, hash)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil, ErrNotFound
+	row, err := scanOne(ctx, s.db, func(r *keyAndUser) []any {
+		return append(apiKeyColumns(&r.key), userColumns(&r.user)...)
+	}, sqlAPIKeyAuthenticate, hash)
+	if errors.Is(err, ErrNotFound) {
+		return nil, nil, err
 	}
 	if err != nil {
 		return nil, nil, fmt.Errorf("repository: api key: %w", err)
 	}
-	return row.toDomain(), &row.User, nil
+	return &row.key, &row.user, nil
 }
 
 // AddRateLimits adds counts to the rate-limit counters in one statement (adds[i] to the

@@ -2,8 +2,6 @@ package repository
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"fmt"
 
 	"github.com/jmoiron/sqlx"
@@ -20,12 +18,6 @@ func pickTranslation(table, join, langsParam string) string {
 		SELECT t.* FROM ` + table + ` t WHERE ` + join + `
 		ORDER BY array_position(` + langsParam + `::text[], t.lang::text), (t.lang = c.source_lang) DESC, t.lang
 		LIMIT 1) tr ON true`
-}
-
-type countryRow struct {
-	domain.Country
-	Langs pq.StringArray `db:"langs"`
-	domain.Counts
 }
 
 // countrySelect reads countries ($1: the reader's languages) with the counts of their public
@@ -67,23 +59,17 @@ var (
 	sqlCurrencyConverted = statement("currency_convertible", `SELECT eur_rate($1) IS NOT NULL`)
 )
 
-func (r countryRow) country() domain.Country {
-	c := r.Country
-	c.Langs = r.Langs
-	c.Counts = r.Counts
-	return c
+// countryColumns are where countrySelect's columns go in a country.
+func countryColumns(c *domain.Country) []any {
+	return []any{&c.Code, &c.Currency, &c.SourceLang, pq.Array(&c.Langs), &c.Lang, &c.Name, &c.Summary,
+		&c.Counts.Opportunities, &c.Counts.Incentives, &c.Counts.Programmes}
 }
 
 // Countries lists every origin country, in the reader's languages.
 func (s *Store) Countries(ctx context.Context, langs []string) ([]domain.Country, error) {
-	var rows []countryRow
-	err := sqlx.SelectContext(ctx, s.reads, &rows, sqlCountries, pq.Array(langs), s.examples, s.hideClosed)
-	if err != nil {
+	var out []domain.Country
+	if err := scanInto(ctx, s.reads, &out, countryColumns, sqlCountries, pq.Array(langs), s.examples, s.hideClosed); err != nil {
 		return nil, err
-	}
-	out := make([]domain.Country, len(rows))
-	for i, r := range rows {
-		out[i] = r.country()
 	}
 	return out, nil
 }
@@ -93,15 +79,11 @@ type CountryDetail = domain.CountryDetail
 
 // Country reads one country; ErrNotFound when the code is unknown.
 func (s *Store) Country(ctx context.Context, code string, langs []string) (*CountryDetail, error) {
-	var row countryRow
-	err := sqlx.GetContext(ctx, s.reads, &row, sqlCountry, pq.Array(langs), s.examples, s.hideClosed, code)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, ErrNotFound
-	}
+	country, err := scanOne(ctx, s.reads, countryColumns, sqlCountry, pq.Array(langs), s.examples, s.hideClosed, code)
 	if err != nil {
 		return nil, err
 	}
-	d := &CountryDetail{Country: row.country()}
+	d := &CountryDetail{Country: *country}
 	if d.Facts, err = countryFacts(ctx, s.reads, code); err != nil {
 		return nil, err
 	}

@@ -173,6 +173,20 @@ func getOne[R any](ctx context.Context, q sqlx.QueryerContext, query string, arg
 	return &r, nil
 }
 
+// scanOne reads the one row of query into a T, its fields filled by columns (as scanInto
+// does); ErrNotFound when there is none.
+func scanOne[T any](ctx context.Context, q sqlx.QueryerContext, columns func(v *T) []any, query string, args ...any) (*T, error) {
+	var v T
+	err := q.QueryRowxContext(ctx, query, args...).Scan(columns(&v)...)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &v, nil
+}
+
 // selectAll reads the rows of query into Rs and turns each into a T.
 func selectAll[R, T any](ctx context.Context, q sqlx.QueryerContext, convert func(R) T, query string, args ...any) ([]T, error) {
 	var rows []R

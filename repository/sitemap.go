@@ -57,7 +57,8 @@ var sqlSitemapSlugs = statement("sitemap_slugs", sitemapStatement(func(k kindSpe
 // SitemapParts lists the parts of the site map that are not empty.
 func (s *Store) SitemapParts(ctx context.Context) ([]domain.SitemapPart, error) {
 	var parts []domain.SitemapPart
-	err := sqlx.SelectContext(ctx, s.reads, &parts, sqlSitemapParts, pq.Array(domain.SitemapPrefixes()), s.examples, s.hideClosed)
+	err := scanInto(ctx, s.reads, &parts, func(p *domain.SitemapPart) []any { return []any{&p.Kind, &p.Prefix} },
+		sqlSitemapParts, pq.Array(domain.SitemapPrefixes()), s.examples, s.hideClosed)
 	return parts, err
 }
 
