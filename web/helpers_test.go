@@ -35,6 +35,13 @@ func newSite(t testing.TB, insecure bool) (*fiber.App, *sqlx.DB) {
 // newSiteWith is newSite with the site's options changed by set.
 func newSiteWith(t testing.TB, set func(*web.Options)) (*fiber.App, *sqlx.DB) {
 	t.Helper()
+	return newSiteWired(t, set, func(*web.Deps) {})
+}
+
+// newSiteWired is newSiteWith with the site's capabilities changed by wire (a real one wrapped
+// to fail, say).
+func newSiteWired(t testing.TB, set func(*web.Options), wire func(*web.Deps)) (*fiber.App, *sqlx.DB) {
+	t.Helper()
 	db, _ := testdb.New(t)
 	langs, err := api.LoadLanguages("en")
 	if err != nil {
@@ -47,7 +54,9 @@ func newSiteWith(t testing.TB, set func(*web.Options)) (*fiber.App, *sqlx.DB) {
 	app := api.New(cfg, store, langs, log)
 	opts := web.Options{DefaultLang: "en", Secret: testSecret, Log: log}
 	set(&opts)
-	if _, err := web.Mount(app, web.Wiring(store, testSecret, append(slices.Clone(langs.Codes()), "simple")), opts); err != nil {
+	deps := web.Wiring(store, testSecret, append(slices.Clone(langs.Codes()), "simple"))
+	wire(&deps)
+	if _, err := web.Mount(app, deps, opts); err != nil {
 		t.Fatal(err)
 	}
 	return app, db

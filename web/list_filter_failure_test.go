@@ -3,16 +3,10 @@ package web_test
 import (
 	"context"
 	"errors"
-	"io"
-	"log/slog"
-	"slices"
 	"strings"
 	"testing"
 
-	"github.com/diaspora-investor/marketplace/api"
 	"github.com/diaspora-investor/marketplace/domain"
-	"github.com/diaspora-investor/marketplace/internal/testdb"
-	"github.com/diaspora-investor/marketplace/repository"
 	"github.com/diaspora-investor/marketplace/web"
 )
 
@@ -27,21 +21,7 @@ func (filterDown) Filter(context.Context, web.ListQuery) (domain.ListFilter, err
 // A list filter that could not be checked is our failure, answered 500 with the error page, not
 // a 400 that blames a field of the reader's form.
 func TestListFilterFailureIsOurs(t *testing.T) {
-	db, _ := testdb.New(t)
-	langs, err := api.LoadLanguages("en")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg := api.DefaultConfig()
-	cfg.JWTSecret = testSecret
-	store := repository.New(db)
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	app := api.New(cfg, store, langs, log)
-	deps := web.Wiring(store, testSecret, append(slices.Clone(langs.Codes()), "simple"))
-	deps.Catalogue = filterDown{deps.Catalogue}
-	if _, err := web.Mount(app, deps, web.Options{DefaultLang: "en", Secret: testSecret, Log: log}); err != nil {
-		t.Fatal(err)
-	}
+	app, _ := newSiteWired(t, func(*web.Options) {}, func(d *web.Deps) { d.Catalogue = filterDown{d.Catalogue} })
 	for _, target := range []string{"/en/countries/CV/opportunities", "/en/countries/CV/incentives?region=sal"} {
 		p := newBrowser(t, app).get(target)
 		expectStatus(t, p, 500)
