@@ -15,16 +15,21 @@ import (
 // them, and the scanners below convert the columns that are not stored as the domain type
 // holds them.
 
-// scanInto appends to *out a T for each row of query, its fields filled by columns.
+// scanInto appends to *out a T for each row of query, its fields filled by columns. The
+// scanners are made once per query: each row is scanned into one value, made zero again
+// first (so that no slice or map of a row is reused by the next one), and appended as a copy.
+// A scanner that keeps a column to read with a later one (moneyColumns) keeps the row's own.
 func scanInto[T any](ctx context.Context, q sqlx.QueryerContext, out *[]T, columns func(v *T) []any, query string, args ...any) error {
-	rows, err := q.QueryxContext(ctx, query, args...)
+	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
+	var v, zero T
+	dest := columns(&v)
 	for rows.Next() {
-		var v T
-		if err := rows.Scan(columns(&v)...); err != nil {
+		v = zero
+		if err := rows.Scan(dest...); err != nil {
 			return err
 		}
 		*out = append(*out, v)
