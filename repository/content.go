@@ -284,17 +284,6 @@ type rowKey struct {
 	Rank        *float32
 }
 
-// orgColumns are the organization a row names, read as org_id, org_name and org_acronym.
-type orgColumns struct {
-	OrgID      string  `db:"org_id"`
-	OrgName    string  `db:"org_name"`
-	OrgAcronym *string `db:"org_acronym"`
-}
-
-func (o orgColumns) orgRef() domain.OrgRef {
-	return domain.OrgRef{ID: o.OrgID, Name: o.OrgName, Acronym: o.OrgAcronym}
-}
-
 // kindRow is a row of a kind's list or detail: the item and its sort key.
 type kindRow[T any] struct {
 	item T
