@@ -68,10 +68,7 @@ func (s *Store) opportunity(ctx context.Context, idOrSlug string, langs []string
 	if err != nil {
 		return nil, err
 	}
-	if o.Incentives, err = s.linked(ctx, sqlLinkedIncentives, o.ID, langs); err != nil {
-		return nil, err
-	}
-	if o.Programmes, err = s.linked(ctx, sqlLinkedProgrammes, o.ID, langs); err != nil {
+	if err := readLinks(ctx, s, sqlLinkedIncentives, sqlLinkedProgrammes, o.ID, langs, linkedItemFields, &o.Incentives, &o.Programmes); err != nil {
 		return nil, err
 	}
 	return o, nil
@@ -92,16 +89,29 @@ var (
 	sqlLinkedProgrammes = programmeSpec.statement("linked", linkedItems)
 )
 
-// linked lists the published items that query (sqlLinkedIncentives or sqlLinkedProgrammes)
-// reads for an opportunity.
-func (s *Store) linked(ctx context.Context, query, opportunityID string, langs []string) ([]domain.LinkedItem, error) {
-	var out []domain.LinkedItem
-	err := scanInto(ctx, s.reads, &out, func(l *domain.LinkedItem) []any { return []any{&l.ID, &l.Type, &l.Lang, &l.Name} },
-		query, opportunityID, pq.Array(langs), s.examples)
-	if out == nil {
-		out = []domain.LinkedItem{}
+// linkedItemFields are where the columns of linkedItems go.
+func linkedItemFields(l *domain.LinkedItem) []any { return []any{&l.ID, &l.Type, &l.Lang, &l.Name} }
+
+// linkedTo lists the published items that query reads for an item ($1: its id), named in the
+// reader's languages ($2); examples only when shown ($3): an opportunity's incentives or
+// programmes (linkedItems), a guide's, the guides of an incentive or programme.
+func linkedTo[T any](ctx context.Context, s *Store, query, id string, langs []string, fields func(*T) []any) ([]T, error) {
+	out := []T{}
+	if err := scanInto(ctx, s.reads, &out, fields, query, id, pq.Array(langs), s.examples); err != nil {
+		return nil, err
 	}
-	return out, err
+	return out, nil
+}
+
+// readLinks reads the incentives and the programmes an item links to, with the statement of
+// each (as linkedTo reads them), into *incentives and *programmes.
+func readLinks[T any](ctx context.Context, s *Store, incentivesQuery, programmesQuery, id string, langs []string, fields func(*T) []any,
+	incentives, programmes *[]T) (err error) {
+	if *incentives, err = linkedTo(ctx, s, incentivesQuery, id, langs, fields); err != nil {
+		return err
+	}
+	*programmes, err = linkedTo(ctx, s, programmesQuery, id, langs, fields)
+	return err
 }
 
 // incentiveFields are where an incentive's list (detail) columns go, as selectSQL and
