@@ -44,16 +44,23 @@ func listKind[T any](ctx context.Context, s *Store, k kindSpec, f domain.ListFil
 }
 
 // readKind reads one item of a kind by id or slug; anyStatus reads it whatever its status (for
-// its editors).
-func readKind[T any](ctx context.Context, s *Store, k kindSpec, idOrSlug string, langs []string, anyStatus bool, fields kindFields[T]) (*T, error) {
-	item, err := detailRow(ctx, s, k, s.public(domain.ListFilter{Langs: langs, AnyStatus: anyStatus}), idOrSlug, fields)
+// its editors). complete, when set, adds what the kind's detail shows beside its row (found:
+// the item, as a list of one).
+func readKind[T any](ctx context.Context, s *Store, k kindSpec, idOrSlug string, langs []string, anyStatus bool, fields kindFields[T],
+	complete func(found []T) error) (*T, error) {
+	found, err := detailRow(ctx, s, k, s.public(domain.ListFilter{Langs: langs, AnyStatus: anyStatus}), idOrSlug, fields)
 	if err != nil {
 		return nil, err
 	}
-	if item == nil {
+	if len(found) == 0 {
 		return nil, ErrNotFound
 	}
-	return item, nil
+	if complete != nil {
+		if err := complete(found); err != nil {
+			return nil, err
+		}
+	}
+	return &found[0], nil
 }
 
 // Opportunity reads one published opportunity by id or slug, with its linked incentives and
@@ -64,14 +71,10 @@ func (s *Store) Opportunity(ctx context.Context, idOrSlug string, langs []string
 
 // opportunity reads one opportunity; anyStatus reads it whatever its status (for its editors).
 func (s *Store) opportunity(ctx context.Context, idOrSlug string, langs []string, anyStatus bool) (*domain.Opportunity, error) {
-	o, err := readKind(ctx, s, opportunitySpec, idOrSlug, langs, anyStatus, opportunityFields)
-	if err != nil {
-		return nil, err
-	}
-	if err := readLinks(ctx, s, sqlLinkedIncentives, sqlLinkedProgrammes, o.ID, langs, linkedItemFields, &o.Incentives, &o.Programmes); err != nil {
-		return nil, err
-	}
-	return o, nil
+	return readKind(ctx, s, opportunitySpec, idOrSlug, langs, anyStatus, opportunityFields, func(found []domain.Opportunity) error {
+		o := &found[0]
+		return readLinks(ctx, s, sqlLinkedIncentives, sqlLinkedProgrammes, o.ID, langs, linkedItemFields, &o.Incentives, &o.Programmes)
+	})
 }
 
 // linkedItems reads the published incentives or programmes an opportunity ($1) points to,
@@ -144,15 +147,9 @@ func (s *Store) Incentive(ctx context.Context, idOrSlug string, langs []string) 
 
 // incentive reads one incentive; anyStatus reads it whatever its status (for its editors).
 func (s *Store) incentive(ctx context.Context, idOrSlug string, langs []string, anyStatus bool) (*domain.Incentive, error) {
-	it, err := readKind(ctx, s, incentiveSpec, idOrSlug, langs, anyStatus, incentiveFields)
-	if err != nil {
-		return nil, err
-	}
-	items := []domain.Incentive{*it}
-	if err := s.attachBenefits(ctx, items); err != nil {
-		return nil, err
-	}
-	return &items[0], nil
+	return readKind(ctx, s, incentiveSpec, idOrSlug, langs, anyStatus, incentiveFields, func(found []domain.Incentive) error {
+		return s.attachBenefits(ctx, found)
+	})
 }
 
 // sqlIncentiveBenefits reads the benefits of the incentives $1 (ids), each incentive's in
@@ -228,5 +225,5 @@ func (s *Store) Programme(ctx context.Context, idOrSlug string, langs []string) 
 
 // programme reads one programme; anyStatus reads it whatever its status (for its editors).
 func (s *Store) programme(ctx context.Context, idOrSlug string, langs []string, anyStatus bool) (*domain.Programme, error) {
-	return readKind(ctx, s, programmeSpec, idOrSlug, langs, anyStatus, programmeFields)
+	return readKind(ctx, s, programmeSpec, idOrSlug, langs, anyStatus, programmeFields, nil)
 }

@@ -385,14 +385,11 @@ func (s *Store) corrected(ctx context.Context, f domain.ListFilter) (domain.List
 	return f, true
 }
 
-// readDetail reads one item of the read model; nil when there is none.
-func readDetail[T any](ctx context.Context, db sqlx.QueryerContext, kind domain.Kind, f domain.ListFilter, idOrSlug string, fields kindFields[T]) (*T, error) {
+// readDetail reads one item of the read model: a list of one, or none.
+func readDetail[T any](ctx context.Context, db sqlx.QueryerContext, kind domain.Kind, f domain.ListFilter, idOrSlug string, fields kindFields[T]) ([]T, error) {
 	sqlText, args := readDetailSQL(kind, f, idOrSlug)
-	items, _, err := selectPage(ctx, db, fields.scan(true), sqlText, args, 1, 0, false)
-	if err != nil || len(items) == 0 {
-		return nil, err
-	}
-	return &items[0], nil
+	found, _, err := selectPage(ctx, db, fields.scan(true), sqlText, args, 1, 0, false)
+	return found, err
 }
 
 // pageRows reads a page's items and cursor from the read model when it answers f, else from
@@ -415,14 +412,11 @@ func pageRows[T any](ctx context.Context, s *Store, k kindSpec, f domain.ListFil
 	return items, next, f, nil
 }
 
-// detailRow reads one item (nil when there is none), from the read model when it answers f.
-func detailRow[T any](ctx context.Context, s *Store, k kindSpec, f domain.ListFilter, idOrSlug string, fields kindFields[T]) (*T, error) {
+// detailRow reads one item (a list of one, or none), from the read model when it answers f.
+func detailRow[T any](ctx context.Context, s *Store, k kindSpec, f domain.ListFilter, idOrSlug string, fields kindFields[T]) ([]T, error) {
 	if s.fromReadModel(f) {
 		return readDetail(ctx, s.reads, k.kind, f, idOrSlug, fields)
 	}
-	items, _, err := selectRows(ctx, s.reads, k, f, idOrSlug, fields)
-	if err != nil || len(items) == 0 {
-		return nil, err
-	}
-	return &items[0], nil
+	found, _, err := selectRows(ctx, s.reads, k, f, idOrSlug, fields)
+	return found, err
 }
