@@ -398,14 +398,14 @@ func (s *Store) SavedOpportunities(ctx context.Context, userID string, f domain.
 	for i, m := range marks {
 		ids[i] = m.ID
 	}
-	rows, _, err := selectRows[opportunityRow](ctx, s.db, opportunitySpec,
-		s.public(domain.ListFilter{IDs: ids, Limit: len(ids), Langs: f.Langs}), "")
+	opps, _, err := selectRows(ctx, s.db, opportunitySpec,
+		s.public(domain.ListFilter{IDs: ids, Limit: len(ids), Langs: f.Langs}), "", opportunityFields)
 	if err != nil {
 		return nil, err
 	}
-	byID := make(map[string]domain.Opportunity, len(rows))
-	for _, r := range rows {
-		byID[r.ID] = r.opportunity()
+	byID := make(map[string]domain.Opportunity, len(opps))
+	for _, o := range opps {
+		byID[o.ID] = o
 	}
 	for _, m := range marks {
 		if o, ok := byID[m.ID]; ok {

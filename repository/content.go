@@ -279,94 +279,88 @@ func openOn(deadline string) string {
 
 // rowKey is the sort key of a row, from which the next page's cursor is made.
 type rowKey struct {
-	ID          string    `db:"id"`
-	PublishedAt time.Time `db:"published_at"`
-	Rank        *float32  `db:"rank"`
+	ID          string
+	PublishedAt time.Time // a never published item's creation time
+	Rank        *float32
 }
 
-func (k rowKey) key() rowKey { return k }
-
-// orgColumns are the organization a row names, read as org_id, org_name and org_acronym.
-type orgColumns struct {
-	OrgID      string  `db:"org_id"`
-	OrgName    string  `db:"org_name"`
-	OrgAcronym *string `db:"org_acronym"`
+// kindRow is a row of a kind's list or detail: the item and its sort key.
+type kindRow[T any] struct {
+	item T
+	key  rowKey
 }
 
-func (o orgColumns) orgRef() domain.OrgRef {
-	return domain.OrgRef{ID: o.OrgID, Name: o.OrgName, Acronym: o.OrgAcronym}
+// kindFields are where the columns of a kind's list (detail: of its detail) go in a row: one
+// function per kind (opportunityFields, incentiveFields, programmeFields), for the content
+// tables' statements (selectSQL) and the read model's (readColumns) alike, which select the
+// same columns in the same order.
+type kindFields[T any] func(r *kindRow[T], detail bool) columns
+
+// scan is where a list's (detail's) columns go in a row, as selectPage scans them.
+func (fields kindFields[T]) scan(detail bool) func(r *kindRow[T]) []any {
+	return func(r *kindRow[T]) []any { return fields(r, detail).dest }
 }
 
-// contentRow holds the columns every kind shares.
-type contentRow struct {
-	rowKey
-	Slug         string         `db:"slug"`
-	Country      string         `db:"country_code"`
-	Status       string         `db:"status"`
-	SourceLang   string         `db:"source_lang"`
-	Langs        pq.StringArray `db:"langs"`
-	Illustrative bool           `db:"illustrative"`
-	SourceTitle  *string        `db:"source_title"`
-	SourceURL    *string        `db:"source_url"`
-	Sources      []byte         `db:"sources"`
-	AsOf         *time.Time     `db:"as_of"`
-	Unpublished  bool           `db:"unpublished"`
-	UpdatedAt    time.Time      `db:"updated_at"`
-	orgColumns
-	Lang        string `db:"lang"`
-	TitleText   string `db:"title_text"`
-	Summary     string `db:"summary"`
-	Description string `db:"description"`
-}
-
-func (r contentRow) content() domain.Content {
-	c := domain.Content{
-		Localized:    domain.Localized{Lang: r.Lang, Langs: r.Langs, SourceLang: r.SourceLang},
-		ID:           r.ID,
-		Slug:         r.Slug,
-		Country:      r.Country,
-		Status:       r.Status,
-		Illustrative: r.Illustrative,
-		Organization: r.orgRef(),
-		UpdatedAt:    r.UpdatedAt,
-		Summary:      r.Summary,
-		Description:  r.Description,
+// contentFields are where the columns that every kind selects first go: the item's shared
+// part, its title (a title or a name) and its sort key.
+func contentFields(c *domain.Content, title *string, key *rowKey, detail bool) columns {
+	var cols columns
+	sourceTitle, sourceURL := pairColumns(&c.Source, func(title, url string) domain.Source { return domain.Source{Title: title, URL: url} })
+	cols.add("id slug country_code status source_lang langs illustrative source_title source_url sources as_of updated_at",
+		idColumn(&c.ID, &key.ID), &c.Slug, &c.Country, &c.Status, &c.SourceLang, pq.Array(&c.Langs), &c.Illustrative,
+		sourceTitle, sourceURL, sourcesColumn(&c.Sources), &c.AsOf, &c.UpdatedAt)
+	cols.add("published_at unpublished org_id org_name org_acronym lang title_text summary",
+		&key.PublishedAt, publishedColumn(&c.PublishedAt, &key.PublishedAt), &c.Organization.ID, &c.Organization.Name,
+		&c.Organization.Acronym, &c.Lang, title, &c.Summary)
+	if detail {
+		cols.add("description", &c.Description)
 	}
-	if !r.Unpublished {
-		c.PublishedAt = &r.PublishedAt
-	}
-	if r.SourceTitle != nil && r.SourceURL != nil {
-		c.Source = &domain.Source{Title: *r.SourceTitle, URL: *r.SourceURL}
-	}
-	c.AsOf = r.AsOf
-	c.Sources = decodeSources(r.Sources)
-	return c
+	cols.add("rank", &key.Rank)
+	return cols
+}
+
+// eligibilityFields adds where the columns of eligibilityColumns go (and the read model's
+// alike) in the structured conditions of an incentive or programme.
+func eligibilityFields(cols *columns, e *domain.Eligibility) {
+	min, max, currency := rangeColumns(&e.MinInvestment, &e.MaxInvestment)
+	codes, names := regionsColumns(&e.Regions)
+	cols.add("investor_types min_investment max_investment investment_currency min_jobs residence_abroad sectors region_codes region_names",
+		pq.Array(&e.InvestorTypes), min, max, currency, &e.MinJobs, &e.ResidenceAbroad, pq.Array(&e.Sectors), codes, names)
 }
 
 // selectRows runs the list (or, with only set to an id or slug, the detail) query of a kind.
 // It reads one row more than the page to know whether another page follows.
-func selectRows[R interface{ key() rowKey }](ctx context.Context, db sqlx.QueryerContext, k kindSpec, f domain.ListFilter, only string) ([]R, *domain.Cursor, error) {
+func selectRows[T any](ctx context.Context, db sqlx.QueryerContext, k kindSpec, f domain.ListFilter, only string, fields kindFields[T]) ([]T, *domain.Cursor, error) {
 	sqlText, args, limit := k.selectSQL(f, only)
-	return selectPage[R](ctx, db, sqlText, args, limit, f.Fingerprint(k.kind), f.Query != "")
+	return selectPage(ctx, db, fields.scan(only != ""), sqlText, args, limit, f.Fingerprint(k.kind), f.Query != "")
 }
 
-// selectPage reads a page of content rows, one row more than limit, and cuts it to the page
-// with the cursor of the next one (of the list fingerprint names; ranked when searching).
-func selectPage[R interface{ key() rowKey }](ctx context.Context, db sqlx.QueryerContext, sqlText string, args []any, limit int,
-	fingerprint uint32, ranked bool) ([]R, *domain.Cursor, error) {
-	var rows []R
-	if err := sqlx.SelectContext(ctx, db, &rows, sqlText, args...); err != nil {
+// selectPage reads a page of a kind's items, one row more than limit, and cuts it to the page
+// with the cursor of the next one (of the list fingerprint names; ranked when searching),
+// made from the key of the page's last row.
+func selectPage[T any](ctx context.Context, db sqlx.QueryerContext, scan func(r *kindRow[T]) []any, sqlText string, args []any, limit int,
+	fingerprint uint32, ranked bool) ([]T, *domain.Cursor, error) {
+	items := make([]T, 0, limit+1)
+	var r kindRow[T]
+	var last rowKey
+	err := scanRows(ctx, db, scan(&r), func() {
+		items = append(items, r.item)
+		if len(items) == limit {
+			last = r.key
+		}
+		r = kindRow[T]{} // the next row's slices are its own
+	}, sqlText, args...)
+	if err != nil {
 		return nil, nil, err
 	}
-	rows, next := pageOf(rows, limit, func(row R) domain.Cursor {
-		last := row.key()
-		next := domain.Cursor{List: fingerprint, PublishedAt: last.PublishedAt, ID: last.ID}
-		if ranked {
-			next.Rank = last.Rank
-		}
-		return next
-	})
-	return rows, next, nil
+	if len(items) <= limit {
+		return items, nil, nil
+	}
+	next := &domain.Cursor{List: fingerprint, PublishedAt: last.PublishedAt, ID: last.ID}
+	if ranked {
+		next.Rank = last.Rank
+	}
+	return items[:limit], next, nil
 }
 
 // ListSQL is the statement and arguments of a kind's list for f, as the API runs it: for
@@ -531,34 +525,4 @@ func money(amount, currency *string) *domain.Money {
 		return nil
 	}
 	return &domain.Money{Amount: *amount, Currency: *currency}
-}
-
-// eligibilityRow holds the structured conditions incentives and programmes share, as their
-// columns and as the read model's precomputed candidates (read_eligibility) name them.
-type eligibilityRow struct {
-	InvestorTypes   pq.StringArray `db:"investor_types" json:"investor_types"`
-	MinInvestment   *string        `db:"min_investment" json:"min_investment"`
-	MaxInvestment   *string        `db:"max_investment" json:"max_investment"`
-	Currency        *string        `db:"investment_currency" json:"investment_currency"`
-	MinJobs         *int           `db:"min_jobs" json:"min_jobs"`
-	ResidenceAbroad *bool          `db:"residence_abroad" json:"residence_abroad"`
-	Sectors         pq.StringArray `db:"sectors" json:"sectors"`
-	RegionCodes     pq.StringArray `db:"region_codes" json:"region_codes"`
-	RegionNames     pq.StringArray `db:"region_names" json:"region_names"`
-}
-
-func (e eligibilityRow) eligibility() domain.Eligibility {
-	out := domain.Eligibility{
-		InvestorTypes:   e.InvestorTypes,
-		MinInvestment:   money(e.MinInvestment, e.Currency),
-		MaxInvestment:   money(e.MaxInvestment, e.Currency),
-		Sectors:         e.Sectors,
-		MinJobs:         e.MinJobs,
-		ResidenceAbroad: e.ResidenceAbroad,
-		Regions:         make([]domain.RegionRef, len(e.RegionCodes)),
-	}
-	for i, code := range e.RegionCodes {
-		out.Regions[i] = domain.RegionRef{Code: code, Name: e.RegionNames[i]}
-	}
-	return out
 }

@@ -63,8 +63,38 @@ type candidateDoc struct {
 	Illustrative bool    `json:"illustrative"`
 	ValidFrom    *string `json:"valid_from"`
 	ValidUntil   *string `json:"valid_until"`
-	eligibilityRow
+	eligibilityDoc
 	Names map[string][2]string `json:"names"` // by read model key: [lang, name]
+}
+
+// eligibilityDoc are a candidate's structured conditions, as the read model's candidates
+// (read_eligibility) write them.
+type eligibilityDoc struct {
+	InvestorTypes   []string `json:"investor_types"`
+	MinInvestment   *string  `json:"min_investment"`
+	MaxInvestment   *string  `json:"max_investment"`
+	Currency        *string  `json:"investment_currency"`
+	MinJobs         *int     `json:"min_jobs"`
+	ResidenceAbroad *bool    `json:"residence_abroad"`
+	Sectors         []string `json:"sectors"`
+	RegionCodes     []string `json:"region_codes"`
+	RegionNames     []string `json:"region_names"`
+}
+
+func (e eligibilityDoc) eligibility() domain.Eligibility {
+	out := domain.Eligibility{
+		InvestorTypes:   e.InvestorTypes,
+		MinInvestment:   money(e.MinInvestment, e.Currency),
+		MaxInvestment:   money(e.MaxInvestment, e.Currency),
+		Sectors:         e.Sectors,
+		MinJobs:         e.MinJobs,
+		ResidenceAbroad: e.ResidenceAbroad,
+		Regions:         make([]domain.RegionRef, len(e.RegionCodes)),
+	}
+	for i, code := range e.RegionCodes {
+		out.Regions[i] = domain.RegionRef{Code: code, Name: e.RegionNames[i]}
+	}
+	return out
 }
 
 // name picks the candidate's name for the reader's keys as the read model's lists pick a

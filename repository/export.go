@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
 	"gopkg.in/yaml.v3"
 
 	"github.com/diaspora-investor/marketplace/domain"
@@ -136,56 +137,10 @@ func lowerASCII(s string) string {
 	return string(b)
 }
 
-// itemRow is what the three kinds' rows share in an export. Publication times are the
-// catalogue's own (when an item appeared here), not the file's: they are not exported.
-type itemRow struct {
-	ID           string  `db:"id"`
-	Slug         string  `db:"slug"`
-	Organization string  `db:"organization"`
-	Status       string  `db:"status"`
-	Illustrative bool    `db:"illustrative"`
-	Sources      []byte  `db:"sources"`
-	AsOf         *string `db:"as_of"`
-	SourceLang   string  `db:"source_lang"`
-}
-
+// itemColumns are the columns that the three kinds' export rows start with. Publication times
+// are the catalogue's own (when an item appeared here), not the file's: they are not exported.
 const itemColumns = `t.id, t.slug, o.slug AS organization, t.status, t.illustrative,
 	t.sources, to_char(t.as_of, 'YYYY-MM-DD') AS as_of, t.source_lang`
-
-func (r itemRow) id() string { return r.ID }
-
-func (r itemRow) item(country seed.Country) (seed.Item, error) {
-	it := seed.Item{Slug: r.Slug, Organization: r.Organization, Status: r.Status, Illustrative: r.Illustrative, AsOf: deref(r.AsOf)}
-	if err := json.Unmarshal(r.Sources, &it.Sources); err != nil {
-		return it, fmt.Errorf("%s: sources: %w", r.Slug, err)
-	}
-	if len(it.Sources) == 0 {
-		it.Sources = nil
-	}
-	if r.SourceLang != country.SourceLang {
-		it.SourceLang = r.SourceLang
-	}
-	return it, nil
-}
-
-// seedEligibility is the structured conditions of an incentive or programme in the seed format
-// (the export reads their sectors and regions apart, as code lists).
-func seedEligibility(e eligibilityRow, sectors, regions []string) seed.Eligibility {
-	return seed.Eligibility{InvestorTypes: nonEmpty(e.InvestorTypes), Sectors: sectors, Regions: regions,
-		MinJobs: e.MinJobs, ResidenceAbroad: e.ResidenceAbroad,
-		InvestmentRange: seedRange(e.MinInvestment, e.MaxInvestment, e.Currency)}
-}
-
-func seedRange(min, max, currency *string) seed.InvestmentRange {
-	return seed.InvestmentRange{MinInvestment: seedMoney(min, currency), MaxInvestment: seedMoney(max, currency)}
-}
-
-func seedMoney(amount, currency *string) *seed.Money {
-	if amount == nil || currency == nil {
-		return nil
-	}
-	return &seed.Money{Amount: *amount, Currency: *currency}
-}
 
 func nonEmpty(list []string) []string {
 	if len(list) == 0 {
@@ -234,20 +189,52 @@ func textsOf(ctx context.Context, q sqlx.QueryerContext, query, country string) 
 	return out, nil
 }
 
-// exportedRow is one row of a kind's export with what every kind makes of its row: the item's
-// shared part in the seed format, its texts, and its code lists in the order of the kind's
+// exportRow is one row of a kind's export: the item's id (its texts and codes are found by
+// it), its sources as stored, its shared part and the rest of its entry (T) in the seed format,
+// as the kind's fields fill them; then its texts, and its code lists in the order of the kind's
 // code statements.
-type exportedRow[R any] struct {
-	row   R
-	item  seed.Item
-	text  map[string]seed.Text
-	codes [][]string
+type exportRow[T any] struct {
+	id      string
+	sources []byte
+	item    seed.Item
+	entry   T
+	text    map[string]seed.Text
+	codes   [][]string
 }
 
-// exportableRow is a kind's export row: an itemRow and the kind's own columns.
-type exportableRow interface {
-	item(country seed.Country) (seed.Item, error)
-	id() string
+// itemFields are where itemColumns go.
+func (r *exportRow[T]) itemFields() []any {
+	it := &r.item
+	return []any{&r.id, &it.Slug, &it.Organization, &it.Status, &it.Illustrative, &r.sources, zeroIfNull(&it.AsOf), &it.SourceLang}
+}
+
+// finishItem completes the item's shared part: its sources, and its language when it is not
+// the country's.
+func (r *exportRow[T]) finishItem(country seed.Country) error {
+	if err := json.Unmarshal(r.sources, &r.item.Sources); err != nil {
+		return fmt.Errorf("%s: sources: %w", r.item.Slug, err)
+	}
+	if len(r.item.Sources) == 0 {
+		r.item.Sources = nil
+	}
+	if r.item.SourceLang == country.SourceLang {
+		r.item.SourceLang = ""
+	}
+	return nil
+}
+
+// conditionFields are where the columns that incentives' and programmes' export rows end with
+// go: their validity and their eligibility conditions (their sectors and regions are read
+// apart, as code lists; see seedConditions).
+func conditionFields(v *seed.Validity, e *seed.Eligibility) []any {
+	min, max, currency := rangeColumns(&e.MinInvestment, &e.MaxInvestment)
+	return []any{&v.ValidFrom, &v.ValidUntil, pq.Array(&e.InvestorTypes), min, max, currency, &e.MinJobs, &e.ResidenceAbroad}
+}
+
+// seedConditions completes the eligibility conditions of conditionFields with the item's
+// sectors and regions.
+func seedConditions(e *seed.Eligibility, sectors, regions []string) {
+	e.InvestorTypes, e.Sectors, e.Regions = nonEmpty(e.InvestorTypes), sectors, regions
 }
 
 // kindExport are the statements that read a kind of a country for the export: its rows, their
@@ -266,11 +253,12 @@ var (
 		[]string{opportunityExportSQL.sectors, sqlExportOpportunityIncentives, sqlExportOpportunityProgrammes}}
 )
 
-// exportKind reads a kind of a country, one query for its rows, its texts and each code list,
-// and makes each row a seed entry with seedOf.
-func exportKind[R exportableRow, T any](ctx context.Context, q sqlx.QueryerContext, country seed.Country, k kindExport, seedOf func(exportedRow[R]) T) ([]T, error) {
-	var rows []R
-	if err := sqlx.SelectContext(ctx, q, &rows, k.rows, country.Code); err != nil {
+// exportKind reads a kind of a country, one query for its rows (fields says where their
+// columns go), its texts and each code list, and makes each row a seed entry with seedOf.
+func exportKind[T any](ctx context.Context, q sqlx.QueryerContext, country seed.Country, k kindExport,
+	fields func(r *exportRow[T]) []any, seedOf func(r exportRow[T]) T) ([]T, error) {
+	var rows []exportRow[T]
+	if err := scanInto(ctx, q, &rows, fields, k.rows, country.Code); err != nil {
 		return nil, fmt.Errorf("%s: %w", k.what, err)
 	}
 	texts, err := textsOf(ctx, q, k.texts, country.Code)
@@ -285,37 +273,16 @@ func exportKind[R exportableRow, T any](ctx context.Context, q sqlx.QueryerConte
 	}
 	var out []T
 	for _, r := range rows {
-		x := exportedRow[R]{row: r, text: texts[r.id()], codes: make([][]string, len(codes))}
-		if x.item, err = r.item(country); err != nil {
+		if err := r.finishItem(country); err != nil {
 			return nil, err
 		}
+		r.text, r.codes = texts[r.id], make([][]string, len(codes))
 		for i := range codes {
-			x.codes[i] = codes[i][r.id()]
+			r.codes[i] = codes[i][r.id]
 		}
-		out = append(out, seedOf(x))
+		out = append(out, seedOf(r))
 	}
 	return out, nil
-}
-
-// eligibleItemExport is what an incentive's and a programme's export rows share: the item, its
-// type, its eligibility conditions and its validity.
-type eligibleItemExport struct {
-	itemRow
-	eligibilityRow
-	Type       string  `db:"type"`
-	ValidFrom  *string `db:"valid_from"`
-	ValidUntil *string `db:"valid_until"`
-}
-
-func (r eligibleItemExport) validity() seed.Validity {
-	return seed.Validity{ValidFrom: r.ValidFrom, ValidUntil: r.ValidUntil}
-}
-
-type incentiveExport struct {
-	eligibleItemExport
-	Instrument string  `db:"legal_instrument"`
-	Article    *string `db:"legal_article"`
-	LegalURL   *string `db:"legal_url"`
 }
 
 func exportIncentives(ctx context.Context, q sqlx.QueryerContext, f *seed.CountryFile) (err error) {
@@ -323,13 +290,16 @@ func exportIncentives(ctx context.Context, q sqlx.QueryerContext, f *seed.Countr
 	if err := scanInto(ctx, q, &benefits, benefitColumns, sqlExportBenefits, f.Country.Code); err != nil {
 		return fmt.Errorf("benefits: %w", err)
 	}
-	f.Incentives, err = exportKind(ctx, q, f.Country, incentivesExport, func(x exportedRow[incentiveExport]) seed.Incentive {
-		r := x.row
-		it := seed.Incentive{Item: x.item, Type: r.Type, Validity: r.validity(),
-			Eligibility: seedEligibility(r.eligibilityRow, x.codes[0], x.codes[1]), Text: x.text}
-		it.LegalBasis.Instrument, it.LegalBasis.Article, it.LegalBasis.URL = r.Instrument, r.Article, r.LegalURL
+	f.Incentives, err = exportKind(ctx, q, f.Country, incentivesExport, func(r *exportRow[seed.Incentive]) []any {
+		it := &r.entry
+		cols := append(r.itemFields(), &it.Type, &it.LegalBasis.Instrument, &it.LegalBasis.Article, &it.LegalBasis.URL)
+		return append(cols, conditionFields(&it.Validity, &it.Eligibility)...)
+	}, func(r exportRow[seed.Incentive]) seed.Incentive {
+		it := r.entry
+		it.Item, it.Text = r.item, r.text
+		seedConditions(&it.Eligibility, r.codes[0], r.codes[1])
 		for _, b := range benefits {
-			if b.incentiveID == r.ID {
+			if b.incentiveID == r.id {
 				it.Benefits = append(it.Benefits, seedBenefit(b.Benefit))
 			}
 		}
@@ -348,40 +318,34 @@ func seedBenefit(b domain.Benefit) seed.Benefit {
 	return out
 }
 
-type programmeExport struct {
-	eligibleItemExport
-	Operator    string  `db:"operator"`
-	URL         *string `db:"url"`
-	MaxAmount   *string `db:"max_amount"`
-	MaxCurrency *string `db:"max_amount_currency"`
-}
-
 func exportProgrammes(ctx context.Context, q sqlx.QueryerContext, f *seed.CountryFile) (err error) {
-	f.Programmes, err = exportKind(ctx, q, f.Country, programmesExport, func(x exportedRow[programmeExport]) seed.Programme {
-		r := x.row
-		p := seed.Programme{Item: x.item, Type: r.Type, URL: r.URL, MaxAmount: seedMoney(r.MaxAmount, r.MaxCurrency),
-			Validity: r.validity(), Eligibility: seedEligibility(r.eligibilityRow, x.codes[0], x.codes[1]), Text: x.text}
-		if r.Operator != r.Organization {
-			p.Operator = r.Operator
+	f.Programmes, err = exportKind(ctx, q, f.Country, programmesExport, func(r *exportRow[seed.Programme]) []any {
+		p := &r.entry
+		maxAmount, maxCurrency := moneyColumns(&p.MaxAmount)
+		cols := append(r.itemFields(), &p.Operator, &p.Type, &p.URL, maxAmount, maxCurrency)
+		return append(cols, conditionFields(&p.Validity, &p.Eligibility)...)
+	}, func(r exportRow[seed.Programme]) seed.Programme {
+		p := r.entry
+		p.Item, p.Text = r.item, r.text
+		seedConditions(&p.Eligibility, r.codes[0], r.codes[1])
+		if p.Operator == p.Organization {
+			p.Operator = "" // the file names an operator only when it is not the publisher
 		}
 		return p
 	})
 	return err
 }
 
-type opportunityExport struct {
-	itemRow
-	opportunityFields
-	Deadline *string `db:"deadline"`
-}
-
 func exportOpportunities(ctx context.Context, q sqlx.QueryerContext, f *seed.CountryFile) (err error) {
-	f.Opportunities, err = exportKind(ctx, q, f.Country, opportunitiesExport, func(x exportedRow[opportunityExport]) seed.Opportunity {
-		r := x.row
-		o := seed.Opportunity{Item: x.item, Region: r.RegionCode, Sectors: x.codes[0], Instrument: r.Instrument,
-			InvestmentRange: seedRange(r.MinInvestment, r.MaxInvestment, r.Currency), Jobs: r.Jobs, Deadline: r.Deadline,
-			InvestorTypes: nonEmpty(r.InvestorTypes), Incentives: x.codes[1], Programmes: x.codes[2], Text: x.text}
-		o.Contact.Name, o.Contact.Email, o.Contact.Phone, o.Contact.URL = r.ContactName, r.ContactEmail, r.ContactPhone, r.ContactURL
+	f.Opportunities, err = exportKind(ctx, q, f.Country, opportunitiesExport, func(r *exportRow[seed.Opportunity]) []any {
+		o := &r.entry
+		min, max, currency := rangeColumns(&o.MinInvestment, &o.MaxInvestment)
+		return append(r.itemFields(), &o.Region, &o.Instrument, min, max, currency, &o.Jobs, &o.Deadline,
+			pq.Array(&o.InvestorTypes), &o.Contact.Name, &o.Contact.Email, &o.Contact.Phone, &o.Contact.URL)
+	}, func(r exportRow[seed.Opportunity]) seed.Opportunity {
+		o := r.entry
+		o.Item, o.Sectors, o.Incentives, o.Programmes, o.Text = r.item, r.codes[0], r.codes[1], r.codes[2], r.text
+		o.InvestorTypes = nonEmpty(o.InvestorTypes)
 		return o
 	})
 	return err

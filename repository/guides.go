@@ -109,10 +109,7 @@ func (s *Store) Guide(ctx context.Context, idOrSlug string, langs []string) (*do
 	if err != nil {
 		return nil, err
 	}
-	if d.Incentives, err = s.itemRefs(ctx, sqlGuideIncentives, d.ID, langs); err != nil {
-		return nil, err
-	}
-	if d.Programmes, err = s.itemRefs(ctx, sqlGuideProgrammes, d.ID, langs); err != nil {
+	if err := readLinks(ctx, s, sqlGuideIncentives, sqlGuideProgrammes, d.ID, langs, itemRefFields, &d.Incentives, &d.Programmes); err != nil {
 		return nil, err
 	}
 	return d, nil
@@ -124,15 +121,8 @@ func (s *Store) GuidesOf(ctx context.Context, kind domain.Kind, itemID string, l
 	if kind == domain.KindProgramme {
 		query = sqlGuidesOfProgramme
 	}
-	return s.itemRefs(ctx, query, itemID, langs)
+	return linkedTo(ctx, s, query, itemID, langs, itemRefFields)
 }
 
-func (s *Store) itemRefs(ctx context.Context, query, id string, langs []string) ([]domain.ItemRef, error) {
-	type refRow struct {
-		ID    string `db:"id"`
-		Slug  string `db:"slug"`
-		Title string `db:"title"`
-		Lang  string `db:"lang"`
-	}
-	return selectAll(ctx, s.reads, func(r refRow) domain.ItemRef { return domain.ItemRef(r) }, query, id, pq.Array(langs), s.examples)
-}
+// itemRefFields are where the columns of guideItems and guidesOfItem go.
+func itemRefFields(r *domain.ItemRef) []any { return []any{&r.ID, &r.Slug, &r.Title, &r.Lang} }

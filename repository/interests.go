@@ -4,10 +4,8 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"strings"
-	"time"
 
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
@@ -204,31 +202,13 @@ func (s *Store) insertInterest(ctx context.Context, tx *sqlx.Tx, investorID, opp
 	return id, err
 }
 
-type interestRow struct {
-	ID            string  `db:"id"`
-	OppID         string  `db:"opportunity_id"`
-	OppLang       string  `db:"opp_lang"`
-	OppTitle      string  `db:"opp_title"`
-	OppInstrument *string `db:"opp_instrument"`
-	orgColumns
-	Status     string     `db:"status"`
-	Message    string     `db:"message"`
-	Amount     *string    `db:"amount"`
-	Currency   *string    `db:"currency"`
-	Shared     []byte     `db:"shared"`
-	Reply      *string    `db:"reply"`
-	RepliedAt  *time.Time `db:"replied_at"`
-	CreatedAt  time.Time  `db:"created_at"`
-	UpdatedAt  time.Time  `db:"updated_at"`
-	InvestorID string     `db:"investor_id"`
-}
-
-func (r interestRow) interest() (domain.Interest, error) {
-	it := domain.Interest{ID: r.ID, Opportunity: domain.LinkedItem{ID: r.OppID, Name: r.OppTitle, Lang: r.OppLang},
-		Organization: r.orgRef(), Status: r.Status,
-		Message: r.Message, Amount: money(r.Amount, r.Currency), Reply: r.Reply, RepliedAt: r.RepliedAt,
-		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, InvestorID: r.InvestorID}
-	return it, json.Unmarshal(r.Shared, &it.Shared)
+// interestFields are where the columns of interestsWithTitleIn go in an interest (the
+// opportunity's instrument is not read).
+func interestFields(it *domain.Interest) []any {
+	amount, currency := moneyColumns(&it.Amount)
+	return []any{&it.ID, &it.Opportunity.ID, &it.Opportunity.Lang, &it.Opportunity.Name, skipColumn,
+		&it.Organization.ID, &it.Organization.Name, &it.Organization.Acronym, &it.Status, &it.Message, amount, currency,
+		jsonColumn(&it.Shared), &it.Reply, &it.RepliedAt, &it.CreatedAt, &it.UpdatedAt, &it.InvestorID}
 }
 
 // Interest reads one expression of interest (the caller decides who may see it).
@@ -236,12 +216,14 @@ func (s *Store) Interest(ctx context.Context, id string, langs []string) (*domai
 	if !domain.IsID(id) {
 		return nil, ErrNotFound
 	}
-	r, err := getOne[interestRow](ctx, s.db, sqlInterest, id, pq.Array(langs))
-	if err != nil {
+	var found []domain.Interest
+	if err := scanInto(ctx, s.db, &found, interestFields, sqlInterest, id, pq.Array(langs)); err != nil {
 		return nil, err
 	}
-	it, err := r.interest()
-	return &it, err
+	if len(found) == 0 {
+		return nil, ErrNotFound
+	}
+	return &found[0], nil
 }
 
 // Interests lists expressions of interest, newest first, one page.
@@ -259,20 +241,13 @@ func (s *Store) Interests(ctx context.Context, f InterestFilter) ([]domain.Inter
 	if f.After != nil {
 		afterAt, afterID = f.After.PublishedAt, f.After.ID
 	}
-	var rows []interestRow
-	if err := s.db.SelectContext(ctx, &rows, statement, pq.Array(f.Langs), owner, f.Status, afterAt, afterID, f.Limit+1); err != nil {
+	out := []domain.Interest{}
+	if err := scanInto(ctx, s.db, &out, interestFields, statement, pq.Array(f.Langs), owner, f.Status, afterAt, afterID, f.Limit+1); err != nil {
 		return nil, nil, err
 	}
-	rows, next := pageOf(rows, f.Limit, func(last interestRow) domain.Cursor {
+	out, next := pageOf(out, f.Limit, func(last domain.Interest) domain.Cursor {
 		return domain.Cursor{PublishedAt: last.CreatedAt, ID: last.ID}
 	})
-	out := make([]domain.Interest, len(rows))
-	for i, r := range rows {
-		var err error
-		if out[i], err = r.interest(); err != nil {
-			return nil, nil, err
-		}
-	}
 	return out, next, nil
 }
 

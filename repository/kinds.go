@@ -2,91 +2,65 @@ package repository
 
 import (
 	"context"
-	"time"
 
 	"github.com/lib/pq"
 
 	"github.com/diaspora-investor/marketplace/domain"
 )
 
-// opportunityFields are the columns of an opportunity that the catalogue and the export read
-// alike.
-type opportunityFields struct {
-	RegionCode    *string        `db:"region_code"`
-	Instrument    *string        `db:"instrument"`
-	MinInvestment *string        `db:"min_investment"`
-	MaxInvestment *string        `db:"max_investment"`
-	Currency      *string        `db:"currency"`
-	Jobs          *int           `db:"jobs"`
-	InvestorTypes pq.StringArray `db:"investor_types"`
-	ContactName   *string        `db:"contact_name"`
-	ContactEmail  *string        `db:"contact_email"`
-	ContactPhone  *string        `db:"contact_phone"`
-	ContactURL    *string        `db:"contact_url"`
-}
-
-type opportunityRow struct {
-	contentRow
-	opportunityFields
-	RegionName *string        `db:"region_name"`
-	Deadline   *time.Time     `db:"deadline"`
-	Sectors    pq.StringArray `db:"sectors"`
-}
-
-func (r opportunityRow) opportunity() domain.Opportunity {
-	o := domain.Opportunity{
-		Content:       r.content(),
-		Title:         r.TitleText,
-		Sectors:       r.Sectors,
-		Instrument:    r.Instrument,
-		MinInvestment: money(r.MinInvestment, r.Currency),
-		MaxInvestment: money(r.MaxInvestment, r.Currency),
-		Jobs:          r.Jobs,
-		Deadline:      r.Deadline,
-		InvestorTypes: r.InvestorTypes,
-		Contact:       domain.Contact{Name: r.ContactName, Email: r.ContactEmail, Phone: r.ContactPhone, URL: r.ContactURL},
+// opportunityFields are where an opportunity's list (detail) columns go, as selectSQL and
+// readColumns select them.
+func opportunityFields(r *kindRow[domain.Opportunity], detail bool) columns {
+	o := &r.item
+	cols := contentFields(&o.Content, &o.Title, &r.key, detail)
+	region, regionName := pairColumns(&o.Region, func(code, name string) domain.RegionRef { return domain.RegionRef{Code: code, Name: name} })
+	min, max, currency := rangeColumns(&o.MinInvestment, &o.MaxInvestment)
+	cols.add("region_code region_name instrument min_investment max_investment currency jobs deadline investor_types sectors",
+		region, regionName, &o.Instrument, min, max, currency, &o.Jobs, &o.Deadline, pq.Array(&o.InvestorTypes), pq.Array(&o.Sectors))
+	if detail {
+		cols.add("contact_name contact_email contact_phone contact_url", &o.Contact.Name, &o.Contact.Email, &o.Contact.Phone, &o.Contact.URL)
 	}
-	if r.RegionCode != nil && r.RegionName != nil {
-		o.Region = &domain.RegionRef{Code: *r.RegionCode, Name: *r.RegionName}
-	}
-	return o
+	return cols
 }
 
 // Opportunities lists published opportunities.
 func (s *Store) Opportunities(ctx context.Context, f domain.ListFilter) (*domain.Page[domain.Opportunity], error) {
-	return listKind(ctx, s, opportunitySpec, f, opportunityRow.opportunity)
+	return listKind(ctx, s, opportunitySpec, f, opportunityFields)
 }
 
-// listKind reads a page of one kind's published items (item turns a row into the domain value)
+// listKind reads a page of one kind's published items (fields says where their columns go)
 // and the filter's facets.
-func listKind[R interface{ key() rowKey }, T any](ctx context.Context, s *Store, k kindSpec, f domain.ListFilter, item func(R) T) (*domain.Page[T], error) {
+func listKind[T any](ctx context.Context, s *Store, k kindSpec, f domain.ListFilter, fields kindFields[T]) (*domain.Page[T], error) {
 	f = s.public(f)
 	// f becomes the filter answered: a search tried again with its words corrected is counted
 	// as such in the facets.
-	rows, next, f, err := pageRows[R](ctx, s, k, f)
+	items, next, f, err := pageRows(ctx, s, k, f, fields)
 	if err != nil {
 		return nil, err
 	}
-	page := &domain.Page[T]{Next: next, Items: make([]T, len(rows))}
-	for i, r := range rows {
-		page.Items[i] = item(r)
-	}
+	page := &domain.Page[T]{Next: next, Items: items}
 	page.Facets, err = s.facets(ctx, k, f)
 	return page, err
 }
 
 // readKind reads one item of a kind by id or slug; anyStatus reads it whatever its status (for
-// its editors).
-func readKind[R interface{ key() rowKey }, T any](ctx context.Context, s *Store, k kindSpec, idOrSlug string, langs []string, anyStatus bool, item func(R) T) (*T, error) {
-	row, err := detailRow[R](ctx, s, k, s.public(domain.ListFilter{Langs: langs, AnyStatus: anyStatus}), idOrSlug)
+// its editors). complete, when set, adds what the kind's detail shows beside its row (found:
+// the item, as a list of one).
+func readKind[T any](ctx context.Context, s *Store, k kindSpec, idOrSlug string, langs []string, anyStatus bool, fields kindFields[T],
+	complete func(found []T) error) (*T, error) {
+	found, err := detailRow(ctx, s, k, s.public(domain.ListFilter{Langs: langs, AnyStatus: anyStatus}), idOrSlug, fields)
 	if err != nil {
 		return nil, err
 	}
-	if row == nil {
+	if len(found) == 0 {
 		return nil, ErrNotFound
 	}
-	v := item(*row)
-	return &v, nil
+	if complete != nil {
+		if err := complete(found); err != nil {
+			return nil, err
+		}
+	}
+	return &found[0], nil
 }
 
 // Opportunity reads one published opportunity by id or slug, with its linked incentives and
@@ -97,17 +71,10 @@ func (s *Store) Opportunity(ctx context.Context, idOrSlug string, langs []string
 
 // opportunity reads one opportunity; anyStatus reads it whatever its status (for its editors).
 func (s *Store) opportunity(ctx context.Context, idOrSlug string, langs []string, anyStatus bool) (*domain.Opportunity, error) {
-	o, err := readKind(ctx, s, opportunitySpec, idOrSlug, langs, anyStatus, opportunityRow.opportunity)
-	if err != nil {
-		return nil, err
-	}
-	if o.Incentives, err = s.linked(ctx, sqlLinkedIncentives, o.ID, langs); err != nil {
-		return nil, err
-	}
-	if o.Programmes, err = s.linked(ctx, sqlLinkedProgrammes, o.ID, langs); err != nil {
-		return nil, err
-	}
-	return o, nil
+	return readKind(ctx, s, opportunitySpec, idOrSlug, langs, anyStatus, opportunityFields, func(found []domain.Opportunity) error {
+		o := &found[0]
+		return readLinks(ctx, s, sqlLinkedIncentives, sqlLinkedProgrammes, o.ID, langs, linkedItemFields, &o.Incentives, &o.Programmes)
+	})
 }
 
 // linkedItems reads the published incentives or programmes an opportunity ($1) points to,
@@ -125,47 +92,45 @@ var (
 	sqlLinkedProgrammes = programmeSpec.statement("linked", linkedItems)
 )
 
-// linked lists the published items that query (sqlLinkedIncentives or sqlLinkedProgrammes)
-// reads for an opportunity.
-func (s *Store) linked(ctx context.Context, query, opportunityID string, langs []string) ([]domain.LinkedItem, error) {
-	var out []domain.LinkedItem
-	err := scanInto(ctx, s.reads, &out, func(l *domain.LinkedItem) []any { return []any{&l.ID, &l.Type, &l.Lang, &l.Name} },
-		query, opportunityID, pq.Array(langs), s.examples)
-	if out == nil {
-		out = []domain.LinkedItem{}
+// linkedItemFields are where the columns of linkedItems go.
+func linkedItemFields(l *domain.LinkedItem) []any { return []any{&l.ID, &l.Type, &l.Lang, &l.Name} }
+
+// linkedTo lists the published items that query reads for an item ($1: its id), named in the
+// reader's languages ($2); examples only when shown ($3): an opportunity's incentives or
+// programmes (linkedItems), a guide's, the guides of an incentive or programme.
+func linkedTo[T any](ctx context.Context, s *Store, query, id string, langs []string, fields func(*T) []any) ([]T, error) {
+	out := []T{}
+	if err := scanInto(ctx, s.reads, &out, fields, query, id, pq.Array(langs), s.examples); err != nil {
+		return nil, err
 	}
-	return out, err
+	return out, nil
 }
 
-type incentiveRow struct {
-	contentRow
-	eligibilityRow
-	Type            string     `db:"type"`
-	LegalInstrument string     `db:"legal_instrument"`
-	LegalArticle    *string    `db:"legal_article"`
-	LegalURL        *string    `db:"legal_url"`
-	ValidFrom       *time.Time `db:"valid_from"`
-	ValidUntil      *time.Time `db:"valid_until"`
+// readLinks reads the incentives and the programmes an item links to, with the statement of
+// each (as linkedTo reads them), into *incentives and *programmes.
+func readLinks[T any](ctx context.Context, s *Store, incentivesQuery, programmesQuery, id string, langs []string, fields func(*T) []any,
+	incentives, programmes *[]T) (err error) {
+	if *incentives, err = linkedTo(ctx, s, incentivesQuery, id, langs, fields); err != nil {
+		return err
+	}
+	*programmes, err = linkedTo(ctx, s, programmesQuery, id, langs, fields)
+	return err
 }
 
-func (r incentiveRow) incentive() domain.Incentive {
-	return domain.Incentive{
-		Content:         r.content(),
-		Name:            r.TitleText,
-		Type:            r.Type,
-		LegalInstrument: r.LegalInstrument,
-		LegalArticle:    r.LegalArticle,
-		LegalURL:        r.LegalURL,
-		ValidFrom:       r.ValidFrom,
-		ValidUntil:      r.ValidUntil,
-		Eligibility:     r.eligibility(),
-		Benefits:        []domain.Benefit{},
-	}
+// incentiveFields are where an incentive's list (detail) columns go, as selectSQL and
+// readColumns select them.
+func incentiveFields(r *kindRow[domain.Incentive], detail bool) columns {
+	it := &r.item
+	cols := contentFields(&it.Content, &it.Name, &r.key, detail)
+	cols.add("type legal_instrument legal_article legal_url valid_from valid_until",
+		&it.Type, &it.LegalInstrument, &it.LegalArticle, &it.LegalURL, &it.ValidFrom, &it.ValidUntil)
+	eligibilityFields(&cols, &it.Eligibility)
+	return cols
 }
 
 // Incentives lists published incentives with their benefits.
 func (s *Store) Incentives(ctx context.Context, f domain.ListFilter) (*domain.Page[domain.Incentive], error) {
-	page, err := listKind(ctx, s, incentiveSpec, f, incentiveRow.incentive)
+	page, err := listKind(ctx, s, incentiveSpec, f, incentiveFields)
 	if err != nil {
 		return nil, err
 	}
@@ -182,15 +147,9 @@ func (s *Store) Incentive(ctx context.Context, idOrSlug string, langs []string) 
 
 // incentive reads one incentive; anyStatus reads it whatever its status (for its editors).
 func (s *Store) incentive(ctx context.Context, idOrSlug string, langs []string, anyStatus bool) (*domain.Incentive, error) {
-	it, err := readKind(ctx, s, incentiveSpec, idOrSlug, langs, anyStatus, incentiveRow.incentive)
-	if err != nil {
-		return nil, err
-	}
-	items := []domain.Incentive{*it}
-	if err := s.attachBenefits(ctx, items); err != nil {
-		return nil, err
-	}
-	return &items[0], nil
+	return readKind(ctx, s, incentiveSpec, idOrSlug, langs, anyStatus, incentiveFields, func(found []domain.Incentive) error {
+		return s.attachBenefits(ctx, found)
+	})
 }
 
 // sqlIncentiveBenefits reads the benefits of the incentives $1 (ids), each incentive's in
@@ -216,7 +175,7 @@ func benefitColumns(b *incentiveBenefit) []any {
 		&b.Rate, &b.MinJobs, &b.CarryForwardYears, &b.Unverified}
 }
 
-// attachBenefits reads the benefits of a page of incentives in one query.
+// attachBenefits reads the benefits of a page of incentives in one query (none: an empty list).
 func (s *Store) attachBenefits(ctx context.Context, items []domain.Incentive) error {
 	if len(items) == 0 {
 		return nil
@@ -226,6 +185,7 @@ func (s *Store) attachBenefits(ctx context.Context, items []domain.Incentive) er
 	for i, it := range items {
 		index[it.ID] = i
 		ids[i] = it.ID
+		items[i].Benefits = []domain.Benefit{}
 	}
 	var rows []incentiveBenefit
 	if err := scanInto(ctx, s.reads, &rows, benefitColumns, sqlIncentiveBenefits, pq.Array(ids)); err != nil {
@@ -238,39 +198,24 @@ func (s *Store) attachBenefits(ctx context.Context, items []domain.Incentive) er
 	return nil
 }
 
-type programmeRow struct {
-	contentRow
-	eligibilityRow
-	Type              string     `db:"type"`
-	OperatorID        string     `db:"operator_id"`
-	OperatorName      string     `db:"operator_name"`
-	OperatorAcronym   *string    `db:"operator_acronym"`
-	URL               *string    `db:"url"`
-	MaxAmount         *string    `db:"max_amount"`
-	MaxAmountCurrency *string    `db:"max_amount_currency"`
-	ValidFrom         *time.Time `db:"valid_from"`
-	ValidUntil        *time.Time `db:"valid_until"`
-	HowToApply        string     `db:"how_to_apply"`
-}
-
-func (r programmeRow) programme() domain.Programme {
-	return domain.Programme{
-		Content:     r.content(),
-		Name:        r.TitleText,
-		Type:        r.Type,
-		Operator:    domain.OrgRef{ID: r.OperatorID, Name: r.OperatorName, Acronym: r.OperatorAcronym},
-		URL:         r.URL,
-		MaxAmount:   money(r.MaxAmount, r.MaxAmountCurrency),
-		ValidFrom:   r.ValidFrom,
-		ValidUntil:  r.ValidUntil,
-		Eligibility: r.eligibility(),
-		HowToApply:  r.HowToApply,
+// programmeFields are where a programme's list (detail) columns go, as selectSQL and
+// readColumns select them.
+func programmeFields(r *kindRow[domain.Programme], detail bool) columns {
+	p := &r.item
+	cols := contentFields(&p.Content, &p.Name, &r.key, detail)
+	maxAmount, maxCurrency := moneyColumns(&p.MaxAmount)
+	cols.add("type operator_id operator_name operator_acronym url max_amount max_amount_currency valid_from valid_until",
+		&p.Type, &p.Operator.ID, &p.Operator.Name, &p.Operator.Acronym, &p.URL, maxAmount, maxCurrency, &p.ValidFrom, &p.ValidUntil)
+	eligibilityFields(&cols, &p.Eligibility)
+	if detail {
+		cols.add("how_to_apply", &p.HowToApply)
 	}
+	return cols
 }
 
 // Programmes lists published support programmes.
 func (s *Store) Programmes(ctx context.Context, f domain.ListFilter) (*domain.Page[domain.Programme], error) {
-	return listKind(ctx, s, programmeSpec, f, programmeRow.programme)
+	return listKind(ctx, s, programmeSpec, f, programmeFields)
 }
 
 // Programme reads one published programme by id or slug.
@@ -280,5 +225,5 @@ func (s *Store) Programme(ctx context.Context, idOrSlug string, langs []string) 
 
 // programme reads one programme; anyStatus reads it whatever its status (for its editors).
 func (s *Store) programme(ctx context.Context, idOrSlug string, langs []string, anyStatus bool) (*domain.Programme, error) {
-	return readKind(ctx, s, programmeSpec, idOrSlug, langs, anyStatus, programmeRow.programme)
+	return readKind(ctx, s, programmeSpec, idOrSlug, langs, anyStatus, programmeFields, nil)
 }

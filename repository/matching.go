@@ -88,16 +88,14 @@ func (s *Store) PutRate(ctx context.Context, r domain.Rate, recordedBy string) (
 	return row.rate(), tx.Commit()
 }
 
-type candidateRow struct {
-	eligibilityRow
-	Kind        string     `db:"kind"`
-	ID          string     `db:"id"`
-	Type        string     `db:"type"`
-	Lang        string     `db:"lang"`
-	Name        string     `db:"name"`
-	ValidFrom   *time.Time `db:"valid_from"`
-	ValidUntil  *time.Time `db:"valid_until"`
-	PublishedAt time.Time  `db:"published_at"`
+// candidateFields are where the columns of sqlEligibilityCandidates go in a candidate (its
+// published_at orders the rows only).
+func candidateFields(c *domain.Candidate) columns {
+	var cols columns
+	cols.add("kind id type lang name valid_from valid_until published_at",
+		&c.Kind, &c.ID, &c.Type, &c.Lang, &c.Name, &c.ValidFrom, &c.ValidUntil, skipColumn)
+	eligibilityFields(&cols, &c.Eligibility)
+	return cols
 }
 
 // eligibilityCandidatesOf is one kind's part of sqlEligibilityCandidates, written once for
@@ -125,14 +123,9 @@ var sqlEligibilityCandidates = statement("eligibility_candidates",
 // languages the read model does not resolve (see EligibilityConditions); the others come
 // precomputed.
 func (s *Store) EligibilityCandidates(ctx context.Context, country string, langs []string) ([]domain.Candidate, error) {
-	var rows []candidateRow
-	if err := s.db.SelectContext(ctx, &rows, sqlEligibilityCandidates, country, pq.Array(langs), s.examples); err != nil {
+	out := []domain.Candidate{}
+	if err := scanInto(ctx, s.db, &out, func(c *domain.Candidate) []any { return candidateFields(c).dest }, sqlEligibilityCandidates, country, pq.Array(langs), s.examples); err != nil {
 		return nil, err
-	}
-	out := make([]domain.Candidate, len(rows))
-	for i, r := range rows {
-		out[i] = domain.Candidate{Kind: domain.Kind(r.Kind), ID: r.ID, Name: r.Name, Lang: r.Lang, Type: r.Type,
-			Eligibility: r.eligibility(), ValidFrom: r.ValidFrom, ValidUntil: r.ValidUntil}
 	}
 	return out, nil
 }

@@ -90,17 +90,18 @@ func readModelAnswers(f domain.ListFilter) bool {
 	return ok
 }
 
-// readColumns are the columns of a kind's page (or detail), named as selectSQL names them so
-// that the same row types read both.
+// readColumns are the columns of a kind's page (or detail), named and ordered as selectSQL
+// selects them, so that the kind's fields (kindFields) read both.
 func readColumns(kind domain.Kind, detail bool) string {
 	cols := `c.id, c.slug, c.country_code, c.status, c.source_lang, c.langs, c.illustrative,
 		c.source_title, c.source_url, c.sources, c.as_of, c.updated_at, c.published_at, false AS unpublished,
-		c.org_id, c.org_name, c.org_acronym, c.lang, c.title_text, c.summary, p.rank`
+		c.org_id, c.org_name, c.org_acronym, c.lang, c.title_text, c.summary`
 	eligibility := `, c.investor_types, c.min_investment, c.max_investment, c.investment_currency, c.min_jobs,
 		c.residence_abroad, c.sectors, c.region_codes, c.region_names`
 	if detail {
 		cols += `, c.description`
 	}
+	cols += `, p.rank`
 	switch kind {
 	case domain.KindOpportunity:
 		cols += `, c.region_code, c.region_name, c.instrument, c.min_investment, c.max_investment, c.currency,
@@ -355,9 +356,9 @@ var countedFacetParts = map[string]string{
 
 // readRows runs a page of the read model, as selectRows runs the content tables' query; the
 // cursor belongs to the list fingerprint names.
-func readRows[R interface{ key() rowKey }](ctx context.Context, db sqlx.QueryerContext, kind domain.Kind, f domain.ListFilter, fingerprint uint32) ([]R, *domain.Cursor, error) {
+func readRows[T any](ctx context.Context, db sqlx.QueryerContext, kind domain.Kind, f domain.ListFilter, fingerprint uint32, fields kindFields[T]) ([]T, *domain.Cursor, error) {
 	sqlText, args, limit := readSQL(kind, f)
-	return selectPage[R](ctx, db, sqlText, args, limit, fingerprint, f.Query != "")
+	return selectPage(ctx, db, fields.scan(false), sqlText, args, limit, fingerprint, f.Query != "")
 }
 
 // sqlCorrectSearch replaces each word of a search ($1) that no published text has by the
@@ -384,48 +385,38 @@ func (s *Store) corrected(ctx context.Context, f domain.ListFilter) (domain.List
 	return f, true
 }
 
-// readDetail reads one item of the read model; nil when there is none.
-func readDetail[R any](ctx context.Context, db sqlx.QueryerContext, kind domain.Kind, f domain.ListFilter, idOrSlug string) (*R, error) {
+// readDetail reads one item of the read model: a list of one, or none.
+func readDetail[T any](ctx context.Context, db sqlx.QueryerContext, kind domain.Kind, f domain.ListFilter, idOrSlug string, fields kindFields[T]) ([]T, error) {
 	sqlText, args := readDetailSQL(kind, f, idOrSlug)
-	var rows []R
-	if err := sqlx.SelectContext(ctx, db, &rows, sqlText, args...); err != nil {
-		return nil, err
-	}
-	if len(rows) == 0 {
-		return nil, nil
-	}
-	return &rows[0], nil
+	found, _, err := selectPage(ctx, db, fields.scan(true), sqlText, args, 1, 0, false)
+	return found, err
 }
 
-// pageRows reads a page's rows and cursor from the read model when it answers f, else from
+// pageRows reads a page's items and cursor from the read model when it answers f, else from
 // the content tables. A search that finds nothing is tried again with its misspelt words
 // corrected; used is the filter that was answered (the facets count it), while the cursor
 // stays the list's as asked.
-func pageRows[R interface{ key() rowKey }](ctx context.Context, s *Store, k kindSpec, f domain.ListFilter) (rows []R, next *domain.Cursor, used domain.ListFilter, err error) {
+func pageRows[T any](ctx context.Context, s *Store, k kindSpec, f domain.ListFilter, fields kindFields[T]) (items []T, next *domain.Cursor, used domain.ListFilter, err error) {
 	if !s.fromReadModel(f) {
-		rows, next, err = selectRows[R](ctx, s.reads, k, f, "")
-		return rows, next, f, err
+		items, next, err = selectRows(ctx, s.reads, k, f, "", fields)
+		return items, next, f, err
 	}
-	rows, next, err = readRows[R](ctx, s.reads, k.kind, f, f.Fingerprint(k.kind))
-	if err != nil || len(rows) > 0 || f.Query == "" {
-		return rows, next, f, err
+	items, next, err = readRows(ctx, s.reads, k.kind, f, f.Fingerprint(k.kind), fields)
+	if err != nil || len(items) > 0 || f.Query == "" {
+		return items, next, f, err
 	}
 	if fixed, ok := s.corrected(ctx, f); ok {
-		rows, next, err = readRows[R](ctx, s.reads, k.kind, fixed, f.Fingerprint(k.kind))
-		return rows, next, fixed, err
+		items, next, err = readRows(ctx, s.reads, k.kind, fixed, f.Fingerprint(k.kind), fields)
+		return items, next, fixed, err
 	}
-	return rows, next, f, nil
+	return items, next, f, nil
 }
 
-// detailRow reads one item's row (nil when there is none), from the read model when it
-// answers f.
-func detailRow[R interface{ key() rowKey }](ctx context.Context, s *Store, k kindSpec, f domain.ListFilter, idOrSlug string) (*R, error) {
+// detailRow reads one item (a list of one, or none), from the read model when it answers f.
+func detailRow[T any](ctx context.Context, s *Store, k kindSpec, f domain.ListFilter, idOrSlug string, fields kindFields[T]) ([]T, error) {
 	if s.fromReadModel(f) {
-		return readDetail[R](ctx, s.reads, k.kind, f, idOrSlug)
+		return readDetail(ctx, s.reads, k.kind, f, idOrSlug, fields)
 	}
-	rows, _, err := selectRows[R](ctx, s.reads, k, f, idOrSlug)
-	if err != nil || len(rows) == 0 {
-		return nil, err
-	}
-	return &rows[0], nil
+	found, _, err := selectRows(ctx, s.reads, k, f, idOrSlug, fields)
+	return found, err
 }
